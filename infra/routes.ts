@@ -1,0 +1,82 @@
+/**
+ * The REST API's route table: the single source of truth for both the CDK stack (API Gateway
+ * resources and methods) and the local API server of `npm run dev`.
+ *
+ * `auth` says who may call a route:
+ * - `public`: nobody is authenticated at the edge (creating an application, health).
+ * - `merchant`: the handler verifies the merchant's Bearer access token itself.
+ * - `staff`: a Cognito JWT in one of `groups`; API Gateway's Cognito authorizer in AWS, the
+ *   local server (same claim format) in `npm run dev`. The handler re-checks the group.
+ * - `merchant-or-staff`: either credential; the handler tells them apart and verifies both.
+ */
+export type RouteAuth = 'public' | 'merchant' | 'staff' | 'merchant-or-staff';
+
+/** Staff groups of the Cognito user pool. */
+export type StaffGroup = 'reviewer' | 'operator';
+
+/** One API route and the Lambda function (a file under `functions/`) that serves it. */
+export interface RouteDefinition {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway resource path with `{param}` placeholders. */
+  readonly path: string;
+  /** File name (without extension) under `functions/` that exports `handler`. */
+  readonly functionName: string;
+  readonly auth: RouteAuth;
+  /** Groups allowed on `staff` and `merchant-or-staff` routes. */
+  readonly groups?: readonly StaffGroup[];
+}
+
+/** Every route of `/v1`. */
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/v1/health', functionName: 'health', auth: 'public' },
+  { method: 'POST', path: '/v1/applications', functionName: 'create-application', auth: 'public' },
+  { method: 'PUT', path: '/v1/applications/{id}', functionName: 'update-application', auth: 'merchant' },
+  { method: 'GET', path: '/v1/applications/{id}', functionName: 'get-application', auth: 'merchant' },
+  {
+    method: 'POST',
+    path: '/v1/applications/{id}/documents',
+    functionName: 'create-document',
+    auth: 'merchant',
+  },
+  {
+    method: 'POST',
+    path: '/v1/applications/{id}/submit',
+    functionName: 'submit-application',
+    auth: 'merchant',
+  },
+  {
+    method: 'POST',
+    path: '/v1/applications/{id}/withdraw',
+    functionName: 'withdraw-application',
+    auth: 'merchant',
+  },
+  {
+    method: 'GET',
+    path: '/v1/merchants/{merchantNo}',
+    functionName: 'get-merchant',
+    auth: 'merchant-or-staff',
+    groups: ['reviewer', 'operator'],
+  },
+  { method: 'GET', path: '/v1/reviews', functionName: 'list-reviews', auth: 'staff', groups: ['reviewer'] },
+  {
+    method: 'GET',
+    path: '/v1/reviews/{taskId}',
+    functionName: 'get-review',
+    auth: 'staff',
+    groups: ['reviewer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/reviews/{taskId}/decision',
+    functionName: 'decide-review',
+    auth: 'staff',
+    groups: ['reviewer'],
+  },
+  {
+    method: 'POST',
+    path: '/v1/terminals',
+    functionName: 'register-terminals',
+    auth: 'staff',
+    groups: ['operator'],
+  },
+];

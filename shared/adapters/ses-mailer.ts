@@ -1,0 +1,36 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { EmailMessage, Mailer } from '../ports';
+
+/** Email through SES v2 (aws-ses-v2-local in `npm run dev`). */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly ses: SESv2Client,
+    private readonly from: string,
+  ) {}
+
+  async send(message: EmailMessage): Promise<string> {
+    const out = await this.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: [...message.to] },
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: message.text, Charset: 'UTF-8' },
+              Html: { Data: message.html, Charset: 'UTF-8' },
+            },
+          },
+        },
+      }),
+    );
+    return out.MessageId ?? '';
+  }
+}
+
+/** The mailer of this deployment. */
+export function mailerFromEnv(): SesMailer {
+  const from = process.env.SENDER_EMAIL;
+  if (!from) throw new Error('SENDER_EMAIL is not set');
+  return new SesMailer(new SESv2Client({}), from);
+}

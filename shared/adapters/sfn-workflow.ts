@@ -1,0 +1,55 @@
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { WorkflowEngine } from '../ports';
+
+/** The onboarding state machine through Step Functions (AWS, or the local endpoint). */
+export class SfnWorkflowEngine implements WorkflowEngine {
+  constructor(
+    private readonly sfn: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(name: string, input: unknown): Promise<string> {
+    try {
+      const out = await this.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
+      );
+      return out.executionArn ?? '';
+    } catch (error) {
+      // Same name, other input: an earlier attempt started it; the execution name is its ARN's tail.
+      if (error instanceof ExecutionAlreadyExists) {
+        return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      }
+      throw error;
+    }
+  }
+
+  async resume(taskToken: string, output: unknown): Promise<void> {
+    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  }
+
+  async stop(executionArn: string, cause: string): Promise<void> {
+    try {
+      await this.sfn.send(new StopExecutionCommand({ executionArn, cause }));
+    } catch (error) {
+      if (!(error instanceof ExecutionDoesNotExist)) throw error;
+    }
+  }
+}
+
+/** The state machine of this deployment. */
+export function workflowFromEnv(): SfnWorkflowEngine {
+  const arn = process.env.STATE_MACHINE_ARN;
+  if (!arn) throw new Error('STATE_MACHINE_ARN is not set');
+  return new SfnWorkflowEngine(new SFNClient({}), arn);
+}

@@ -1,0 +1,32 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 (hex) of a secret, for storage: tokens are stored only as hashes. */
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two hex digests of equal length. */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+/** The bearer credential of the `Authorization` header, if any. */
+export function bearerToken(headers: Readonly<Record<string, string>>): string | undefined {
+  const value = headers.authorization;
+  if (!value) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(value.trim());
+  return match?.[1];
+}
+
+/** JWTs have three dot-separated parts; merchant tokens `<applicationId>.<secret>` have two. */
+export function looksLikeJwt(token: string): boolean {
+  return token.split('.').length === 3;
+}
+
+/** Splits a merchant token into the application id and the secret. */
+export function parseMerchantToken(token: string): { applicationId: string; secret: string } | undefined {
+  const match = /^([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43,})$/.exec(token);
+  return match?.[1] && match[2] ? { applicationId: match[1], secret: match[2] } : undefined;
+}

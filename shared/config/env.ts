@@ -1,0 +1,82 @@
+import { getNumberFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+
+/**
+ * Names of every environment variable the functions read. CDK sets them on the deployed
+ * functions; the local stack sets them on its process before loading the same handlers.
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  documentsBucket: 'DOCUMENTS_BUCKET',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  acquirerCode: 'ACQUIRER_CODE',
+  senderEmail: 'SENDER_EMAIL',
+  supervisorEmail: 'SUPERVISOR_EMAIL',
+  smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
+  smsSignature: 'SMS_SIGNATURE',
+  reviewEscalationSeconds: 'REVIEW_ESCALATION_SECONDS',
+  reviewFinalSeconds: 'REVIEW_FINAL_SECONDS',
+  resubmissionSeconds: 'RESUBMISSION_SECONDS',
+  draftTtlSeconds: 'DRAFT_TTL_SECONDS',
+  /** KMS HMAC_256 key used for keyed hashes of licence and ID numbers (AWS). */
+  piiHmacKeyId: 'PII_HMAC_KEY_ID',
+  /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
+  piiHmacLocalSecret: 'PII_HMAC_LOCAL_SECRET',
+  staffJwtIssuer: 'STAFF_JWT_ISSUER',
+  staffJwtAudience: 'STAFF_JWT_AUDIENCE',
+  staffJwksUri: 'STAFF_JWKS_URI',
+  /** `true` only against s3rver, which needs path-style URLs. */
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+} as const;
+
+/** Defaults used when a deadline variable is absent (seconds). */
+export const DEADLINE_DEFAULTS = {
+  reviewEscalationSeconds: 2 * 24 * 3600,
+  reviewFinalSeconds: 7 * 24 * 3600,
+  resubmissionSeconds: 14 * 24 * 3600,
+  draftTtlSeconds: 30 * 24 * 3600,
+} as const;
+
+/** Reads a required string variable (throws at cold start when missing, never at request time). */
+export function requiredString(name: string): string {
+  return getStringFromEnv({ key: name });
+}
+
+/** Reads an optional string variable. */
+export function optionalString(name: string, defaultValue = ''): string {
+  return getStringFromEnv({ key: name, defaultValue });
+}
+
+/** The workflow deadlines, from configuration so local tests can use seconds. */
+export interface Deadlines {
+  readonly reviewEscalationSeconds: number;
+  readonly reviewFinalSeconds: number;
+  readonly resubmissionSeconds: number;
+  readonly draftTtlSeconds: number;
+}
+
+/** Reads the deadlines; the final review deadline can never be earlier than the escalation. */
+export function readDeadlines(): Deadlines {
+  const reviewEscalationSeconds = getNumberFromEnv({
+    key: ENV.reviewEscalationSeconds,
+    defaultValue: DEADLINE_DEFAULTS.reviewEscalationSeconds,
+  });
+  const reviewFinalSeconds = getNumberFromEnv({
+    key: ENV.reviewFinalSeconds,
+    defaultValue: DEADLINE_DEFAULTS.reviewFinalSeconds,
+  });
+  if (reviewFinalSeconds <= reviewEscalationSeconds) {
+    throw new Error(`${ENV.reviewFinalSeconds} must be greater than ${ENV.reviewEscalationSeconds}`);
+  }
+  return {
+    reviewEscalationSeconds,
+    reviewFinalSeconds,
+    resubmissionSeconds: getNumberFromEnv({
+      key: ENV.resubmissionSeconds,
+      defaultValue: DEADLINE_DEFAULTS.resubmissionSeconds,
+    }),
+    draftTtlSeconds: getNumberFromEnv({
+      key: ENV.draftTtlSeconds,
+      defaultValue: DEADLINE_DEFAULTS.draftTtlSeconds,
+    }),
+  };
+}

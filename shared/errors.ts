@@ -1,0 +1,113 @@
+/**
+ * Application errors. Every error that should reach a client carries `statusCode`, a stable
+ * machine-readable `code` and `expose: true`; the one HTTP error middleware turns them into the
+ * spec's error body. Anything else becomes a 500 without internal details.
+ */
+
+/** A per-field problem, reported in `error.fields`. */
+export interface FieldProblem {
+  /** Dotted path of the field, e.g. `legalPerson.idNumber` or `documents.BANK_CARD`. */
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Stable error codes of the API (spec section 4). */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'ACTIVATION_CODE_INVALID'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'CONFLICT'
+  | 'INVALID_STATE'
+  | 'DUPLICATE_MERCHANT'
+  | 'TERMINAL_ALREADY_BOUND'
+  | 'ACTIVATION_LOCKED'
+  | 'ACTIVATION_CODE_EXPIRED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+const STATUS_OF: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  ACTIVATION_CODE_INVALID: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  INVALID_STATE: 409,
+  DUPLICATE_MERCHANT: 409,
+  TERMINAL_ALREADY_BOUND: 409,
+  ACTIVATION_LOCKED: 409,
+  ACTIVATION_CODE_EXPIRED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+};
+
+/** An error meant for the client: its message must never contain personal data. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly statusCode: number;
+  /** middy convention: `expose` errors are shown to the client as they are. */
+  readonly expose: boolean;
+  readonly code: ErrorCode;
+  readonly fields: readonly FieldProblem[] | undefined;
+  /** Extra machine-readable details (e.g. `attemptsLeft`); never personal data. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { fields?: readonly FieldProblem[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.statusCode = STATUS_OF[code];
+    this.expose = this.statusCode < 500;
+    this.fields = options.fields;
+    this.details = options.details;
+  }
+}
+
+/** 400 with per-field problems. */
+export function validationFailed(
+  fields: readonly FieldProblem[],
+  message = 'The request is not valid',
+): AppError {
+  return new AppError('VALIDATION_FAILED', message, { fields });
+}
+
+/** 404 that does not say whether the thing exists for someone else (no enumeration). */
+export function notFound(what = 'Resource'): AppError {
+  return new AppError('NOT_FOUND', `${what} not found`);
+}
+
+/** 409 for an action the subject's current state does not allow. */
+export function invalidState(message: string): AppError {
+  return new AppError('INVALID_STATE', message);
+}
+
+/** 401 without a hint of which part of the credential was wrong. */
+export function unauthenticated(): AppError {
+  return new AppError('UNAUTHENTICATED', 'A valid credential is required');
+}
+
+/** 403 for an authenticated caller without the right to this action. */
+export function forbidden(): AppError {
+  return new AppError('FORBIDDEN', 'You are not allowed to do this');
+}
+
+/** True for AppError instances (also across module copies in bundles). */
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError || (error as { name?: unknown } | null)?.name === 'AppError';
+}

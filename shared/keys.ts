@@ -1,0 +1,70 @@
+/**
+ * Single-table design: every DynamoDB key of the product is built here and nowhere else.
+ * Keys never contain personal data: licence and ID numbers appear only as keyed hashes (HMAC).
+ *
+ * | Access pattern                                  | Key condition                                      |
+ * |-------------------------------------------------|----------------------------------------------------|
+ * | Application by id                               | pk = APP#<applicationId>, sk = APP                 |
+ * | Idempotent create (one per Idempotency-Key)     | pk = IDEM#<sha256(scope, key)>, sk = IDEM          |
+ * | Review task by id                               | pk = TASK#<taskId>, sk = TASK                      |
+ * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
+ * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
+ * | Terminals of a merchant                         | pk = MER#<merchantNo>, sk begins_with TERM#        |
+ * | Merchant-number sequence (per prefix)           | pk = SEQ#MERCHANT#<acquirer+area+mcc>, sk = SEQ    |
+ * | Uniqueness marker (licence / legal-person ID)   | pk = UNIQ#<kind>#<hmac>, sk = UNIQ                 |
+ * | Terminal (stock, binding marker) by SN          | pk = TERM#<sn>, sk = TERM                          |
+ * | Terminal history, in time order                 | pk = TERM#<sn>, sk begins_with HIST#               |
+ * | Notification send record (exactly once)         | pk = SEND#<subjectId>, sk = <template>#<channel>   |
+ * | Blocklist entry                                 | pk = BLOCK#<kind>#<hmac>, sk = BLOCK               |
+ */
+
+/** Partition/sort key pair. */
+export interface TableKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** Name of the one global secondary index. */
+export const GSI1 = 'gsi1';
+
+/** Partition value of the pending review queue on GSI1. */
+export const REVIEW_QUEUE_PENDING = 'REVIEWQ#PENDING';
+
+/** Kinds of uniqueness markers and blocklist entries (the values are keyed hashes). */
+export type IdentityKind = 'LICENSE' | 'ID' | 'ACCOUNT';
+
+export const keys = {
+  application: (applicationId: string): TableKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  idempotency: (scopedKeyHash: string): TableKey => ({ pk: `IDEM#${scopedKeyHash}`, sk: 'IDEM' }),
+  reviewTask: (taskId: string): TableKey => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  /** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */
+  reviewQueueEntry: (createdAt: string, taskId: string) => ({
+    gsi1pk: REVIEW_QUEUE_PENDING,
+    gsi1sk: `${createdAt}#${taskId}`,
+  }),
+  merchant: (merchantNo: string): TableKey => ({ pk: `MER#${merchantNo}`, sk: 'MER' }),
+  merchantTerminal: (merchantNo: string, serialNumber: string): TableKey => ({
+    pk: `MER#${merchantNo}`,
+    sk: `TERM#${serialNumber}`,
+  }),
+  merchantTerminalsPrefix: (merchantNo: string) => ({ pk: `MER#${merchantNo}`, skPrefix: 'TERM#' }),
+  merchantSequence: (prefix: string): TableKey => ({ pk: `SEQ#MERCHANT#${prefix}`, sk: 'SEQ' }),
+  uniqueness: (kind: IdentityKind, keyedHash: string): TableKey => ({
+    pk: `UNIQ#${kind}#${keyedHash}`,
+    sk: 'UNIQ',
+  }),
+  terminal: (serialNumber: string): TableKey => ({ pk: `TERM#${serialNumber}`, sk: 'TERM' }),
+  terminalHistory: (serialNumber: string, at: string, eventId: string): TableKey => ({
+    pk: `TERM#${serialNumber}`,
+    sk: `HIST#${at}#${eventId}`,
+  }),
+  terminalHistoryPrefix: (serialNumber: string) => ({ pk: `TERM#${serialNumber}`, skPrefix: 'HIST#' }),
+  sendRecord: (subjectId: string, template: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
+    pk: `SEND#${subjectId}`,
+    sk: `${template}#${channel}`,
+  }),
+  blocklist: (kind: IdentityKind, keyedHash: string): TableKey => ({
+    pk: `BLOCK#${kind}#${keyedHash}`,
+    sk: 'BLOCK',
+  }),
+} as const;

@@ -1,0 +1,79 @@
+import type { ApplicationRecord } from '../domain/application';
+import type { ReviewTaskRecord } from '../domain/review';
+import type { IdentityKind } from '../keys';
+
+/** A stored idempotent response. */
+export interface IdempotencyRecord {
+  readonly keyHash: string;
+  readonly requestHash: string;
+  readonly response: Record<string, unknown>;
+  readonly applicationId: string;
+}
+
+/** A uniqueness marker to claim or release (keyed hash, never the raw number). */
+export interface UniquenessClaim {
+  readonly kind: IdentityKind;
+  readonly keyedHash: string;
+}
+
+/** Thrown when a uniqueness marker is held by another application or merchant. */
+export class DuplicateMerchantError extends Error {
+  override readonly name = 'DuplicateMerchantError';
+}
+
+/** Thrown when an optimistic-lock or state condition failed. */
+export class StaleWriteError extends Error {
+  override readonly name = 'StaleWriteError';
+}
+
+/** Applications, their idempotency records and uniqueness markers. */
+export interface ApplicationRepository {
+  get(applicationId: string): Promise<ApplicationRecord | undefined>;
+  getIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
+  /** Creates the application and its idempotency record together; false when the key was taken. */
+  createWithIdempotency(
+    record: ApplicationRecord,
+    idempotency: IdempotencyRecord,
+    ttlSeconds: number,
+  ): Promise<boolean>;
+  /**
+   * Writes `next` if the stored revision is still `expectedRevision` (else {@link StaleWriteError}),
+   * claiming and releasing uniqueness markers in the same transaction
+   * (a marker held by someone else → {@link DuplicateMerchantError}).
+   */
+  save(
+    next: ApplicationRecord,
+    expectedRevision: number,
+    markers?: { claim?: readonly string[]; release?: readonly string[] },
+  ): Promise<void>;
+  /** Who holds a marker (by its stored key), if anyone. */
+  markerHolder(markerKey: string): Promise<{ applicationId: string; merchantNo?: string } | undefined>;
+  isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean>;
+}
+
+/** One page of the review queue. */
+export interface ReviewPage {
+  readonly items: ReviewTaskRecord[];
+  readonly nextCursor: string | undefined;
+}
+
+/** Review tasks and the pending queue. */
+export interface ReviewTaskRepository {
+  get(taskId: string): Promise<ReviewTaskRecord | undefined>;
+  /** Creates the task in the pending queue; false when it exists already. */
+  create(task: ReviewTaskRecord): Promise<boolean>;
+  /** Sets the current task token (and optionally escalation) of a pending task; false otherwise. */
+  refreshToken(taskId: string, taskToken: string): Promise<boolean>;
+  markEscalated(taskId: string): Promise<boolean>;
+  /** PENDING → DECIDED, out of the queue; false when it was not pending. */
+  decide(
+    taskId: string,
+    decision: Pick<ReviewTaskRecord, 'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt'>,
+  ): Promise<boolean>;
+  /** Undoes {@link decide} when the workflow could not be resumed. */
+  undoDecision(task: ReviewTaskRecord): Promise<void>;
+  /** PENDING → WITHDRAWN or EXPIRED, out of the queue. */
+  close(taskId: string, status: 'WITHDRAWN' | 'EXPIRED'): Promise<boolean>;
+  /** Oldest first; the cursor is opaque to clients. */
+  listPending(limit: number, cursor: string | undefined): Promise<ReviewPage>;
+}

@@ -1,0 +1,427 @@
+import { randomBytes } from 'node:crypto';
+import { ulid } from 'ulid';
+import * as z from 'zod/mini';
+import { sha256Hex } from '../auth/tokens';
+import type { Deadlines } from '../config/env';
+import {
+  type Actor,
+  type ApplicationRecord,
+  type ApplicationStatus,
+  DOCUMENT_CONTENT_TYPES,
+  DOCUMENT_KINDS,
+  EDITABLE_STATUSES,
+  effectiveStatus,
+  requiredDocumentKinds,
+  UNDECIDED_STATUSES,
+} from '../domain/application';
+import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
+import { logger } from '../logger';
+import type { Clock, DocumentStorage, KeyedHasher, WorkflowEngine } from '../ports';
+import {
+  type ApplicationRepository,
+  DuplicateMerchantError,
+  type ReviewTaskRepository,
+  StaleWriteError,
+} from '../ports/repositories';
+import { parseApplication, zodProblems } from '../validation/application-schema';
+import { applicationView } from './application-view';
+import { uniquenessMarkerKeys } from './uniqueness';
+
+/** Largest document upload (spec 4.1). */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+/** Lifetime of a presigned upload URL (spec: ≤ 15 min). */
+export const UPLOAD_URL_SECONDS = 15 * 60;
+/** How long an Idempotency-Key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+/** Everything the application use cases need. */
+export interface ApplicationDeps {
+  readonly applications: ApplicationRepository;
+  readonly hasher: KeyedHasher;
+  readonly storage: DocumentStorage;
+  readonly clock: Clock;
+  readonly deadlines: Deadlines;
+}
+
+/** Application use cases that also drive the workflow. */
+export interface WorkflowDeps extends ApplicationDeps {
+  readonly workflow: WorkflowEngine;
+  readonly reviews: ReviewTaskRepository;
+}
+
+/** JSON with object keys sorted, so equal bodies hash equally whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function checkIdempotencyKey(key: string | undefined): string {
+  if (key === undefined || key.length < 8 || key.length > 128 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw validationFailed([
+      {
+        field: 'headers.Idempotency-Key',
+        code: key === undefined ? 'REQUIRED' : 'INVALID_FORMAT',
+        message: 'Send an Idempotency-Key header of 8 to 128 printable ASCII characters',
+      },
+    ]);
+  }
+  return key;
+}
+
+/** The merchant token is derived, not stored: a replay can return it again without keeping it. */
+async function deriveAccessToken(
+  hasher: KeyedHasher,
+  applicationId: string,
+  keyHash: string,
+): Promise<string> {
+  return `${applicationId}.${await hasher.mac('merchant-access-token', `${applicationId}:${keyHash}`)}`;
+}
+
+function timelineEntry(
+  status: ApplicationStatus,
+  at: string,
+  actor: Actor,
+  action: string,
+  fields?: string[],
+) {
+  return fields && fields.length > 0 ? { status, at, actor, action, fields } : { status, at, actor, action };
+}
+
+/** `POST /v1/applications`: creates a draft, exactly once per Idempotency-Key. */
+export async function createApplication(
+  deps: ApplicationDeps,
+  input: { idempotencyKey: string | undefined; body: unknown },
+): Promise<{ statusCode: 201; body: Record<string, unknown> }> {
+  const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
+  const now = deps.clock.now();
+  // Validation first: an invalid body stores nothing, so the key stays free for a corrected body.
+  const body = parseApplication(input.body, now);
+  const keyHash = sha256Hex(`create-application\u0000${idempotencyKey}`);
+  const requestHash = sha256Hex(canonicalJson(input.body));
+
+  const replay = async () => {
+    const stored = await deps.applications.getIdempotency(keyHash);
+    if (!stored) return undefined;
+    if (stored.requestHash !== requestHash) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another body');
+    }
+    const accessToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
+    return { statusCode: 201 as const, body: { ...stored.response, accessToken } };
+  };
+
+  const earlier = await replay();
+  if (earlier) return earlier;
+
+  const applicationId = ulid(now.getTime());
+  const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
+  const createdAt = now.toISOString();
+  const record: ApplicationRecord = {
+    applicationId,
+    status: 'DRAFT',
+    body,
+    tokenHash: sha256Hex(accessToken),
+    documents: {},
+    reasons: [],
+    checks: [],
+    timeline: [timelineEntry('DRAFT', createdAt, `merchant:${applicationId}`, 'CREATED')],
+    submissionCount: 0,
+    uniquenessKeys: [],
+    revision: 1,
+    createdAt,
+    updatedAt: createdAt,
+  };
+  const response = { applicationId, status: 'DRAFT', createdAt };
+  const created = await deps.applications.createWithIdempotency(
+    record,
+    { keyHash, requestHash, response, applicationId },
+    IDEMPOTENCY_TTL_SECONDS,
+  );
+  if (!created) {
+    // A concurrent request with the same key won the race: answer as its replay.
+    const raced = await replay();
+    if (raced) return raced;
+    throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress');
+  }
+  logger.info('application created', { applicationId });
+  return { statusCode: 201, body: { ...response, accessToken } };
+}
+
+/** Loads the caller's own application (the principal was checked against the path). */
+export async function loadApplication(deps: Pick<ApplicationDeps, 'applications'>, applicationId: string) {
+  const record = await deps.applications.get(applicationId);
+  if (!record) throw notFound('Application');
+  return record;
+}
+
+function requireEditable(record: ApplicationRecord, deps: ApplicationDeps): void {
+  const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
+  if (!EDITABLE_STATUSES.includes(status)) {
+    throw invalidState(`The application cannot be changed while ${status}`);
+  }
+}
+
+/** Dotted paths of the leaves that differ between two JSON values (names only, for the audit). */
+export function changedFieldNames(before: unknown, after: unknown, prefix = ''): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (isObject(before) && isObject(after)) {
+    const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...names].flatMap((name) =>
+      changedFieldNames(before[name], after[name], prefix ? `${prefix}.${name}` : name),
+    );
+  }
+  return canonicalJson(before) === canonicalJson(after) ? [] : [prefix];
+}
+
+async function saveOrConflict(
+  deps: Pick<ApplicationDeps, 'applications'>,
+  next: ApplicationRecord,
+  expected: number,
+) {
+  try {
+    await deps.applications.save(next, expected);
+  } catch (error) {
+    if (error instanceof StaleWriteError) {
+      throw new AppError('CONFLICT', 'The application was changed at the same time; read it again and retry');
+    }
+    throw error;
+  }
+}
+
+/** `PUT /v1/applications/{id}`: the whole corrected body while DRAFT or NEEDS_CHANGES. */
+export async function updateApplication(deps: ApplicationDeps, applicationId: string, input: unknown) {
+  const now = deps.clock.now();
+  const body = parseApplication(input, now);
+  const record = await loadApplication(deps, applicationId);
+  requireEditable(record, deps);
+  const at = now.toISOString();
+  const fields = changedFieldNames(record.body, body);
+  const next: ApplicationRecord = {
+    ...record,
+    body,
+    revision: record.revision + 1,
+    updatedAt: at,
+    timeline: [
+      ...record.timeline,
+      timelineEntry(record.status, at, `merchant:${applicationId}`, 'UPDATED', fields),
+    ],
+  };
+  await saveOrConflict(deps, next, record.revision);
+  return applicationView(next, {
+    storage: deps.storage,
+    now,
+    draftTtlSeconds: deps.deadlines.draftTtlSeconds,
+  });
+}
+
+const documentRequestSchema = z.strictObject({
+  kind: z.enum(DOCUMENT_KINDS),
+  contentType: z.enum(DOCUMENT_CONTENT_TYPES),
+});
+
+/** `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind. */
+export async function createDocumentUpload(deps: ApplicationDeps, applicationId: string, input: unknown) {
+  const parsed = z.safeParse(documentRequestSchema, input);
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  const { kind, contentType } = parsed.data;
+  const record = await loadApplication(deps, applicationId);
+  requireEditable(record, deps);
+  const now = deps.clock.now();
+  const documentId = ulid(now.getTime());
+  const objectKey = `applications/${applicationId}/${kind}/${documentId}`;
+  const uploadUrl = await deps.storage.presignUpload({
+    objectKey,
+    contentType,
+    expiresInSeconds: UPLOAD_URL_SECONDS,
+  });
+  const at = now.toISOString();
+  const next: ApplicationRecord = {
+    ...record,
+    documents: { ...record.documents, [kind]: { documentId, contentType, objectKey, createdAt: at } },
+    revision: record.revision + 1,
+    updatedAt: at,
+    timeline: [
+      ...record.timeline,
+      timelineEntry(record.status, at, `merchant:${applicationId}`, 'DOCUMENT_ADDED', [`documents.${kind}`]),
+    ],
+  };
+  await saveOrConflict(deps, next, record.revision);
+  return {
+    documentId,
+    kind,
+    uploadUrl,
+    method: 'PUT',
+    headers: { 'content-type': contentType },
+    expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
+    maxBytes: MAX_DOCUMENT_BYTES,
+  };
+}
+
+/** Problems with the required documents: missing, not uploaded, or too large. */
+export async function documentProblems(
+  record: ApplicationRecord,
+  storage: DocumentStorage,
+): Promise<FieldProblem[]> {
+  const problems = await Promise.all(
+    requiredDocumentKinds(record.body.type).map(async (kind): Promise<FieldProblem | undefined> => {
+      const ref = record.documents[kind];
+      const size = ref ? await storage.objectSize(ref.objectKey) : undefined;
+      if (size === undefined)
+        return { field: `documents.${kind}`, code: 'MISSING', message: 'Upload this document' };
+      if (size > MAX_DOCUMENT_BYTES || size === 0) {
+        return {
+          field: `documents.${kind}`,
+          code: 'INVALID_SIZE',
+          message: 'The document must be 1 byte to 10 MB',
+        };
+      }
+      return undefined;
+    }),
+  );
+  return problems.filter((problem): problem is FieldProblem => problem !== undefined);
+}
+
+/** The deadlines the workflow waits with, passed in its input (ASL `TimeoutSecondsPath`). */
+export function workflowConfig(deadlines: Deadlines) {
+  return {
+    reviewEscalationSeconds: deadlines.reviewEscalationSeconds,
+    reviewFinalExtraSeconds: deadlines.reviewFinalSeconds - deadlines.reviewEscalationSeconds,
+    resubmissionSeconds: deadlines.resubmissionSeconds,
+  };
+}
+
+/** `POST /v1/applications/{id}/submit`: from DRAFT starts the workflow, from NEEDS_CHANGES resumes it. */
+export async function submitApplication(deps: WorkflowDeps, applicationId: string) {
+  const record = await loadApplication(deps, applicationId);
+  requireEditable(record, deps);
+  const now = deps.clock.now();
+  // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
+  const body = parseApplication(record.body, now);
+  const missing = await documentProblems(record, deps.storage);
+  if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
+
+  const markers = await uniquenessMarkerKeys(body, deps.hasher);
+  const at = now.toISOString();
+  const resuming = record.status === 'NEEDS_CHANGES';
+  const next: ApplicationRecord = {
+    ...record,
+    status: 'SUBMITTED',
+    submissionCount: record.submissionCount + 1,
+    uniquenessKeys: markers,
+    reasons: [],
+    revision: record.revision + 1,
+    updatedAt: at,
+    timeline: [
+      ...record.timeline,
+      timelineEntry('SUBMITTED', at, `merchant:${applicationId}`, resuming ? 'RESUBMITTED' : 'SUBMITTED'),
+    ],
+  };
+  try {
+    await deps.applications.save(next, record.revision, { claim: markers, release: record.uniquenessKeys });
+  } catch (error) {
+    if (error instanceof DuplicateMerchantError) {
+      throw new AppError(
+        'DUPLICATE_MERCHANT',
+        'A merchant with this licence or ID is already active or pending',
+      );
+    }
+    if (error instanceof StaleWriteError)
+      throw new AppError('CONFLICT', 'The application was changed at the same time');
+    throw error;
+  }
+
+  try {
+    if (resuming && record.resubmissionToken) {
+      await deps.workflow.resume(record.resubmissionToken, {
+        resubmitted: true,
+        submission: next.submissionCount,
+      });
+    } else {
+      const executionArn = await deps.workflow.start(applicationId, {
+        applicationId,
+        config: workflowConfig(deps.deadlines),
+      });
+      await deps.applications.save({ ...next, executionArn, revision: next.revision + 1 }, next.revision);
+    }
+  } catch (error) {
+    // Nothing may be left half-done: without a running workflow the application goes back to
+    // where it was, so the merchant can simply submit again.
+    logger.error('workflow hand-off failed; reverting the submission', {
+      applicationId,
+      errorName: (error as Error).name,
+    });
+    const current = await deps.applications.get(applicationId);
+    if (current && current.status === 'SUBMITTED' && current.submissionCount === next.submissionCount) {
+      await deps.applications.save(
+        { ...record, revision: current.revision + 1, updatedAt: deps.clock.now().toISOString() },
+        current.revision,
+        { release: markers.filter((marker) => !record.uniquenessKeys.includes(marker)) },
+      );
+    }
+    throw new AppError('SERVICE_UNAVAILABLE', 'The application could not be submitted now; try again', {
+      cause: error,
+    });
+  }
+  return { applicationId, status: 'SUBMITTED' as const };
+}
+
+/** `GET /v1/applications/{id}` */
+export async function getApplication(deps: ApplicationDeps, applicationId: string) {
+  const record = await loadApplication(deps, applicationId);
+  return applicationView(record, {
+    storage: deps.storage,
+    now: deps.clock.now(),
+    draftTtlSeconds: deps.deadlines.draftTtlSeconds,
+  });
+}
+
+/** Review task id of an application's n-th submission (stable across workflow retries). */
+export function applicationTaskId(applicationId: string, submissionCount: number): string {
+  return `${applicationId}-${submissionCount}`;
+}
+
+/** `POST /v1/applications/{id}/withdraw`: while not decided → WITHDRAWN; the workflow is stopped. */
+export async function withdrawApplication(deps: WorkflowDeps, applicationId: string) {
+  const record = await loadApplication(deps, applicationId);
+  const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
+  if (!UNDECIDED_STATUSES.includes(status))
+    throw invalidState(`The application cannot be withdrawn while ${status}`);
+  const at = deps.clock.now().toISOString();
+  const next: ApplicationRecord = {
+    ...record,
+    status: 'WITHDRAWN',
+    uniquenessKeys: [],
+    resubmissionToken: undefined,
+    revision: record.revision + 1,
+    updatedAt: at,
+    timeline: [...record.timeline, timelineEntry('WITHDRAWN', at, `merchant:${applicationId}`, 'WITHDRAWN')],
+  };
+  try {
+    await deps.applications.save(next, record.revision, { release: record.uniquenessKeys });
+  } catch (error) {
+    if (error instanceof StaleWriteError)
+      throw new AppError('CONFLICT', 'The application changed at the same time; retry');
+    throw error;
+  }
+  if (record.submissionCount > 0) {
+    await deps.reviews.close(applicationTaskId(applicationId, record.submissionCount), 'WITHDRAWN');
+  }
+  if (record.executionArn) {
+    await deps.workflow.stop(record.executionArn, 'Withdrawn by the merchant').catch((error: Error) => {
+      // The workflow's steps re-read the status and do nothing for a withdrawn application.
+      logger.warn('could not stop the workflow', { applicationId, errorName: error.name });
+    });
+  }
+  return { applicationId, status: 'WITHDRAWN' as const };
+}
+
+/** A random 128-bit+ value in base64url (used for ids that must not be guessable). */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString('base64url');
+}
