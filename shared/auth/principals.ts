@@ -69,7 +69,6 @@ export function staffFromAuthorizer(event: APIGatewayProxyEvent, allowed: readon
  * anything else is treated as a merchant token.
  */
 export async function authenticateMerchantOrStaff(
-  event: APIGatewayProxyEvent,
   headers: Readonly<Record<string, string>>,
   deps: { lookup: MerchantTokenLookup; staffVerifier: StaffTokenVerifier },
   allowedStaffGroups: readonly string[],
@@ -82,6 +81,5 @@ export async function authenticateMerchantOrStaff(
     if (!identity.groups.some((group) => allowedStaffGroups.includes(group))) throw forbidden();
     return { kind: 'staff', ...identity };
   }
-  void event;
   return authenticateMerchant(headers, deps.lookup);
 }

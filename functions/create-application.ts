@@ -1,0 +1,20 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
+import { applicationRepository, deadlines } from '../shared/composition';
+import { httpRoute } from '../shared/http/http-route';
+import { systemClock } from '../shared/ports';
+import { type ApplicationDeps, createApplication } from '../shared/use-cases/applications';
+
+/** `POST /v1/applications` (public, `Idempotency-Key`). */
+export const makeHandler = (deps: ApplicationDeps) =>
+  httpRoute(async (request) =>
+    createApplication(deps, { idempotencyKey: request.headers['idempotency-key'], body: request.body }),
+  );
+
+export const handler = makeHandler({
+  applications: applicationRepository(),
+  hasher: keyedHasherFromEnv(),
+  storage: documentStorageFromEnv(),
+  clock: systemClock,
+  deadlines: deadlines(),
+});

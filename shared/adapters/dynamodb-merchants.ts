@@ -1,0 +1,225 @@
+import { ulid } from 'ulid';
+import type { MerchantRecord, MerchantTerminalRecord } from '../domain/merchant';
+import { keys } from '../keys';
+import type {
+  MerchantRepository,
+  ProvisionOutcome,
+  SendRecordRepository,
+  SendStatus,
+} from '../ports/merchants';
+import { stripKeys } from './dynamodb-applications';
+import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';
+
+/** Merchants, sequences and terminals in the one table. */
+export class DynamoMerchantRepository implements MerchantRepository {
+  constructor(private readonly table: DynamoTable) {}
+
+  async nextSequence(name: string): Promise<number> {
+    const item = await this.table.update<{ next: number }>(
+      { pk: `SEQ#${name}`, sk: 'SEQ' },
+      'ADD #next :one',
+      { names: { '#next': 'next' }, values: { ':one': 1 } },
+    );
+    return item.next;
+  }
+
+  async provision(input: Parameters<MerchantRepository['provision']>[0]): Promise<ProvisionOutcome> {
+    const { application, merchant, terminal } = input;
+    const at = merchant.createdAt;
+    const writes: TransactionWrite[] = [
+      {
+        put: { ...keys.application(application.applicationId), ...application },
+        condition: 'revision = :expected',
+        values: { ':expected': input.expectedRevision },
+      },
+      { put: { ...keys.merchant(merchant.merchantNo), ...merchant }, condition: 'attribute_not_exists(pk)' },
+      {
+        put: {
+          pk: keys.merchant(merchant.merchantNo).pk,
+          sk: `VER#${String(merchant.version).padStart(6, '0')}`,
+          snapshot: merchant,
+          actor: 'system',
+          action: 'CREATED',
+          at,
+        },
+      },
+      ...application.uniquenessKeys.map(
+        (pk): TransactionWrite => ({
+          update: { pk, sk: 'UNIQ' },
+          expression: 'SET merchantNo = :merchant',
+          condition: 'applicationId = :app',
+          values: { ':merchant': merchant.merchantNo, ':app': application.applicationId },
+        }),
+      ),
+    ];
+    const terminalIndex = writes.length;
+    if (terminal) {
+      writes.push(
+        {
+          update: keys.terminal(terminal.serialNumber),
+          expression: 'SET #status = :bound, merchantNo = :merchant, terminalId = :tid, boundAt = :at',
+          condition: '#status = :inStock',
+          names: { '#status': 'status' },
+          values: {
+            ':bound': 'BOUND',
+            ':inStock': 'IN_STOCK',
+            ':merchant': merchant.merchantNo,
+            ':tid': terminal.terminalId,
+            ':at': at,
+          },
+        },
+        {
+          put: {
+            ...keys.merchantTerminal(merchant.merchantNo, terminal.serialNumber),
+            serialNumber: terminal.serialNumber,
+            terminalId: terminal.terminalId,
+            status: 'BOUND',
+            boundAt: at,
+          },
+        },
+        {
+          put: {
+            ...keys.terminalHistory(terminal.serialNumber, at, ulid()),
+            action: 'BOUND',
+            merchantNo: merchant.merchantNo,
+            terminalId: terminal.terminalId,
+            at,
+            actor: 'system',
+          },
+        },
+      );
+    }
+    try {
+      await this.table.transact(writes);
+      return 'PROVISIONED';
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      if (terminal && error.failedIndexes.includes(terminalIndex)) return 'TERMINAL_UNAVAILABLE';
+      return 'STALE';
+    }
+  }
+
+  async getMerchant(merchantNo: string): Promise<MerchantRecord | undefined> {
+    const item = await this.table.get<MerchantRecord & Record<string, unknown>>(keys.merchant(merchantNo));
+    return item ? stripKeys(item) : undefined;
+  }
+
+  async merchantTerminals(merchantNo: string): Promise<MerchantTerminalRecord[]> {
+    const prefix = keys.merchantTerminalsPrefix(merchantNo);
+    const page = await this.table.query<MerchantTerminalRecord & Record<string, unknown>>({
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+      limit: 50,
+    });
+    return page.items.map((item) => ({
+      serialNumber: item.serialNumber,
+      terminalId: item.terminalId,
+      status: item.status,
+      boundAt: item.boundAt,
+    }));
+  }
+
+  async terminalStatus(serialNumber: string): Promise<{ status: string; merchantNo?: string } | undefined> {
+    const item = await this.table.get<{ status: string; merchantNo?: string }>(keys.terminal(serialNumber));
+    return item ? { status: item.status, merchantNo: item.merchantNo } : undefined;
+  }
+
+  async setActivationCode(serialNumber: string, codeHash: string, expiresAt: string): Promise<void> {
+    await this.table.update(
+      keys.terminal(serialNumber),
+      'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero',
+      {
+        condition: '#status = :bound',
+        names: { '#status': 'status' },
+        values: { ':hash': codeHash, ':exp': expiresAt, ':zero': 0, ':bound': 'BOUND' },
+      },
+    );
+  }
+
+  async registerTerminal(input: {
+    serialNumber: string;
+    model: string;
+    at: string;
+    actor: string;
+  }): Promise<boolean> {
+    try {
+      await this.table.transact([
+        {
+          put: {
+            ...keys.terminal(input.serialNumber),
+            serialNumber: input.serialNumber,
+            model: input.model,
+            status: 'IN_STOCK',
+            registeredAt: input.at,
+          },
+          condition: 'attribute_not_exists(pk)',
+        },
+        {
+          put: {
+            ...keys.terminalHistory(input.serialNumber, input.at, ulid()),
+            action: 'REGISTERED',
+            at: input.at,
+            actor: input.actor,
+          },
+        },
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return false;
+      throw error;
+    }
+  }
+}
+
+/** Send records: one item per (subject, template, channel). */
+export class DynamoSendRecordRepository implements SendRecordRepository {
+  constructor(private readonly table: DynamoTable) {}
+
+  async claim(input: {
+    subjectId: string;
+    template: string;
+    channel: 'EMAIL' | 'SMS';
+    recipient: string;
+    at: string;
+  }) {
+    try {
+      await this.table.put(
+        {
+          ...keys.sendRecord(input.subjectId, input.template, input.channel),
+          subjectId: input.subjectId,
+          template: input.template,
+          channel: input.channel,
+          recipient: input.recipient,
+          status: 'SENDING',
+          claimedAt: input.at,
+        },
+        // A FAILED send may be claimed again by a later retry of the workflow step.
+        'attribute_not_exists(pk) OR #status = :failed',
+        { ':failed': 'FAILED' },
+        { '#status': 'status' },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return false;
+      throw error;
+    }
+  }
+
+  async complete(input: {
+    subjectId: string;
+    template: string;
+    channel: 'EMAIL' | 'SMS';
+    status: SendStatus;
+    providerMessageId?: string;
+    at: string;
+  }): Promise<void> {
+    await this.table.update(
+      keys.sendRecord(input.subjectId, input.template, input.channel),
+      'SET #status = :status, providerMessageId = :id, completedAt = :at',
+      {
+        names: { '#status': 'status' },
+        values: { ':status': input.status, ':id': input.providerMessageId ?? null, ':at': input.at },
+      },
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
+import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
+import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
+import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
+import { optionalString, readDeadlines, requiredString } from './config/env';
+
+/*
+ * Composition helpers for the function files: each function calls only the factories it needs
+ * at module scope (cold start), so its bundle holds only the AWS clients it uses. No factory runs
+ * on import of this module.
+ */
+
+let table: DynamoTable | undefined;
+
+/** The one table client of this process. */
+export function sharedTable(): DynamoTable {
+  table ??= tableFromEnv();
+  return table;
+}
+
+/** Application repository over the shared table. */
+export const applicationRepository = () => new DynamoApplicationRepository(sharedTable());
+/** Review-task repository over the shared table. */
+export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
+/** Merchant repository over the shared table. */
+export const merchantRepository = () => new DynamoMerchantRepository(sharedTable());
+/** Send-record repository over the shared table. */
+export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedTable());
+
+/** Deadlines from the environment. */
+export const deadlines = () => readDeadlines();
+
+/** Acquirer and messaging configuration. */
+export function messagingConfig() {
+  return {
+    acquirerCode: requiredString('ACQUIRER_CODE'),
+    smsSignature: requiredString('SMS_SIGNATURE'),
+    supervisorEmail: optionalString('SUPERVISOR_EMAIL', 'supervisors@example.com'),
+  };
+}

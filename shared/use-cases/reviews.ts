@@ -1,0 +1,170 @@
+import * as z from 'zod/mini';
+import type { StaffPrincipal } from '../auth/principals';
+import { maskApplicationBody } from '../domain/application';
+import type { ReviewTaskRecord } from '../domain/review';
+import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
+import { logger } from '../logger';
+import type { Clock, WorkflowEngine } from '../ports';
+import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
+import { zodProblems } from '../validation/application-schema';
+
+/** Dependencies of the review use cases. */
+export interface ReviewDeps {
+  readonly reviews: ReviewTaskRepository;
+  readonly applications: ApplicationRepository;
+  readonly workflow: WorkflowEngine;
+  readonly clock: Clock;
+}
+
+/** A task as listed in the queue (no token, no personal data). */
+export function reviewItem(task: ReviewTaskRecord) {
+  return {
+    taskId: task.taskId,
+    kind: task.kind,
+    subjectId: task.subjectId,
+    status: task.status,
+    createdAt: task.createdAt,
+    deadline: task.deadline,
+    finalDeadline: task.finalDeadline,
+    escalated: task.escalated,
+    automatedChecks: task.automatedChecks,
+    requiredChecks: task.requiredChecks,
+    summary: task.summary,
+    ...(task.decision
+      ? {
+          decision: task.decision,
+          reasons: task.reasons,
+          decidedBy: task.decidedBy,
+          decidedAt: task.decidedAt,
+        }
+      : {}),
+  };
+}
+
+const listQuerySchema = z.strictObject({
+  status: z.optional(z.literal('PENDING')),
+  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
+  cursor: z.optional(z.string().check(z.maxLength(2048))),
+});
+
+/** `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index. */
+export async function listReviews(deps: Pick<ReviewDeps, 'reviews'>, query: Record<string, string>) {
+  const parsed = z.safeParse(listQuerySchema, query);
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query'));
+  const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor);
+  return { items: page.items.map(reviewItem), nextCursor: page.nextCursor ?? null };
+}
+
+/** `GET /v1/reviews/{taskId}`: the item with its masked subject. */
+export async function getReview(deps: Pick<ReviewDeps, 'reviews' | 'applications'>, taskId: string) {
+  const task = await deps.reviews.get(taskId);
+  if (!task) throw notFound('Review task');
+  const application = await deps.applications.get(task.subjectId);
+  return {
+    ...reviewItem(task),
+    subject: application
+      ? {
+          applicationId: application.applicationId,
+          status: application.status,
+          ...maskApplicationBody(application.body),
+          documents: Object.values(application.documents).map((d) => ({
+            documentId: d?.documentId,
+            contentType: d?.contentType,
+          })),
+          timeline: application.timeline,
+        }
+      : null,
+  };
+}
+
+const checkSchema = z.strictObject({
+  done: z.boolean(),
+  notes: z.optional(z.string().check(z.maxLength(2000))),
+});
+const decisionSchema = z.strictObject({
+  decision: z.enum(['APPROVE', 'REJECT', 'REQUEST_CHANGES']),
+  reasons: z.optional(
+    z
+      .array(
+        z.strictObject({
+          field: z.string().check(z.minLength(1), z.maxLength(100)),
+          reason: z.string().check(z.minLength(1), z.maxLength(500)),
+        }),
+      )
+      .check(z.maxLength(50)),
+  ),
+  checks: z.optional(
+    z.strictObject({ phoneCallback: z.optional(checkSchema), siteInspection: z.optional(checkSchema) }),
+  ),
+});
+
+/**
+ * `POST /v1/reviews/{taskId}/decision`: the rules of spec 4.2, then PENDING → DECIDED with a
+ * conditional write (a second decision → 409) and the waiting workflow resumed. If the workflow
+ * cannot be resumed, the decision is undone so the reviewer can simply try again.
+ */
+export async function decideReview(
+  deps: ReviewDeps,
+  reviewer: StaffPrincipal,
+  taskId: string,
+  input: unknown,
+) {
+  const parsed = z.safeParse(decisionSchema, input);
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  const { decision, reasons = [], checks = {} } = parsed.data;
+  const task = await deps.reviews.get(taskId);
+  if (!task) throw notFound('Review task');
+  if (task.status !== 'PENDING') throw invalidState(`The task is already ${task.status}`);
+
+  const problems: FieldProblem[] = [];
+  if (decision !== 'APPROVE' && reasons.length === 0) {
+    problems.push({
+      field: 'reasons',
+      code: 'REQUIRED',
+      message: 'REJECT and REQUEST_CHANGES need at least one reason',
+    });
+  }
+  if (decision === 'REQUEST_CHANGES' && task.kind !== 'APPLICATION') {
+    problems.push({
+      field: 'decision',
+      code: 'NOT_ALLOWED',
+      message: 'REQUEST_CHANGES is only for applications',
+    });
+  }
+  if (decision === 'APPROVE') {
+    for (const check of task.requiredChecks) {
+      if (checks[check]?.done !== true) {
+        problems.push({
+          field: `checks.${check}`,
+          code: 'REQUIRED',
+          message: 'This check must be done before approval',
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw validationFailed(problems);
+
+  const decidedAt = deps.clock.now().toISOString();
+  const decided = await deps.reviews.decide(taskId, {
+    decision,
+    reasons,
+    checks,
+    decidedBy: reviewer.sub,
+    decidedAt,
+  });
+  if (!decided) throw invalidState('The task was decided already');
+  try {
+    await deps.workflow.resume(task.taskToken, { taskId, decision });
+  } catch (error) {
+    logger.error('could not resume the workflow; undoing the decision', {
+      taskId,
+      errorName: (error as Error).name,
+    });
+    await deps.reviews.undoDecision({ ...task, status: 'DECIDED' });
+    throw new AppError('SERVICE_UNAVAILABLE', 'The decision could not be recorded now; try again', {
+      cause: error,
+    });
+  }
+  logger.info('review decided', { taskId, decision });
+  return { taskId, status: 'DECIDED', decision, decidedAt };
+}
