@@ -314,6 +314,7 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
     status: 'SUBMITTED',
     submissionCount: record.submissionCount + 1,
     uniquenessKeys: markers,
+    resubmissionToken: undefined,
     reasons: [],
     revision: record.revision + 1,
     updatedAt: at,
@@ -337,11 +338,15 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
   }
 
   try {
-    if (resuming && record.resubmissionToken) {
-      await deps.workflow.resume(record.resubmissionToken, {
-        resubmitted: true,
-        submission: next.submissionCount,
-      });
+    if (resuming) {
+      // Without a stored token the workflow has not reached its wait yet; when it does, it sees
+      // SUBMITTED and continues by itself (task-await-resubmission).
+      if (record.resubmissionToken) {
+        await deps.workflow.resume(record.resubmissionToken, {
+          resubmitted: true,
+          submission: next.submissionCount,
+        });
+      }
     } else {
       const executionArn = await deps.workflow.start(applicationId, {
         applicationId,

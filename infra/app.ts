@@ -1,0 +1,21 @@
+/**
+ * The CDK app (`cdk.json`: `npx tsx infra/app.ts`).
+ *
+ * Context values (defaults in `cdk.json`, override with `-c key=value`; see OnboardingConfig):
+ * - `stage`: API Gateway stage name.
+ * - `acquirerCode`: 3-digit acquirer code, the start of every merchant number.
+ * - `senderEmail`: From address of every email (SES identity verified by the operator beforehand).
+ * - `supervisorEmail`: who is told about escalated reviews.
+ * - `smsOriginationIdentity`: End User Messaging SMS origination identity or its ARN; empty = service default.
+ * - `smsSignature`: SMS signature, sent as 【signature】 at the start of every SMS.
+ * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
+ * - `alarmEmail` (optional): subscribed to the alarm topic.
+ * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild
+ *   bundles, for quick synth checks; never deploy such a synth.
+ */
+import { App } from 'aws-cdk-lib';
+import { buildOnboardingApp, skipBundlingRequested } from './onboarding-app';
+
+const app = new App();
+buildOnboardingApp(app, { skipBundling: skipBundlingRequested(app) });
+app.synth();

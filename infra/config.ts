@@ -1,0 +1,119 @@
+import type { Node } from 'constructs';
+
+/**
+ * Deployment configuration, read from CDK context (`cdk.json` defaults, overridable with
+ * `npx cdk deploy -c key=value`). Every value is validated at synth time, so a bad value fails
+ * `cdk synth` instead of a function's cold start.
+ */
+export interface OnboardingConfig {
+  /** Context `stage`: API Gateway stage name (default `prod`). */
+  readonly stage: string;
+  /** Context `acquirerCode`: the 3-digit acquirer code that starts every merchant number (default `102`). */
+  readonly acquirerCode: string;
+  /**
+   * Context `senderEmail`: the From address of every email. Its SES identity (the address or its
+   * domain) is created and verified by the operator outside this app, and the account must be out
+   * of the SES sandbox to mail merchants.
+   */
+  readonly senderEmail: string;
+  /** Context `supervisorEmail`: who is told when a review passes its escalation deadline. */
+  readonly supervisorEmail: string;
+  /**
+   * Context `smsOriginationIdentity`: the AWS End User Messaging SMS origination identity (sender ID,
+   * phone number, pool ID or its ARN). Empty lets the service choose; an ARN also narrows the IAM grant.
+   */
+  readonly smsOriginationIdentity: string;
+  /** Context `smsSignature`: the sender signature every SMS starts with, inside 【】 (default `拉卡拉`). */
+  readonly smsSignature: string;
+  /** Context `reviewEscalationSeconds`: review waiting time before the task is escalated (default 2 days). */
+  readonly reviewEscalationSeconds: number;
+  /** Context `reviewFinalSeconds`: review waiting time before the application expires; greater than the escalation (default 7 days). */
+  readonly reviewFinalSeconds: number;
+  /** Context `resubmissionSeconds`: how long a NEEDS_CHANGES application waits for the merchant (default 14 days). */
+  readonly resubmissionSeconds: number;
+  /** Context `draftTtlSeconds`: lifetime of a never-submitted draft (default 30 days). */
+  readonly draftTtlSeconds: number;
+  /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
+  readonly alarmEmail: string;
+}
+
+/** The values of `cdk.json`, used when a context key is absent (e.g. in tests). */
+export const DEFAULT_CONFIG: OnboardingConfig = {
+  stage: 'prod',
+  acquirerCode: '102',
+  senderEmail: 'noreply@example.com',
+  supervisorEmail: 'supervisor@example.com',
+  smsOriginationIdentity: '',
+  smsSignature: '拉卡拉',
+  reviewEscalationSeconds: 172_800,
+  reviewFinalSeconds: 604_800,
+  resubmissionSeconds: 1_209_600,
+  draftTtlSeconds: 2_592_000,
+  alarmEmail: '',
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function contextString(node: Node, key: keyof OnboardingConfig): string {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return String(DEFAULT_CONFIG[key]);
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
+  }
+  return String(value);
+}
+
+function contextSeconds(node: Node, key: keyof OnboardingConfig): number {
+  const raw = contextString(node, key);
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new Error(`Context "${key}" must be a positive whole number of seconds, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads and validates the configuration from the context of `node` (usually the App's). */
+export function readConfig(node: Node): OnboardingConfig {
+  const config: OnboardingConfig = {
+    stage: contextString(node, 'stage'),
+    acquirerCode: contextString(node, 'acquirerCode'),
+    senderEmail: contextString(node, 'senderEmail'),
+    supervisorEmail: contextString(node, 'supervisorEmail'),
+    smsOriginationIdentity: contextString(node, 'smsOriginationIdentity'),
+    smsSignature: contextString(node, 'smsSignature'),
+    reviewEscalationSeconds: contextSeconds(node, 'reviewEscalationSeconds'),
+    reviewFinalSeconds: contextSeconds(node, 'reviewFinalSeconds'),
+    resubmissionSeconds: contextSeconds(node, 'resubmissionSeconds'),
+    draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
+    alarmEmail: contextString(node, 'alarmEmail'),
+  };
+  validateConfig(config);
+  return config;
+}
+
+/** Throws on the first invalid value, naming its context key. */
+export function validateConfig(config: OnboardingConfig): void {
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(config.stage)) {
+    throw new Error(`Context "stage" must be 1-64 letters, digits or underscores, got "${config.stage}"`);
+  }
+  if (!/^\d{3}$/.test(config.acquirerCode)) {
+    throw new Error(`Context "acquirerCode" must be exactly 3 digits, got "${config.acquirerCode}"`);
+  }
+  for (const key of ['senderEmail', 'supervisorEmail'] as const) {
+    if (!EMAIL.test(config[key])) throw new Error(`Context "${key}" must be an email address`);
+  }
+  if (config.alarmEmail !== '' && !EMAIL.test(config.alarmEmail)) {
+    throw new Error('Context "alarmEmail" must be an email address or empty');
+  }
+  if (config.smsSignature.trim() === '' || config.smsSignature.length > 16) {
+    throw new Error('Context "smsSignature" must be 1-16 characters (it is sent inside 【】 in every SMS)');
+  }
+  if (config.reviewFinalSeconds <= config.reviewEscalationSeconds) {
+    throw new Error('Context "reviewFinalSeconds" must be greater than "reviewEscalationSeconds"');
+  }
+}
+
+/** Domain part of an email address (the SES domain identity that may authorize it). */
+export function emailDomain(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
+}

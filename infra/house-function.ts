@@ -1,0 +1,192 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Repository root (the directory of `package.json` and `package-lock.json`). */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where handler entry files live: `functions/<name>.ts`, each exporting `handler`. */
+export const FUNCTIONS_DIR = join(PROJECT_ROOT, 'functions');
+
+/** Context key / environment variable that replace esbuild bundling with inline stub code. */
+export const SKIP_BUNDLING_CONTEXT_KEY = 'skipBundling';
+export const SKIP_BUNDLING_ENV_VAR = 'CDK_SKIP_BUNDLING';
+
+/** `service` of every Powertools log line and metric. */
+export const SERVICE_NAME = 'merchant-onboarding';
+
+/** CloudWatch namespace the functions may publish custom metrics to (and nothing else). */
+export const METRICS_NAMESPACE = 'MerchantOnboarding';
+
+/** The Lambda runtime of every function (see the AwsSolutions-L1 acknowledgement below). */
+export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
+
+export interface HouseFunctionProps {
+  /** File name (without `.ts`) under `functionsDir`; also the construct's logical name. */
+  readonly name: string;
+  /** @default FUNCTIONS_DIR */
+  readonly functionsDir?: string;
+  /**
+   * Use a one-line inline stub instead of bundling `functions/<name>.ts` with esbuild. The entry
+   * file is then neither read nor required to exist: for fast stack tests and `cdk synth` checks.
+   * Never deploy such a synth.
+   * @default false
+   */
+  readonly skipBundling?: boolean;
+  readonly description?: string;
+  /** @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** Added to the house variables (NODE_OPTIONS, POWERTOOLS_*). */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The house Lambda function: Node.js on ARM64, ESM bundle with source maps, X-Ray tracing, JSON logs
+ * in its own log group with a retention, and its own role whose only built-in permissions are writing
+ * to that log group and sending X-Ray traces. Grant anything else on `grantPrincipal`.
+ */
+export class HouseFunction extends Construct implements iam.IGrantable {
+  readonly name: string;
+  readonly entry: string;
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly grantPrincipal: iam.IPrincipal;
+
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.entry = join(props.functionsDir ?? FUNCTIONS_DIR, `${props.name}.ts`);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+
+    // A dedicated role instead of the AWSLambdaBasicExecutionRole managed policy: logs go only to
+    // this function's log group (its Arn attribute already ends in `:*`, covering its streams).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.name} function`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.grantPrincipal = this.role;
+
+    const common = {
+      description: props.description ?? `functions/${props.name}.ts`,
+      runtime: HOUSE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...props.environment,
+      },
+    } satisfies Partial<lambda.FunctionProps>;
+
+    if (props.skipBundling) {
+      // Plain lambda.Function: NodejsFunction would insist on the entry file existing.
+      this.function = new lambda.Function(this, 'Function', {
+        ...common,
+        code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+        handler: 'index.handler',
+      });
+    } else {
+      if (!existsSync(this.entry)) {
+        throw new Error(
+          `HouseFunction "${props.name}": entry file ${this.entry} does not exist. ` +
+            `Create functions/${props.name}.ts exporting "handler", or synthesize with ` +
+            `${SKIP_BUNDLING_ENV_VAR}=1 (or -c ${SKIP_BUNDLING_CONTEXT_KEY}=true) to check the stacks without bundling.`,
+        );
+      }
+      this.function = new NodejsFunction(this, 'Function', {
+        ...common,
+        entry: this.entry,
+        handler: 'handler',
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node20',
+          platform: 'node',
+          minify: true,
+          sourceMap: true,
+          sourceMapMode: SourceMapMode.DEFAULT,
+          // Line mapping is enough for stack traces; keeping sources out of the map keeps packages small.
+          sourcesContent: false,
+          // Keep zh-CN message templates readable (and smaller) in the bundle. Passed as a raw
+          // esbuild flag: aws-cdk-lib 2.276 accepts the `charset` prop but no longer forwards it.
+          esbuildArgs: { '--charset': 'utf8' },
+          mainFields: ['module', 'main'],
+          // Lets CommonJS dependencies call require() from inside the ESM bundle.
+          banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+          // Bundle the AWS SDK v3 clients too: each function ships exactly the clients (and the
+          // versions from package-lock.json) that it imports, instead of the runtime's copy.
+          externalModules: [],
+          bundleAwsSDK: true,
+        },
+      });
+    }
+
+    // X-Ray tracing (requested by AwsSolutions) adds xray:PutTraceSegments/PutTelemetryRecords,
+    // which have no resource-level permissions.
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy) {
+      Validations.of(defaultPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*": X-Ray has no resource-level permissions. Every other statement of this policy names its resource.',
+      });
+    }
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Pinned to nodejs22.x (maintained LTS) on purpose: the bundle targets node20 because the local dev stack and tests run the same handlers on Node 20; move to nodejs24.x together with the local toolchain.',
+    });
+  }
+
+  /** Adds an environment variable to the function. */
+  addEnvironment(key: string, value: string): void {
+    this.function.addEnvironment(key, value);
+  }
+
+  /**
+   * Adds a statement to the function role's default policy. A statement on `Resource: "*"` belongs in
+   * its own `iam.Policy` with its own cdk-nag acknowledgement, never here (the default policy's
+   * acknowledgement only covers X-Ray).
+   */
+  addToRolePolicy(statement: iam.PolicyStatement): void {
+    if (statement.resources.includes('*')) {
+      throw new Error(
+        `HouseFunction "${this.name}": put wildcard-resource statements in a separate iam.Policy`,
+      );
+    }
+    this.role.addToPrincipalPolicy(statement);
+  }
+
+  get functionArn(): string {
+    return this.function.functionArn;
+  }
+}

@@ -1,0 +1,68 @@
+import { type App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type OnboardingConfig, readConfig } from './config';
+import { SKIP_BUNDLING_CONTEXT_KEY, SKIP_BUNDLING_ENV_VAR } from './house-function';
+import { StatefulStack } from './stateful-stack';
+import { StatelessStack } from './stateless-stack';
+
+export interface OnboardingAppOptions {
+  /** Inline stub code instead of esbuild bundles (tests, quick synth checks). @default false */
+  readonly skipBundling?: boolean;
+  /** Handler directory override (tests). @default FUNCTIONS_DIR */
+  readonly functionsDir?: string;
+  /** Register the cdk-nag AwsSolutions pack as a synth-time validation plugin. @default true */
+  readonly nag?: boolean;
+  /** @default the CLI's account/region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), or environment-agnostic */
+  readonly env?: Environment;
+}
+
+export interface OnboardingStacks {
+  readonly config: OnboardingConfig;
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/** `-c skipBundling=true` or `CDK_SKIP_BUNDLING=1` (or `true`). */
+export function skipBundlingRequested(app: App): boolean {
+  const context: unknown = app.node.tryGetContext(SKIP_BUNDLING_CONTEXT_KEY);
+  const env = process.env[SKIP_BUNDLING_ENV_VAR];
+  return context === true || context === 'true' || env === '1' || env === 'true';
+}
+
+/**
+ * Both stacks of the onboarding service, wired with typed props, and the cdk-nag AwsSolutions pack.
+ * Stack names are stable: `MerchantOnboarding-Stateful` and `MerchantOnboarding-Stateless`.
+ */
+export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {}): OnboardingStacks {
+  const config = readConfig(app.node);
+  const env = options.env ?? {
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+    region: process.env.CDK_DEFAULT_REGION,
+  };
+
+  const stateful = new StatefulStack(app, 'MerchantOnboarding-Stateful', {
+    env,
+    description: 'POS merchant onboarding: table, documents bucket, KMS keys (retained)',
+  });
+  const stateless = new StatelessStack(app, 'MerchantOnboarding-Stateless', {
+    env,
+    description: 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms',
+    table: stateful.table,
+    dataKey: stateful.dataKey,
+    piiHmacKey: stateful.piiHmacKey,
+    documentsBucket: stateful.documentsBucket,
+    config,
+    skipBundling: options.skipBundling,
+    functionsDir: options.functionsDir,
+  });
+
+  if (options.nag ?? true) {
+    // cdk-nag v3 is a policy-validation plugin (Validations), no longer an Aspect; acknowledgements
+    // are `Validations.of(construct).acknowledge(...)` next to the resources they concern, and are
+    // also written to each resource's template Metadata (`cdk_nag.rules_to_suppress`) as audit trail.
+    Validations.of(app).addPlugins(
+      new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+    );
+  }
+  return { config, stateful, stateless };
+}

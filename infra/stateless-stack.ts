@@ -1,0 +1,773 @@
+import {
+  Aws,
+  CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { ENV } from '../shared/config/env';
+import { emailDomain, type OnboardingConfig } from './config';
+import { HouseFunction, METRICS_NAMESPACE } from './house-function';
+import { ROUTES, type RouteAuth, type RouteDefinition } from './routes';
+import { TABLE_SCHEMA } from './stateful-stack';
+import { readOnboardingAsl, substituteAsl, substitutionKey, WORKFLOW_FUNCTIONS } from './workflow';
+
+/** What the stateless stack needs from the stateful one (and from configuration). */
+export interface StatelessStackProps extends StackProps {
+  readonly table: dynamodb.ITable;
+  /** The customer-managed key of the table and the documents bucket. */
+  readonly dataKey: kms.IKey;
+  /** The HMAC_256 key for keyed hashes of licence / ID numbers. */
+  readonly piiHmacKey: kms.IKey;
+  readonly documentsBucket: s3.IBucket;
+  readonly config: OnboardingConfig;
+  /** Inline stub code instead of esbuild bundles (see HouseFunctionProps.skipBundling). @default false */
+  readonly skipBundling?: boolean;
+  /** Directory of the handler entry files. @default FUNCTIONS_DIR */
+  readonly functionsDir?: string;
+}
+
+/** Permissions beyond the table, by function name. */
+type Capability =
+  /** kms:GenerateMac with the PII HMAC key. */
+  | 'piiHmac'
+  /** s3:PutObject on the documents bucket, to presign upload URLs. */
+  | 'documentsPut'
+  /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
+  | 'documentsRead'
+  /** states:StartExecution on the onboarding state machine. */
+  | 'startExecution'
+  /** states:StopExecution on the onboarding state machine's executions. */
+  | 'stopExecution'
+  /** states:SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat (the callback pattern). */
+  | 'taskResponse'
+  /** ses:SendEmail from the configured sender. */
+  | 'sendEmail'
+  /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
+  | 'sendSms'
+  /** cloudwatch:PutMetricData in METRICS_NAMESPACE only. */
+  | 'putMetrics';
+
+/**
+ * Least-privilege grants, from what each handler's use case calls. Every function also gets item
+ * read/write on the table (never Scan).
+ */
+export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[]>> = {
+  // Access token derivation (keyed hash); the uniqueness markers of licence / ID numbers.
+  'create-application': ['piiHmac'],
+  // The returned view tells which documents were uploaded (HeadObject).
+  'update-application': ['piiHmac', 'documentsRead'],
+  'get-application': ['documentsRead'],
+  'create-document': ['documentsPut'],
+  // Checks the documents, computes the uniqueness markers, starts the workflow or hands the
+  // resubmission back to the waiting one (SendTaskSuccess).
+  'submit-application': ['piiHmac', 'documentsRead', 'startExecution', 'taskResponse'],
+  'withdraw-application': ['stopExecution'],
+  'decide-review': ['taskResponse'],
+  // Blocklist lookups by keyed hash; required documents present.
+  'task-run-checks': ['piiHmac', 'documentsRead'],
+  // A decision or resubmission that arrived while nobody was waiting is handed to the new token.
+  'task-await-review': ['taskResponse'],
+  'task-await-resubmission': ['taskResponse'],
+  'task-provision-merchant': ['piiHmac'],
+  'task-notify': ['sendEmail', 'sendSms', 'putMetrics'],
+  'task-escalate-review': ['sendEmail'],
+};
+
+/** Functions with any of these get STATE_MACHINE_ARN. */
+const STATE_MACHINE_CAPABILITIES: readonly Capability[] = ['startExecution', 'stopExecution', 'taskResponse'];
+
+/** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
+const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
+
+/** Stage-wide throttling; WAF adds a per-IP rate limit in front of it. */
+const API_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Requests per IP per 5 minutes before WAF answers 429. */
+const WAF_RATE_LIMIT_PER_IP = 1000;
+
+const ACK_NO_APIG_AUTHORIZER: Record<Exclude<RouteAuth, 'staff'>, string> = {
+  public:
+    'Public by design (spec 4.1): the health probe and the creation of a draft application need no prior credential; the route is behind the WAF rate limit and the handler validates the body and the Idempotency-Key.',
+  merchant:
+    "The merchant's credential is the opaque per-application access token issued by create-application (stored only as a hash in DynamoDB), not a Cognito identity; the handler verifies the Bearer token on every request, so no API Gateway authorizer type can check it.",
+  'merchant-or-staff':
+    "Accepts either a merchant's opaque access token or a staff Cognito JWT; a Cognito authorizer would reject every merchant. The handler verifies both: the access-token hash, or the staff JWT's signature against STAFF_JWKS_URI, issuer, audience and cognito:groups.",
+};
+
+function pascalCase(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function camelCase(name: string): string {
+  const pascal = pascalCase(name);
+  return pascal.charAt(0).toLowerCase() + pascal.slice(1);
+}
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message, requestId: '$context.requestId' } });
+}
+
+/**
+ * Everything that can be replaced freely: the functions, the REST API, the staff user pool, the
+ * onboarding state machine, the WAF web ACL and the alarms.
+ */
+export class StatelessStack extends Stack {
+  /** Every function by its file name under `functions/`. */
+  readonly functions: ReadonlyMap<string, HouseFunction>;
+  readonly api: apigw.RestApi;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+  readonly stateMachine: sfn.StateMachine;
+  /**
+   * The state machine's fixed name, and its ARN built from it rather than referenced: the definition
+   * references the task functions, and two of them (and the API functions) need this ARN, so a
+   * reference would be a circular dependency.
+   */
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+  readonly alarmTopic: sns.Topic;
+  /**
+   * The documents bucket ARN, imported through an export with a fixed name so that the cdk-nag
+   * finding for `<bucket ARN>/*` (rendered from the Fn::ImportValue) has a stable, readable id.
+   */
+  private readonly documentsBucketArn: string;
+  /** How cdk-nag renders `documentsBucketArn` in a finding id. */
+  private readonly documentsBucketArnForNag: string;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.stateMachineName = `${this.stackName}-Onboarding`;
+    this.stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${this.stateMachineName}`;
+    const producer = Stack.of(props.documentsBucket);
+    if (producer === this) {
+      this.documentsBucketArn = props.documentsBucket.bucketArn;
+      this.documentsBucketArnForNag = `<${this.logicalIdOf(props.documentsBucket)}.Arn>`;
+    } else {
+      const exportName = `${producer.stackName}-DocumentsBucketArn`;
+      this.documentsBucketArn = producer.exportValue(props.documentsBucket.bucketArn, { name: exportName });
+      this.documentsBucketArnForNag = exportName;
+    }
+
+    const routes = ROUTES.filter((route) => !route.path.startsWith('/_local'));
+    const apiFunctionNames = [...new Set(routes.map((route) => route.functionName))];
+    const taskFunctionNames: readonly string[] = WORKFLOW_FUNCTIONS;
+    const overlap = apiFunctionNames.filter((name) => taskFunctionNames.includes(name));
+    if (overlap.length > 0)
+      throw new Error(`Functions used both as route and workflow task: ${overlap.join(', ')}`);
+    const unknown = Object.keys(FUNCTION_CAPABILITIES).filter(
+      (name) => !apiFunctionNames.includes(name) && !taskFunctionNames.includes(name),
+    );
+    if (unknown.length > 0)
+      throw new Error(`FUNCTION_CAPABILITIES names unknown functions: ${unknown.join(', ')}`);
+
+    // ---- Staff identities -------------------------------------------------------------------
+    this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Plus tier: threat protection blocks risky sign-ins and compromised passwords of staff
+      // accounts, which can approve merchants (a few staff MAUs).
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const [groupId, groupName, precedence, description] of [
+      ['ReviewerGroup', 'reviewer', 10, 'Works the review queue: call-backs, site inspections, decisions'],
+      ['OperatorGroup', 'operator', 20, 'Keeps the terminal inventory, binds and unbinds terminals'],
+    ] as const) {
+      new cognito.CfnUserPoolGroup(this, groupId, {
+        userPoolId: this.userPool.userPoolId,
+        groupName,
+        precedence,
+        description,
+      });
+    }
+    // API Gateway's Cognito authorizer (no OAuth scopes) and the handlers accept the ID token,
+    // whose `aud` is this client's id (STAFF_JWT_AUDIENCE).
+    this.userPoolClient = this.userPool.addClient('StaffClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
+      disableOAuth: true,
+      idTokenValidity: Duration.minutes(15),
+      accessTokenValidity: Duration.minutes(15),
+      refreshTokenValidity: Duration.hours(8),
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+    });
+    const staffIssuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
+
+    // ---- Functions ----------------------------------------------------------------------------
+    const environment: Record<string, string> = {
+      [ENV.tableName]: props.table.tableName,
+      [ENV.documentsBucket]: props.documentsBucket.bucketName,
+      [ENV.acquirerCode]: config.acquirerCode,
+      [ENV.senderEmail]: config.senderEmail,
+      [ENV.supervisorEmail]: config.supervisorEmail,
+      [ENV.smsOriginationIdentity]: config.smsOriginationIdentity,
+      [ENV.smsSignature]: config.smsSignature,
+      [ENV.reviewEscalationSeconds]: String(config.reviewEscalationSeconds),
+      [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),
+      [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
+      [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
+      [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
+      [ENV.staffJwtIssuer]: staffIssuer,
+      [ENV.staffJwtAudience]: this.userPoolClient.userPoolClientId,
+      [ENV.staffJwksUri]: `${staffIssuer}/.well-known/jwks.json`,
+    };
+
+    const functions = new Map<string, HouseFunction>();
+    for (const name of [...apiFunctionNames, ...taskFunctionNames]) {
+      const fn = new HouseFunction(this, pascalCase(name), {
+        name,
+        functionsDir: props.functionsDir,
+        skipBundling: props.skipBundling,
+        environment,
+        timeout: taskFunctionNames.includes(name) ? TASK_FUNCTION_TIMEOUT : undefined,
+      });
+      this.grantTable(fn, props.table, props.dataKey);
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+    const fnNamed = (name: string): HouseFunction => {
+      const fn = functions.get(name);
+      if (!fn) throw new Error(`No function named ${name}`);
+      return fn;
+    };
+
+    // ---- Workflow -----------------------------------------------------------------------------
+    // The same ASL file as `npm run dev`; substituteAsl throws on any placeholder without a value.
+    const definition = substituteAsl(
+      readOnboardingAsl(),
+      Object.fromEntries(taskFunctionNames.map((name) => [substitutionKey(name), fnNamed(name).functionArn])),
+    );
+    const workflowLogGroup = new logs.LogGroup(this, 'WorkflowLogGroup', {
+      // The vendedlogs prefix keeps the log group resource policy small (Step Functions docs).
+      logGroupName: `/aws/vendedlogs/states/${this.stackName}-onboarding`,
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'OnboardingStateMachine', {
+      stateMachineName: this.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: workflowLogGroup,
+        level: sfn.LogLevel.ALL,
+        // Every event is logged, but without state inputs/outputs: those carry merchants'
+        // personal data (names, phones, ID numbers), which must never reach the logs.
+        includeExecutionData: false,
+      },
+    });
+    this.stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: taskFunctionNames.map((name) => fnNamed(name).functionArn),
+      }),
+    );
+    const stateMachinePolicy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
+    if (stateMachinePolicy) {
+      Validations.of(stateMachinePolicy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only the actions Step Functions needs for CloudWatch Logs delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing use Resource "*"; none of them supports resource-level permissions. lambda:InvokeFunction names each task function.',
+      });
+    }
+
+    // ---- Grants -------------------------------------------------------------------------------
+    for (const [name, capabilities] of Object.entries(FUNCTION_CAPABILITIES)) {
+      const fn = fnNamed(name);
+      for (const capability of capabilities) this.grantCapability(fn, capability, props, config);
+      if (capabilities.some((capability) => STATE_MACHINE_CAPABILITIES.includes(capability))) {
+        fn.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
+      }
+    }
+
+    // ---- REST API -----------------------------------------------------------------------------
+    this.api = this.createApi(config, routes, fnNamed);
+
+    // ---- Alarms -------------------------------------------------------------------------------
+    this.alarmTopic = this.createAlarms(config);
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'StaffUserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'StaffUserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /** Item read/write on the table and its gsi1 (no Scan, no table-level actions), and its key via DynamoDB. */
+  private grantTable(fn: HouseFunction, table: dynamodb.ITable, dataKey: kms.IKey): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        resources: [table.tableArn, `${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [dataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+  }
+
+  private grantCapability(
+    fn: HouseFunction,
+    capability: Capability,
+    props: StatelessStackProps,
+    config: OnboardingConfig,
+  ): void {
+    const bucketObjects = `${this.documentsBucketArn}/*`;
+    const documentsAck =
+      'Object-level access to the documents bucket only: object keys are generated per application and document at run time, so they cannot be listed in the policy.';
+    switch (capability) {
+      case 'piiHmac':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [props.piiHmacKey.keyArn] }),
+        );
+        return;
+      case 'documentsPut': {
+        const policy = new iam.Policy(fn, 'DocumentsPutPolicy', {
+          statements: [
+            new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [bucketObjects] }),
+            // The presigned PUT is executed with this role's credentials; S3 encrypts with the
+            // bucket's customer-managed key on its behalf.
+            new iam.PolicyStatement({
+              actions: ['kms:GenerateDataKey'],
+              resources: [props.dataKey.keyArn],
+              conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+            }),
+          ],
+        });
+        policy.attachToRole(fn.role);
+        this.acknowledgeObjectWildcard(policy, documentsAck);
+        return;
+      }
+      case 'documentsRead': {
+        const policy = new iam.Policy(fn, 'DocumentsReadPolicy', {
+          statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucketObjects] })],
+        });
+        policy.attachToRole(fn.role);
+        this.acknowledgeObjectWildcard(policy, documentsAck);
+        return;
+      }
+      case 'startExecution':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:StartExecution'],
+            resources: [this.stateMachineArn],
+          }),
+        );
+        return;
+      case 'taskResponse':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+            resources: [this.stateMachineArn],
+          }),
+        );
+        return;
+      case 'stopExecution': {
+        const executions = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${this.stateMachineName}:*`;
+        const policy = new iam.Policy(fn, 'StopExecutionPolicy', {
+          statements: [
+            new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+          ],
+        });
+        policy.attachToRole(fn.role);
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${this.stateMachineName}:*]`,
+          reason:
+            'StopExecution applies to executions, whose names are chosen per application at run time; the grant is limited to executions of this one state machine.',
+        });
+        return;
+      }
+      case 'sendEmail': {
+        const identityArn = (identity: string) =>
+          `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${identity}`;
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['ses:SendEmail'],
+            // SES authorizes against the address identity or, if only the domain is verified, the
+            // domain identity. Both are created and verified by the operator outside this app.
+            resources: [identityArn(config.senderEmail), identityArn(emailDomain(config.senderEmail))],
+            conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
+          }),
+        );
+        return;
+      }
+      case 'sendSms': {
+        if (config.smsOriginationIdentity.startsWith('arn:')) {
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: ['sms-voice:SendTextMessage'],
+              resources: [config.smsOriginationIdentity],
+            }),
+          );
+          return;
+        }
+        const policy = new iam.Policy(fn, 'SendSmsPolicy', {
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['sms-voice:SendTextMessage'],
+              resources: [`arn:${Aws.PARTITION}:sms-voice:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`],
+            }),
+          ],
+        });
+        policy.attachToRole(fn.role);
+        Validations.of(policy).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:*]',
+          reason:
+            "No origination identity ARN is configured (context smsOriginationIdentity), so End User Messaging SMS picks the sender among this account's phone numbers, sender IDs and pools; the grant is one action, limited to this account and region. Configure an ARN to narrow it to that identity.",
+        });
+        return;
+      }
+      case 'putMetrics': {
+        const policy = new iam.Policy(fn, 'PutMetricsPolicy', {
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['cloudwatch:PutMetricData'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+            }),
+          ],
+        });
+        policy.attachToRole(fn.role);
+        Validations.of(policy).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: `cloudwatch:PutMetricData has no resource-level permissions; the statement is restricted to the ${METRICS_NAMESPACE} namespace by the cloudwatch:namespace condition.`,
+        });
+        return;
+      }
+    }
+  }
+
+  private acknowledgeObjectWildcard(policy: iam.Policy, reason: string): void {
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${this.documentsBucketArnForNag}/*]`,
+      reason,
+    });
+  }
+
+  private logicalIdOf(construct: Construct): string {
+    const cfn = construct.node.defaultChild;
+    if (!(cfn instanceof CfnElement))
+      throw new Error(`${construct.node.path} has no CloudFormation resource`);
+    return this.getLogicalId(cfn);
+  }
+
+  private createApi(
+    config: OnboardingConfig,
+    routes: readonly RouteDefinition[],
+    fnNamed: (name: string) => HouseFunction,
+  ): apigw.RestApi {
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+    });
+    const api = new apigw.RestApi(this, 'Api', {
+      description: 'POS merchant onboarding API (/v1)',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // Execution logging needs the account-level API Gateway CloudWatch role; kept on stack deletion
+      // because it is an account/region-wide setting other APIs may rely on.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: config.stage,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        // resourcePath (`/v1/applications/{id}`) rather than the raw path, and no bodies/headers.
+        accessLogFormat: apigw.AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: apigw.AccessLogField.contextRequestId(),
+            extendedRequestId: apigw.AccessLogField.contextExtendedRequestId(),
+            requestTime: apigw.AccessLogField.contextRequestTime(),
+            sourceIp: apigw.AccessLogField.contextIdentitySourceIp(),
+            userAgent: apigw.AccessLogField.contextIdentityUserAgent(),
+            httpMethod: apigw.AccessLogField.contextHttpMethod(),
+            resourcePath: apigw.AccessLogField.contextResourcePath(),
+            protocol: apigw.AccessLogField.contextProtocol(),
+            status: apigw.AccessLogField.contextStatus(),
+            responseLength: apigw.AccessLogField.contextResponseLength(),
+            responseLatency: apigw.AccessLogField.contextResponseLatency(),
+            integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
+            errorMessage: apigw.AccessLogField.contextErrorMessage(),
+            staffSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
+            wafStatus: '$context.waf.status',
+          }),
+        ),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Full request/response logging would write personal data to CloudWatch.
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: API_THROTTLING.rateLimit,
+        throttlingBurstLimit: API_THROTTLING.burstLimit,
+      },
+    });
+    const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+    if (cloudWatchRole) {
+      Validations.of(cloudWatchRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-level role API Gateway uses to write execution logs (required by AwsSolutions-APIG6); AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for exactly this role.',
+      });
+    }
+
+    // Bodies have no API Gateway models (the handlers validate them fully, rejecting unknown
+    // fields with the project's error shape); parameters are validated here.
+    const requestValidator = api.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+
+    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
+      cognitoUserPools: [this.userPool],
+      identitySource: apigw.IdentitySource.header('Authorization'),
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    const integrations = new Map<string, apigw.LambdaIntegration>();
+    for (const route of routes) {
+      let integration = integrations.get(route.functionName);
+      if (!integration) {
+        integration = new apigw.LambdaIntegration(fnNamed(route.functionName).function, {
+          proxy: true,
+          allowTestInvoke: false,
+        });
+        integrations.set(route.functionName, integration);
+      }
+      const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+      const method = api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        operationName: camelCase(route.functionName),
+        requestValidator,
+        requestParameters: Object.fromEntries(
+          pathParameters.map((name) => [`method.request.path.${name}`, true]),
+        ),
+        ...(route.auth === 'staff'
+          ? { authorizationType: apigw.AuthorizationType.COGNITO, authorizer }
+          : { authorizationType: apigw.AuthorizationType.NONE }),
+      });
+      if (route.auth !== 'staff') {
+        const reason = `${route.method} ${route.path} (${route.auth}): ${ACK_NO_APIG_AUTHORIZER[route.auth]}`;
+        Validations.of(method).acknowledge(
+          { id: 'AwsSolutions-APIG4', reason },
+          { id: 'AwsSolutions-COG4', reason },
+        );
+      }
+    }
+
+    this.addErrorResponses(api);
+    this.protectWithWaf(api);
+    return api;
+  }
+
+  /** API Gateway's own errors in the project's error shape (spec 4): `{"error": {"code", "message", "requestId"}}`. */
+  private addErrorResponses(api: apigw.RestApi): void {
+    const responses: ReadonlyArray<[string, apigw.ResponseType, string, string, string]> = [
+      ['Unauthorized', apigw.ResponseType.UNAUTHORIZED, '401', 'UNAUTHENTICATED', 'Authentication required'],
+      ['ExpiredToken', apigw.ResponseType.EXPIRED_TOKEN, '401', 'UNAUTHENTICATED', 'Authentication required'],
+      ['AccessDenied', apigw.ResponseType.ACCESS_DENIED, '403', 'FORBIDDEN', 'Access denied'],
+      ['WafFiltered', apigw.ResponseType.WAF_FILTERED, '403', 'FORBIDDEN', 'Request blocked'],
+      // An unknown path or method: API Gateway's default is a confusing 403 "Missing Authentication Token".
+      ['MissingAuthToken', apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', 'NOT_FOUND', 'Not found'],
+      ['ResourceNotFound', apigw.ResponseType.RESOURCE_NOT_FOUND, '404', 'NOT_FOUND', 'Not found'],
+      [
+        'BadRequestBody',
+        apigw.ResponseType.BAD_REQUEST_BODY,
+        '400',
+        'VALIDATION_FAILED',
+        'Invalid request body',
+      ],
+      [
+        'BadRequestParameters',
+        apigw.ResponseType.BAD_REQUEST_PARAMETERS,
+        '400',
+        'VALIDATION_FAILED',
+        'Invalid request parameters',
+      ],
+      [
+        'RequestTooLarge',
+        apigw.ResponseType.REQUEST_TOO_LARGE,
+        '413',
+        'PAYLOAD_TOO_LARGE',
+        'Request too large',
+      ],
+      ['Throttled', apigw.ResponseType.THROTTLED, '429', 'RATE_LIMITED', 'Too many requests'],
+      ['QuotaExceeded', apigw.ResponseType.QUOTA_EXCEEDED, '429', 'RATE_LIMITED', 'Too many requests'],
+      ['Default4xx', apigw.ResponseType.DEFAULT_4XX, '400', 'BAD_REQUEST', 'Bad request'],
+      ['Default5xx', apigw.ResponseType.DEFAULT_5XX, '500', 'INTERNAL_ERROR', 'Internal error'],
+    ];
+    for (const [id, type, statusCode, code, message] of responses) {
+      const keepStatus = type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX;
+      api.addGatewayResponse(id, {
+        type,
+        ...(keepStatus ? {} : { statusCode }),
+        templates: { 'application/json': errorBody(code, message) },
+      });
+    }
+  }
+
+  /**
+   * A regional WAF web ACL on the stage: AWS managed common, known-bad-input and IP-reputation
+   * rules, plus a per-IP rate limit (the unauthenticated create-application route is the obvious
+   * target for abuse). Sampled requests are off because they would store Authorization headers.
+   */
+  private protectWithWaf(api: apigw.RestApi): void {
+    const visibility = (metricName: string) => ({
+      cloudWatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: false,
+    });
+    const managed = (
+      name: string,
+      priority: number,
+      ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
+    ): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+      visibilityConfig: visibility(name),
+    });
+    const webAcl = new wafv2.CfnWebACL(this, 'ApiWebAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('merchant-onboarding-api'),
+      customResponseBodies: {
+        rateLimited: {
+          contentType: 'APPLICATION_JSON',
+          content: errorBodyStatic('RATE_LIMITED', 'Too many requests'),
+        },
+      },
+      rules: [
+        {
+          name: 'RateLimitPerIp',
+          priority: 0,
+          action: { block: { customResponse: { responseCode: 429, customResponseBodyKey: 'rateLimited' } } },
+          statement: { rateBasedStatement: { limit: WAF_RATE_LIMIT_PER_IP, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('RateLimitPerIp'),
+        },
+        managed('AWSManagedRulesAmazonIpReputationList', 1),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 2),
+        // Bodies up to 32 KB are valid (spec 4.1; the handler answers 413 beyond), and API clients
+        // such as POS back ends need not send a User-Agent: count these two rules instead of blocking.
+        managed('AWSManagedRulesCommonRuleSet', 3, [
+          { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
+          { name: 'NoUserAgent_HEADER', actionToUse: { count: {} } },
+        ]),
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'ApiWebAclAssociation', {
+      resourceArn: api.deploymentStage.stageArn,
+      webAclArn: webAcl.attrArn,
+    });
+  }
+
+  private createAlarms(config: OnboardingConfig): sns.Topic {
+    const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Merchant onboarding: encrypts the operational alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    // CloudWatch alarms publish to the encrypted topic with this key.
+    alarmKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Merchant onboarding alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail !== '') {
+      topic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail));
+    }
+    const action = new cwActions.SnsAction(topic);
+
+    const alarms: Array<[string, cloudwatch.IMetric, string]> = [
+      [
+        'WorkflowExecutionsFailed',
+        this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'An onboarding workflow execution failed (see its RecordFailure step and the workflow log group).',
+      ],
+      [
+        'WorkflowExecutionsTimedOut',
+        this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'An onboarding workflow execution timed out.',
+      ],
+      [
+        'Api5xx',
+        this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'The onboarding API answered 5xx.',
+      ],
+    ];
+    for (const [id, metric, description] of alarms) {
+      const alarm = new cloudwatch.Alarm(this, `${id}Alarm`, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(action);
+    }
+    return topic;
+  }
+}
+
+function errorBodyStatic(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run dev`: starts the whole system locally, prints every URL, and stops every child process
+ * on SIGINT/SIGTERM. Ports and the state directory come from the environment (see stack.ts).
+ */
+import { LocalSetupError, type LocalStack, startLocalStack } from './stack';
+
+let stack: LocalStack | undefined;
+let signalled = false;
+
+function stopAndExit(): void {
+  const running = stack;
+  if (!running) return;
+  running
+    .stop()
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      console.error('Stopping the local stack failed:', error);
+      process.exit(1);
+    });
+}
+
+// Installed before starting: a Ctrl-C during startup must still stop DynamoDB Local (a JVM that
+// would otherwise outlive us), so it is honoured as soon as the stack is up.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (signalled) return;
+    signalled = true;
+    console.log(`\n${signal}: stopping the local stack...`);
+    stopAndExit();
+  });
+}
+
+try {
+  stack = await startLocalStack({});
+} catch (error) {
+  // Setup problems (Java missing, port busy) are one actionable line, not a stack trace.
+  if (error instanceof LocalSetupError) console.error(error.message);
+  else console.error('The local stack failed to start:', error);
+  process.exit(1);
+}
+
+if (signalled) {
+  stopAndExit();
+} else {
+  const { urls } = stack;
+  console.log(
+    [
+      '',
+      'POS onboarding is running locally:',
+      `  API             ${urls.api}`,
+      `  health          ${urls.api}/v1/health`,
+      `  staff token     POST ${urls.api}/_local/tokens {"sub":"rev-1","groups":["reviewer"]}`,
+      `  emails (JSON)   ${urls.api}/_local/emails`,
+      `  emails (web)    ${urls.sesWeb}`,
+      `  SMS outbox      ${urls.api}/_local/sms`,
+      `  executions      ${urls.api}/_local/executions`,
+      `  DynamoDB        ${urls.dynamodb}`,
+      `  S3              ${urls.s3}`,
+      `  Step Functions  ${urls.sfn}`,
+      `  SMS endpoint    ${urls.sms}`,
+      `  state           ${stack.stateDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}

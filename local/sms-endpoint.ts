@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { type AwsJsonOperation, AwsServiceError, optionalString, requiredString } from './aws-json-server';
+import { readJsonFile, writeJsonAtomic } from './files';
+import type { LocalLogger } from './log';
+
+/** One message of the local SMS outbox, as `GET /_local/sms` returns it. */
+export interface SmsMessage {
+  readonly messageId: string;
+  readonly to: string;
+  readonly body: string;
+  /** ISO 8601 time the message was accepted. */
+  readonly at: string;
+  readonly originationIdentity?: string;
+  readonly messageType?: string;
+}
+
+const E164 = /^\+[1-9][0-9]{1,17}$/;
+
+/**
+ * The local stand-in for AWS End User Messaging SMS (`pinpoint-sms-voice-v2`): `SendTextMessage`
+ * appends to `<stateDir>/sms-outbox.json` instead of texting anyone, so handlers use the unchanged
+ * SDK client and developers read what would have been sent at `GET /_local/sms`.
+ */
+export class SmsOutbox {
+  private readonly file: string;
+  private readonly messages: SmsMessage[];
+
+  constructor(
+    stateDir: string,
+    private readonly log: LocalLogger,
+  ) {
+    this.file = join(stateDir, 'sms-outbox.json');
+    const stored = readJsonFile(this.file);
+    this.messages = Array.isArray(stored) ? (stored as SmsMessage[]) : [];
+  }
+
+  /** The awsJson1_0 operations (`X-Amz-Target: PinpointSMSVoiceV2.<Op>`). */
+  get operations(): Readonly<Record<string, AwsJsonOperation>> {
+    return { SendTextMessage: (input) => this.sendTextMessage(input) };
+  }
+
+  /** Messages in the order they were sent, optionally only those to one number. */
+  list(to?: string): readonly SmsMessage[] {
+    return to === undefined ? this.messages : this.messages.filter((message) => message.to === to);
+  }
+
+  private sendTextMessage(input: Record<string, unknown>): { MessageId: string } {
+    const to = requiredString(input, 'DestinationPhoneNumber');
+    if (!E164.test(to)) {
+      throw new AwsServiceError('ValidationException', `DestinationPhoneNumber ${to} is not in E.164 format`);
+    }
+    const body = optionalString(input, 'MessageBody') ?? '';
+    if (body.length === 0 || body.length > 1600) {
+      throw new AwsServiceError('ValidationException', 'MessageBody must be 1 to 1600 characters long');
+    }
+    const messageId = randomUUID();
+    if (input.DryRun === true) return { MessageId: messageId };
+    const originationIdentity = optionalString(input, 'OriginationIdentity');
+    const messageType = optionalString(input, 'MessageType');
+    const message: SmsMessage = {
+      messageId,
+      to,
+      body,
+      at: new Date().toISOString(),
+      ...(originationIdentity === undefined ? {} : { originationIdentity }),
+      ...(messageType === undefined ? {} : { messageType }),
+    };
+    this.messages.push(message);
+    // Written before answering, so an SMS the handler saw as sent survives a crash of the stack.
+    writeJsonAtomic(this.file, this.messages);
+    this.log.info(`sms: to ${to}: ${body}`);
+    return { MessageId: messageId };
+  }
+}

@@ -1,0 +1,520 @@
+import { randomBytes } from 'node:crypto';
+import { createServer as createNetServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { ROUTES } from '../infra/routes';
+import { readOnboardingAsl, substituteAsl, substitutionKey, WORKFLOW_FUNCTIONS } from '../infra/workflow';
+import { ENV } from '../shared/config/env';
+import { createApiServer, type LocalRoute } from './api-server';
+import { createAwsJsonServer } from './aws-json-server';
+import {
+  DOCUMENTS_BUCKET,
+  LOCAL_ACCESS_KEY_ID,
+  LOCAL_REGION,
+  LOCAL_SECRET_ACCESS_KEY,
+  STATE_MACHINE_ARN,
+  TABLE_NAME,
+} from './constants';
+import {
+  checkJava,
+  ensureTable,
+  LocalSetupError,
+  localDynamoDbClient,
+  startDynamoDbLocal,
+} from './dynamodb-local';
+import { ensureDir, loadOrCreateSecret } from './files';
+import { closeServer, listen } from './http';
+import { HandlerLoader, lambdaArn } from './lambda-runtime';
+import { createLogger, type LocalLogger } from './log';
+import { findFreePort, portFromEnv } from './ports';
+import { startS3Local } from './s3-local';
+import { startSesLocal } from './ses-local';
+import { LocalStepFunctions } from './sfn-endpoint';
+import { SmsOutbox } from './sms-endpoint';
+import { LocalStaffAuth, type StaffTokenRequest } from './staff-auth';
+
+export { LocalSetupError } from './dynamodb-local';
+
+/** The ports of every part of the stack; 0 means "any free port". */
+export interface LocalStackPorts {
+  /** `PORT`, default 3000. */
+  readonly api: number;
+  /** `DYNAMODB_PORT`, default 8000. */
+  readonly dynamodb: number;
+  /** `SFN_PORT`, default 8083. */
+  readonly sfn: number;
+  /** `SMS_PORT`, default 8084. */
+  readonly sms: number;
+  /** `SES_PORT`, default 8005. */
+  readonly ses: number;
+  /** `S3_PORT`, default 4569. */
+  readonly s3: number;
+}
+
+/** Options of {@link startLocalStack}; every field is optional. */
+export interface LocalStackOptions {
+  /** All local state (DynamoDB data, S3 files, executions, outboxes, keys). Default `LOCAL_STATE_DIR` or `.local/`. */
+  readonly stateDir?: string;
+  /** Overrides of the ports read from the environment (see {@link LocalStackPorts}). */
+  readonly ports?: Partial<LocalStackPorts>;
+  /** Where handler modules live (`<functionsDir>/<functionName>.ts`). Default `<repo>/functions`. */
+  readonly functionsDir?: string;
+  /** Extra or overriding environment variables for the handlers (deadlines, sender addresses...). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Replaces every ASL Retry interval with this many milliseconds (tests). */
+  readonly retryIntervalMs?: number;
+  /** Silences progress output (errors are still printed). */
+  readonly quiet?: boolean;
+  /**
+   * The state machine definition (ASL JSON text or object, ARNs already in place). Default: the
+   * onboarding workflow from `workflow/onboarding.asl.json`, substituted like CDK does.
+   */
+  readonly definition?: string | Readonly<Record<string, unknown>>;
+}
+
+/** Base URLs of the running parts. */
+export interface LocalStackUrls {
+  readonly api: string;
+  readonly dynamodb: string;
+  readonly sfn: string;
+  readonly ses: string;
+  /** The SES emulator's web page showing the sent mail. */
+  readonly sesWeb: string;
+  readonly s3: string;
+  readonly sms: string;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  readonly urls: LocalStackUrls;
+  readonly stateDir: string;
+  /** The environment variables the stack set for the handlers (also in `process.env` until stop). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_PORTS: LocalStackPorts = {
+  api: 3000,
+  dynamodb: 8000,
+  sfn: 8083,
+  sms: 8084,
+  ses: 8005,
+  s3: 4569,
+};
+const PORT_ENV: Record<keyof LocalStackPorts, string> = {
+  api: 'PORT',
+  dynamodb: 'DYNAMODB_PORT',
+  sfn: 'SFN_PORT',
+  sms: 'SMS_PORT',
+  ses: 'SES_PORT',
+  s3: 'S3_PORT',
+};
+const DEADLINE_VARIABLES = [
+  ENV.reviewEscalationSeconds,
+  ENV.reviewFinalSeconds,
+  ENV.resubmissionSeconds,
+  ENV.draftTtlSeconds,
+] as const;
+/** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
+const CLEARED_VARIABLES = [
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_ENDPOINT_URL',
+  'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
+  ENV.piiHmacKeyId,
+] as const;
+
+/**
+ * Starts the whole system on this machine: DynamoDB Local, s3rver, aws-ses-v2-local, the local Step
+ * Functions and SMS endpoints and the API server, with `process.env` pointing the unchanged AWS SDK
+ * clients of the handlers at them. Resolves once every part answers; used by `npm run dev` and by
+ * the integration tests. One stack per process: it owns `process.env`.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = createLogger(options.quiet ?? false);
+  checkJava();
+  const stateDir = ensureDir(resolve(options.stateDir ?? process.env.LOCAL_STATE_DIR ?? '.local'));
+
+  const requested = resolvePorts(options.ports);
+  await Promise.all(
+    Object.entries(requested).map(([part, port]) =>
+      assertPortFree(port, PORT_ENV[part as keyof LocalStackPorts]),
+    ),
+  );
+  const ports = await concretePorts(requested);
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+  const urls: LocalStackUrls = {
+    api: apiUrl,
+    dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
+    sfn: `http://127.0.0.1:${ports.sfn}`,
+    sms: `http://127.0.0.1:${ports.sms}`,
+    ses: `http://127.0.0.1:${ports.ses}`,
+    sesWeb: `http://127.0.0.1:${ports.ses}/`,
+    s3: `http://127.0.0.1:${ports.s3}`,
+  };
+
+  const env = buildEnv(stateDir, urls, options.env ?? {});
+  // Set before any handler module is imported: handlers read configuration at cold start.
+  const restoreEnv = applyEnv(env);
+  const stoppers: (() => Promise<void>)[] = [async () => restoreEnv()];
+  const stopAll = async () => {
+    for (const stopPart of stoppers.splice(0).reverse()) {
+      try {
+        await stopPart();
+      } catch (error) {
+        log.error('stop: a part failed to stop cleanly', error);
+      }
+    }
+  };
+
+  try {
+    const [dynamodb, , ses] = await Promise.all([
+      startDynamoDbLocal({ dataDir: ensureDir(join(stateDir, 'dynamodb')), port: ports.dynamodb, log }).then(
+        (part) => {
+          stoppers.push(part.stop);
+          return part;
+        },
+      ),
+      startS3Local({
+        directory: ensureDir(join(stateDir, 's3')),
+        port: ports.s3,
+        bucket: DOCUMENTS_BUCKET,
+        log,
+      }).then((part) => {
+        stoppers.push(part.stop);
+        return part;
+      }),
+      startSesLocal({ stateDir, port: ports.ses, log }).then((part) => {
+        stoppers.push(part.stop);
+        return part;
+      }),
+    ]);
+    const dynamoClient = localDynamoDbClient(dynamodb.url);
+    try {
+      await ensureTable(dynamoClient, TABLE_NAME, log);
+    } finally {
+      dynamoClient.destroy();
+    }
+
+    const loader = new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions')));
+    const sfn = new LocalStepFunctions({
+      stateDir: ensureDir(join(stateDir, 'sfn')),
+      stateMachineArn: STATE_MACHINE_ARN,
+      definition: resolveDefinition(options.definition),
+      loader,
+      retryIntervalMs: options.retryIntervalMs,
+      log,
+    });
+    const sfnServer = createAwsJsonServer({
+      serviceName: 'Step Functions',
+      targetPrefix: 'AWSStepFunctions',
+      operations: sfn.operations,
+      log,
+    });
+    await listenOrExplain(sfnServer, ports.sfn, PORT_ENV.sfn);
+    stoppers.push(() => closeServer(sfnServer));
+
+    const sms = new SmsOutbox(stateDir, log);
+    const smsServer = createAwsJsonServer({
+      serviceName: 'SMS',
+      targetPrefix: 'PinpointSMSVoiceV2',
+      operations: sms.operations,
+      log,
+    });
+    await listenOrExplain(smsServer, ports.sms, PORT_ENV.sms);
+    stoppers.push(() => closeServer(smsServer));
+    // Stopped after the API server and before the endpoints: halted executions never re-run handlers.
+    stoppers.push(() => sfn.close());
+
+    const staffAuth = await LocalStaffAuth.create({
+      stateDir,
+      issuer: env[ENV.staffJwtIssuer] ?? `${apiUrl}/_local`,
+      audience: env[ENV.staffJwtAudience] ?? 'local-staff',
+    });
+    const apiServer = createApiServer({
+      routes: ROUTES,
+      localRoutes: localRoutes({ staffAuth, sms, ses, sfn }),
+      loader,
+      staffAuth,
+      log,
+    });
+    await listenOrExplain(apiServer, ports.api, PORT_ENV.api);
+    stoppers.push(() => closeServer(apiServer));
+
+    await waitUntilReady(urls, log);
+    const resumed = sfn.resumePending();
+    if (resumed > 0) log.info(`sfn: resumed ${resumed} running execution(s)`);
+    log.info('ready');
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    urls,
+    stateDir,
+    env,
+    stop: () => {
+      stopping ??= stopAll();
+      return stopping;
+    },
+  };
+}
+
+function resolvePorts(overrides: Partial<LocalStackPorts> = {}): LocalStackPorts {
+  const ports = {} as Record<keyof LocalStackPorts, number>;
+  for (const part of Object.keys(DEFAULT_PORTS) as (keyof LocalStackPorts)[]) {
+    ports[part] = overrides[part] ?? portFromEnv(PORT_ENV[part], DEFAULT_PORTS[part]);
+  }
+  return ports;
+}
+
+async function concretePorts(ports: LocalStackPorts): Promise<LocalStackPorts> {
+  const taken = new Set<number>();
+  const result = {} as Record<keyof LocalStackPorts, number>;
+  for (const part of Object.keys(ports) as (keyof LocalStackPorts)[]) {
+    let port = ports[part];
+    // Every free port is allocated up front: the API's URL goes into the JWT issuer before it listens.
+    while (port === 0 || taken.has(port)) port = await findFreePort();
+    taken.add(port);
+    result[part] = port;
+  }
+  return result;
+}
+
+/** Refuses a busy port with one line naming the variable to change. */
+async function assertPortFree(port: number, envName: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolvePromise, reject) => {
+    const probe = createNetServer();
+    probe.once('error', () => {
+      reject(
+        new LocalSetupError(
+          `Port ${port} (${envName}) is already in use: stop what runs there or set ${envName} to another port`,
+        ),
+      );
+    });
+    probe.listen(port, () => probe.close(() => resolvePromise()));
+  });
+}
+
+async function listenOrExplain(
+  server: import('node:http').Server,
+  port: number,
+  envName: string,
+): Promise<void> {
+  try {
+    await listen(server, port, '127.0.0.1');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new LocalSetupError(
+        `Port ${port} (${envName}) is already in use: stop what runs there or set ${envName} to another port`,
+      );
+    }
+    throw error;
+  }
+}
+
+function buildEnv(
+  stateDir: string,
+  urls: LocalStackUrls,
+  overrides: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const fromProcess = (name: string, fallback: string) => process.env[name] ?? fallback;
+  const env: Record<string, string> = {
+    [ENV.tableName]: TABLE_NAME,
+    [ENV.documentsBucket]: DOCUMENTS_BUCKET,
+    [ENV.stateMachineArn]: STATE_MACHINE_ARN,
+    [ENV.acquirerCode]: fromProcess(ENV.acquirerCode, '102'),
+    [ENV.senderEmail]: fromProcess(ENV.senderEmail, 'onboarding@pos-onboarding.local'),
+    [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, 'review-supervisors@pos-onboarding.local'),
+    [ENV.smsOriginationIdentity]: fromProcess(ENV.smsOriginationIdentity, 'LOCALSMS'),
+    [ENV.smsSignature]: fromProcess(ENV.smsSignature, '拉卡拉'),
+    // Generated once per state directory so keyed hashes of stored PII stay comparable across restarts.
+    [ENV.piiHmacLocalSecret]: loadOrCreateSecret(join(stateDir, 'pii-hmac-secret'), () =>
+      randomBytes(32).toString('base64url'),
+    ),
+    [ENV.staffJwtIssuer]: `${urls.api}/_local`,
+    [ENV.staffJwtAudience]: 'local-staff',
+    [ENV.staffJwksUri]: `${urls.api}/_local/jwks.json`,
+    [ENV.s3ForcePathStyle]: 'true',
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
+    // Read by every AWS SDK v3 client: AWS_ENDPOINT_URL_<serviceId in upper case, spaces as _>.
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_S3: urls.s3,
+    AWS_ENDPOINT_URL_SESV2: urls.ses,
+    AWS_ENDPOINT_URL_SFN: urls.sfn,
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: urls.sms,
+  };
+  for (const name of DEADLINE_VARIABLES) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, ...overrides };
+}
+
+/** Applies `env` to `process.env` (clearing variables that would misroute SDK clients); returns the undo. */
+function applyEnv(env: Readonly<Record<string, string>>): () => void {
+  const names = new Set<string>([...Object.keys(env), ...CLEARED_VARIABLES]);
+  const previous = new Map<string, string | undefined>([...names].map((name) => [name, process.env[name]]));
+  for (const name of CLEARED_VARIABLES) delete process.env[name];
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
+function resolveDefinition(definition: LocalStackOptions['definition']): Record<string, unknown> {
+  if (typeof definition === 'string') return JSON.parse(definition) as Record<string, unknown>;
+  if (definition !== undefined) return structuredClone(definition) as Record<string, unknown>;
+  // The same substitution CDK performs, with placeholder ARNs the local endpoint maps back to names.
+  const values = Object.fromEntries(
+    WORKFLOW_FUNCTIONS.map((name) => [substitutionKey(name), lambdaArn(name)]),
+  );
+  return JSON.parse(substituteAsl(readOnboardingAsl(), values)) as Record<string, unknown>;
+}
+
+/** Resolves once every part answers a real request (the stack reports ready only then). */
+async function waitUntilReady(urls: LocalStackUrls, log: LocalLogger): Promise<void> {
+  const s3 = new S3Client({
+    endpoint: urls.s3,
+    region: LOCAL_REGION,
+    forcePathStyle: true,
+    credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+  });
+  const httpOk = async (url: string) => {
+    const response = await fetch(url);
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  };
+  try {
+    await Promise.all([
+      s3.send(new HeadBucketCommand({ Bucket: DOCUMENTS_BUCKET })),
+      httpOk(`${urls.ses}/health-check`),
+      httpOk(urls.sfn),
+      httpOk(urls.sms),
+      httpOk(`${urls.api}/_local/jwks.json`),
+    ]);
+  } finally {
+    s3.destroy();
+  }
+  log.info('every part answers');
+}
+
+function localRoutes(parts: {
+  staffAuth: LocalStaffAuth;
+  sms: SmsOutbox;
+  ses: Awaited<ReturnType<typeof startSesLocal>>;
+  sfn: LocalStepFunctions;
+}): LocalRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/_local/tokens',
+      handle: async ({ body }) => {
+        const request = parseTokenRequest(body);
+        if (typeof request === 'string') {
+          return { statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', message: request } } };
+        }
+        return { statusCode: 200, body: { token: await parts.staffAuth.issue(request) } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/_local/jwks.json',
+      handle: () => ({ statusCode: 200, body: parts.staffAuth.jwks() }),
+    },
+    {
+      method: 'GET',
+      path: '/_local/sms',
+      handle: ({ query }) => ({
+        statusCode: 200,
+        body: { messages: parts.sms.list(query.get('to') ?? undefined) },
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/_local/emails',
+      handle: async ({ query }) => {
+        const to = query.get('to');
+        const emails = await parts.ses.emails();
+        return {
+          statusCode: 200,
+          body: { messages: to === null ? emails : emails.filter((email) => email.to.includes(to)) },
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/_local/executions',
+      handle: () => ({
+        statusCode: 200,
+        body: {
+          executions: parts.sfn.listRecords().map((record) => ({
+            executionArn: record.executionArn,
+            name: record.name,
+            status: record.status,
+            currentState: record.resume?.stateName,
+            startDate: new Date(record.startDate).toISOString(),
+            stopDate: record.stopDate === undefined ? undefined : new Date(record.stopDate).toISOString(),
+            error: record.error,
+            cause: record.cause,
+            historyEvents: record.history.length,
+          })),
+        },
+      }),
+    },
+  ];
+}
+
+/** Validates `POST /_local/tokens`; returns the request or an error message. */
+function parseTokenRequest(body: string): StaffTokenRequest | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body || '{}');
+  } catch {
+    return 'Body must be JSON: {"sub": "rev-1", "groups": ["reviewer"]}';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return 'Body must be a JSON object';
+  const { sub, groups, username, email, expiresInSeconds, ...unknown } = parsed as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) return `Unknown fields: ${extra.join(', ')}`;
+  if (typeof sub !== 'string' || sub.length === 0 || sub.length > 128)
+    return 'sub must be a non-empty string';
+  if (
+    !Array.isArray(groups) ||
+    !groups.every((group) => typeof group === 'string' && /^[\w.-]{1,64}$/.test(group))
+  ) {
+    return 'groups must be an array of group names, e.g. ["reviewer"]';
+  }
+  if (username !== undefined && (typeof username !== 'string' || username.length === 0))
+    return 'username must be a string';
+  if (email !== undefined && typeof email !== 'string') return 'email must be a string';
+  if (
+    expiresInSeconds !== undefined &&
+    (typeof expiresInSeconds !== 'number' ||
+      !Number.isInteger(expiresInSeconds) ||
+      expiresInSeconds < 1 ||
+      expiresInSeconds > 86_400)
+  ) {
+    return 'expiresInSeconds must be an integer from 1 to 86400';
+  }
+  return {
+    sub,
+    groups: groups as string[],
+    ...(username === undefined ? {} : { username: username as string }),
+    ...(email === undefined ? {} : { email: email as string }),
+    ...(expiresInSeconds === undefined ? {} : { expiresInSeconds: expiresInSeconds as number }),
+  };
+}
