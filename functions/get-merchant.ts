@@ -1,16 +1,16 @@
-import { DynamoApplicationRepository } from '../shared/adapters/dynamodb-applications';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { authenticateMerchantOrStaff } from '../shared/auth/principals';
-import { merchantRepository, sharedTable } from '../shared/composition';
+import { applicationRepository, merchantRepository } from '../shared/composition';
 import { notFound } from '../shared/errors';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { MerchantRepository } from '../shared/ports/merchants';
+import type { ApplicationRepository } from '../shared/ports/repositories';
 import { getMerchant } from '../shared/use-cases/merchants';
 
 /** Dependencies of `GET /v1/merchants/{merchantNo}`. */
 export interface GetMerchantDeps {
-  readonly applications: DynamoApplicationRepository;
+  readonly applications: ApplicationRepository;
   readonly merchants: MerchantRepository;
   readonly staffVerifier: StaffTokenVerifier;
 }
@@ -29,7 +29,7 @@ export const makeHandler = (deps: GetMerchantDeps) =>
   });
 
 export const handler = makeHandler({
-  applications: new DynamoApplicationRepository(sharedTable()),
+  applications: applicationRepository(),
   merchants: merchantRepository(),
   staffVerifier: staffVerifierFromEnv(),
 });

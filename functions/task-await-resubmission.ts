@@ -1,7 +1,15 @@
+import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { applicationRepository } from '../shared/composition';
+import { systemClock } from '../shared/ports';
 import { awaitResubmission } from '../shared/use-cases/onboarding-workflow';
-import { lazyTaskDeps, workflowTask } from '../shared/workflow-task';
+import { workflowTask } from '../shared/workflow-task';
 
-const deps = lazyTaskDeps();
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  applications: applicationRepository(),
+  workflow: workflowFromEnv(),
+  clock: systemClock,
+};
 
 /** Workflow Task: keeps the token the merchant's resubmission resumes (.waitForTaskToken). */
 export const handler = workflowTask('task-await-resubmission', (input) =>

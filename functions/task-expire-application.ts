@@ -1,7 +1,14 @@
+import { applicationRepository, reviewRepository } from '../shared/composition';
+import { systemClock } from '../shared/ports';
 import { expireApplication } from '../shared/use-cases/onboarding-workflow';
-import { lazyTaskDeps, workflowTask } from '../shared/workflow-task';
+import { workflowTask } from '../shared/workflow-task';
 
-const deps = lazyTaskDeps();
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  applications: applicationRepository(),
+  reviews: reviewRepository(),
+  clock: systemClock,
+};
 
 /** Workflow Task: a deadline passed without a decision or a resubmission. */
 export const handler = workflowTask('task-expire-application', (input) =>

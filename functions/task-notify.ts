@@ -1,7 +1,25 @@
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import {
+  applicationRepository,
+  merchantRepository,
+  messagingConfig,
+  sendRecordRepository,
+} from '../shared/composition';
+import { systemClock } from '../shared/ports';
 import { notifyApplicant } from '../shared/use-cases/onboarding-workflow';
-import { lazyTaskDeps, workflowTask } from '../shared/workflow-task';
+import { workflowTask } from '../shared/workflow-task';
 
-const deps = lazyTaskDeps();
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  applications: applicationRepository(),
+  sends: sendRecordRepository(),
+  merchants: merchantRepository(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
+  clock: systemClock,
+  config: messagingConfig(),
+};
 
 /** Workflow Task: email and SMS for the application's outcome, at most once each. */
 export const handler = workflowTask('task-notify', (input) => notifyApplicant(deps, input.applicationId));

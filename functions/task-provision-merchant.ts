@@ -1,7 +1,21 @@
+import {
+  applicationRepository,
+  merchantRepository,
+  messagingConfig,
+  reviewRepository,
+} from '../shared/composition';
+import { systemClock } from '../shared/ports';
 import { provisionMerchant } from '../shared/use-cases/onboarding-workflow';
-import { lazyTaskDeps, workflowTask } from '../shared/workflow-task';
+import { workflowTask } from '../shared/workflow-task';
 
-const deps = lazyTaskDeps();
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  applications: applicationRepository(),
+  reviews: reviewRepository(),
+  merchants: merchantRepository(),
+  clock: systemClock,
+  config: messagingConfig(),
+};
 
 /** Workflow Task: merchant number, merchant, markers and terminal binding in one transaction. */
 export const handler = workflowTask('task-provision-merchant', (input) =>

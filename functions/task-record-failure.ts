@@ -1,7 +1,13 @@
+import { applicationRepository } from '../shared/composition';
+import { systemClock } from '../shared/ports';
 import { recordFailure } from '../shared/use-cases/onboarding-workflow';
-import { lazyTaskDeps, workflowTask } from '../shared/workflow-task';
+import { workflowTask } from '../shared/workflow-task';
 
-const deps = lazyTaskDeps();
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  applications: applicationRepository(),
+  clock: systemClock,
+};
 
 /** Workflow Task: records a failed workflow in the application's timeline. */
 export const handler = workflowTask('task-record-failure', (input) =>

@@ -73,7 +73,7 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   // Access token derivation (keyed hash); the uniqueness markers of licence / ID numbers.
   'create-application': ['piiHmac'],
   // The returned view tells which documents were uploaded (HeadObject).
-  'update-application': ['piiHmac', 'documentsRead'],
+  'update-application': ['documentsRead'],
   'get-application': ['documentsRead'],
   'create-document': ['documentsPut'],
   // Checks the documents, computes the uniqueness markers, starts the workflow or hands the
@@ -86,7 +86,6 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   // A decision or resubmission that arrived while nobody was waiting is handed to the new token.
   'task-await-review': ['taskResponse'],
   'task-await-resubmission': ['taskResponse'],
-  'task-provision-merchant': ['piiHmac'],
   'task-notify': ['sendEmail', 'sendSms', 'putMetrics'],
   'task-escalate-review': ['sendEmail'],
 };

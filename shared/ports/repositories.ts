@@ -29,6 +29,8 @@ export class StaleWriteError extends Error {
 /** Applications, their idempotency records and uniqueness markers. */
 export interface ApplicationRepository {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
+  /** What a merchant token is checked against: the stored hash (and the merchant, once approved). */
+  tokenHashOf(applicationId: string): Promise<{ tokenHash: string; merchantNo?: string } | undefined>;
   getIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
   /** Creates the application and its idempotency record together; false when the key was taken. */
   createWithIdempotency(

@@ -43,6 +43,9 @@ export interface ApplicationDeps {
   readonly deadlines: Deadlines;
 }
 
+/** What the use cases on an existing draft need (no keyed hashing). */
+export type DraftDeps = Omit<ApplicationDeps, 'hasher'>;
+
 /** Application use cases that also drive the workflow. */
 export interface WorkflowDeps extends ApplicationDeps {
   readonly workflow: WorkflowEngine;
@@ -159,7 +162,7 @@ export async function loadApplication(deps: Pick<ApplicationDeps, 'applications'
   return record;
 }
 
-function requireEditable(record: ApplicationRecord, deps: ApplicationDeps): void {
+function requireEditable(record: ApplicationRecord, deps: DraftDeps): void {
   const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
   if (!EDITABLE_STATUSES.includes(status)) {
     throw invalidState(`The application cannot be changed while ${status}`);
@@ -195,7 +198,7 @@ async function saveOrConflict(
 }
 
 /** `PUT /v1/applications/{id}`: the whole corrected body while DRAFT or NEEDS_CHANGES. */
-export async function updateApplication(deps: ApplicationDeps, applicationId: string, input: unknown) {
+export async function updateApplication(deps: DraftDeps, applicationId: string, input: unknown) {
   const now = deps.clock.now();
   const body = parseApplication(input, now);
   const record = await loadApplication(deps, applicationId);
@@ -226,7 +229,7 @@ const documentRequestSchema = z.strictObject({
 });
 
 /** `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind. */
-export async function createDocumentUpload(deps: ApplicationDeps, applicationId: string, input: unknown) {
+export async function createDocumentUpload(deps: DraftDeps, applicationId: string, input: unknown) {
   const parsed = z.safeParse(documentRequestSchema, input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
   const { kind, contentType } = parsed.data;
@@ -377,7 +380,7 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
 }
 
 /** `GET /v1/applications/{id}` */
-export async function getApplication(deps: ApplicationDeps, applicationId: string) {
+export async function getApplication(deps: DraftDeps, applicationId: string) {
   const record = await loadApplication(deps, applicationId);
   return applicationView(record, {
     storage: deps.storage,

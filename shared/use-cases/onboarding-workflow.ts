@@ -73,7 +73,10 @@ export function requiredChecksFor(record: ApplicationRecord): RequiredCheck[] {
  * RunChecks: validation again, duplicate merchant, blocklist, prohibited MCC (these four reject
  * automatically), required documents and terminal stock (shown to the reviewer).
  */
-export async function runChecks(deps: WorkflowTaskDeps, applicationId: string) {
+export async function runChecks(
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'hasher' | 'storage' | 'merchants' | 'clock'>,
+  applicationId: string,
+) {
   let record = await mustLoad(deps, applicationId);
   if (record.status !== 'SUBMITTED' && record.status !== 'CHECKING') {
     return { outcome: 'SKIPPED', status: record.status };
@@ -178,7 +181,7 @@ export async function runChecks(deps: WorkflowTaskDeps, applicationId: string) {
  * (escalation, a retry, a local restart), gives the existing task the new token.
  */
 export async function awaitReview(
-  deps: WorkflowTaskDeps,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
   input: { applicationId: string; taskToken: string },
 ) {
   let record = await mustLoad(deps, input.applicationId);
@@ -217,7 +220,10 @@ export async function awaitReview(
 }
 
 /** EscalateReview: the review deadline passed; the task is flagged and supervisors are told once. */
-export async function escalateReview(deps: WorkflowTaskDeps, applicationId: string) {
+export async function escalateReview(
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'sends' | 'mailer' | 'clock' | 'config'>,
+  applicationId: string,
+) {
   const record = await mustLoad(deps, applicationId);
   const taskId = applicationTaskId(applicationId, record.submissionCount);
   await deps.reviews.markEscalated(taskId);
@@ -252,7 +258,7 @@ export async function escalateReview(deps: WorkflowTaskDeps, applicationId: stri
 
 /** RecordDecision: REJECT → REJECTED, REQUEST_CHANGES → NEEDS_CHANGES, with the reviewer's reasons. */
 export async function recordDecision(
-  deps: WorkflowTaskDeps,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
   input: { applicationId: string; taskId: string },
 ) {
   const record = await mustLoad(deps, input.applicationId);
@@ -282,7 +288,7 @@ export async function recordDecision(
 
 /** AwaitResubmission (`.waitForTaskToken`): keeps the token until the merchant submits again. */
 export async function awaitResubmission(
-  deps: WorkflowTaskDeps,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'workflow' | 'clock'>,
   input: { applicationId: string; taskToken: string },
 ) {
   const record = await mustLoad(deps, input.applicationId);
@@ -304,7 +310,10 @@ export async function awaitResubmission(
  * ProvisionMerchant: merchant number (sequence allocated atomically), merchant record, markers
  * and terminal binding in one transaction. Idempotent: an approved application is returned as is.
  */
-export async function provisionMerchant(deps: WorkflowTaskDeps, applicationId: string) {
+export async function provisionMerchant(
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'clock' | 'config'>,
+  applicationId: string,
+) {
   const record = await mustLoad(deps, applicationId);
   if (record.status === 'APPROVED')
     return { merchantNo: record.merchantNo, terminalId: record.terminalId ?? null };
@@ -396,7 +405,13 @@ const TEMPLATE_OF: Partial<Record<ApplicationStatus, MerchantTemplate>> = {
  * (subject, template): the send record is claimed before the provider is called. The activation
  * code is generated here, at the moment its SMS is sent, so it exists nowhere else in clear.
  */
-export async function notifyApplicant(deps: WorkflowTaskDeps, applicationId: string) {
+export async function notifyApplicant(
+  deps: Pick<
+    WorkflowTaskDeps,
+    'applications' | 'sends' | 'merchants' | 'mailer' | 'sms' | 'clock' | 'config'
+  >,
+  applicationId: string,
+) {
   const record = await mustLoad(deps, applicationId);
   const template = TEMPLATE_OF[record.status];
   if (!template) return { sent: [] };
@@ -462,7 +477,10 @@ export async function notifyApplicant(deps: WorkflowTaskDeps, applicationId: str
 }
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */
-export async function expireApplication(deps: WorkflowTaskDeps, applicationId: string) {
+export async function expireApplication(
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
+  applicationId: string,
+) {
   const record = await mustLoad(deps, applicationId);
   if (!['SUBMITTED', 'CHECKING', 'PENDING_REVIEW', 'NEEDS_CHANGES'].includes(record.status))
     return { status: record.status };
@@ -480,7 +498,7 @@ export async function expireApplication(deps: WorkflowTaskDeps, applicationId: s
 
 /** RecordFailure: the failure is put in the application's timeline for operators (no details). */
 export async function recordFailure(
-  deps: WorkflowTaskDeps,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'>,
   input: { applicationId: string; failure?: { Error?: string } },
 ) {
   const record = await mustLoad(deps, input.applicationId);
