@@ -24,8 +24,3 @@ export function portFromEnv(name: string, fallback: number, env: NodeJS.ProcessE
   }
   return port;
 }
-
-/** Resolves port 0 to a concrete free port; other values are returned unchanged. */
-export async function concretePort(port: number): Promise<number> {
-  return port === 0 ? findFreePort() : port;
-}

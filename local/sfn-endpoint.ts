@@ -208,11 +208,6 @@ export class LocalStepFunctions {
     return [...this.records.values()].sort((a, b) => b.startDate - a.startDate);
   }
 
-  /** Number of task tokens currently waiting for SendTaskSuccess/Failure. */
-  get pendingTokenCount(): number {
-    return this.tokens.size;
-  }
-
   /**
    * Stops running executions without recording them as stopped: their files stay RUNNING with their
    * resume point, so the next start continues them.

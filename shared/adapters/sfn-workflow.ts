@@ -15,6 +15,10 @@ export class SfnWorkflowEngine implements WorkflowEngine {
     private readonly stateMachineArn: string,
   ) {}
 
+  executionArnOf(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
   async start(name: string, input: unknown): Promise<string> {
     try {
       const out = await this.sfn.send(
@@ -27,9 +31,7 @@ export class SfnWorkflowEngine implements WorkflowEngine {
       return out.executionArn ?? '';
     } catch (error) {
       // Same name, other input: an earlier attempt started it; the execution name is its ARN's tail.
-      if (error instanceof ExecutionAlreadyExists) {
-        return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-      }
+      if (error instanceof ExecutionAlreadyExists) return this.executionArnOf(name);
       throw error;
     }
   }

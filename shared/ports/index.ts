@@ -18,6 +18,8 @@ export interface DocumentStorage {
 
 /** The onboarding state machine. */
 export interface WorkflowEngine {
+  /** The ARN an execution of this name has (known before it starts, so it can be stored first). */
+  executionArnOf(name: string): string;
   /** Starts (idempotently, by name) an execution and returns its ARN. */
   start(name: string, input: unknown): Promise<string>;
   /** Resumes a `.waitForTaskToken` state with an output. */

@@ -318,6 +318,8 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
     submissionCount: record.submissionCount + 1,
     uniquenessKeys: markers,
     resubmissionToken: undefined,
+    // Stored before the start: the workflow's first step may write the application at once.
+    executionArn: record.executionArn ?? deps.workflow.executionArnOf(applicationId),
     reasons: [],
     revision: record.revision + 1,
     updatedAt: at,
@@ -351,11 +353,7 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
         });
       }
     } else {
-      const executionArn = await deps.workflow.start(applicationId, {
-        applicationId,
-        config: workflowConfig(deps.deadlines),
-      });
-      await deps.applications.save({ ...next, executionArn, revision: next.revision + 1 }, next.revision);
+      await deps.workflow.start(applicationId, { applicationId, config: workflowConfig(deps.deadlines) });
     }
   } catch (error) {
     // Nothing may be left half-done: without a running workflow the application goes back to

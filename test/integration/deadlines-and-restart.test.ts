@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../local/ports';
 import { type LocalStack, type LocalStackPorts, startLocalStack } from '../../local/stack';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
@@ -11,14 +12,16 @@ import { individualApplication } from '../support/fixtures';
  * review is pending: nothing is lost and the review can still be decided.
  */
 
-const RANDOM_PORTS: LocalStackPorts = { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 };
 const KINDS = ['ID_CARD_FRONT', 'ID_CARD_BACK', 'BANK_CARD', 'STORE_PHOTO'];
 
 let stateDir: string;
 let stack: LocalStack | undefined;
+// Fixed for the whole file: the handler modules (and their SDK clients) stay loaded across a
+// restart in this process, as a Lambda container would, so the endpoints must not move.
+let ports: LocalStackPorts;
 
 async function start(env: Record<string, string>) {
-  stack = await startLocalStack({ stateDir, ports: RANDOM_PORTS, quiet: true, retryIntervalMs: 10, env });
+  stack = await startLocalStack({ stateDir, ports, quiet: true, retryIntervalMs: 10, env });
   return new ApiClient(stack.urls.api);
 }
 
@@ -38,8 +41,10 @@ async function submittedApplication(api: ApiClient, email: string) {
   return { id, token };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'pos-deadlines-'));
+  const [api, dynamodb, sfn, sms, ses, s3] = await Promise.all(Array.from({ length: 6 }, findFreePort));
+  ports = { api, dynamodb, sfn, sms, ses, s3 } as LocalStackPorts;
 });
 
 afterAll(async () => {
