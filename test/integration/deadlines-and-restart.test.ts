@@ -34,7 +34,10 @@ async function submittedApplication(api: ApiClient, email: string) {
   const id = created.json.applicationId as string;
   const token = created.json.accessToken as string;
   for (const kind of KINDS) {
-    const doc = await api.call('POST', `/v1/applications/${id}/documents`, { token, body: { kind, contentType: 'image/png' } });
+    const doc = await api.call('POST', `/v1/applications/${id}/documents`, {
+      token,
+      body: { kind, contentType: 'image/png' },
+    });
     await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
   }
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
@@ -65,12 +68,17 @@ describe('deadlines and restarts', () => {
     const app = await submittedApplication(api, email);
     const escalated = await eventually(async () => {
       const page = await api.call('GET', '/v1/reviews', { token: reviewer });
-      return page.json.items.find((t: { subjectId: string; escalated: boolean }) => t.subjectId === app.id && t.escalated);
+      return page.json.items.find(
+        (t: { subjectId: string; escalated: boolean }) => t.subjectId === app.id && t.escalated,
+      );
     }, 15_000);
     expect(Date.parse(escalated.deadline)).toBeLessThan(Date.parse(escalated.finalDeadline));
     await eventually(async () => {
       const { json } = await api.call('GET', '/_local/emails');
-      return json.messages.find((m: { to: string[]; subject: string }) => m.to.includes('leads@example.com') && m.subject.includes(escalated.taskId));
+      return json.messages.find(
+        (m: { to: string[]; subject: string }) =>
+          m.to.includes('leads@example.com') && m.subject.includes(escalated.taskId),
+      );
     });
     const expired = await eventually(async () => {
       const got = await api.call('GET', `/v1/applications/${app.id}`, { token: app.token });
@@ -84,14 +92,20 @@ describe('deadlines and restarts', () => {
     expect(late.status).toBe(409);
     await eventually(async () => {
       const { json } = await api.call('GET', '/_local/emails');
-      return json.messages.find((m: { to: string[]; subject: string }) => m.to.includes(email) && m.subject.includes('过期'));
+      return json.messages.find(
+        (m: { to: string[]; subject: string }) => m.to.includes(email) && m.subject.includes('过期'),
+      );
     });
     await stack?.stop();
     stack = undefined;
   });
 
   it('keeps a pending review across a restart; the review can still be decided', async () => {
-    const long = { REVIEW_ESCALATION_SECONDS: '600', REVIEW_FINAL_SECONDS: '1200', RESUBMISSION_SECONDS: '600' };
+    const long = {
+      REVIEW_ESCALATION_SECONDS: '600',
+      REVIEW_FINAL_SECONDS: '1200',
+      RESUBMISSION_SECONDS: '600',
+    };
     let api = await start(long);
     const email = `restart-${Date.now()}@example.com`;
     const app = await submittedApplication(api, email);
