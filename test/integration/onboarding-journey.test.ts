@@ -323,6 +323,37 @@ describe('onboarding journey on the local stack', () => {
     expect(valid.json.applicationId).not.toBe(first.json.applicationId);
   });
 
+  it('pages the review queue oldest first with an opaque cursor through the index', async () => {
+    const a = await submitted();
+    const b = await submitted();
+    await pendingTaskFor(a.id);
+    await pendingTaskFor(b.id);
+    const seen: { subjectId: string; createdAt: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : '?limit=2';
+      const page = await api.call('GET', `/v1/reviews${query}`, { token: reviewer });
+      expect(page.status).toBe(200);
+      expect(page.json.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.json.items);
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    const created = seen.map((item) => item.createdAt);
+    expect(created).toEqual([...created].sort());
+    expect(seen.findIndex((item) => item.subjectId === a.id)).toBeLessThan(
+      seen.findIndex((item) => item.subjectId === b.id),
+    );
+    const forged = await api.call(
+      'GET',
+      `/v1/reviews?cursor=${Buffer.from('{"pk":"APP#x"}').toString('base64url')}`,
+      { token: reviewer },
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.json.error.fields[0]).toMatchObject({ field: 'cursor' });
+    const badLimit = await api.call('GET', '/v1/reviews?limit=1000', { token: reviewer });
+    expect(badLimit.status).toBe(400);
+  });
+
   it('scopes every merchant route to its own application and withdraws an undecided one', async () => {
     const mine = await createDraft();
     const theirs = await createDraft();
