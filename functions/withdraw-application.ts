@@ -1,13 +1,11 @@
-import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
 import { ownApplicationRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
-import { type WorkflowDeps, withdrawApplication } from '../shared/use-cases/applications';
+import { withdrawApplication } from '../shared/use-cases/applications';
 
 /** `POST /v1/applications/{id}/withdraw` (merchant Bearer token, own application only). */
-export const makeHandler = (deps: WorkflowDeps) =>
+export const makeHandler = (deps: Parameters<typeof withdrawApplication>[0]) =>
   ownApplicationRoute(deps.applications, async (_request, id) => ({
     statusCode: 200,
     body: await withdrawApplication(deps, id),
@@ -16,8 +14,6 @@ export const makeHandler = (deps: WorkflowDeps) =>
 export const handler = makeHandler({
   applications: applicationRepository(),
   reviews: reviewRepository(),
-  hasher: keyedHasherFromEnv(),
-  storage: documentStorageFromEnv(),
   workflow: workflowFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),

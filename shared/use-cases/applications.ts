@@ -393,7 +393,10 @@ export function applicationTaskId(applicationId: string, submissionCount: number
 }
 
 /** `POST /v1/applications/{id}/withdraw`: while not decided → WITHDRAWN; the workflow is stopped. */
-export async function withdrawApplication(deps: WorkflowDeps, applicationId: string) {
+export async function withdrawApplication(
+  deps: Pick<WorkflowDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
+  applicationId: string,
+) {
   const record = await loadApplication(deps, applicationId);
   const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
   if (!UNDECIDED_STATUSES.includes(status))

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { StaffPrincipal } from '../../../shared/auth/principals';
+import type { ReviewTaskRecord } from '../../../shared/domain/review';
+import type { WorkflowEngine } from '../../../shared/ports';
+import type { ApplicationRepository, ReviewTaskRepository } from '../../../shared/ports/repositories';
+import { decideReview } from '../../../shared/use-cases/reviews';
+
+const reviewer: StaffPrincipal = { kind: 'staff', sub: 'rev-1', groups: ['reviewer'] };
+
+function pendingTask(overrides: Partial<ReviewTaskRecord> = {}): ReviewTaskRecord {
+  return {
+    taskId: 'APP-1',
+    kind: 'APPLICATION',
+    subjectId: 'APP',
+    status: 'PENDING',
+    createdAt: '2026-11-22T00:00:00.000Z',
+    deadline: '2026-11-24T00:00:00.000Z',
+    finalDeadline: '2026-11-29T00:00:00.000Z',
+    escalated: false,
+    automatedChecks: [],
+    requiredChecks: ['phoneCallback', 'siteInspection'],
+    summary: 'ENTERPRISE',
+    taskToken: 'token-1',
+    ...overrides,
+  };
+}
+
+/** A one-task repository with the same conditional semantics as the DynamoDB adapter. */
+function setup(task: ReviewTaskRecord, resume: WorkflowEngine['resume']) {
+  let stored = task;
+  const resumed: unknown[] = [];
+  const reviews = {
+    get: async () => stored,
+    decide: async (_id: string, decision: Partial<ReviewTaskRecord>) => {
+      if (stored.status !== 'PENDING') return false;
+      stored = { ...stored, ...decision, status: 'DECIDED' };
+      return true;
+    },
+    undoDecision: async () => {
+      stored = { ...task };
+    },
+  } as unknown as ReviewTaskRepository;
+  const workflow = {
+    resume: async (token: string, output: unknown) => {
+      resumed.push({ token, output });
+      return resume(token, output);
+    },
+  } as unknown as WorkflowEngine;
+  const deps = {
+    reviews,
+    applications: {} as ApplicationRepository,
+    workflow,
+    clock: { now: () => new Date('2026-11-22T01:00:00Z') },
+  };
+  return { deps, resumed, current: () => stored };
+}
+
+describe('decideReview', () => {
+  it('refuses approval until every required check is done, naming each missing check', async () => {
+    const { deps, resumed } = setup(pendingTask(), async () => {});
+    await expect(
+      decideReview(deps, reviewer, 'APP-1', {
+        decision: 'APPROVE',
+        checks: { phoneCallback: { done: true } },
+      }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      fields: [expect.objectContaining({ field: 'checks.siteInspection', code: 'REQUIRED' })],
+    });
+    expect(resumed).toEqual([]);
+  });
+
+  it('allows REQUEST_CHANGES only for applications and requires reasons', async () => {
+    const { deps } = setup(pendingTask({ kind: 'CHANGE_REQUEST' }), async () => {});
+    await expect(
+      decideReview(deps, reviewer, 'APP-1', { decision: 'REQUEST_CHANGES' }),
+    ).rejects.toMatchObject({
+      fields: [
+        expect.objectContaining({ field: 'reasons', code: 'REQUIRED' }),
+        expect.objectContaining({ field: 'decision', code: 'NOT_ALLOWED' }),
+      ],
+    });
+  });
+
+  it('resumes the workflow with the decision only (reasons stay in the table) and refuses a second decision', async () => {
+    const { deps, resumed, current } = setup(pendingTask(), async () => {});
+    const body = { decision: 'REJECT', reasons: [{ field: 'business', reason: 'not a real shop' }] };
+    await expect(decideReview(deps, reviewer, 'APP-1', body)).resolves.toMatchObject({ decision: 'REJECT' });
+    expect(resumed).toEqual([{ token: 'token-1', output: { taskId: 'APP-1', decision: 'REJECT' } }]);
+    expect(current()).toMatchObject({ status: 'DECIDED', decidedBy: 'rev-1', reasons: body.reasons });
+    await expect(decideReview(deps, reviewer, 'APP-1', body)).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'INVALID_STATE',
+    });
+  });
+
+  it('undoes the decision and answers 503 when the workflow cannot be resumed, so the reviewer can retry', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const { deps, current } = setup(pendingTask({ requiredChecks: ['phoneCallback'] }), async () => {
+      throw throttled;
+    });
+    const body = { decision: 'APPROVE', checks: { phoneCallback: { done: true } } };
+    await expect(decideReview(deps, reviewer, 'APP-1', body)).rejects.toMatchObject({
+      statusCode: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      expose: false,
+    });
+    expect(current().status).toBe('PENDING');
+  });
+});
