@@ -392,7 +392,16 @@ export class StatelessStack extends Stack {
       }
       case 'documentsRead': {
         const policy = new iam.Policy(fn, 'DocumentsReadPolicy', {
-          statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucketObjects] })],
+          statements: [
+            new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [bucketObjects] }),
+            // HeadObject answers 404 for a missing object only with ListBucket; without it S3
+            // answers 403 and "not uploaded yet" could not be told from a real failure.
+            new iam.PolicyStatement({
+              actions: ['s3:ListBucket'],
+              resources: [this.documentsBucketArn],
+              conditions: { StringLike: { 's3:prefix': ['applications/*'] } },
+            }),
+          ],
         });
         policy.attachToRole(fn.role);
         this.acknowledgeObjectWildcard(policy, documentsAck);
