@@ -4,7 +4,7 @@ import type { Deadlines } from '../config/env';
 import type { ApplicationRecord, ApplicationStatus, AutomatedCheck, Reason } from '../domain/application';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
-import type { RequiredCheck, ReviewTaskRecord } from '../domain/review';
+import type { RequiredCheck } from '../domain/review';
 import { logger } from '../logger';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
 import type { Clock, DocumentStorage, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
@@ -13,6 +13,7 @@ import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repos
 import { findMcc } from '../reference/mcc';
 import { parseApplication } from '../validation/application-schema';
 import { applicationTaskId, documentProblems } from './applications';
+import { openReviewTask } from './review-tasks';
 import { blocklistCandidates } from './uniqueness';
 
 /** Activation codes are valid for 30 days (spec 4.1). */
@@ -184,39 +185,22 @@ export async function awaitReview(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
   input: { applicationId: string; taskToken: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  const record = await mustLoad(deps, input.applicationId);
   const taskId = applicationTaskId(record.applicationId, record.submissionCount);
-  const existing = await deps.reviews.get(taskId);
-  if (existing) {
-    if (existing.status === 'PENDING') {
-      await deps.reviews.refreshToken(taskId, input.taskToken);
-    } else if (existing.status === 'DECIDED' && existing.decision) {
-      // Decided while nobody was waiting (e.g. a restart): hand the decision to this wait.
-      await deps.workflow.resume(input.taskToken, { taskId, decision: existing.decision });
-    }
-    return { taskId };
-  }
-  if (record.status !== 'CHECKING') {
+  if (record.status !== 'CHECKING' && record.status !== 'PENDING_REVIEW')
     return { taskId, skipped: record.status };
-  }
-  const now = deps.clock.now();
-  const task: ReviewTaskRecord = {
+  const opened = await openReviewTask(deps, {
     taskId,
     kind: 'APPLICATION',
     subjectId: record.applicationId,
-    status: 'PENDING',
-    createdAt: now.toISOString(),
-    deadline: new Date(now.getTime() + deps.deadlines.reviewEscalationSeconds * 1000).toISOString(),
-    finalDeadline: new Date(now.getTime() + deps.deadlines.reviewFinalSeconds * 1000).toISOString(),
-    escalated: false,
     automatedChecks: record.checks,
     requiredChecks: requiredChecksFor(record),
     summary: `${record.body.type} · ${record.body.business.name} · MCC ${record.body.business.mcc}`,
     taskToken: input.taskToken,
-  };
-  await deps.reviews.create(task);
-  record = await transition(deps, record, 'PENDING_REVIEW', 'REVIEW_STARTED');
-  return { taskId };
+  });
+  // Also after a retry whose first attempt created the task but not this transition.
+  if (record.status === 'CHECKING') await transition(deps, record, 'PENDING_REVIEW', 'REVIEW_STARTED');
+  return { taskId, opened };
 }
 
 /** EscalateReview: the review deadline passed; the task is flagged and supervisors are told once. */

@@ -1,0 +1,53 @@
+import type { Deadlines } from '../config/env';
+import type { ReviewTaskRecord } from '../domain/review';
+import type { Clock, WorkflowEngine } from '../ports';
+import type { ReviewTaskRepository } from '../ports/repositories';
+
+/** What opening a review task needs. */
+export interface ReviewTaskDeps {
+  readonly reviews: ReviewTaskRepository;
+  readonly workflow: WorkflowEngine;
+  readonly clock: Clock;
+  readonly deadlines: Deadlines;
+}
+
+/** The parts of a review task its kind decides; the rest (times, status) is filled in here. */
+export type ReviewTaskDraft = Pick<
+  ReviewTaskRecord,
+  'taskId' | 'kind' | 'subjectId' | 'automatedChecks' | 'requiredChecks' | 'summary' | 'taskToken'
+>;
+
+/**
+ * The `.waitForTaskToken` side of every review (applications, change requests, transfers):
+ * creates the task in the pending queue, or — when the workflow waits again on the same task
+ * (escalation, a retried step, a local restart) — gives it the new token. A task decided while
+ * nobody was waiting hands its decision to this wait at once. Returns what happened.
+ */
+export async function openReviewTask(
+  deps: ReviewTaskDeps,
+  draft: ReviewTaskDraft,
+): Promise<'CREATED' | 'REFRESHED' | 'RESUMED' | 'CLOSED'> {
+  const existing = await deps.reviews.get(draft.taskId);
+  if (!existing) {
+    const now = deps.clock.now();
+    const created = await deps.reviews.create({
+      ...draft,
+      status: 'PENDING',
+      createdAt: now.toISOString(),
+      deadline: new Date(now.getTime() + deps.deadlines.reviewEscalationSeconds * 1000).toISOString(),
+      finalDeadline: new Date(now.getTime() + deps.deadlines.reviewFinalSeconds * 1000).toISOString(),
+      escalated: false,
+    });
+    // Lost a race with a concurrent attempt of the same step: treat it as existing.
+    return created ? 'CREATED' : openReviewTask(deps, draft);
+  }
+  if (existing.status === 'PENDING') {
+    await deps.reviews.refreshToken(draft.taskId, draft.taskToken);
+    return 'REFRESHED';
+  }
+  if (existing.status === 'DECIDED' && existing.decision) {
+    await deps.workflow.resume(draft.taskToken, { taskId: draft.taskId, decision: existing.decision });
+    return 'RESUMED';
+  }
+  return 'CLOSED';
+}
