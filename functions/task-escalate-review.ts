@@ -21,5 +21,5 @@ const deps = {
 
 /** Workflow Task: the review deadline passed; flags the task and tells supervisors. */
 export const handler = workflowTask('task-escalate-review', (input) =>
-  escalateReview(deps, input.applicationId),
+  escalateReview(deps, { applicationId: input.applicationId, taskId: input.taskId }),
 );

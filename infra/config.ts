@@ -33,6 +33,8 @@ export interface OnboardingConfig {
   readonly resubmissionSeconds: number;
   /** Context `draftTtlSeconds`: lifetime of a never-submitted draft (default 30 days). */
   readonly draftTtlSeconds: number;
+  /** Context `transferAcceptanceSeconds`: how long the receiving merchant has to accept a terminal transfer (default 7 days). */
+  readonly transferAcceptanceSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
 }
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   reviewFinalSeconds: 604_800,
   resubmissionSeconds: 1_209_600,
   draftTtlSeconds: 2_592_000,
+  transferAcceptanceSeconds: 604_800,
   alarmEmail: '',
 };
 
@@ -85,6 +88,7 @@ export function readConfig(node: Node): OnboardingConfig {
     reviewFinalSeconds: contextSeconds(node, 'reviewFinalSeconds'),
     resubmissionSeconds: contextSeconds(node, 'resubmissionSeconds'),
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
+    transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
   };
   validateConfig(config);

@@ -245,6 +245,7 @@ export class StatelessStack extends Stack {
       [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),
       [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
       [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
+      [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
       [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
       [ENV.staffJwtIssuer]: staffIssuer,
       [ENV.staffJwtAudience]: this.userPoolClient.userPoolClientId,

@@ -117,6 +117,7 @@ const DEADLINE_VARIABLES = [
   ENV.reviewFinalSeconds,
   ENV.resubmissionSeconds,
   ENV.draftTtlSeconds,
+  ENV.transferAcceptanceSeconds,
 ] as const;
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [

@@ -4,7 +4,14 @@ import { logger } from './logger';
 
 /** The payload every onboarding Task receives (ids only, never personal data). */
 export interface TaskInput {
+  /** Set for onboarding steps. */
   readonly applicationId: string;
+  /** Set for terminal-transfer steps. */
+  readonly transferRequestId?: string;
+  /** Set for change-request steps. */
+  readonly changeRequestId?: string;
+  /** Which message a notification step sends, where a step sends more than one. */
+  readonly event?: string;
   readonly taskToken?: string;
   readonly taskId?: string;
   readonly failure?: { Error?: string };
@@ -17,7 +24,12 @@ export interface TaskInput {
 export function workflowTask<R>(name: string, step: (input: TaskInput) => Promise<R>) {
   return middy<TaskInput, R, Error, Context>().handler(async (input) => {
     logger.resetKeys();
-    logger.appendKeys({ task: name, applicationId: input.applicationId });
+    logger.appendKeys({
+      task: name,
+      applicationId: input.applicationId,
+      transferRequestId: input.transferRequestId,
+      changeRequestId: input.changeRequestId,
+    });
     return step(input);
   });
 }

@@ -17,6 +17,7 @@ export const ENV = {
   reviewFinalSeconds: 'REVIEW_FINAL_SECONDS',
   resubmissionSeconds: 'RESUBMISSION_SECONDS',
   draftTtlSeconds: 'DRAFT_TTL_SECONDS',
+  transferAcceptanceSeconds: 'TRANSFER_ACCEPTANCE_SECONDS',
   /** KMS HMAC_256 key used for keyed hashes of licence and ID numbers (AWS). */
   piiHmacKeyId: 'PII_HMAC_KEY_ID',
   /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
@@ -34,6 +35,7 @@ export const DEADLINE_DEFAULTS = {
   reviewFinalSeconds: 7 * 24 * 3600,
   resubmissionSeconds: 14 * 24 * 3600,
   draftTtlSeconds: 30 * 24 * 3600,
+  transferAcceptanceSeconds: 7 * 24 * 3600,
 } as const;
 
 /** Reads a required string variable (throws at cold start when missing, never at request time). */
@@ -52,6 +54,8 @@ export interface Deadlines {
   readonly reviewFinalSeconds: number;
   readonly resubmissionSeconds: number;
   readonly draftTtlSeconds: number;
+  /** How long the receiving merchant has to accept a terminal transfer. */
+  readonly transferAcceptanceSeconds: number;
 }
 
 /** Reads the deadlines; the final review deadline can never be earlier than the escalation. */
@@ -77,6 +81,10 @@ export function readDeadlines(): Deadlines {
     draftTtlSeconds: getNumberFromEnv({
       key: ENV.draftTtlSeconds,
       defaultValue: DEADLINE_DEFAULTS.draftTtlSeconds,
+    }),
+    transferAcceptanceSeconds: getNumberFromEnv({
+      key: ENV.transferAcceptanceSeconds,
+      defaultValue: DEADLINE_DEFAULTS.transferAcceptanceSeconds,
     }),
   };
 }

@@ -296,6 +296,7 @@ export function workflowConfig(deadlines: Deadlines) {
     reviewEscalationSeconds: deadlines.reviewEscalationSeconds,
     reviewFinalExtraSeconds: deadlines.reviewFinalSeconds - deadlines.reviewEscalationSeconds,
     resubmissionSeconds: deadlines.resubmissionSeconds,
+    transferAcceptanceSeconds: deadlines.transferAcceptanceSeconds,
   };
 }
 
@@ -353,7 +354,11 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
         });
       }
     } else {
-      await deps.workflow.start(applicationId, { applicationId, config: workflowConfig(deps.deadlines) });
+      await deps.workflow.start(applicationId, {
+        kind: 'APPLICATION',
+        applicationId,
+        config: workflowConfig(deps.deadlines),
+      });
     }
   } catch (error) {
     // Nothing may be left half-done: without a running workflow the application goes back to

@@ -203,13 +203,19 @@ export async function awaitReview(
   return { taskId, opened };
 }
 
-/** EscalateReview: the review deadline passed; the task is flagged and supervisors are told once. */
+/**
+ * EscalateReview (every review kind): the review deadline passed; the task is flagged and
+ * supervisors are told once. Onboarding passes the application, the other kinds the task id.
+ */
 export async function escalateReview(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'sends' | 'mailer' | 'clock' | 'config'>,
-  applicationId: string,
+  input: { applicationId?: string; taskId?: string },
 ) {
-  const record = await mustLoad(deps, applicationId);
-  const taskId = applicationTaskId(applicationId, record.submissionCount);
+  let taskId = input.taskId;
+  if (!taskId) {
+    const record = await mustLoad(deps, input.applicationId ?? '');
+    taskId = applicationTaskId(record.applicationId, record.submissionCount);
+  }
   await deps.reviews.markEscalated(taskId);
   const at = deps.clock.now().toISOString();
   if (

@@ -39,6 +39,7 @@ function setup() {
       reviewFinalSeconds: 20,
       resubmissionSeconds: 10,
       draftTtlSeconds: 100,
+      transferAcceptanceSeconds: 10,
     },
   });
   const call = async (
