@@ -1,10 +1,11 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
   applicationRepository,
-  merchantRepository,
   messagingConfig,
   sendRecordRepository,
+  terminalRepository,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { notifyApplicant } from '../shared/use-cases/onboarding-workflow';
@@ -14,7 +15,8 @@ import { workflowTask } from '../shared/workflow-task';
 const deps = {
   applications: applicationRepository(),
   sends: sendRecordRepository(),
-  merchants: merchantRepository(),
+  terminals: terminalRepository(),
+  hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),
   sms: smsSenderFromEnv(),
   clock: systemClock,

@@ -1,6 +1,6 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
-import { applicationRepository, merchantRepository } from '../shared/composition';
+import { applicationRepository, terminalRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { runChecks } from '../shared/use-cases/onboarding-workflow';
 import { workflowTask } from '../shared/workflow-task';
@@ -10,7 +10,7 @@ const deps = {
   applications: applicationRepository(),
   hasher: keyedHasherFromEnv(),
   storage: documentStorageFromEnv(),
-  merchants: merchantRepository(),
+  terminals: terminalRepository(),
   clock: systemClock,
 };
 

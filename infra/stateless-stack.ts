@@ -86,7 +86,8 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   // A decision or resubmission that arrived while nobody was waiting is handed to the new token.
   'task-await-review': ['taskResponse'],
   'task-await-resubmission': ['taskResponse'],
-  'task-notify': ['sendEmail', 'sendSms', 'putMetrics'],
+  // Generates the activation code of an approved terminal and stores its keyed hash.
+  'task-notify': ['sendEmail', 'sendSms', 'putMetrics', 'piiHmac'],
   'task-escalate-review': ['sendEmail'],
 };
 

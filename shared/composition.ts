@@ -2,6 +2,7 @@ import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
+import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { optionalString, readDeadlines, requiredString } from './config/env';
 
 /*
@@ -24,6 +25,10 @@ export const applicationRepository = () => new DynamoApplicationRepository(share
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
 /** Merchant repository over the shared table. */
 export const merchantRepository = () => new DynamoMerchantRepository(sharedTable());
+/** Terminal repository over the shared table. */
+export const terminalRepository = () => new DynamoTerminalRepository(sharedTable());
+/** Transfer-request repository over the shared table. */
+export const transferRepository = () => new DynamoTransferRepository(sharedTable());
 /** Send-record repository over the shared table. */
 export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedTable());
 

@@ -16,6 +16,7 @@
  * | Terminal history, in time order                 | pk = TERM#<sn>, sk begins_with HIST#               |
  * | Notification send record (exactly once)         | pk = SEND#<subjectId>, sk = <template>#<channel>   |
  * | Blocklist entry                                 | pk = BLOCK#<kind>#<hmac>, sk = BLOCK               |
+ * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  */
 
 /** Partition/sort key pair. */
@@ -66,5 +67,9 @@ export const keys = {
   blocklist: (kind: IdentityKind, keyedHash: string): TableKey => ({
     pk: `BLOCK#${kind}#${keyedHash}`,
     sk: 'BLOCK',
+  }),
+  transferRequest: (transferRequestId: string): TableKey => ({
+    pk: `TRANSFER#${transferRequestId}`,
+    sk: 'TRANSFER',
   }),
 } as const;

@@ -118,57 +118,6 @@ export class DynamoMerchantRepository implements MerchantRepository {
       boundAt: item.boundAt,
     }));
   }
-
-  async terminalStatus(serialNumber: string): Promise<{ status: string; merchantNo?: string } | undefined> {
-    const item = await this.table.get<{ status: string; merchantNo?: string }>(keys.terminal(serialNumber));
-    return item ? { status: item.status, merchantNo: item.merchantNo } : undefined;
-  }
-
-  async setActivationCode(serialNumber: string, codeHash: string, expiresAt: string): Promise<void> {
-    await this.table.update(
-      keys.terminal(serialNumber),
-      'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero',
-      {
-        condition: '#status = :bound',
-        names: { '#status': 'status' },
-        values: { ':hash': codeHash, ':exp': expiresAt, ':zero': 0, ':bound': 'BOUND' },
-      },
-    );
-  }
-
-  async registerTerminal(input: {
-    serialNumber: string;
-    model: string;
-    at: string;
-    actor: string;
-  }): Promise<boolean> {
-    try {
-      await this.table.transact([
-        {
-          put: {
-            ...keys.terminal(input.serialNumber),
-            serialNumber: input.serialNumber,
-            model: input.model,
-            status: 'IN_STOCK',
-            registeredAt: input.at,
-          },
-          condition: 'attribute_not_exists(pk)',
-        },
-        {
-          put: {
-            ...keys.terminalHistory(input.serialNumber, input.at, ulid()),
-            action: 'REGISTERED',
-            at: input.at,
-            actor: input.actor,
-          },
-        },
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
-  }
 }
 
 /** Send records: one item per (subject, template, channel). */

@@ -24,16 +24,6 @@ export interface MerchantRepository {
   }): Promise<ProvisionOutcome>;
   getMerchant(merchantNo: string): Promise<MerchantRecord | undefined>;
   merchantTerminals(merchantNo: string): Promise<MerchantTerminalRecord[]>;
-  terminalStatus(serialNumber: string): Promise<{ status: string; merchantNo?: string } | undefined>;
-  /** Stores a new activation code's hash on a bound terminal (valid until `expiresAt`, attempts reset). */
-  setActivationCode(serialNumber: string, codeHash: string, expiresAt: string): Promise<void>;
-  /** Registers an SN in stock; false when the SN is already known. */
-  registerTerminal(input: {
-    serialNumber: string;
-    model: string;
-    at: string;
-    actor: string;
-  }): Promise<boolean>;
 }
 
 /** Exactly-once bookkeeping of notifications: claim before sending, record after. */

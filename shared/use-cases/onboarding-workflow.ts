@@ -1,29 +1,28 @@
-import { randomInt } from 'node:crypto';
-import { sha256Hex } from '../auth/tokens';
 import type { Deadlines } from '../config/env';
 import type { ApplicationRecord, ApplicationStatus, AutomatedCheck, Reason } from '../domain/application';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
 import type { RequiredCheck } from '../domain/review';
 import { logger } from '../logger';
+import { sendOnce, throwIfAnyFailed } from '../notifications/send-once';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
 import type { Clock, DocumentStorage, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
+import type { TerminalRepository } from '../ports/terminals';
 import { findMcc } from '../reference/mcc';
 import { parseApplication } from '../validation/application-schema';
+import { newActivationCode } from './activation-codes';
 import { applicationTaskId, documentProblems } from './applications';
 import { openReviewTask } from './review-tasks';
 import { blocklistCandidates } from './uniqueness';
-
-/** Activation codes are valid for 30 days (spec 4.1). */
-export const ACTIVATION_CODE_DAYS = 30;
 
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
 export interface WorkflowTaskDeps {
   readonly applications: ApplicationRepository;
   readonly reviews: ReviewTaskRepository;
   readonly merchants: MerchantRepository;
+  readonly terminals: TerminalRepository;
   readonly sends: SendRecordRepository;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentStorage;
@@ -75,7 +74,7 @@ export function requiredChecksFor(record: ApplicationRecord): RequiredCheck[] {
  * automatically), required documents and terminal stock (shown to the reviewer).
  */
 export async function runChecks(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'hasher' | 'storage' | 'merchants' | 'clock'>,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'hasher' | 'storage' | 'terminals' | 'clock'>,
   applicationId: string,
 ) {
   let record = await mustLoad(deps, applicationId);
@@ -146,7 +145,7 @@ export async function runChecks(
 
   const sn = record.body.terminal?.serialNumber;
   if (sn) {
-    const terminal = await deps.merchants.terminalStatus(sn);
+    const terminal = await deps.terminals.get(sn);
     checks.push(
       terminal?.status === 'IN_STOCK'
         ? { name: 'terminal', result: 'PASS', detail: `SN ${sn} is in stock and free` }
@@ -398,7 +397,7 @@ const TEMPLATE_OF: Partial<Record<ApplicationStatus, MerchantTemplate>> = {
 export async function notifyApplicant(
   deps: Pick<
     WorkflowTaskDeps,
-    'applications' | 'sends' | 'merchants' | 'mailer' | 'sms' | 'clock' | 'config'
+    'applications' | 'sends' | 'terminals' | 'hasher' | 'mailer' | 'sms' | 'clock' | 'config'
   >,
   applicationId: string,
 ) {
@@ -415,55 +414,32 @@ export async function notifyApplicant(
     terminalId: record.terminalId,
     reasons: record.reasons,
   };
-  const sent: string[] = [];
-  const failures: string[] = [];
-  const at = () => deps.clock.now().toISOString();
-
-  const sendOnce = async (channel: 'EMAIL' | 'SMS', recipient: string, send: () => Promise<string>) => {
-    if (!(await deps.sends.claim({ subjectId, template, channel, recipient, at: at() }))) return;
-    try {
-      const providerMessageId = await send();
-      await deps.sends.complete({
-        subjectId,
+  const { contact } = record.body;
+  const email = await sendOnce(
+    deps,
+    { subjectId, template, channel: 'EMAIL', maskedRecipient: maskEmail(contact.email) },
+    () => deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
+  );
+  const sms = await sendOnce(
+    deps,
+    { subjectId, template, channel: 'SMS', maskedRecipient: maskPhone(contact.phone) },
+    async () => {
+      const sn = record.body.terminal?.serialNumber;
+      const activation =
+        template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
+          ? await newActivationCode(deps, sn, record.merchantNo)
+          : undefined;
+      const message = renderSms(
         template,
-        channel,
-        status: 'SENT',
-        providerMessageId,
-        at: at(),
-      });
-      sent.push(channel);
-    } catch (error) {
-      await deps.sends.complete({ subjectId, template, channel, status: 'FAILED', at: at() });
-      logger.error('notification failed', {
-        applicationId,
-        template,
-        channel,
-        errorName: (error as Error).name,
-      });
-      failures.push(channel);
-    }
-  };
-
-  await sendOnce('EMAIL', maskEmail(record.body.contact.email), async () => {
-    const email = renderEmail(template, locale, values);
-    return deps.mailer.send({ to: [record.body.contact.email], ...email });
-  });
-  await sendOnce('SMS', maskPhone(record.body.contact.phone), async () => {
-    let activationCode: string | undefined;
-    const sn = record.body.terminal?.serialNumber;
-    if (template === 'APPLICATION_APPROVED' && record.terminalId && sn) {
-      activationCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      const expiresAt = new Date(
-        deps.clock.now().getTime() + ACTIVATION_CODE_DAYS * 86_400_000,
-      ).toISOString();
-      await deps.merchants.setActivationCode(sn, sha256Hex(`${sn}:${activationCode}`), expiresAt);
-    }
-    const sms = renderSms(template, locale, { ...values, activationCode }, deps.config.smsSignature);
-    return deps.sms.send({ to: record.body.contact.phone, body: sms.body, templateId: sms.templateId });
-  });
-  // A failed send is FAILED in its record; throwing makes the workflow retry it with backoff.
-  if (failures.length > 0) throw new Error(`Notification failed: ${failures.join(', ')}`);
-  return { sent };
+        locale,
+        { ...values, activationCode: activation?.code },
+        deps.config.smsSignature,
+      );
+      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+    },
+  );
+  throwIfAnyFailed([email, sms]);
+  return { email, sms };
 }
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */

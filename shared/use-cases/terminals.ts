@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
 import { validationFailed } from '../errors';
 import type { Clock } from '../ports';
-import type { MerchantRepository } from '../ports/merchants';
+import type { TerminalRepository } from '../ports/terminals';
 import { zodProblems } from '../validation/application-schema';
 
 const registerSchema = z.strictObject({
@@ -18,7 +18,7 @@ const registerSchema = z.strictObject({
 
 /** `POST /v1/terminals`: registers SNs in stock; known SNs are reported per item, the rest registered. */
 export async function registerTerminals(
-  deps: { merchants: MerchantRepository; clock: Clock },
+  deps: { terminals: TerminalRepository; clock: Clock },
   operator: StaffPrincipal,
   input: unknown,
 ) {
@@ -33,7 +33,7 @@ export async function registerTerminals(
       continue;
     }
     seen.add(terminal.serialNumber);
-    const created = await deps.merchants.registerTerminal({
+    const created = await deps.terminals.register({
       ...terminal,
       at,
       actor: `staff:${operator.sub}`,

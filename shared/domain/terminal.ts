@@ -1,0 +1,74 @@
+import type { TerminalStatus } from './merchant';
+
+/** Wrong activation codes allowed before the terminal is locked (spec 4.1). */
+export const MAX_ACTIVATION_ATTEMPTS = 5;
+
+/** Activation codes are valid for 30 days (spec 4.1). */
+export const ACTIVATION_CODE_DAYS = 30;
+
+/** The stored terminal: stock record and, while bound, the binding marker of its SN (一机一码). */
+export interface TerminalRecord {
+  readonly serialNumber: string;
+  readonly model: string;
+  readonly status: TerminalStatus;
+  readonly registeredAt: string;
+  readonly merchantNo?: string;
+  readonly terminalId?: string;
+  readonly boundAt?: string;
+  /** Keyed hash of the current activation code; the code itself exists only in its SMS. */
+  readonly activationCodeHash?: string;
+  readonly activationExpiresAt?: string;
+  readonly activationAttempts?: number;
+  /** The transfer request under way for this SN (one at a time). */
+  readonly openTransferId?: string;
+}
+
+/** One entry of a terminal's history (bindings, unbindings, transfers, activation...). */
+export interface TerminalHistoryEntry {
+  readonly action: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly merchantNo?: string;
+  readonly terminalId?: string;
+  readonly reason?: string;
+}
+
+/** Statuses in which an SN is bound to a merchant. */
+export const BOUND_STATUSES: readonly TerminalStatus[] = ['BOUND', 'ACTIVATED', 'VERIFIED'];
+
+/** Transfer request states (spec 4.1). */
+export type TransferStatus =
+  | 'AWAITING_ACCEPTANCE'
+  | 'PENDING_REVIEW'
+  | 'COMPLETED'
+  | 'REJECTED'
+  | 'CANCELLED'
+  | 'EXPIRED';
+
+/** A request to move a bound terminal to another merchant (一机一码后更改商户). */
+export interface TransferRequestRecord {
+  readonly transferRequestId: string;
+  readonly serialNumber: string;
+  readonly fromMerchantNo: string;
+  readonly toMerchantNo: string;
+  /** The terminal ID under the sending merchant. */
+  readonly fromTerminalId: string;
+  /** The new terminal ID under the receiving merchant, once completed. */
+  readonly toTerminalId?: string;
+  readonly reason: string;
+  readonly status: TransferStatus;
+  readonly reasons: readonly { field: string; code: string; reason: string }[];
+  readonly timeline: readonly { status: TransferStatus; at: string; actor: string; action: string }[];
+  readonly executionArn: string;
+  /** Token of the workflow waiting for the receiving merchant's acceptance. */
+  readonly acceptanceToken?: string;
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Transfer states in which the sender may still cancel (spec: before review). */
+export const CANCELLABLE_TRANSFER_STATUSES: readonly TransferStatus[] = [
+  'AWAITING_ACCEPTANCE',
+  'PENDING_REVIEW',
+];

@@ -1,0 +1,112 @@
+import type { TerminalHistoryEntry, TerminalRecord, TransferRequestRecord } from '../domain/terminal';
+
+/** Why a binding write was refused. */
+export type BindRefusal =
+  | 'TERMINAL_NOT_FOUND'
+  | 'TERMINAL_ALREADY_BOUND'
+  | 'TERMINAL_LIMIT'
+  | 'MERCHANT_NOT_ACTIVE';
+
+/**
+ * Terminals. Every invariant of 一机一码 is a condition of one write or transaction here: the SN's
+ * own item is the binding marker (`status = IN_STOCK` to bind), the merchant's `terminalCount`
+ * is bounded in the same transaction, and nothing is decided by a read before a write.
+ */
+export interface TerminalRepository {
+  get(serialNumber: string): Promise<TerminalRecord | undefined>;
+  history(serialNumber: string): Promise<TerminalHistoryEntry[]>;
+  register(input: { serialNumber: string; model: string; at: string; actor: string }): Promise<boolean>;
+  /** IN_STOCK → BOUND to the merchant, count +1 (≤ limit), in one transaction. */
+  bind(input: {
+    serialNumber: string;
+    merchantNo: string;
+    terminalId: string;
+    at: string;
+    actor: string;
+  }): Promise<BindRefusal | undefined>;
+  /** Bound to `merchantNo` → IN_STOCK, count −1, binding and activation data removed; false if not bound to it. */
+  unbind(input: {
+    serialNumber: string;
+    merchantNo: string;
+    at: string;
+    actor: string;
+    reason: string;
+  }): Promise<boolean>;
+  /** New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted. */
+  setActivationCode(input: {
+    serialNumber: string;
+    merchantNo: string;
+    codeHash: string;
+    expiresAt: string;
+  }): Promise<boolean>;
+  /** Counts one wrong code, only while the stored code is still `codeHash` and not locked; returns the new count. */
+  recordFailedAttempt(serialNumber: string, codeHash: string, limit: number): Promise<number | undefined>;
+  /** BOUND → ACTIVATED if the code, its expiry and the attempt count still allow it. */
+  activate(input: {
+    serialNumber: string;
+    merchantNo: string;
+    codeHash: string;
+    at: string;
+    limit: number;
+  }): Promise<boolean>;
+  /** ACTIVATED → VERIFIED and the merchant → ACTIVE, in one transaction. */
+  markVerified(input: {
+    serialNumber: string;
+    merchantNo: string;
+    at: string;
+    saleId: string;
+  }): Promise<boolean>;
+  /** Appends a history entry. */
+  addHistory(serialNumber: string, entry: TerminalHistoryEntry): Promise<void>;
+}
+
+/** Why a transfer could not complete. */
+export type TransferCompletion = 'COMPLETED' | 'TERMINAL_LIMIT' | 'STALE';
+
+/** Transfer requests. */
+export interface TransferRepository {
+  get(transferRequestId: string): Promise<TransferRequestRecord | undefined>;
+  /** Creates the request and marks the SN (one open transfer per SN, bound to the sender); false if refused. */
+  create(record: TransferRequestRecord): Promise<boolean>;
+  /** Writes `next` if the stored revision is `expectedRevision`; `releaseTerminal` clears the SN's mark. */
+  save(next: TransferRequestRecord, expectedRevision: number, releaseTerminal?: boolean): Promise<boolean>;
+  /**
+   * One transaction: the SN leaves the sender (count −1) and is bound to the receiver with a new
+   * terminal ID (count +1, ≤ limit), the history records it, and the request becomes COMPLETED.
+   */
+  complete(input: {
+    transfer: TransferRequestRecord;
+    toTerminalId: string;
+    at: string;
+    actor: string;
+  }): Promise<TransferCompletion>;
+}
+
+/** A card sale or void result from the acquirer's payment host. */
+export interface PaymentHostResult {
+  readonly approved: boolean;
+  /** ISO 8583 style response code (`00` approved). */
+  readonly responseCode: string;
+  readonly transactionId: string;
+}
+
+/**
+ * The acquirer's payment host, for the test transaction after activation: a 0.01 CNY sale and
+ * its void. Plug in a real host by implementing these two calls (e.g. over the host's ISO 8583
+ * or HTTPS gateway) and returning its response code; amounts are in fen (1 = 0.01 CNY).
+ */
+export interface PaymentHost {
+  sale(input: {
+    merchantNo: string;
+    terminalId: string;
+    amountFen: number;
+    currency: 'CNY';
+    reference: string;
+  }): Promise<PaymentHostResult>;
+  voidSale(input: {
+    merchantNo: string;
+    terminalId: string;
+    saleId: string;
+    reference: string;
+  }): Promise<PaymentHostResult>;
+}
