@@ -1,13 +1,25 @@
 import { staffFromAuthorizer } from '../shared/auth/principals';
-import { applicationRepository, reviewRepository } from '../shared/composition';
+import {
+  applicationRepository,
+  changeRequestRepository,
+  merchantRepository,
+  reviewRepository,
+  transferRepository,
+} from '../shared/composition';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
-import { getReview, type ReviewDeps } from '../shared/use-cases/reviews';
+import { getReview } from '../shared/use-cases/reviews';
 
 /** `GET /v1/reviews/{taskId}` (reviewer). */
-export const makeHandler = (deps: Pick<ReviewDeps, 'reviews' | 'applications'>) =>
+export const makeHandler = (deps: Parameters<typeof getReview>[0]) =>
   httpRoute(async (request) => {
     staffFromAuthorizer(request.event, ['reviewer']);
     return { statusCode: 200, body: await getReview(deps, pathParameter(request, 'taskId')) };
   });
 
-export const handler = makeHandler({ reviews: reviewRepository(), applications: applicationRepository() });
+export const handler = makeHandler({
+  reviews: reviewRepository(),
+  applications: applicationRepository(),
+  changeRequests: changeRequestRepository(),
+  merchants: merchantRepository(),
+  transfers: transferRepository(),
+});

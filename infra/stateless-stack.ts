@@ -89,6 +89,24 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   // Generates the activation code of an approved terminal and stores its keyed hash.
   'task-notify': ['sendEmail', 'sendSms', 'putMetrics', 'piiHmac'],
   'task-escalate-review': ['sendEmail'],
+  // Terminals: activation codes are keyed hashes (KMS HMAC) sent by SMS.
+  'bind-terminal': ['piiHmac', 'sendSms'],
+  'reissue-activation-code': ['piiHmac', 'sendSms'],
+  'activate-terminal': ['piiHmac'],
+  'create-transfer-request': ['startExecution'],
+  'accept-transfer-request': ['taskResponse'],
+  'cancel-transfer-request': ['stopExecution'],
+  'task-transfer-await-acceptance': ['taskResponse'],
+  'task-transfer-await-review': ['taskResponse'],
+  'task-transfer-notify': ['sendEmail', 'sendSms', 'piiHmac'],
+  // Change requests: creation starts the workflow, cancellation stops it; the checks look the new
+  // settlement account up in the blocklist by keyed hash; a decision that arrived while nobody was
+  // waiting is handed to the new token; the outcome goes by email and SMS.
+  'create-change-request': ['startExecution'],
+  'cancel-change-request': ['stopExecution'],
+  'task-change-run-checks': ['piiHmac'],
+  'task-change-await-review': ['taskResponse'],
+  'task-change-notify': ['sendEmail', 'sendSms'],
 };
 
 /** Functions with any of these get STATE_MACHINE_ARN. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The onboarding workflow's Task functions. The ASL definition in `workflow/onboarding.asl.json`
+ * The workflow's Task functions (onboarding, terminal transfer, change request). The ASL definition in `workflow/onboarding.asl.json`
  * refers to each as `${<PascalName>Arn}`; CDK substitutes the deployed function ARN, the local
  * Step Functions endpoint substitutes a placeholder ARN and overrides each Task state by name so
  * that it calls the same handler module Lambda runs.
@@ -17,6 +17,20 @@ export const WORKFLOW_FUNCTIONS = [
   'task-notify',
   'task-expire-application',
   'task-record-failure',
+  // Terminal transfer between merchants (一机一码后更改商户).
+  'task-transfer-await-acceptance',
+  'task-transfer-await-review',
+  'task-transfer-complete',
+  'task-transfer-record-decision',
+  'task-transfer-expire',
+  'task-transfer-notify',
+  // Merchant change requests (商户变更).
+  'task-change-run-checks',
+  'task-change-await-review',
+  'task-change-apply',
+  'task-change-record-decision',
+  'task-change-expire',
+  'task-change-notify',
 ] as const;
 
 /** A Task function's file name under `functions/`. */

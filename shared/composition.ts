@@ -1,4 +1,5 @@
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
+import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
@@ -29,6 +30,8 @@ export const merchantRepository = () => new DynamoMerchantRepository(sharedTable
 export const terminalRepository = () => new DynamoTerminalRepository(sharedTable());
 /** Transfer-request repository over the shared table. */
 export const transferRepository = () => new DynamoTransferRepository(sharedTable());
+/** Change-request (and merchant-version) repository over the shared table. */
+export const changeRequestRepository = () => new DynamoChangeRequestRepository(sharedTable());
 /** Send-record repository over the shared table. */
 export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedTable());
 

@@ -16,6 +16,9 @@
  * | Terminal history, in time order                 | pk = TERM#<sn>, sk begins_with HIST#               |
  * | Notification send record (exactly once)         | pk = SEND#<subjectId>, sk = <template>#<channel>   |
  * | Blocklist entry                                 | pk = BLOCK#<kind>#<hmac>, sk = BLOCK               |
+ * | Change request by id                            | pk = CHANGE#<changeRequestId>, sk = CHANGE         |
+ * | Open change request of a merchant (at most one) | pk = MER#<merchantNo>, sk = CHANGE#OPEN            |
+ * | Versions of a merchant, oldest first            | pk = MER#<merchantNo>, sk begins_with VER# (VER#<6 digits>) |
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  */
 
@@ -68,6 +71,21 @@ export const keys = {
     pk: `BLOCK#${kind}#${keyedHash}`,
     sk: 'BLOCK',
   }),
+  changeRequest: (changeRequestId: string): TableKey => ({
+    pk: `CHANGE#${changeRequestId}`,
+    sk: 'CHANGE',
+  }),
+  /** The one-open-change-request marker: its `changeRequestId` is the merchant's open request. */
+  merchantOpenChangeRequest: (merchantNo: string): TableKey => ({
+    pk: `MER#${merchantNo}`,
+    sk: 'CHANGE#OPEN',
+  }),
+  /** Zero-padded so that the sort key orders versions numerically. */
+  merchantVersion: (merchantNo: string, version: number): TableKey => ({
+    pk: `MER#${merchantNo}`,
+    sk: `VER#${String(version).padStart(6, '0')}`,
+  }),
+  merchantVersionsPrefix: (merchantNo: string) => ({ pk: `MER#${merchantNo}`, skPrefix: 'VER#' }),
   transferRequest: (transferRequestId: string): TableKey => ({
     pk: `TRANSFER#${transferRequestId}`,
     sk: 'TRANSFER',

@@ -1,4 +1,4 @@
-import type { ReviewTaskRecord } from '../domain/review';
+import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
 import { AppError } from '../errors';
 import { GSI1, keys, REVIEW_QUEUE_PENDING } from '../keys';
 import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
@@ -119,7 +119,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     );
   }
 
-  close(taskId: string, status: 'WITHDRAWN' | 'EXPIRED'): Promise<boolean> {
+  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
     return conditional(
       this.table.update(keys.reviewTask(taskId), 'SET #status = :closed REMOVE gsi1pk, gsi1sk', {
         condition: '#status = :pending',

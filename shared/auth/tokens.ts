@@ -12,6 +12,13 @@ export function digestsEqual(a: string, b: string): boolean {
   return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }
 
+/** Constant-time comparison of two base64url MACs (keyed hashes). */
+export function macsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'base64url');
+  const right = Buffer.from(b, 'base64url');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
 /** The bearer credential of the `Authorization` header, if any. */
 export function bearerToken(headers: Readonly<Record<string, string>>): string | undefined {
   const value = headers.authorization;

@@ -10,7 +10,10 @@ export type Decision = 'APPROVE' | 'REJECT' | 'REQUEST_CHANGES';
 export type RequiredCheck = 'phoneCallback' | 'siteInspection';
 
 /** Status of a review task. */
-export type ReviewTaskStatus = 'PENDING' | 'DECIDED' | 'WITHDRAWN' | 'EXPIRED';
+export type ReviewTaskStatus = 'PENDING' | 'DECIDED' | 'WITHDRAWN' | 'EXPIRED' | 'CANCELLED';
+
+/** Statuses a pending task can be closed with, without a decision (its subject ended otherwise). */
+export type ReviewTaskClosedStatus = 'WITHDRAWN' | 'EXPIRED' | 'CANCELLED';
 
 /** A reviewer's record of a check. */
 export interface CheckRecord {

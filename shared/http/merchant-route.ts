@@ -17,3 +17,20 @@ export function ownApplicationRoute(
     return route(request, applicationId, principal);
   });
 }
+
+/**
+ * A route for an approved merchant (`/v1/terminals/{sn}/...`, `/v1/transfer-requests/...`): the
+ * token must belong to an application that became a merchant; the use case then checks that
+ * the object (terminal, transfer) is the merchant's own.
+ */
+export function merchantRoute(
+  lookup: MerchantTokenLookup,
+  route: (request: HttpRequest, merchantNo: string) => Promise<HttpResult>,
+) {
+  return httpRoute(async (request) => {
+    const principal = await authenticateMerchant(request.headers, lookup);
+    // A token whose application is not approved (yet) owns no terminal: same answer as a stranger.
+    if (!principal.merchantNo) throw notFound('Resource');
+    return route(request, principal.merchantNo);
+  });
+}

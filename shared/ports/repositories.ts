@@ -1,5 +1,5 @@
 import type { ApplicationRecord } from '../domain/application';
-import type { ReviewTaskRecord } from '../domain/review';
+import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
 import type { IdentityKind } from '../keys';
 
 /** A stored idempotent response. */
@@ -74,8 +74,8 @@ export interface ReviewTaskRepository {
   ): Promise<boolean>;
   /** Undoes {@link decide} when the workflow could not be resumed. */
   undoDecision(task: ReviewTaskRecord): Promise<void>;
-  /** PENDING → WITHDRAWN or EXPIRED, out of the queue. */
-  close(taskId: string, status: 'WITHDRAWN' | 'EXPIRED'): Promise<boolean>;
+  /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
+  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
   /** Oldest first; the cursor is opaque to clients. */
   listPending(limit: number, cursor: string | undefined): Promise<ReviewPage>;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
 import { sha256Hex } from '../auth/tokens';
@@ -64,7 +63,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function checkIdempotencyKey(key: string | undefined): string {
+/** Checks the `Idempotency-Key` header (8–128 printable ASCII characters, spec 4.1); 400 otherwise. */
+export function checkIdempotencyKey(key: string | undefined): string {
   if (key === undefined || key.length < 8 || key.length > 128 || !/^[\x21-\x7e]+$/.test(key)) {
     throw validationFailed([
       {
@@ -182,18 +182,38 @@ export function changedFieldNames(before: unknown, after: unknown, prefix = ''):
   return canonicalJson(before) === canonicalJson(after) ? [] : [prefix];
 }
 
-async function saveOrConflict(
+/** How often a merchant's change is replayed on a record the workflow wrote meanwhile. */
+const STALE_WRITE_ATTEMPTS = 3;
+
+/**
+ * Applies a merchant's change to the latest revision of the application. The workflow writes
+ * the same item (its status, its task tokens); a request that loses that race is built again on
+ * the fresh record instead of answering 409, and only a persistent conflict reaches the client.
+ */
+async function applyToLatest<T>(
   deps: Pick<ApplicationDeps, 'applications'>,
-  next: ApplicationRecord,
-  expected: number,
-) {
-  try {
-    await deps.applications.save(next, expected);
-  } catch (error) {
-    if (error instanceof StaleWriteError) {
-      throw new AppError('CONFLICT', 'The application was changed at the same time; read it again and retry');
+  applicationId: string,
+  build: (record: ApplicationRecord) => Promise<{
+    next: ApplicationRecord;
+    markers?: { claim?: readonly string[]; release?: readonly string[] };
+    result: T;
+  }>,
+): Promise<{ record: ApplicationRecord; next: ApplicationRecord; result: T }> {
+  for (let attempt = 1; ; attempt++) {
+    const record = await loadApplication(deps, applicationId);
+    const { next, markers, result } = await build(record);
+    try {
+      await deps.applications.save(next, record.revision, markers);
+      return { record, next, result };
+    } catch (error) {
+      if (!(error instanceof StaleWriteError)) throw error;
+      if (attempt >= STALE_WRITE_ATTEMPTS) {
+        throw new AppError(
+          'CONFLICT',
+          'The application was changed at the same time; read it again and retry',
+        );
+      }
     }
-    throw error;
   }
 }
 
@@ -201,21 +221,22 @@ async function saveOrConflict(
 export async function updateApplication(deps: DraftDeps, applicationId: string, input: unknown) {
   const now = deps.clock.now();
   const body = parseApplication(input, now);
-  const record = await loadApplication(deps, applicationId);
-  requireEditable(record, deps);
-  const at = now.toISOString();
-  const fields = changedFieldNames(record.body, body);
-  const next: ApplicationRecord = {
-    ...record,
-    body,
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [
-      ...record.timeline,
-      timelineEntry(record.status, at, `merchant:${applicationId}`, 'UPDATED', fields),
-    ],
-  };
-  await saveOrConflict(deps, next, record.revision);
+  const { next } = await applyToLatest(deps, applicationId, async (record) => {
+    requireEditable(record, deps);
+    const at = now.toISOString();
+    const fields = changedFieldNames(record.body, body);
+    const next: ApplicationRecord = {
+      ...record,
+      body,
+      revision: record.revision + 1,
+      updatedAt: at,
+      timeline: [
+        ...record.timeline,
+        timelineEntry(record.status, at, `merchant:${applicationId}`, 'UPDATED', fields),
+      ],
+    };
+    return { next, result: undefined };
+  });
   return applicationView(next, {
     storage: deps.storage,
     now,
@@ -233,28 +254,32 @@ export async function createDocumentUpload(deps: DraftDeps, applicationId: strin
   const parsed = z.safeParse(documentRequestSchema, input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
   const { kind, contentType } = parsed.data;
-  const record = await loadApplication(deps, applicationId);
-  requireEditable(record, deps);
   const now = deps.clock.now();
   const documentId = ulid(now.getTime());
   const objectKey = `applications/${applicationId}/${kind}/${documentId}`;
+  await applyToLatest(deps, applicationId, async (record) => {
+    requireEditable(record, deps);
+    const at = now.toISOString();
+    const next: ApplicationRecord = {
+      ...record,
+      documents: { ...record.documents, [kind]: { documentId, contentType, objectKey, createdAt: at } },
+      revision: record.revision + 1,
+      updatedAt: at,
+      timeline: [
+        ...record.timeline,
+        timelineEntry(record.status, at, `merchant:${applicationId}`, 'DOCUMENT_ADDED', [
+          `documents.${kind}`,
+        ]),
+      ],
+    };
+    return { next, result: undefined };
+  });
+  // Signed only once the document is recorded, so every URL handed out belongs to the application.
   const uploadUrl = await deps.storage.presignUpload({
     objectKey,
     contentType,
     expiresInSeconds: UPLOAD_URL_SECONDS,
   });
-  const at = now.toISOString();
-  const next: ApplicationRecord = {
-    ...record,
-    documents: { ...record.documents, [kind]: { documentId, contentType, objectKey, createdAt: at } },
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [
-      ...record.timeline,
-      timelineEntry(record.status, at, `merchant:${applicationId}`, 'DOCUMENT_ADDED', [`documents.${kind}`]),
-    ],
-  };
-  await saveOrConflict(deps, next, record.revision);
   return {
     documentId,
     kind,
@@ -302,35 +327,40 @@ export function workflowConfig(deadlines: Deadlines) {
 
 /** `POST /v1/applications/{id}/submit`: from DRAFT starts the workflow, from NEEDS_CHANGES resumes it. */
 export async function submitApplication(deps: WorkflowDeps, applicationId: string) {
-  const record = await loadApplication(deps, applicationId);
-  requireEditable(record, deps);
   const now = deps.clock.now();
-  // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
-  const body = parseApplication(record.body, now);
-  const missing = await documentProblems(record, deps.storage);
-  if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
-
-  const markers = await uniquenessMarkerKeys(body, deps.hasher);
-  const at = now.toISOString();
-  const resuming = record.status === 'NEEDS_CHANGES';
-  const next: ApplicationRecord = {
-    ...record,
-    status: 'SUBMITTED',
-    submissionCount: record.submissionCount + 1,
-    uniquenessKeys: markers,
-    resubmissionToken: undefined,
-    // Stored before the start: the workflow's first step may write the application at once.
-    executionArn: record.executionArn ?? deps.workflow.executionArnOf(applicationId),
-    reasons: [],
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [
-      ...record.timeline,
-      timelineEntry('SUBMITTED', at, `merchant:${applicationId}`, resuming ? 'RESUBMITTED' : 'SUBMITTED'),
-    ],
-  };
+  let saved: { record: ApplicationRecord; next: ApplicationRecord; result: { markers: string[] } };
   try {
-    await deps.applications.save(next, record.revision, { claim: markers, release: record.uniquenessKeys });
+    saved = await applyToLatest(deps, applicationId, async (record) => {
+      requireEditable(record, deps);
+      // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
+      const body = parseApplication(record.body, now);
+      const missing = await documentProblems(record, deps.storage);
+      if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
+      const markers = await uniquenessMarkerKeys(body, deps.hasher);
+      const at = now.toISOString();
+      const next: ApplicationRecord = {
+        ...record,
+        status: 'SUBMITTED',
+        submissionCount: record.submissionCount + 1,
+        uniquenessKeys: markers,
+        resubmissionToken: undefined,
+        // Stored before the start: the workflow's first step may write the application at once.
+        executionArn: record.executionArn ?? deps.workflow.executionArnOf(applicationId),
+        reasons: [],
+        revision: record.revision + 1,
+        updatedAt: at,
+        timeline: [
+          ...record.timeline,
+          timelineEntry(
+            'SUBMITTED',
+            at,
+            `merchant:${applicationId}`,
+            record.status === 'NEEDS_CHANGES' ? 'RESUBMITTED' : 'SUBMITTED',
+          ),
+        ],
+      };
+      return { next, markers: { claim: markers, release: record.uniquenessKeys }, result: { markers } };
+    });
   } catch (error) {
     if (error instanceof DuplicateMerchantError) {
       throw new AppError(
@@ -338,10 +368,11 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
         'A merchant with this licence or ID is already active or pending',
       );
     }
-    if (error instanceof StaleWriteError)
-      throw new AppError('CONFLICT', 'The application was changed at the same time');
     throw error;
   }
+  const { record, next } = saved;
+  const { markers } = saved.result;
+  const resuming = record.status === 'NEEDS_CHANGES';
 
   try {
     if (resuming) {
@@ -402,27 +433,26 @@ export async function withdrawApplication(
   deps: Pick<WorkflowDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
   applicationId: string,
 ) {
-  const record = await loadApplication(deps, applicationId);
-  const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
-  if (!UNDECIDED_STATUSES.includes(status))
-    throw invalidState(`The application cannot be withdrawn while ${status}`);
-  const at = deps.clock.now().toISOString();
-  const next: ApplicationRecord = {
-    ...record,
-    status: 'WITHDRAWN',
-    uniquenessKeys: [],
-    resubmissionToken: undefined,
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [...record.timeline, timelineEntry('WITHDRAWN', at, `merchant:${applicationId}`, 'WITHDRAWN')],
-  };
-  try {
-    await deps.applications.save(next, record.revision, { release: record.uniquenessKeys });
-  } catch (error) {
-    if (error instanceof StaleWriteError)
-      throw new AppError('CONFLICT', 'The application changed at the same time; retry');
-    throw error;
-  }
+  const { record } = await applyToLatest(deps, applicationId, async (record) => {
+    const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
+    if (!UNDECIDED_STATUSES.includes(status)) {
+      throw invalidState(`The application cannot be withdrawn while ${status}`);
+    }
+    const at = deps.clock.now().toISOString();
+    const next: ApplicationRecord = {
+      ...record,
+      status: 'WITHDRAWN',
+      uniquenessKeys: [],
+      resubmissionToken: undefined,
+      revision: record.revision + 1,
+      updatedAt: at,
+      timeline: [
+        ...record.timeline,
+        timelineEntry('WITHDRAWN', at, `merchant:${applicationId}`, 'WITHDRAWN'),
+      ],
+    };
+    return { next, markers: { release: record.uniquenessKeys }, result: undefined };
+  });
   if (record.submissionCount > 0) {
     await deps.reviews.close(applicationTaskId(applicationId, record.submissionCount), 'WITHDRAWN');
   }
@@ -433,9 +463,4 @@ export async function withdrawApplication(
     });
   }
   return { applicationId, status: 'WITHDRAWN' as const };
-}
-
-/** A random 128-bit+ value in base64url (used for ids that must not be guessable). */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
 }

@@ -6,7 +6,10 @@ import { AppError, type FieldProblem, invalidState, notFound, validationFailed }
 import { logger } from '../logger';
 import type { Clock, WorkflowEngine } from '../ports';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
+import type { TransferRepository } from '../ports/terminals';
 import { zodProblems } from '../validation/application-schema';
+import { changeRequestReviewSubject } from './change-requests';
+import { transferView } from './transfers';
 
 /** Dependencies of the review use cases. */
 export interface ReviewDeps {
@@ -56,9 +59,20 @@ export async function listReviews(deps: Pick<ReviewDeps, 'reviews'>, query: Reco
 }
 
 /** `GET /v1/reviews/{taskId}`: the item with its masked subject. */
-export async function getReview(deps: Pick<ReviewDeps, 'reviews' | 'applications'>, taskId: string) {
+export async function getReview(
+  deps: Pick<ReviewDeps, 'reviews' | 'applications'> &
+    Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository },
+  taskId: string,
+) {
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
+  if (task.kind === 'TERMINAL_TRANSFER') {
+    const transfer = await deps.transfers.get(task.subjectId);
+    return { ...reviewItem(task), subject: transfer ? transferView(transfer) : null };
+  }
+  if (task.kind === 'CHANGE_REQUEST') {
+    return { ...reviewItem(task), subject: await changeRequestReviewSubject(deps, task.subjectId) };
+  }
   const application = await deps.applications.get(task.subjectId);
   return {
     ...reviewItem(task),

@@ -173,10 +173,18 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         if ('STATE_MACHINE_ARN' in variables) withStateMachine.push(name);
       }
       expect(withStateMachine.sort()).toEqual([
+        'accept-transfer-request',
+        'cancel-change-request',
+        'cancel-transfer-request',
+        'create-change-request',
+        'create-transfer-request',
         'decide-review',
         'submit-application',
         'task-await-resubmission',
         'task-await-review',
+        'task-change-await-review',
+        'task-transfer-await-acceptance',
+        'task-transfer-await-review',
         'withdraw-application',
       ]);
     });

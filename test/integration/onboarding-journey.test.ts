@@ -172,12 +172,18 @@ describe('onboarding journey on the local stack', () => {
     expect(sms.body.startsWith('【')).toBe(true);
     expect([...sms.body].length).toBeLessThanOrEqual(70);
     expect(sms.body).toMatch(/激活码\d{6}/);
+    const code = /激活码(\d{6})/.exec(sms.body)?.[1];
+    const activated = await api.call('POST', `/v1/terminals/${sn}/activate`, {
+      token: draft.token,
+      body: { activationCode: code },
+    });
+    expect(activated.json).toMatchObject({ status: 'ACTIVATED', terminalId: approved.terminalId });
 
     const merchant = await api.call('GET', `/v1/merchants/${approved.merchantNo}`, { token: draft.token });
     expect(merchant.status).toBe(200);
     expect(merchant.json).toMatchObject({ status: 'PENDING_ACTIVATION', version: 1, type: 'INDIVIDUAL' });
     expect(merchant.json.terminals).toEqual([
-      { serialNumber: sn, terminalId: approved.terminalId, status: 'BOUND' },
+      { serialNumber: sn, terminalId: approved.terminalId, status: 'ACTIVATED' },
     ]);
     const asStaff = await api.call('GET', `/v1/merchants/${approved.merchantNo}`, { token: reviewer });
     expect(asStaff.status).toBe(200);

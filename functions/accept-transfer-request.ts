@@ -1,0 +1,23 @@
+import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { applicationRepository, transferRepository } from '../shared/composition';
+import { pathParameter } from '../shared/http/http-route';
+import { merchantRoute } from '../shared/http/merchant-route';
+import { systemClock } from '../shared/ports';
+import type { ApplicationRepository } from '../shared/ports/repositories';
+import { acceptTransferRequest } from '../shared/use-cases/transfers';
+
+/** `POST /v1/transfer-requests/{id}/accept` (the receiving merchant only). */
+export const makeHandler = (
+  deps: Parameters<typeof acceptTransferRequest>[0] & { applications: ApplicationRepository },
+) =>
+  merchantRoute(deps.applications, async (request, merchantNo) => ({
+    statusCode: 200,
+    body: await acceptTransferRequest(deps, merchantNo, pathParameter(request, 'id')),
+  }));
+
+export const handler = makeHandler({
+  applications: applicationRepository(),
+  transfers: transferRepository(),
+  workflow: workflowFromEnv(),
+  clock: systemClock,
+});

@@ -1,0 +1,23 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { applicationRepository, terminalRepository } from '../shared/composition';
+import { pathParameter } from '../shared/http/http-route';
+import { merchantRoute } from '../shared/http/merchant-route';
+import { systemClock } from '../shared/ports';
+import type { ApplicationRepository } from '../shared/ports/repositories';
+import { activateTerminal } from '../shared/use-cases/terminal-lifecycle';
+
+/** `POST /v1/terminals/{sn}/activate` (the merchant, own terminal): the code sent by SMS. */
+export const makeHandler = (
+  deps: Parameters<typeof activateTerminal>[0] & { applications: ApplicationRepository },
+) =>
+  merchantRoute(deps.applications, async (request, merchantNo) => ({
+    statusCode: 200,
+    body: await activateTerminal(deps, merchantNo, pathParameter(request, 'sn'), request.body),
+  }));
+
+export const handler = makeHandler({
+  applications: applicationRepository(),
+  terminals: terminalRepository(),
+  hasher: keyedHasherFromEnv(),
+  clock: systemClock,
+});

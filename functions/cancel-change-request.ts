@@ -1,0 +1,28 @@
+import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { applicationRepository, changeRequestRepository, reviewRepository } from '../shared/composition';
+import { notFound } from '../shared/errors';
+import { pathParameter } from '../shared/http/http-route';
+import { merchantRoute } from '../shared/http/merchant-route';
+import { systemClock } from '../shared/ports';
+import type { ApplicationRepository } from '../shared/ports/repositories';
+import { cancelChangeRequest } from '../shared/use-cases/change-requests';
+
+/** `POST /v1/merchants/{merchantNo}/change-requests/{id}/cancel` (the merchant itself, while pending). */
+export const makeHandler = (
+  deps: Parameters<typeof cancelChangeRequest>[0] & { applications: ApplicationRepository },
+) =>
+  merchantRoute(deps.applications, async (request, ownMerchantNo) => {
+    if (pathParameter(request, 'merchantNo') !== ownMerchantNo) throw notFound('Change request');
+    return {
+      statusCode: 200,
+      body: await cancelChangeRequest(deps, ownMerchantNo, pathParameter(request, 'id')),
+    };
+  });
+
+export const handler = makeHandler({
+  applications: applicationRepository(),
+  changeRequests: changeRequestRepository(),
+  reviews: reviewRepository(),
+  workflow: workflowFromEnv(),
+  clock: systemClock,
+});

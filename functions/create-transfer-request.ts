@@ -1,0 +1,32 @@
+import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import {
+  applicationRepository,
+  deadlines,
+  merchantRepository,
+  terminalRepository,
+  transferRepository,
+} from '../shared/composition';
+import { pathParameter } from '../shared/http/http-route';
+import { merchantRoute } from '../shared/http/merchant-route';
+import { systemClock } from '../shared/ports';
+import type { ApplicationRepository } from '../shared/ports/repositories';
+import { createTransferRequest } from '../shared/use-cases/transfers';
+
+/** `POST /v1/terminals/{sn}/transfer-requests` (the current merchant): offer the terminal to another merchant. */
+export const makeHandler = (
+  deps: Parameters<typeof createTransferRequest>[0] & { applications: ApplicationRepository },
+) =>
+  merchantRoute(deps.applications, async (request, merchantNo) => ({
+    statusCode: 202,
+    body: await createTransferRequest(deps, merchantNo, pathParameter(request, 'sn'), request.body),
+  }));
+
+export const handler = makeHandler({
+  applications: applicationRepository(),
+  transfers: transferRepository(),
+  terminals: terminalRepository(),
+  merchants: merchantRepository(),
+  workflow: workflowFromEnv(),
+  clock: systemClock,
+  deadlines: deadlines(),
+});

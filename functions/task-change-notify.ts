@@ -1,0 +1,27 @@
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import {
+  changeRequestRepository,
+  merchantRepository,
+  messagingConfig,
+  sendRecordRepository,
+} from '../shared/composition';
+import { systemClock } from '../shared/ports';
+import { notifyChangeOutcome } from '../shared/use-cases/change-request-workflow';
+import { workflowTask } from '../shared/workflow-task';
+
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  changeRequests: changeRequestRepository(),
+  merchants: merchantRepository(),
+  sends: sendRecordRepository(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
+  clock: systemClock,
+  config: messagingConfig(),
+};
+
+/** Workflow Task: the outcome by email and SMS (old and new contact when the contact changed). */
+export const handler = workflowTask('task-change-notify', (input) =>
+  notifyChangeOutcome(deps, input.changeRequestId ?? ''),
+);

@@ -1,0 +1,31 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import {
+  merchantRepository,
+  messagingConfig,
+  sendRecordRepository,
+  terminalRepository,
+  transferRepository,
+} from '../shared/composition';
+import { systemClock } from '../shared/ports';
+import { transferNotify } from '../shared/use-cases/transfers';
+import { workflowTask } from '../shared/workflow-task';
+
+// Only the adapters this step uses, created once per cold start.
+const deps = {
+  transfers: transferRepository(),
+  merchants: merchantRepository(),
+  terminals: terminalRepository(),
+  hasher: keyedHasherFromEnv(),
+  sends: sendRecordRepository(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
+  clock: systemClock,
+  config: messagingConfig(),
+};
+
+/** Workflow Task: tells the merchants of a transfer by email and SMS, at most once each. */
+export const handler = workflowTask('task-transfer-notify', (input) =>
+  transferNotify(deps, { transferRequestId: input.transferRequestId ?? '', event: input.event ?? 'OUTCOME' }),
+);

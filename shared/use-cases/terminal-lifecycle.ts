@@ -1,0 +1,347 @@
+import * as z from 'zod/mini';
+import type { StaffPrincipal } from '../auth/principals';
+import { macsEqual } from '../auth/tokens';
+import { maskPhone } from '../domain/masking';
+import { terminalIdOf } from '../domain/merchant';
+import { MAX_ACTIVATION_ATTEMPTS, type TerminalRecord } from '../domain/terminal';
+import { AppError, invalidState, notFound, validationFailed } from '../errors';
+import { logger } from '../logger';
+import { sendOnce } from '../notifications/send-once';
+import { renderTerminalSms } from '../notifications/terminal-templates';
+import type { Clock, KeyedHasher, SmsSender } from '../ports';
+import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
+import type { PaymentHost, TerminalRepository } from '../ports/terminals';
+import { zodProblems } from '../validation/application-schema';
+import { activationCodeHash, newActivationCode } from './activation-codes';
+
+/** Everything the terminal use cases may need; each route picks its part. */
+export interface TerminalDeps {
+  readonly terminals: TerminalRepository;
+  readonly merchants: MerchantRepository;
+  readonly hasher: KeyedHasher;
+  readonly sends: SendRecordRepository;
+  readonly sms: SmsSender;
+  readonly paymentHost: PaymentHost;
+  readonly clock: Clock;
+  readonly config: { smsSignature: string };
+}
+
+/** A valid SN in a path (the same rule as registration). */
+export function checkSerialNumber(sn: string): string {
+  if (!/^[A-Z0-9][A-Z0-9-]{5,31}$/.test(sn)) throw notFound('Terminal');
+  return sn;
+}
+
+function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
+  const parsed = z.safeParse(schema, input ?? {});
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  return parsed.data;
+}
+
+/** The terminal as staff see it: state, binding, activation state and full history. */
+export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'>, serialNumber: string) {
+  const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
+  if (!terminal) throw notFound('Terminal');
+  const history = await deps.terminals.history(serialNumber);
+  return {
+    serialNumber: terminal.serialNumber,
+    model: terminal.model,
+    status: terminal.status,
+    merchantNo: terminal.merchantNo ?? null,
+    terminalId: terminal.terminalId ?? null,
+    openTransferId: terminal.openTransferId ?? null,
+    activation:
+      terminal.status === 'BOUND' && terminal.activationExpiresAt
+        ? {
+            expiresAt: terminal.activationExpiresAt,
+            expired: terminal.activationExpiresAt <= deps.clock.now().toISOString(),
+            attemptsLeft: Math.max(0, MAX_ACTIVATION_ATTEMPTS - (terminal.activationAttempts ?? 0)),
+            locked: (terminal.activationAttempts ?? 0) >= MAX_ACTIVATION_ATTEMPTS,
+          }
+        : null,
+    history: history.map((entry) => ({
+      action: entry.action,
+      merchantNo: entry.merchantNo ?? null,
+      terminalId: entry.terminalId ?? null,
+      at: entry.at,
+      actor: entry.actor,
+      ...(entry.reason ? { reason: entry.reason } : {}),
+    })),
+  };
+}
+
+/**
+ * Issues a new activation code for a terminal bound to `merchantNo` and sends it by SMS to the
+ * merchant's contact, exactly once per issuance (`issueId`). The code is in no response.
+ */
+export async function sendNewActivationCode(
+  deps: Pick<TerminalDeps, 'terminals' | 'merchants' | 'hasher' | 'sends' | 'sms' | 'clock' | 'config'>,
+  input: { serialNumber: string; merchantNo: string; terminalId: string; issueId: string },
+): Promise<{ sent: boolean; expiresAt?: string }> {
+  const merchant = await deps.merchants.getMerchant(input.merchantNo);
+  if (!merchant) return { sent: false };
+  let expiresAt: string | undefined;
+  const outcome = await sendOnce(
+    deps,
+    {
+      subjectId: `${input.serialNumber}#${input.issueId}`,
+      template: 'ACTIVATION_CODE',
+      channel: 'SMS',
+      maskedRecipient: maskPhone(merchant.contact.phone),
+    },
+    async () => {
+      const issued = await newActivationCode(deps, input.serialNumber, input.merchantNo);
+      if (!issued) throw new Error('The terminal is no longer bound to this merchant');
+      expiresAt = issued.expiresAt;
+      const sms = renderTerminalSms(
+        'ACTIVATION_CODE',
+        merchant.locale,
+        {
+          serialNumber: input.serialNumber,
+          merchantNo: input.merchantNo,
+          terminalId: input.terminalId,
+          activationCode: issued.code,
+        },
+        deps.config.smsSignature,
+      );
+      return deps.sms.send({ to: merchant.contact.phone, body: sms.body, templateId: sms.templateId });
+    },
+  );
+  return { sent: outcome === 'SENT', ...(expiresAt ? { expiresAt } : {}) };
+}
+
+const bindSchema = z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) });
+
+/**
+ * `POST /v1/terminals/{sn}/bind` (operator): one transaction binds the SN (in stock only) and
+ * counts it on the merchant (at most 5), with an 8-digit terminal ID from an atomic sequence
+ * that never repeats; then the activation code goes out by SMS.
+ */
+export async function bindTerminal(
+  deps: Pick<TerminalDeps, 'terminals' | 'merchants' | 'hasher' | 'sends' | 'sms' | 'clock' | 'config'>,
+  operator: StaffPrincipal,
+  serialNumber: string,
+  input: unknown,
+) {
+  const { merchantNo } = parse(bindSchema, input);
+  checkSerialNumber(serialNumber);
+  const terminalId = terminalIdOf(await deps.merchants.nextSequence('TERMINAL'));
+  const at = deps.clock.now().toISOString();
+  const refusal = await deps.terminals.bind({
+    serialNumber,
+    merchantNo,
+    terminalId,
+    at,
+    actor: `staff:${operator.sub}`,
+  });
+  switch (refusal) {
+    case 'TERMINAL_NOT_FOUND':
+      throw notFound('Terminal');
+    case 'TERMINAL_ALREADY_BOUND':
+      throw new AppError('TERMINAL_ALREADY_BOUND', 'This terminal is bound to a merchant already');
+    case 'TERMINAL_LIMIT':
+      throw new AppError('CONFLICT', 'This merchant already holds the maximum of 5 terminals');
+    case 'MERCHANT_NOT_ACTIVE':
+      throw new AppError('VALIDATION_FAILED', 'The merchant does not exist or cannot take terminals', {
+        fields: [
+          {
+            field: 'merchantNo',
+            code: 'NOT_ACCEPTING',
+            message: 'No active or pending merchant with this number',
+          },
+        ],
+      });
+    default:
+  }
+  const activation = await sendNewActivationCode(deps, {
+    serialNumber,
+    merchantNo,
+    terminalId,
+    issueId: terminalId,
+  });
+  logger.info('terminal bound', { serialNumber, merchantNo, terminalId });
+  return {
+    serialNumber,
+    merchantNo,
+    terminalId,
+    status: 'BOUND' as const,
+    activationCodeSent: activation.sent,
+  };
+}
+
+const reasonSchema = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) });
+
+/** `POST /v1/terminals/{sn}/unbind` (operator): back to IN_STOCK, history kept. */
+export async function unbindTerminal(
+  deps: Pick<TerminalDeps, 'terminals' | 'clock'>,
+  operator: StaffPrincipal,
+  serialNumber: string,
+  input: unknown,
+) {
+  const { reason } = parse(reasonSchema, input);
+  const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
+  if (!terminal) throw notFound('Terminal');
+  if (!terminal.merchantNo || terminal.status === 'IN_STOCK') throw invalidState('The terminal is not bound');
+  if (terminal.openTransferId)
+    throw invalidState('A transfer of this terminal is under way; cancel or finish it first');
+  const at = deps.clock.now().toISOString();
+  const done = await deps.terminals.unbind({
+    serialNumber,
+    merchantNo: terminal.merchantNo,
+    at,
+    actor: `staff:${operator.sub}`,
+    reason,
+  });
+  if (!done) throw new AppError('CONFLICT', 'The terminal changed at the same time; read it again');
+  return { serialNumber, status: 'IN_STOCK' as const, previousMerchantNo: terminal.merchantNo };
+}
+
+/** `POST /v1/terminals/{sn}/activation-code` (operator): a new code by SMS, lock lifted. */
+export async function reissueActivationCode(
+  deps: Pick<TerminalDeps, 'terminals' | 'merchants' | 'hasher' | 'sends' | 'sms' | 'clock' | 'config'>,
+  operator: StaffPrincipal,
+  serialNumber: string,
+) {
+  const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
+  if (!terminal) throw notFound('Terminal');
+  if (terminal.status !== 'BOUND' || !terminal.merchantNo || !terminal.terminalId) {
+    throw invalidState(`A code can only be issued for a BOUND terminal, not ${terminal.status}`);
+  }
+  const at = deps.clock.now().toISOString();
+  const activation = await sendNewActivationCode(deps, {
+    serialNumber,
+    merchantNo: terminal.merchantNo,
+    terminalId: terminal.terminalId,
+    issueId: `reissue-${at}`,
+  });
+  if (!activation.sent)
+    throw new AppError('SERVICE_UNAVAILABLE', 'The activation code could not be sent; try again');
+  await deps.terminals.addHistory(serialNumber, {
+    action: 'ACTIVATION_CODE_REISSUED',
+    merchantNo: terminal.merchantNo,
+    terminalId: terminal.terminalId,
+    at,
+    actor: `staff:${operator.sub}`,
+  });
+  return { serialNumber, status: terminal.status, activationCodeSent: true, expiresAt: activation.expiresAt };
+}
+
+/** The caller's own bound terminal; another merchant's (or an unknown) SN is a 404 alike. */
+async function ownTerminal(
+  deps: Pick<TerminalDeps, 'terminals'>,
+  merchantNo: string | undefined,
+  serialNumber: string,
+) {
+  const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
+  if (!terminal || !merchantNo || terminal.merchantNo !== merchantNo) throw notFound('Terminal');
+  return terminal as TerminalRecord & { merchantNo: string; terminalId: string };
+}
+
+const activateSchema = z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) });
+
+/**
+ * `POST /v1/terminals/{sn}/activate` (the merchant): lock first (after 5 wrong codes even the
+ * right one is refused), then expiry, then the code, compared as keyed hashes in constant time.
+ * A wrong code is counted with a conditional write, so parallel guesses cannot exceed the limit.
+ */
+export async function activateTerminal(
+  deps: Pick<TerminalDeps, 'terminals' | 'hasher' | 'clock'>,
+  merchantNo: string | undefined,
+  serialNumber: string,
+  input: unknown,
+) {
+  const { activationCode } = parse(activateSchema, input);
+  const terminal = await ownTerminal(deps, merchantNo, serialNumber);
+  if (terminal.status !== 'BOUND')
+    throw invalidState(`The terminal is ${terminal.status}, not waiting for activation`);
+  const attempts = terminal.activationAttempts ?? 0;
+  if (!terminal.activationCodeHash || attempts >= MAX_ACTIVATION_ATTEMPTS) {
+    throw new AppError('ACTIVATION_LOCKED', 'Too many wrong codes: ask for a new activation code', {
+      details: { attemptsLeft: 0 },
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  if (!terminal.activationExpiresAt || terminal.activationExpiresAt <= now) {
+    throw new AppError('ACTIVATION_CODE_EXPIRED', 'The activation code has expired: ask for a new one');
+  }
+  const presented = await activationCodeHash(deps.hasher, serialNumber, activationCode);
+  if (!macsEqual(presented, terminal.activationCodeHash)) {
+    const count = await deps.terminals.recordFailedAttempt(
+      serialNumber,
+      terminal.activationCodeHash,
+      MAX_ACTIVATION_ATTEMPTS,
+    );
+    // Not counted: the code was replaced or the lock reached by a parallel attempt meanwhile.
+    if (count === undefined) {
+      throw new AppError('ACTIVATION_LOCKED', 'Too many wrong codes: ask for a new activation code', {
+        details: { attemptsLeft: 0 },
+      });
+    }
+    // The fifth wrong code still answers 400 (0 attempts left); the lock shows from the next one.
+    throw new AppError('ACTIVATION_CODE_INVALID', 'The activation code is not correct', {
+      details: { attemptsLeft: Math.max(0, MAX_ACTIVATION_ATTEMPTS - count) },
+    });
+  }
+  const activated = await deps.terminals.activate({
+    serialNumber,
+    merchantNo: terminal.merchantNo,
+    codeHash: presented,
+    at: now,
+    limit: MAX_ACTIVATION_ATTEMPTS,
+  });
+  if (!activated) throw invalidState('The activation code changed or was locked at the same time; try again');
+  return { serialNumber, terminalId: terminal.terminalId, status: 'ACTIVATED' as const };
+}
+
+/**
+ * `POST /v1/terminals/{sn}/test-transaction` (the merchant, ACTIVATED only): a 0.01 CNY sale and
+ * its void through the payment host; success marks the terminal VERIFIED and the merchant ACTIVE.
+ */
+export async function runTestTransaction(
+  deps: Pick<TerminalDeps, 'terminals' | 'paymentHost' | 'clock'>,
+  merchantNo: string | undefined,
+  serialNumber: string,
+) {
+  const terminal = await ownTerminal(deps, merchantNo, serialNumber);
+  if (terminal.status !== 'ACTIVATED')
+    throw invalidState(`The terminal is ${terminal.status}; activate it first`);
+  const reference = `TEST-${serialNumber}-${deps.clock.now().getTime()}`;
+  const target = { merchantNo: terminal.merchantNo, terminalId: terminal.terminalId, reference };
+  const sale = await deps.paymentHost.sale({ ...target, amountFen: 1, currency: 'CNY' });
+  const voided = sale.approved
+    ? await deps.paymentHost.voidSale({ ...target, saleId: sale.transactionId })
+    : undefined;
+  const at = deps.clock.now().toISOString();
+  if (!sale.approved || !voided?.approved) {
+    const failed = !sale.approved ? sale : voided;
+    await deps.terminals.addHistory(serialNumber, {
+      action: sale.approved ? 'TEST_VOID_DECLINED' : 'TEST_SALE_DECLINED',
+      merchantNo: terminal.merchantNo,
+      terminalId: terminal.terminalId,
+      at,
+      actor: `merchant:${terminal.merchantNo}`,
+      reason: `response ${failed?.responseCode ?? 'unknown'}`,
+    });
+    return {
+      result: 'DECLINED' as const,
+      step: sale.approved ? 'VOID' : 'SALE',
+      responseCode: failed?.responseCode ?? null,
+      saleId: sale.transactionId,
+      terminalStatus: terminal.status,
+    };
+  }
+  const verified = await deps.terminals.markVerified({
+    serialNumber,
+    merchantNo: terminal.merchantNo,
+    at,
+    saleId: sale.transactionId,
+  });
+  if (!verified) throw invalidState('The terminal changed during the test transaction');
+  return {
+    result: 'APPROVED' as const,
+    saleId: sale.transactionId,
+    voidId: voided.transactionId,
+    terminalStatus: 'VERIFIED' as const,
+    merchantStatus: 'ACTIVE' as const,
+  };
+}

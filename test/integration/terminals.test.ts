@@ -1,0 +1,429 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
+import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
+import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
+import { activateTerminal } from '../../shared/use-cases/terminal-lifecycle';
+import { ApiClient, eventually } from '../support/api-client';
+import { approvedMerchant, latestSms } from '../support/onboarding';
+
+/*
+ * 一机一码 on the real local stack: stock, binding under concurrency, activation codes, the test
+ * transaction, and moving a terminal between merchants through the workflow.
+ */
+
+let stack: LocalStack;
+let api: ApiClient;
+let stateDir: string;
+let reviewer: string;
+let operator: string;
+let snSeq = 0;
+const newSn = () => `T${Date.now().toString(36).toUpperCase()}${String(++snSeq).padStart(3, '0')}`;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'pos-terminals-'));
+  stack = await startLocalStack({
+    stateDir,
+    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
+    quiet: true,
+    retryIntervalMs: 10,
+    env: {
+      REVIEW_ESCALATION_SECONDS: '120',
+      REVIEW_FINAL_SECONDS: '240',
+      RESUBMISSION_SECONDS: '240',
+      TRANSFER_ACCEPTANCE_SECONDS: '8',
+    },
+  });
+  api = new ApiClient(stack.urls.api);
+  reviewer = await api.staffToken('rev-1', ['reviewer']);
+  operator = await api.staffToken('op-1', ['operator']);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function stock(...serialNumbers: string[]) {
+  const res = await api.call('POST', '/v1/terminals', {
+    token: operator,
+    body: { terminals: serialNumbers.map((serialNumber) => ({ serialNumber, model: 'A8' })) },
+  });
+  expect(res.status).toBe(201);
+}
+
+async function bind(sn: string, merchantNo: string) {
+  return api.call('POST', `/v1/terminals/${sn}/bind`, { token: operator, body: { merchantNo } });
+}
+
+async function activationCodeFor(terminalId: string) {
+  const match = await latestSms(api, new RegExp(`(?:终端号|TID )${terminalId}\\D+(\\d{6})`));
+  return match[1] as string;
+}
+
+describe('one machine, one code', () => {
+  it('binds an SN to exactly one merchant when 20 binds race for it', async () => {
+    const [a, b] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
+    const sn = newSn();
+    await stock(sn);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => bind(sn, i % 2 === 0 ? a.merchantNo : b.merchantNo)),
+    );
+    const won = results.filter((r) => r.status === 200);
+    const lost = results.filter((r) => r.status === 409);
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(19);
+    expect(new Set(lost.map((r) => r.json.error.code))).toEqual(new Set(['TERMINAL_ALREADY_BOUND']));
+    const terminal = await api.call('GET', `/v1/terminals/${sn}`, { token: operator });
+    expect(terminal.json).toMatchObject({ status: 'BOUND', merchantNo: won[0]?.json.merchantNo });
+    expect(terminal.json.history.map((h: { action: string }) => h.action)).toEqual(['REGISTERED', 'BOUND']);
+    const counts = await Promise.all(
+      [a, b].map(
+        async (m) =>
+          (await api.call('GET', `/v1/merchants/${m.merchantNo}`, { token: m.token })).json.terminals.length,
+      ),
+    );
+    expect(counts.sort()).toEqual([0, 1]);
+  });
+
+  it('gives one merchant at most 5 terminals when 10 binds race', async () => {
+    const m = await approvedMerchant(api, reviewer);
+    const sns = Array.from({ length: 10 }, newSn);
+    await stock(...sns);
+    const results = await Promise.all(sns.map((sn) => bind(sn, m.merchantNo)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    const refused = results.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(5);
+    expect(new Set(refused.map((r) => r.json.error.code))).toEqual(new Set(['CONFLICT']));
+    const merchant = await api.call('GET', `/v1/merchants/${m.merchantNo}`, { token: m.token });
+    expect(merchant.json.terminals).toHaveLength(5);
+    const ids = results.filter((r) => r.status === 200).map((r) => r.json.terminalId);
+    expect(new Set(ids).size).toBe(5);
+    for (const id of ids) expect(id).toMatch(/^\d{8}$/);
+  });
+
+  it('activation: wrong codes count down, the lock holds even for the right code, a reissue lifts it; then the test transaction', async () => {
+    const m = await approvedMerchant(api, reviewer);
+    const sn = newSn();
+    await stock(sn);
+    const bound = await bind(sn, m.merchantNo);
+    expect(bound.json).toMatchObject({ status: 'BOUND', activationCodeSent: true });
+    expect(JSON.stringify(bound.json)).not.toMatch(/activationCode"\s*:\s*"\d{6}/);
+    const code = await activationCodeFor(bound.json.terminalId);
+    const wrong = code === '000000' ? '111111' : '000000';
+
+    const early = await api.call('POST', `/v1/terminals/${sn}/test-transaction`, { token: m.token });
+    expect(early.status).toBe(409);
+
+    for (let left = 4; left >= 0; left--) {
+      const res = await api.call('POST', `/v1/terminals/${sn}/activate`, {
+        token: m.token,
+        body: { activationCode: wrong },
+      });
+      expect(res.status).toBe(400);
+      expect(res.json.error).toMatchObject({ code: 'ACTIVATION_CODE_INVALID', attemptsLeft: left });
+    }
+    const locked = await api.call('POST', `/v1/terminals/${sn}/activate`, {
+      token: m.token,
+      body: { activationCode: code },
+    });
+    expect(locked.status).toBe(409);
+    expect(locked.json.error.code).toBe('ACTIVATION_LOCKED');
+
+    const reissue = await api.call('POST', `/v1/terminals/${sn}/activation-code`, { token: operator });
+    expect(reissue.status).toBe(200);
+    expect(JSON.stringify(reissue.json)).not.toContain(code);
+    const fresh = await activationCodeFor(bound.json.terminalId);
+    const old = await api.call('POST', `/v1/terminals/${sn}/activate`, {
+      token: m.token,
+      body: { activationCode: code },
+    });
+    if (fresh !== code) expect(old.status).toBe(400);
+    const ok = await api.call('POST', `/v1/terminals/${sn}/activate`, {
+      token: m.token,
+      body: { activationCode: fresh },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ status: 'ACTIVATED', terminalId: bound.json.terminalId });
+
+    process.env.PAYMENT_HOST_SIMULATOR_DECLINE = 'sale';
+    const declined = await api.call('POST', `/v1/terminals/${sn}/test-transaction`, { token: m.token });
+    delete process.env.PAYMENT_HOST_SIMULATOR_DECLINE;
+    expect(declined.json).toMatchObject({
+      result: 'DECLINED',
+      responseCode: '05',
+      terminalStatus: 'ACTIVATED',
+    });
+
+    const approved = await api.call('POST', `/v1/terminals/${sn}/test-transaction`, { token: m.token });
+    expect(approved.status).toBe(200);
+    expect(approved.json).toMatchObject({
+      result: 'APPROVED',
+      saleId: expect.any(String),
+      voidId: expect.any(String),
+    });
+    const merchant = await api.call('GET', `/v1/merchants/${m.merchantNo}`, { token: m.token });
+    expect(merchant.json.status).toBe('ACTIVE');
+    expect(merchant.json.terminals).toEqual([
+      { serialNumber: sn, terminalId: bound.json.terminalId, status: 'VERIFIED' },
+    ]);
+    const view = await api.call('GET', `/v1/terminals/${sn}`, { token: reviewer });
+    expect(view.json.history.map((h: { action: string }) => h.action)).toEqual([
+      'REGISTERED',
+      'BOUND',
+      'ACTIVATION_CODE_REISSUED',
+      'ACTIVATED',
+      'TEST_SALE_DECLINED',
+      'TEST_TRANSACTION_APPROVED',
+    ]);
+  });
+
+  it('refuses an expired activation code (clock moved 31 days) and unbinds back to stock with the history kept', async () => {
+    const m = await approvedMerchant(api, reviewer);
+    const sn = newSn();
+    await stock(sn);
+    const bound = await bind(sn, m.merchantNo);
+    const code = await activationCodeFor(bound.json.terminalId);
+    const later = { now: () => new Date(Date.now() + 31 * 86_400_000) };
+    const deps = {
+      terminals: new DynamoTerminalRepository(tableFromEnv()),
+      hasher: new LocalKeyedHasher(process.env.PII_HMAC_LOCAL_SECRET ?? ''),
+      clock: later,
+    };
+    await expect(activateTerminal(deps, m.merchantNo, sn, { activationCode: code })).rejects.toMatchObject({
+      statusCode: 409,
+      code: 'ACTIVATION_CODE_EXPIRED',
+    });
+
+    const unbind = await api.call('POST', `/v1/terminals/${sn}/unbind`, {
+      token: operator,
+      body: { reason: 'returned' },
+    });
+    expect(unbind.json).toMatchObject({ status: 'IN_STOCK', previousMerchantNo: m.merchantNo });
+    const view = await api.call('GET', `/v1/terminals/${sn}`, { token: operator });
+    expect(view.json).toMatchObject({ status: 'IN_STOCK', merchantNo: null, terminalId: null });
+    expect(view.json.history.at(-1)).toMatchObject({
+      action: 'UNBOUND',
+      merchantNo: m.merchantNo,
+      reason: 'returned',
+      actor: 'staff:op-1',
+    });
+    const again = await api.call('POST', `/v1/terminals/${sn}/unbind`, {
+      token: operator,
+      body: { reason: 'twice' },
+    });
+    expect(again.status).toBe(409);
+    const merchant = await api.call('GET', `/v1/merchants/${m.merchantNo}`, { token: m.token });
+    expect(merchant.json.terminals).toEqual([]);
+  });
+
+  it('keeps every merchant to its own terminals and staff routes to their groups', async () => {
+    const owner = await approvedMerchant(api, reviewer);
+    const other = await approvedMerchant(api, reviewer);
+    const sn = newSn();
+    await stock(sn);
+    await bind(sn, owner.merchantNo);
+    for (const [method, path, body] of [
+      ['POST', `/v1/terminals/${sn}/activate`, { activationCode: '123456' }],
+      ['POST', `/v1/terminals/${sn}/test-transaction`, undefined],
+      [
+        'POST',
+        `/v1/terminals/${sn}/transfer-requests`,
+        { toMerchantNo: other.merchantNo, reason: 'mine now' },
+      ],
+    ] as const) {
+      const res = await api.call(method, path, { token: other.token, body });
+      expect(res.status, path).toBe(404);
+    }
+    expect((await api.call('GET', `/v1/terminals/${sn}`, { token: owner.token })).status).toBe(401);
+    expect((await bind(sn, other.merchantNo)).json.error.code).toBe('TERMINAL_ALREADY_BOUND');
+    const reviewerBind = await api.call('POST', `/v1/terminals/${sn}/bind`, {
+      token: reviewer,
+      body: { merchantNo: other.merchantNo },
+    });
+    expect(reviewerBind.status).toBe(403);
+    const unknown = await api.call('GET', '/v1/terminals/NOSUCHSN01', { token: operator });
+    expect(unknown.status).toBe(404);
+  });
+});
+
+describe('moving a terminal to another merchant (一机一码后更改商户)', () => {
+  async function transferSetup() {
+    const sn = newSn();
+    await stock(sn);
+    const [from, to] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
+    const bound = await bind(sn, from.merchantNo);
+    const created = await api.call('POST', `/v1/terminals/${sn}/transfer-requests`, {
+      token: from.token,
+      body: { toMerchantNo: to.merchantNo, reason: '门店转让' },
+    });
+    expect(created.status).toBe(202);
+    expect(created.json.status).toBe('AWAITING_ACCEPTANCE');
+    return {
+      sn,
+      from,
+      to,
+      oldTerminalId: bound.json.terminalId as string,
+      id: created.json.transferRequestId as string,
+    };
+  }
+
+  async function transferStatus(id: string, token: string, wanted: string) {
+    return eventually(async () => {
+      const got = await api.call('GET', `/v1/transfer-requests/${id}`, { token });
+      return got.json.status === wanted ? got.json : undefined;
+    }, 20_000);
+  }
+
+  async function reviewTask(id: string) {
+    return eventually(async () => {
+      const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });
+      return page.json.items.find((t: { subjectId: string }) => t.subjectId === id);
+    });
+  }
+
+  it('happy path: request, acceptance by the receiver only, review with call-back, atomic re-binding, both told', async () => {
+    const t = await transferSetup();
+    await eventually(async () => {
+      const { json } = await api.call('GET', '/_local/emails');
+      return json.messages.find(
+        (m: { to: string[]; subject: string }) =>
+          m.to.includes(t.to.email) && m.subject.includes('转移待确认'),
+      );
+    });
+    const bySender = await api.call('POST', `/v1/transfer-requests/${t.id}/accept`, { token: t.from.token });
+    expect(bySender.status).toBe(403);
+    const again = await api.call('POST', `/v1/terminals/${t.sn}/transfer-requests`, {
+      token: t.from.token,
+      body: { toMerchantNo: t.to.merchantNo, reason: 'twice' },
+    });
+    expect(again.status).toBe(409);
+
+    const accepted = await api.call('POST', `/v1/transfer-requests/${t.id}/accept`, { token: t.to.token });
+    expect(accepted.json.status).toBe('PENDING_REVIEW');
+    const task = await reviewTask(t.id);
+    expect(task).toMatchObject({ kind: 'TERMINAL_TRANSFER', requiredChecks: ['phoneCallback'] });
+    const item = await api.call('GET', `/v1/reviews/${task.taskId}`, { token: reviewer });
+    expect(item.json.subject).toMatchObject({
+      serialNumber: t.sn,
+      fromMerchantNo: t.from.merchantNo,
+      toMerchantNo: t.to.merchantNo,
+      status: 'PENDING_REVIEW',
+    });
+    const noCallback = await api.call('POST', `/v1/reviews/${task.taskId}/decision`, {
+      token: reviewer,
+      body: { decision: 'APPROVE' },
+    });
+    expect(noCallback.status).toBe(400);
+    const changes = await api.call('POST', `/v1/reviews/${task.taskId}/decision`, {
+      token: reviewer,
+      body: { decision: 'REQUEST_CHANGES', reasons: [{ field: 'x', reason: 'y' }] },
+    });
+    expect(changes.status).toBe(400);
+    const approve = await api.call('POST', `/v1/reviews/${task.taskId}/decision`, {
+      token: reviewer,
+      body: { decision: 'APPROVE', checks: { phoneCallback: { done: true } } },
+    });
+    expect(approve.status).toBe(200);
+
+    const done = await transferStatus(t.id, t.from.token, 'COMPLETED');
+    expect(done.terminalId).toMatch(/^\d{8}$/);
+    expect(done.terminalId).not.toBe(t.oldTerminalId);
+    const view = await api.call('GET', `/v1/terminals/${t.sn}`, { token: operator });
+    expect(view.json).toMatchObject({
+      status: 'BOUND',
+      merchantNo: t.to.merchantNo,
+      terminalId: done.terminalId,
+      openTransferId: null,
+    });
+    expect(view.json.history.map((h: { action: string }) => h.action)).toEqual([
+      'REGISTERED',
+      'BOUND',
+      'TRANSFERRED',
+    ]);
+    const fromView = await api.call('GET', `/v1/merchants/${t.from.merchantNo}`, { token: t.from.token });
+    const toView = await api.call('GET', `/v1/merchants/${t.to.merchantNo}`, { token: t.to.token });
+    expect(fromView.json.terminals).toEqual([]);
+    expect(toView.json.terminals).toEqual([
+      { serialNumber: t.sn, terminalId: done.terminalId, status: 'BOUND' },
+    ]);
+
+    const code = await activationCodeFor(done.terminalId);
+    const activated = await api.call('POST', `/v1/terminals/${t.sn}/activate`, {
+      token: t.to.token,
+      body: { activationCode: code },
+    });
+    expect(activated.status).toBe(200);
+    await eventually(async () => {
+      const { json } = await api.call('GET', '/_local/emails');
+      const subjects = json.messages
+        .filter((m: { to: string[] }) => m.to.includes(t.from.email) || m.to.includes(t.to.email))
+        .map((m: { subject: string }) => m.subject);
+      return subjects.some((s: string) => s.includes('已转出')) &&
+        subjects.some((s: string) => s.includes('已转入'))
+        ? true
+        : undefined;
+    });
+    expect((await api.call('GET', `/v1/transfer-requests/${t.id}`, { token: reviewer })).status).toBe(200);
+    const stranger = await approvedMerchant(api, reviewer);
+    expect((await api.call('GET', `/v1/transfer-requests/${t.id}`, { token: stranger.token })).status).toBe(
+      404,
+    );
+  });
+
+  it('rejection keeps the terminal with the sender and frees it for a new request', async () => {
+    const t = await transferSetup();
+    await api.call('POST', `/v1/transfer-requests/${t.id}/accept`, { token: t.to.token });
+    const task = await reviewTask(t.id);
+    const reject = await api.call('POST', `/v1/reviews/${task.taskId}/decision`, {
+      token: reviewer,
+      body: { decision: 'REJECT', reasons: [{ field: 'toMerchantNo', reason: '回访未确认' }] },
+    });
+    expect(reject.status).toBe(200);
+    const rejected = await transferStatus(t.id, t.from.token, 'REJECTED');
+    expect(rejected.reasons).toEqual([
+      { field: 'toMerchantNo', code: 'REJECTED_BY_REVIEWER', reason: '回访未确认' },
+    ]);
+    const view = await api.call('GET', `/v1/terminals/${t.sn}`, { token: operator });
+    expect(view.json).toMatchObject({
+      merchantNo: t.from.merchantNo,
+      terminalId: t.oldTerminalId,
+      openTransferId: null,
+    });
+    const retry = await api.call('POST', `/v1/terminals/${t.sn}/transfer-requests`, {
+      token: t.from.token,
+      body: { toMerchantNo: t.to.merchantNo, reason: 'again' },
+    });
+    expect(retry.status).toBe(202);
+  });
+
+  it('the sender can cancel before review; the receiver cannot', async () => {
+    const t = await transferSetup();
+    expect(
+      (await api.call('POST', `/v1/transfer-requests/${t.id}/cancel`, { token: t.to.token })).status,
+    ).toBe(403);
+    const cancel = await api.call('POST', `/v1/transfer-requests/${t.id}/cancel`, { token: t.from.token });
+    expect(cancel.json.status).toBe('CANCELLED');
+    const late = await api.call('POST', `/v1/transfer-requests/${t.id}/accept`, { token: t.to.token });
+    expect(late.status).toBe(409);
+    const view = await api.call('GET', `/v1/terminals/${t.sn}`, { token: operator });
+    expect(view.json).toMatchObject({ merchantNo: t.from.merchantNo, openTransferId: null });
+  });
+
+  it('expires when not accepted in time (deadline from configuration) and tells the sender', async () => {
+    const t = await transferSetup();
+    const expired = await transferStatus(t.id, t.from.token, 'EXPIRED');
+    expect(expired.timeline.at(-1)).toMatchObject({ status: 'EXPIRED', actor: 'system' });
+    const view = await api.call('GET', `/v1/terminals/${t.sn}`, { token: operator });
+    expect(view.json).toMatchObject({ merchantNo: t.from.merchantNo, openTransferId: null });
+    await eventually(async () => {
+      const { json } = await api.call('GET', '/_local/emails');
+      return json.messages.find(
+        (m: { to: string[]; subject: string }) => m.to.includes(t.from.email) && m.subject.includes('已过期'),
+      );
+    });
+  });
+});
