@@ -6,7 +6,7 @@ import {
   type IdempotencyRecord,
   StaleWriteError,
 } from '../ports/repositories';
-import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';
+import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
 
 const MARKER_SK = 'UNIQ';
 
@@ -43,8 +43,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     idempotency: IdempotencyRecord,
     ttlSeconds: number,
   ): Promise<boolean> {
-    try {
-      await this.table.transact([
+    return succeeds(
+      this.table.transact([
         {
           put: {
             ...keys.idempotency(idempotency.keyHash),
@@ -57,12 +57,8 @@ export class DynamoApplicationRepository implements ApplicationRepository {
           put: { ...keys.application(record.applicationId), ...record },
           condition: 'attribute_not_exists(pk)',
         },
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ]),
+    );
   }
 
   async save(

@@ -11,7 +11,13 @@ import type {
   MerchantVersionRecord,
 } from '../ports/change-requests';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
-import { ConditionFailedError, type DynamoTable, type Item, type TransactionWrite } from './dynamodb-table';
+import {
+  ConditionFailedError,
+  type DynamoTable,
+  type Item,
+  succeeds,
+  type TransactionWrite,
+} from './dynamodb-table';
 
 /** True when DynamoDB cancelled a transaction because another one touched the same items. */
 function isTransactionConflict(error: unknown): boolean {
@@ -85,15 +91,11 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
   }
 
   async save(next: ChangeRequestRecord, expectedRevision: number): Promise<boolean> {
-    try {
-      await this.table.put({ ...keys.changeRequest(next.changeRequestId), ...next }, 'revision = :expected', {
+    return succeeds(
+      this.table.put({ ...keys.changeRequest(next.changeRequestId), ...next }, 'revision = :expected', {
         ':expected': expectedRevision,
-      });
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      }),
+    );
   }
 
   async finish(

@@ -8,7 +8,7 @@ import type {
   SendStatus,
 } from '../ports/merchants';
 import { stripKeys } from './dynamodb-applications';
-import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';
+import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
 
 /** Merchants, sequences and terminals in the one table. */
 export class DynamoMerchantRepository implements MerchantRepository {
@@ -131,8 +131,8 @@ export class DynamoSendRecordRepository implements SendRecordRepository {
     recipient: string;
     at: string;
   }) {
-    try {
-      await this.table.put(
+    return succeeds(
+      this.table.put(
         {
           ...keys.sendRecord(input.subjectId, input.template, input.channel),
           subjectId: input.subjectId,
@@ -146,12 +146,8 @@ export class DynamoSendRecordRepository implements SendRecordRepository {
         'attribute_not_exists(pk) OR #status = :failed',
         { ':failed': 'FAILED' },
         { '#status': 'status' },
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async complete(input: {

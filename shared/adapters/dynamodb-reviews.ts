@@ -3,17 +3,7 @@ import { AppError } from '../errors';
 import { GSI1, keys, REVIEW_QUEUE_PENDING } from '../keys';
 import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
 import { stripKeys } from './dynamodb-applications';
-import { ConditionFailedError, type DynamoTable } from './dynamodb-table';
-
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionFailedError) return false;
-    throw error;
-  }
-}
+import { ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
@@ -49,7 +39,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
   }
 
   create(task: ReviewTaskRecord): Promise<boolean> {
-    return conditional(
+    return succeeds(
       this.table.put(
         { ...keys.reviewTask(task.taskId), ...keys.reviewQueueEntry(task.createdAt, task.taskId), ...task },
         'attribute_not_exists(pk)',
@@ -57,18 +47,26 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     );
   }
 
-  refreshToken(taskId: string, taskToken: string): Promise<boolean> {
-    return conditional(
-      this.table.update(keys.reviewTask(taskId), 'SET taskToken = :token', {
-        condition: '#status = :pending',
-        names: { '#status': 'status' },
-        values: { ':token': taskToken, ':pending': 'PENDING' },
-      }),
-    );
+  async attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined> {
+    try {
+      const item = await this.table.update<ReviewTaskRecord & Record<string, unknown>>(
+        keys.reviewTask(taskId),
+        'SET taskToken = :token',
+        {
+          condition: '#status IN (:pending, :decided)',
+          names: { '#status': 'status' },
+          values: { ':token': taskToken, ':pending': 'PENDING', ':decided': 'DECIDED' },
+        },
+      );
+      return stripKeys(item);
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return undefined;
+      throw error;
+    }
   }
 
   markEscalated(taskId: string): Promise<boolean> {
-    return conditional(
+    return succeeds(
       this.table.update(keys.reviewTask(taskId), 'SET escalated = :true', {
         condition: '#status = :pending',
         names: { '#status': 'status' },
@@ -81,7 +79,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     taskId: string,
     decision: Pick<ReviewTaskRecord, 'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt'>,
   ): Promise<boolean> {
-    return conditional(
+    return succeeds(
       this.table.update(
         keys.reviewTask(taskId),
         'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at REMOVE gsi1pk, gsi1sk',
@@ -102,25 +100,29 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     );
   }
 
-  async undoDecision(task: ReviewTaskRecord): Promise<void> {
-    await this.table.update(
-      keys.reviewTask(task.taskId),
-      'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt',
-      {
-        condition: '#status = :decided',
-        names: { '#status': 'status' },
-        values: {
-          ':pending': 'PENDING',
-          ':decided': 'DECIDED',
-          ':qpk': REVIEW_QUEUE_PENDING,
-          ':qsk': keys.reviewQueueEntry(task.createdAt, task.taskId).gsi1sk,
+  undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean> {
+    return succeeds(
+      this.table.update(
+        keys.reviewTask(task.taskId),
+        'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt',
+        {
+          // Only while no new wait took the task over: that one has the decision already.
+          condition: '#status = :decided AND taskToken = :used',
+          names: { '#status': 'status' },
+          values: {
+            ':pending': 'PENDING',
+            ':decided': 'DECIDED',
+            ':used': usedToken,
+            ':qpk': REVIEW_QUEUE_PENDING,
+            ':qsk': keys.reviewQueueEntry(task.createdAt, task.taskId).gsi1sk,
+          },
         },
-      },
+      ),
     );
   }
 
   close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
-    return conditional(
+    return succeeds(
       this.table.update(keys.reviewTask(taskId), 'SET #status = :closed REMOVE gsi1pk, gsi1sk', {
         condition: '#status = :pending',
         names: { '#status': 'status' },

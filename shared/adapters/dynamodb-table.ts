@@ -25,6 +25,20 @@ export class ConditionFailedError extends Error {
   }
 }
 
+/**
+ * Runs a conditional write and tells whether its condition held: `false` when DynamoDB refused it
+ * for a failed condition (the invariant held), any other error is thrown.
+ */
+export async function succeeds(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return false;
+    throw error;
+  }
+}
+
 /** One write of a transaction, in plain values (marshalled here). */
 export type TransactionWrite =
   | {

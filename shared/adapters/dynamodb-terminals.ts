@@ -9,7 +9,7 @@ import type {
   TransferRepository,
 } from '../ports/terminals';
 import { stripKeys } from './dynamodb-applications';
-import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';
+import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
 
 /** Merchants that may hold terminals. */
 const ACCEPTING_MERCHANT = '#mstatus IN (:pending, :active)';
@@ -50,8 +50,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
     at: string;
     actor: string;
   }): Promise<boolean> {
-    try {
-      await this.table.transact([
+    return succeeds(
+      this.table.transact([
         {
           put: {
             ...keys.terminal(input.serialNumber),
@@ -63,12 +63,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
           condition: 'attribute_not_exists(pk)',
         },
         historyPut(input.serialNumber, { action: 'REGISTERED', at: input.at, actor: input.actor }),
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ]),
+    );
   }
 
   async bind(input: {
@@ -138,8 +134,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
     actor: string;
     reason: string;
   }) {
-    try {
-      await this.table.transact([
+    return succeeds(
+      this.table.transact([
         {
           update: keys.terminal(input.serialNumber),
           expression:
@@ -164,12 +160,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
           actor: input.actor,
           reason: input.reason,
         }),
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ]),
+    );
   }
 
   async setActivationCode(input: {
@@ -178,8 +170,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
     codeHash: string;
     expiresAt: string;
   }) {
-    try {
-      await this.table.update(
+    return succeeds(
+      this.table.update(
         keys.terminal(input.serialNumber),
         'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero',
         {
@@ -193,12 +185,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
             ':merchant': input.merchantNo,
           },
         },
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordFailedAttempt(
@@ -230,8 +218,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
     at: string;
     limit: number;
   }) {
-    try {
-      await this.table.transact([
+    return succeeds(
+      this.table.transact([
         {
           update: keys.terminal(input.serialNumber),
           expression:
@@ -261,17 +249,13 @@ export class DynamoTerminalRepository implements TerminalRepository {
           at: input.at,
           actor: `merchant:${input.merchantNo}`,
         }),
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ]),
+    );
   }
 
   async markVerified(input: { serialNumber: string; merchantNo: string; at: string; saleId: string }) {
-    try {
-      await this.table.transact([
+    return succeeds(
+      this.table.transact([
         {
           update: keys.terminal(input.serialNumber),
           expression: 'SET #status = :verified, verifiedAt = :at',
@@ -306,12 +290,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
           actor: `merchant:${input.merchantNo}`,
           reason: `sale ${input.saleId}`,
         }),
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ]),
+    );
   }
 
   async addHistory(serialNumber: string, entry: TerminalHistoryEntry): Promise<void> {
@@ -331,8 +311,8 @@ export class DynamoTransferRepository implements TransferRepository {
   }
 
   async create(record: TransferRequestRecord): Promise<boolean> {
-    try {
-      await this.table.transact([
+    return succeeds(
+      this.table.transact([
         {
           update: keys.terminal(record.serialNumber),
           expression: 'SET openTransferId = :id',
@@ -351,12 +331,8 @@ export class DynamoTransferRepository implements TransferRepository {
           put: { ...keys.transferRequest(record.transferRequestId), ...record },
           condition: 'attribute_not_exists(pk)',
         },
-      ]);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+      ]),
+    );
   }
 
   async save(
@@ -379,13 +355,7 @@ export class DynamoTransferRepository implements TransferRepository {
         values: { ':id': next.transferRequestId },
       });
     }
-    try {
-      await this.table.transact(writes);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return false;
-      throw error;
-    }
+    return succeeds(this.table.transact(writes));
   }
 
   async complete(input: {

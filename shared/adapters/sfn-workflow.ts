@@ -1,10 +1,13 @@
 import {
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  InvalidToken,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { WorkflowEngine } from '../ports';
 
@@ -36,8 +39,20 @@ export class SfnWorkflowEngine implements WorkflowEngine {
     }
   }
 
-  async resume(taskToken: string, output: unknown): Promise<void> {
-    await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+  async resume(taskToken: string, output: unknown): Promise<boolean> {
+    try {
+      await this.sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TaskDoesNotExist ||
+        error instanceof InvalidToken ||
+        error instanceof TaskTimedOut
+      ) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   async stop(executionArn: string, cause: string): Promise<void> {

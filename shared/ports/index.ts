@@ -22,8 +22,11 @@ export interface WorkflowEngine {
   executionArnOf(name: string): string;
   /** Starts (idempotently, by name) an execution and returns its ARN. */
   start(name: string, input: unknown): Promise<string>;
-  /** Resumes a `.waitForTaskToken` state with an output. */
-  resume(taskToken: string, output: unknown): Promise<void>;
+  /**
+   * Resumes a `.waitForTaskToken` state with an output: `false` when no workflow waits on that
+   * token (it moved on, timed out, or a new wait took over with another token).
+   */
+  resume(taskToken: string, output: unknown): Promise<boolean>;
   /** Stops an execution; an execution that already ended is not an error. */
   stop(executionArn: string, cause: string): Promise<void>;
 }

@@ -64,16 +64,19 @@ export interface ReviewTaskRepository {
   get(taskId: string): Promise<ReviewTaskRecord | undefined>;
   /** Creates the task in the pending queue; false when it exists already. */
   create(task: ReviewTaskRecord): Promise<boolean>;
-  /** Sets the current task token (and optionally escalation) of a pending task; false otherwise. */
-  refreshToken(taskId: string, taskToken: string): Promise<boolean>;
+  /**
+   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it, atomically, and
+   * returns the task as it is then (`undefined` when it is missing or closed).
+   */
+  attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
   markEscalated(taskId: string): Promise<boolean>;
   /** PENDING → DECIDED, out of the queue; false when it was not pending. */
   decide(
     taskId: string,
     decision: Pick<ReviewTaskRecord, 'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt'>,
   ): Promise<boolean>;
-  /** Undoes {@link decide} when the workflow could not be resumed. */
-  undoDecision(task: ReviewTaskRecord): Promise<void>;
+  /** Undoes {@link decide} if no new wait took the task over since `usedToken`; false otherwise. */
+  undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean>;
   /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
   close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
   /** Oldest first; the cursor is opaque to clients. */

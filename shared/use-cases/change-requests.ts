@@ -201,26 +201,33 @@ export async function cancelChangeRequest(
   merchantNo: string,
   changeRequestId: string,
 ) {
-  const record = await loadOwn(deps, merchantNo, changeRequestId);
-  if (record.status !== 'PENDING_REVIEW') {
-    throw invalidState(`The change request cannot be cancelled while ${record.status}`);
-  }
-  const at = deps.clock.now().toISOString();
-  const next: ChangeRequestRecord = {
-    ...record,
-    status: 'CANCELLED',
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [
-      ...record.timeline,
-      { status: 'CANCELLED', at, actor: `merchant:${merchantNo}`, action: 'CANCELLED' },
-    ],
-  };
-  // The task id is the request id; a decided task means the reviewer was first.
-  const outcome = await deps.changeRequests.finish(next, record.revision, { pendingTaskId: changeRequestId });
-  if (outcome === 'TASK_DECIDED') throw invalidState('The change request was decided already');
-  if (outcome === 'REVISION_MOVED') {
-    throw new AppError('CONFLICT', 'The change request changed at the same time; read it again');
+  // The workflow writes the same record (checks, task); a cancellation that loses that race is
+  // built again on the fresh record instead of answering 409.
+  let record = await loadOwn(deps, merchantNo, changeRequestId);
+  for (let attempt = 1; ; attempt++) {
+    if (record.status !== 'PENDING_REVIEW') {
+      throw invalidState(`The change request cannot be cancelled while ${record.status}`);
+    }
+    const at = deps.clock.now().toISOString();
+    const next: ChangeRequestRecord = {
+      ...record,
+      status: 'CANCELLED',
+      revision: record.revision + 1,
+      updatedAt: at,
+      timeline: [
+        ...record.timeline,
+        { status: 'CANCELLED', at, actor: `merchant:${merchantNo}`, action: 'CANCELLED' },
+      ],
+    };
+    // The task id is the request id; a decided task means the reviewer was first.
+    const outcome = await deps.changeRequests.finish(next, record.revision, {
+      pendingTaskId: changeRequestId,
+    });
+    if (outcome === 'TASK_DECIDED') throw invalidState('The change request was decided already');
+    if (outcome !== 'REVISION_MOVED') break;
+    if (attempt >= 3)
+      throw new AppError('CONFLICT', 'The change request changed at the same time; read it again');
+    record = await loadOwn(deps, merchantNo, changeRequestId);
   }
   await deps.reviews.close(changeRequestId, 'CANCELLED');
   if (record.executionArn) {

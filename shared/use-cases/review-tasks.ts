@@ -27,27 +27,24 @@ export async function openReviewTask(
   deps: ReviewTaskDeps,
   draft: ReviewTaskDraft,
 ): Promise<'CREATED' | 'REFRESHED' | 'RESUMED' | 'CLOSED'> {
-  const existing = await deps.reviews.get(draft.taskId);
-  if (!existing) {
-    const now = deps.clock.now();
-    const created = await deps.reviews.create({
-      ...draft,
-      status: 'PENDING',
-      createdAt: now.toISOString(),
-      deadline: new Date(now.getTime() + deps.deadlines.reviewEscalationSeconds * 1000).toISOString(),
-      finalDeadline: new Date(now.getTime() + deps.deadlines.reviewFinalSeconds * 1000).toISOString(),
-      escalated: false,
-    });
-    // Lost a race with a concurrent attempt of the same step: treat it as existing.
-    return created ? 'CREATED' : openReviewTask(deps, draft);
-  }
-  if (existing.status === 'PENDING') {
-    await deps.reviews.refreshToken(draft.taskId, draft.taskToken);
-    return 'REFRESHED';
-  }
-  if (existing.status === 'DECIDED' && existing.decision) {
-    await deps.workflow.resume(draft.taskToken, { taskId: draft.taskId, decision: existing.decision });
+  // One atomic write: a decision landing at the same moment is either seen here or finds the
+  // new token when its own hand-off fails (see decideReview) — it can never be lost between the two.
+  const attached = await deps.reviews.attachToken(draft.taskId, draft.taskToken);
+  if (attached?.status === 'DECIDED' && attached.decision) {
+    await deps.workflow.resume(draft.taskToken, { taskId: draft.taskId, decision: attached.decision });
     return 'RESUMED';
   }
-  return 'CLOSED';
+  if (attached) return 'REFRESHED';
+  if (await deps.reviews.get(draft.taskId)) return 'CLOSED';
+  const now = deps.clock.now();
+  const created = await deps.reviews.create({
+    ...draft,
+    status: 'PENDING',
+    createdAt: now.toISOString(),
+    deadline: new Date(now.getTime() + deps.deadlines.reviewEscalationSeconds * 1000).toISOString(),
+    finalDeadline: new Date(now.getTime() + deps.deadlines.reviewFinalSeconds * 1000).toISOString(),
+    escalated: false,
+  });
+  // Lost a race with a concurrent attempt of the same step: treat it as existing.
+  return created ? 'CREATED' : openReviewTask(deps, draft);
 }

@@ -113,6 +113,39 @@ const decisionSchema = z.strictObject({
 });
 
 /**
+ * Resumes the workflow waiting on a decided task. If the token we read is no longer waited on,
+ * the task's current token (a new wait: escalation, retry, restart) is tried; if no workflow
+ * waits at all, the decision stays recorded and the next wait on this task picks it up. Only a
+ * fault of Step Functions itself undoes the decision, so the reviewer can retry.
+ */
+async function handOverDecision(
+  deps: Pick<ReviewDeps, 'reviews' | 'workflow'>,
+  task: ReviewTaskRecord,
+  output: { taskId: string; decision: string },
+): Promise<void> {
+  let token = task.taskToken;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if (await deps.workflow.resume(token, output)) return;
+    } catch (error) {
+      logger.error('could not resume the workflow; undoing the decision', {
+        taskId: task.taskId,
+        errorName: (error as Error).name,
+      });
+      if (await deps.reviews.undoDecision(task, token)) {
+        throw new AppError('SERVICE_UNAVAILABLE', 'The decision could not be recorded now; try again', {
+          cause: error,
+        });
+      }
+      return;
+    }
+    const current = await deps.reviews.get(task.taskId);
+    if (!current || current.taskToken === token) return;
+    token = current.taskToken;
+  }
+}
+
+/**
  * `POST /v1/reviews/{taskId}/decision`: the rules of spec 4.2, then PENDING → DECIDED with a
  * conditional write (a second decision → 409) and the waiting workflow resumed. If the workflow
  * cannot be resumed, the decision is undone so the reviewer can simply try again.
@@ -167,18 +200,7 @@ export async function decideReview(
     decidedAt,
   });
   if (!decided) throw invalidState('The task was decided already');
-  try {
-    await deps.workflow.resume(task.taskToken, { taskId, decision });
-  } catch (error) {
-    logger.error('could not resume the workflow; undoing the decision', {
-      taskId,
-      errorName: (error as Error).name,
-    });
-    await deps.reviews.undoDecision({ ...task, status: 'DECIDED' });
-    throw new AppError('SERVICE_UNAVAILABLE', 'The decision could not be recorded now; try again', {
-      cause: error,
-    });
-  }
+  await handOverDecision(deps, task, { taskId, decision });
   logger.info('review decided', { taskId, decision });
   return { taskId, status: 'DECIDED', decision, decidedAt };
 }

@@ -275,13 +275,14 @@ describe('merchant change requests', () => {
       key,
     );
     expect(valid.status).toBe(202);
-    await api.call(
+    const cancelled = await api.call(
       'POST',
       `/v1/merchants/${first.merchantNo}/change-requests/${valid.json.changeRequestId}/cancel`,
       {
         token: first.token,
       },
     );
+    expect(cancelled.status).toBe(200);
   });
 
   it('one open request per merchant; cancel while pending closes the task and frees the slot', async () => {

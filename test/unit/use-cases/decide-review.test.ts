@@ -36,8 +36,14 @@ function setup(task: ReviewTaskRecord, resume: WorkflowEngine['resume']) {
       stored = { ...stored, ...decision, status: 'DECIDED' };
       return true;
     },
-    undoDecision: async () => {
-      stored = { ...task };
+    undoDecision: async (_task: ReviewTaskRecord, usedToken: string) => {
+      if (stored.status !== 'DECIDED' || stored.taskToken !== usedToken) return false;
+      stored = { ...task, taskToken: stored.taskToken };
+      return true;
+    },
+    /** What a new wait on the task (escalation, restart) does: attach its token. */
+    attach: (token: string) => {
+      stored = { ...stored, taskToken: token };
     },
   } as unknown as ReviewTaskRepository;
   const workflow = {
@@ -52,12 +58,17 @@ function setup(task: ReviewTaskRecord, resume: WorkflowEngine['resume']) {
     workflow,
     clock: { now: () => new Date('2026-11-22T01:00:00Z') },
   };
-  return { deps, resumed, current: () => stored };
+  return {
+    deps,
+    resumed,
+    current: () => stored,
+    reviews: reviews as unknown as { attach(token: string): void },
+  };
 }
 
 describe('decideReview', () => {
   it('refuses approval until every required check is done, naming each missing check', async () => {
-    const { deps, resumed } = setup(pendingTask(), async () => {});
+    const { deps, resumed } = setup(pendingTask(), async () => true);
     await expect(
       decideReview(deps, reviewer, 'APP-1', {
         decision: 'APPROVE',
@@ -71,7 +82,7 @@ describe('decideReview', () => {
   });
 
   it('allows REQUEST_CHANGES only for applications and requires reasons', async () => {
-    const { deps } = setup(pendingTask({ kind: 'CHANGE_REQUEST' }), async () => {});
+    const { deps } = setup(pendingTask({ kind: 'CHANGE_REQUEST' }), async () => true);
     await expect(
       decideReview(deps, reviewer, 'APP-1', { decision: 'REQUEST_CHANGES' }),
     ).rejects.toMatchObject({
@@ -83,7 +94,7 @@ describe('decideReview', () => {
   });
 
   it('resumes the workflow with the decision only (reasons stay in the table) and refuses a second decision', async () => {
-    const { deps, resumed, current } = setup(pendingTask(), async () => {});
+    const { deps, resumed, current } = setup(pendingTask(), async () => true);
     const body = { decision: 'REJECT', reasons: [{ field: 'business', reason: 'not a real shop' }] };
     await expect(decideReview(deps, reviewer, 'APP-1', body)).resolves.toMatchObject({ decision: 'REJECT' });
     expect(resumed).toEqual([{ token: 'token-1', output: { taskId: 'APP-1', decision: 'REJECT' } }]);
@@ -106,5 +117,31 @@ describe('decideReview', () => {
       expose: false,
     });
     expect(current().status).toBe('PENDING');
+  });
+
+  it('hands the decision to a new wait that took the task over meanwhile (escalation, restart)', async () => {
+    let attach: (token: string) => void = () => {};
+    const { deps, resumed, current, reviews } = setup(
+      pendingTask({ requiredChecks: ['phoneCallback'] }),
+      async (token) => {
+        if (token === 'token-1') {
+          attach('token-2');
+          return false;
+        }
+        return true;
+      },
+    );
+    attach = reviews.attach;
+    const body = { decision: 'APPROVE', checks: { phoneCallback: { done: true } } };
+    await expect(decideReview(deps, reviewer, 'APP-1', body)).resolves.toMatchObject({ status: 'DECIDED' });
+    expect(resumed.map((r) => (r as { token: string }).token)).toEqual(['token-1', 'token-2']);
+    expect(current()).toMatchObject({ status: 'DECIDED', taskToken: 'token-2' });
+  });
+
+  it('keeps the decision when no workflow waits on the task now: the next wait picks it up', async () => {
+    const { deps, current } = setup(pendingTask({ requiredChecks: ['phoneCallback'] }), async () => false);
+    const body = { decision: 'APPROVE', checks: { phoneCallback: { done: true } } };
+    await expect(decideReview(deps, reviewer, 'APP-1', body)).resolves.toMatchObject({ status: 'DECIDED' });
+    expect(current().status).toBe('DECIDED');
   });
 });
