@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
+  type ConsumedCapacity,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -12,6 +13,34 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { TableKey } from '../keys';
+
+/**
+ * Capacity units DynamoDB reported for this process's requests (`ReturnConsumedCapacity: TOTAL`),
+ * for `npm run bench`'s cost figures: read requests, item writes (each item of a transaction
+ * counts) and their units. Only BENCH_CONSUMED_CAPACITY=1 (read once, at load) turns it on;
+ * otherwise no request asks for capacity and nothing is counted. Writes refused by a condition
+ * report no capacity, so they are in neither count.
+ */
+export const consumedCapacity = { reads: 0, readUnits: 0, writes: 0, writeUnits: 0 };
+const RETURN_CAPACITY = process.env.BENCH_CONSUMED_CAPACITY === '1' ? ('TOTAL' as const) : undefined;
+
+function countCapacity(
+  kind: 'read' | 'write',
+  reported: ConsumedCapacity | ConsumedCapacity[] | undefined,
+  items = 1,
+): void {
+  let units = 0;
+  for (const entry of Array.isArray(reported) ? reported : reported ? [reported] : []) {
+    units += entry.CapacityUnits ?? 0;
+  }
+  if (kind === 'read') {
+    consumedCapacity.reads += 1;
+    consumedCapacity.readUnits += units;
+  } else {
+    consumedCapacity.writes += items;
+    consumedCapacity.writeUnits += units;
+  }
+}
 
 /** A plain item as the repositories read and write it. */
 export type Item = Record<string, unknown>;
@@ -87,23 +116,31 @@ export class DynamoTable {
   /** Strongly consistent read of one item. */
   async get<T extends Item>(key: TableKey): Promise<T | undefined> {
     const out = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: marshall(key), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: marshall(key),
+        ConsistentRead: true,
+        ReturnConsumedCapacity: RETURN_CAPACITY,
+      }),
     );
+    if (RETURN_CAPACITY) countCapacity('read', out.ConsumedCapacity);
     return out.Item ? (unmarshall(out.Item) as T) : undefined;
   }
 
   /** Put with an optional condition; a failed condition throws {@link ConditionFailedError}. */
   async put(item: Item, condition?: string, values?: Item, names?: Record<string, string>): Promise<void> {
     try {
-      await this.client.send(
+      const out = await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(item, MARSHALL),
           ConditionExpression: condition,
           ExpressionAttributeValues: attrValues(values),
           ExpressionAttributeNames: names,
+          ReturnConsumedCapacity: RETURN_CAPACITY,
         }),
       );
+      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
       throw error;
@@ -126,8 +163,10 @@ export class DynamoTable {
           ExpressionAttributeValues: attrValues(options.values),
           ExpressionAttributeNames: options.names,
           ReturnValues: 'ALL_NEW',
+          ReturnConsumedCapacity: RETURN_CAPACITY,
         }),
       );
+      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity);
       return unmarshall(out.Attributes ?? {}) as T;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
@@ -158,9 +197,14 @@ export class DynamoTable {
       };
     });
     try {
-      await this.client.send(
-        new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }),
+      const out = await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: items,
+          ClientRequestToken: clientRequestToken,
+          ReturnConsumedCapacity: RETURN_CAPACITY,
+        }),
       );
+      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity, items.length);
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const failed = (error.CancellationReasons ?? [])
@@ -192,8 +236,10 @@ export class DynamoTable {
         Limit: params.limit,
         ExclusiveStartKey: params.startKey ? marshall(params.startKey) : undefined,
         ScanIndexForward: params.forward ?? true,
+        ReturnConsumedCapacity: RETURN_CAPACITY,
       }),
     );
+    if (RETURN_CAPACITY) countCapacity('read', out.ConsumedCapacity);
     return {
       items: (out.Items ?? []).map((item) => unmarshall(item) as T),
       lastKey: out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined,

@@ -1,0 +1,160 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { FUNCTIONS_DIR, HOUSE_BUNDLING, HOUSE_RUNTIME, PROJECT_ROOT } from '../infra/house-function';
+
+/** One bundle as Lambda would receive it. */
+export interface Bundle {
+  /** The bundle file (`index.mjs`, ESM like the deployed one) and its source map next to it. */
+  readonly file: string;
+  /** Bytes of `index.mjs`, the code Lambda loads. */
+  readonly bytes: number;
+  /** Bytes of `index.mjs.map`, shipped next to it (loaded too: NODE_OPTIONS=--enable-source-maps). */
+  readonly mapBytes: number;
+  /** `@aws-sdk/client-*` packages found in the bundle (from the esbuild metafile), sorted. */
+  readonly sdkClients: readonly string[];
+  /** esbuild's metafile: which input contributed how many bytes. */
+  readonly metafile: Metafile;
+}
+
+/** Options NodejsFunction's local bundling reads; anything else here would change the output unseen. */
+const UNSUPPORTED: readonly (keyof BundlingOptions)[] = [
+  'nodeModules',
+  'preCompilation',
+  'commandHooks',
+  'inject',
+  'footer',
+  'tsconfig',
+  'loader',
+  'define',
+  'keepNames',
+];
+
+/**
+ * The esbuild options NodejsFunction derives from {@link HOUSE_BUNDLING}: a transcription of
+ * `Bundling.buildEsbuildArgs` (aws-cdk-lib/aws-lambda-nodejs/lib/bundling.js) into the esbuild API,
+ * so that the bench bundles what `cdk deploy` ships without Docker or a CDK app. Options the house
+ * bundling does not use are refused rather than silently ignored.
+ */
+export function deployedEsbuildOptions(bundling: BundlingOptions = HOUSE_BUNDLING): BuildOptions {
+  const used = UNSUPPORTED.filter((key) => bundling[key] !== undefined);
+  if (used.length > 0) throw new Error(`bench/bundle.ts does not transcribe bundling.${used.join(', ')}`);
+  const rawArgs = Object.entries(bundling.esbuildArgs ?? {});
+  const options: BuildOptions = {
+    bundle: true,
+    // CDK: `--target=${props.target ?? toTarget(runtime)}`, always `--platform=node`.
+    target: bundling.target ?? HOUSE_RUNTIME.name.replace(/^nodejs(\d+).*$/, 'node$1'),
+    platform: 'node',
+    format: bundling.format === OutputFormat.ESM ? 'esm' : 'cjs',
+    minify: bundling.minify ?? false,
+    // CDK: `--sourcemap` for the default mode, `--sourcemap=<mode>` otherwise.
+    sourcemap:
+      (bundling.sourceMapMode ?? bundling.sourceMap)
+        ? bundling.sourceMapMode === undefined || bundling.sourceMapMode === SourceMapMode.DEFAULT
+          ? true
+          : bundling.sourceMapMode
+        : false,
+    sourcesContent: bundling.sourcesContent ?? true,
+    // CDK: `props.externalModules ?? (bundleAwsSDK ? [] : ['@aws-sdk/*'])`.
+    external: bundling.externalModules ?? (bundling.bundleAwsSDK ? [] : ['@aws-sdk/*']),
+    ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
+    ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
+    logLevel: 'warning',
+    metafile: true,
+  };
+  for (const [flag, value] of rawArgs) {
+    // CDK appends `esbuildArgs` as raw CLI flags; only those the house uses are transcribed.
+    if (flag === '--charset' && value === 'utf8') options.charset = 'utf8';
+    else throw new Error(`bench/bundle.ts does not transcribe the esbuild flag ${flag}=${String(value)}`);
+  }
+  return options;
+}
+
+/** `@aws-sdk/client-*` package names whose files are in the bundle. */
+export function sdkClientsOf(metafile: Metafile): string[] {
+  const clients = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
+    if (match?.[1]) clients.add(`@aws-sdk/${match[1]}`);
+  }
+  return [...clients].sort();
+}
+
+function bundleOf(file: string, metafile: Metafile | undefined): Bundle {
+  const meta = metafile ?? { inputs: {}, outputs: {} };
+  return {
+    file,
+    bytes: statSync(file).size,
+    mapBytes: statSync(`${file}.map`).size,
+    sdkClients: sdkClientsOf(meta),
+    metafile: meta,
+  };
+}
+
+/** Bundles `functions/<name>.ts` like the deployed function into `<outDir>/<name>/index.mjs`. */
+export async function bundleFunction(name: string, outDir: string): Promise<Bundle> {
+  const file = join(outDir, name, 'index.mjs');
+  mkdirSync(join(outDir, name), { recursive: true });
+  const result = await build({
+    ...deployedEsbuildOptions(),
+    entryPoints: [join(FUNCTIONS_DIR, `${name}.ts`)],
+    outfile: file,
+    absWorkingDir: PROJECT_ROOT,
+  });
+  return bundleOf(file, result.metafile);
+}
+
+/**
+ * The source of a floor function: it imports the given SDK clients and creates one of each at
+ * module scope, as any function using them must, and does nothing else. `clientClasses` maps a
+ * package to its client class (e.g. `@aws-sdk/client-dynamodb` → `DynamoDBClient`).
+ */
+export function floorSource(clientClasses: ReadonlyMap<string, string>): string {
+  const packages = [...clientClasses.keys()].sort();
+  const imports = packages.map(
+    (pkg, index) => `import { ${clientClasses.get(pkg)} as C${index} } from '${pkg}';`,
+  );
+  const created = packages.map((_pkg, index) => `new C${index}({})`);
+  return [
+    ...imports,
+    // Exported, so that neither esbuild nor V8 can drop the clients.
+    `export const clients = [${created.join(', ')}];`,
+    'export const handler = async () => ({ statusCode: 200, body: "" });',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The client class a `@aws-sdk/client-*` package exports: its one export named `<Service>Client`
+ * (the bare client, not the aggregated `<Service>` class with every command).
+ */
+export async function clientClassOf(pkg: string): Promise<string> {
+  const exported = Object.keys((await import(pkg)) as Record<string, unknown>);
+  const candidates = exported.filter((name) => /^[A-Z][A-Za-z0-9]*Client$/.test(name));
+  if (candidates.length !== 1)
+    throw new Error(`${pkg}: expected one *Client export, found ${candidates.join(', ')}`);
+  return candidates[0] as string;
+}
+
+/** Bundles a floor (see {@link floorSource}) with the deployed options into `<outDir>/<id>/index.mjs`. */
+export async function bundleFloor(
+  id: string,
+  clientClasses: ReadonlyMap<string, string>,
+  outDir: string,
+): Promise<Bundle> {
+  const file = join(outDir, id, 'index.mjs');
+  mkdirSync(join(outDir, id), { recursive: true });
+  const result = await build({
+    ...deployedEsbuildOptions(),
+    stdin: {
+      contents: floorSource(clientClasses),
+      resolveDir: PROJECT_ROOT,
+      sourcefile: `${id}.mjs`,
+      loader: 'js',
+    },
+    outfile: file,
+    absWorkingDir: PROJECT_ROOT,
+  });
+  return bundleOf(file, result.metafile);
+}

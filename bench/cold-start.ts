@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
+import { FUNCTIONS_DIR, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/house-function';
+import { ROUTES } from '../infra/routes';
+import { WORKFLOW_FUNCTIONS } from '../infra/workflow';
+import { ENV } from '../shared/config/env';
+import { type Bundle, bundleFloor, bundleFunction, clientClassOf } from './bundle';
+import { type FigureInput, judge } from './report';
+import { median } from './stats';
+
+const run = promisify(execFile);
+
+/** Targets of issue 7. */
+export const INIT_RATIO_MAX = 1.15;
+export const BYTES_OVER_FLOOR_MAX_KB = 100;
+
+/**
+ * Every deployed function: the API routes' and the workflow Tasks' (as StatelessStack deploys
+ * them), then any other file under functions/ (one file per deployed function, README § Layout).
+ */
+export function deployedFunctionNames(): string[] {
+  const files = readdirSync(FUNCTIONS_DIR)
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.slice(0, -3));
+  return [...new Set([...ROUTES.map((route) => route.functionName), ...WORKFLOW_FUNCTIONS, ...files])];
+}
+
+/**
+ * StatelessStack's function environment with dummy values, and HouseFunction's house variables
+ * but NODE_OPTIONS: what a handler module reads when it loads. Nothing makes a network call at
+ * import, so the values only need the right shape.
+ */
+export function functionEnvironment(): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    [ENV.tableName]: 'bench-table',
+    [ENV.documentsBucket]: 'bench-documents',
+    [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:onboarding',
+    [ENV.acquirerCode]: '102',
+    [ENV.senderEmail]: 'noreply@example.com',
+    [ENV.supervisorEmail]: 'review-leads@example.com',
+    [ENV.smsOriginationIdentity]: 'BENCH',
+    [ENV.smsSignature]: '拉卡拉',
+    [ENV.reviewEscalationSeconds]: '172800',
+    [ENV.reviewFinalSeconds]: '604800',
+    [ENV.resubmissionSeconds]: '1209600',
+    [ENV.draftTtlSeconds]: '2592000',
+    [ENV.transferAcceptanceSeconds]: '604800',
+    [ENV.piiHmacKeyId]: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+    [ENV.staffJwtIssuer]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench',
+    [ENV.staffJwtAudience]: 'bench-client',
+    [ENV.staffJwksUri]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench/.well-known/jwks.json',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'ASIABENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+  };
+}
+
+/**
+ * The environment a deployed function starts with: {@link functionEnvironment}, what the Lambda
+ * service sets, and NODE_OPTIONS from HouseFunction (source maps are enabled in AWS, so loading
+ * them counts). Nothing from the bench's own environment leaks in: NODE_EXTRA_CA_CERTS alone adds
+ * ~100 ms to every Node start on this machine.
+ */
+export function lambdaEnvironment(functionName: string, taskRoot: string): Record<string, string> {
+  return {
+    ...functionEnvironment(),
+    NODE_OPTIONS: '--enable-source-maps',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_LOG_FORMAT: 'JSON',
+    AWS_LAMBDA_LOG_LEVEL: 'INFO',
+    LAMBDA_TASK_ROOT: taskRoot,
+    TZ: ':UTC',
+  };
+}
+
+/**
+ * Module init of a bundle in a fresh Node process: the time `import()` of the bundle takes (load,
+ * parse, source map, evaluation of every module-scope statement, i.e. what Lambda's Init phase
+ * runs), measured inside the process so that Node's own start-up is not counted.
+ */
+async function initMilliseconds(bundle: Bundle, functionName: string): Promise<number> {
+  const script = [
+    'const started = performance.now();',
+    `const module = await import(${JSON.stringify(pathToFileURL(bundle.file).href)});`,
+    'const elapsed = performance.now() - started;',
+    "if (typeof module.handler !== 'function') throw new Error('no handler export');",
+    'process.stdout.write(String(elapsed));',
+    // Exit at once: teardown is not part of a cold start.
+    'process.exit(0);',
+  ].join('\n');
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+    env: lambdaEnvironment(functionName, dirname(bundle.file)),
+    encoding: 'utf8',
+  });
+  const value = Number(stdout.trim());
+  if (!Number.isFinite(value)) throw new Error(`${bundle.file}: unexpected output ${stdout}`);
+  return value;
+}
+
+/** Bytes each package (or project folder) contributes to a bundle's JS output. */
+export function bytesByPackage(metafile: Metafile): Map<string, number> {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);
+      const owner = match?.[1] ?? (path.includes('/') ? `${path.split('/')[0]}/` : path);
+      byPackage.set(owner, (byPackage.get(owner) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return byPackage;
+}
+
+/** The largest contributors a function has beyond its floor, e.g. `jose 41 KB, zod 38 KB`. */
+export function extraContributors(fn: Metafile, floor: Metafile, top = 5): string {
+  const floorBytes = bytesByPackage(floor);
+  const extra = [...bytesByPackage(fn)]
+    .map(([owner, bytes]) => [owner, bytes - (floorBytes.get(owner) ?? 0)] as const)
+    .filter(([, bytes]) => bytes >= 1024)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top);
+  return extra.map(([owner, bytes]) => `${owner} ${Math.round(bytes / 1024)} KB`).join(', ');
+}
+
+interface Measured {
+  readonly name: string;
+  readonly bundle: Bundle;
+  readonly samples: number[];
+}
+
+/** Every function bundled like `cdk deploy` does, and one floor per set of SDK clients. */
+export interface PreparedColdStart {
+  readonly functions: readonly { readonly name: string; readonly bundle: Bundle }[];
+  readonly floors: ReadonlyMap<string, Bundle>;
+  /** Functions that could not be bundled (e.g. a file being written), with the error. */
+  readonly failed: readonly { readonly name: string; readonly error: string }[];
+}
+
+/** Bundles every deployed function and its floor into `outDir` (no timing: may run beside other work). */
+export async function prepareColdStart(outDir: string): Promise<PreparedColdStart> {
+  const names = deployedFunctionNames();
+  const results = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return { name, bundle: await bundleFunction(name, outDir) };
+      } catch (error) {
+        return { name, error: (error as Error).message.split('\n')[0] ?? 'bundling failed' };
+      }
+    }),
+  );
+  const functions = results.flatMap((result) =>
+    'bundle' in result && result.bundle ? [{ name: result.name, bundle: result.bundle }] : [],
+  );
+  const failed = results.flatMap((result) =>
+    'error' in result && result.error ? [{ name: result.name, error: result.error }] : [],
+  );
+  const floors = new Map<string, Bundle>();
+  for (const { bundle } of functions) {
+    const id = floorId(bundle.sdkClients);
+    if (floors.has(id)) continue;
+    const classes = new Map(
+      await Promise.all(bundle.sdkClients.map(async (pkg) => [pkg, await clientClassOf(pkg)] as const)),
+    );
+    const floor = await bundleFloor(id, classes, join(outDir, 'floors'));
+    const missing = bundle.sdkClients.filter((pkg) => !floor.sdkClients.includes(pkg));
+    if (missing.length > 0) throw new Error(`floor ${id} lacks ${missing.join(', ')}`);
+    floors.set(id, floor);
+  }
+  return { functions, floors, failed };
+}
+
+/** Options of {@link measureColdStarts}. */
+export interface ColdStartOptions {
+  /** Fresh processes per bundle (≥ 15). */
+  readonly rounds: number;
+  readonly log: (message: string) => void;
+}
+
+/**
+ * Part 1: module init of every deployed function's bundle against its floor bundle, which only
+ * creates the same AWS SDK clients. Processes run one at a time, every bundle once per round, so
+ * that drift on a noisy machine hits functions and floors alike.
+ */
+export async function measureColdStarts(
+  prepared: PreparedColdStart,
+  options: ColdStartOptions,
+): Promise<FigureInput[]> {
+  const functions: Measured[] = prepared.functions.map((fn) => ({ ...fn, samples: [] }));
+  const floors = new Map<string, Measured>(
+    [...prepared.floors].map(([id, bundle]) => [id, { name: `floor-${id}`, bundle, samples: [] }]),
+  );
+  // A floor and its functions run next to each other, so that the machine's drift between them is
+  // seconds, not a whole round; groups and functions rotate from round to round.
+  const groups = [...floors].map(([id, floor]) => [
+    floor,
+    ...functions.filter((fn) => floorId(fn.bundle.sdkClients) === id),
+  ]);
+  for (let round = 0; round < options.rounds; round++) {
+    for (let g = 0; g < groups.length; g++) {
+      const [floor, ...members] = groups[(g + round) % groups.length] as [Measured, ...Measured[]];
+      floor.samples.push(await initMilliseconds(floor.bundle, floor.name));
+      for (let index = 0; index < members.length; index++) {
+        const item = members[(index + round) % members.length] as Measured;
+        item.samples.push(await initMilliseconds(item.bundle, item.name));
+      }
+    }
+    if ((round + 1) % 5 === 0 || round + 1 === options.rounds) {
+      options.log(`cold start: round ${round + 1}/${options.rounds}`);
+    }
+  }
+
+  const figures: FigureInput[] = [];
+  for (const item of functions) {
+    const id = floorId(item.bundle.sdkClients);
+    const floor = floors.get(id) as Measured;
+    const floorName = id === 'none' ? 'no SDK client' : `${id} clients`;
+    const extra = extraContributors(item.bundle.metafile, floor.bundle.metafile);
+    const init: FigureInput = {
+      section: 'cold-start',
+      name: `${item.name} · init`,
+      value: median(item.samples),
+      unit: 'ms',
+      floor: median(floor.samples),
+      floorName,
+      target: { kind: 'ratio-max', max: INIT_RATIO_MAX },
+      details: {
+        samplesMs: item.samples.map((value) => Math.round(value * 10) / 10),
+        floorSamplesMs: floor.samples.map((value) => Math.round(value * 10) / 10),
+        sdkClients: item.bundle.sdkClients,
+        mapBytes: item.bundle.mapBytes,
+        extraContributors: extra,
+      },
+    };
+    const bytes: FigureInput = {
+      section: 'cold-start',
+      name: `${item.name} · bytes`,
+      value: item.bundle.bytes / 1024,
+      unit: 'KB',
+      floor: floor.bundle.bytes / 1024,
+      floorName,
+      target: { kind: 'over-floor-max', max: BYTES_OVER_FLOOR_MAX_KB, unit: 'KB' },
+      details: { mapBytes: item.bundle.mapBytes, floorMapBytes: floor.bundle.mapBytes },
+    };
+    figures.push(
+      judge(init).pass ? init : { ...init, why: coldStartWhy(extra, 'init') },
+      judge(bytes).pass ? bytes : { ...bytes, why: coldStartWhy(extra, 'bytes') },
+    );
+  }
+  for (const { name, error } of prepared.failed) {
+    figures.push({
+      section: 'cold-start',
+      name: `${name} · init`,
+      value: Number.NaN,
+      unit: 'ms',
+      target: { kind: 'ratio-max', max: INIT_RATIO_MAX },
+      why: `not bundled: ${error}`,
+    });
+  }
+  return figures;
+}
+
+function coldStartWhy(extra: string, kind: 'init' | 'bytes'): string {
+  const what =
+    kind === 'init'
+      ? 'module-scope evaluation of the code beyond the SDK clients'
+      : 'code beyond the SDK clients';
+  return `${what}; largest extras: ${extra || 'none over 1 KB'}. Closing it: see bench/results.md § Notes (cold start).`;
+}
+
+function floorId(clients: readonly string[]): string {
+  return clients.length === 0 ? 'none' : clients.map((pkg) => pkg.replace('@aws-sdk/client-', '')).join('+');
+}

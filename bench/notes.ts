@@ -1,0 +1,129 @@
+import type { Figure } from './report';
+
+/*
+ * The "why, and what would close it" of each part whose figures miss their target, for
+ * bench/results.md. The causes named here were found by bisecting bundles and reading the request
+ * paths; the per-row numbers come from the run.
+ */
+
+function misses(figures: readonly Figure[], section: Figure['section'], suffix = ''): Figure[] {
+  return figures.filter(
+    (figure) => figure.section === section && figure.pass === false && figure.name.endsWith(suffix),
+  );
+}
+
+/** The packages most often among the largest extras of the given cold-start figures. */
+function commonExtras(figures: readonly Figure[]): string {
+  const counts = new Map<string, number>();
+  for (const figure of figures) {
+    const extras = String(figure.details?.extraContributors ?? '');
+    for (const part of extras.split(', ').filter(Boolean)) {
+      const owner = part.replace(/ \d+ KB$/, '');
+      counts.set(owner, (counts.get(owner) ?? 0) + 1);
+    }
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([owner, count]) => `${owner} (${count})`)
+    .join(', ');
+}
+
+/** Notes for the parts that missed a target (nothing for a part that met all of its targets). */
+export function explainMisses(figures: readonly Figure[]): string[] {
+  const notes: string[] = [];
+  const initMisses = misses(figures, 'cold-start', '· init');
+  const initJudged = figures.filter(
+    (figure) => figure.section === 'cold-start' && figure.name.endsWith('· init'),
+  );
+  if (initMisses.length > 0) {
+    notes.push(
+      `Cold start (init): ${initMisses.length} of ${initJudged.length} functions take more than 1.15 × their floor. ` +
+        `The floor only loads and creates the SDK clients; everything else a function evaluates at load is on top: ` +
+        `zod/mini's core and every schema built at module scope (shared/validation/application-schema.ts builds the ` +
+        `whole application schema and imports the MCC and division tables, and routes that only need its ` +
+        `\`zodProblems\` import it too), @middy/core, the Powertools logger, the command classes and ` +
+        `@aws-sdk/util-dynamodb, jose on the routes open to merchants and staff, and the shared use-case modules. ` +
+        `Most frequent among the largest extras of the missing functions: ${commonExtras(initMisses)}. ` +
+        `What would close it: (1) move \`zodProblems\` and the section schemas out of application-schema.ts so that ` +
+        `a route builds only the schemas it validates with, and build them on first use rather than at import; ` +
+        `(2) load jose with a dynamic import only when a JWT is presented (merchants' tokens never need it); ` +
+        `(3) answer GET /v1/health without middy and the logger (its floor has no SDK client, so ~20 ms of ` +
+        `middleware alone is 2–3 × the floor); (4) keep one use-case module per route group, so that a Task ` +
+        `does not evaluate the API's code paths. Bisecting bundles on this machine (25 runs each, over the ` +
+        `DynamoDB floor) gave ≈ 11 ms for the application schema module, ≈ 7 ms for jose and ≈ 6 ms for middy; ` +
+        `the floor itself is ≈ 100–125 ms, so the 15 % margin is ≈ 15–19 ms. On this 2-core VM the median ` +
+        `of 15 processes moves by 5–10 % from run to run, so verdicts between ≈ 1.10 and ≈ 1.20 flip between ` +
+        `runs; the ratios of ≈ 1.2–1.3 (and health's ≈ 3) are the stable part.`,
+    );
+  }
+  const bytesMisses = misses(figures, 'cold-start', '· bytes');
+  if (bytesMisses.length > 0) {
+    notes.push(
+      `Cold start (bytes): ${bytesMisses.length} functions ship more than 100 KB over their floor; the rows name the ` +
+        `largest extra packages. Closing it is the same work as for init: fewer modules evaluated per function.`,
+    );
+  }
+  const warm = misses(figures, 'warm-overhead');
+  if (warm.length > 0) {
+    notes.push(
+      'Warm overhead: the handler adds middy (an AbortController and a timeout timer per invocation), two ' +
+        'Powertools log lines (JSON serialization and a stdout write), header lower-casing, body JSON.parse (the ' +
+        'bare use case receives the parsed body), authentication and JSON.stringify of the response. Closing it: ' +
+        "drop middy's timeout (`timeoutEarlyInMillis: 0`) and log one line per request instead of two.",
+    );
+  }
+  const throughput = misses(figures, 'throughput');
+  if (throughput.length > 0) {
+    const api = figures.find(
+      (figure) => figure.section === 'throughput' && figure.target.kind === 'ratio-min',
+    );
+    const pattern = figures.find(
+      (figure) => figure.section === 'throughput' && figure.name.startsWith('raw '),
+    );
+    const share = (figure: Figure | undefined) =>
+      figure?.ratio === undefined ? 'n/a' : `${figure.ratio.toFixed(2)} × PutItem`;
+    notes.push(
+      `Throughput: the API reached ${share(api)}; the route's own DynamoDB requests, sent raw without API, ` +
+        `Lambda or SDK, reached ${share(pattern)}. Each create is a consistent GetItem of the idempotency ` +
+        'record (the replay check) and a TransactWriteItems of that record and the application, against one ' +
+        'PutItem for the floor, and DynamoDB Local (one JVM over SQLite on disk) runs a two-item transaction ' +
+        'at about half the PutItem rate; during the API run the JVM also shares the 2 cores with the API ' +
+        'server, the handler and its SDK client, and the load generator. So most of the gap is the access ' +
+        "pattern on DynamoDB Local, the rest the Node process's CPU taken from the JVM. What would close it: " +
+        'write first (the transaction is conditional on both items being new) and read the idempotency record ' +
+        'only when that condition fails; and a single-item create (the idempotency record as an attribute ' +
+        'set on an item keyed by the key hash, the application created by the next write) would replace the ' +
+        'transaction by one conditional PutItem. On AWS DynamoDB a transaction costs twice the write units ' +
+        'but not twice the latency, and the table scales out, so this ratio is a property of the emulator ' +
+        'more than of the deployment.',
+    );
+  }
+  const cost = misses(figures, 'cost');
+  if (cost.length > 0) {
+    notes.push(
+      'Cost: the totals with email and SMS meet the target because messages dominate them; without messages ' +
+        'the design spends more than the floor on: (1) state transitions, the largest line — three routing Choice states ' +
+        '(RouteKind, ChecksOutcome, RouteDecision), the final Succeed state and a Task of its own for the ' +
+        '"application received" message, where one Task per spec step would do (and the REQUEST_CHANGES loop ' +
+        'records and notifies in two Tasks); (2) reads — every merchant route reads the application twice ' +
+        '(once to check the token hash, once in the use case: 2 reads per document URL, submit and GET), the ' +
+        'checks read the uniqueness marker again, and the review wait reads the application and the task ' +
+        'before writing; (3) writes — the review wait first tries to attach a token to a task that does not ' +
+        'exist yet, then puts the task and writes the application, and the activation code is a write of its ' +
+        'own at send time. Found by tracing the DynamoDB requests of one happy path. What would close it: ' +
+        'return the application read by the token check to the use case (−1 read per merchant call, −6 on ' +
+        'the happy path); send "received" from the checks Task (−1 transition and invocation per submission) ' +
+        'and record and notify changes requested in one Task (−1 per loop); end on the last Task instead of a ' +
+        'Succeed state (−1 transition); and create the review task before attaching a token (−1 refused ' +
+        'write, which DynamoDB bills but the adapter cannot count).',
+    );
+  }
+  const scale = misses(figures, 'scale');
+  if (scale.length > 0) {
+    notes.push(
+      'Scale: an access path reads more as the table grows; it must be a GetItem or a bounded Query.',
+    );
+  }
+  return notes;
+}
