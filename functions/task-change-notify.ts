@@ -1,3 +1,4 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
@@ -5,6 +6,8 @@ import {
   merchantRepository,
   messagingConfig,
   sendRecordRepository,
+  smsQuota,
+  suppressionList,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { notifyChangeOutcome } from '../shared/use-cases/change-request-workflow';
@@ -15,6 +18,10 @@ const deps = {
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),
   sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
+  // Addresses are looked up on the suppression list by keyed hash.
+  hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),
   sms: smsSenderFromEnv(),
   clock: systemClock,

@@ -5,6 +5,8 @@ import {
   applicationRepository,
   messagingConfig,
   sendRecordRepository,
+  smsQuota,
+  suppressionList,
   terminalRepository,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
@@ -15,6 +17,8 @@ import { workflowTask } from '../shared/workflow-task';
 const deps = {
   applications: applicationRepository(),
   sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
   terminals: terminalRepository(),
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),
@@ -23,5 +27,7 @@ const deps = {
   config: messagingConfig(),
 };
 
-/** Workflow Task: email and SMS for the application's outcome, at most once each. */
-export const handler = workflowTask('task-notify', (input) => notifyApplicant(deps, input.applicationId));
+/** Workflow Task: email and SMS that the application was received, or of its outcome, at most once each. */
+export const handler = workflowTask('task-notify', (input) =>
+  notifyApplicant(deps, { applicationId: input.applicationId, event: input.event }),
+);

@@ -5,6 +5,8 @@ import {
   merchantRepository,
   messagingConfig,
   sendRecordRepository,
+  smsQuota,
+  suppressionList,
   terminalRepository,
   transferRepository,
 } from '../shared/composition';
@@ -19,6 +21,8 @@ const deps = {
   terminals: terminalRepository(),
   hasher: keyedHasherFromEnv(),
   sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
   mailer: mailerFromEnv(),
   sms: smsSenderFromEnv(),
   clock: systemClock,

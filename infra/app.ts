@@ -5,9 +5,10 @@
  * - `stage`: API Gateway stage name.
  * - `acquirerCode`: 3-digit acquirer code, the start of every merchant number.
  * - `senderEmail`: From address of every email (SES identity verified by the operator beforehand).
- * - `supervisorEmail`: who is told about escalated reviews.
+ * - `supervisorEmail`: who is told about escalated reviews; `supervisorLocale`: their language (zh-CN or en).
  * - `smsOriginationIdentity`: End User Messaging SMS origination identity or its ARN; empty = service default.
  * - `smsSignature`: SMS signature, sent as 【signature】 at the start of every SMS.
+ * - `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (abuse limit).
  * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
  * - `alarmEmail` (optional): subscribed to the alarm topic.
  * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild

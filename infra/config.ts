@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { smsTemplatesTooLongFor } from '../shared/notifications/catalog';
 
 /**
  * Deployment configuration, read from CDK context (`cdk.json` defaults, overridable with
@@ -18,13 +19,20 @@ export interface OnboardingConfig {
   readonly senderEmail: string;
   /** Context `supervisorEmail`: who is told when a review passes its escalation deadline. */
   readonly supervisorEmail: string;
+  /** Context `supervisorLocale`: language of the supervisors' escalation notices, `zh-CN` (default) or `en`. */
+  readonly supervisorLocale: 'zh-CN' | 'en';
   /**
    * Context `smsOriginationIdentity`: the AWS End User Messaging SMS origination identity (sender ID,
    * phone number, pool ID or its ARN). Empty lets the service choose; an ARN also narrows the IAM grant.
    */
   readonly smsOriginationIdentity: string;
-  /** Context `smsSignature`: the sender signature every SMS starts with, inside 【】 (default `拉卡拉`). */
+  /**
+   * Context `smsSignature`: the sender signature every SMS starts with, inside 【】 (default `拉卡拉`);
+   * every SMS template must still fit one 70-character segment with it (checked at synth).
+   */
   readonly smsSignature: string;
+  /** Context `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (default 5). */
+  readonly smsPerPhonePerHour: number;
   /** Context `reviewEscalationSeconds`: review waiting time before the task is escalated (default 2 days). */
   readonly reviewEscalationSeconds: number;
   /** Context `reviewFinalSeconds`: review waiting time before the application expires; greater than the escalation (default 7 days). */
@@ -45,8 +53,10 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   acquirerCode: '102',
   senderEmail: 'noreply@example.com',
   supervisorEmail: 'supervisor@example.com',
+  supervisorLocale: 'zh-CN',
   smsOriginationIdentity: '',
   smsSignature: '拉卡拉',
+  smsPerPhonePerHour: 5,
   reviewEscalationSeconds: 172_800,
   reviewFinalSeconds: 604_800,
   resubmissionSeconds: 1_209_600,
@@ -67,10 +77,14 @@ function contextString(node: Node, key: keyof OnboardingConfig): string {
 }
 
 function contextSeconds(node: Node, key: keyof OnboardingConfig): number {
+  return contextPositiveInteger(node, key, ' of seconds');
+}
+
+function contextPositiveInteger(node: Node, key: keyof OnboardingConfig, unit = ''): number {
   const raw = contextString(node, key);
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`Context "${key}" must be a positive whole number of seconds, got "${raw}"`);
+    throw new Error(`Context "${key}" must be a positive whole number${unit}, got "${raw}"`);
   }
   return value;
 }
@@ -82,8 +96,10 @@ export function readConfig(node: Node): OnboardingConfig {
     acquirerCode: contextString(node, 'acquirerCode'),
     senderEmail: contextString(node, 'senderEmail'),
     supervisorEmail: contextString(node, 'supervisorEmail'),
+    supervisorLocale: contextString(node, 'supervisorLocale') as OnboardingConfig['supervisorLocale'],
     smsOriginationIdentity: contextString(node, 'smsOriginationIdentity'),
     smsSignature: contextString(node, 'smsSignature'),
+    smsPerPhonePerHour: contextPositiveInteger(node, 'smsPerPhonePerHour'),
     reviewEscalationSeconds: contextSeconds(node, 'reviewEscalationSeconds'),
     reviewFinalSeconds: contextSeconds(node, 'reviewFinalSeconds'),
     resubmissionSeconds: contextSeconds(node, 'resubmissionSeconds'),
@@ -111,6 +127,15 @@ export function validateConfig(config: OnboardingConfig): void {
   }
   if (config.smsSignature.trim() === '' || config.smsSignature.length > 16) {
     throw new Error('Context "smsSignature" must be 1-16 characters (it is sent inside 【】 in every SMS)');
+  }
+  const tooLong = smsTemplatesTooLongFor(config.smsSignature);
+  if (tooLong.length > 0) {
+    throw new Error(
+      `Context "smsSignature" is too long: these SMS would not fit one 70-character segment: ${tooLong.join(', ')}`,
+    );
+  }
+  if (config.supervisorLocale !== 'zh-CN' && config.supervisorLocale !== 'en') {
+    throw new Error('Context "supervisorLocale" must be zh-CN or en');
   }
   if (config.reviewFinalSeconds <= config.reviewEscalationSeconds) {
     throw new Error('Context "reviewFinalSeconds" must be greater than "reviewEscalationSeconds"');

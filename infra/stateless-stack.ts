@@ -17,6 +17,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -24,7 +25,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/config/env';
 import { emailDomain, type OnboardingConfig } from './config';
-import { HouseFunction, METRICS_NAMESPACE } from './house-function';
+import { HouseFunction, METRICS_NAMESPACE, SERVICE_NAME } from './house-function';
 import { ROUTES, type RouteAuth, type RouteDefinition } from './routes';
 import { TABLE_SCHEMA } from './stateful-stack';
 import { readOnboardingAsl, substituteAsl, substitutionKey, WORKFLOW_FUNCTIONS } from './workflow';
@@ -58,7 +59,7 @@ type Capability =
   | 'stopExecution'
   /** states:SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat (the callback pattern). */
   | 'taskResponse'
-  /** ses:SendEmail from the configured sender. */
+  /** ses:SendEmail from the configured sender, through the configuration set (SES_CONFIGURATION_SET). */
   | 'sendEmail'
   /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
   | 'sendSms'
@@ -86,9 +87,10 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   // A decision or resubmission that arrived while nobody was waiting is handed to the new token.
   'task-await-review': ['taskResponse'],
   'task-await-resubmission': ['taskResponse'],
-  // Generates the activation code of an approved terminal and stores its keyed hash.
-  'task-notify': ['sendEmail', 'sendSms', 'putMetrics', 'piiHmac'],
-  'task-escalate-review': ['sendEmail'],
+  // Generates the activation code of an approved terminal and stores its keyed hash; looks every
+  // address up on the suppression list by keyed hash. Metrics are EMF log lines (no PutMetricData).
+  'task-notify': ['sendEmail', 'sendSms', 'piiHmac'],
+  'task-escalate-review': ['sendEmail', 'piiHmac'],
   // Terminals: activation codes are keyed hashes (KMS HMAC) sent by SMS.
   'bind-terminal': ['piiHmac', 'sendSms'],
   'reissue-activation-code': ['piiHmac', 'sendSms'],
@@ -106,8 +108,16 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   'cancel-change-request': ['stopExecution'],
   'task-change-run-checks': ['piiHmac'],
   'task-change-await-review': ['taskResponse'],
-  'task-change-notify': ['sendEmail', 'sendSms'],
+  'task-change-notify': ['sendEmail', 'sendSms', 'piiHmac'],
+  // SES bounces and complaints: the addresses are recorded by keyed hash only.
+  'handle-email-events': ['piiHmac'],
 };
+
+/** Functions invoked by events (not by a route or the workflow): the SES event subscriber. */
+export const EVENT_FUNCTIONS = ['handle-email-events'] as const;
+
+/** Custom metric of a notification that failed on its last attempt (EMF, see shared/metrics.ts). */
+export const NOTIFICATIONS_FAILED_METRIC = 'NotificationsFailed';
 
 /** Functions with any of these get STATE_MACHINE_ARN. */
 const STATE_MACHINE_CAPABILITIES: readonly Capability[] = ['startExecution', 'stopExecution', 'taskResponse'];
@@ -165,6 +175,10 @@ export class StatelessStack extends Stack {
   readonly stateMachineName: string;
   readonly stateMachineArn: string;
   readonly alarmTopic: sns.Topic;
+  /** SES configuration set of every email: bounces and complaints go to {@link emailEventsTopic}. */
+  readonly emailConfigurationSet: ses.ConfigurationSet;
+  /** Encrypted topic of SES bounce and complaint events, subscribed by `handle-email-events`. */
+  readonly emailEventsTopic: sns.Topic;
   /**
    * The documents bucket ARN, imported through an export with a fixed name so that the cdk-nag
    * finding for `<bucket ARN>/*` (rendered from the Fn::ImportValue) has a stable, readable id.
@@ -191,11 +205,17 @@ export class StatelessStack extends Stack {
     const routes = ROUTES.filter((route) => !route.path.startsWith('/_local'));
     const apiFunctionNames = [...new Set(routes.map((route) => route.functionName))];
     const taskFunctionNames: readonly string[] = WORKFLOW_FUNCTIONS;
-    const overlap = apiFunctionNames.filter((name) => taskFunctionNames.includes(name));
+    const eventFunctionNames: readonly string[] = EVENT_FUNCTIONS;
+    const overlap = [...apiFunctionNames, ...taskFunctionNames].filter(
+      (name, index, all) => all.indexOf(name) !== index || eventFunctionNames.includes(name),
+    );
     if (overlap.length > 0)
-      throw new Error(`Functions used both as route and workflow task: ${overlap.join(', ')}`);
+      throw new Error(`Functions used both as route, workflow task or event handler: ${overlap.join(', ')}`);
     const unknown = Object.keys(FUNCTION_CAPABILITIES).filter(
-      (name) => !apiFunctionNames.includes(name) && !taskFunctionNames.includes(name),
+      (name) =>
+        !apiFunctionNames.includes(name) &&
+        !taskFunctionNames.includes(name) &&
+        !eventFunctionNames.includes(name),
     );
     if (unknown.length > 0)
       throw new Error(`FUNCTION_CAPABILITIES names unknown functions: ${unknown.join(', ')}`);
@@ -260,6 +280,8 @@ export class StatelessStack extends Stack {
       [ENV.supervisorEmail]: config.supervisorEmail,
       [ENV.smsOriginationIdentity]: config.smsOriginationIdentity,
       [ENV.smsSignature]: config.smsSignature,
+      [ENV.smsPerPhonePerHour]: String(config.smsPerPhonePerHour),
+      [ENV.supervisorLocale]: config.supervisorLocale,
       [ENV.reviewEscalationSeconds]: String(config.reviewEscalationSeconds),
       [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),
       [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
@@ -272,7 +294,7 @@ export class StatelessStack extends Stack {
     };
 
     const functions = new Map<string, HouseFunction>();
-    for (const name of [...apiFunctionNames, ...taskFunctionNames]) {
+    for (const name of [...apiFunctionNames, ...taskFunctionNames, ...eventFunctionNames]) {
       const fn = new HouseFunction(this, pascalCase(name), {
         name,
         functionsDir: props.functionsDir,
@@ -329,6 +351,11 @@ export class StatelessStack extends Stack {
           'Only the actions Step Functions needs for CloudWatch Logs delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing use Resource "*"; none of them supports resource-level permissions. lambda:InvokeFunction names each task function.',
       });
     }
+
+    // ---- Email events (bounces, complaints → suppression list) ---------------------------------
+    ({ configurationSet: this.emailConfigurationSet, topic: this.emailEventsTopic } = this.createEmailEvents(
+      fnNamed('handle-email-events'),
+    ));
 
     // ---- Grants -------------------------------------------------------------------------------
     for (const [name, capabilities] of Object.entries(FUNCTION_CAPABILITIES)) {
@@ -465,11 +492,17 @@ export class StatelessStack extends Stack {
           new iam.PolicyStatement({
             actions: ['ses:SendEmail'],
             // SES authorizes against the address identity or, if only the domain is verified, the
-            // domain identity. Both are created and verified by the operator outside this app.
-            resources: [identityArn(config.senderEmail), identityArn(emailDomain(config.senderEmail))],
+            // domain identity (both created and verified by the operator outside this app), and
+            // against the configuration set named in the request.
+            resources: [
+              identityArn(config.senderEmail),
+              identityArn(emailDomain(config.senderEmail)),
+              `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${this.emailConfigurationSet.configurationSetName}`,
+            ],
             conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
           }),
         );
+        fn.addEnvironment(ENV.sesConfigurationSet, this.emailConfigurationSet.configurationSetName);
         return;
       }
       case 'sendSms': {
@@ -738,6 +771,48 @@ export class StatelessStack extends Stack {
     });
   }
 
+  /**
+   * The SES configuration set every email is sent with, publishing BOUNCE and COMPLAINT events to
+   * an encrypted topic that `handle-email-events` subscribes to (it records the addresses as
+   * suppressed). The set also turns on SES's own account-level suppression for the same reasons.
+   */
+  private createEmailEvents(subscriber: HouseFunction): {
+    configurationSet: ses.ConfigurationSet;
+    topic: sns.Topic;
+  } {
+    const key = new kms.Key(this, 'EmailEventsTopicKey', {
+      description: 'Merchant onboarding: encrypts the SES bounce and complaint event topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    // SES publishes to the encrypted topic with this key (its events carry recipients' addresses).
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'EmailEventsTopic', {
+      displayName: 'Merchant onboarding SES bounces and complaints',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    const configurationSet = new ses.ConfigurationSet(this, 'EmailConfigurationSet', {
+      configurationSetName: `${this.stackName}-email`,
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(topic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+    topic.addSubscription(new snsSubscriptions.LambdaSubscription(subscriber.function));
+    return { configurationSet, topic };
+  }
+
   private createAlarms(config: OnboardingConfig): sns.Topic {
     const alarmKey = new kms.Key(this, 'AlarmTopicKey', {
       description: 'Merchant onboarding: encrypts the operational alarm topic',
@@ -763,6 +838,8 @@ export class StatelessStack extends Stack {
       topic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail));
     }
     const action = new cwActions.SnsAction(topic);
+    const emailEvents = this.functions.get('handle-email-events');
+    if (!emailEvents) throw new Error('No handle-email-events function');
 
     const alarms: Array<[string, cloudwatch.IMetric, string]> = [
       [
@@ -779,6 +856,22 @@ export class StatelessStack extends Stack {
         'Api5xx',
         this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
         'The onboarding API answered 5xx.',
+      ],
+      [
+        'NotificationsFailed',
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: NOTIFICATIONS_FAILED_METRIC,
+          dimensionsMap: { service: SERVICE_NAME },
+          period: Duration.minutes(5),
+          statistic: 'Sum',
+        }),
+        'An email or SMS failed on its last attempt (send record FAILED, NOTIFICATION_FAILED in its subject timeline; see the "notification failed on its last attempt" log line).',
+      ],
+      [
+        'EmailEventsFailed',
+        emailEvents.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'Recording an SES bounce or complaint failed: the address may not be suppressed (Lambda retries the event twice).',
       ],
     ];
     for (const [id, metric, description] of alarms) {

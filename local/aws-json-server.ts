@@ -5,13 +5,15 @@ import type { LocalLogger } from './log';
 
 /**
  * An error answered the way AWS JSON services answer: HTTP 400 (by default) with
- * `{"__type": "<Code>", "message": "..."}`. The SDK turns `__type` into the thrown exception's name.
+ * `{"__type": "<Code>", "message": "...", ...members}`. The SDK turns `__type` into the thrown
+ * exception's name and the members (such as a ConflictException's `Reason`) into its properties.
  */
 export class AwsServiceError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly statusCode = 400,
+    readonly members: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = code;
@@ -111,7 +113,7 @@ async function handle(
 }
 
 function sendError(res: ServerResponse, error: AwsServiceError): void {
-  const text = JSON.stringify({ __type: error.code, message: error.message });
+  const text = JSON.stringify({ ...error.members, __type: error.code, message: error.message });
   res.writeHead(error.statusCode, {
     'content-type': 'application/x-amz-json-1.0',
     'content-length': Buffer.byteLength(text),

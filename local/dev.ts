@@ -53,6 +53,8 @@ if (signalled) {
       `  emails (JSON)   ${urls.api}/_local/emails`,
       `  emails (web)    ${urls.sesWeb}`,
       `  SMS outbox      ${urls.api}/_local/sms`,
+      `  email bounce    POST ${urls.api}/_local/email-events (an SES Bounce/Complaint event)`,
+      `  SMS opt-out     PutOptedOutNumber on the SMS endpoint (aws pinpoint-sms-voice-v2, --endpoint-url)`,
       `  executions      ${urls.api}/_local/executions`,
       `  DynamoDB        ${urls.dynamodb}`,
       `  S3              ${urls.s3}`,

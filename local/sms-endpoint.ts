@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type AwsJsonOperation, AwsServiceError, optionalString, requiredString } from './aws-json-server';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './constants';
 import { readJsonFile, writeJsonAtomic } from './files';
 import type { LocalLogger } from './log';
 
@@ -20,24 +21,34 @@ const E164 = /^\+[1-9][0-9]{1,17}$/;
 /**
  * The local stand-in for AWS End User Messaging SMS (`pinpoint-sms-voice-v2`): `SendTextMessage`
  * appends to `<stateDir>/sms-outbox.json` instead of texting anyone, so handlers use the unchanged
- * SDK client and developers read what would have been sent at `GET /_local/sms`.
+ * SDK client and developers read what would have been sent at `GET /_local/sms`. `PutOptedOutNumber`
+ * puts a number on the opt-out list (as a recipient's "TD"/"STOP" reply would), after which sending
+ * to it fails the way the service fails: ConflictException, Reason DESTINATION_PHONE_NUMBER_OPTED_OUT.
  */
 export class SmsOutbox {
   private readonly file: string;
+  private readonly optOutFile: string;
   private readonly messages: SmsMessage[];
+  private readonly optedOut: Set<string>;
 
   constructor(
     stateDir: string,
     private readonly log: LocalLogger,
   ) {
     this.file = join(stateDir, 'sms-outbox.json');
+    this.optOutFile = join(stateDir, 'sms-opted-out.json');
     const stored = readJsonFile(this.file);
     this.messages = Array.isArray(stored) ? (stored as SmsMessage[]) : [];
+    const optedOut = readJsonFile(this.optOutFile);
+    this.optedOut = new Set(Array.isArray(optedOut) ? (optedOut as string[]) : []);
   }
 
   /** The awsJson1_0 operations (`X-Amz-Target: PinpointSMSVoiceV2.<Op>`). */
   get operations(): Readonly<Record<string, AwsJsonOperation>> {
-    return { SendTextMessage: (input) => this.sendTextMessage(input) };
+    return {
+      SendTextMessage: (input) => this.sendTextMessage(input),
+      PutOptedOutNumber: (input) => this.putOptedOutNumber(input),
+    };
   }
 
   /** Messages in the order they were sent, optionally only those to one number. */
@@ -49,6 +60,13 @@ export class SmsOutbox {
     const to = requiredString(input, 'DestinationPhoneNumber');
     if (!E164.test(to)) {
       throw new AwsServiceError('ValidationException', `DestinationPhoneNumber ${to} is not in E.164 format`);
+    }
+    if (this.optedOut.has(to)) {
+      throw new AwsServiceError('ConflictException', 'The destination phone number is opted out', 400, {
+        Reason: 'DESTINATION_PHONE_NUMBER_OPTED_OUT',
+        ResourceType: 'opt-out-list',
+        ResourceId: 'Default',
+      });
     }
     const body = optionalString(input, 'MessageBody') ?? '';
     if (body.length === 0 || body.length > 1600) {
@@ -71,5 +89,23 @@ export class SmsOutbox {
     writeJsonAtomic(this.file, this.messages);
     this.log.info(`sms: to ${to}: ${body}`);
     return { MessageId: messageId };
+  }
+
+  private putOptedOutNumber(input: Record<string, unknown>): Record<string, unknown> {
+    const listName = requiredString(input, 'OptOutListName');
+    const number = requiredString(input, 'OptedOutNumber');
+    if (!E164.test(number)) {
+      throw new AwsServiceError('ValidationException', `OptedOutNumber ${number} is not in E.164 format`);
+    }
+    this.optedOut.add(number);
+    writeJsonAtomic(this.optOutFile, [...this.optedOut]);
+    this.log.info(`sms: ${number} opted out`);
+    return {
+      OptOutListArn: `arn:aws:sms-voice:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:opt-out-list/${listName}`,
+      OptOutListName: listName,
+      OptedOutNumber: number,
+      OptedOutTimestamp: Date.now() / 1000,
+      EndUserOptedOut: false,
+    };
   }
 }

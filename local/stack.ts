@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { createAwsJsonServer } from './aws-json-server';
 import {
   DOCUMENTS_BUCKET,
   LOCAL_ACCESS_KEY_ID,
+  LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
   LOCAL_SECRET_ACCESS_KEY,
   STATE_MACHINE_ARN,
@@ -25,7 +26,7 @@ import {
 } from './dynamodb-local';
 import { ensureDir, loadOrCreateSecret } from './files';
 import { closeServer, listen } from './http';
-import { HandlerLoader, lambdaArn } from './lambda-runtime';
+import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
 import { createLogger, type LocalLogger } from './log';
 import { findFreePort, portFromEnv } from './ports';
 import { startS3Local } from './s3-local';
@@ -119,6 +120,8 @@ const DEADLINE_VARIABLES = [
   ENV.draftTtlSeconds,
   ENV.transferAcceptanceSeconds,
 ] as const;
+/** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
+const NOTIFICATION_VARIABLES = [ENV.smsPerPhonePerHour, ENV.supervisorLocale] as const;
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',
@@ -237,7 +240,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiServer = createApiServer({
       routes: ROUTES,
-      localRoutes: localRoutes({ staffAuth, sms, ses, sfn }),
+      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader }),
       loader,
       staffAuth,
       log,
@@ -354,7 +357,7 @@ function buildEnv(
     AWS_ENDPOINT_URL_SFN: urls.sfn,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: urls.sms,
   };
-  for (const name of DEADLINE_VARIABLES) {
+  for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
@@ -417,6 +420,7 @@ function localRoutes(parts: {
   sms: SmsOutbox;
   ses: Awaited<ReturnType<typeof startSesLocal>>;
   sfn: LocalStepFunctions;
+  loader: HandlerLoader;
 }): LocalRoute[] {
   return [
     {
@@ -456,6 +460,33 @@ function localRoutes(parts: {
       },
     },
     {
+      // The emulator never bounces: this delivers an SES event (a bounce or complaint as SES
+      // publishes it) to handle-email-events wrapped in SNS, the way the topic does in AWS.
+      method: 'POST',
+      path: '/_local/email-events',
+      handle: async ({ body }) => {
+        let event: unknown;
+        try {
+          event = JSON.parse(body || 'null');
+        } catch {
+          return {
+            statusCode: 400,
+            body: { error: { code: 'VALIDATION_FAILED', message: 'Body must be JSON' } },
+          };
+        }
+        if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+          return {
+            statusCode: 400,
+            body: { error: { code: 'VALIDATION_FAILED', message: 'Body must be an SES event object' } },
+          };
+        }
+        const result = await invokeLambda(parts.loader, 'handle-email-events', snsEnvelope(event), {
+          timeoutMs: 10_000,
+        });
+        return { statusCode: 200, body: result };
+      },
+    },
+    {
       method: 'GET',
       path: '/_local/executions',
       handle: () => ({
@@ -476,6 +507,33 @@ function localRoutes(parts: {
       }),
     },
   ];
+}
+
+/** An SNS notification event carrying one message, as SNS delivers it to a Lambda subscriber. */
+function snsEnvelope(message: object) {
+  const now = new Date().toISOString();
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:email-events:local`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:email-events`,
+          Subject: null,
+          Message: JSON.stringify(message),
+          Timestamp: now,
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
+      },
+    ],
+  };
 }
 
 /** Validates `POST /_local/tokens`; returns the request or an error message. */

@@ -1,11 +1,19 @@
 import { keyedHasherFromEnv } from './adapters/keyed-hasher';
 import { smsSenderFromEnv } from './adapters/sms-sender';
-import { merchantRepository, messagingConfig, sendRecordRepository, terminalRepository } from './composition';
+import {
+  merchantRepository,
+  messagingConfig,
+  sendRecordRepository,
+  smsQuota,
+  suppressionList,
+  terminalRepository,
+} from './composition';
 import { systemClock } from './ports';
 
 /**
  * The adapters of the routes that issue an activation code by SMS (bind, reissue): terminals,
- * merchants (contact and locale), the keyed hasher, exactly-once send records and the SMS sender.
+ * merchants (contact and locale), the keyed hasher, exactly-once send records, the suppression list,
+ * the per-phone SMS limit and the SMS sender.
  */
 export function activationCodeSenderDeps() {
   return {
@@ -13,6 +21,8 @@ export function activationCodeSenderDeps() {
     merchants: merchantRepository(),
     hasher: keyedHasherFromEnv(),
     sends: sendRecordRepository(),
+    suppressions: suppressionList(),
+    smsQuota: smsQuota(),
     sms: smsSenderFromEnv(),
     clock: systemClock,
     config: messagingConfig(),

@@ -1,10 +1,17 @@
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
+import { DynamoSmsQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
-import { optionalString, readDeadlines, requiredString } from './config/env';
+import {
+  optionalString,
+  readDeadlines,
+  readSmsPerPhonePerHour,
+  readSupervisorLocale,
+  requiredString,
+} from './config/env';
 
 /*
  * Composition helpers for the function files: each function calls only the factories it needs
@@ -34,6 +41,10 @@ export const transferRepository = () => new DynamoTransferRepository(sharedTable
 export const changeRequestRepository = () => new DynamoChangeRequestRepository(sharedTable());
 /** Send-record repository over the shared table. */
 export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedTable());
+/** Suppression list (bounces, complaints, SMS opt-outs) over the shared table. */
+export const suppressionList = () => new DynamoSuppressionList(sharedTable());
+/** Per-phone hourly SMS counters over the shared table. */
+export const smsQuota = () => new DynamoSmsQuota(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();
@@ -44,5 +55,7 @@ export function messagingConfig() {
     acquirerCode: requiredString('ACQUIRER_CODE'),
     smsSignature: requiredString('SMS_SIGNATURE'),
     supervisorEmail: optionalString('SUPERVISOR_EMAIL', 'supervisors@example.com'),
+    supervisorLocale: readSupervisorLocale(),
+    smsPerPhonePerHour: readSmsPerPhonePerHour(),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Single-table design: every DynamoDB key of the product is built here and nowhere else.
- * Keys never contain personal data: licence and ID numbers appear only as keyed hashes (HMAC).
+ * Keys never contain personal data: licence and ID numbers, email addresses and phone numbers
+ * appear only as keyed hashes (HMAC).
  *
  * | Access pattern                                  | Key condition                                      |
  * |-------------------------------------------------|----------------------------------------------------|
@@ -20,6 +21,8 @@
  * | Open change request of a merchant (at most one) | pk = MER#<merchantNo>, sk = CHANGE#OPEN            |
  * | Versions of a merchant, oldest first            | pk = MER#<merchantNo>, sk begins_with VER# (VER#<6 digits>) |
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
+ * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
+ * | SMS sent to a phone in one clock hour (TTL)     | pk = SMSQ#<hmac(phone)>#<yyyy-mm-ddThh>, sk = SMSQ |
  */
 
 /** Partition/sort key pair. */
@@ -89,5 +92,15 @@ export const keys = {
   transferRequest: (transferRequestId: string): TableKey => ({
     pk: `TRANSFER#${transferRequestId}`,
     sk: 'TRANSFER',
+  }),
+  /** An address nothing is sent to any more, by the keyed hash of its normalized spelling. */
+  suppression: (channel: 'EMAIL' | 'SMS', addressHash: string): TableKey => ({
+    pk: `SUPPRESS#${channel}#${addressHash}`,
+    sk: 'SUPPRESS',
+  }),
+  /** The SMS counter of one phone in one UTC clock hour (`hour` = `2026-11-23T08`); expires by TTL. */
+  smsQuota: (phoneHash: string, hour: string): TableKey => ({
+    pk: `SMSQ#${phoneHash}#${hour}`,
+    sk: 'SMSQ',
   }),
 } as const;

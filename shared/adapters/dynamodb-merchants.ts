@@ -1,14 +1,15 @@
 import { ulid } from 'ulid';
 import type { MerchantRecord, MerchantTerminalRecord } from '../domain/merchant';
+import type { Channel } from '../domain/notification';
 import { keys } from '../keys';
 import type {
   MerchantRepository,
   ProvisionOutcome,
+  SendRecord,
   SendRecordRepository,
-  SendStatus,
 } from '../ports/merchants';
 import { stripKeys } from './dynamodb-applications';
-import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
+import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';
 
 /** Merchants, sequences and terminals in the one table. */
 export class DynamoMerchantRepository implements MerchantRepository {
@@ -124,47 +125,72 @@ export class DynamoMerchantRepository implements MerchantRepository {
 export class DynamoSendRecordRepository implements SendRecordRepository {
   constructor(private readonly table: DynamoTable) {}
 
-  async claim(input: {
-    subjectId: string;
-    template: string;
-    channel: 'EMAIL' | 'SMS';
-    recipient: string;
-    at: string;
-  }) {
-    return succeeds(
-      this.table.put(
+  async claim(input: Parameters<SendRecordRepository['claim']>[0]): Promise<number | undefined> {
+    try {
+      // UpdateItem rather than Put: the attempt count survives every re-claim of a FAILED record,
+      // which is how the last attempt knows it is the last.
+      const item = await this.table.update<{ attempts: number }>(
+        keys.sendRecord(input.subjectId, input.template, input.channel),
+        'SET #subject = :subject, #template = :template, #channel = :channel, #recipient = :recipient, ' +
+          '#status = :sending, #claimedAt = :at REMOVE #providerMessageId, #completedAt ADD #attempts :one',
         {
-          ...keys.sendRecord(input.subjectId, input.template, input.channel),
-          subjectId: input.subjectId,
-          template: input.template,
-          channel: input.channel,
-          recipient: input.recipient,
-          status: 'SENDING',
-          claimedAt: input.at,
+          // A FAILED send may be claimed again by a later retry of the workflow step; nothing else.
+          condition: 'attribute_not_exists(pk) OR #status = :failed',
+          names: {
+            '#subject': 'subjectId',
+            '#template': 'template',
+            '#channel': 'channel',
+            '#recipient': 'recipient',
+            '#status': 'status',
+            '#claimedAt': 'claimedAt',
+            '#providerMessageId': 'providerMessageId',
+            '#completedAt': 'completedAt',
+            '#attempts': 'attempts',
+          },
+          values: {
+            ':subject': input.subjectId,
+            ':template': input.template,
+            ':channel': input.channel,
+            ':recipient': input.recipient,
+            ':sending': 'SENDING',
+            ':failed': 'FAILED',
+            ':at': input.at,
+            ':one': 1,
+          },
         },
-        // A FAILED send may be claimed again by a later retry of the workflow step.
-        'attribute_not_exists(pk) OR #status = :failed',
-        { ':failed': 'FAILED' },
-        { '#status': 'status' },
-      ),
+      );
+      return item.attempts;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return undefined;
+      throw error;
+    }
+  }
+
+  async complete(input: Parameters<SendRecordRepository['complete']>[0]): Promise<void> {
+    const withId = input.providerMessageId !== undefined;
+    await this.table.update(
+      keys.sendRecord(input.subjectId, input.template, input.channel),
+      `SET #status = :status, #completedAt = :at${withId ? ', #providerMessageId = :id' : ''}`,
+      {
+        condition: 'attribute_exists(pk)',
+        names: {
+          '#status': 'status',
+          '#completedAt': 'completedAt',
+          ...(withId ? { '#providerMessageId': 'providerMessageId' } : {}),
+        },
+        values: {
+          ':status': input.status,
+          ':at': input.at,
+          ...(withId ? { ':id': input.providerMessageId } : {}),
+        },
+      },
     );
   }
 
-  async complete(input: {
-    subjectId: string;
-    template: string;
-    channel: 'EMAIL' | 'SMS';
-    status: SendStatus;
-    providerMessageId?: string;
-    at: string;
-  }): Promise<void> {
-    await this.table.update(
-      keys.sendRecord(input.subjectId, input.template, input.channel),
-      'SET #status = :status, providerMessageId = :id, completedAt = :at',
-      {
-        names: { '#status': 'status' },
-        values: { ':status': input.status, ':id': input.providerMessageId ?? null, ':at': input.at },
-      },
+  async get(subjectId: string, template: string, channel: Channel): Promise<SendRecord | undefined> {
+    const item = await this.table.get<SendRecord & Record<string, unknown>>(
+      keys.sendRecord(subjectId, template, channel),
     );
+    return item ? stripKeys(item) : undefined;
   }
 }

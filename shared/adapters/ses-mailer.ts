@@ -1,17 +1,23 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { ENV } from '../config/env';
 import type { EmailMessage, Mailer } from '../ports';
 
-/** Email through SES v2 (aws-ses-v2-local in `npm run dev`). */
+/**
+ * Email through SES v2 (aws-ses-v2-local in `npm run dev`). With a configuration set, SES publishes
+ * the bounces and complaints of every message to the topic that feeds the suppression list.
+ */
 export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESv2Client,
     private readonly from: string,
+    private readonly configurationSet = '',
   ) {}
 
   async send(message: EmailMessage): Promise<string> {
     const out = await this.ses.send(
       new SendEmailCommand({
         FromEmailAddress: this.from,
+        ConfigurationSetName: this.configurationSet || undefined,
         Destination: { ToAddresses: [...message.to] },
         Content: {
           Simple: {
@@ -32,5 +38,6 @@ export class SesMailer implements Mailer {
 export function mailerFromEnv(): SesMailer {
   const from = process.env.SENDER_EMAIL;
   if (!from) throw new Error('SENDER_EMAIL is not set');
-  return new SesMailer(new SESv2Client({}), from);
+  // None locally: the emulator has no configuration sets (bounces are fed in by `/_local/email-events`).
+  return new SesMailer(new SESv2Client({}), from, process.env[ENV.sesConfigurationSet] ?? '');
 }

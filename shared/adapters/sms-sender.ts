@@ -1,5 +1,11 @@
-import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import {
+  ConflictException,
+  PinpointSMSVoiceV2Client,
+  SendTextMessageCommand,
+} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { toE164 } from '../domain/notification';
 import type { SmsSender } from '../ports';
+import { RecipientOptedOutError } from '../ports/notifications';
 
 /**
  * SMS through AWS End User Messaging SMS (`pinpoint-sms-voice-v2` SendTextMessage) rather than SNS:
@@ -14,16 +20,25 @@ export class EndUserMessagingSmsSender implements SmsSender {
   ) {}
 
   async send(message: { to: string; body: string; templateId: string }): Promise<string> {
-    const out = await this.client.send(
-      new SendTextMessageCommand({
-        DestinationPhoneNumber: message.to.startsWith('+') ? message.to : `+86${message.to}`,
-        MessageBody: message.body,
-        MessageType: 'TRANSACTIONAL',
-        OriginationIdentity: this.originationIdentity || undefined,
-        Context: { templateId: message.templateId },
-      }),
-    );
-    return out.MessageId ?? '';
+    try {
+      const out = await this.client.send(
+        new SendTextMessageCommand({
+          DestinationPhoneNumber: toE164(message.to),
+          MessageBody: message.body,
+          MessageType: 'TRANSACTIONAL',
+          OriginationIdentity: this.originationIdentity || undefined,
+          Context: { templateId: message.templateId },
+        }),
+      );
+      return out.MessageId ?? '';
+    } catch (error) {
+      // The number is on the account's opt-out list (the recipient replied TD/STOP): a fact about
+      // the recipient, not a failure to retry.
+      if (error instanceof ConflictException && error.Reason === 'DESTINATION_PHONE_NUMBER_OPTED_OUT') {
+        throw new RecipientOptedOutError('The recipient opted out of SMS', { cause: error });
+      }
+      throw error;
+    }
   }
 }
 

@@ -13,6 +13,12 @@ export const ENV = {
   supervisorEmail: 'SUPERVISOR_EMAIL',
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   smsSignature: 'SMS_SIGNATURE',
+  /** Most SMS one phone may receive per clock hour (abuse limit); default 5. */
+  smsPerPhonePerHour: 'SMS_PER_PHONE_PER_HOUR',
+  /** Language of the supervisors' escalation notices: `zh-CN` (default) or `en`. */
+  supervisorLocale: 'SUPERVISOR_LOCALE',
+  /** SES configuration set that publishes bounces and complaints (AWS); unset locally. */
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
   reviewEscalationSeconds: 'REVIEW_ESCALATION_SECONDS',
   reviewFinalSeconds: 'REVIEW_FINAL_SECONDS',
   resubmissionSeconds: 'RESUBMISSION_SECONDS',
@@ -87,4 +93,25 @@ export function readDeadlines(): Deadlines {
       defaultValue: DEADLINE_DEFAULTS.transferAcceptanceSeconds,
     }),
   };
+}
+
+/** Default of {@link ENV.smsPerPhonePerHour}. */
+export const DEFAULT_SMS_PER_PHONE_PER_HOUR = 5;
+
+/** The SMS abuse limit: a positive whole number (a bad value fails the cold start, not a send). */
+export function readSmsPerPhonePerHour(): number {
+  const value = getNumberFromEnv({
+    key: ENV.smsPerPhonePerHour,
+    defaultValue: DEFAULT_SMS_PER_PHONE_PER_HOUR,
+  });
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${ENV.smsPerPhonePerHour} must be a whole number ≥ 1`);
+  return value;
+}
+
+/** The supervisors' locale: `zh-CN` unless `SUPERVISOR_LOCALE` says `en`. */
+export function readSupervisorLocale(): 'zh-CN' | 'en' {
+  const value = getStringFromEnv({ key: ENV.supervisorLocale, defaultValue: 'zh-CN' });
+  if (value !== 'zh-CN' && value !== 'en') throw new Error(`${ENV.supervisorLocale} must be zh-CN or en`);
+  return value;
 }

@@ -1,5 +1,6 @@
 import type { ApplicationBody, Contact, Settlement } from '../validation/application-schema';
 import { maskAccountNumber, maskEmail, maskIdNumber, maskLicense, maskPhone } from './masking';
+import type { NotificationNote } from './notification';
 
 /** Application states of spec 5. */
 export type ApplicationStatus =
@@ -57,8 +58,12 @@ export interface DocumentRef {
 /** Who did something: the merchant, a staff member (Cognito `sub`), or the system. */
 export type Actor = `merchant:${string}` | `staff:${string}` | 'system';
 
-/** One audit entry: status reached, when, by whom, and the names (not values) of changed fields. */
-export interface TimelineEntry {
+/**
+ * One audit entry: status reached, when, by whom, and the names (not values) of changed fields. A
+ * message that did not reach the merchant (`NOTIFICATION_*` actions) adds its channel, template
+ * and masked recipient.
+ */
+export interface TimelineEntry extends Partial<NotificationNote> {
   readonly status: ApplicationStatus;
   readonly at: string;
   readonly actor: Actor;

@@ -5,6 +5,7 @@ import type { Address, Contact, Settlement } from '../validation/application-sch
 import { type Actor, type AutomatedCheck, maskContact, maskSettlement, type Reason } from './application';
 import { maskLicense } from './masking';
 import type { MerchantRecord } from './merchant';
+import type { NotificationNote } from './notification';
 import type { RequiredCheck } from './review';
 
 /**
@@ -39,8 +40,11 @@ export type ChangeRequestStatus =
   | 'CANCELLED'
   | 'EXPIRED';
 
-/** One audit entry: status reached, when, by whom, and the names (not values) of changed fields. */
-export interface ChangeRequestEvent {
+/**
+ * One audit entry: status reached, when, by whom, and the names (not values) of changed fields;
+ * `NOTIFICATION_*` entries add channel, template and masked recipient.
+ */
+export interface ChangeRequestEvent extends Partial<NotificationNote> {
   readonly status: ChangeRequestStatus;
   readonly at: string;
   readonly actor: Actor;

@@ -1,4 +1,5 @@
 import type { TerminalStatus } from './merchant';
+import type { NotificationNote } from './notification';
 
 /** Wrong activation codes allowed before the terminal is locked (spec 4.1). */
 export const MAX_ACTIVATION_ATTEMPTS = 5;
@@ -23,8 +24,11 @@ export interface TerminalRecord {
   readonly openTransferId?: string;
 }
 
-/** One entry of a terminal's history (bindings, unbindings, transfers, activation...). */
-export interface TerminalHistoryEntry {
+/**
+ * One entry of a terminal's history (bindings, unbindings, transfers, activation...); an activation
+ * code that did not reach the merchant (`NOTIFICATION_*`) adds channel, template and masked recipient.
+ */
+export interface TerminalHistoryEntry extends Partial<NotificationNote> {
   readonly action: string;
   readonly at: string;
   readonly actor: string;
@@ -45,6 +49,14 @@ export type TransferStatus =
   | 'CANCELLED'
   | 'EXPIRED';
 
+/** One audit entry of a transfer request. */
+export interface TransferTimelineEntry extends Partial<NotificationNote> {
+  readonly status: TransferStatus;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+}
+
 /** A request to move a bound terminal to another merchant (一机一码后更改商户). */
 export interface TransferRequestRecord {
   readonly transferRequestId: string;
@@ -58,7 +70,8 @@ export interface TransferRequestRecord {
   readonly reason: string;
   readonly status: TransferStatus;
   readonly reasons: readonly { field: string; code: string; reason: string }[];
-  readonly timeline: readonly { status: TransferStatus; at: string; actor: string; action: string }[];
+  /** Audit entries; `NOTIFICATION_*` entries add channel, template and masked recipient. */
+  readonly timeline: readonly TransferTimelineEntry[];
   readonly executionArn: string;
   /** Token of the workflow waiting for the receiving merchant's acceptance. */
   readonly acceptanceToken?: string;

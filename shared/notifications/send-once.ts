@@ -1,42 +1,262 @@
+import { maskEmail, maskPhone } from '../domain/masking';
+import {
+  type Channel,
+  type NotificationAction,
+  type NotificationNote,
+  normalizedAddress,
+} from '../domain/notification';
 import { logger } from '../logger';
-import type { Clock } from '../ports';
+import { metricFields } from '../metrics';
+import type { Clock, KeyedHasher } from '../ports';
 import type { SendRecordRepository } from '../ports/merchants';
-
-/** Outcome of one exactly-once send. */
-export type SendOutcome = 'SENT' | 'ALREADY_CLAIMED' | 'FAILED';
+import { RecipientOptedOutError, type SmsQuota, type SuppressionList } from '../ports/notifications';
 
 /**
- * Sends one message at most once per (subject, template, channel): the send record is claimed
- * with a conditional write before the provider is called, and the provider's message id stored
- * after. A failed send is recorded FAILED (so a retry may claim it again) and reported, never
- * thrown, so one channel's failure does not stop the other; callers throw after both so the
- * workflow retries with backoff.
+ * Attempts a workflow notification step makes in all: the first and the 4 retries (`MaxAttempts`)
+ * of its Retry in `workflow/onboarding.asl.json` (a test keeps the two in step). The send whose
+ * claim reaches this number is the last one: its failure is final.
  */
+export const WORKFLOW_SEND_ATTEMPTS = 5;
+
+/** What one exactly-once email needs. */
+export interface DeliveryDeps {
+  readonly sends: SendRecordRepository;
+  readonly suppressions: SuppressionList;
+  readonly hasher: KeyedHasher;
+  readonly clock: Clock;
+}
+
+/** What one exactly-once SMS needs: the per-phone hourly limit besides. */
+export interface SmsDeliveryDeps extends DeliveryDeps {
+  readonly smsQuota: SmsQuota;
+  readonly config: { readonly smsPerPhonePerHour: number };
+}
+
+/** One message to send at most once. */
+export interface SendRequest {
+  readonly subjectId: string;
+  readonly template: string;
+  readonly channel: Channel;
+  /** The raw address: hashed for the suppression list and the SMS limit, masked in the record, never stored. */
+  readonly address: string;
+  /** Attempts the caller makes in all ({@link WORKFLOW_SEND_ATTEMPTS} in the workflow, 1 on a request path). */
+  readonly maxAttempts: number;
+}
+
+/** How one send went. */
+export type SendResult =
+  /** The provider accepted it now. */
+  | 'SENT'
+  /** Sent before (a retried step): not sent again. */
+  | 'ALREADY_SENT'
+  /** The provider failed and another attempt will follow: the caller throws so the step is retried. */
+  | 'RETRYING'
+  /** The provider failed on the last attempt. */
+  | 'FAILED'
+  | 'SUPPRESSED'
+  | 'RATE_LIMITED'
+  /** Claimed earlier and never completed: the provider may have accepted it, so it is not sent again. */
+  | 'UNCONFIRMED';
+
+/** The outcome of one send, with the masked recipient (safe for timelines and logs). */
+export interface SendOutcome extends NotificationNote {
+  readonly result: SendResult;
+  /** When the outcome was recorded (the earlier record's time for an outcome found on a retry). */
+  readonly at: string;
+}
+
+/** A timeline note about a message that did not reach its recipient. */
+export interface UndeliveredNote extends NotificationNote {
+  readonly action: NotificationAction;
+  readonly at: string;
+}
+
+const ACTION_OF: Partial<Record<SendResult, NotificationAction>> = {
+  FAILED: 'NOTIFICATION_FAILED',
+  SUPPRESSED: 'NOTIFICATION_SUPPRESSED',
+  RATE_LIMITED: 'NOTIFICATION_RATE_LIMITED',
+  UNCONFIRMED: 'NOTIFICATION_UNCONFIRMED',
+};
+
+/** Keyed hash of an address as the suppression list and the SMS counters know it. */
+export function addressHash(hasher: KeyedHasher, channel: Channel, address: string): Promise<string> {
+  return hasher.mac(`notification-address:${channel}`, normalizedAddress(channel, address));
+}
+
+/**
+ * Sends one message at most once per (subject, template, channel), and never loses track of it:
+ * 1. the send record is claimed with a conditional write (a FAILED record may be claimed again by
+ *    a retry; a claimed, sent or ended one never);
+ * 2. a suppressed address (bounce, complaint, SMS opt-out) is not sent to → SUPPRESSED;
+ * 3. an SMS counts once (first attempt) against the phone's hourly limit (atomic counter) →
+ *    RATE_LIMITED over it;
+ * 4. the provider is called; an opt-out it reports suppresses the phone → SUPPRESSED;
+ * 5. the provider's message id is stored. If that write fails, the error propagates and the record
+ *    stays claimed, so the retried step does not send the message a second time.
+ * A provider failure is recorded FAILED and reported, never thrown, so one channel's failure does
+ * not stop the other: callers throw after all sends ({@link throwIfAnyFailed}) while attempts
+ * remain; the last attempt's failure is final (error log line that is also a metric).
+ */
+export function sendOnce(
+  deps: SmsDeliveryDeps,
+  request: SendRequest,
+  send: () => Promise<string>,
+): Promise<SendOutcome>;
+export function sendOnce(
+  deps: DeliveryDeps,
+  request: SendRequest & { readonly channel: 'EMAIL' },
+  send: () => Promise<string>,
+): Promise<SendOutcome>;
 export async function sendOnce(
-  deps: { sends: SendRecordRepository; clock: Clock },
-  input: { subjectId: string; template: string; channel: 'EMAIL' | 'SMS'; maskedRecipient: string },
+  deps: DeliveryDeps & Partial<SmsDeliveryDeps>,
+  request: SendRequest,
   send: () => Promise<string>,
 ): Promise<SendOutcome> {
-  const { subjectId, template, channel } = input;
+  const { subjectId, template, channel } = request;
+  const recipient = channel === 'EMAIL' ? maskEmail(request.address) : maskPhone(request.address);
+  const ids = { subjectId, template, channel };
   const at = () => deps.clock.now().toISOString();
-  if (
-    !(await deps.sends.claim({ subjectId, template, channel, recipient: input.maskedRecipient, at: at() }))
-  ) {
-    return 'ALREADY_CLAIMED';
+  const outcome = (result: SendResult, when = at()): SendOutcome => ({
+    result,
+    channel,
+    template,
+    recipient,
+    at: when,
+  });
+  const end = async (status: 'FAILED' | 'SUPPRESSED' | 'RATE_LIMITED') => {
+    const when = at();
+    await deps.sends.complete({ ...ids, status, at: when });
+    return when;
+  };
+
+  const attempt = await deps.sends.claim({ ...ids, recipient, at: at() });
+  if (attempt === undefined) return earlierOutcome(deps, request, outcome);
+
+  const hash = await addressHash(deps.hasher, channel, request.address);
+  if (await deps.suppressions.isSuppressed(channel, hash)) {
+    logger.warn('notification suppressed', { ...ids, ...metricFields('NotificationsSuppressed') });
+    return outcome('SUPPRESSED', await end('SUPPRESSED'));
   }
+  // One message counts once against the phone's limit, on its first attempt: retries of a
+  // provider failure deliver nothing more.
+  if (channel === 'SMS' && attempt === 1) {
+    // The overloads make every SMS caller pass the quota; this only narrows the type.
+    if (!deps.smsQuota || !deps.config) throw new Error('An SMS needs the SMS quota');
+    if (!(await deps.smsQuota.take(hash, deps.clock.now(), deps.config.smsPerPhonePerHour))) {
+      logger.warn('SMS rate limited', { ...ids, ...metricFields('NotificationsRateLimited') });
+      return outcome('RATE_LIMITED', await end('RATE_LIMITED'));
+    }
+  }
+
+  let providerMessageId: string;
   try {
-    const providerMessageId = await send();
-    await deps.sends.complete({ subjectId, template, channel, status: 'SENT', providerMessageId, at: at() });
-    return 'SENT';
+    providerMessageId = await send();
   } catch (error) {
-    await deps.sends.complete({ subjectId, template, channel, status: 'FAILED', at: at() });
-    logger.error('notification failed', { subjectId, template, channel, errorName: (error as Error).name });
-    return 'FAILED';
+    if (error instanceof RecipientOptedOutError) {
+      await deps.suppressions.suppress({ channel, addressHash: hash, reason: 'OPT_OUT', at: at() });
+      logger.warn('notification suppressed: the recipient opted out', {
+        ...ids,
+        ...metricFields('NotificationsSuppressed'),
+      });
+      return outcome('SUPPRESSED', await end('SUPPRESSED'));
+    }
+    const when = await end('FAILED');
+    const errorName = (error as Error).name;
+    if (attempt < request.maxAttempts) {
+      logger.warn('notification attempt failed; the step is retried', { ...ids, attempt, errorName });
+      return outcome('RETRYING', when);
+    }
+    logger.error('notification failed on its last attempt', {
+      ...ids,
+      attempt,
+      errorName,
+      ...metricFields('NotificationsFailed'),
+    });
+    return outcome('FAILED', when);
+  }
+
+  const sentAt = at();
+  try {
+    await deps.sends.complete({ ...ids, status: 'SENT', providerMessageId, at: sentAt });
+  } catch (error) {
+    // Sent, but not recorded: the claim stays, so no retry sends it again (at most once). The
+    // provider's id in the log is what reconciles it.
+    logger.error('notification sent but its send record could not be completed', {
+      ...ids,
+      providerMessageId,
+      errorName: (error as Error).name,
+    });
+    throw error;
+  }
+  return outcome('SENT', sentAt);
+}
+
+/** The outcome of a send claimed before: reported again, so a retried step can finish its timeline. */
+async function earlierOutcome(
+  deps: Pick<DeliveryDeps, 'sends'>,
+  request: SendRequest,
+  outcome: (result: SendResult, when?: string) => SendOutcome,
+): Promise<SendOutcome> {
+  const record = await deps.sends.get(request.subjectId, request.template, request.channel);
+  switch (record?.status) {
+    case 'SENT':
+      return outcome('ALREADY_SENT', record.completedAt);
+    case 'SUPPRESSED':
+    case 'RATE_LIMITED':
+      return outcome(record.status, record.completedAt);
+    case 'SENDING':
+      logger.warn('notification claimed earlier and never completed; not sent again', {
+        subjectId: request.subjectId,
+        template: request.template,
+        channel: request.channel,
+      });
+      return outcome('UNCONFIRMED', record.claimedAt);
+    default:
+      // FAILED again between the claim and this read (a concurrent attempt): try once more later.
+      return outcome('RETRYING');
   }
 }
 
-/** Throws when any send failed, so the workflow step is retried (sent ones are not sent again). */
+/** Throws when a send failed and attempts remain, so the workflow step is retried (sent ones are not sent again). */
 export function throwIfAnyFailed(outcomes: readonly SendOutcome[]): void {
-  const failed = outcomes.filter((outcome) => outcome === 'FAILED').length;
+  const failed = outcomes.filter((outcome) => outcome.result === 'RETRYING').length;
   if (failed > 0) throw new Error(`${failed} notification(s) failed`);
+}
+
+/** Timeline notes of the sends that did not reach their recipient (failed for good, suppressed, …). */
+export function undeliveredNotes(outcomes: readonly SendOutcome[]): UndeliveredNote[] {
+  return outcomes.flatMap((outcome) => {
+    const action = ACTION_OF[outcome.result];
+    return action
+      ? [
+          {
+            action,
+            channel: outcome.channel,
+            template: outcome.template,
+            recipient: outcome.recipient,
+            at: outcome.at,
+          },
+        ]
+      : [];
+  });
+}
+
+/**
+ * The notes a timeline does not show yet: a retried step reports earlier outcomes again (with
+ * their recorded time), and a timeline shows each once.
+ */
+export function notesToAdd(
+  timeline: readonly { action: string; at: string; channel?: string; template?: string }[],
+  notes: readonly UndeliveredNote[],
+): UndeliveredNote[] {
+  return notes.filter(
+    (note) =>
+      !timeline.some(
+        (entry) =>
+          entry.action === note.action &&
+          entry.at === note.at &&
+          entry.channel === note.channel &&
+          entry.template === note.template,
+      ),
+  );
 }

@@ -1,11 +1,27 @@
 import type { ApplicationRecord } from '../domain/application';
 import type { MerchantRecord, MerchantTerminalRecord } from '../domain/merchant';
+import type { Channel } from '../domain/notification';
 
 /** Outcome of the provisioning transaction. */
 export type ProvisionOutcome = 'PROVISIONED' | 'TERMINAL_UNAVAILABLE' | 'STALE';
 
-/** Status of a notification send record. */
-export type SendStatus = 'SENDING' | 'SENT' | 'FAILED' | 'SKIPPED';
+/** Status of a notification send record (SENDING while claimed; the others are outcomes). */
+export type SendStatus = 'SENDING' | 'SENT' | 'FAILED' | 'SUPPRESSED' | 'RATE_LIMITED';
+
+/** One send record: (subject, template, channel), the masked recipient and how it went. */
+export interface SendRecord {
+  readonly subjectId: string;
+  readonly template: string;
+  readonly channel: Channel;
+  /** Masked (`138****8000`, `z***@example.com`): the record never holds the address. */
+  readonly recipient: string;
+  readonly status: SendStatus;
+  /** Claims so far: the provider was called at most this many times. */
+  readonly attempts: number;
+  readonly claimedAt: string;
+  readonly completedAt?: string;
+  readonly providerMessageId?: string;
+}
 
 /** Merchants, numbering sequences, terminals and send records. */
 export interface MerchantRepository {
@@ -28,20 +44,24 @@ export interface MerchantRepository {
 
 /** Exactly-once bookkeeping of notifications: claim before sending, record after. */
 export interface SendRecordRepository {
-  /** Claims (subject, template, channel); false when it was claimed or sent before. */
+  /**
+   * Claims (subject, template, channel) for one attempt and returns the attempt's number (1, 2, …);
+   * `undefined` when it was claimed, sent or ended before. Only a FAILED record may be claimed again.
+   */
   claim(input: {
     subjectId: string;
     template: string;
-    channel: 'EMAIL' | 'SMS';
+    channel: Channel;
     recipient: string;
     at: string;
-  }): Promise<boolean>;
+  }): Promise<number | undefined>;
   complete(input: {
     subjectId: string;
     template: string;
-    channel: 'EMAIL' | 'SMS';
-    status: SendStatus;
+    channel: Channel;
+    status: Exclude<SendStatus, 'SENDING'>;
     providerMessageId?: string;
     at: string;
   }): Promise<void>;
+  get(subjectId: string, template: string, channel: Channel): Promise<SendRecord | undefined>;
 }

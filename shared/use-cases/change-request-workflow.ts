@@ -8,7 +8,6 @@ import {
   changeKeysOf,
   currentValues,
 } from '../domain/change-request';
-import { maskEmail, maskPhone } from '../domain/masking';
 import { logger } from '../logger';
 import {
   type ChangeTemplate,
@@ -16,13 +15,21 @@ import {
   renderChangeEmail,
   renderChangeSms,
 } from '../notifications/change-templates';
-import { type SendOutcome, sendOnce, throwIfAnyFailed } from '../notifications/send-once';
+import {
+  type SendOutcome,
+  sendOnce,
+  throwIfAnyFailed,
+  undeliveredNotes,
+  WORKFLOW_SEND_ATTEMPTS,
+} from '../notifications/send-once';
 import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
+import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { Contact } from '../validation/application-schema';
 import { storedChangeProblems } from '../validation/change-request-schema';
+import { noteInChangeRequest } from './notification-notes';
 import { openReviewTask } from './review-tasks';
 import { HASH_PURPOSE } from './uniqueness';
 
@@ -34,13 +41,15 @@ export interface ChangeWorkflowDeps {
   readonly applications: ApplicationRepository;
   readonly reviews: ReviewTaskRepository;
   readonly sends: SendRecordRepository;
+  readonly suppressions: SuppressionList;
+  readonly smsQuota: SmsQuota;
   readonly hasher: KeyedHasher;
   readonly workflow: WorkflowEngine;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
-  readonly config: { smsSignature: string };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
 }
 
 /** What a wait resumes with when there is nothing to review: the decision route ends quietly. */
@@ -357,12 +366,22 @@ const TEMPLATE_OF: Partial<Record<ChangeRequestStatus, ChangeTemplate>> = {
  * ChangeNotifyOutcome: email and SMS of the outcome to the merchant's contact, each at most once.
  * When an applied change replaced the contact, the old contact is told as well (on each channel
  * whose address changed): a change it did not ask for must not go unnoticed. A cancelled request
- * sends nothing (the merchant did it).
+ * sends nothing (the merchant did it). Messages that cannot be delivered are noted in the request's
+ * timeline.
  */
 export async function notifyChangeOutcome(
   deps: Pick<
     ChangeWorkflowDeps,
-    'changeRequests' | 'merchants' | 'sends' | 'mailer' | 'sms' | 'clock' | 'config'
+    | 'changeRequests'
+    | 'merchants'
+    | 'sends'
+    | 'suppressions'
+    | 'smsQuota'
+    | 'hasher'
+    | 'mailer'
+    | 'sms'
+    | 'clock'
+    | 'config'
   >,
   changeRequestId: string,
 ) {
@@ -380,26 +399,25 @@ export async function notifyChangeOutcome(
   const email = renderChangeEmail(template, locale, values);
   const sms = renderChangeSms(template, locale, values, deps.config.smsSignature);
 
-  const tell = (subjectId: string, contact: Contact, channels: { email: boolean; sms: boolean }) => [
-    ...(channels.email
-      ? [
-          sendOnce(
-            deps,
-            { subjectId, template, channel: 'EMAIL', maskedRecipient: maskEmail(contact.email) },
-            () => deps.mailer.send({ to: [contact.email], ...email }),
-          ),
-        ]
-      : []),
-    ...(channels.sms
-      ? [
-          sendOnce(
-            deps,
-            { subjectId, template, channel: 'SMS', maskedRecipient: maskPhone(contact.phone) },
-            () => deps.sms.send({ to: contact.phone, body: sms.body, templateId: sms.templateId }),
-          ),
-        ]
-      : []),
-  ];
+  const tell = (subjectId: string, contact: Contact, channels: { email: boolean; sms: boolean }) => {
+    const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
+    return [
+      ...(channels.email
+        ? [
+            sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
+              deps.mailer.send({ to: [contact.email], ...email }),
+            ),
+          ]
+        : []),
+      ...(channels.sms
+        ? [
+            sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, () =>
+              deps.sms.send({ to: contact.phone, body: sms.body, templateId: sms.templateId }),
+            ),
+          ]
+        : []),
+    ];
+  };
 
   const current = merchant.contact;
   const previous = record.status === 'APPLIED' ? record.before?.contact : undefined;
@@ -413,8 +431,9 @@ export async function notifyChangeOutcome(
         })
       : []),
   ]);
+  await noteInChangeRequest(deps, changeRequestId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
-  return { outcomes };
+  return { outcomes: outcomes.map((outcome) => outcome.result) };
 }
 
 /** RecordFailure for a change request: the failure goes into its timeline for operators (no details). */

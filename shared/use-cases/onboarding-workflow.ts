@@ -1,19 +1,28 @@
 import type { Deadlines } from '../config/env';
 import type { ApplicationRecord, ApplicationStatus, AutomatedCheck, Reason } from '../domain/application';
-import { maskEmail, maskPhone } from '../domain/masking';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
 import type { RequiredCheck } from '../domain/review';
 import { logger } from '../logger';
-import { sendOnce, throwIfAnyFailed } from '../notifications/send-once';
+import {
+  sendOnce,
+  throwIfAnyFailed,
+  undeliveredNotes,
+  WORKFLOW_SEND_ATTEMPTS,
+} from '../notifications/send-once';
+import { renderSupervisorEmail } from '../notifications/supervisor-templates';
+import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
 import type { Clock, DocumentStorage, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
+import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
+import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
-import type { TerminalRepository } from '../ports/terminals';
+import type { TerminalRepository, TransferRepository } from '../ports/terminals';
 import { findMcc } from '../reference/mcc';
 import { parseApplication } from '../validation/application-schema';
 import { newActivationCode } from './activation-codes';
 import { applicationTaskId, documentProblems } from './applications';
+import { noteInApplication, noteInChangeRequest, noteInTransfer } from './notification-notes';
 import { openReviewTask } from './review-tasks';
 import { blocklistCandidates } from './uniqueness';
 
@@ -24,6 +33,11 @@ export interface WorkflowTaskDeps {
   readonly merchants: MerchantRepository;
   readonly terminals: TerminalRepository;
   readonly sends: SendRecordRepository;
+  readonly suppressions: SuppressionList;
+  readonly smsQuota: SmsQuota;
+  /** Escalation notes go into the timeline of whichever subject the review task is about. */
+  readonly changeRequests: ChangeRequestRepository;
+  readonly transfers: TransferRepository;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentStorage;
   readonly workflow: WorkflowEngine;
@@ -31,7 +45,13 @@ export interface WorkflowTaskDeps {
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
-  readonly config: { acquirerCode: string; smsSignature: string; supervisorEmail: string };
+  readonly config: {
+    acquirerCode: string;
+    smsSignature: string;
+    smsPerPhonePerHour: number;
+    supervisorEmail: string;
+    supervisorLocale: Locale;
+  };
 }
 
 async function mustLoad(deps: Pick<WorkflowTaskDeps, 'applications'>, applicationId: string) {
@@ -204,10 +224,24 @@ export async function awaitReview(
 
 /**
  * EscalateReview (every review kind): the review deadline passed; the task is flagged and
- * supervisors are told once. Onboarding passes the application, the other kinds the task id.
+ * supervisors are told once, in `SUPERVISOR_LOCALE`. Onboarding passes the application, the other
+ * kinds the task id. A notice that cannot be delivered is noted in the subject's timeline and does
+ * not fail the review (the step is retried while attempts remain).
  */
 export async function escalateReview(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'sends' | 'mailer' | 'clock' | 'config'>,
+  deps: Pick<
+    WorkflowTaskDeps,
+    | 'applications'
+    | 'reviews'
+    | 'changeRequests'
+    | 'transfers'
+    | 'sends'
+    | 'suppressions'
+    | 'hasher'
+    | 'mailer'
+    | 'clock'
+    | 'config'
+  >,
   input: { applicationId?: string; taskId?: string },
 ) {
   let taskId = input.taskId;
@@ -216,33 +250,38 @@ export async function escalateReview(
     taskId = applicationTaskId(record.applicationId, record.submissionCount);
   }
   await deps.reviews.markEscalated(taskId);
-  const at = deps.clock.now().toISOString();
-  if (
-    await deps.sends.claim({
+  const task = await deps.reviews.get(taskId);
+  // Decided (or closed) meanwhile: nobody needs to hurry any more.
+  if (task?.status !== 'PENDING') return { taskId, escalated: false };
+  const { supervisorEmail, supervisorLocale } = deps.config;
+  const outcome = await sendOnce(
+    deps,
+    {
       subjectId: taskId,
       template: 'REVIEW_ESCALATED',
       channel: 'EMAIL',
-      recipient: maskEmail(deps.config.supervisorEmail),
-      at,
-    })
-  ) {
-    const text = `Review task ${taskId} passed its review deadline and is escalated.\n`;
-    const id = await deps.mailer.send({
-      to: [deps.config.supervisorEmail],
-      subject: `Escalated review task ${taskId} / 审核任务已超时升级`,
-      text,
-      html: `<p>${text}</p>`,
-    });
-    await deps.sends.complete({
-      subjectId: taskId,
-      template: 'REVIEW_ESCALATED',
-      channel: 'EMAIL',
-      status: 'SENT',
-      providerMessageId: id,
-      at,
-    });
-  }
-  return { taskId, escalated: true };
+      address: supervisorEmail,
+      maxAttempts: WORKFLOW_SEND_ATTEMPTS,
+    },
+    () =>
+      deps.mailer.send({
+        to: [supervisorEmail],
+        ...renderSupervisorEmail('REVIEW_ESCALATED', supervisorLocale, {
+          taskId,
+          kind: task.kind,
+          subjectId: task.subjectId,
+          summary: task.summary,
+          createdAt: task.createdAt,
+          finalDeadline: task.finalDeadline,
+        }),
+      }),
+  );
+  const notes = undeliveredNotes([outcome]);
+  if (task.kind === 'APPLICATION') await noteInApplication(deps, task.subjectId, notes);
+  else if (task.kind === 'CHANGE_REQUEST') await noteInChangeRequest(deps, task.subjectId, notes);
+  else await noteInTransfer(deps, task.subjectId, notes);
+  throwIfAnyFailed([outcome]);
+  return { taskId, escalated: true, notice: outcome.result };
 }
 
 /** RecordDecision: REJECT → REJECTED, REQUEST_CHANGES → NEEDS_CHANGES, with the reviewer's reasons. */
@@ -389,20 +428,45 @@ const TEMPLATE_OF: Partial<Record<ApplicationStatus, MerchantTemplate>> = {
   EXPIRED: 'APPLICATION_EXPIRED',
 };
 
+/** States in which a submission is still under way: the merchant is told it was received. */
+const RECEIVED_STATUSES: readonly ApplicationStatus[] = ['SUBMITTED', 'CHECKING', 'PENDING_REVIEW'];
+
+/** Which message a Notify state sends: `RECEIVED` at submission, the outcome otherwise. */
+function templateFor(record: ApplicationRecord, event: string | undefined): MerchantTemplate | undefined {
+  if (event === 'RECEIVED') {
+    // A submission withdrawn before this step ran is not acknowledged.
+    return RECEIVED_STATUSES.includes(record.status) ? 'APPLICATION_RECEIVED' : undefined;
+  }
+  return TEMPLATE_OF[record.status];
+}
+
 /**
- * Notify: email and SMS for the application's current outcome, each at most once per
- * (subject, template): the send record is claimed before the provider is called. The activation
- * code is generated here, at the moment its SMS is sent, so it exists nowhere else in clear.
+ * Notify: email and SMS, in the merchant's locale, that the submission was received
+ * (`event: RECEIVED`) or of the application's current outcome — each at most once per (subject,
+ * template): the send record is claimed before the provider is called. The activation code is
+ * generated here, at the moment its SMS is sent, so it exists nowhere else in clear. A message
+ * that cannot be delivered (failed on the last attempt, suppressed, rate limited) is noted in the
+ * application's timeline.
  */
 export async function notifyApplicant(
   deps: Pick<
     WorkflowTaskDeps,
-    'applications' | 'sends' | 'terminals' | 'hasher' | 'mailer' | 'sms' | 'clock' | 'config'
+    | 'applications'
+    | 'sends'
+    | 'suppressions'
+    | 'smsQuota'
+    | 'terminals'
+    | 'hasher'
+    | 'mailer'
+    | 'sms'
+    | 'clock'
+    | 'config'
   >,
-  applicationId: string,
+  input: { applicationId: string; event?: string },
 ) {
+  const { applicationId } = input;
   const record = await mustLoad(deps, applicationId);
-  const template = TEMPLATE_OF[record.status];
+  const template = templateFor(record, input.event);
   if (!template) return { sent: [] };
   // One subject per submission round: a second request for changes is a new message.
   const subjectId = `${applicationId}#${record.submissionCount}`;
@@ -415,31 +479,27 @@ export async function notifyApplicant(
     reasons: record.reasons,
   };
   const { contact } = record.body;
-  const email = await sendOnce(
-    deps,
-    { subjectId, template, channel: 'EMAIL', maskedRecipient: maskEmail(contact.email) },
-    () => deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
+  const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
+  const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
+    deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
   );
-  const sms = await sendOnce(
-    deps,
-    { subjectId, template, channel: 'SMS', maskedRecipient: maskPhone(contact.phone) },
-    async () => {
-      const sn = record.body.terminal?.serialNumber;
-      const activation =
-        template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
-          ? await newActivationCode(deps, sn, record.merchantNo)
-          : undefined;
-      const message = renderSms(
-        template,
-        locale,
-        { ...values, activationCode: activation?.code },
-        deps.config.smsSignature,
-      );
-      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-    },
-  );
+  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+    const sn = record.body.terminal?.serialNumber;
+    const activation =
+      template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
+        ? await newActivationCode(deps, sn, record.merchantNo)
+        : undefined;
+    const message = renderSms(
+      template,
+      locale,
+      { ...values, activationCode: activation?.code },
+      deps.config.smsSignature,
+    );
+    return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+  });
+  await noteInApplication(deps, applicationId, undeliveredNotes([email, sms]));
   throwIfAnyFailed([email, sms]);
-  return { email, sms };
+  return { email: email.result, sms: sms.result };
 }
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */

@@ -1,18 +1,19 @@
 import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
 import { macsEqual } from '../auth/tokens';
-import { maskPhone } from '../domain/masking';
 import { terminalIdOf } from '../domain/merchant';
 import { MAX_ACTIVATION_ATTEMPTS, type TerminalRecord } from '../domain/terminal';
 import { AppError, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import { sendOnce } from '../notifications/send-once';
+import { type SendResult, sendOnce, undeliveredNotes } from '../notifications/send-once';
 import { renderTerminalSms } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, SmsSender } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
+import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
 import { zodProblems } from '../validation/application-schema';
 import { activationCodeHash, newActivationCode } from './activation-codes';
+import { noteInTerminalHistory } from './notification-notes';
 
 /** Everything the terminal use cases may need; each route picks its part. */
 export interface TerminalDeps {
@@ -20,11 +21,19 @@ export interface TerminalDeps {
   readonly merchants: MerchantRepository;
   readonly hasher: KeyedHasher;
   readonly sends: SendRecordRepository;
+  readonly suppressions: SuppressionList;
+  readonly smsQuota: SmsQuota;
   readonly sms: SmsSender;
   readonly paymentHost: PaymentHost;
   readonly clock: Clock;
-  readonly config: { smsSignature: string };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
 }
+
+/** The adapters of the routes that send an activation code by SMS. */
+type ActivationSmsDeps = Pick<
+  TerminalDeps,
+  'terminals' | 'merchants' | 'hasher' | 'sends' | 'suppressions' | 'smsQuota' | 'sms' | 'clock' | 'config'
+>;
 
 /** A valid SN in a path (the same rule as registration). */
 export function checkSerialNumber(sn: string): string {
@@ -66,20 +75,27 @@ export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'
       at: entry.at,
       actor: entry.actor,
       ...(entry.reason ? { reason: entry.reason } : {}),
+      // An activation code that did not reach the merchant: channel, template, masked recipient.
+      ...(entry.channel
+        ? { channel: entry.channel, template: entry.template, recipient: entry.recipient }
+        : {}),
     })),
   };
 }
 
 /**
  * Issues a new activation code for a terminal bound to `merchantNo` and sends it by SMS to the
- * merchant's contact, exactly once per issuance (`issueId`). The code is in no response.
+ * merchant's contact, exactly once per issuance (`issueId`). The code is generated only once the
+ * send is allowed (not suppressed, under the phone's hourly limit), so a refused send leaves the
+ * current code and lock as they are. The code is in no response. An operator's request makes one
+ * attempt: a code that could not be delivered is noted in the terminal's history at once.
  */
 export async function sendNewActivationCode(
-  deps: Pick<TerminalDeps, 'terminals' | 'merchants' | 'hasher' | 'sends' | 'sms' | 'clock' | 'config'>,
+  deps: ActivationSmsDeps,
   input: { serialNumber: string; merchantNo: string; terminalId: string; issueId: string },
-): Promise<{ sent: boolean; expiresAt?: string }> {
+): Promise<{ sent: boolean; result: SendResult | 'NO_MERCHANT'; expiresAt?: string }> {
   const merchant = await deps.merchants.getMerchant(input.merchantNo);
-  if (!merchant) return { sent: false };
+  if (!merchant) return { sent: false, result: 'NO_MERCHANT' };
   let expiresAt: string | undefined;
   const outcome = await sendOnce(
     deps,
@@ -87,7 +103,8 @@ export async function sendNewActivationCode(
       subjectId: `${input.serialNumber}#${input.issueId}`,
       template: 'ACTIVATION_CODE',
       channel: 'SMS',
-      maskedRecipient: maskPhone(merchant.contact.phone),
+      address: merchant.contact.phone,
+      maxAttempts: 1,
     },
     async () => {
       const issued = await newActivationCode(deps, input.serialNumber, input.merchantNo);
@@ -107,7 +124,13 @@ export async function sendNewActivationCode(
       return deps.sms.send({ to: merchant.contact.phone, body: sms.body, templateId: sms.templateId });
     },
   );
-  return { sent: outcome === 'SENT', ...(expiresAt ? { expiresAt } : {}) };
+  await noteInTerminalHistory(deps, input, undeliveredNotes([outcome]));
+  return { sent: outcome.result === 'SENT', result: outcome.result, ...(expiresAt ? { expiresAt } : {}) };
+}
+
+/** Seconds until the phone's hourly SMS window ends (fixed clock-hour windows). */
+function secondsToNextHour(now: Date): number {
+  return 3600 - (Math.floor(now.getTime() / 1000) % 3600);
 }
 
 const bindSchema = z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) });
@@ -118,7 +141,7 @@ const bindSchema = z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15
  * that never repeats; then the activation code goes out by SMS.
  */
 export async function bindTerminal(
-  deps: Pick<TerminalDeps, 'terminals' | 'merchants' | 'hasher' | 'sends' | 'sms' | 'clock' | 'config'>,
+  deps: ActivationSmsDeps,
   operator: StaffPrincipal,
   serialNumber: string,
   input: unknown,
@@ -166,6 +189,8 @@ export async function bindTerminal(
     terminalId,
     status: 'BOUND' as const,
     activationCodeSent: activation.sent,
+    // The binding stands either way; a refused or failed SMS is reissued later (activation-code route).
+    ...(activation.sent ? {} : { activationCodeNotSent: activation.result }),
   };
 }
 
@@ -198,7 +223,7 @@ export async function unbindTerminal(
 
 /** `POST /v1/terminals/{sn}/activation-code` (operator): a new code by SMS, lock lifted. */
 export async function reissueActivationCode(
-  deps: Pick<TerminalDeps, 'terminals' | 'merchants' | 'hasher' | 'sends' | 'sms' | 'clock' | 'config'>,
+  deps: ActivationSmsDeps,
   operator: StaffPrincipal,
   serialNumber: string,
 ) {
@@ -214,6 +239,18 @@ export async function reissueActivationCode(
     terminalId: terminal.terminalId,
     issueId: `reissue-${at}`,
   });
+  if (activation.result === 'RATE_LIMITED') {
+    throw new AppError(
+      'RATE_LIMITED',
+      "The merchant's phone has received the most SMS allowed this hour; the current code stays valid",
+      { details: { retryAfterSeconds: secondsToNextHour(deps.clock.now()) } },
+    );
+  }
+  if (activation.result === 'SUPPRESSED') {
+    throw invalidState(
+      "The merchant's phone opted out of SMS: a change request must update the contact phone first",
+    );
+  }
   if (!activation.sent)
     throw new AppError('SERVICE_UNAVAILABLE', 'The activation code could not be sent; try again');
   await deps.terminals.addHistory(serialNumber, {

@@ -2,7 +2,6 @@ import { ulid } from 'ulid';
 import * as z from 'zod/mini';
 import type { MerchantPrincipal, StaffPrincipal } from '../auth/principals';
 import type { Deadlines } from '../config/env';
-import { maskEmail, maskPhone } from '../domain/masking';
 import type { MerchantRecord } from '../domain/merchant';
 import { terminalIdOf } from '../domain/merchant';
 import {
@@ -12,7 +11,13 @@ import {
 } from '../domain/terminal';
 import { AppError, forbidden, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import { type SendOutcome, sendOnce, throwIfAnyFailed } from '../notifications/send-once';
+import {
+  type SendOutcome,
+  sendOnce,
+  throwIfAnyFailed,
+  undeliveredNotes,
+  WORKFLOW_SEND_ATTEMPTS,
+} from '../notifications/send-once';
 import {
   renderTerminalEmail,
   renderTerminalSms,
@@ -21,11 +26,13 @@ import {
 } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
+import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ReviewTaskRepository } from '../ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../ports/terminals';
 import { zodProblems } from '../validation/application-schema';
 import { newActivationCode } from './activation-codes';
 import { workflowConfig } from './applications';
+import { noteInTransfer } from './notification-notes';
 import { openReviewTask } from './review-tasks';
 import { checkSerialNumber } from './terminal-lifecycle';
 
@@ -37,12 +44,14 @@ export interface TransferDeps {
   readonly reviews: ReviewTaskRepository;
   readonly workflow: WorkflowEngine;
   readonly sends: SendRecordRepository;
+  readonly suppressions: SuppressionList;
+  readonly smsQuota: SmsQuota;
   readonly hasher: KeyedHasher;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
-  readonly config: { smsSignature: string };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
 }
 
 function entry(status: TransferStatus, at: string, actor: string, action: string) {
@@ -428,7 +437,10 @@ export async function transferExpire(
  * email can never replace a code that was already texted.
  */
 async function tellMerchant(
-  deps: Pick<TransferDeps, 'sends' | 'mailer' | 'sms' | 'clock' | 'config'>,
+  deps: Pick<
+    TransferDeps,
+    'sends' | 'suppressions' | 'smsQuota' | 'hasher' | 'mailer' | 'sms' | 'clock' | 'config'
+  >,
   merchant: MerchantRecord,
   template: TerminalTemplate,
   subjectId: string,
@@ -436,35 +448,42 @@ async function tellMerchant(
   smsOnly: () => Promise<Partial<TerminalTemplateValues>> = async () => ({}),
 ): Promise<SendOutcome[]> {
   const { contact, locale } = merchant;
-  const email = await sendOnce(
-    deps,
-    { subjectId, template, channel: 'EMAIL', maskedRecipient: maskEmail(contact.email) },
-    () => deps.mailer.send({ to: [contact.email], ...renderTerminalEmail(template, locale, values) }),
+  const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
+  const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
+    deps.mailer.send({ to: [contact.email], ...renderTerminalEmail(template, locale, values) }),
   );
-  const sms = await sendOnce(
-    deps,
-    { subjectId, template, channel: 'SMS', maskedRecipient: maskPhone(contact.phone) },
-    async () => {
-      const message = renderTerminalSms(
-        template,
-        locale,
-        { ...values, ...(await smsOnly()) },
-        deps.config.smsSignature,
-      );
-      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-    },
-  );
+  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+    const message = renderTerminalSms(
+      template,
+      locale,
+      { ...values, ...(await smsOnly()) },
+      deps.config.smsSignature,
+    );
+    return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+  });
   return [email, sms];
 }
 
 /**
- * TransferNotify: REQUESTED → the receiver is asked to accept; OUTCOME → COMPLETED tells both
- * (the receiver gets the new terminal's activation code by SMS), REJECTED and EXPIRED the sender.
+ * TransferNotify: REQUESTED → the receiver is asked to accept; ACCEPTED → the sender learns that
+ * the receiver accepted and the review began; OUTCOME → COMPLETED tells both (the receiver gets
+ * the new terminal's activation code by SMS), REJECTED and EXPIRED the sender. Messages that
+ * cannot be delivered are noted in the transfer's timeline.
  */
 export async function transferNotify(
   deps: Pick<
     TransferDeps,
-    'transfers' | 'merchants' | 'terminals' | 'hasher' | 'sends' | 'mailer' | 'sms' | 'clock' | 'config'
+    | 'transfers'
+    | 'merchants'
+    | 'terminals'
+    | 'hasher'
+    | 'sends'
+    | 'suppressions'
+    | 'smsQuota'
+    | 'mailer'
+    | 'sms'
+    | 'clock'
+    | 'config'
   >,
   input: { transferRequestId: string; event: string },
 ) {
@@ -485,6 +504,17 @@ export async function transferNotify(
         counterpartMerchantNo: from.merchantNo,
       })),
     );
+  } else if (input.event === 'ACCEPTED') {
+    // Also when the review has ended by the time this step runs: the acceptance did happen.
+    if (record.timeline.some((entry) => entry.action === 'ACCEPTED')) {
+      outcomes.push(
+        ...(await tellMerchant(deps, from, 'TRANSFER_ACCEPTED', subject, {
+          ...base,
+          merchantNo: from.merchantNo,
+          counterpartMerchantNo: to.merchantNo,
+        })),
+      );
+    }
   } else if (record.status === 'COMPLETED' && record.toTerminalId) {
     const toTerminalId = record.toTerminalId;
     outcomes.push(
@@ -516,8 +546,9 @@ export async function transferNotify(
       })),
     );
   }
+  await noteInTransfer(deps, record.transferRequestId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
-  return { sent: outcomes.filter((o) => o === 'SENT').length };
+  return { sent: outcomes.filter((outcome) => outcome.result === 'SENT').length };
 }
 
 /** The failure is put in the transfer's timeline for operators (no details). */

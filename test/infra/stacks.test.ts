@@ -5,10 +5,18 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
-import { FUNCTIONS_DIR, HouseFunction, PROJECT_ROOT } from '../../infra/house-function';
+import {
+  FUNCTIONS_DIR,
+  HouseFunction,
+  METRICS_NAMESPACE,
+  PROJECT_ROOT,
+  SERVICE_NAME,
+} from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
 import { ROUTES } from '../../infra/routes';
+import { EVENT_FUNCTIONS, FUNCTION_CAPABILITIES } from '../../infra/stateless-stack';
 import { WORKFLOW_FUNCTIONS } from '../../infra/workflow';
+import { metricFields } from '../../shared/metrics';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
 const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -16,7 +24,7 @@ const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
 ).context;
 
 const apiFunctionNames = [...new Set(ROUTES.map((route) => route.functionName))];
-const allFunctionNames = [...apiFunctionNames, ...WORKFLOW_FUNCTIONS];
+const allFunctionNames = [...apiFunctionNames, ...WORKFLOW_FUNCTIONS, ...EVENT_FUNCTIONS];
 
 type CfnResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -114,7 +122,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
   });
 
   describe('stateless stack', () => {
-    it('creates one Lambda function per distinct route function and workflow task', () => {
+    it('creates one Lambda function per distinct route function, workflow task and event handler', () => {
       stateless.resourceCountIs('AWS::Lambda::Function', allFunctionNames.length);
       for (const name of allFunctionNames) {
         stateless.hasResourceProperties('AWS::Lambda::Function', { Description: `functions/${name}.ts` });
@@ -150,6 +158,8 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'SUPERVISOR_EMAIL',
         'SMS_ORIGINATION_IDENTITY',
         'SMS_SIGNATURE',
+        'SMS_PER_PHONE_PER_HOUR',
+        'SUPERVISOR_LOCALE',
         'REVIEW_ESCALATION_SECONDS',
         'REVIEW_FINAL_SECONDS',
         'RESUBMISSION_SECONDS',
@@ -170,6 +180,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         for (const key of required) expect(variables, `${name} ${key}`).toHaveProperty(key);
         expect(variables.ACQUIRER_CODE).toBe(DEFAULT_CONFIG.acquirerCode);
         expect(variables.SMS_SIGNATURE).toBe(DEFAULT_CONFIG.smsSignature);
+        expect(variables.SMS_PER_PHONE_PER_HOUR).toBe('5');
         if ('STATE_MACHINE_ARN' in variables) withStateMachine.push(name);
       }
       expect(withStateMachine.sort()).toEqual([
@@ -386,6 +397,100 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
       stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     });
+
+    it('alarms on a notification that failed on its last attempt, on the metric the functions emit', () => {
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'NotificationsFailed',
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+      });
+      // The EMF fields of shared/metrics.ts: same namespace, the `service` dimension of every
+      // Powertools log line (POWERTOOLS_SERVICE_NAME = SERVICE_NAME on every function).
+      const emf = metricFields('NotificationsFailed', 0)._aws.CloudWatchMetrics[0];
+      expect(emf).toEqual({
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [['service']],
+        Metrics: [{ Name: 'NotificationsFailed', Unit: 'Count' }],
+      });
+    });
+
+    it('sends email through a configuration set whose bounces and complaints reach handle-email-events over an encrypted topic', () => {
+      const resources = stateless.toJSON().Resources as CfnResources;
+      const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+        stacks.stateless.getLogicalId(construct.node.defaultChild as never);
+      const setName = `${stacks.stateless.stackName}-email`;
+      stateless.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        Name: setName,
+        SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+      });
+      const topicId = logicalIdOf(stacks.stateless.emailEventsTopic);
+      stateless.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        ConfigurationSetName: { Ref: logicalIdOf(stacks.stateless.emailConfigurationSet) },
+        EventDestination: Match.objectLike({
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          SnsDestination: { TopicARN: { Ref: topicId } },
+        }),
+      });
+      expect(resources[topicId]?.Properties?.KmsMasterKeyId).toBeDefined();
+      stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'ses.amazonaws.com' } }),
+          ]),
+        }),
+      });
+      const subscriber = stacks.stateless.functions.get('handle-email-events');
+      if (!subscriber) throw new Error('no handle-email-events function');
+      stateless.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        TopicArn: { Ref: topicId },
+        Endpoint: { 'Fn::GetAtt': [logicalIdOf(subscriber.function), 'Arn'] },
+      });
+      stateless.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'ses.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            }),
+          ]),
+        }),
+      });
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(subscriber.function) } }],
+      });
+    });
+
+    it('names the configuration set to exactly the functions that send email, and lets them use it', () => {
+      const resources = stateless.toJSON().Resources as CfnResources;
+      const senders = Object.entries(FUNCTION_CAPABILITIES)
+        .filter(([, capabilities]) => capabilities.includes('sendEmail'))
+        .map(([name]) => name)
+        .sort();
+      const withSet: string[] = [];
+      for (const [name, fn] of stacks.stateless.functions) {
+        const logicalId = stacks.stateless.getLogicalId(fn.function.node.defaultChild as never);
+        const environment = resources[logicalId]?.Properties?.Environment as
+          | { Variables: Record<string, unknown> }
+          | undefined;
+        const variables = environment?.Variables ?? {};
+        if ('SES_CONFIGURATION_SET' in variables) withSet.push(name);
+      }
+      expect(withSet.sort()).toEqual(senders);
+      const policies = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
+      expect(policies).toContain(':configuration-set/');
+    });
   });
 
   describe('cdk-nag AwsSolutions', () => {
@@ -421,6 +526,10 @@ describe('configuration', () => {
     [{ senderEmail: 'not-an-email' }, /senderEmail/],
     [{ reviewFinalSeconds: 100, reviewEscalationSeconds: 200 }, /reviewFinalSeconds/],
     [{ draftTtlSeconds: 'soon' }, /draftTtlSeconds/],
+    [{ smsPerPhonePerHour: 0 }, /smsPerPhonePerHour/],
+    [{ supervisorLocale: 'fr' }, /supervisorLocale/],
+    // 11 characters pass the 1-16 rule, but the English approval SMS would no longer fit one segment.
+    [{ smsSignature: '拉卡拉支付股份有限公司' }, /APPLICATION_APPROVED\/en/],
   ])('rejects %o at synth time', (context, message) => {
     expect(() => readConfig(new App({ context: { ...CDK_CONTEXT, ...context } }).node)).toThrow(message);
   });

@@ -24,7 +24,9 @@ let stack: LocalStack | undefined;
 let ports: LocalStackPorts;
 
 async function start(env: Record<string, string>) {
-  stack = await startLocalStack({ stateDir, ports, quiet: true, retryIntervalMs: 10, env });
+  // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
+  const withoutSmsLimit = { SMS_PER_PHONE_PER_HOUR: '10000', ...env };
+  stack = await startLocalStack({ stateDir, ports, quiet: true, retryIntervalMs: 10, env: withoutSmsLimit });
   return new ApiClient(stack.urls.api);
 }
 

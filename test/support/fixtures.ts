@@ -19,18 +19,27 @@ export function validPersonalAccount(seed = ++counter): string {
 
 /** A valid individual-merchant application body (spec 4.1 example with valid numbers). */
 export function individualApplication(
-  overrides: { idNumber?: string; mcc?: string; serialNumber?: string; email?: string } = {},
+  overrides: {
+    idNumber?: string;
+    mcc?: string;
+    serialNumber?: string;
+    email?: string;
+    phone?: string;
+    businessName?: string;
+    locale?: 'zh-CN' | 'en';
+  } = {},
 ) {
+  const phone = overrides.phone ?? '13800138000';
   return {
     type: 'INDIVIDUAL',
     business: {
-      name: '张三便利店',
+      name: overrides.businessName ?? '张三便利店',
       shortName: '张三便利',
       mcc: overrides.mcc ?? '5411',
       address: { divisionCode: '110105', detail: '朝阳区建国路88号' },
     },
-    legalPerson: { name: '张三', idNumber: overrides.idNumber ?? validResidentId(), phone: '13800138000' },
-    contact: { name: '张三', phone: '13800138000', email: overrides.email ?? 'zhangsan@example.com' },
+    legalPerson: { name: '张三', idNumber: overrides.idNumber ?? validResidentId(), phone },
+    contact: { name: '张三', phone, email: overrides.email ?? 'zhangsan@example.com' },
     settlement: {
       accountType: 'PERSONAL',
       accountName: '张三',
@@ -39,6 +48,6 @@ export function individualApplication(
       cycle: 'T1',
     },
     ...(overrides.serialNumber ? { terminal: { serialNumber: overrides.serialNumber, model: 'A8' } } : {}),
-    locale: 'zh-CN',
+    locale: overrides.locale ?? 'zh-CN',
   };
 }

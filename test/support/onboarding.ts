@@ -9,7 +9,13 @@ let sequence = 0;
 export async function approvedMerchant(
   api: ApiClient,
   reviewerToken: string,
-  options: { serialNumber?: string; email?: string } = {},
+  options: {
+    serialNumber?: string;
+    email?: string;
+    phone?: string;
+    businessName?: string;
+    locale?: 'zh-CN' | 'en';
+  } = {},
 ): Promise<{
   merchantNo: string;
   token: string;
@@ -19,7 +25,7 @@ export async function approvedMerchant(
 }> {
   const email = options.email ?? `merchant-${Date.now()}-${++sequence}@example.com`;
   const created = await api.call('POST', '/v1/applications', {
-    body: individualApplication({ email, serialNumber: options.serialNumber }),
+    body: individualApplication({ ...options, email }),
     headers: { 'idempotency-key': `approved-${Date.now()}-${sequence}` },
   });
   expect(created.status).toBe(201);

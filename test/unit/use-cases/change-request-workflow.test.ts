@@ -11,6 +11,7 @@ import {
   expireChangeRequest,
   notifyChangeOutcome,
 } from '../../../shared/use-cases/change-request-workflow';
+import { notificationFakes } from '../../support/notification-fakes';
 
 const oldContact = { name: '张三', phone: '13800138000', email: 'zhangsan@example.com' };
 const newContact = { name: '李四', phone: '13900139000', email: 'zhangsan@example.com' };
@@ -75,17 +76,19 @@ function setup(record: ChangeRequestRecord, options: { failEmail?: boolean } = {
       return 'DONE';
     },
   } as unknown as ChangeRequestRepository;
+  const notifications = notificationFakes();
   const sends: SendRecordRepository = {
-    claim: async ({ subjectId, template, channel }) => {
-      const key = `${subjectId}|${template}|${channel}`;
-      const status = sendRecords.get(key);
-      if (status !== undefined && status !== 'FAILED') return false;
-      sendRecords.set(key, 'SENDING');
-      return true;
+    claim: async (input) => {
+      const attempt = await notifications.sends.claim(input);
+      if (attempt !== undefined)
+        sendRecords.set(`${input.subjectId}|${input.template}|${input.channel}`, 'SENDING');
+      return attempt;
     },
-    complete: async ({ subjectId, template, channel, status }) => {
-      sendRecords.set(`${subjectId}|${template}|${channel}`, status);
+    complete: async (input) => {
+      await notifications.sends.complete(input);
+      sendRecords.set(`${input.subjectId}|${input.template}|${input.channel}`, input.status);
     },
+    get: (subjectId, template, channel) => notifications.sends.get(subjectId, template, channel),
   };
   const mailer: Mailer = {
     send: async (message) => {
@@ -116,6 +119,9 @@ function setup(record: ChangeRequestRecord, options: { failEmail?: boolean } = {
     changeRequests,
     merchants: { getMerchant: async () => merchant } as unknown as MerchantRepository,
     sends,
+    suppressions: notifications.suppressions,
+    smsQuota: notifications.smsQuota,
+    hasher: notifications.hasher,
     mailer,
     sms: smsSender,
     reviews,
@@ -128,7 +134,7 @@ function setup(record: ChangeRequestRecord, options: { failEmail?: boolean } = {
       draftTtlSeconds: 60,
       transferAcceptanceSeconds: 60,
     },
-    config: { smsSignature: '拉卡拉' },
+    config: { smsSignature: '拉卡拉', smsPerPhonePerHour: 5 },
   };
   return {
     deps,

@@ -1,0 +1,40 @@
+import middy from '@middy/core';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { suppressionList } from '../shared/composition';
+import { logger } from '../shared/logger';
+import { systemClock } from '../shared/ports';
+import {
+  type EmailEventDeps,
+  type EmailEventOutcome,
+  recordEmailEvent,
+} from '../shared/use-cases/email-events';
+
+/**
+ * SNS subscriber of the SES configuration set's event destination (BOUNCE, COMPLAINT): records
+ * bounced and complaining addresses as suppressed. A message that is not JSON is logged and
+ * skipped — redelivering it would never make it readable; a DynamoDB or KMS error is thrown, so
+ * Lambda retries the event (and the function's error alarm fires if that keeps failing).
+ */
+export const makeHandler = (deps: EmailEventDeps) =>
+  middy<SNSEvent, { outcomes: EmailEventOutcome[] }, Error, Context>().handler(async (event) => {
+    logger.resetKeys();
+    const outcomes: EmailEventOutcome[] = [];
+    for (const record of event.Records ?? []) {
+      let message: unknown;
+      try {
+        message = JSON.parse(record.Sns.Message);
+      } catch {
+        logger.warn('email event is not JSON; skipped', { snsMessageId: record.Sns.MessageId });
+        continue;
+      }
+      outcomes.push(await recordEmailEvent(deps, message));
+    }
+    return { outcomes };
+  });
+
+export const handler = makeHandler({
+  suppressions: suppressionList(),
+  hasher: keyedHasherFromEnv(),
+  clock: systemClock,
+});

@@ -1,0 +1,167 @@
+import { CHANGE_TEMPLATES, type ChangeTemplate, type ChangeTemplateValues } from './change-templates';
+import { SUPERVISOR_TEMPLATES } from './supervisor-templates';
+import {
+  type Locale,
+  type RenderedEmail,
+  type RenderedSms,
+  type TemplateFamily,
+  templateRenderer,
+} from './template-engine';
+import { type MerchantTemplate, ONBOARDING_TEMPLATES, type TemplateValues } from './templates';
+import { TERMINAL_TEMPLATES, type TerminalTemplate, type TerminalTemplateValues } from './terminal-templates';
+
+/**
+ * Every message the product sends, with example values: what the README lists, what the tests
+ * render in both locales, and what `cdk synth` checks the configured SMS signature against (the
+ * examples use the longest values an SMS can hold: 15-digit merchant number, 8-digit terminal ID,
+ * 6-digit code).
+ */
+
+/** One template of the catalog. */
+export interface CatalogEntry {
+  readonly template: string;
+  /** Who receives it. */
+  readonly audience: 'merchant' | 'sending merchant' | 'receiving merchant' | 'supervisors';
+  /** When it is sent. */
+  readonly event: string;
+  readonly smsTemplateId: string | undefined;
+  render(locale: Locale, signature: string): { email: RenderedEmail; sms: RenderedSms | undefined };
+}
+
+const MERCHANT_NO = '102110154110007';
+const OTHER_MERCHANT_NO = '102310058120002';
+const TERMINAL_ID = '00000042';
+const SERIAL_NUMBER = 'LKL00012345';
+
+const onboarding: TemplateValues = {
+  businessName: '张三便利店',
+  applicationId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF',
+  merchantNo: MERCHANT_NO,
+  terminalId: TERMINAL_ID,
+  activationCode: '384917',
+  reasons: [{ field: 'business.address.detail', reason: '地址不完整 / address incomplete' }],
+};
+
+const terminal: TerminalTemplateValues = {
+  serialNumber: SERIAL_NUMBER,
+  merchantNo: MERCHANT_NO,
+  terminalId: TERMINAL_ID,
+  activationCode: '384917',
+  counterpartMerchantNo: OTHER_MERCHANT_NO,
+  transferRequestId: '01JD8Y0K7N2P4R6S8T0V2W4X6Y',
+  reasons: [{ field: 'toMerchantNo', reason: '回访未确认 / call-back not confirmed' }],
+};
+
+const change: ChangeTemplateValues = {
+  merchantNo: MERCHANT_NO,
+  changeRequestId: '01JD8Z3C5E7G9H1J3K5M7N9P1Q',
+  fields: ['contact.phone', 'settlement.accountNumber'],
+  reasons: [{ field: 'settlement', reason: '账户名与商户不符 / account name does not match' }],
+};
+
+function entries<T extends string, V>(
+  family: TemplateFamily<T, V>,
+  values: V,
+  described: Record<T, { audience: CatalogEntry['audience']; event: string }>,
+): CatalogEntry[] {
+  const renderer = templateRenderer(family);
+  return (Object.keys(described) as T[]).map((template) => {
+    const smsTemplateId = family.smsTemplateIds[template];
+    return {
+      template,
+      ...described[template],
+      smsTemplateId,
+      render: (locale, signature) => ({
+        email: renderer.email(template, locale, values),
+        sms: smsTemplateId ? renderer.sms(template, locale, values, signature) : undefined,
+      }),
+    };
+  });
+}
+
+/** Every template, in the order of a merchant's journey. */
+export const TEMPLATE_CATALOG: readonly CatalogEntry[] = [
+  ...entries<MerchantTemplate, TemplateValues>(ONBOARDING_TEMPLATES, onboarding, {
+    APPLICATION_RECEIVED: {
+      audience: 'merchant',
+      event: 'application submitted (and each corrected resubmission)',
+    },
+    CHANGES_REQUESTED: {
+      audience: 'merchant',
+      event: 'reviewer asked for corrections (补件), with the reasons',
+    },
+    APPLICATION_REJECTED: {
+      audience: 'merchant',
+      event: 'rejected by a reviewer or an automated check, with the reasons',
+    },
+    APPLICATION_APPROVED: {
+      audience: 'merchant',
+      event: 'approved: merchant number, terminal ID, how to activate; the SMS carries the activation code',
+    },
+    APPLICATION_EXPIRED: {
+      audience: 'merchant',
+      event: 'no decision or no resubmission before the deadline',
+    },
+  }),
+  ...entries<TerminalTemplate, TerminalTemplateValues>(TERMINAL_TEMPLATES, terminal, {
+    ACTIVATION_CODE: {
+      audience: 'merchant',
+      event: 'terminal bound by an operator, or a code reissued (SMS only)',
+    },
+    TRANSFER_REQUESTED: { audience: 'receiving merchant', event: 'a terminal is offered to it' },
+    TRANSFER_ACCEPTED: { audience: 'sending merchant', event: 'the receiver accepted; the review begins' },
+    TRANSFER_COMPLETED_FROM: {
+      audience: 'sending merchant',
+      event: 'transfer approved: the terminal left it',
+    },
+    TRANSFER_COMPLETED_TO: {
+      audience: 'receiving merchant',
+      event: 'transfer approved: new terminal ID; the SMS carries the new activation code',
+    },
+    TRANSFER_REJECTED: { audience: 'sending merchant', event: 'transfer rejected, with the reasons' },
+    TRANSFER_EXPIRED: { audience: 'sending merchant', event: 'not accepted or not decided in time' },
+  }),
+  ...entries<ChangeTemplate, ChangeTemplateValues>(CHANGE_TEMPLATES, change, {
+    CHANGE_APPLIED: {
+      audience: 'merchant',
+      event: 'change request approved (also to the old contact on each channel whose address changed)',
+    },
+    CHANGE_REJECTED: { audience: 'merchant', event: 'change request rejected, with the reasons' },
+    CHANGE_STALE: { audience: 'merchant', event: 'approved, but the merchant changed since: not applied' },
+    CHANGE_EXPIRED: { audience: 'merchant', event: 'no decision before the final deadline' },
+  }),
+  ...entries(
+    SUPERVISOR_TEMPLATES,
+    {
+      taskId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF-1',
+      kind: 'APPLICATION',
+      subjectId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF',
+      summary: 'INDIVIDUAL · 张三便利店 · MCC 5411',
+      createdAt: '2026-11-20T09:30:00.000Z',
+      finalDeadline: '2026-11-27T09:30:00.000Z',
+    },
+    {
+      REVIEW_ESCALATED: {
+        audience: 'supervisors',
+        event: 'a review task passed its review deadline (email only)',
+      },
+    },
+  ),
+];
+
+/**
+ * Templates whose SMS would not fit one segment with this signature (empty when all fit): a long
+ * signature is refused at `cdk synth` rather than failing every send.
+ */
+export function smsTemplatesTooLongFor(signature: string): string[] {
+  return TEMPLATE_CATALOG.flatMap((entry) =>
+    (['zh-CN', 'en'] as const).flatMap((locale) => {
+      try {
+        entry.render(locale, signature);
+        return [];
+      } catch {
+        return [`${entry.template}/${locale}`];
+      }
+    }),
+  );
+}

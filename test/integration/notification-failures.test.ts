@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { logger } from '../../shared/logger';
+import { WORKFLOW_SEND_ATTEMPTS } from '../../shared/notifications/send-once';
+import { ApiClient, eventually } from '../support/api-client';
+import { approvedMerchant } from '../support/onboarding';
+
+/*
+ * Nothing lost when the SMS provider is down for good: every attempt of the workflow's Notify
+ * steps fails, the send ends FAILED, the application's timeline shows it (masked), the alarmed
+ * metric is emitted, and the workflow still finishes.
+ *
+ * NOTE: one stack configuration per file (here: an SMS endpoint nobody listens on). Handler
+ * modules read their configuration once, at load, and stay loaded in this process.
+ */
+
+let stack: LocalStack;
+let api: ApiClient;
+let stateDir: string;
+let reviewer: string;
+const errors = vi.spyOn(logger, 'error');
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'pos-notification-failures-'));
+  stack = await startLocalStack({
+    stateDir,
+    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
+    quiet: true,
+    retryIntervalMs: 10,
+    env: {
+      REVIEW_ESCALATION_SECONDS: '120',
+      REVIEW_FINAL_SECONDS: '240',
+      RESUBMISSION_SECONDS: '240',
+      // Port 9 (discard) refuses connections: every SendTextMessage fails.
+      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: 'http://127.0.0.1:9',
+    },
+  });
+  api = new ApiClient(stack.urls.api);
+  reviewer = await api.staffToken('rev-1', ['reviewer']);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('an SMS provider that fails on every attempt', () => {
+  it('ends FAILED in the timeline with a metric, while the email goes out and the workflow finishes', async () => {
+    const email = `failing-sms-${Date.now()}@example.com`;
+    const merchant = await approvedMerchant(api, reviewer, { email, phone: '13712345678' });
+
+    const failed = await eventually(async () => {
+      const { json } = await api.call('GET', `/v1/applications/${merchant.applicationId}`, {
+        token: merchant.token,
+      });
+      const notes = (json.timeline as { action: string; template?: string }[]).filter(
+        (entry) => entry.action === 'NOTIFICATION_FAILED',
+      );
+      return notes.length === 2 ? notes : undefined;
+    });
+    expect(failed).toEqual([
+      expect.objectContaining({
+        actor: 'system',
+        channel: 'SMS',
+        template: 'APPLICATION_RECEIVED',
+        recipient: '137****5678',
+      }),
+      expect.objectContaining({ status: 'APPROVED', channel: 'SMS', template: 'APPLICATION_APPROVED' }),
+    ]);
+
+    // Email is unaffected: received and approved, once each.
+    const { json: mail } = await api.call('GET', `/_local/emails?to=${encodeURIComponent(email)}`);
+    expect(mail.messages).toHaveLength(2);
+
+    // The workflow went on after the last attempt of each Notify step.
+    const execution = await eventually(async () => {
+      const { json } = await api.call('GET', '/_local/executions');
+      const found = json.executions.find((e: { name: string }) => e.name === merchant.applicationId);
+      return found?.status === 'SUCCEEDED' ? found : undefined;
+    });
+    expect(execution.error).toBeUndefined();
+
+    // One alarmed metric per message that failed for good, after the full set of attempts.
+    const metrics = errors.mock.calls
+      .map(([, fields]) => fields as { NotificationsFailed?: number; subjectId?: string; attempt?: number })
+      .filter(
+        (fields) => fields?.NotificationsFailed === 1 && fields.subjectId === `${merchant.applicationId}#1`,
+      );
+    expect(metrics).toHaveLength(2);
+    for (const fields of metrics) expect(fields.attempt).toBe(WORKFLOW_SEND_ATTEMPTS);
+  });
+});

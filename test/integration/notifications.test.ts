@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
+import { type LocalStack, startLocalStack } from '../../local/stack';
+import { ApiClient, eventually } from '../support/api-client';
+import { approvedMerchant } from '../support/onboarding';
+
+/*
+ * Email and SMS on the real local stack, with the product's default SMS limit (5 per phone per
+ * hour): both locales, escaping, bounces and opt-outs, and the abuse limit on an operator route.
+ *
+ * NOTE: one stack configuration per file. Handler modules read their configuration once, at
+ * load (as Lambda does at cold start), and stay loaded in this process.
+ */
+
+let stack: LocalStack;
+let api: ApiClient;
+let stateDir: string;
+let reviewer: string;
+let operator: string;
+let sequence = 0;
+/** A phone number of its own per test: the SMS limit counts per phone. */
+const newPhone = () =>
+  `139${String(Date.now() % 1e6).padStart(6, '0')}${String(++sequence).padStart(2, '0')}`;
+const newEmail = (label: string) => `${label}-${Date.now()}-${++sequence}@example.com`;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'pos-notifications-'));
+  stack = await startLocalStack({
+    stateDir,
+    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
+    quiet: true,
+    retryIntervalMs: 10,
+    env: { REVIEW_ESCALATION_SECONDS: '120', REVIEW_FINAL_SECONDS: '240', RESUBMISSION_SECONDS: '240' },
+  });
+  api = new ApiClient(stack.urls.api);
+  reviewer = await api.staffToken('rev-1', ['reviewer']);
+  operator = await api.staffToken('op-1', ['operator']);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function emailsTo(address: string) {
+  const { json } = await api.call('GET', `/_local/emails?to=${encodeURIComponent(address)}`);
+  return json.messages as { subject: string; text: string; html: string }[];
+}
+
+async function smsTo(phone: string) {
+  const { json } = await api.call('GET', `/_local/sms?to=${encodeURIComponent(`+86${phone}`)}`);
+  return json.messages as { body: string }[];
+}
+
+async function timelineOf(applicationId: string, token: string) {
+  const { json } = await api.call('GET', `/v1/applications/${applicationId}`, { token });
+  return json.timeline as { action: string; channel?: string; template?: string; recipient?: string }[];
+}
+
+describe('email and SMS confirmations', () => {
+  it('tells an English-speaking merchant of receipt and approval, with every user-supplied string escaped', async () => {
+    const email = newEmail('en');
+    const phone = newPhone();
+    const merchant = await approvedMerchant(api, reviewer, {
+      email,
+      phone,
+      locale: 'en',
+      businessName: 'Zhang & Sons <Store>',
+    });
+    const mails = await eventually(async () => {
+      const received = await emailsTo(email);
+      return received.length === 2 ? received : undefined;
+    });
+    expect(mails.map((mail) => mail.subject)).toEqual([
+      'Merchant application received: Zhang & Sons <Store>',
+      'Merchant application approved: Zhang & Sons <Store>',
+    ]);
+    for (const mail of mails) {
+      expect(mail.html).toContain('Zhang &amp; Sons &lt;Store&gt;');
+      expect(mail.html).not.toContain('<Store>');
+    }
+    expect(mails[1]?.text).toContain(merchant.merchantNo);
+    const texts = await eventually(async () => {
+      const received = await smsTo(phone);
+      return received.length === 2 ? received : undefined;
+    });
+    expect(texts.map((sms) => sms.body)).toEqual([
+      '【拉卡拉】Application received; we will send the outcome by SMS and email',
+      `【拉卡拉】Approved. MID ${merchant.merchantNo}, details by email`,
+    ]);
+  });
+
+  it('skips a bounced address and an opted-out phone, and shows both in the application timeline', async () => {
+    const email = newEmail('bounced');
+    const phone = newPhone();
+    // A hard bounce, as SES publishes it to the configuration set's topic.
+    const bounce = await api.call('POST', '/_local/email-events', {
+      body: {
+        eventType: 'Bounce',
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: 'General',
+          bouncedRecipients: [{ emailAddress: email.toUpperCase() }],
+        },
+        mail: { messageId: 'earlier-message' },
+      },
+    });
+    expect(bounce.json).toEqual({ outcomes: [{ kind: 'Bounce', suppressed: 1 }] });
+    // The recipient replied TD: the number is on the provider's opt-out list.
+    const sms = new PinpointSMSVoiceV2Client({
+      endpoint: stack.urls.sms,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+    });
+    await sms.send(
+      new PutOptedOutNumberCommand({ OptOutListName: 'Default', OptedOutNumber: `+86${phone}` }),
+    );
+    sms.destroy();
+
+    const merchant = await approvedMerchant(api, reviewer, { email, phone });
+    const notes = await eventually(async () => {
+      const timeline = await timelineOf(merchant.applicationId, merchant.token);
+      const suppressed = timeline.filter((entry) => entry.action === 'NOTIFICATION_SUPPRESSED');
+      return suppressed.length === 4 ? suppressed : undefined;
+    });
+    expect(notes.map((n) => `${n.template}/${n.channel}`).sort()).toEqual([
+      'APPLICATION_APPROVED/EMAIL',
+      'APPLICATION_APPROVED/SMS',
+      'APPLICATION_RECEIVED/EMAIL',
+      'APPLICATION_RECEIVED/SMS',
+    ]);
+    expect(new Set(notes.map((n) => n.recipient))).toEqual(
+      new Set([`${email.charAt(0)}***@example.com`, `${phone.slice(0, 3)}****${phone.slice(-4)}`]),
+    );
+    const timeline = JSON.stringify(await timelineOf(merchant.applicationId, merchant.token));
+    expect(timeline).not.toContain(email);
+    expect(timeline).not.toContain(phone);
+    expect(await emailsTo(email)).toEqual([]);
+    expect(await smsTo(phone)).toEqual([]);
+  });
+
+  it('sends at most 5 SMS to one phone per hour: the 6th activation code answers 429 RATE_LIMITED', async () => {
+    // The limit counts per clock hour: do not start a few seconds before the hour turns.
+    const secondsLeft = 3600 - (Math.floor(Date.now() / 1000) % 3600);
+    if (secondsLeft < 30) await new Promise((resolve) => setTimeout(resolve, (secondsLeft + 1) * 1000));
+    const phone = newPhone();
+    const sn = `N${Date.now().toString(36).toUpperCase()}${++sequence}`;
+    const stocked = await api.call('POST', '/v1/terminals', {
+      token: operator,
+      body: { terminals: [{ serialNumber: sn, model: 'A8' }] },
+    });
+    expect(stocked.status).toBe(201);
+    await approvedMerchant(api, reviewer, { phone, serialNumber: sn });
+    // Received and approved (with the activation code): 2 of 5.
+    await eventually(async () => ((await smsTo(phone)).length === 2 ? true : undefined));
+    for (let i = 3; i <= 5; i++) {
+      const reissued = await api.call('POST', `/v1/terminals/${sn}/activation-code`, { token: operator });
+      expect(reissued.status, `SMS ${i}`).toBe(200);
+    }
+    const sixth = await api.call('POST', `/v1/terminals/${sn}/activation-code`, { token: operator });
+    expect(sixth.status).toBe(429);
+    expect(sixth.json.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect(await smsTo(phone)).toHaveLength(5);
+    const terminal = await api.call('GET', `/v1/terminals/${sn}`, { token: operator });
+    expect(terminal.json.history.at(-1)).toMatchObject({
+      action: 'NOTIFICATION_RATE_LIMITED',
+      channel: 'SMS',
+      template: 'ACTIVATION_CODE',
+      recipient: `${phone.slice(0, 3)}****${phone.slice(-4)}`,
+    });
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { readOnboardingAsl } from '../../../infra/workflow';
+import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  Next?: string;
+  Default?: string;
+  Retry?: { ErrorEquals: string[]; MaxAttempts: number; BackoffRate: number; IntervalSeconds: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+}
+
+/** `${TaskNotifyArn}`: how the ASL names a task function before substitution. */
+const placeholder = (name: string) => `\${${name}Arn}`;
+
+const asl = JSON.parse(readOnboardingAsl()) as { StartAt: string; States: Record<string, State> };
+const NOTIFY_RESOURCES = [
+  placeholder('TaskNotify'),
+  placeholder('TaskTransferNotify'),
+  placeholder('TaskChangeNotify'),
+];
+const notifyStates = Object.entries(asl.States).filter(([, state]) =>
+  NOTIFY_RESOURCES.includes(state.Resource ?? ''),
+);
+const sendingStates = Object.entries(asl.States).filter(([, state]) =>
+  [...NOTIFY_RESOURCES, placeholder('TaskEscalateReview')].includes(state.Resource ?? ''),
+);
+
+describe('notification states of the workflow', () => {
+  it('acknowledges every onboarding submission first, after RouteKind, and every corrected resubmission', () => {
+    expect(asl.StartAt).toBe('RouteKind');
+    expect(Object.keys(asl.States)[0]).toBe('RouteKind');
+    expect(asl.States.RouteKind?.Default).toBe('NotifyReceived');
+    expect(asl.States.NotifyReceived).toMatchObject({
+      Resource: placeholder('TaskNotify'),
+      Parameters: { 'applicationId.$': '$.applicationId', event: 'RECEIVED' },
+      Next: 'RunChecks',
+    });
+    expect(asl.States.AwaitResubmission?.Next).toBe('NotifyReceived');
+    expect(asl.States.TransferAwaitAcceptance?.Next).toBe('TransferNotifyAccepted');
+    expect(asl.States.TransferNotifyAccepted).toMatchObject({
+      Parameters: { event: 'ACCEPTED' },
+      Next: 'TransferAwaitReview',
+    });
+  });
+
+  it.each(sendingStates)(
+    '%s retries with backoff exactly as often as the send records count attempts',
+    (_name, state) => {
+      const retrier = state.Retry?.find((retry) => retry.ErrorEquals.includes('States.TaskFailed'));
+      expect(retrier?.MaxAttempts).toBe(WORKFLOW_SEND_ATTEMPTS - 1);
+      expect(retrier?.BackoffRate).toBeGreaterThan(1);
+    },
+  );
+
+  it.each(notifyStates)('%s goes on with the workflow when notifying fails for good', (_name, state) => {
+    expect(state.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.notifyFailure', Next: state.Next },
+    ]);
+  });
+});
