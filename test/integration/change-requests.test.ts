@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack';
 import { DynamoChangeRequestRepository } from '../../shared/adapters/dynamodb-change-requests';
 import { DynamoMerchantRepository } from '../../shared/adapters/dynamodb-merchants';
 import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
@@ -12,9 +8,10 @@ import type { ChangeRequestRecord } from '../../shared/domain/change-request';
 import { keys } from '../../shared/keys';
 import { systemClock } from '../../shared/ports';
 import { applyChangeRequest } from '../../shared/use-cases/change-request-workflow';
-import { ApiClient, eventually } from '../support/api-client';
+import { type ApiClient, eventually } from '../support/api-client';
 import { validPersonalAccount } from '../support/fixtures';
 import { approvedMerchant } from '../support/onboarding';
+import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
  * Merchant change requests (商户变更) on the real local stack: intake rules, the one-open rule,
@@ -23,9 +20,8 @@ import { approvedMerchant } from '../support/onboarding';
  * the old and the new contact.
  */
 
-let stack: LocalStack;
 let api: ApiClient;
-let stateDir: string;
+let testStack: TestStack;
 let reviewer: string;
 let operator: string;
 let keySeq = 0;
@@ -36,30 +32,18 @@ let first: Merchant;
 let second: Merchant;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pos-changes-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
-    retryIntervalMs: 10,
-    env: {
-      REVIEW_ESCALATION_SECONDS: '120',
-      REVIEW_FINAL_SECONDS: '240',
-      RESUBMISSION_SECONDS: '240',
-      // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
-      SMS_PER_PHONE_PER_HOUR: '10000',
-    },
+  testStack = await startTestStack('changes', {
+    REVIEW_ESCALATION_SECONDS: '120',
+    REVIEW_FINAL_SECONDS: '240',
+    RESUBMISSION_SECONDS: '240',
+    // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
+    SMS_PER_PHONE_PER_HOUR: '10000',
   });
-  api = new ApiClient(stack.urls.api);
-  reviewer = await api.staffToken('rev-1', ['reviewer']);
-  operator = await api.staffToken('op-1', ['operator']);
+  ({ api, reviewer, operator } = testStack);
   [first, second] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => testStack?.stop());
 
 function file(merchant: Merchant, body: unknown, key = newKey()) {
   return api.call('POST', `/v1/merchants/${merchant.merchantNo}/change-requests`, {

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack';
 import { logger } from '../../shared/logger';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../shared/notifications/send-once';
-import { ApiClient, eventually } from '../support/api-client';
+import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant } from '../support/onboarding';
+import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
  * Nothing lost when the SMS provider is down for good: every attempt of the workflow's Notify
@@ -17,35 +14,23 @@ import { approvedMerchant } from '../support/onboarding';
  * modules read their configuration once, at load, and stay loaded in this process.
  */
 
-let stack: LocalStack;
 let api: ApiClient;
-let stateDir: string;
+let testStack: TestStack;
 let reviewer: string;
 const errors = vi.spyOn(logger, 'error');
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pos-notification-failures-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
-    retryIntervalMs: 10,
-    env: {
-      REVIEW_ESCALATION_SECONDS: '120',
-      REVIEW_FINAL_SECONDS: '240',
-      RESUBMISSION_SECONDS: '240',
-      // Port 9 (discard) refuses connections: every SendTextMessage fails.
-      AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: 'http://127.0.0.1:9',
-    },
+  testStack = await startTestStack('notification-failures', {
+    REVIEW_ESCALATION_SECONDS: '120',
+    REVIEW_FINAL_SECONDS: '240',
+    RESUBMISSION_SECONDS: '240',
+    // Port 9 (discard) refuses connections: every SendTextMessage fails.
+    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: 'http://127.0.0.1:9',
   });
-  api = new ApiClient(stack.urls.api);
-  reviewer = await api.staffToken('rev-1', ['reviewer']);
+  ({ api, reviewer } = testStack);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => testStack?.stop());
 
 describe('an SMS provider that fails on every attempt', () => {
   it('ends FAILED in the timeline with a metric, while the email goes out and the workflow finishes', async () => {

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PinpointSMSVoiceV2Client, PutOptedOutNumberCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
-import { type LocalStack, startLocalStack } from '../../local/stack';
-import { ApiClient, eventually } from '../support/api-client';
+import type { LocalStack } from '../../local/stack';
+import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant } from '../support/onboarding';
+import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
  * Email and SMS on the real local stack, with the product's default SMS limit (5 per phone per
@@ -18,7 +16,7 @@ import { approvedMerchant } from '../support/onboarding';
 
 let stack: LocalStack;
 let api: ApiClient;
-let stateDir: string;
+let testStack: TestStack;
 let reviewer: string;
 let operator: string;
 let sequence = 0;
@@ -28,23 +26,15 @@ const newPhone = () =>
 const newEmail = (label: string) => `${label}-${Date.now()}-${++sequence}@example.com`;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pos-notifications-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
-    retryIntervalMs: 10,
-    env: { REVIEW_ESCALATION_SECONDS: '120', REVIEW_FINAL_SECONDS: '240', RESUBMISSION_SECONDS: '240' },
+  testStack = await startTestStack('notifications', {
+    REVIEW_ESCALATION_SECONDS: '120',
+    REVIEW_FINAL_SECONDS: '240',
+    RESUBMISSION_SECONDS: '240',
   });
-  api = new ApiClient(stack.urls.api);
-  reviewer = await api.staffToken('rev-1', ['reviewer']);
-  operator = await api.staffToken('op-1', ['operator']);
+  ({ stack, api, reviewer, operator } = testStack);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => testStack?.stop());
 
 async function emailsTo(address: string) {
   const { json } = await api.call('GET', `/_local/emails?to=${encodeURIComponent(address)}`);

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack';
-import { ApiClient, eventually } from '../support/api-client';
+import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
  * The whole journey against the real local stack: DynamoDB Local, the ASL run by
@@ -12,40 +9,27 @@ import { individualApplication } from '../support/fixtures';
  * and the local API server, all reached through the real AWS SDK clients of the handlers.
  */
 
-let stack: LocalStack;
 let api: ApiClient;
 let reviewer: string;
 let operator: string;
-let stateDir: string;
+let testStack: TestStack;
 
 const REQUIRED_KINDS = ['ID_CARD_FRONT', 'ID_CARD_BACK', 'BANK_CARD', 'STORE_PHOTO'];
 let keySeq = 0;
 const newKey = () => `journey-${Date.now()}-${++keySeq}`;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pos-journey-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
-    retryIntervalMs: 10,
-    env: {
-      REVIEW_ESCALATION_SECONDS: '120',
-      REVIEW_FINAL_SECONDS: '240',
-      RESUBMISSION_SECONDS: '240',
-      // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
-      SMS_PER_PHONE_PER_HOUR: '10000',
-    },
+  testStack = await startTestStack('journey', {
+    REVIEW_ESCALATION_SECONDS: '120',
+    REVIEW_FINAL_SECONDS: '240',
+    RESUBMISSION_SECONDS: '240',
+    // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
+    SMS_PER_PHONE_PER_HOUR: '10000',
   });
-  api = new ApiClient(stack.urls.api);
-  reviewer = await api.staffToken('rev-1', ['reviewer']);
-  operator = await api.staffToken('op-1', ['operator']);
+  ({ api, reviewer, operator } = testStack);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => testStack?.stop());
 
 async function createDraft(body = individualApplication()) {
   const created = await api.call('POST', '/v1/applications', {

@@ -1,53 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
 import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
 import { activateTerminal } from '../../shared/use-cases/terminal-lifecycle';
-import { ApiClient, eventually } from '../support/api-client';
+import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant, latestSms } from '../support/onboarding';
+import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
  * 一机一码 on the real local stack: stock, binding under concurrency, activation codes, the test
  * transaction, and moving a terminal between merchants through the workflow.
  */
 
-let stack: LocalStack;
 let api: ApiClient;
-let stateDir: string;
+let testStack: TestStack;
 let reviewer: string;
 let operator: string;
 let snSeq = 0;
 const newSn = () => `T${Date.now().toString(36).toUpperCase()}${String(++snSeq).padStart(3, '0')}`;
 
 beforeAll(async () => {
-  stateDir = mkdtempSync(join(tmpdir(), 'pos-terminals-'));
-  stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
-    retryIntervalMs: 10,
-    env: {
-      REVIEW_ESCALATION_SECONDS: '120',
-      REVIEW_FINAL_SECONDS: '240',
-      RESUBMISSION_SECONDS: '240',
-      TRANSFER_ACCEPTANCE_SECONDS: '8',
-      // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
-      SMS_PER_PHONE_PER_HOUR: '10000',
-    },
+  testStack = await startTestStack('terminals', {
+    REVIEW_ESCALATION_SECONDS: '120',
+    REVIEW_FINAL_SECONDS: '240',
+    RESUBMISSION_SECONDS: '240',
+    TRANSFER_ACCEPTANCE_SECONDS: '8',
+    // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
+    SMS_PER_PHONE_PER_HOUR: '10000',
   });
-  api = new ApiClient(stack.urls.api);
-  reviewer = await api.staffToken('rev-1', ['reviewer']);
-  operator = await api.staffToken('op-1', ['operator']);
+  ({ api, reviewer, operator } = testStack);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(stateDir, { recursive: true, force: true });
-});
+afterAll(() => testStack?.stop());
 
 async function stock(...serialNumbers: string[]) {
   const res = await api.call('POST', '/v1/terminals', {
