@@ -87,7 +87,8 @@ export class SmsOutbox {
     this.messages.push(message);
     // Written before answering, so an SMS the handler saw as sent survives a crash of the stack.
     writeJsonAtomic(this.file, this.messages);
-    this.log.info(`sms: to ${to}: ${body}`);
+    // The body carries activation codes: it is read from the outbox (/_local/sms), never printed.
+    this.log.info(`sms: ${messageId} sent (${body.length} characters, see /_local/sms)`);
     return { MessageId: messageId };
   }
 

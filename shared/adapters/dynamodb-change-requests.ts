@@ -2,6 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ChangeRequestRecord } from '../domain/change-request';
 import type { MerchantRecord } from '../domain/merchant';
 import { keys } from '../keys';
+import type { FieldCipher } from '../ports';
 import type {
   ApplyChangeOutcome,
   ChangeRequestIdempotencyRecord,
@@ -11,6 +12,7 @@ import type {
   MerchantVersionRecord,
 } from '../ports/change-requests';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
+import { merchantVersionItem } from './dynamodb-merchants';
 import {
   ConditionFailedError,
   type DynamoTable,
@@ -18,6 +20,19 @@ import {
   succeeds,
   type TransactionWrite,
 } from './dynamodb-table';
+import {
+  CHANGE_REQUEST_FIELDS,
+  MERCHANT_FIELDS,
+  MERCHANT_VERSION_FIELDS,
+  openFields,
+  sealFields,
+} from './field-cipher-fields';
+
+/** The stored change-request item: requested and replaced account numbers encrypted. */
+async function changeRequestItem(cipher: FieldCipher, record: ChangeRequestRecord): Promise<Item> {
+  const key = keys.changeRequest(record.changeRequestId);
+  return { ...key, ...(await sealFields(cipher, key, record, CHANGE_REQUEST_FIELDS)) };
+}
 
 /** True when DynamoDB cancelled a transaction because another one touched the same items. */
 function isTransactionConflict(error: unknown): boolean {
@@ -29,11 +44,15 @@ function isTransactionConflict(error: unknown): boolean {
 
 /** Change requests, the open-request marker and merchant versions in the one table. */
 export class DynamoChangeRequestRepository implements ChangeRequestRepository {
-  constructor(private readonly table: DynamoTable) {}
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   async get(changeRequestId: string): Promise<ChangeRequestRecord | undefined> {
-    const item = await this.table.get<ChangeRequestRecord & Item>(keys.changeRequest(changeRequestId));
-    return item ? stripKeys(item) : undefined;
+    const key = keys.changeRequest(changeRequestId);
+    const item = await this.table.get<ChangeRequestRecord & Item>(key);
+    return item ? stripKeys(await openFields(this.cipher, key, item, CHANGE_REQUEST_FIELDS)) : undefined;
   }
 
   async getIdempotency(keyHash: string): Promise<ChangeRequestIdempotencyRecord | undefined> {
@@ -71,7 +90,7 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
           condition: 'attribute_not_exists(pk)',
         },
         {
-          put: { ...keys.changeRequest(record.changeRequestId), ...record },
+          put: await changeRequestItem(this.cipher, record),
           condition: 'attribute_not_exists(pk)',
         },
         {
@@ -92,7 +111,7 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
 
   async save(next: ChangeRequestRecord, expectedRevision: number): Promise<boolean> {
     return succeeds(
-      this.table.put({ ...keys.changeRequest(next.changeRequestId), ...next }, 'revision = :expected', {
+      this.table.put(await changeRequestItem(this.cipher, next), 'revision = :expected', {
         ':expected': expectedRevision,
       }),
     );
@@ -105,7 +124,7 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
   ): Promise<FinishChangeOutcome> {
     const writes: TransactionWrite[] = [
       {
-        put: { ...keys.changeRequest(next.changeRequestId), ...next },
+        put: await changeRequestItem(this.cipher, next),
         condition: 'revision = :expected',
         values: { ':expected': expectedRevision },
       },
@@ -171,7 +190,14 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
     if (request.changes.settlement) {
       sets.push('#settlement = :settlement');
       names['#settlement'] = 'settlement';
-      values[':settlement'] = merchant.settlement;
+      // Sealed in the merchant item's context, exactly as a whole-item write would store it.
+      const sealed = await sealFields(
+        this.cipher,
+        keys.merchant(merchant.merchantNo),
+        { settlement: merchant.settlement },
+        MERCHANT_FIELDS,
+      );
+      values[':settlement'] = sealed.settlement;
     }
     const writes: TransactionWrite[] = [
       {
@@ -182,11 +208,15 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
         values,
       },
       {
-        put: { ...keys.merchantVersion(merchant.merchantNo, input.version.version), ...input.version },
+        put: await merchantVersionItem(
+          this.cipher,
+          keys.merchantVersion(merchant.merchantNo, input.version.version),
+          input.version,
+        ),
         condition: 'attribute_not_exists(pk)',
       },
       {
-        put: { ...keys.changeRequest(request.changeRequestId), ...request },
+        put: await changeRequestItem(this.cipher, request),
         condition: 'revision = :expected',
         values: { ':expected': input.expectedRevision },
       },
@@ -216,8 +246,18 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
         startKey,
       });
       // The version number is the sort key; items written before it was stored carry it in the snapshot.
+      const opened = await Promise.all(
+        page.items.map((item) =>
+          openFields(
+            this.cipher,
+            { pk: item.pk as string, sk: item.sk as string },
+            item,
+            MERCHANT_VERSION_FIELDS,
+          ),
+        ),
+      );
       versions.push(
-        ...page.items.map((item) => {
+        ...opened.map((item) => {
           const { pk: _pk, sk, ...rest } = item;
           return { ...rest, version: rest.version ?? Number(String(sk).slice('VER#'.length)) };
         }),

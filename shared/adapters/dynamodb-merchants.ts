@@ -1,19 +1,42 @@
 import { ulid } from 'ulid';
 import type { MerchantRecord, MerchantTerminalRecord } from '../domain/merchant';
 import type { Channel } from '../domain/notification';
-import { keys } from '../keys';
+import { keys, type TableKey } from '../keys';
+import type { FieldCipher } from '../ports';
 import type {
   MerchantRepository,
   ProvisionOutcome,
   SendRecord,
   SendRecordRepository,
 } from '../ports/merchants';
-import { stripKeys } from './dynamodb-applications';
+import { applicationItem, stripKeys } from './dynamodb-applications';
 import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';
+import { MERCHANT_FIELDS, MERCHANT_VERSION_FIELDS, openFields, sealFields } from './field-cipher-fields';
+
+/** The stored merchant item: the settlement account number encrypted. */
+export async function merchantItem(
+  cipher: FieldCipher,
+  merchant: MerchantRecord,
+): Promise<Record<string, unknown>> {
+  const key = keys.merchant(merchant.merchantNo);
+  return { ...key, ...(await sealFields(cipher, key, merchant, MERCHANT_FIELDS)) };
+}
+
+/** A stored merchant-version item: its snapshot's settlement account number encrypted. */
+export async function merchantVersionItem<T extends { snapshot: MerchantRecord }>(
+  cipher: FieldCipher,
+  key: TableKey,
+  version: T,
+): Promise<Record<string, unknown>> {
+  return { ...key, ...(await sealFields(cipher, key, version, MERCHANT_VERSION_FIELDS)) };
+}
 
 /** Merchants, sequences and terminals in the one table. */
 export class DynamoMerchantRepository implements MerchantRepository {
-  constructor(private readonly table: DynamoTable) {}
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   async nextSequence(name: string): Promise<number> {
     const item = await this.table.update<{ next: number }>(
@@ -29,20 +52,22 @@ export class DynamoMerchantRepository implements MerchantRepository {
     const at = merchant.createdAt;
     const writes: TransactionWrite[] = [
       {
-        put: { ...keys.application(application.applicationId), ...application },
+        put: await applicationItem(this.cipher, application),
         condition: 'revision = :expected',
         values: { ':expected': input.expectedRevision },
       },
-      { put: { ...keys.merchant(merchant.merchantNo), ...merchant }, condition: 'attribute_not_exists(pk)' },
+      { put: await merchantItem(this.cipher, merchant), condition: 'attribute_not_exists(pk)' },
       {
-        put: {
-          pk: keys.merchant(merchant.merchantNo).pk,
-          sk: `VER#${String(merchant.version).padStart(6, '0')}`,
-          snapshot: merchant,
-          actor: 'system',
-          action: 'CREATED',
-          at,
-        },
+        put: await merchantVersionItem(
+          this.cipher,
+          keys.merchantVersion(merchant.merchantNo, merchant.version),
+          {
+            snapshot: merchant,
+            actor: 'system',
+            action: 'CREATED',
+            at,
+          },
+        ),
       },
       ...application.uniquenessKeys.map(
         (pk): TransactionWrite => ({
@@ -101,8 +126,9 @@ export class DynamoMerchantRepository implements MerchantRepository {
   }
 
   async getMerchant(merchantNo: string): Promise<MerchantRecord | undefined> {
-    const item = await this.table.get<MerchantRecord & Record<string, unknown>>(keys.merchant(merchantNo));
-    return item ? stripKeys(item) : undefined;
+    const key = keys.merchant(merchantNo);
+    const item = await this.table.get<MerchantRecord & Record<string, unknown>>(key);
+    return item ? stripKeys(await openFields(this.cipher, key, item, MERCHANT_FIELDS)) : undefined;
   }
 
   async merchantTerminals(merchantNo: string): Promise<MerchantTerminalRecord[]> {

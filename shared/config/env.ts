@@ -28,6 +28,10 @@ export const ENV = {
   piiHmacKeyId: 'PII_HMAC_KEY_ID',
   /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
   piiHmacLocalSecret: 'PII_HMAC_LOCAL_SECRET',
+  /** Symmetric KMS key whose data keys encrypt ID and account numbers field by field (AWS). */
+  fieldCipherKeyId: 'FIELD_CIPHER_KEY_ID',
+  /** Local-only key wrapping those data keys, used instead of KMS by `npm run dev` and tests. */
+  fieldCipherLocalKey: 'FIELD_CIPHER_LOCAL_KEY',
   staffJwtIssuer: 'STAFF_JWT_ISSUER',
   staffJwtAudience: 'STAFF_JWT_AUDIENCE',
   staffJwksUri: 'STAFF_JWKS_URI',
