@@ -1,5 +1,16 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository } from '../shared/composition';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import {
+  applicationRepository,
+  messagingConfig,
+  reviewRepository,
+  sendRecordRepository,
+  smsQuota,
+  suppressionList,
+  terminalRepository,
+} from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { awaitResubmission } from '../shared/use-cases/onboarding-workflow';
 import { workflowTask } from '../shared/workflow-task';
@@ -7,11 +18,27 @@ import { workflowTask } from '../shared/workflow-task';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
+  reviews: reviewRepository(),
   workflow: workflowFromEnv(),
+  sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
+  terminals: terminalRepository(),
+  hasher: keyedHasherFromEnv(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
   clock: systemClock,
+  config: messagingConfig(),
 };
 
-/** Workflow Task: keeps the token the merchant's resubmission resumes (.waitForTaskToken). */
+/**
+ * Workflow Task (.waitForTaskToken): records REQUEST_CHANGES with the token the merchant's
+ * resubmission resumes, and tells the merchant what to correct (at most once).
+ */
 export const handler = workflowTask('task-await-resubmission', (input) =>
-  awaitResubmission(deps, { applicationId: input.applicationId, taskToken: input.taskToken ?? '' }),
+  awaitResubmission(deps, {
+    applicationId: input.applicationId,
+    taskToken: input.taskToken ?? '',
+    taskId: input.taskId,
+  }),
 );

@@ -1,11 +1,18 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
   applicationRepository,
   merchantRepository,
   messagingConfig,
   reviewRepository,
+  sendRecordRepository,
+  smsQuota,
+  suppressionList,
+  terminalRepository,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { provisionMerchant } from '../shared/use-cases/onboarding-workflow';
+import { provisionAndConfirm } from '../shared/use-cases/onboarding-workflow';
 import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
@@ -13,11 +20,21 @@ const deps = {
   applications: applicationRepository(),
   reviews: reviewRepository(),
   merchants: merchantRepository(),
+  sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
+  terminals: terminalRepository(),
+  hasher: keyedHasherFromEnv(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
   clock: systemClock,
   config: messagingConfig(),
 };
 
-/** Workflow Task: merchant number, merchant, markers and terminal binding in one transaction. */
+/**
+ * Workflow Task: merchant number, merchant, markers and terminal binding in one transaction, then
+ * the confirmation with the activation code by email and SMS (at most once each).
+ */
 export const handler = workflowTask('task-provision-merchant', (input) =>
-  provisionMerchant(deps, input.applicationId),
+  provisionAndConfirm(deps, input.applicationId),
 );

@@ -1,4 +1,15 @@
-import { applicationRepository, reviewRepository } from '../shared/composition';
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import {
+  applicationRepository,
+  messagingConfig,
+  reviewRepository,
+  sendRecordRepository,
+  smsQuota,
+  suppressionList,
+  terminalRepository,
+} from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { recordDecision } from '../shared/use-cases/onboarding-workflow';
 import { workflowTask } from '../shared/workflow-task';
@@ -7,10 +18,18 @@ import { workflowTask } from '../shared/workflow-task';
 const deps = {
   applications: applicationRepository(),
   reviews: reviewRepository(),
+  sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
+  terminals: terminalRepository(),
+  hasher: keyedHasherFromEnv(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
   clock: systemClock,
+  config: messagingConfig(),
 };
 
-/** Workflow Task: applies a REJECT or REQUEST_CHANGES decision to the application. */
+/** Workflow Task: applies a REJECT decision to the application, then tells the merchant (at most once). */
 export const handler = workflowTask('task-record-decision', (input) =>
   recordDecision(deps, { applicationId: input.applicationId, taskId: input.taskId ?? '' }),
 );

@@ -1,18 +1,44 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
-import { applicationRepository, terminalRepository } from '../shared/composition';
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import {
+  applicationRepository,
+  deadlines,
+  messagingConfig,
+  reviewRepository,
+  sendRecordRepository,
+  smsQuota,
+  suppressionList,
+  terminalRepository,
+} from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { runChecks } from '../shared/use-cases/onboarding-workflow';
+import { checkAndAwaitReview } from '../shared/use-cases/onboarding-workflow';
 import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
+  reviews: reviewRepository(),
+  workflow: workflowFromEnv(),
   hasher: keyedHasherFromEnv(),
   storage: documentStorageFromEnv(),
   terminals: terminalRepository(),
+  sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  smsQuota: smsQuota(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
   clock: systemClock,
+  deadlines: deadlines(),
+  config: messagingConfig(),
 };
 
-/** Workflow Task: automated checks; rejects automatically on a hard failure. */
-export const handler = workflowTask('task-run-checks', (input) => runChecks(deps, input.applicationId));
+/**
+ * Workflow Task (.waitForTaskToken): automated checks, the "received" message, then the review
+ * task with this token — or, on an automatic rejection, its outcome and the token completed at once.
+ */
+export const handler = workflowTask('task-run-checks', (input) =>
+  checkAndAwaitReview(deps, { applicationId: input.applicationId, taskToken: input.taskToken ?? '' }),
+);

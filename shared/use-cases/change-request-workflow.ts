@@ -29,7 +29,7 @@ import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { Contact } from '../validation/application-schema';
 import { storedChangeProblems } from '../validation/change-request-schema';
-import { noteInChangeRequest } from './notification-notes';
+import { appendToChangeRequest, noteInChangeRequest, workflowFailedEntry } from './notification-notes';
 import { openReviewTask } from './review-tasks';
 import { HASH_PURPOSE } from './uniqueness';
 
@@ -441,26 +441,9 @@ export async function recordChangeFailure(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'clock'>,
   input: { changeRequestId: string; failure?: { Error?: string } },
 ) {
-  const record = await mustLoad(deps, input.changeRequestId);
   const at = deps.clock.now().toISOString();
   // The status stays as it is: a request left PENDING_REVIEW can still be cancelled by the merchant.
-  await deps.changeRequests.save(
-    {
-      ...record,
-      revision: record.revision + 1,
-      updatedAt: at,
-      timeline: [
-        ...record.timeline,
-        {
-          status: record.status,
-          at,
-          actor: 'system',
-          action: `WORKFLOW_FAILED:${input.failure?.Error ?? 'Unknown'}`,
-        },
-      ],
-    },
-    record.revision,
-  );
+  await appendToChangeRequest(deps, input.changeRequestId, () => [workflowFailedEntry(input.failure, at)]);
   logger.error('change-request workflow failed', {
     changeRequestId: input.changeRequestId,
     error: input.failure?.Error,

@@ -4,6 +4,7 @@ import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf
 import type { RequiredCheck } from '../domain/review';
 import { logger } from '../logger';
 import {
+  type SendOutcome,
   sendOnce,
   throwIfAnyFailed,
   undeliveredNotes,
@@ -22,7 +23,13 @@ import { findMcc } from '../reference/mcc';
 import { parseApplication } from '../validation/application-schema';
 import { newActivationCode } from './activation-codes';
 import { applicationTaskId, documentProblems } from './applications';
-import { noteInApplication, noteInChangeRequest, noteInTransfer } from './notification-notes';
+import {
+  appendToApplication,
+  noteInApplication,
+  noteInChangeRequest,
+  noteInTransfer,
+  workflowFailedEntry,
+} from './notification-notes';
 import { openReviewTask } from './review-tasks';
 import { blocklistCandidates } from './uniqueness';
 
@@ -89,20 +96,21 @@ export function requiredChecksFor(record: ApplicationRecord): RequiredCheck[] {
   return site ? ['phoneCallback', 'siteInspection'] : ['phoneCallback'];
 }
 
-/**
- * RunChecks: validation again, duplicate merchant, blocklist, prohibited MCC (these four reject
- * automatically), required documents and terminal stock (shown to the reviewer).
- */
-export async function runChecks(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'hasher' | 'storage' | 'terminals' | 'clock'>,
-  applicationId: string,
-) {
-  let record = await mustLoad(deps, applicationId);
-  if (record.status !== 'SUBMITTED' && record.status !== 'CHECKING') {
-    return { outcome: 'SKIPPED', status: record.status };
-  }
-  if (record.status === 'SUBMITTED') record = await transition(deps, record, 'CHECKING', 'CHECKS_STARTED');
+/** The automated checks' results; any reason rejects the application automatically. */
+interface ChecksResult {
+  readonly checks: AutomatedCheck[];
+  readonly reasons: Reason[];
+}
 
+/**
+ * The automated checks of spec 5: validation again, duplicate merchant, blocklist, prohibited MCC
+ * (these four reject automatically), required documents and terminal stock (shown to the reviewer).
+ */
+async function evaluateChecks(
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'hasher' | 'storage' | 'terminals' | 'clock'>,
+  record: ApplicationRecord,
+): Promise<ChecksResult> {
+  const { applicationId } = record;
   const checks: AutomatedCheck[] = [];
   const reasons: Reason[] = [];
   const fail = (name: string, code: string, field: string, detail: string) => {
@@ -176,29 +184,119 @@ export async function runChecks(
           },
     );
   }
-
-  if (reasons.length > 0) {
-    await transition(
-      deps,
-      record,
-      'REJECTED',
-      'AUTO_REJECTED',
-      { checks, reasons, uniquenessKeys: [] },
-      { release: record.uniquenessKeys },
-    );
-    logger.info('application rejected by automated checks', {
-      applicationId,
-      codes: reasons.map((r) => r.code),
-    });
-    return { outcome: 'REJECTED' };
-  }
-  await transition(deps, record, 'CHECKING', 'CHECKS_PASSED', { checks });
-  return { outcome: 'PASSED' };
+  return { checks, reasons };
 }
 
 /**
- * AwaitReview (`.waitForTaskToken`): creates the review task — or, when the workflow waits again
- * (escalation, a retry, a local restart), gives the existing task the new token.
+ * The results in one write: CHECKING → PENDING_REVIEW when they pass (both steps in the
+ * timeline), REJECTED with the markers released when one fails hard.
+ */
+async function recordChecks(
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'>,
+  record: ApplicationRecord,
+  { checks, reasons }: ChecksResult,
+): Promise<ApplicationRecord> {
+  const at = deps.clock.now().toISOString();
+  const checking = { status: 'CHECKING' as const, at, actor: 'system' as const };
+  const rejected = reasons.length > 0;
+  const next: ApplicationRecord = {
+    ...record,
+    checks,
+    status: rejected ? 'REJECTED' : 'PENDING_REVIEW',
+    ...(rejected ? { reasons, uniquenessKeys: [] } : {}),
+    revision: record.revision + 1,
+    updatedAt: at,
+    timeline: [
+      ...record.timeline,
+      ...(record.status === 'SUBMITTED' ? [{ ...checking, action: 'CHECKS_STARTED' }] : []),
+      rejected
+        ? { status: 'REJECTED', at, actor: 'system', action: 'AUTO_REJECTED' }
+        : { ...checking, action: 'CHECKS_PASSED' },
+      ...(rejected
+        ? []
+        : [{ status: 'PENDING_REVIEW' as const, at, actor: 'system' as const, action: 'REVIEW_STARTED' }]),
+    ],
+  };
+  await deps.applications.save(next, record.revision, rejected ? { release: record.uniquenessKeys } : {});
+  if (rejected) {
+    logger.info('application rejected by automated checks', {
+      applicationId: record.applicationId,
+      codes: reasons.map((r) => r.code),
+    });
+  }
+  return next;
+}
+
+/** The review task of an application's current submission round (created or given the token). */
+function openApplicationReview(
+  deps: Pick<WorkflowTaskDeps, 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
+  record: ApplicationRecord,
+  taskToken: string,
+) {
+  return openReviewTask(deps, {
+    taskId: applicationTaskId(record.applicationId, record.submissionCount),
+    kind: 'APPLICATION',
+    subjectId: record.applicationId,
+    automatedChecks: record.checks,
+    requiredChecks: requiredChecksFor(record),
+    summary: `${record.body.type} · ${record.body.business.name} · MCC ${record.body.business.mcc}`,
+    taskToken,
+  });
+}
+
+/** The callback output of a submission the automated checks rejected: nobody reviews it. */
+export const AUTO_REJECTED = 'AUTO_REJECTED';
+
+/**
+ * CheckAndAwaitReview (`.waitForTaskToken`), one state for three spec steps so that a submission
+ * costs one state transition and one invocation, not three: runs the automated checks and writes
+ * their outcome (one write); when they pass, opens the review task with this state's token in the
+ * same put that queues it, and the state waits for the reviewer's decision; when they reject, it
+ * completes its own token at once (`decision: AUTO_REJECTED`). Either way the merchant is told the
+ * submission was received (and, on an automatic rejection, the outcome), each message at most once.
+ * Idempotent: a retry (a send to retry, a failed write) or a restart continues from the stored status.
+ */
+export async function checkAndAwaitReview(
+  deps: Pick<
+    WorkflowTaskDeps,
+    | 'applications'
+    | 'reviews'
+    | 'workflow'
+    | 'hasher'
+    | 'storage'
+    | 'terminals'
+    | 'sends'
+    | 'suppressions'
+    | 'smsQuota'
+    | 'mailer'
+    | 'sms'
+    | 'clock'
+    | 'deadlines'
+    | 'config'
+  >,
+  input: { applicationId: string; taskToken: string },
+) {
+  let record = await mustLoad(deps, input.applicationId);
+  if (record.status === 'SUBMITTED' || record.status === 'CHECKING') {
+    record = await recordChecks(deps, record, await evaluateChecks(deps, record));
+  }
+  if (record.status === 'PENDING_REVIEW') {
+    const opened = await openApplicationReview(deps, record, input.taskToken);
+    await notifyOf(deps, record, ['APPLICATION_RECEIVED']);
+    return { outcome: 'PASSED', opened };
+  }
+  if (record.status === 'REJECTED') {
+    await notifyOf(deps, record, ['APPLICATION_RECEIVED', 'APPLICATION_REJECTED']);
+    await deps.workflow.resume(input.taskToken, { decision: AUTO_REJECTED });
+    return { outcome: 'REJECTED' };
+  }
+  // Withdrawn (the execution is being stopped) or otherwise closed: nothing to check or review.
+  return { outcome: 'SKIPPED', status: record.status };
+}
+
+/**
+ * AwaitEscalatedReview (`.waitForTaskToken`): the review deadline passed and the workflow waits
+ * again on the same task — it gets the new token (or hands over a decision taken meanwhile).
  */
 export async function awaitReview(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
@@ -206,20 +304,8 @@ export async function awaitReview(
 ) {
   const record = await mustLoad(deps, input.applicationId);
   const taskId = applicationTaskId(record.applicationId, record.submissionCount);
-  if (record.status !== 'CHECKING' && record.status !== 'PENDING_REVIEW')
-    return { taskId, skipped: record.status };
-  const opened = await openReviewTask(deps, {
-    taskId,
-    kind: 'APPLICATION',
-    subjectId: record.applicationId,
-    automatedChecks: record.checks,
-    requiredChecks: requiredChecksFor(record),
-    summary: `${record.body.type} · ${record.body.business.name} · MCC ${record.body.business.mcc}`,
-    taskToken: input.taskToken,
-  });
-  // Also after a retry whose first attempt created the task but not this transition.
-  if (record.status === 'CHECKING') await transition(deps, record, 'PENDING_REVIEW', 'REVIEW_STARTED');
-  return { taskId, opened };
+  if (record.status !== 'PENDING_REVIEW') return { taskId, skipped: record.status };
+  return { taskId, opened: await openApplicationReview(deps, record, input.taskToken) };
 }
 
 /**
@@ -284,22 +370,41 @@ export async function escalateReview(
   return { taskId, escalated: true, notice: outcome.result };
 }
 
-/** RecordDecision: REJECT → REJECTED, REQUEST_CHANGES → NEEDS_CHANGES, with the reviewer's reasons. */
-export async function recordDecision(
+/** What sending an applicant's messages needs. */
+type NotifyDeps = Pick<
+  WorkflowTaskDeps,
+  | 'applications'
+  | 'sends'
+  | 'suppressions'
+  | 'smsQuota'
+  | 'terminals'
+  | 'hasher'
+  | 'mailer'
+  | 'sms'
+  | 'clock'
+  | 'config'
+>;
+
+/**
+ * The reviewer's REJECT or REQUEST_CHANGES on the application, with the reasons (one write after
+ * reading the task); `extra` goes into the same write. Returns the record as saved.
+ */
+async function applyDecision(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
-  input: { applicationId: string; taskId: string },
-) {
-  const record = await mustLoad(deps, input.applicationId);
-  const task = await deps.reviews.get(input.taskId);
+  record: ApplicationRecord,
+  taskId: string,
+  extra: Partial<ApplicationRecord> = {},
+): Promise<ApplicationRecord> {
+  const task = await deps.reviews.get(taskId);
   if (!task?.decision || task.decision === 'APPROVE') throw new Error('No recordable decision on the task');
   const target: ApplicationStatus = task.decision === 'REJECT' ? 'REJECTED' : 'NEEDS_CHANGES';
-  if (record.status === target) return { status: target };
   const code = task.decision === 'REJECT' ? 'REJECTED_BY_REVIEWER' : 'CHANGES_REQUESTED';
   const reasons = (task.reasons ?? []).map((r) => ({ field: r.field, code, reason: r.reason }));
   const at = deps.clock.now().toISOString();
   const release = target === 'REJECTED' ? record.uniquenessKeys : [];
   const next: ApplicationRecord = {
     ...record,
+    ...extra,
     status: target,
     reasons,
     uniquenessKeys: target === 'REJECTED' ? [] : record.uniquenessKeys,
@@ -311,26 +416,56 @@ export async function recordDecision(
     ],
   };
   await deps.applications.save(next, record.revision, { release });
-  return { status: target };
+  return next;
 }
 
-/** AwaitResubmission (`.waitForTaskToken`): keeps the token until the merchant submits again. */
-export async function awaitResubmission(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'workflow' | 'clock'>,
-  input: { applicationId: string; taskToken: string },
+/**
+ * RecordRejection: the reviewer's decision (REJECT on the workflow's path) with the reasons,
+ * then the outcome to the merchant — one step, so the workflow ends on it. Idempotent: a retry
+ * finds the status written and only sends what is unsent.
+ */
+export async function recordDecision(
+  deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews'>,
+  input: { applicationId: string; taskId: string },
 ) {
-  const record = await mustLoad(deps, input.applicationId);
+  let record = await mustLoad(deps, input.applicationId);
+  if (record.status === 'PENDING_REVIEW') record = await applyDecision(deps, record, input.taskId);
+  if (record.status !== 'REJECTED' && record.status !== 'NEEDS_CHANGES') return { skipped: record.status };
+  await notifyOf(deps, record);
+  return { status: record.status };
+}
+
+/**
+ * AwaitResubmission (`.waitForTaskToken`): records the reviewer's REQUEST_CHANGES with the
+ * reasons and this state's token in one write, tells the merchant what to correct, and waits
+ * until the merchant submits again (submit-application resumes the token).
+ */
+export async function awaitResubmission(
+  deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'workflow'>,
+  input: { applicationId: string; taskToken: string; taskId?: string },
+) {
+  let record = await mustLoad(deps, input.applicationId);
   if (record.status === 'SUBMITTED') {
     // Resubmitted while nobody was waiting (restart): continue at once.
     await deps.workflow.resume(input.taskToken, { resubmitted: true, submission: record.submissionCount });
     return { resumed: true };
   }
-  if (record.status !== 'NEEDS_CHANGES') return { skipped: record.status };
-  const at = deps.clock.now().toISOString();
-  await deps.applications.save(
-    { ...record, resubmissionToken: input.taskToken, revision: record.revision + 1, updatedAt: at },
-    record.revision,
-  );
+  if (record.status === 'PENDING_REVIEW' && input.taskId) {
+    record = await applyDecision(deps, record, input.taskId, { resubmissionToken: input.taskToken });
+  } else if (record.status === 'NEEDS_CHANGES') {
+    // A retry or a restart: the wait has a new token.
+    const next = {
+      ...record,
+      resubmissionToken: input.taskToken,
+      revision: record.revision + 1,
+      updatedAt: deps.clock.now().toISOString(),
+    };
+    await deps.applications.save(next, record.revision);
+    record = next;
+  } else {
+    return { skipped: record.status };
+  }
+  await notifyOf(deps, record);
   return { waiting: true };
 }
 
@@ -341,10 +476,9 @@ export async function awaitResubmission(
 export async function provisionMerchant(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'clock' | 'config'>,
   applicationId: string,
-) {
+): Promise<ApplicationRecord> {
   const record = await mustLoad(deps, applicationId);
-  if (record.status === 'APPROVED')
-    return { merchantNo: record.merchantNo, terminalId: record.terminalId ?? null };
+  if (record.status === 'APPROVED') return record;
   if (record.status !== 'PENDING_REVIEW')
     throw new Error(`Cannot provision an application in ${record.status}`);
   const task = await deps.reviews.get(applicationTaskId(applicationId, record.submissionCount));
@@ -406,19 +540,31 @@ export async function provisionMerchant(
     },
   });
 
-  let outcome = await deps.merchants.provision({
-    ...build(Boolean(terminal)),
-    expectedRevision: record.revision,
-    terminal,
-  });
+  let built = build(Boolean(terminal));
+  let outcome = await deps.merchants.provision({ ...built, expectedRevision: record.revision, terminal });
   if (outcome === 'TERMINAL_UNAVAILABLE') {
     // The SN was taken since the checks: the merchant is still approved, the terminal is bound later.
     logger.warn('terminal unavailable at provisioning', { applicationId });
-    outcome = await deps.merchants.provision({ ...build(false), expectedRevision: record.revision });
+    built = build(false);
+    outcome = await deps.merchants.provision({ ...built, expectedRevision: record.revision });
   }
   if (outcome !== 'PROVISIONED') throw new Error('The application changed during provisioning');
   logger.info('merchant provisioned', { applicationId, merchantNo });
-  return { merchantNo, terminalId: outcome === 'PROVISIONED' && terminal ? terminal.terminalId : null };
+  return built.application;
+}
+
+/**
+ * ProvisionMerchant, the workflow's last step on approval: the atomic provisioning, then the
+ * confirmation with merchant number, terminal ID and activation code, each message at most once
+ * (a retry of a failed send finds the merchant provisioned and only sends what is unsent).
+ */
+export async function provisionAndConfirm(
+  deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'merchants'>,
+  applicationId: string,
+) {
+  const record = await provisionMerchant(deps, applicationId);
+  await notifyOf(deps, record);
+  return { merchantNo: record.merchantNo, terminalId: record.terminalId ?? null };
 }
 
 const TEMPLATE_OF: Partial<Record<ApplicationStatus, MerchantTemplate>> = {
@@ -441,33 +587,19 @@ function templateFor(record: ApplicationRecord, event: string | undefined): Merc
 }
 
 /**
- * Notify: email and SMS, in the merchant's locale, that the submission was received
- * (`event: RECEIVED`) or of the application's current outcome — each at most once per (subject,
- * template): the send record is claimed before the provider is called. The activation code is
- * generated here, at the moment its SMS is sent, so it exists nowhere else in clear. A message
- * that cannot be delivered (failed on the last attempt, suppressed, rate limited) is noted in the
- * application's timeline.
+ * Sends `templates` (default: the message of the application's current outcome) by email and SMS
+ * in the merchant's locale, each at most once per (submission round, template, channel): the send
+ * record is claimed before the provider is called. The activation code is generated at the moment
+ * its SMS is sent, so it exists nowhere else in clear. A message that cannot be delivered (failed
+ * on the last attempt, suppressed, rate limited) is noted in the application's timeline; a failed
+ * send with attempts left throws, so the step is retried (sent messages are not sent again).
  */
-export async function notifyApplicant(
-  deps: Pick<
-    WorkflowTaskDeps,
-    | 'applications'
-    | 'sends'
-    | 'suppressions'
-    | 'smsQuota'
-    | 'terminals'
-    | 'hasher'
-    | 'mailer'
-    | 'sms'
-    | 'clock'
-    | 'config'
-  >,
-  input: { applicationId: string; event?: string },
-) {
-  const { applicationId } = input;
-  const record = await mustLoad(deps, applicationId);
-  const template = templateFor(record, input.event);
-  if (!template) return { sent: [] };
+async function notifyOf(
+  deps: NotifyDeps,
+  record: ApplicationRecord,
+  templates: readonly MerchantTemplate[] = [TEMPLATE_OF[record.status]].filter((t) => t !== undefined),
+): Promise<SendOutcome[]> {
+  const { applicationId } = record;
   // One subject per submission round: a second request for changes is a new message.
   const subjectId = `${applicationId}#${record.submissionCount}`;
   const locale = record.body.locale;
@@ -479,27 +611,44 @@ export async function notifyApplicant(
     reasons: record.reasons,
   };
   const { contact } = record.body;
-  const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
-  const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
-    deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
-  );
-  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
-    const sn = record.body.terminal?.serialNumber;
-    const activation =
-      template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
-        ? await newActivationCode(deps, sn, record.merchantNo)
-        : undefined;
-    const message = renderSms(
-      template,
-      locale,
-      { ...values, activationCode: activation?.code },
-      deps.config.smsSignature,
+  const outcomes: SendOutcome[] = [];
+  for (const template of templates) {
+    const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
+    const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
+      deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
     );
-    return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-  });
-  await noteInApplication(deps, applicationId, undeliveredNotes([email, sms]));
-  throwIfAnyFailed([email, sms]);
-  return { email: email.result, sms: sms.result };
+    const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+      const sn = record.body.terminal?.serialNumber;
+      const activation =
+        template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
+          ? await newActivationCode(deps, sn, record.merchantNo)
+          : undefined;
+      const message = renderSms(
+        template,
+        locale,
+        { ...values, activationCode: activation?.code },
+        deps.config.smsSignature,
+      );
+      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+    });
+    outcomes.push(email, sms);
+  }
+  await noteInApplication(deps, applicationId, undeliveredNotes(outcomes));
+  throwIfAnyFailed(outcomes);
+  return outcomes;
+}
+
+/**
+ * NotifyOutcome (after an expiry) and the sends of the other steps: email and SMS that the
+ * submission was received (`event: RECEIVED`) or of the application's current outcome, at most
+ * once each (see {@link notifyOf}).
+ */
+export async function notifyApplicant(deps: NotifyDeps, input: { applicationId: string; event?: string }) {
+  const record = await mustLoad(deps, input.applicationId);
+  const template = templateFor(record, input.event);
+  if (!template) return { sent: [] };
+  const [email, sms] = await notifyOf(deps, record, [template]);
+  return { email: email?.result, sms: sms?.result };
 }
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */
@@ -527,25 +676,8 @@ export async function recordFailure(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'>,
   input: { applicationId: string; failure?: { Error?: string } },
 ) {
-  const record = await mustLoad(deps, input.applicationId);
   const at = deps.clock.now().toISOString();
-  await deps.applications.save(
-    {
-      ...record,
-      revision: record.revision + 1,
-      updatedAt: at,
-      timeline: [
-        ...record.timeline,
-        {
-          status: record.status,
-          at,
-          actor: 'system',
-          action: `WORKFLOW_FAILED:${input.failure?.Error ?? 'Unknown'}`,
-        },
-      ],
-    },
-    record.revision,
-  );
+  await appendToApplication(deps, input.applicationId, () => [workflowFailedEntry(input.failure, at)]);
   logger.error('onboarding workflow failed', {
     applicationId: input.applicationId,
     error: input.failure?.Error,

@@ -32,7 +32,7 @@ import type { TerminalRepository, TransferRepository } from '../ports/terminals'
 import { zodProblems } from '../validation/application-schema';
 import { newActivationCode } from './activation-codes';
 import { workflowConfig } from './applications';
-import { noteInTransfer } from './notification-notes';
+import { appendToTransfer, noteInTransfer, workflowFailedEntry } from './notification-notes';
 import { openReviewTask } from './review-tasks';
 import { checkSerialNumber } from './terminal-lifecycle';
 
@@ -556,20 +556,8 @@ export async function recordTransferFailure(
   deps: Pick<TransferDeps, 'transfers' | 'clock'>,
   input: { transferRequestId: string; failure?: { Error?: string } },
 ) {
-  const record = await mustLoad(deps, input.transferRequestId);
   const at = deps.clock.now().toISOString();
-  await deps.transfers.save(
-    {
-      ...record,
-      revision: record.revision + 1,
-      updatedAt: at,
-      timeline: [
-        ...record.timeline,
-        entry(record.status, at, 'system', `WORKFLOW_FAILED:${input.failure?.Error ?? 'Unknown'}`),
-      ],
-    },
-    record.revision,
-  );
+  await appendToTransfer(deps, input.transferRequestId, () => [workflowFailedEntry(input.failure, at)]);
   logger.error('transfer workflow failed', {
     transferRequestId: input.transferRequestId,
     error: input.failure?.Error,

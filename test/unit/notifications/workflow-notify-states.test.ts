@@ -24,26 +24,49 @@ const NOTIFY_RESOURCES = [
 const notifyStates = Object.entries(asl.States).filter(([, state]) =>
   NOTIFY_RESOURCES.includes(state.Resource ?? ''),
 );
+/** Steps that send the merchant's messages themselves (the callback ones through FunctionName). */
+const SENDING_STEPS = [
+  placeholder('TaskEscalateReview'),
+  placeholder('TaskRunChecks'),
+  placeholder('TaskAwaitResubmission'),
+  placeholder('TaskRecordDecision'),
+  placeholder('TaskProvisionMerchant'),
+];
+const functionOf = (state: State) => state.Resource ?? '';
 const sendingStates = Object.entries(asl.States).filter(([, state]) =>
-  [...NOTIFY_RESOURCES, placeholder('TaskEscalateReview')].includes(state.Resource ?? ''),
+  [...NOTIFY_RESOURCES, ...SENDING_STEPS].some(
+    (resource) => functionOf(state) === resource || state.Parameters?.FunctionName === resource,
+  ),
 );
 
 describe('notification states of the workflow', () => {
-  it('acknowledges every onboarding submission first, after RouteKind, and every corrected resubmission', () => {
+  it('acknowledges every onboarding submission in the checks step, after RouteKind, and every corrected resubmission', () => {
     expect(asl.StartAt).toBe('RouteKind');
     expect(Object.keys(asl.States)[0]).toBe('RouteKind');
-    expect(asl.States.RouteKind?.Default).toBe('NotifyReceived');
-    expect(asl.States.NotifyReceived).toMatchObject({
-      Resource: placeholder('TaskNotify'),
-      Parameters: { 'applicationId.$': '$.applicationId', event: 'RECEIVED' },
-      Next: 'RunChecks',
+    expect(asl.States.RouteKind?.Default).toBe('CheckAndAwaitReview');
+    expect(asl.States.CheckAndAwaitReview).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: placeholder('TaskRunChecks') },
+      Next: 'RouteDecision',
     });
-    expect(asl.States.AwaitResubmission?.Next).toBe('NotifyReceived');
+    expect(asl.States.AwaitResubmission?.Next).toBe('CheckAndAwaitReview');
     expect(asl.States.TransferAwaitAcceptance?.Next).toBe('TransferNotifyAccepted');
     expect(asl.States.TransferNotifyAccepted).toMatchObject({
       Parameters: { event: 'ACCEPTED' },
       Next: 'TransferAwaitReview',
     });
+  });
+
+  it('sends from every step that ends an onboarding or waits for the merchant', () => {
+    expect(sendingStates.map(([name]) => name)).toEqual(
+      expect.arrayContaining([
+        'CheckAndAwaitReview',
+        'AwaitResubmission',
+        'RecordRejection',
+        'ProvisionMerchant',
+        'NotifyOutcome',
+      ]),
+    );
   });
 
   it.each(sendingStates)(
