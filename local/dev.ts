@@ -31,7 +31,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  stack = await startLocalStack({});
+  // The fault switch is always on in dev (DynamoDB through the fault proxy), armed from LOCAL_FAULTS.
+  stack = await startLocalStack({ faults: process.env.LOCAL_FAULTS ?? '' });
 } catch (error) {
   // Setup problems (Java missing, port busy) are one actionable line, not a stack trace.
   if (error instanceof LocalSetupError) console.error(error.message);
@@ -56,6 +57,7 @@ if (signalled) {
       `  email bounce    POST ${urls.api}/_local/email-events (an SES Bounce/Complaint event)`,
       `  SMS opt-out     PutOptedOutNumber on the SMS endpoint (aws pinpoint-sms-voice-v2, --endpoint-url)`,
       `  executions      ${urls.api}/_local/executions`,
+      `  faults          ${urls.api}/_local/faults (POST {"faults":"ProvisionMerchant:2,dynamodb.TransactWriteItems:3"})`,
       `  DynamoDB        ${urls.dynamodb}`,
       `  S3              ${urls.s3}`,
       `  Step Functions  ${urls.sfn}`,

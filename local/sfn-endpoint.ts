@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AwsJsonOperation, AwsServiceError, optionalString, requiredString } from './aws-json-server';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './constants';
+import type { FaultInjector } from './faults';
 import { ensureDir, writeJsonAtomic } from './files';
 import { functionNameFromArn, type HandlerLoader, invokeLambda } from './lambda-runtime';
 import type { LocalLogger } from './log';
@@ -66,6 +67,8 @@ export interface LocalStepFunctionsOptions {
   /** Lambda timeout of Task functions (ms); default 60 s. */
   readonly functionTimeoutMs?: number;
   readonly log: LocalLogger;
+  /** The fault-injection switch: armed Task faults fail a state's call instead of its handler. */
+  readonly faults?: FaultInjector;
 }
 
 /** The string `$$.Task.Token` resolves to; replaced by a fresh token in each callback Task's payload. */
@@ -103,9 +106,12 @@ class ExecutionHaltedError extends Error {
  * `message` becomes the Catch output's `Cause`.
  */
 class TaskError extends Error {
-  constructor(error: string, cause: string) {
+  /** Read by aws-local-stepfunctions: false skips every retrier (an injected `fatal` fault). */
+  readonly isRetryable: boolean;
+  constructor(error: string, cause: string, retryable = true) {
     super(cause);
     this.name = error;
+    this.isRetryable = retryable;
   }
 }
 
@@ -668,7 +674,7 @@ export class LocalStepFunctions {
     });
     let result: unknown;
     try {
-      result = await this.invoke(live, functionNameFromArn(FunctionName), payload);
+      result = await this.invoke(live, stateName, functionNameFromArn(FunctionName), payload);
     } catch (error) {
       if (this.tokens.has(token)) this.closeToken(token, 'closed');
       throw this.taskFailure(live, stateName, error, (code, cause) => ({
@@ -742,7 +748,7 @@ export class LocalStepFunctions {
     });
     let result: unknown;
     try {
-      result = await this.invoke(live, functionNameFromArn(target), payload);
+      result = await this.invoke(live, stateName, functionNameFromArn(target), payload);
     } catch (error) {
       if (timedOut) throw error;
       throw this.taskFailure(live, stateName, error, (code, cause) =>
@@ -784,9 +790,12 @@ export class LocalStepFunctions {
     return output as JsonValue;
   }
 
-  /** Calls the handler, unless (or until) the execution is halted. */
-  private invoke(live: LiveRun, functionName: string, payload: unknown): Promise<unknown> {
+  /** Calls the handler, unless (or until) the execution is halted or a fault is armed for the state. */
+  private invoke(live: LiveRun, stateName: string, functionName: string, payload: unknown): Promise<unknown> {
     if (live.stopReason !== undefined) return Promise.reject(new ExecutionHaltedError());
+    // Failed like a handler throwing: the Task events, Retry and Catch see it as they would in AWS.
+    const injected = this.options.faults?.takeTask(stateName);
+    if (injected !== undefined) return Promise.reject(injected);
     let waiter: ((error: Error) => void) | undefined;
     const halted = new Promise<never>((_resolve, reject) => {
       waiter = reject;
@@ -822,7 +831,8 @@ export class LocalStepFunctions {
     if (errorType.startsWith('Runtime.')) {
       this.options.log.error(`sfn: ${live.record.name} ${stateName}: ${errorType}: ${errorMessage}`);
     }
-    return new TaskError(errorType, cause);
+    const retryable = (error as { isRetryable?: unknown } | null)?.isRetryable !== false;
+    return new TaskError(errorType, cause, retryable);
   }
 
   private startTimer(live: LiveRun, timeoutSeconds: number, onTimeout: () => void): void {

@@ -17,6 +17,7 @@ import {
   STATE_MACHINE_ARN,
   TABLE_NAME,
 } from './constants';
+import { startDynamoDbFaultProxy } from './dynamodb-fault-proxy';
 import {
   checkJava,
   ensureTable,
@@ -24,6 +25,7 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb-local';
+import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from './faults';
 import { ensureDir, loadOrCreateSecret } from './files';
 import { closeServer, listen } from './http';
 import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
@@ -72,6 +74,15 @@ export interface LocalStackOptions {
    * onboarding workflow from `workflow/onboarding.asl.json`, substituted like CDK does.
    */
   readonly definition?: string | Readonly<Record<string, unknown>>;
+  /**
+   * The fault-injection switch (see local/faults.ts): a spec armed at start (`''` arms nothing). Any
+   * string also puts the DynamoDB fault proxy between the handlers and DynamoDB Local, which
+   * DynamoDB faults need; `false` leaves it out. Default: `LOCAL_FAULTS` when set, else `false`.
+   * Task faults can be armed at runtime (`POST /_local/faults`) either way.
+   */
+  readonly faults?: string | false;
+  /** Port of the DynamoDB fault proxy; default `DYNAMODB_FAULT_PROXY_PORT`, else any free port. */
+  readonly faultProxyPort?: number;
 }
 
 /** Base URLs of the running parts. */
@@ -84,6 +95,8 @@ export interface LocalStackUrls {
   readonly sesWeb: string;
   readonly s3: string;
   readonly sms: string;
+  /** The DynamoDB fault proxy the handlers use, when the fault switch is on. */
+  readonly dynamodbFaultProxy?: string;
 }
 
 /** A running local stack. */
@@ -92,6 +105,8 @@ export interface LocalStack {
   readonly stateDir: string;
   /** The environment variables the stack set for the handlers (also in `process.env` until stop). */
   readonly env: Readonly<Record<string, string>>;
+  /** The fault-injection switch (also at `GET`/`POST /_local/faults`). */
+  readonly faults: FaultInjector;
   /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -149,6 +164,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ),
   );
   const ports = await concretePorts(requested);
+  const faultSpec = options.faults ?? process.env.LOCAL_FAULTS ?? false;
+  const faults = new FaultInjector(faultSpec !== false);
+  try {
+    faults.arm(faultSpec === false ? [] : parseFaultSpec(faultSpec));
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new LocalSetupError(`LOCAL_FAULTS: ${error.message}`);
+    throw error;
+  }
+  const faultProxyPort = faultSpec === false ? undefined : await freeUnless(options.faultProxyPort, ports);
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   const urls: LocalStackUrls = {
     api: apiUrl,
@@ -158,9 +182,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ses: `http://127.0.0.1:${ports.ses}`,
     sesWeb: `http://127.0.0.1:${ports.ses}/`,
     s3: `http://127.0.0.1:${ports.s3}`,
+    ...(faultProxyPort === undefined ? {} : { dynamodbFaultProxy: `http://127.0.0.1:${faultProxyPort}` }),
   };
 
   const env = buildEnv(stateDir, urls, options.env ?? {});
+  // The handlers' SDK clients go through the proxy; the stack's own client (ensureTable) does not.
+  if (urls.dynamodbFaultProxy !== undefined && options.env?.AWS_ENDPOINT_URL_DYNAMODB === undefined) {
+    env.AWS_ENDPOINT_URL_DYNAMODB = urls.dynamodbFaultProxy;
+  }
   // Set before any handler module is imported: handlers read configuration at cold start.
   const restoreEnv = applyEnv(env);
   const stoppers: (() => Promise<void>)[] = [async () => restoreEnv()];
@@ -202,6 +231,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } finally {
       dynamoClient.destroy();
     }
+    if (faultProxyPort !== undefined) {
+      const proxy = await startDynamoDbFaultProxy({
+        upstream: dynamodb.url,
+        port: faultProxyPort,
+        faults,
+        log,
+      });
+      stoppers.push(proxy.stop);
+    }
 
     const loader = new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions')));
     const sfn = new LocalStepFunctions({
@@ -211,6 +249,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       loader,
       retryIntervalMs: options.retryIntervalMs,
       log,
+      faults,
     });
     const sfnServer = createAwsJsonServer({
       serviceName: 'Step Functions',
@@ -240,7 +279,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiServer = createApiServer({
       routes: ROUTES,
-      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader }),
+      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults }),
       loader,
       staffAuth,
       log,
@@ -262,6 +301,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     urls,
     stateDir,
     env,
+    faults,
     stop: () => {
       stopping ??= stopAll();
       return stopping;
@@ -288,6 +328,16 @@ async function concretePorts(ports: LocalStackPorts): Promise<LocalStackPorts> {
     result[part] = port;
   }
   return result;
+}
+
+/** The fault proxy's port: the one asked for (option, then `DYNAMODB_FAULT_PROXY_PORT`), else a free one. */
+async function freeUnless(requested: number | undefined, taken: LocalStackPorts): Promise<number> {
+  const port = requested ?? portFromEnv('DYNAMODB_FAULT_PROXY_PORT', 0);
+  if (port !== 0) return port;
+  const used = new Set(Object.values(taken));
+  let free = await findFreePort();
+  while (used.has(free)) free = await findFreePort();
+  return free;
 }
 
 /** Refuses a busy port with one line naming the variable to change. */
@@ -340,6 +390,10 @@ function buildEnv(
     [ENV.smsSignature]: fromProcess(ENV.smsSignature, '拉卡拉'),
     // Generated once per state directory so keyed hashes of stored PII stay comparable across restarts.
     [ENV.piiHmacLocalSecret]: loadOrCreateSecret(join(stateDir, 'pii-hmac-secret'), () =>
+      randomBytes(32).toString('base64url'),
+    ),
+    // Stands in for the KMS key of the field cipher; per state dir so stored fields decrypt after a restart.
+    [ENV.fieldCipherLocalKey]: loadOrCreateSecret(join(stateDir, 'field-cipher-key'), () =>
       randomBytes(32).toString('base64url'),
     ),
     [ENV.staffJwtIssuer]: `${urls.api}/_local`,
@@ -421,8 +475,35 @@ function localRoutes(parts: {
   ses: Awaited<ReturnType<typeof startSesLocal>>;
   sfn: LocalStepFunctions;
   loader: HandlerLoader;
+  faults: FaultInjector;
 }): LocalRoute[] {
   return [
+    {
+      method: 'GET',
+      path: '/_local/faults',
+      handle: () => ({ statusCode: 200, body: parts.faults.snapshot() }),
+    },
+    {
+      // Replaces the armed faults: {"faults": "ProvisionMerchant:2,dynamodb.TransactWriteItems:3"}
+      // (or an array of {target, count, error}); {"faults": ""} disarms all. Counters are kept.
+      method: 'POST',
+      path: '/_local/faults',
+      handle: ({ body }) => {
+        try {
+          const parsed: unknown = JSON.parse(body || '{}');
+          const request =
+            typeof parsed === 'object' && parsed !== null ? (parsed as { faults?: unknown }) : {};
+          parts.faults.arm(parseFaultRequest(request.faults));
+          return { statusCode: 200, body: parts.faults.snapshot() };
+        } catch (error) {
+          const message =
+            error instanceof FaultSpecError
+              ? error.message
+              : 'Body must be JSON: {"faults": "ProvisionMerchant:2"}';
+          return { statusCode: 400, body: { error: { code: 'VALIDATION_FAILED', message } } };
+        }
+      },
+    },
     {
       method: 'POST',
       path: '/_local/tokens',

@@ -21,14 +21,18 @@ export interface TestStack {
 export async function startTestStack(
   name: string,
   env: Readonly<Record<string, string>>,
+  /** `quiet: false` also prints the stack's progress lines (a test that scans the console). */
+  options: { faults?: string; quiet?: boolean } = {},
 ): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), `pos-${name}-`));
   const stack = await startLocalStack({
     stateDir,
     ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
+    quiet: options.quiet ?? true,
     retryIntervalMs: 10,
     env,
+    // Off unless asked: the fault proxy is an extra hop on every DynamoDB call.
+    faults: options.faults ?? false,
   });
   const api = new ApiClient(stack.urls.api);
   const [reviewer, operator] = await Promise.all([
