@@ -14,6 +14,14 @@ export type RouteAuth = 'public' | 'merchant' | 'staff' | 'merchant-or-staff';
 /** Staff groups of the Cognito user pool. */
 export type StaffGroup = 'reviewer' | 'operator';
 
+/**
+ * What a merchant route's path names, so the one object-level guard (shared/http/merchant-route.ts)
+ * knows whose object it is: `application` (`{id}`, the token's own application), `merchant`
+ * (`{merchantNo}`), `terminal` (`{sn}`, bound to the merchant), `transfer-request` (`{id}`, the
+ * merchant is a party) and `change-request` (`{merchantNo}` and `{id}`, the merchant's own).
+ */
+export type OwnedObjectKind = 'application' | 'merchant' | 'terminal' | 'transfer-request' | 'change-request';
+
 /** One API route and the Lambda function (a file under `functions/`) that serves it. */
 export interface RouteDefinition {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -24,31 +32,71 @@ export interface RouteDefinition {
   readonly auth: RouteAuth;
   /** Groups allowed on `staff` and `merchant-or-staff` routes. */
   readonly groups?: readonly StaffGroup[];
+  /** Required on `merchant` and `merchant-or-staff` routes: what the path's parameter names. */
+  readonly object?: OwnedObjectKind;
 }
 
 /** Every route of `/v1`. */
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/health', functionName: 'health', auth: 'public' },
   { method: 'POST', path: '/v1/applications', functionName: 'create-application', auth: 'public' },
-  { method: 'PUT', path: '/v1/applications/{id}', functionName: 'update-application', auth: 'merchant' },
-  { method: 'GET', path: '/v1/applications/{id}', functionName: 'get-application', auth: 'merchant' },
+  {
+    method: 'PUT',
+    path: '/v1/applications/{id}',
+    functionName: 'update-application',
+    auth: 'merchant',
+    object: 'application',
+  },
+  {
+    method: 'GET',
+    path: '/v1/applications/{id}',
+    functionName: 'get-application',
+    auth: 'merchant',
+    object: 'application',
+  },
   {
     method: 'POST',
     path: '/v1/applications/{id}/documents',
     functionName: 'create-document',
     auth: 'merchant',
+    object: 'application',
   },
   {
     method: 'POST',
     path: '/v1/applications/{id}/submit',
     functionName: 'submit-application',
     auth: 'merchant',
+    object: 'application',
   },
   {
     method: 'POST',
     path: '/v1/applications/{id}/withdraw',
     functionName: 'withdraw-application',
     auth: 'merchant',
+    object: 'application',
+  },
+  // Merchant access tokens: rotation and revocation by the merchant, reissue by an operator
+  // (the new token goes only to the registered contact email).
+  {
+    method: 'POST',
+    path: '/v1/applications/{id}/access-token',
+    functionName: 'rotate-access-token',
+    auth: 'merchant',
+    object: 'application',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/applications/{id}/access-token',
+    functionName: 'revoke-access-token',
+    auth: 'merchant',
+    object: 'application',
+  },
+  {
+    method: 'POST',
+    path: '/v1/applications/{id}/access-token/reissue',
+    functionName: 'reissue-access-token',
+    auth: 'staff',
+    groups: ['operator'],
   },
   {
     method: 'GET',
@@ -56,6 +104,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     functionName: 'get-merchant',
     auth: 'merchant-or-staff',
     groups: ['reviewer', 'operator'],
+    object: 'merchant',
   },
   { method: 'GET', path: '/v1/reviews', functionName: 'list-reviews', auth: 'staff', groups: ['reviewer'] },
   {
@@ -112,18 +161,21 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/terminals/{sn}/activate',
     functionName: 'activate-terminal',
     auth: 'merchant',
+    object: 'terminal',
   },
   {
     method: 'POST',
     path: '/v1/terminals/{sn}/test-transaction',
     functionName: 'run-test-transaction',
     auth: 'merchant',
+    object: 'terminal',
   },
   {
     method: 'POST',
     path: '/v1/terminals/{sn}/transfer-requests',
     functionName: 'create-transfer-request',
     auth: 'merchant',
+    object: 'terminal',
   },
   {
     method: 'GET',
@@ -131,18 +183,21 @@ export const ROUTES: readonly RouteDefinition[] = [
     functionName: 'get-transfer-request',
     auth: 'merchant-or-staff',
     groups: ['reviewer', 'operator'],
+    object: 'transfer-request',
   },
   {
     method: 'POST',
     path: '/v1/transfer-requests/{id}/accept',
     functionName: 'accept-transfer-request',
     auth: 'merchant',
+    object: 'transfer-request',
   },
   {
     method: 'POST',
     path: '/v1/transfer-requests/{id}/cancel',
     functionName: 'cancel-transfer-request',
     auth: 'merchant',
+    object: 'transfer-request',
   },
   // Merchant change requests (商户变更).
   {
@@ -150,6 +205,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     path: '/v1/merchants/{merchantNo}/change-requests',
     functionName: 'create-change-request',
     auth: 'merchant',
+    object: 'merchant',
   },
   {
     method: 'GET',
@@ -157,12 +213,14 @@ export const ROUTES: readonly RouteDefinition[] = [
     functionName: 'get-change-request',
     auth: 'merchant-or-staff',
     groups: ['reviewer', 'operator'],
+    object: 'change-request',
   },
   {
     method: 'POST',
     path: '/v1/merchants/{merchantNo}/change-requests/{id}/cancel',
     functionName: 'cancel-change-request',
     auth: 'merchant',
+    object: 'change-request',
   },
   {
     method: 'GET',

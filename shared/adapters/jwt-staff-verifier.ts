@@ -1,28 +1,48 @@
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { groupsFromClaim } from '../auth/principals';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 
 /**
  * Verifies Cognito ID tokens (RS256, issuer, audience, expiry, `token_use`) against the user
  * pool's JWKS — in AWS the Cognito pool, locally the dev server's key.
+ *
+ * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
+ * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. The key
+ * set (and its cache of fetched keys) is then kept for the life of the process.
  */
 export class JwtStaffVerifier implements StaffTokenVerifier {
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private verifier: Promise<(token: string) => Promise<Record<string, unknown>>> | undefined;
+  private readonly jwksUrl: URL;
 
   constructor(
     jwksUri: string,
     private readonly issuer: string,
     private readonly audience: string,
   ) {
-    this.jwks = createRemoteJWKSet(new URL(jwksUri));
+    // Parsed now, so a malformed URI still fails the cold start rather than the first staff call.
+    this.jwksUrl = new URL(jwksUri);
+  }
+
+  private load(): Promise<(token: string) => Promise<Record<string, unknown>>> {
+    this.verifier ??= import('jose').then(({ createRemoteJWKSet: remote, jwtVerify }) => {
+      const jwks = remote(this.jwksUrl);
+      return async (token: string) =>
+        (
+          await jwtVerify(token, jwks, {
+            issuer: this.issuer,
+            audience: this.audience,
+            algorithms: ['RS256'],
+          })
+        ).payload;
+    });
+    // A failed import is not kept: the next JWT tries again.
+    this.verifier.catch(() => {
+      this.verifier = undefined;
+    });
+    return this.verifier;
   }
 
   async verify(token: string): Promise<StaffIdentity> {
-    const { payload } = await jwtVerify(token, this.jwks, {
-      issuer: this.issuer,
-      audience: this.audience,
-      algorithms: ['RS256'],
-    });
+    const payload = await (await this.load())(token);
     if (payload.token_use !== 'id' || typeof payload.sub !== 'string') throw new Error('not an ID token');
     return { sub: payload.sub, groups: groupsFromClaim(payload['cognito:groups']) };
   }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** SHA-256 (hex) of a secret, for storage: tokens are stored only as hashes. */
 export function sha256Hex(value: string): string {
@@ -36,4 +36,14 @@ export function looksLikeJwt(token: string): boolean {
 export function parseMerchantToken(token: string): { applicationId: string; secret: string } | undefined {
   const match = /^([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43,})$/.exec(token);
   return match?.[1] && match[2] ? { applicationId: match[1], secret: match[2] } : undefined;
+}
+
+/**
+ * A fresh random merchant token `<applicationId>.<secret>` (256 random bits), for rotation and
+ * operator reissue. Unlike the first token (derived from the Idempotency-Key so a replayed create
+ * answers the same token), nothing can derive it again: a replayed create returns the old token,
+ * which the stored hash no longer accepts.
+ */
+export function newMerchantToken(applicationId: string): string {
+  return `${applicationId}.${randomBytes(32).toString('base64url')}`;
 }

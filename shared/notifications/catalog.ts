@@ -1,3 +1,4 @@
+import { ACCESS_TOKEN_TEMPLATES } from './access-token-templates';
 import { CHANGE_TEMPLATES, type ChangeTemplate, type ChangeTemplateValues } from './change-templates';
 import { SUPERVISOR_TEMPLATES } from './supervisor-templates';
 import {
@@ -130,6 +131,20 @@ export const TEMPLATE_CATALOG: readonly CatalogEntry[] = [
     CHANGE_STALE: { audience: 'merchant', event: 'approved, but the merchant changed since: not applied' },
     CHANGE_EXPIRED: { audience: 'merchant', event: 'no decision before the final deadline' },
   }),
+  ...entries(
+    ACCESS_TOKEN_TEMPLATES,
+    {
+      businessName: '张三便利店',
+      applicationId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF',
+      accessToken: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF.ExampleOnly-NotARealToken_0123456789abcdefgh',
+    },
+    {
+      ACCESS_TOKEN_REISSUED: {
+        audience: 'merchant',
+        event: 'an operator reissued a revoked or lost access token (email to the registered contact only)',
+      },
+    },
+  ),
   ...entries(
     SUPERVISOR_TEMPLATES,
     {

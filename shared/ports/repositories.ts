@@ -1,4 +1,4 @@
-import type { ApplicationRecord } from '../domain/application';
+import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
 import type { IdentityKind } from '../keys';
 
@@ -31,6 +31,24 @@ export interface ApplicationRepository {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
   /** What a merchant token is checked against: the stored hash (and the merchant, once approved). */
   tokenHashOf(applicationId: string): Promise<{ tokenHash: string; merchantNo?: string } | undefined>;
+  /**
+   * The application, read once, if `accepts` its stored token hash: personal data is decrypted
+   * only for a caller whose token matched (`undefined` for a missing one or a refused token).
+   */
+  getIfTokenAccepted(
+    applicationId: string,
+    accepts: (tokenHash: string) => boolean,
+  ): Promise<ApplicationRecord | undefined>;
+  /**
+   * Sets the token hash (`''` = revoked: no token matches) and appends `entry` to the timeline,
+   * with a new revision so a concurrent whole-record save cannot write the old hash back. With
+   * `expectedTokenHash` the write is conditional on it (rotation, revocation); false when the
+   * condition failed or the application does not exist.
+   */
+  replaceTokenHash(
+    applicationId: string,
+    change: { tokenHash: string; expectedTokenHash?: string; entry: TimelineEntry },
+  ): Promise<boolean>;
   getIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
   /** Creates the application and its idempotency record together; false when the key was taken. */
   createWithIdempotency(

@@ -67,6 +67,7 @@ describe('every template in both locales', () => {
         'CHANGE_STALE',
         'CHANGE_EXPIRED',
         'REVIEW_ESCALATED',
+        'ACCESS_TOKEN_REISSUED',
       ].sort(),
     );
   });

@@ -1,0 +1,12 @@
+import { applicationRepository } from '../shared/composition';
+import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { systemClock } from '../shared/ports';
+import { type AccessTokenDeps, rotateAccessToken } from '../shared/use-cases/access-tokens';
+
+/** `POST /v1/applications/{id}/access-token` (merchant Bearer token): a new token; the old one stops working. */
+export const makeHandler = (deps: AccessTokenDeps) =>
+  guardedRoute('rotate-access-token', deps, async (_request, access) =>
+    rotateAccessToken(deps, applicationOf(access)),
+  );
+
+export const handler = makeHandler({ applications: applicationRepository(), clock: systemClock });
