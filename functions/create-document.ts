@@ -1,14 +1,18 @@
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
 import { applicationRepository, deadlines } from '../shared/composition';
-import { ownApplicationRoute } from '../shared/http/merchant-route';
+import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import { createDocumentUpload, type DraftDeps } from '../shared/use-cases/applications';
 
-/** `POST /v1/applications/{id}/documents` (merchant Bearer token, own application only). */
+/**
+ * `POST /v1/applications/{id}/documents` (merchant Bearer token, own application only): a presigned
+ * PUT (content type, and the exact size when `sizeBytes` is given, signed) and a presigned POST form
+ * (content type and 1..maxBytes signed in its policy).
+ */
 export const makeHandler = (deps: DraftDeps) =>
-  ownApplicationRoute(deps.applications, async (request, id) => ({
+  guardedRoute('create-document', deps, async (request, access) => ({
     statusCode: 201,
-    body: await createDocumentUpload(deps, id, request.body),
+    body: await createDocumentUpload(access.scoped(deps), applicationOf(access).applicationId, request.body),
   }));
 
 export const handler = makeHandler({

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
@@ -11,6 +12,7 @@ import {
   SourceMapMode,
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** Repository root (the directory of `package.json` and `package-lock.json`). */
@@ -78,6 +80,18 @@ export interface HouseFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Customer-managed key of the function's log group (its key policy must let CloudWatch Logs use
+   * it). @default CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
+   * Where Lambda puts an asynchronous event that failed all its attempts. Only for functions invoked
+   * asynchronously (events); a synchronous caller sees the error itself. @default none
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /** Reserved (and maximum) concurrency. @default the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -100,6 +114,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
     });
 
     // A dedicated role instead of the AWSLambdaBasicExecutionRole managed policy: logs go only to
@@ -125,6 +140,8 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,

@@ -1,5 +1,5 @@
 import { type App, type Environment, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { type OnboardingConfig, readConfig } from './config';
 import { SKIP_BUNDLING_CONTEXT_KEY, SKIP_BUNDLING_ENV_VAR } from './house-function';
 import { StatefulStack } from './stateful-stack';
@@ -10,7 +10,7 @@ export interface OnboardingAppOptions {
   readonly skipBundling?: boolean;
   /** Handler directory override (tests). @default FUNCTIONS_DIR */
   readonly functionsDir?: string;
-  /** Register the cdk-nag AwsSolutions pack as a synth-time validation plugin. @default true */
+  /** Register the cdk-nag AwsSolutions and NIST 800-53 R5 packs as synth-time validation plugins. @default true */
   readonly nag?: boolean;
   /** @default the CLI's account/region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), or environment-agnostic */
   readonly env?: Environment;
@@ -30,7 +30,8 @@ export function skipBundlingRequested(app: App): boolean {
 }
 
 /**
- * Both stacks of the onboarding service, wired with typed props, and the cdk-nag AwsSolutions pack.
+ * Both stacks of the onboarding service, wired with typed props, and the cdk-nag AwsSolutions and
+ * NIST 800-53 R5 packs.
  * Stack names are stable: `MerchantOnboarding-Stateful` and `MerchantOnboarding-Stateless`.
  */
 export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {}): OnboardingStacks {
@@ -50,6 +51,7 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     table: stateful.table,
     dataKey: stateful.dataKey,
     piiHmacKey: stateful.piiHmacKey,
+    fieldKey: stateful.fieldKey,
     documentsBucket: stateful.documentsBucket,
     config,
     skipBundling: options.skipBundling,
@@ -62,6 +64,7 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     // also written to each resource's template Metadata (`cdk_nag.rules_to_suppress`) as audit trail.
     Validations.of(app).addPlugins(
       new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
+      new NIST80053R5Checks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
     );
   }
   return { config, stateful, stateless };

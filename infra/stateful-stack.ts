@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -26,6 +27,12 @@ export class StatefulStack extends Stack {
   readonly dataKey: kms.Key;
   /** HMAC_256 key for keyed hashes of licence and ID numbers (uniqueness markers, blocklist lookups). */
   readonly piiHmacKey: kms.Key;
+  /**
+   * Symmetric key (yearly rotation) whose data keys encrypt ID and account numbers field by field.
+   * Not the table key: every function may use the table key through DynamoDB, while only the
+   * functions that read or write those fields may use this one, and its use is audited apart.
+   */
+  readonly fieldKey: kms.Key;
   /** Merchant documents, uploaded through presigned PUT URLs. */
   readonly documentsBucket: s3.Bucket;
   /** Destination of the documents bucket's server access logs. */
@@ -36,6 +43,12 @@ export class StatefulStack extends Stack {
 
     this.dataKey = new kms.Key(this, 'DataKey', {
       description: 'Merchant onboarding: encrypts the DynamoDB table and the documents bucket',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.fieldKey = new kms.Key(this, 'FieldKey', {
+      description: 'Merchant onboarding: field-level encryption of ID and account numbers (data keys)',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -66,20 +79,65 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
+    // Backups beyond PITR's 35 days, in a vault with its own key: daily kept 35 days, monthly a year.
+    const backupKey = new kms.Key(this, 'BackupVaultKey', {
+      description: 'Merchant onboarding: encrypts the AWS Backup vault of the table',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const backupVault = new backup.BackupVault(this, 'BackupVault', {
+      encryptionKey: backupKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const backupPlan = new backup.BackupPlan(this, 'BackupPlan', {
+      backupPlanName: `${this.stackName}-table`,
+      backupVault,
+      backupPlanRules: [backup.BackupPlanRule.daily(), backup.BackupPlanRule.monthly1Year()],
+    });
+    const backupSelection = backupPlan.addSelection('Table', {
+      resources: [backup.BackupResource.fromDynamoDbTable(this.table)],
+    });
+    Validations.of(backupSelection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        'The role AWS Backup assumes to back the table up; AWSBackupServiceRolePolicyForBackup is the AWS-maintained policy for exactly this role and follows new Backup features.',
+    });
+
     this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       // S3 server access logging cannot deliver to an SSE-KMS bucket.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+      // Versioned so that a log object cannot be silently overwritten or deleted; old versions go
+      // with the current ones.
+      versioned: true,
+      lifecycleRules: [
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This is the server access log destination of the documents bucket; logging it into itself would loop and logging it elsewhere only moves the problem.',
-    });
+    Validations.of(this.accessLogsBucket).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This is the server access log destination of the documents bucket; logging it into itself would loop and logging it elsewhere only moves the problem.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+        reason:
+          'S3 server access logging delivers only to buckets whose default encryption is SSE-S3 (SSE-KMS destinations are not supported), so this bucket is encrypted with SSE-S3. It holds request metadata (object keys are ULIDs, no personal data), no documents.',
+      },
+      {
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason:
+          'Access logs are audit metadata kept 365 days in one region, versioned and retained on stack deletion; replicating them would need a second region chosen by the operator (see the documents bucket).',
+      },
+    );
 
     this.documentsBucket = new s3.Bucket(this, 'DocumentsBucket', {
       encryption: s3.BucketEncryption.KMS,
@@ -91,11 +149,11 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
-      // Browsers and apps upload straight to S3 with the presigned PUT URL from create-document;
-      // the URL itself is the authorization, so any origin may use it.
+      // Browsers and apps upload straight to S3 with the presigned PUT URL or POST form from
+      // create-document; the signature itself is the authorization, so any origin may use it.
       cors: [
         {
-          allowedMethods: [s3.HttpMethods.PUT],
+          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.POST],
           allowedOrigins: ['*'],
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],
@@ -104,8 +162,15 @@ export class StatefulStack extends Stack {
       ],
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // A replaced document (newer upload of a kind) stays recoverable for 90 days, then goes.
+        { id: 'expire-replaced-documents', noncurrentVersionExpiration: Duration.days(90) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.documentsBucket).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason:
+        'The documents are ID cards and bank cards of merchants (sensitive personal information under PIPL art. 28): where a copy may be kept is a data-residency decision (cross-border transfer rules) for the operator, not a default of this app. The bucket is versioned, KMS-encrypted and retained on stack deletion; add replication to a region the operator is allowed to use.',
     });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

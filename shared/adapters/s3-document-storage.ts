@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import {
   HeadObjectCommand,
   NotFound,
@@ -6,9 +7,25 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { DocumentStorage } from '../ports';
+import type { DocumentStorage, PresignedPost } from '../ports';
 
-/** Documents bucket through presigned PUT URLs. */
+/** `20261122T082935Z` (SigV4 timestamp). */
+function amzDate(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+function hmac(key: string | Buffer, data: string): Buffer {
+  return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+/**
+ * Documents bucket through presigned uploads. What the client may upload is decided by the
+ * signature, not by trust in the client: the content type always, the exact size (PUT with
+ * `sizeBytes`) or a size range (POST policy `content-length-range`).
+ */
 export class S3DocumentStorage implements DocumentStorage {
   constructor(
     private readonly s3: S3Client,
@@ -19,19 +36,85 @@ export class S3DocumentStorage implements DocumentStorage {
     objectKey: string;
     contentType: string;
     expiresInSeconds: number;
+    sizeBytes?: number;
   }): Promise<string> {
-    // The content type is part of the signature: an upload with another type is refused by S3.
+    // The S3 presigner leaves content-type out of the signature unless asked; content-length is
+    // signed as soon as the command carries it. S3 answers 403 SignatureDoesNotMatch to an upload
+    // whose Content-Type or Content-Length differs from the signed value.
+    const signableHeaders = new Set(['content-type']);
+    if (input.sizeBytes !== undefined) signableHeaders.add('content-length');
     return getSignedUrl(
       this.s3,
-      new PutObjectCommand({ Bucket: this.bucket, Key: input.objectKey, ContentType: input.contentType }),
-      { expiresIn: input.expiresInSeconds, signableHeaders: new Set(['content-type']) },
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: input.objectKey,
+        ContentType: input.contentType,
+        ContentLength: input.sizeBytes,
+      }),
+      { expiresIn: input.expiresInSeconds, signableHeaders },
     );
   }
 
+  /**
+   * A SigV4-signed POST policy (what @aws-sdk/s3-presigned-post builds, which this project does
+   * not depend on): the policy's conditions bind the bucket, the key, the exact Content-Type and
+   * 1..maxBytes bytes; S3 refuses a form that breaks any of them.
+   */
+  async presignPost(input: {
+    objectKey: string;
+    contentType: string;
+    expiresInSeconds: number;
+    maxBytes: number;
+  }): Promise<PresignedPost> {
+    const credentials = await this.s3.config.credentials();
+    const region = await this.s3.config.region();
+    const now = new Date();
+    const date = amzDate(now);
+    const shortDate = date.slice(0, 8);
+    const credential = `${credentials.accessKeyId}/${shortDate}/${region}/s3/aws4_request`;
+    const signed: Record<string, string> = {
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': credential,
+      'X-Amz-Date': date,
+      ...(credentials.sessionToken ? { 'X-Amz-Security-Token': credentials.sessionToken } : {}),
+    };
+    const policy = {
+      expiration: new Date(now.getTime() + input.expiresInSeconds * 1000).toISOString(),
+      conditions: [
+        { bucket: this.bucket },
+        { key: input.objectKey },
+        { 'Content-Type': input.contentType },
+        ['content-length-range', 1, input.maxBytes],
+        ...Object.entries(signed).map(([name, value]) => ({ [name]: value })),
+      ],
+    };
+    const encodedPolicy = Buffer.from(JSON.stringify(policy), 'utf8').toString('base64');
+    const signingKey = hmac(
+      hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, shortDate), region), 's3'),
+      'aws4_request',
+    );
+    return {
+      url: await this.bucketUrl(input.objectKey),
+      fields: {
+        key: input.objectKey,
+        'Content-Type': input.contentType,
+        ...signed,
+        Policy: encodedPolicy,
+        'X-Amz-Signature': hmac(signingKey, encodedPolicy).toString('hex'),
+      },
+    };
+  }
+
   async objectSize(objectKey: string): Promise<number | undefined> {
+    return (await this.objectInfo(objectKey))?.size;
+  }
+
+  async objectInfo(
+    objectKey: string,
+  ): Promise<{ size: number; contentType: string | undefined } | undefined> {
     try {
       const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-      return out.ContentLength ?? 0;
+      return { size: out.ContentLength ?? 0, contentType: out.ContentType };
     } catch (error) {
       if (
         error instanceof NotFound ||
@@ -42,6 +125,24 @@ export class S3DocumentStorage implements DocumentStorage {
       throw error;
     }
   }
+
+  /**
+   * The bucket's URL as the client resolves it (virtual-hosted in AWS, path-style against s3rver),
+   * taken from a presigned PUT URL of the key without the key and the query (the SDK's endpoint
+   * rules stay the only place that knows the URL layout).
+   */
+  private async bucketUrl(objectKey: string): Promise<string> {
+    const objectUrl = new URL(
+      await getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: objectKey }), {
+        expiresIn: 60,
+      }),
+    );
+    const keyPath = `/${objectKey.split('/').map(encodeURIComponent).join('/')}`;
+    if (!objectUrl.pathname.endsWith(keyPath)) throw new Error('Unexpected S3 object URL layout');
+    objectUrl.pathname = objectUrl.pathname.slice(0, -keyPath.length) || '/';
+    objectUrl.search = '';
+    return objectUrl.toString();
+  }
 }
 
 /** The documents bucket of this deployment (path-style against s3rver locally). */
@@ -49,7 +150,12 @@ export function documentStorageFromEnv(): S3DocumentStorage {
   const bucket = process.env.DOCUMENTS_BUCKET;
   if (!bucket) throw new Error('DOCUMENTS_BUCKET is not set');
   return new S3DocumentStorage(
-    new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
+    new S3Client({
+      forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+      // Otherwise the SDK adds the CRC32 of the empty body it presigns (x-amz-checksum-crc32 in the
+      // URL), and S3 would refuse every real upload with a checksum mismatch.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    }),
     bucket,
   );
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
 import {
@@ -14,7 +14,13 @@ import {
 } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
 import { ROUTES } from '../../infra/routes';
-import { EVENT_FUNCTIONS, FUNCTION_CAPABILITIES } from '../../infra/stateless-stack';
+import {
+  EVENT_FUNCTIONS,
+  FIELD_CIPHER_FUNCTIONS,
+  FUNCTION_CAPABILITIES,
+  MAX_REQUEST_BODY_BYTES,
+  METHOD_THROTTLING,
+} from '../../infra/stateless-stack';
 import { WORKFLOW_FUNCTIONS } from '../../infra/workflow';
 import { metricFields } from '../../shared/metrics';
 
@@ -27,6 +33,9 @@ const apiFunctionNames = [...new Set(ROUTES.map((route) => route.functionName))]
 const allFunctionNames = [...apiFunctionNames, ...WORKFLOW_FUNCTIONS, ...EVENT_FUNCTIONS];
 
 type CfnResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+/** A synthesized template fragment, as loosely typed as the assertions library hands it out. */
+type Json = ReturnType<Template['toJSON']>;
 
 function synthApp(context: Record<string, unknown> = {}): OnboardingStacks {
   // skipBundling: inline stub code, the functions/*.ts entry files are neither read nor required.
@@ -85,6 +94,15 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       for (const key of Object.values(keys)) expect(key.DeletionPolicy).toBe('Retain');
     });
 
+    it('has a dedicated rotating symmetric key for field-level encryption, apart from the table key', () => {
+      const fieldKey = stacks.stateful.getLogicalId(stacks.stateful.fieldKey.node.defaultChild as never);
+      const dataKey = stacks.stateful.getLogicalId(stacks.stateful.dataKey.node.defaultChild as never);
+      expect(fieldKey).not.toBe(dataKey);
+      const resource = stateful.toJSON().Resources[fieldKey];
+      expect(resource).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true } });
+      expect(resource.Properties.KeySpec ?? 'SYMMETRIC_DEFAULT').toBe('SYMMETRIC_DEFAULT');
+    });
+
     it('encrypts the versioned documents bucket with KMS, blocks public access, logs access and allows presigned PUT', () => {
       stateful.hasResourceProperties('AWS::S3::Bucket', {
         BucketEncryption: {
@@ -104,11 +122,54 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         VersioningConfiguration: { Status: 'Enabled' },
         LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'documents/' },
         CorsConfiguration: {
-          CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })],
+          CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'POST'], AllowedOrigins: ['*'] })],
         },
         LifecycleConfiguration: {
-          Rules: [Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+          Rules: [
+            Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+            Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 } }),
+          ],
         },
+      });
+    });
+
+    it('versions the access-logs bucket and expires old versions of both buckets', () => {
+      const buckets = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      expect(buckets).toHaveLength(2);
+      for (const bucket of buckets) {
+        expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(JSON.stringify(bucket.Properties.LifecycleConfiguration)).toContain(
+          'NoncurrentVersionExpiration',
+        );
+      }
+    });
+
+    it('backs the table up daily and monthly into a KMS-encrypted vault', () => {
+      stateful.hasResourceProperties('AWS::Backup::BackupVault', {
+        EncryptionKeyArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('BackupVaultKey'), 'Arn'] },
+      });
+      stateful.hasResourceProperties('AWS::Backup::BackupPlan', {
+        BackupPlan: Match.objectLike({
+          BackupPlanRule: [
+            Match.objectLike({ RuleName: 'Daily', Lifecycle: { DeleteAfterDays: 35 } }),
+            Match.objectLike({
+              RuleName: 'Monthly1Year',
+              Lifecycle: Match.objectLike({ DeleteAfterDays: 365 }),
+            }),
+          ],
+        }),
+      });
+      stateful.hasResourceProperties('AWS::Backup::BackupSelection', {
+        BackupSelection: Match.objectLike({
+          Resources: [
+            {
+              'Fn::GetAtt': [
+                stacks.stateful.getLogicalId(stacks.stateful.table.node.defaultChild as never),
+                'Arn',
+              ],
+            },
+          ],
+        }),
       });
     });
 
@@ -143,9 +204,40 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         });
         expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
       }
-      const logGroups = stateless.findResources('AWS::Logs::LogGroup');
-      for (const logGroup of Object.values(logGroups))
-        expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+    });
+
+    it('gives every log group of both stacks a retention and the logs key, and every function its own log group', () => {
+      const logsKeyId = stacks.stateless.getLogicalId(stacks.stateless.logsKey.node.defaultChild as never);
+      const names: unknown[] = [];
+      for (const template of [stateful, stateless]) {
+        for (const [id, logGroup] of Object.entries(template.findResources('AWS::Logs::LogGroup'))) {
+          expect(logGroup.Properties.RetentionInDays, id).toBeGreaterThan(0);
+          expect(logGroup.Properties.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [logsKeyId, 'Arn'] });
+          names.push(logGroup.Properties.LogGroupName);
+        }
+        // No Lambda without an explicit log group: CDK's implicit functions (custom resources,
+        // log-retention providers) would log to /aws/lambda/<name> without a retention.
+        const logGroupIds = Object.keys(template.findResources('AWS::Logs::LogGroup'));
+        for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+          expect(logGroupIds, id).toContain(fn.Properties.LoggingConfig?.LogGroup?.Ref);
+        }
+        expect(template.findResources('Custom::LogRetention')).toEqual({});
+      }
+      // One log group per function, plus the workflow, API access, API execution and WAF logs.
+      expect(names).toHaveLength(allFunctionNames.length + 4);
+      expect(JSON.stringify(names)).toContain('API-Gateway-Execution-Logs_');
+      expect(names).toContain('aws-waf-logs-MerchantOnboarding-Stateless');
+      stateless.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+              Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+            }),
+          ]),
+        }),
+      });
     });
 
     it('gives every function the configuration environment, and STATE_MACHINE_ARN to those that drive the workflow', () => {
@@ -194,10 +286,66 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'task-await-resubmission',
         'task-await-review',
         'task-change-await-review',
+        // An automatic rejection completes its own task token.
+        'task-run-checks',
         'task-transfer-await-acceptance',
         'task-transfer-await-review',
         'withdraw-application',
       ]);
+    });
+
+    it('lets exactly the functions that build the PII repositories use the field key, for data keys only', () => {
+      // The list must follow the code: every function file that builds an application, merchant
+      // or change-request repository (directly or through the activation-code sender).
+      const builders = readdirSync(FUNCTIONS_DIR)
+        .filter((file) => file.endsWith('.ts'))
+        .filter((file) =>
+          /applicationRepository|merchantRepository|changeRequestRepository|activation-code-sender/.test(
+            readFileSync(join(FUNCTIONS_DIR, file), 'utf8'),
+          ),
+        )
+        .map((file) => file.replace(/\.ts$/, ''));
+      expect([...FIELD_CIPHER_FUNCTIONS].sort()).toEqual(builders.sort());
+
+      const resources = stateless.toJSON().Resources as CfnResources;
+      const roleOf = new Map(
+        [...stacks.stateless.functions].map(([name, fn]) => [
+          stacks.stateless.getLogicalId(fn.function.role?.node.defaultChild as never),
+          name,
+        ]),
+      );
+      const granted = new Set<string>();
+      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+        const document = policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
+        const roles = ((policy.Properties?.Roles ?? []) as { Ref: string }[]).map((role) =>
+          roleOf.get(role.Ref),
+        );
+        for (const statement of document.Statement) {
+          const actions = [statement.Action].flat() as string[];
+          if (!actions.some((action) => action === 'kms:GenerateDataKey' || action === 'kms:Decrypt'))
+            continue;
+          const condition = statement.Condition as Record<string, Record<string, string>> | undefined;
+          if (condition?.StringEquals?.['kms:ViaService']) continue; // the table / bucket key via its service
+          expect(actions.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+          expect(condition).toEqual({
+            StringEquals: { 'kms:EncryptionContext:purpose': 'pos-onboarding-field' },
+          });
+          for (const role of roles) if (role) granted.add(role);
+        }
+      }
+      expect([...granted].sort()).toEqual([...FIELD_CIPHER_FUNCTIONS].sort());
+      for (const [name, fn] of stacks.stateless.functions) {
+        const logicalId = stacks.stateless.getLogicalId(fn.function.node.defaultChild as never);
+        const variables =
+          (
+            resources[logicalId]?.Properties?.Environment as
+              | { Variables: Record<string, unknown> }
+              | undefined
+          )?.Variables ?? {};
+        expect('FIELD_CIPHER_KEY_ID' in variables, name).toBe(
+          (FIELD_CIPHER_FUNCTIONS as readonly string[]).includes(name),
+        );
+      }
     });
 
     it('builds STATE_MACHINE_ARN from the fixed state machine name, so that nothing depends on the state machine', () => {
@@ -332,7 +480,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           DestinationArn: Match.anyValue(),
           Format: Match.stringLikeRegexp('requestId'),
         }),
-        MethodSettings: [
+        MethodSettings: Match.arrayWith([
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
@@ -342,7 +490,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
             ThrottlingRateLimit: Match.anyValue(),
             ThrottlingBurstLimit: Match.anyValue(),
           }),
-        ],
+        ]),
       });
       stateless.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
       stateless.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
@@ -350,6 +498,113 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         ResponseType: 'UNAUTHORIZED',
         StatusCode: '401',
         ResponseTemplates: { 'application/json': Match.stringLikeRegexp('"code":"UNAUTHENTICATED"') },
+      });
+    });
+
+    it('throttles the abuse-prone routes tighter than the stage', () => {
+      const [stage] = Object.values(stateless.findResources('AWS::ApiGateway::Stage'));
+      const settings = stage?.Properties.MethodSettings as Array<Record<string, unknown>>;
+      const stageWide = settings.find((setting) => setting.ResourcePath === '/*');
+      expect(Object.keys(METHOD_THROTTLING)).toContain('POST /v1/applications');
+      expect(Object.keys(METHOD_THROTTLING)).toContain('POST /v1/terminals/{sn}/activate');
+      for (const [key, limits] of Object.entries(METHOD_THROTTLING)) {
+        const [method, path] = key.split(' ') as [string, string];
+        const setting = settings.find(
+          (candidate) =>
+            candidate.HttpMethod === method && candidate.ResourcePath === `/${path.replaceAll('/', '~1')}`,
+        );
+        expect(setting, key).toMatchObject({
+          ThrottlingRateLimit: limits.rateLimit,
+          ThrottlingBurstLimit: limits.burstLimit,
+        });
+        expect(limits.rateLimit).toBeLessThan(stageWide?.ThrottlingRateLimit as number);
+      }
+    });
+
+    it('writes access logs as JSON of request metadata only: no bodies, headers, raw paths or query strings', () => {
+      const [stage] = Object.values(stateless.findResources('AWS::ApiGateway::Stage'));
+      const format = JSON.parse(stage?.Properties.AccessLogSetting.Format as string) as Record<
+        string,
+        string
+      >;
+      expect(format).toMatchObject({
+        requestId: '$context.requestId',
+        status: '$context.status',
+        resourcePath: '$context.resourcePath',
+        httpMethod: '$context.httpMethod',
+      });
+      const variables = Object.values(format).join(' ');
+      // $context.path carries merchant numbers and SNs, $input the body, $method.request the headers
+      // (Authorization) and query strings.
+      for (const forbidden of [
+        '$input',
+        '$method.request',
+        '$context.path',
+        '$request',
+        'authorization',
+        'body',
+      ])
+        expect(variables.toLowerCase(), forbidden).not.toContain(forbidden.toLowerCase());
+      for (const variable of Object.values(format)) expect(variable).toMatch(/^\$context\.[A-Za-z.]+$/);
+    });
+
+    it('puts a WAF web ACL on the stage: per-IP rate limit, 32 KB body limit, AWS managed rule groups, redacted logs', () => {
+      const acls = stateless.findResources('AWS::WAFv2::WebACL');
+      const [aclId, acl] = Object.entries(acls)[0] ?? [];
+      expect(Object.keys(acls)).toHaveLength(1);
+      const stageId = Object.keys(stateless.findResources('AWS::ApiGateway::Stage'))[0];
+      stateless.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+        WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+        ResourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ Ref: stageId }])]) }),
+      });
+      const props = acl?.Properties;
+      expect(props.Scope).toBe('REGIONAL');
+      expect(props.DefaultAction).toEqual({ Allow: {} });
+      const rules = props.Rules as Json[];
+      const byName = new Map(rules.map((rule) => [rule.Name as string, rule]));
+      expect(byName.get('RateLimitPerIp')?.Statement.RateBasedStatement).toMatchObject({
+        AggregateKeyType: 'IP',
+        Limit: expect.any(Number),
+      });
+      expect(byName.get('RateLimitPerIp')?.Action.Block.CustomResponse.ResponseCode).toBe(429);
+      const bodyRule = byName.get('BodyOver32KB');
+      expect(bodyRule?.Statement.SizeConstraintStatement).toEqual({
+        FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
+        ComparisonOperator: 'GT',
+        Size: MAX_REQUEST_BODY_BYTES,
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      });
+      expect(bodyRule?.Action.Block.CustomResponse.ResponseCode).toBe(413);
+      // The inspection limit is the body limit: anything longer is oversize, hence a match.
+      expect(MAX_REQUEST_BODY_BYTES).toBe(32 * 1024);
+      expect(props.AssociationConfig).toEqual({
+        RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_32' } },
+      });
+      for (const group of [
+        'AWSManagedRulesCommonRuleSet',
+        'AWSManagedRulesKnownBadInputsRuleSet',
+        'AWSManagedRulesAmazonIpReputationList',
+      ]) {
+        expect(byName.get(group)?.Statement.ManagedRuleGroupStatement, group).toMatchObject({
+          VendorName: 'AWS',
+          Name: group,
+        });
+        expect(byName.get(group)?.OverrideAction, group).toEqual({ None: {} });
+      }
+      // Only the 8 KB body rule and the User-Agent rule of the common group are counted, nothing else.
+      const overrides = byName.get('AWSManagedRulesCommonRuleSet')?.Statement.ManagedRuleGroupStatement
+        .RuleActionOverrides as Array<{ Name: string; ActionToUse: unknown }>;
+      expect(overrides.map((override) => [override.Name, override.ActionToUse])).toEqual([
+        ['SizeRestrictions_BODY', { Count: {} }],
+        ['NoUserAgent_HEADER', { Count: {} }],
+      ]);
+      expect(byName.get('BodyOver32KB')?.Priority).toBeLessThan(
+        byName.get('AWSManagedRulesCommonRuleSet')?.Priority,
+      );
+      for (const rule of rules) expect(rule.VisibilityConfig.SampledRequestsEnabled, rule.Name).toBe(false);
+      stateless.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        ResourceArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+        RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
       });
     });
 
@@ -385,8 +640,14 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
-    it('alarms on failed and timed-out executions through an encrypted topic', () => {
-      for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+    it('alarms on failed, timed-out, aborted and throttled executions through an encrypted topic', () => {
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ExecutionsAborted',
+        Namespace: 'AWS/States',
+        Threshold: 20,
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+      });
+      for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
         stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: metricName,
           Namespace: 'AWS/States',
@@ -396,6 +657,115 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         });
       }
       stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    });
+
+    it('sends every alarm to the alarm topic only', () => {
+      const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
+      expect(alarms.length).toBeGreaterThan(10);
+      for (const alarm of alarms) {
+        expect(alarm.Properties.AlarmActions).toEqual([
+          { Ref: stacks.stateless.getLogicalId(stacks.stateless.alarmTopic.node.defaultChild as never) },
+        ]);
+      }
+    });
+
+    it('alarms on Errors and Throttles of every function, each function in exactly one alarm per metric', () => {
+      const functionIds = [...stacks.stateless.functions.values()].map((fn) =>
+        stacks.stateless.getLogicalId(fn.function.node.defaultChild as never),
+      );
+      for (const metricName of ['Errors', 'Throttles']) {
+        const covered: string[] = [];
+        const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+          (
+            alarm.Properties.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string } } }> | undefined
+          )?.some((query) => query.MetricStat?.Metric.MetricName === metricName),
+        );
+        for (const alarm of alarms) {
+          const queries = alarm.Properties.Metrics as Json[];
+          const stats = queries.filter((query) => query.MetricStat);
+          expect(stats.length).toBeLessThanOrEqual(10);
+          expect(queries.find((query) => query.ReturnData !== false)?.Expression).toBe(
+            'SUM(FILL(METRICS(), 0))',
+          );
+          for (const query of stats) {
+            expect(query.MetricStat.Metric.Namespace).toBe('AWS/Lambda');
+            expect(query.MetricStat.Stat).toBe('Sum');
+            covered.push(query.MetricStat.Metric.Dimensions[0].Value.Ref);
+          }
+          expect(alarm.Properties.Threshold).toBe(1);
+        }
+        expect(covered.sort(), metricName).toEqual([...functionIds].sort());
+      }
+    });
+
+    it('alarms on DynamoDB throttles of the table and gsi1, and on 5xx answers of the API', () => {
+      const throttles = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).find((alarm) =>
+        JSON.stringify(alarm.Properties.Metrics ?? []).includes('ReadThrottleEvents'),
+      );
+      if (!throttles) throw new Error('no DynamoDB throttle alarm');
+      const metrics = (throttles.Properties.Metrics as Json[])
+        .filter((query) => query.MetricStat)
+        .map((query) => ({
+          name: query.MetricStat.Metric.MetricName,
+          index: query.MetricStat.Metric.Dimensions.find(
+            (dimension: { Name: string }) => dimension.Name === 'GlobalSecondaryIndexName',
+          )?.Value,
+        }));
+      expect(metrics).toEqual(
+        expect.arrayContaining([
+          { name: 'ReadThrottleEvents', index: undefined },
+          { name: 'WriteThrottleEvents', index: undefined },
+          { name: 'ReadThrottleEvents', index: 'gsi1' },
+          { name: 'WriteThrottleEvents', index: 'gsi1' },
+        ]),
+      );
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: '5XXError',
+        Namespace: 'AWS/ApiGateway',
+        Threshold: 1,
+      });
+    });
+
+    it('sends failed SES events to an encrypted dead-letter queue, from Lambda and from SNS, and alarms on its first message', () => {
+      const logicalIdOf = (construct: { node: { defaultChild?: unknown } }) =>
+        stacks.stateless.getLogicalId(construct.node.defaultChild as never);
+      const queueId = logicalIdOf(stacks.stateless.eventDeadLetterQueue);
+      const queueArn = { 'Fn::GetAtt': [queueId, 'Arn'] };
+      stateless.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+      for (const name of EVENT_FUNCTIONS) {
+        const fn = stacks.stateless.functions.get(name);
+        if (!fn) throw new Error(`no ${name}`);
+        const resources = stateless.toJSON().Resources as CfnResources;
+        expect(resources[logicalIdOf(fn.function)]?.Properties).toMatchObject({
+          DeadLetterConfig: { TargetArn: queueArn },
+          ReservedConcurrentExecutions: expect.any(Number),
+        });
+      }
+      stateless.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'lambda',
+        RedrivePolicy: { deadLetterTargetArn: queueArn },
+      });
+      stateless.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Action: 'sqs:SendMessage', Principal: { Service: 'sns.amazonaws.com' } }),
+          ]),
+        }),
+      });
+      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      // Only the event functions are invoked asynchronously: no other function has a DLQ.
+      const withDlq = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
+        (fn) => fn.Properties.DeadLetterConfig,
+      );
+      expect(withDlq).toHaveLength(EVENT_FUNCTIONS.length);
     });
 
     it('alarms on a notification that failed on its last attempt, on the metric the functions emit', () => {
@@ -493,10 +863,22 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
   });
 
-  describe('cdk-nag AwsSolutions', () => {
+  describe('cdk-nag AwsSolutions and NIST 800-53 R5', () => {
     for (const which of ['stateful', 'stateless'] as const) {
       it(`reports no unacknowledged error or warning on the ${which} stack`, () => {
         const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stacks[which]);
+        const findings = report.violations.map(
+          (violation) =>
+            `${violation.severity} ${violation.ruleName} at ${violation.violatingResources
+              .map((resource) => resource.constructPath)
+              .join(', ')}`,
+        );
+        expect(findings).toEqual([]);
+        expect(report.success).toBe(true);
+      });
+
+      it(`reports no unacknowledged NIST 800-53 R5 error or warning on the ${which} stack`, () => {
+        const report = new NIST80053R5Checks(undefined, { verbose: true }).validateScope(stacks[which]);
         const findings = report.violations.map(
           (violation) =>
             `${violation.severity} ${violation.ruleName} at ${violation.violatingResources
