@@ -52,6 +52,7 @@ export function functionEnvironment(): Record<string, string> {
     [ENV.draftTtlSeconds]: '2592000',
     [ENV.transferAcceptanceSeconds]: '604800',
     [ENV.piiHmacKeyId]: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+    [ENV.fieldCipherKeyId]: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000001',
     [ENV.staffJwtIssuer]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench',
     [ENV.staffJwtAudience]: 'bench-client',
     [ENV.staffJwksUri]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench/.well-known/jwks.json',
@@ -146,9 +147,15 @@ export interface PreparedColdStart {
   readonly failed: readonly { readonly name: string; readonly error: string }[];
 }
 
-/** Bundles every deployed function and its floor into `outDir` (no timing: may run beside other work). */
-export async function prepareColdStart(outDir: string): Promise<PreparedColdStart> {
-  const names = deployedFunctionNames();
+/**
+ * Bundles every deployed function (or only `only`, for a partial run) and their floors into
+ * `outDir` (no timing: may run beside other work).
+ */
+export async function prepareColdStart(outDir: string, only?: readonly string[]): Promise<PreparedColdStart> {
+  const deployed = deployedFunctionNames();
+  const unknown = (only ?? []).filter((name) => !deployed.includes(name));
+  if (unknown.length > 0) throw new Error(`not a deployed function: ${unknown.join(', ')}`);
+  const names = only ? deployed.filter((name) => only.includes(name)) : deployed;
   const results = await Promise.all(
     names.map(async (name) => {
       try {

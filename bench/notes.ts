@@ -40,21 +40,19 @@ export function explainMisses(figures: readonly Figure[]): string[] {
     notes.push(
       `Cold start (init): ${initMisses.length} of ${initJudged.length} functions take more than 1.15 × their floor. ` +
         `The floor only loads and creates the SDK clients; everything else a function evaluates at load is on top: ` +
-        `zod/mini's core and every schema built at module scope (shared/validation/application-schema.ts builds the ` +
-        `whole application schema and imports the MCC and division tables, and routes that only need its ` +
-        `\`zodProblems\` import it too), @middy/core, the Powertools logger, the command classes and ` +
-        `@aws-sdk/util-dynamodb, jose on the routes open to merchants and staff, and the shared use-case modules. ` +
-        `Most frequent among the largest extras of the missing functions: ${commonExtras(initMisses)}. ` +
-        `What would close it: (1) move \`zodProblems\` and the section schemas out of application-schema.ts so that ` +
-        `a route builds only the schemas it validates with, and build them on first use rather than at import; ` +
-        `(2) load jose with a dynamic import only when a JWT is presented (merchants' tokens never need it); ` +
-        `(3) answer GET /v1/health without middy and the logger (its floor has no SDK client, so ~20 ms of ` +
-        `middleware alone is 2–3 × the floor); (4) keep one use-case module per route group, so that a Task ` +
-        `does not evaluate the API's code paths. Bisecting bundles on this machine (25 runs each, over the ` +
-        `DynamoDB floor) gave ≈ 11 ms for the application schema module, ≈ 7 ms for jose and ≈ 6 ms for middy; ` +
-        `the floor itself is ≈ 100–125 ms, so the 15 % margin is ≈ 15–19 ms. On this 2-core VM the median ` +
-        `of 15 processes moves by 5–10 % from run to run, so verdicts between ≈ 1.10 and ≈ 1.20 flip between ` +
-        `runs; the ratios of ≈ 1.2–1.3 (and health's ≈ 3) are the stable part.`,
+        `zod/mini's core and any schema still built at module scope (the application and change-request schemas, ` +
+        `the document request and the MCC and division tables are built on first use; other use-case modules ` +
+        `still build theirs at import — \`lazy()\` in shared/validation/lazy.ts is the fix), the Powertools ` +
+        `logger (API routes no longer load @middy/core; GET /v1/health loads nothing but its headers), the ` +
+        `command classes and @aws-sdk/util-dynamodb, jose where it is still imported eagerly, and the shared ` +
+        `use-case modules. Most frequent among the largest extras of the missing functions: ` +
+        `${commonExtras(initMisses)}. What would close it: build the remaining module-scope schemas on first ` +
+        `use; keep one use-case module per route group, so that a Task does not evaluate the API's code paths; ` +
+        `import \`zodProblems\` from shared/validation/problems.ts (no zod at runtime). Bisecting bundles ` +
+        `(CPU time of the import, 41 runs, over the DynamoDB+KMS+S3 floor) gave ≈ 4 ms for the logger module ` +
+        `and ≈ 7 ms for the create use-case module; the floor itself is ≈ 110–150 ms, so the 15 % margin is ` +
+        `≈ 15–22 ms. On this 2-core VM the median of 15 processes moves by 5–10 % from run to run (far more ` +
+        `while other work runs), so verdicts between ≈ 1.10 and ≈ 1.20 flip between runs.`,
     );
   }
   const bytesMisses = misses(figures, 'cold-start', '· bytes');
@@ -85,18 +83,17 @@ export function explainMisses(figures: readonly Figure[]): string[] {
       figure?.ratio === undefined ? 'n/a' : `${figure.ratio.toFixed(2)} × PutItem`;
     notes.push(
       `Throughput: the API reached ${share(api)}; the route's own DynamoDB requests, sent raw without API, ` +
-        `Lambda or SDK, reached ${share(pattern)}. Each create is a consistent GetItem of the idempotency ` +
-        'record (the replay check) and a TransactWriteItems of that record and the application, against one ' +
-        'PutItem for the floor, and DynamoDB Local (one JVM over SQLite on disk) runs a two-item transaction ' +
-        'at about half the PutItem rate; during the API run the JVM also shares the 2 cores with the API ' +
-        'server, the handler and its SDK client, and the load generator. So most of the gap is the access ' +
-        "pattern on DynamoDB Local, the rest the Node process's CPU taken from the JVM. What would close it: " +
-        'write first (the transaction is conditional on both items being new) and read the idempotency record ' +
-        'only when that condition fails; and a single-item create (the idempotency record as an attribute ' +
-        'set on an item keyed by the key hash, the application created by the next write) would replace the ' +
-        'transaction by one conditional PutItem. On AWS DynamoDB a transaction costs twice the write units ' +
-        'but not twice the latency, and the table scales out, so this ratio is a property of the emulator ' +
-        'more than of the deployment.',
+        `Lambda or SDK, reached ${share(pattern)}. A create with a new key is one TransactWriteItems of the ` +
+        'idempotency record and the application, each conditional on being new (the record is read only ' +
+        'when that condition fails: a replay or a reused key), against one PutItem for the floor; DynamoDB ' +
+        'Local (one JVM over SQLite on disk) runs a two-item transaction slower than a PutItem, and during ' +
+        'the API run the JVM shares the 2 cores with the API server, the handler and its SDK client, and the ' +
+        'load generator. What would close the rest: a single-item create — the application item itself as ' +
+        'the idempotency record (its id derived from the key hash, the request hash stored on it), i.e. one ' +
+        'conditional PutItem, the replay a read of that item; it binds a key to its application for as long ' +
+        'as the application exists rather than for 24 h. On AWS DynamoDB a transaction costs twice the write ' +
+        'units but not twice the latency, and the table scales out, so this ratio is a property of the ' +
+        'emulator more than of the deployment.',
     );
   }
   const cost = misses(figures, 'cost');

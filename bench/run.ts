@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { functionEnvironment, measureColdStarts, prepareColdStart } from './cold
 import { explainMisses } from './notes';
 import type { PhaseResult } from './phase';
 import { type Figure, type FigureInput, judge, renderMarkdown } from './report';
+import { type Part, parseSelection } from './selection';
 import { measureThroughput } from './throughput';
 
 /*
@@ -15,6 +16,12 @@ import { measureThroughput } from './throughput';
  * bundles the functions; parts that time (cold start, warm overhead, throughput) then run one at a
  * time on an otherwise idle machine. Writes bench/results.json (git-ignored) and bench/results.md,
  * and prints the table.
+ *
+ * For work on one part: `npm run bench -- --only cold-start,throughput` runs only the named parts
+ * (cold-start, warm-overhead, throughput, cost, scale) and `--functions health,create-application`
+ * limits the cold start to those functions (and their floors). A partial run prints its table and
+ * writes it under the system temp dir, never over bench/results.md: the committed table is always
+ * a whole run.
  */
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -86,6 +93,8 @@ async function throughputPhase(): Promise<PhaseResult> {
 }
 
 async function main(): Promise<void> {
+  const selection = parseSelection(process.argv.slice(2));
+  const wants = (part: Part) => selection.parts.has(part);
   const rounds = Math.max(15, Number(process.env.BENCH_COLD_ROUNDS ?? 15));
   const workDir = mkdtempSync(join(tmpdir(), 'pos-bench-'));
   const startedAt = new Date(started).toISOString();
@@ -93,20 +102,29 @@ async function main(): Promise<void> {
   try {
     // The cost journeys mostly wait for the workflow, so bundling fits beside them; the bulk load
     // of the scale part does not (DynamoDB Local slows down badly when it loses a core), so it runs alone.
-    log('cost per onboarding (child process) while the functions are bundled');
-    const cost = runPhase('cost', { BENCH_CONSUMED_CAPACITY: '1' });
-    const prepared = await prepareColdStart(join(workDir, 'bundles'));
-    log(`bundled ${prepared.functions.length} functions and ${prepared.floors.size} floors`);
-    results.push(await cost);
-    log('scale (child process)');
-    results.push(await runPhase('scale', { BENCH_CONSUMED_CAPACITY: '1' }));
-
-    log(`cold start: ${rounds} fresh processes per bundle`);
-    results.push({ figures: await measureColdStarts(prepared, { rounds, log }), notes: [] });
-    log('warm overhead (child process)');
-    results.push(await runPhase('warm-overhead', functionEnvironment()));
-    log('throughput against a local stack (child process)');
-    results.push(await throughputPhase());
+    if (wants('cost')) log('cost per onboarding (child process) while the functions are bundled');
+    const cost = wants('cost') ? runPhase('cost', { BENCH_CONSUMED_CAPACITY: '1' }) : undefined;
+    const prepared = wants('cold-start')
+      ? await prepareColdStart(join(workDir, 'bundles'), selection.functions)
+      : undefined;
+    if (prepared) log(`bundled ${prepared.functions.length} functions and ${prepared.floors.size} floors`);
+    if (cost) results.push(await cost);
+    if (wants('scale')) {
+      log('scale (child process)');
+      results.push(await runPhase('scale', { BENCH_CONSUMED_CAPACITY: '1' }));
+    }
+    if (prepared) {
+      log(`cold start: ${rounds} fresh processes per bundle`);
+      results.push({ figures: await measureColdStarts(prepared, { rounds, log }), notes: [] });
+    }
+    if (wants('warm-overhead')) {
+      log('warm overhead (child process)');
+      results.push(await runPhase('warm-overhead', functionEnvironment()));
+    }
+    if (wants('throughput')) {
+      log('throughput against a local stack (child process)');
+      results.push(await throughputPhase());
+    }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -117,13 +135,17 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GB, ${platform()}, Node ${process.version}`;
   const notes = [...explainMisses(figures), ...results.flatMap((result) => result.notes)];
+  // A partial run must not replace the committed table of a whole run.
+  const outDir = selection.complete ? BENCH_DIR : join(tmpdir(), 'pos-bench-partial');
+  mkdirSync(outDir, { recursive: true });
   writeFileSync(
-    join(BENCH_DIR, 'results.json'),
+    join(outDir, 'results.json'),
     `${JSON.stringify({ startedAt, durationSeconds, machine, figures, notes }, null, 2)}\n`,
   );
   const markdown = renderMarkdown({ figures, startedAt, durationSeconds, machine, notes });
-  writeFileSync(join(BENCH_DIR, 'results.md'), markdown);
+  writeFileSync(join(outDir, 'results.md'), markdown);
   process.stdout.write(`${markdown}\n`);
+  if (!selection.complete) log(`partial run: written to ${outDir}, bench/results.md left as it was`);
   const failed = figures.filter((figure) => figure.pass === false).length;
   log(
     `done in ${durationSeconds.toFixed(0)} s: ${failed} of ${figures.filter((f) => f.pass !== undefined).length} judged figures miss their target`,

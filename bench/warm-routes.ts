@@ -88,6 +88,7 @@ function ports() {
   });
   const applications = fake<ApplicationRepository>('applications', {
     get: async () => draft,
+    getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf,
     getIdempotency: async () => undefined,
     createWithIdempotency: async () => true,
@@ -98,6 +99,7 @@ function ports() {
   // A draft has no merchant yet: draft routes authenticate against a token without merchantNo.
   const draftApplications = fake<ApplicationRepository>('applications', {
     get: async () => draft,
+    getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf: async () => ({ tokenHash: draft.tokenHash }),
     getIdempotency: async () => undefined,
     createWithIdempotency: async () => true,
@@ -134,6 +136,11 @@ function ports() {
     presignUpload: async (input: { objectKey: string }) =>
       `https://bench-documents.s3.us-east-1.amazonaws.com/${input.objectKey}?X-Amz-Signature=bench`,
     objectSize: async () => 1024,
+    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg' }),
+    presignPost: async (input: { objectKey: string }) => ({
+      url: 'https://bench-documents.s3.us-east-1.amazonaws.com/',
+      fields: { key: input.objectKey, 'X-Amz-Signature': 'bench' },
+    }),
   };
   const staffVerifier = fake<StaffTokenVerifier>('staffVerifier', {});
   const changeRequests = fake<ChangeRequestRepository>('changeRequests', {

@@ -125,10 +125,11 @@ async function handleRequest(
     const token = bearerToken(req.headers.authorization);
     const payload = token === undefined ? undefined : await options.staffAuth.verify(token);
     if (!payload) {
+      // The deployed API's UNAUTHORIZED gateway response (infra/stateless-stack.ts): the spec's error shape.
       sendJson(
         res,
         401,
-        { message: 'Unauthorized' },
+        { error: { code: 'UNAUTHENTICATED', message: 'Authentication required', requestId } },
         { 'x-amzn-errortype': 'UnauthorizedException', 'x-amzn-requestid': requestId },
       );
       return;
@@ -213,8 +214,10 @@ function buildEvent(
   requestId: string,
   claims: Record<string, string> | undefined,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Null-prototype records: a client's `__proto__` or `constructor` header or query name must be a
+  // plain key (as in API Gateway's JSON event), not Object.prototype's member (`.push` of it threw → 500).
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? '';
     const value = req.rawHeaders[i + 1] ?? '';
@@ -238,8 +241,8 @@ function buildEvent(
     multiValueHeaders[name] = [value];
   }
 
-  const queryStringParameters: Record<string, string> = {};
-  const multiValueQueryStringParameters: Record<string, string[]> = {};
+  const queryStringParameters: Record<string, string> = Object.create(null);
+  const multiValueQueryStringParameters: Record<string, string[]> = Object.create(null);
   for (const [name, value] of url.searchParams) {
     queryStringParameters[name] = value;
     const values = multiValueQueryStringParameters[name] ?? [];
@@ -378,9 +381,12 @@ function safeDecode(value: string): string {
   }
 }
 
+/** One decoder for every request: `decode()` without `stream` keeps no state between calls. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function decodeUtf8(body: Buffer): string | undefined {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return UTF8.decode(body);
   } catch {
     return undefined;
   }

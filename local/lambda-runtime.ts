@@ -113,10 +113,25 @@ export async function invokeLambda(
   }
 }
 
+/**
+ * One log stream per function, like one execution environment: Lambda names the stream when the
+ * environment starts, not per invocation (and this saves a random read and a date per request).
+ */
+const logStreams = new Map<string, string>();
+
+function logStreamOf(functionName: string): string {
+  let stream = logStreams.get(functionName);
+  if (stream === undefined) {
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+    stream = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+    logStreams.set(functionName, stream);
+  }
+  return stream;
+}
+
 /** A Lambda-like context object for one invocation. */
 export function createLambdaContext(functionName: string, timeoutMs: number): Context {
   const deadline = Date.now() + timeoutMs;
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
   const unsupported = () => {
     throw new Error('context.done/fail/succeed are not supported: return or throw from the async handler');
   };
@@ -128,7 +143,7 @@ export function createLambdaContext(functionName: string, timeoutMs: number): Co
     memoryLimitInMB: '1024',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
+    logStreamName: logStreamOf(functionName),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: unsupported,
     fail: unsupported,

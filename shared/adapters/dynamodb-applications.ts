@@ -1,5 +1,6 @@
-import type { ApplicationRecord } from '../domain/application';
+import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import { type IdentityKind, keys } from '../keys';
+import type { FieldCipher } from '../ports';
 import {
   type ApplicationRepository,
   DuplicateMerchantError,
@@ -7,23 +8,75 @@ import {
   StaleWriteError,
 } from '../ports/repositories';
 import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
+import { APPLICATION_FIELDS, openFields, sealFields } from './field-cipher-fields';
 
 const MARKER_SK = 'UNIQ';
 
+/**
+ * The stored application item: the ID and account numbers encrypted field by field (the one
+ * place applications are marshalled, for this repository and the merchant provisioning).
+ */
+export async function applicationItem(
+  cipher: FieldCipher,
+  record: ApplicationRecord,
+): Promise<Record<string, unknown>> {
+  const key = keys.application(record.applicationId);
+  return { ...key, ...(await sealFields(cipher, key, record, APPLICATION_FIELDS)) };
+}
+
 /** Applications, idempotency records and uniqueness markers in the one table. */
 export class DynamoApplicationRepository implements ApplicationRepository {
-  constructor(private readonly table: DynamoTable) {}
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly cipher: FieldCipher,
+  ) {}
 
   async get(applicationId: string): Promise<ApplicationRecord | undefined> {
-    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(
-      keys.application(applicationId),
-    );
-    return item ? stripKeys(item) : undefined;
+    const key = keys.application(applicationId);
+    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(key);
+    return item ? stripKeys(await openFields(this.cipher, key, item, APPLICATION_FIELDS)) : undefined;
   }
 
   async tokenHashOf(applicationId: string): Promise<{ tokenHash: string; merchantNo?: string } | undefined> {
-    const record = await this.get(applicationId);
-    return record ? { tokenHash: record.tokenHash, merchantNo: record.merchantNo } : undefined;
+    // No decryption: authorizing a merchant token needs no personal data (nor a KMS call).
+    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(
+      keys.application(applicationId),
+    );
+    return item ? { tokenHash: item.tokenHash, merchantNo: item.merchantNo } : undefined;
+  }
+
+  async getIfTokenAccepted(
+    applicationId: string,
+    accepts: (tokenHash: string) => boolean,
+  ): Promise<ApplicationRecord | undefined> {
+    const key = keys.application(applicationId);
+    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(key);
+    // The token is checked on the raw item: nothing is decrypted for a refused caller.
+    if (!item || typeof item.tokenHash !== 'string' || !accepts(item.tokenHash)) return undefined;
+    return stripKeys(await openFields(this.cipher, key, item, APPLICATION_FIELDS));
+  }
+
+  async replaceTokenHash(
+    applicationId: string,
+    change: { tokenHash: string; expectedTokenHash?: string; entry: TimelineEntry },
+  ): Promise<boolean> {
+    const expected = change.expectedTokenHash;
+    return succeeds(
+      this.table.update(
+        keys.application(applicationId),
+        'SET tokenHash = :hash, revision = revision + :one, updatedAt = :at, timeline = list_append(timeline, :entry)',
+        {
+          condition: expected === undefined ? 'attribute_exists(pk)' : 'tokenHash = :expected',
+          values: {
+            ':hash': change.tokenHash,
+            ':one': 1,
+            ':at': change.entry.at,
+            ':entry': [change.entry],
+            ...(expected === undefined ? {} : { ':expected': expected }),
+          },
+        },
+      ),
+    );
   }
 
   async getIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined> {
@@ -43,22 +96,28 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     idempotency: IdempotencyRecord,
     ttlSeconds: number,
   ): Promise<boolean> {
-    return succeeds(
-      this.table.transact([
-        {
-          put: {
-            ...keys.idempotency(idempotency.keyHash),
-            ...idempotency,
-            expiresAt: epochSeconds() + ttlSeconds,
-          },
-          condition: 'attribute_not_exists(pk)',
+    const write = this.table.transact([
+      {
+        put: {
+          ...keys.idempotency(idempotency.keyHash),
+          ...idempotency,
+          expiresAt: epochSeconds() + ttlSeconds,
         },
-        {
-          put: { ...keys.application(record.applicationId), ...record },
-          condition: 'attribute_not_exists(pk)',
-        },
-      ]),
-    );
+        condition: 'attribute_not_exists(pk)',
+      },
+      {
+        put: await applicationItem(this.cipher, record),
+        condition: 'attribute_not_exists(pk)',
+      },
+    ]);
+    try {
+      return await succeeds(write);
+    } catch (error) {
+      // Another request with the same key is in this transaction's items right now: the key is
+      // being taken, which the caller answers like a taken key (replay, or 409 while in flight).
+      if (isTransactionConflict(error)) return false;
+      throw error;
+    }
   }
 
   async save(
@@ -70,7 +129,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     const release = (markers.release ?? []).filter((pk) => !claim.includes(pk));
     const writes: TransactionWrite[] = [
       {
-        put: { ...keys.application(next.applicationId), ...next },
+        put: await applicationItem(this.cipher, next),
         condition: 'revision = :expected',
         values: { ':expected': expectedRevision },
       },
@@ -117,6 +176,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   async isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean> {
     return (await this.table.get(keys.blocklist(kind, keyedHash))) !== undefined;
   }
+}
+
+/** A transaction cancelled because a concurrent one held one of its items (not a failed condition). */
+function isTransactionConflict(error: unknown): boolean {
+  const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] } | null)
+    ?.CancellationReasons;
+  return (
+    (error as Error | null)?.name === 'TransactionCanceledException' &&
+    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
 }
 
 /** Removes the table's key attributes from a stored item. */

@@ -1,7 +1,7 @@
-import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { AppError, type FieldProblem, isAppError } from '../errors';
 import { logger } from '../logger';
+import { JSON_HEADERS } from './json-headers';
 
 /** Largest accepted request body (spec 4.1: body ≤ 32 KB). */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -27,12 +27,6 @@ export interface HttpResult {
 
 /** A route's business part: parse, authorize, call the use case, shape the response. */
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
-
-const JSON_HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
 
 function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -87,61 +81,52 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
 }
 
 /**
- * The one place errors become HTTP responses (middy's `httpErrorHandler` role, with the spec's
- * error shape). Used last so its `onError` runs first. Logs the error code and, for 5xx only, the
- * error itself — AppError messages never contain personal data, and SDK errors carry none.
+ * The one place errors become HTTP responses (the spec's error shape). Logs the error code and,
+ * for 5xx only, the error itself — AppError messages never contain personal data, and SDK errors
+ * carry none.
  */
-function httpErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  return {
-    name: 'http-errors',
-    onError: (request) => {
-      const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
-      const response = errorResponse(request.error, requestId);
-      if (response.statusCode >= 500) {
-        logger.error('request failed', {
-          statusCode: response.statusCode,
-          errorName: (request.error as Error | null)?.name,
-          errorMessage: isAppError(request.error)
-            ? request.error.message
-            : (request.error as Error | null)?.message,
-        });
-      } else {
-        logger.info('request rejected', {
-          statusCode: response.statusCode,
-          code: isAppError(request.error) ? request.error.code : undefined,
-        });
-      }
-      request.response = response;
-    },
-  };
+function mapError(error: unknown, requestId: string): APIGatewayProxyResult {
+  const response = errorResponse(error, requestId);
+  if (response.statusCode >= 500) {
+    logger.error('request failed', {
+      statusCode: response.statusCode,
+      errorName: (error as Error | null)?.name,
+      errorMessage: isAppError(error) ? error.message : (error as Error | null)?.message,
+    });
+  } else {
+    logger.info('request rejected', {
+      statusCode: response.statusCode,
+      code: isAppError(error) ? error.code : undefined,
+    });
+  }
+  return response;
 }
 
-/** Adds request metadata (never bodies) to every log line of the invocation. */
-function requestLogContext(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
-  return {
-    name: 'request-log-context',
-    before: (request) => {
-      logger.resetKeys();
-      logger.appendKeys({
-        requestId: request.event.requestContext?.requestId,
-        route: `${request.event.httpMethod} ${request.event.resource}`,
-        functionRequestId: request.context.awsRequestId,
-      });
-    },
-  };
+/** Request metadata (never bodies) on every log line of the invocation. */
+function setLogContext(event: APIGatewayProxyEvent, context: Context | undefined): void {
+  logger.resetKeys();
+  logger.appendKeys({
+    requestId: event.requestContext?.requestId,
+    route: `${event.httpMethod} ${event.resource}`,
+    functionRequestId: context?.awsRequestId,
+  });
 }
+
+/** An API handler as Lambda calls it. */
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * Wraps a route handler in the house middleware stack: log context first, the route handler
- * last, error mapping as the final middleware. Body parsing happens inside so that a too-large
- * or malformed body is mapped like every other error.
+ * Wraps a route handler in the house request handling: log context first, then body parsing and
+ * the route handler, every error mapped by {@link errorResponse}. Body parsing happens inside so
+ * that a too-large or malformed body is mapped like every other error. Plain code rather than a
+ * middleware engine: loading @middy/core costs every API function ~4–6 ms of cold start, and its
+ * per-invocation timeout timer is not needed (Lambda enforces the function timeout itself).
  */
-export function httpRoute(route: RouteHandler, options: { maxBodyBytes?: number } = {}) {
+export function httpRoute(route: RouteHandler, options: { maxBodyBytes?: number } = {}): ApiHandler {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(requestLogContext())
-    .use(httpErrors())
-    .handler(async (event) => {
+  return async (event, context) => {
+    setLogContext(event, context);
+    try {
       const result = await route({
         event,
         body: parseBody(event, maxBodyBytes),
@@ -156,12 +141,23 @@ export function httpRoute(route: RouteHandler, options: { maxBodyBytes?: number 
         headers: { ...JSON_HEADERS, ...result.headers },
         body: result.body === undefined ? '' : JSON.stringify(result.body),
       };
-    });
+    } catch (error) {
+      return mapError(error, event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown');
+    }
+  };
 }
 
-/** A path parameter that API Gateway guarantees by the route template. */
+/**
+ * Longest path parameter that can name something: ids are ULIDs (task ids `<ULID>-<n>`), SNs ≤ 32
+ * characters, merchant numbers 15 digits. Longer ones are refused before any lookup: past 2 KB a
+ * DynamoDB key is a ValidationException, which would surface as a 500 (found by the route fuzz).
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 128;
+
+/** A path parameter that API Gateway guarantees by the route template; one too long names nothing. */
 export function pathParameter(request: HttpRequest, name: string): string {
   const value = request.pathParameters[name];
-  if (value === undefined || value === '') throw new AppError('NOT_FOUND', 'Resource not found');
+  if (value === undefined || value === '' || value.length > MAX_PATH_PARAMETER_LENGTH)
+    throw new AppError('NOT_FOUND', 'Resource not found');
   return value;
 }

@@ -1,3 +1,5 @@
+import { lazy } from '../validation/lazy';
+
 /**
  * Province-level administrative division prefixes of GB/T 2260 (the first two digits of a
  * six-digit division code, and therefore also of a resident ID number), mapped to the
@@ -5,44 +7,47 @@
  *
  * Only the first two digits are checked anywhere in the project: county-level codes are
  * revised every year and resident IDs keep the code that was current at registration, so a
- * full county list would reject long-standing, perfectly valid IDs.
+ * full county list would reject long-standing, perfectly valid IDs. Built on first use rather
+ * than at import (cold start of every function that imports the validation rules).
  */
-export const PROVINCE_PREFIXES: Readonly<Record<string, string>> = Object.freeze({
-  '11': '北京市',
-  '12': '天津市',
-  '13': '河北省',
-  '14': '山西省',
-  '15': '内蒙古自治区',
-  '21': '辽宁省',
-  '22': '吉林省',
-  '23': '黑龙江省',
-  '31': '上海市',
-  '32': '江苏省',
-  '33': '浙江省',
-  '34': '安徽省',
-  '35': '福建省',
-  '36': '江西省',
-  '37': '山东省',
-  '41': '河南省',
-  '42': '湖北省',
-  '43': '湖南省',
-  '44': '广东省',
-  '45': '广西壮族自治区',
-  '46': '海南省',
-  '50': '重庆市',
-  '51': '四川省',
-  '52': '贵州省',
-  '53': '云南省',
-  '54': '西藏自治区',
-  '61': '陕西省',
-  '62': '甘肃省',
-  '63': '青海省',
-  '64': '宁夏回族自治区',
-  '65': '新疆维吾尔自治区',
-  '71': '台湾省',
-  '81': '香港特别行政区',
-  '82': '澳门特别行政区',
-});
+export const provincePrefixes: () => Readonly<Record<string, string>> = lazy(() =>
+  Object.freeze({
+    '11': '北京市',
+    '12': '天津市',
+    '13': '河北省',
+    '14': '山西省',
+    '15': '内蒙古自治区',
+    '21': '辽宁省',
+    '22': '吉林省',
+    '23': '黑龙江省',
+    '31': '上海市',
+    '32': '江苏省',
+    '33': '浙江省',
+    '34': '安徽省',
+    '35': '福建省',
+    '36': '江西省',
+    '37': '山东省',
+    '41': '河南省',
+    '42': '湖北省',
+    '43': '湖南省',
+    '44': '广东省',
+    '45': '广西壮族自治区',
+    '46': '海南省',
+    '50': '重庆市',
+    '51': '四川省',
+    '52': '贵州省',
+    '53': '云南省',
+    '54': '西藏自治区',
+    '61': '陕西省',
+    '62': '甘肃省',
+    '63': '青海省',
+    '64': '宁夏回族自治区',
+    '65': '新疆维吾尔自治区',
+    '71': '台湾省',
+    '81': '香港特别行政区',
+    '82': '澳门特别行政区',
+  }),
+);
 
 /** Problems {@link checkDivisionCode} can report. */
 export type DivisionCodeProblem = 'INVALID_FORMAT' | 'INVALID_PROVINCE';
@@ -55,7 +60,7 @@ export type DivisionCodeProblem = 'INVALID_FORMAT' | 'INVALID_PROVINCE';
  */
 export function isValidProvincePrefix(p: string): boolean {
   // Object.hasOwn rather than `in`, so inherited names such as 'constructor' never count.
-  return /^\d{2}$/.test(p) && Object.hasOwn(PROVINCE_PREFIXES, p);
+  return /^\d{2}$/.test(p) && Object.hasOwn(provincePrefixes(), p);
 }
 
 /**

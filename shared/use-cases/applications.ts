@@ -22,7 +22,9 @@ import {
   type ReviewTaskRepository,
   StaleWriteError,
 } from '../ports/repositories';
-import { parseApplication, zodProblems } from '../validation/application-schema';
+import { parseApplication } from '../validation/application-schema';
+import { lazy } from '../validation/lazy';
+import { zodProblems } from '../validation/problems';
 import { applicationView } from './application-view';
 import { uniquenessMarkerKeys } from './uniqueness';
 
@@ -108,19 +110,6 @@ export async function createApplication(
   const keyHash = sha256Hex(`create-application\u0000${idempotencyKey}`);
   const requestHash = sha256Hex(canonicalJson(input.body));
 
-  const replay = async () => {
-    const stored = await deps.applications.getIdempotency(keyHash);
-    if (!stored) return undefined;
-    if (stored.requestHash !== requestHash) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another body');
-    }
-    const accessToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
-    return { statusCode: 201 as const, body: { ...stored.response, accessToken } };
-  };
-
-  const earlier = await replay();
-  if (earlier) return earlier;
-
   const applicationId = ulid(now.getTime());
   const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
   const createdAt = now.toISOString();
@@ -140,16 +129,23 @@ export async function createApplication(
     updatedAt: createdAt,
   };
   const response = { applicationId, status: 'DRAFT', createdAt };
+  // Write first, read only when the key turns out to be taken: a new key (the common case) costs
+  // one conditional transaction and no read. The transaction's condition on the idempotency record
+  // is also what makes concurrent requests with one key create exactly one application.
   const created = await deps.applications.createWithIdempotency(
     record,
     { keyHash, requestHash, response, applicationId },
     IDEMPOTENCY_TTL_SECONDS,
   );
   if (!created) {
-    // A concurrent request with the same key won the race: answer as its replay.
-    const raced = await replay();
-    if (raced) return raced;
-    throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress');
+    const stored = await deps.applications.getIdempotency(keyHash);
+    // Taken, then gone (expired between the two requests): the client may simply retry.
+    if (!stored) throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress');
+    if (stored.requestHash !== requestHash) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another body');
+    }
+    const replayToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
+    return { statusCode: 201, body: { ...stored.response, accessToken: replayToken } };
   }
   logger.info('application created', { applicationId });
   return { statusCode: 201, body: { ...response, accessToken } };
@@ -244,16 +240,25 @@ export async function updateApplication(deps: DraftDeps, applicationId: string, 
   });
 }
 
-const documentRequestSchema = z.strictObject({
-  kind: z.enum(DOCUMENT_KINDS),
-  contentType: z.enum(DOCUMENT_CONTENT_TYPES),
-});
+/** Built on first use: module scope is cold start for every function importing this module. */
+const documentRequestSchema = lazy(() =>
+  z.strictObject({
+    kind: z.enum(DOCUMENT_KINDS),
+    contentType: z.enum(DOCUMENT_CONTENT_TYPES),
+    /** Optional exact size: then the PUT URL signs Content-Length too. */
+    sizeBytes: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_DOCUMENT_BYTES))),
+  }),
+);
 
-/** `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind. */
+/**
+ * `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind (content type signed,
+ * and the exact size when `sizeBytes` is given), plus a presigned POST form whose policy allows this
+ * content type and 1..maxBytes bytes, for clients that do not know the size up front.
+ */
 export async function createDocumentUpload(deps: DraftDeps, applicationId: string, input: unknown) {
-  const parsed = z.safeParse(documentRequestSchema, input);
+  const parsed = z.safeParse(documentRequestSchema(), input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
-  const { kind, contentType } = parsed.data;
+  const { kind, contentType, sizeBytes } = parsed.data;
   const now = deps.clock.now();
   const documentId = ulid(now.getTime());
   const objectKey = `applications/${applicationId}/${kind}/${documentId}`;
@@ -275,23 +280,42 @@ export async function createDocumentUpload(deps: DraftDeps, applicationId: strin
     return { next, result: undefined };
   });
   // Signed only once the document is recorded, so every URL handed out belongs to the application.
-  const uploadUrl = await deps.storage.presignUpload({
-    objectKey,
-    contentType,
-    expiresInSeconds: UPLOAD_URL_SECONDS,
-  });
+  const [uploadUrl, post] = await Promise.all([
+    deps.storage.presignUpload({ objectKey, contentType, expiresInSeconds: UPLOAD_URL_SECONDS, sizeBytes }),
+    deps.storage.presignPost({
+      objectKey,
+      contentType,
+      expiresInSeconds: UPLOAD_URL_SECONDS,
+      maxBytes: MAX_DOCUMENT_BYTES,
+    }),
+  ]);
   return {
     documentId,
     kind,
     uploadUrl,
     method: 'PUT',
-    headers: { 'content-type': contentType },
+    // The PUT must carry exactly these headers: they are part of its signature.
+    headers: {
+      'content-type': contentType,
+      ...(sizeBytes === undefined ? {} : { 'content-length': String(sizeBytes) }),
+    },
+    ...(sizeBytes === undefined ? {} : { sizeBytes }),
+    upload: { method: 'POST', url: post.url, fields: post.fields },
     expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
     maxBytes: MAX_DOCUMENT_BYTES,
   };
 }
 
-/** Problems with the required documents: missing, not uploaded, or too large. */
+/** `image/jpeg` from `Image/JPEG; charset=x`: media types compare without case and parameters. */
+function mediaType(value: string): string {
+  return (value.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/**
+ * Problems with the required documents: missing, not uploaded, too large (or empty), or stored with
+ * another content type than the one signed for. The signatures already make S3 refuse such uploads;
+ * this re-checks what S3 actually holds (defence in depth, and s3rver checks no signature).
+ */
 export async function documentProblems(
   record: ApplicationRecord,
   storage: DocumentStorage,
@@ -299,14 +323,21 @@ export async function documentProblems(
   const problems = await Promise.all(
     requiredDocumentKinds(record.body.type).map(async (kind): Promise<FieldProblem | undefined> => {
       const ref = record.documents[kind];
-      const size = ref ? await storage.objectSize(ref.objectKey) : undefined;
-      if (size === undefined)
+      const info = ref ? await storage.objectInfo(ref.objectKey) : undefined;
+      if (!ref || info === undefined)
         return { field: `documents.${kind}`, code: 'MISSING', message: 'Upload this document' };
-      if (size > MAX_DOCUMENT_BYTES || size === 0) {
+      if (info.size > MAX_DOCUMENT_BYTES || info.size === 0) {
         return {
           field: `documents.${kind}`,
           code: 'INVALID_SIZE',
           message: 'The document must be 1 byte to 10 MB',
+        };
+      }
+      if (mediaType(info.contentType ?? '') !== mediaType(ref.contentType)) {
+        return {
+          field: `documents.${kind}`,
+          code: 'INVALID_CONTENT_TYPE',
+          message: `The document must be uploaded as ${ref.contentType}`,
         };
       }
       return undefined;

@@ -3,38 +3,43 @@ import { CHANGEABLE_KEYS, type ChangeSet, changeKeysOf } from '../domain/change-
 import { type FieldProblem, validationFailed } from '../errors';
 import {
   addressProblems,
-  addressSchema,
-  applicationSchema,
+  applicationSchemas,
   contactProblems,
-  contactSchema,
   type MerchantType,
   settlementProblems,
-  settlementSchema,
-  zodProblems,
 } from './application-schema';
+import { lazy } from './lazy';
+import { zodProblems } from './problems';
 
 /*
  * The change-request body of spec 4.1. The new values are checked by the intake's own section
- * schemas and rule functions (imported, never copied), with field paths under `changes.`.
+ * schemas and rule functions (imported, never copied), with field paths under `changes.`. Built on
+ * first use, like the intake's (cold start of every function importing this module).
  */
 
-/** `changes`: only the four changeable keys, each with the intake's schema for that section. */
-export const changesSchema = z.strictObject({
-  'business.name': z.optional(applicationSchema.shape.business.shape.name),
-  'business.address': z.optional(addressSchema),
-  contact: z.optional(contactSchema),
-  settlement: z.optional(settlementSchema),
-});
+function buildSchemas() {
+  const intake = applicationSchemas();
+  /** `changes`: only the four changeable keys, each with the intake's schema for that section. */
+  const changes = z.strictObject({
+    'business.name': z.optional(intake.businessName),
+    'business.address': z.optional(intake.address),
+    contact: z.optional(intake.contact),
+    settlement: z.optional(intake.settlement),
+  });
+  /** The whole `POST /v1/merchants/{merchantNo}/change-requests` body. */
+  const changeRequest = z.strictObject({
+    changes,
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+    expectedVersion: z.int().check(z.minimum(1)),
+  });
+  return { changes, changeRequest };
+}
 
-/** The whole `POST /v1/merchants/{merchantNo}/change-requests` body. */
-export const changeRequestSchema = z.strictObject({
-  changes: changesSchema,
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
-  expectedVersion: z.int().check(z.minimum(1)),
-});
+/** The change-request schemas, built once on first use. */
+export const changeRequestSchemas = lazy(buildSchemas);
 
 /** A structurally valid change-request body. */
-export type ChangeRequestBody = z.infer<typeof changeRequestSchema>;
+export type ChangeRequestBody = z.infer<ReturnType<typeof buildSchemas>['changeRequest']>;
 
 const NOT_CHANGEABLE_MESSAGE = `Only ${CHANGEABLE_KEYS.join(', ')} can be changed`;
 
@@ -72,14 +77,14 @@ export function changeRuleProblems(
 
 /** Parses the body's structure; throws a 400 naming every problem's field path. */
 export function parseChangeRequestBody(input: unknown): ChangeRequestBody {
-  const parsed = z.safeParse(changeRequestSchema, input);
+  const parsed = z.safeParse(changeRequestSchemas().changeRequest, input);
   if (!parsed.success) throw validationFailed(structureProblems(parsed.error.issues));
   return parsed.data;
 }
 
 /** Structure and rules of stored changes again (the workflow's validation check); the problems found. */
 export function storedChangeProblems(changes: unknown, type: MerchantType): FieldProblem[] {
-  const parsed = z.safeParse(changesSchema, changes);
+  const parsed = z.safeParse(changeRequestSchemas().changes, changes);
   if (!parsed.success)
     return structureProblems(parsed.error.issues.map((i) => ({ ...i, path: ['changes', ...i.path] })));
   return changeRuleProblems(parsed.data, type);

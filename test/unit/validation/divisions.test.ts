@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkDivisionCode,
   isValidProvincePrefix,
-  PROVINCE_PREFIXES,
+  provincePrefixes,
 } from '../../../shared/reference/divisions';
 
 // Written out independently of the module under test, so a typo there cannot hide here.
@@ -12,18 +12,18 @@ const REAL_PREFIXES = [
   ...'43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82'.split(' '),
 ];
 
-describe('PROVINCE_PREFIXES', () => {
+describe('provincePrefixes', () => {
   it('lists exactly the 34 GB/T 2260 province-level divisions', () => {
-    expect(Object.keys(PROVINCE_PREFIXES).sort()).toEqual(REAL_PREFIXES);
-    expect(PROVINCE_PREFIXES['11']).toBe('北京市');
-    expect(PROVINCE_PREFIXES['44']).toBe('广东省');
-    expect(PROVINCE_PREFIXES['71']).toBe('台湾省');
-    expect(PROVINCE_PREFIXES['81']).toBe('香港特别行政区');
-    expect(PROVINCE_PREFIXES['82']).toBe('澳门特别行政区');
+    expect(Object.keys(provincePrefixes()).sort()).toEqual(REAL_PREFIXES);
+    expect(provincePrefixes()['11']).toBe('北京市');
+    expect(provincePrefixes()['44']).toBe('广东省');
+    expect(provincePrefixes()['71']).toBe('台湾省');
+    expect(provincePrefixes()['81']).toBe('香港特别行政区');
+    expect(provincePrefixes()['82']).toBe('澳门特别行政区');
   });
 
   it('is frozen', () => {
-    expect(Object.isFrozen(PROVINCE_PREFIXES)).toBe(true);
+    expect(Object.isFrozen(provincePrefixes())).toBe(true);
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findMcc, MCC_TABLE } from '../../../shared/reference/mcc';
+import { findMcc, mccTable } from '../../../shared/reference/mcc';
 
-describe('MCC_TABLE', () => {
+describe('mccTable', () => {
   it('has about 40 entries, each keyed by its own four-digit code with both descriptions', () => {
-    expect(MCC_TABLE.size).toBeGreaterThanOrEqual(35);
-    for (const [key, entry] of MCC_TABLE) {
+    expect(mccTable().size).toBeGreaterThanOrEqual(35);
+    for (const [key, entry] of mccTable()) {
       expect(entry.mcc).toBe(key);
       expect(key).toMatch(/^\d{4}$/);
       expect(entry.description.trim()).not.toBe('');
@@ -15,7 +15,7 @@ describe('MCC_TABLE', () => {
   });
 
   it('uses every risk level', () => {
-    const levels = new Set([...MCC_TABLE.values()].map((e) => e.riskLevel));
+    const levels = new Set([...mccTable().values()].map((e) => e.riskLevel));
     expect(levels).toEqual(new Set(['LOW', 'HIGH', 'PROHIBITED']));
   });
 
