@@ -1,7 +1,7 @@
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { acceptTransferRequest } from '../shared/use-cases/transfers';
@@ -10,10 +10,19 @@ import { acceptTransferRequest } from '../shared/use-cases/transfers';
 export const makeHandler = (
   deps: Parameters<typeof acceptTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, merchantNo) => ({
-    statusCode: 200,
-    body: await acceptTransferRequest(deps, merchantNo, pathParameter(request, 'id')),
-  }));
+  guardedRoute(
+    'accept-transfer-request',
+    deps,
+    async (request, access) => ({
+      statusCode: 200,
+      body: await acceptTransferRequest(
+        access.scoped(deps),
+        merchantNoOf(access),
+        pathParameter(request, 'id'),
+      ),
+    }),
+    { party: 'receiver' },
+  );
 
 export const handler = makeHandler({
   applications: applicationRepository(),

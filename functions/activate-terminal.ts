@@ -1,7 +1,7 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { activateTerminal } from '../shared/use-cases/terminal-lifecycle';
@@ -10,9 +10,14 @@ import { activateTerminal } from '../shared/use-cases/terminal-lifecycle';
 export const makeHandler = (
   deps: Parameters<typeof activateTerminal>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, merchantNo) => ({
+  guardedRoute('activate-terminal', deps, async (request, access) => ({
     statusCode: 200,
-    body: await activateTerminal(deps, merchantNo, pathParameter(request, 'sn'), request.body),
+    body: await activateTerminal(
+      access.scoped(deps),
+      merchantNoOf(access),
+      pathParameter(request, 'sn'),
+      request.body,
+    ),
   }));
 
 export const handler = makeHandler({

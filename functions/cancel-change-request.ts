@@ -1,8 +1,7 @@
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, changeRequestRepository, reviewRepository } from '../shared/composition';
-import { notFound } from '../shared/errors';
 import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { cancelChangeRequest } from '../shared/use-cases/change-requests';
@@ -11,13 +10,10 @@ import { cancelChangeRequest } from '../shared/use-cases/change-requests';
 export const makeHandler = (
   deps: Parameters<typeof cancelChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, ownMerchantNo) => {
-    if (pathParameter(request, 'merchantNo') !== ownMerchantNo) throw notFound('Change request');
-    return {
-      statusCode: 200,
-      body: await cancelChangeRequest(deps, ownMerchantNo, pathParameter(request, 'id')),
-    };
-  });
+  guardedRoute('cancel-change-request', deps, async (request, access) => ({
+    statusCode: 200,
+    body: await cancelChangeRequest(access.scoped(deps), merchantNoOf(access), pathParameter(request, 'id')),
+  }));
 
 export const handler = makeHandler({
   applications: applicationRepository(),

@@ -1,7 +1,7 @@
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, reviewRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { cancelTransferRequest } from '../shared/use-cases/transfers';
@@ -10,10 +10,19 @@ import { cancelTransferRequest } from '../shared/use-cases/transfers';
 export const makeHandler = (
   deps: Parameters<typeof cancelTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, merchantNo) => ({
-    statusCode: 200,
-    body: await cancelTransferRequest(deps, merchantNo, pathParameter(request, 'id')),
-  }));
+  guardedRoute(
+    'cancel-transfer-request',
+    deps,
+    async (request, access) => ({
+      statusCode: 200,
+      body: await cancelTransferRequest(
+        access.scoped(deps),
+        merchantNoOf(access),
+        pathParameter(request, 'id'),
+      ),
+    }),
+    { party: 'sender' },
+  );
 
 export const handler = makeHandler({
   applications: applicationRepository(),

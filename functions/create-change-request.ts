@@ -5,9 +5,7 @@ import {
   deadlines,
   merchantRepository,
 } from '../shared/composition';
-import { notFound } from '../shared/errors';
-import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { createChangeRequest } from '../shared/use-cases/change-requests';
@@ -16,14 +14,13 @@ import { createChangeRequest } from '../shared/use-cases/change-requests';
 export const makeHandler = (
   deps: Parameters<typeof createChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, ownMerchantNo) => {
-    // Another merchant's number answers 404, like one that does not exist.
-    if (pathParameter(request, 'merchantNo') !== ownMerchantNo) throw notFound('Merchant');
-    return createChangeRequest(deps, ownMerchantNo, {
+  // The guard answers another merchant's number with the 404 of one that does not exist.
+  guardedRoute('create-change-request', deps, async (request, access) =>
+    createChangeRequest(deps, merchantNoOf(access), {
       idempotencyKey: request.headers['idempotency-key'],
       body: request.body,
-    });
-  });
+    }),
+  );
 
 export const handler = makeHandler({
   applications: applicationRepository(),

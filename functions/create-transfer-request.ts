@@ -7,7 +7,7 @@ import {
   transferRepository,
 } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { createTransferRequest } from '../shared/use-cases/transfers';
@@ -16,9 +16,14 @@ import { createTransferRequest } from '../shared/use-cases/transfers';
 export const makeHandler = (
   deps: Parameters<typeof createTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, merchantNo) => ({
+  guardedRoute('create-transfer-request', deps, async (request, access) => ({
     statusCode: 202,
-    body: await createTransferRequest(deps, merchantNo, pathParameter(request, 'sn'), request.body),
+    body: await createTransferRequest(
+      access.scoped(deps),
+      merchantNoOf(access),
+      pathParameter(request, 'sn'),
+      request.body,
+    ),
   }));
 
 export const handler = makeHandler({

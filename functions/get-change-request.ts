@@ -1,8 +1,7 @@
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
-import { authenticateMerchantOrStaff } from '../shared/auth/principals';
 import { applicationRepository, changeRequestRepository } from '../shared/composition';
-import { notFound } from '../shared/errors';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { guardedRoute } from '../shared/http/merchant-route';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { ApplicationRepository } from '../shared/ports/repositories';
@@ -14,17 +13,14 @@ export const makeHandler = (deps: {
   changeRequests: ChangeRequestRepository;
   staffVerifier: StaffTokenVerifier;
 }) =>
-  httpRoute(async (request) => {
-    const merchantNo = pathParameter(request, 'merchantNo');
-    const principal = await authenticateMerchantOrStaff(
-      request.headers,
-      { lookup: deps.applications, staffVerifier: deps.staffVerifier },
-      ['reviewer', 'operator'],
-    );
-    if (principal.kind === 'merchant' && principal.merchantNo !== merchantNo)
-      throw notFound('Change request');
-    return { statusCode: 200, body: await getChangeRequest(deps, merchantNo, pathParameter(request, 'id')) };
-  });
+  guardedRoute('get-change-request', deps, async (request, access) => ({
+    statusCode: 200,
+    body: await getChangeRequest(
+      access.scoped(deps),
+      pathParameter(request, 'merchantNo'),
+      pathParameter(request, 'id'),
+    ),
+  }));
 
 export const handler = makeHandler({
   applications: applicationRepository(),

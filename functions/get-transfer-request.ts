@@ -1,7 +1,7 @@
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
-import { authenticateMerchantOrStaff } from '../shared/auth/principals';
 import { applicationRepository, transferRepository } from '../shared/composition';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { guardedRoute } from '../shared/http/merchant-route';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import type { TransferRepository } from '../shared/ports/terminals';
@@ -13,14 +13,10 @@ export const makeHandler = (deps: {
   transfers: TransferRepository;
   staffVerifier: StaffTokenVerifier;
 }) =>
-  httpRoute(async (request) => {
-    const principal = await authenticateMerchantOrStaff(
-      request.headers,
-      { lookup: deps.applications, staffVerifier: deps.staffVerifier },
-      ['reviewer', 'operator'],
-    );
-    return { statusCode: 200, body: await getTransferRequest(deps, principal, pathParameter(request, 'id')) };
-  });
+  guardedRoute('get-transfer-request', deps, async (request, access) => ({
+    statusCode: 200,
+    body: await getTransferRequest(access.scoped(deps), access.principal, pathParameter(request, 'id')),
+  }));
 
 export const handler = makeHandler({
   applications: applicationRepository(),

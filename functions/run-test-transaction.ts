@@ -1,7 +1,7 @@
 import { SimulatedPaymentHost } from '../shared/adapters/payment-host-simulator';
 import { applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
-import { merchantRoute } from '../shared/http/merchant-route';
+import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { runTestTransaction } from '../shared/use-cases/terminal-lifecycle';
@@ -10,9 +10,9 @@ import { runTestTransaction } from '../shared/use-cases/terminal-lifecycle';
 export const makeHandler = (
   deps: Parameters<typeof runTestTransaction>[0] & { applications: ApplicationRepository },
 ) =>
-  merchantRoute(deps.applications, async (request, merchantNo) => ({
+  guardedRoute('run-test-transaction', deps, async (request, access) => ({
     statusCode: 200,
-    body: await runTestTransaction(deps, merchantNo, pathParameter(request, 'sn')),
+    body: await runTestTransaction(access.scoped(deps), merchantNoOf(access), pathParameter(request, 'sn')),
   }));
 
 export const handler = makeHandler({

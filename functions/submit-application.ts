@@ -2,15 +2,15 @@ import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
-import { ownApplicationRoute } from '../shared/http/merchant-route';
+import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import { submitApplication, type WorkflowDeps } from '../shared/use-cases/applications';
 
 /** `POST /v1/applications/{id}/submit` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: WorkflowDeps) =>
-  ownApplicationRoute(deps.applications, async (_request, id) => ({
+  guardedRoute('submit-application', deps, async (_request, access) => ({
     statusCode: 202,
-    body: await submitApplication(deps, id),
+    body: await submitApplication(access.scoped(deps), applicationOf(access).applicationId),
   }));
 
 export const handler = makeHandler({

@@ -5,6 +5,7 @@ import { DynamoSmsQuota, DynamoSuppressionList } from './adapters/dynamodb-notif
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
+import { fieldCipherFromEnv } from './adapters/field-cipher';
 import {
   optionalString,
   readDeadlines,
@@ -12,6 +13,7 @@ import {
   readSupervisorLocale,
   requiredString,
 } from './config/env';
+import type { FieldCipher } from './ports';
 
 /*
  * Composition helpers for the function files: each function calls only the factories it needs
@@ -27,18 +29,31 @@ export function sharedTable(): DynamoTable {
   return table;
 }
 
-/** Application repository over the shared table. */
-export const applicationRepository = () => new DynamoApplicationRepository(sharedTable());
+let fieldCipher: FieldCipher | undefined;
+
+/**
+ * The one field cipher of this process: its data-key cache is per process, so every repository
+ * shares it (one KMS GenerateDataKey per cold start, not per repository).
+ */
+export function sharedFieldCipher(): FieldCipher {
+  fieldCipher ??= fieldCipherFromEnv();
+  return fieldCipher;
+}
+
+/** Application repository over the shared table (ID and account numbers encrypted). */
+export const applicationRepository = () =>
+  new DynamoApplicationRepository(sharedTable(), sharedFieldCipher());
 /** Review-task repository over the shared table. */
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
 /** Merchant repository over the shared table. */
-export const merchantRepository = () => new DynamoMerchantRepository(sharedTable());
+export const merchantRepository = () => new DynamoMerchantRepository(sharedTable(), sharedFieldCipher());
 /** Terminal repository over the shared table. */
 export const terminalRepository = () => new DynamoTerminalRepository(sharedTable());
 /** Transfer-request repository over the shared table. */
 export const transferRepository = () => new DynamoTransferRepository(sharedTable());
 /** Change-request (and merchant-version) repository over the shared table. */
-export const changeRequestRepository = () => new DynamoChangeRequestRepository(sharedTable());
+export const changeRequestRepository = () =>
+  new DynamoChangeRequestRepository(sharedTable(), sharedFieldCipher());
 /** Send-record repository over the shared table. */
 export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedTable());
 /** Suppression list (bounces, complaints, SMS opt-outs) over the shared table. */

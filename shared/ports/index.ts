@@ -9,11 +9,38 @@ export interface KeyedHasher {
   mac(purpose: string, value: string): Promise<string>;
 }
 
+/** A browser-style upload form: POST `fields` and then the file (field `file`) to `url`. */
+export interface PresignedPost {
+  readonly url: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
 /** Document storage with presigned uploads. */
 export interface DocumentStorage {
-  presignUpload(input: { objectKey: string; contentType: string; expiresInSeconds: number }): Promise<string>;
+  /**
+   * Presigned PUT URL. The content type is always part of the signature; with `sizeBytes` the exact
+   * Content-Length is too, so S3 refuses an upload of another type or size.
+   */
+  presignUpload(input: {
+    objectKey: string;
+    contentType: string;
+    expiresInSeconds: number;
+    sizeBytes?: number;
+  }): Promise<string>;
+  /**
+   * Presigned POST whose signed policy allows exactly this key and content type and a size of
+   * 1..`maxBytes` bytes (`content-length-range`), for clients that do not know the size up front.
+   */
+  presignPost(input: {
+    objectKey: string;
+    contentType: string;
+    expiresInSeconds: number;
+    maxBytes: number;
+  }): Promise<PresignedPost>;
   /** Size in bytes of an uploaded object, or `undefined` when nothing was uploaded. */
   objectSize(objectKey: string): Promise<number | undefined>;
+  /** Size and stored content type of an uploaded object, or `undefined` when nothing was uploaded. */
+  objectInfo(objectKey: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
 }
 
 /** The onboarding state machine. */
@@ -66,4 +93,16 @@ export interface StaffIdentity {
 /** Verifies a staff JWT presented directly to a handler (routes open to merchants and staff). */
 export interface StaffTokenVerifier {
   verify(token: string): Promise<StaffIdentity>;
+}
+
+/**
+ * Field-level encryption of personal numbers (ID and account numbers) on top of the table's own
+ * encryption. The context (e.g. the item's key and the field's path) is authenticated, so a
+ * ciphertext copied to another item or field fails to decrypt instead of moving the value.
+ */
+export interface FieldCipher {
+  /** Opaque, compact (one string) ciphertext of `plaintext`, bound to `context`. */
+  encrypt(plaintext: string, context: string): Promise<string>;
+  /** The plaintext; throws when the value is not a ciphertext of this cipher or the context differs. */
+  decrypt(ciphertext: string, context: string): Promise<string>;
 }

@@ -4,6 +4,7 @@ import { DynamoChangeRequestRepository } from '../../shared/adapters/dynamodb-ch
 import { DynamoMerchantRepository } from '../../shared/adapters/dynamodb-merchants';
 import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
+import { fieldCipherFromEnv } from '../../shared/adapters/field-cipher';
 import type { ChangeRequestRecord } from '../../shared/domain/change-request';
 import { keys } from '../../shared/keys';
 import { systemClock } from '../../shared/ports';
@@ -424,8 +425,9 @@ describe('merchant change requests', () => {
 
   it('STALE under a direct race: two approvals of the same version against DynamoDB Local, one wins', async () => {
     const table = tableFromEnv();
-    const changeRequests = new DynamoChangeRequestRepository(table);
-    const merchants = new DynamoMerchantRepository(table);
+    const cipher = fieldCipherFromEnv();
+    const changeRequests = new DynamoChangeRequestRepository(table, cipher);
+    const merchants = new DynamoMerchantRepository(table, cipher);
     const reviews = new DynamoReviewTaskRepository(table);
     const merchant = await merchants.getMerchant(second.merchantNo);
     if (!merchant) throw new Error('no merchant');

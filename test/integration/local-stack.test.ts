@@ -207,7 +207,12 @@ describe('local stack', () => {
     // API Gateway's Cognito authorizer also takes the raw token.
     expect((await api('/v1/reviews', { headers: { authorization: token } })).status).toBe(200);
 
-    const unauthorized = { status: 401, body: { message: 'Unauthorized' } };
+    const unauthorized = {
+      status: 401,
+      body: {
+        error: { code: 'UNAUTHENTICATED', message: 'Authentication required', requestId: expect.any(String) },
+      },
+    };
     expect(await api('/v1/reviews')).toEqual(unauthorized);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const forged = Buffer.from(

@@ -322,6 +322,26 @@ describe('onboarding journey on the local stack', () => {
     expect(valid.json.applicationId).not.toBe(first.json.applicationId);
   });
 
+  it('concurrent creates with one key: one application, every answer its 201 (or 409 while in flight)', async () => {
+    const key = newKey();
+    const body = individualApplication();
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        api.call('POST', '/v1/applications', { body, headers: { 'idempotency-key': key } }),
+      ),
+    );
+    const created = answers.filter((answer) => answer.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const answer of answers) {
+      if (answer.status !== 201) expect(answer.json.error.code).toBe('CONFLICT');
+    }
+    expect(new Set(created.map((answer) => answer.json.applicationId)).size).toBe(1);
+    expect(new Set(created.map((answer) => answer.json.accessToken)).size).toBe(1);
+    // The one application behind the key is the one a replay returns.
+    const replay = await api.call('POST', '/v1/applications', { body, headers: { 'idempotency-key': key } });
+    expect(replay.json).toEqual(created[0]?.json);
+  });
+
   it('pages the review queue oldest first with an opaque cursor through the index', async () => {
     const a = await submitted();
     const b = await submitted();

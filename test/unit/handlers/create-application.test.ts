@@ -8,6 +8,7 @@ import { individualApplication } from '../../support/fixtures';
 process.env.TABLE_NAME = 'unit';
 process.env.DOCUMENTS_BUCKET = 'unit';
 process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
+process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
 const { makeHandler } = await import('../../../functions/create-application');
 
 /** In-memory store of what the handler writes, to assert "nothing stored". */
@@ -15,7 +16,9 @@ class MemoryApplications implements Partial<ApplicationRepository> {
   readonly applications = new Map<string, ApplicationRecord>();
   readonly idempotency = new Map<string, IdempotencyRecord>();
   failWith: Error | undefined;
+  reads = 0;
   async getIdempotency(keyHash: string) {
+    this.reads += 1;
     return this.idempotency.get(keyHash);
   }
   async createWithIdempotency(record: ApplicationRecord, idem: IdempotencyRecord) {
@@ -32,7 +35,12 @@ function setup() {
   const handler = makeHandler({
     applications: applications as unknown as ApplicationRepository,
     hasher: new LocalKeyedHasher('unit-secret'),
-    storage: { presignUpload: async () => 'https://upload', objectSize: async () => undefined },
+    storage: {
+      presignUpload: async () => 'https://upload',
+      presignPost: async () => ({ url: 'https://upload', fields: {} }),
+      objectSize: async () => undefined,
+      objectInfo: async () => undefined,
+    },
     clock: { now: () => new Date('2026-11-22T00:00:00Z') },
     deadlines: {
       reviewEscalationSeconds: 10,
@@ -76,6 +84,42 @@ describe('POST /v1/applications handler', () => {
     const stored = [...applications.applications.values()][0];
     expect(JSON.stringify(stored)).not.toContain(res.json.accessToken);
     expect(JSON.stringify([...applications.idempotency.values()])).not.toContain(res.json.accessToken);
+  });
+
+  it('writes first: a new key costs no read; a replay reads and answers the same 201', async () => {
+    const { applications, call } = setup();
+    const body = JSON.stringify(individualApplication());
+    const first = await call(body);
+    expect(first.status).toBe(201);
+    expect(applications.reads).toBe(0);
+    // Same body with its keys in another order: the same request.
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(body)).reverse()));
+    const replay = await call(reordered);
+    expect(replay).toEqual(first);
+    expect(applications.reads).toBe(1);
+    expect(applications.applications.size).toBe(1);
+    const other = await call(JSON.stringify({ ...individualApplication(), locale: 'en' }));
+    expect(other.status).toBe(422);
+    expect(other.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(applications.applications.size).toBe(1);
+  });
+
+  it('concurrent requests with one key create one application and all answer it', async () => {
+    const { applications, call } = setup();
+    const body = JSON.stringify(individualApplication());
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call(body)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(8).fill(201));
+    expect(new Set(answers.map((answer) => answer.json.applicationId)).size).toBe(1);
+    expect(new Set(answers.map((answer) => answer.json.accessToken)).size).toBe(1);
+    expect(applications.applications.size).toBe(1);
+  });
+
+  it('answers 409 CONFLICT when the key was taken but its record is gone (expired meanwhile)', async () => {
+    const { applications, call } = setup();
+    applications.createWithIdempotency = async () => false;
+    const res = await call(JSON.stringify(individualApplication()));
+    expect(res.status).toBe(409);
+    expect(res.json.error.code).toBe('CONFLICT');
   });
 
   it('rejects an invalid body with field paths and stores nothing', async () => {

@@ -5,6 +5,7 @@ import { notificationFakes } from '../../support/notification-fakes';
 
 process.env.TABLE_NAME = 'unit';
 process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
+process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
 const { makeHandler } = await import('../../../functions/handle-email-events');
 
 /** SNS delivering SES events to the function, as the configuration set's event destination does. */
