@@ -10,6 +10,8 @@ export interface TestStack {
   readonly api: ApiClient;
   readonly reviewer: string;
   readonly operator: string;
+  /** The stack's own state dir (DynamoDB data, S3 files, persisted executions, outboxes). */
+  readonly stateDir: string;
   /** Stops every part and removes the state dir. */
   stop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startTestStack(
     api,
     reviewer,
     operator,
+    stateDir,
     async stop() {
       await stack.stop();
       rmSync(stateDir, { recursive: true, force: true });
