@@ -83,17 +83,14 @@ export function explainMisses(figures: readonly Figure[]): string[] {
       figure?.ratio === undefined ? 'n/a' : `${figure.ratio.toFixed(2)} × PutItem`;
     notes.push(
       `Throughput: the API reached ${share(api)}; the route's own DynamoDB requests, sent raw without API, ` +
-        `Lambda or SDK, reached ${share(pattern)}. A create with a new key is one TransactWriteItems of the ` +
-        'idempotency record and the application, each conditional on being new (the record is read only ' +
-        'when that condition fails: a replay or a reused key), against one PutItem for the floor; DynamoDB ' +
-        'Local (one JVM over SQLite on disk) runs a two-item transaction slower than a PutItem, and during ' +
-        'the API run the JVM shares the 2 cores with the API server, the handler and its SDK client, and the ' +
-        'load generator. What would close the rest: a single-item create — the application item itself as ' +
-        'the idempotency record (its id derived from the key hash, the request hash stored on it), i.e. one ' +
-        'conditional PutItem, the replay a read of that item; it binds a key to its application for as long ' +
-        'as the application exists rather than for 24 h. On AWS DynamoDB a transaction costs twice the write ' +
-        'units but not twice the latency, and the table scales out, so this ratio is a property of the ' +
-        'emulator more than of the deployment.',
+        `Lambda or SDK, reached ${share(pattern)}. A create with a new key is already a single conditional ` +
+        'PutItem: the application item is its own idempotency record (its id derived from the key hash, the ' +
+        'request hash stored on it; a replay or a reused key gets the stored item back with the refusal, no ' +
+        'read), so the access pattern is the floor itself and what remains is the rest of the request path: ' +
+        'during the API run the DynamoDB Local JVM shares the 2 cores with the API server, the handler (body ' +
+        'validation, field encryption, two keyed hashes), its SDK client and the load generator. On AWS the ' +
+        'table scales out and Lambda does not share cores with it, so this ratio is a property of the ' +
+        'local stack more than of the deployment; it is also noisy on a busy machine (run it quiet).',
     );
   }
   const cost = misses(figures, 'cost');

@@ -90,8 +90,7 @@ function ports() {
     get: async () => draft,
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf,
-    getIdempotency: async () => undefined,
-    createWithIdempotency: async () => true,
+    createIfAbsent: async () => undefined,
     save: async () => undefined,
     markerHolder: async () => undefined,
     isBlocked: async () => false,
@@ -101,8 +100,7 @@ function ports() {
     get: async () => draft,
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf: async () => ({ tokenHash: draft.tokenHash }),
-    getIdempotency: async () => undefined,
-    createWithIdempotency: async () => true,
+    createIfAbsent: async () => undefined,
     save: async () => undefined,
   });
   const reviews = fake<ReviewTaskRepository>('reviews', {

@@ -6,7 +6,8 @@
  * | Access pattern                                  | Key condition                                      |
  * |-------------------------------------------------|----------------------------------------------------|
  * | Application by id                               | pk = APP#<applicationId>, sk = APP                 |
- * | Idempotent create (one per Idempotency-Key)     | pk = IDEM#<sha256(scope, key)>, sk = IDEM          |
+ * | Idempotent application create (per key, for life) | pk = APP#<id from sha256(scope, key)>, sk = APP  |
+ * | Idempotent change request (per key, 24 h TTL)   | pk = IDEM#<sha256(scope, key)>, sk = IDEM          |
  * | Review task by id                               | pk = TASK#<taskId>, sk = TASK                      |
  * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
  * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
@@ -23,6 +24,13 @@
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
  * | SMS sent to a phone in one clock hour (TTL)     | pk = SMSQ#<hmac(phone)>#<yyyy-mm-ddThh>, sk = SMSQ |
+ *
+ * An application is its own idempotency record: its id derives from the scoped hash of the
+ * Idempotency-Key (`applicationIdFor`), the item keeps the create body's hash (`requestHash`), and
+ * the create is one PutItem on `attribute_not_exists(pk)` that returns the holder when refused. So
+ * an application key stays bound to its application for the application's lifetime (not 24 h),
+ * and application ids are not time-sortable: nothing orders by them (the review queue orders by
+ * the task's submission time, `gsi1sk = <createdAt>#<taskId>`).
  */
 
 /** Partition/sort key pair. */
@@ -42,6 +50,7 @@ export type IdentityKind = 'LICENSE' | 'ID' | 'ACCOUNT';
 
 export const keys = {
   application: (applicationId: string): TableKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  /** A change request's Idempotency-Key (applications need none: see the table above). */
   idempotency: (scopedKeyHash: string): TableKey => ({ pk: `IDEM#${scopedKeyHash}`, sk: 'IDEM' }),
   reviewTask: (taskId: string): TableKey => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
   /** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */

@@ -1,12 +1,7 @@
 import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import { type IdentityKind, keys } from '../keys';
 import type { FieldCipher } from '../ports';
-import {
-  type ApplicationRepository,
-  DuplicateMerchantError,
-  type IdempotencyRecord,
-  StaleWriteError,
-} from '../ports/repositories';
+import { type ApplicationRepository, DuplicateMerchantError, StaleWriteError } from '../ports/repositories';
 import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
 import { APPLICATION_FIELDS, openFields, sealFields } from './field-cipher-fields';
 
@@ -24,7 +19,7 @@ export async function applicationItem(
   return { ...key, ...(await sealFields(cipher, key, record, APPLICATION_FIELDS)) };
 }
 
-/** Applications, idempotency records and uniqueness markers in the one table. */
+/** Applications (each its own idempotency record) and uniqueness markers in the one table. */
 export class DynamoApplicationRepository implements ApplicationRepository {
   constructor(
     private readonly table: DynamoTable,
@@ -79,45 +74,13 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     );
   }
 
-  async getIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined> {
-    const item = await this.table.get<IdempotencyRecord & Record<string, unknown>>(keys.idempotency(keyHash));
-    return item
-      ? {
-          keyHash: item.keyHash,
-          requestHash: item.requestHash,
-          response: item.response,
-          applicationId: item.applicationId,
-        }
-      : undefined;
-  }
-
-  async createWithIdempotency(
-    record: ApplicationRecord,
-    idempotency: IdempotencyRecord,
-    ttlSeconds: number,
-  ): Promise<boolean> {
-    const write = this.table.transact([
-      {
-        put: {
-          ...keys.idempotency(idempotency.keyHash),
-          ...idempotency,
-          expiresAt: epochSeconds() + ttlSeconds,
-        },
-        condition: 'attribute_not_exists(pk)',
-      },
-      {
-        put: await applicationItem(this.cipher, record),
-        condition: 'attribute_not_exists(pk)',
-      },
-    ]);
-    try {
-      return await succeeds(write);
-    } catch (error) {
-      // Another request with the same key is in this transaction's items right now: the key is
-      // being taken, which the caller answers like a taken key (replay, or 409 while in flight).
-      if (isTransactionConflict(error)) return false;
-      throw error;
-    }
+  async createIfAbsent(record: ApplicationRecord): Promise<ApplicationRecord | undefined> {
+    const key = keys.application(record.applicationId);
+    const holder = await this.table.putIfAbsent({ ...(await applicationItem(this.cipher, record)), ...key });
+    if (!holder) return undefined;
+    // The holder is unmarshalled like any read, its personal data decrypted the same way.
+    const stored = holder as ApplicationRecord & Record<string, unknown>;
+    return stripKeys(await openFields(this.cipher, key, stored, APPLICATION_FIELDS));
   }
 
   async save(
@@ -176,16 +139,6 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   async isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean> {
     return (await this.table.get(keys.blocklist(kind, keyedHash))) !== undefined;
   }
-}
-
-/** A transaction cancelled because a concurrent one held one of its items (not a failed condition). */
-function isTransactionConflict(error: unknown): boolean {
-  const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] } | null)
-    ?.CancellationReasons;
-  return (
-    (error as Error | null)?.name === 'TransactionCanceledException' &&
-    (reasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
-  );
 }
 
 /** Removes the table's key attributes from a stored item. */

@@ -147,6 +147,34 @@ export class DynamoTable {
     }
   }
 
+  /**
+   * Puts `item` only if no item has its key: `undefined` when written, otherwise the item that holds
+   * the key. DynamoDB returns that item with the refusal (`ReturnValuesOnConditionCheckFailure`),
+   * so a taken key costs no second request.
+   */
+  async putIfAbsent(item: Item & TableKey): Promise<Item | undefined> {
+    try {
+      const out = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: marshall(item, MARSHALL),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ReturnConsumedCapacity: RETURN_CAPACITY,
+        }),
+      );
+      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item) return unmarshall(error.Item);
+      // An endpoint that ignores ReturnValuesOnConditionCheckFailure: read the holder instead.
+      const holder = await this.get({ pk: item.pk, sk: item.sk });
+      if (!holder) throw new ConditionFailedError();
+      return holder;
+    }
+  }
+
   /** UpdateItem returning the new item. */
   async update<T extends Item>(
     key: TableKey,

@@ -107,6 +107,11 @@ export interface ApplicationRecord {
   readonly uniquenessKeys: readonly string[];
   /** Optimistic-lock counter, incremented by every write. */
   readonly revision: number;
+  /**
+   * SHA-256 of the canonical create body: the application id derives from the Idempotency-Key,
+   * so this is what tells a replay (same body) from a reused key (another body).
+   */
+  readonly requestHash?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -58,8 +58,54 @@ function parseBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unknown {
   }
 }
 
+/** Seconds a client is asked to wait before retrying a 503 (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** DynamoDB's and the SDK's names for "too many requests" (as the SDK classifies throttling). */
+const THROTTLING_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'LimitExceededException',
+]);
+/** Cancellation reasons of a transaction refused for capacity rather than a condition. */
+const THROTTLED_REASONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+/**
+ * Whether the error is throttling that outlasted the SDK's retries: a dependency is over capacity,
+ * so the client should come back later (503) rather than be told the service is broken (500).
+ */
+export function isThrottling(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const e = error as {
+    name?: unknown;
+    $retryable?: { throttling?: boolean };
+    $metadata?: { httpStatusCode?: number };
+    CancellationReasons?: readonly { Code?: string }[];
+  };
+  if (typeof e.name === 'string' && THROTTLING_ERRORS.has(e.name)) return true;
+  if (e.$retryable?.throttling === true || e.$metadata?.httpStatusCode === 429) return true;
+  return (
+    e.name === 'TransactionCanceledException' &&
+    (e.CancellationReasons ?? []).some((reason) => THROTTLED_REASONS.has(reason.Code ?? ''))
+  );
+}
+
 /** Builds the spec's error body; only exposed AppErrors say more than "internal error". */
-export function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult {
+export function errorResponse(thrown: unknown, requestId: string): APIGatewayProxyResult {
+  // Persistent throttling becomes a plain 503: the SDK error's name and message stay in the log.
+  const error = isThrottling(thrown)
+    ? new AppError('SERVICE_UNAVAILABLE', 'The service is busy; try again shortly')
+    : thrown;
   const appError = isAppError(error) && error.expose ? error : undefined;
   const code = appError?.code ?? (isAppError(error) ? error.code : 'INTERNAL_ERROR');
   const statusCode = appError?.statusCode ?? (isAppError(error) ? error.statusCode : 500);
@@ -67,7 +113,9 @@ export function errorResponse(error: unknown, requestId: string): APIGatewayProx
   const fields: readonly FieldProblem[] | undefined = appError?.fields;
   return {
     statusCode,
-    headers: JSON_HEADERS,
+    // Every 503 is worth retrying (throttling, a dependency down): say when.
+    headers:
+      statusCode === 503 ? { ...JSON_HEADERS, 'Retry-After': String(RETRY_AFTER_SECONDS) } : JSON_HEADERS,
     body: JSON.stringify({
       error: {
         code,

@@ -2,14 +2,6 @@ import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
 import type { IdentityKind } from '../keys';
 
-/** A stored idempotent response. */
-export interface IdempotencyRecord {
-  readonly keyHash: string;
-  readonly requestHash: string;
-  readonly response: Record<string, unknown>;
-  readonly applicationId: string;
-}
-
 /** A uniqueness marker to claim or release (keyed hash, never the raw number). */
 export interface UniquenessClaim {
   readonly kind: IdentityKind;
@@ -26,7 +18,7 @@ export class StaleWriteError extends Error {
   override readonly name = 'StaleWriteError';
 }
 
-/** Applications, their idempotency records and uniqueness markers. */
+/** Applications (each its own idempotency record) and uniqueness markers. */
 export interface ApplicationRepository {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
   /** What a merchant token is checked against: the stored hash (and the merchant, once approved). */
@@ -49,13 +41,12 @@ export interface ApplicationRepository {
     applicationId: string,
     change: { tokenHash: string; expectedTokenHash?: string; entry: TimelineEntry },
   ): Promise<boolean>;
-  getIdempotency(keyHash: string): Promise<IdempotencyRecord | undefined>;
-  /** Creates the application and its idempotency record together; false when the key was taken. */
-  createWithIdempotency(
-    record: ApplicationRecord,
-    idempotency: IdempotencyRecord,
-    ttlSeconds: number,
-  ): Promise<boolean>;
+  /**
+   * Creates the application unless its id is taken, in one conditional write (the id derives from
+   * the Idempotency-Key, so a taken id is a taken key): `undefined` when created, otherwise the
+   * stored application that holds the id.
+   */
+  createIfAbsent(record: ApplicationRecord): Promise<ApplicationRecord | undefined>;
   /**
    * Writes `next` if the stored revision is still `expectedRevision` (else {@link StaleWriteError}),
    * claiming and releasing uniqueness markers in the same transaction

@@ -32,7 +32,10 @@ import { uniquenessMarkerKeys } from './uniqueness';
 export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
 /** Lifetime of a presigned upload URL (spec: ≤ 15 min). */
 export const UPLOAD_URL_SECONDS = 15 * 60;
-/** How long an Idempotency-Key is remembered. */
+/**
+ * How long a change request's Idempotency-Key is remembered. An application's key is bound to it
+ * for the application's lifetime instead: the application item is its own idempotency record.
+ */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 /** Everything the application use cases need. */
@@ -88,6 +91,24 @@ async function deriveAccessToken(
   return `${applicationId}.${await hasher.mac('merchant-access-token', `${applicationId}:${keyHash}`)}`;
 }
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The application id of an Idempotency-Key (its scoped hash): 128 bits of a hash spelled like a
+ * ULID (26 Crockford base32 characters, the first 0–7), so token parsing and path validation treat
+ * it as any id. Deterministic, so that the application item itself is the key's idempotency record
+ * and a create is one conditional PutItem; ids are therefore not time-ordered (nothing sorts by them).
+ */
+export function applicationIdFor(keyHash: string): string {
+  let bits = BigInt(`0x${sha256Hex(`application-id\u0000${keyHash}`).slice(0, 32)}`);
+  let id = '';
+  for (let i = 0; i < 26; i++) {
+    id = CROCKFORD.charAt(Number(bits & 31n)) + id;
+    bits >>= 5n;
+  }
+  return id;
+}
+
 function timelineEntry(
   status: ApplicationStatus,
   at: string,
@@ -110,7 +131,7 @@ export async function createApplication(
   const keyHash = sha256Hex(`create-application\u0000${idempotencyKey}`);
   const requestHash = sha256Hex(canonicalJson(input.body));
 
-  const applicationId = ulid(now.getTime());
+  const applicationId = applicationIdFor(keyHash);
   const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
   const createdAt = now.toISOString();
   const record: ApplicationRecord = {
@@ -125,30 +146,32 @@ export async function createApplication(
     submissionCount: 0,
     uniquenessKeys: [],
     revision: 1,
+    requestHash,
     createdAt,
     updatedAt: createdAt,
   };
-  const response = { applicationId, status: 'DRAFT', createdAt };
-  // Write first, read only when the key turns out to be taken: a new key (the common case) costs
-  // one conditional transaction and no read. The transaction's condition on the idempotency record
-  // is also what makes concurrent requests with one key create exactly one application.
-  const created = await deps.applications.createWithIdempotency(
-    record,
-    { keyHash, requestHash, response, applicationId },
-    IDEMPOTENCY_TTL_SECONDS,
-  );
-  if (!created) {
-    const stored = await deps.applications.getIdempotency(keyHash);
-    // Taken, then gone (expired between the two requests): the client may simply retry.
-    if (!stored) throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress');
+  // Write first, read nothing: a new key (the common case) costs one conditional PutItem, and a
+  // taken key returns the stored application with the refusal. The condition is also what makes
+  // concurrent requests with one key create exactly one application.
+  const stored = await deps.applications.createIfAbsent(record);
+  if (stored) {
     if (stored.requestHash !== requestHash) {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another body');
     }
+    // The first answer again: a draft's id, its creation time and the token re-derived.
     const replayToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
-    return { statusCode: 201, body: { ...stored.response, accessToken: replayToken } };
+    return {
+      statusCode: 201,
+      body: {
+        applicationId: stored.applicationId,
+        status: 'DRAFT',
+        createdAt: stored.createdAt,
+        accessToken: replayToken,
+      },
+    };
   }
   logger.info('application created', { applicationId });
-  return { statusCode: 201, body: { ...response, accessToken } };
+  return { statusCode: 201, body: { applicationId, status: 'DRAFT', createdAt, accessToken } };
 }
 
 /** Loads the caller's own application (the principal was checked against the path). */

@@ -34,6 +34,7 @@ export async function scanTable(dynamodbUrl: string): Promise<StoredItem[]> {
 /** How many items of each kind (the `pk` prefix before `#`, plus `sk` where one pk holds several kinds). */
 export interface Census {
   readonly applications: number;
+  /** `IDEM#` records: change requests only (an application is its own idempotency record). */
   readonly idempotency: number;
   readonly merchants: number;
   readonly reviewTasks: number;

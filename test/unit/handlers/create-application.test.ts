@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { LocalKeyedHasher } from '../../../shared/adapters/keyed-hasher';
 import type { ApplicationRecord } from '../../../shared/domain/application';
-import type { ApplicationRepository, IdempotencyRecord } from '../../../shared/ports/repositories';
+import type { ApplicationRepository } from '../../../shared/ports/repositories';
 import { individualApplication } from '../../support/fixtures';
 
 process.env.TABLE_NAME = 'unit';
@@ -11,22 +11,18 @@ process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
 process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
 const { makeHandler } = await import('../../../functions/create-application');
 
-/** In-memory store of what the handler writes, to assert "nothing stored". */
+/** In-memory store of what the handler writes, to assert "nothing stored" and "one write". */
 class MemoryApplications implements Partial<ApplicationRepository> {
   readonly applications = new Map<string, ApplicationRecord>();
-  readonly idempotency = new Map<string, IdempotencyRecord>();
   failWith: Error | undefined;
-  reads = 0;
-  async getIdempotency(keyHash: string) {
-    this.reads += 1;
-    return this.idempotency.get(keyHash);
-  }
-  async createWithIdempotency(record: ApplicationRecord, idem: IdempotencyRecord) {
+  writes = 0;
+  async createIfAbsent(record: ApplicationRecord) {
+    this.writes += 1;
     if (this.failWith) throw this.failWith;
-    if (this.idempotency.has(idem.keyHash)) return false;
-    this.idempotency.set(idem.keyHash, idem);
+    const holder = this.applications.get(record.applicationId);
+    if (holder) return holder;
     this.applications.set(record.applicationId, record);
-    return true;
+    return undefined;
   }
 }
 
@@ -83,25 +79,56 @@ describe('POST /v1/applications handler', () => {
     expect(res.json.accessToken).toMatch(new RegExp(`^${res.json.applicationId}\\.[A-Za-z0-9_-]{43}$`));
     const stored = [...applications.applications.values()][0];
     expect(JSON.stringify(stored)).not.toContain(res.json.accessToken);
-    expect(JSON.stringify([...applications.idempotency.values()])).not.toContain(res.json.accessToken);
   });
 
-  it('writes first: a new key costs no read; a replay reads and answers the same 201', async () => {
+  it('one write per request: a replay answers the same 201, another body 422', async () => {
     const { applications, call } = setup();
     const body = JSON.stringify(individualApplication());
     const first = await call(body);
     expect(first.status).toBe(201);
-    expect(applications.reads).toBe(0);
+    expect(applications.writes).toBe(1);
+    // The application item is the idempotency record: it keeps the body's hash.
+    expect(applications.applications.get(first.json.applicationId)?.requestHash).toMatch(/^[0-9a-f]{64}$/);
     // Same body with its keys in another order: the same request.
     const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(body)).reverse()));
     const replay = await call(reordered);
     expect(replay).toEqual(first);
-    expect(applications.reads).toBe(1);
+    expect(applications.writes).toBe(2);
     expect(applications.applications.size).toBe(1);
     const other = await call(JSON.stringify({ ...individualApplication(), locale: 'en' }));
     expect(other.status).toBe(422);
     expect(other.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(applications.applications.size).toBe(1);
+  });
+
+  it('replays the first answer even after the draft changed (status and times as first answered)', async () => {
+    const { applications, call } = setup();
+    const body = JSON.stringify(individualApplication());
+    const first = await call(body);
+    const stored = applications.applications.get(first.json.applicationId);
+    if (!stored) throw new Error('not stored');
+    applications.applications.set(stored.applicationId, {
+      ...stored,
+      status: 'SUBMITTED',
+      updatedAt: '2026-11-23T00:00:00.000Z',
+      revision: 2,
+    });
+    expect(await call(body)).toEqual(first);
+  });
+
+  it('derives the id from the key: ULID-shaped, stable per key, different across keys', async () => {
+    const { call } = setup();
+    const body = JSON.stringify(individualApplication());
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const res = await call(body, { 'Idempotency-Key': `unit-key-${i.toString().padStart(4, '0')}` });
+      expect(res.json.applicationId).toMatch(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/);
+      ids.add(res.json.applicationId);
+    }
+    expect(ids.size).toBe(50);
+    const again = await call(body, { 'Idempotency-Key': 'unit-key-0007' });
+    expect(again.status).toBe(201);
+    expect(ids.has(again.json.applicationId)).toBe(true);
   });
 
   it('concurrent requests with one key create one application and all answer it', async () => {
@@ -112,14 +139,6 @@ describe('POST /v1/applications handler', () => {
     expect(new Set(answers.map((answer) => answer.json.applicationId)).size).toBe(1);
     expect(new Set(answers.map((answer) => answer.json.accessToken)).size).toBe(1);
     expect(applications.applications.size).toBe(1);
-  });
-
-  it('answers 409 CONFLICT when the key was taken but its record is gone (expired meanwhile)', async () => {
-    const { applications, call } = setup();
-    applications.createWithIdempotency = async () => false;
-    const res = await call(JSON.stringify(individualApplication()));
-    expect(res.status).toBe(409);
-    expect(res.json.error.code).toBe('CONFLICT');
   });
 
   it('rejects an invalid body with field paths and stores nothing', async () => {
@@ -155,7 +174,7 @@ describe('POST /v1/applications handler', () => {
     ]);
     expect(JSON.stringify(rules.json)).not.toContain('110105194912310021');
     expect(applications.applications.size).toBe(0);
-    expect(applications.idempotency.size).toBe(0);
+    expect(applications.writes).toBe(0);
   });
 
   it('needs an Idempotency-Key of 8–128 characters', async () => {
@@ -180,7 +199,7 @@ describe('POST /v1/applications handler', () => {
     expect(broken.json.error.fields[0]).toMatchObject({ field: 'body', code: 'INVALID_JSON' });
   });
 
-  it('never leaks internals in a 5xx', async () => {
+  it('never leaks internals in a 5xx: persistent throttling is a 503 with Retry-After', async () => {
     const { applications, call } = setup();
     applications.failWith = Object.assign(
       new Error('ProvisionedThroughputExceeded on table unit arn:aws:dynamodb'),
@@ -189,12 +208,17 @@ describe('POST /v1/applications handler', () => {
       },
     );
     const res = await call(JSON.stringify(individualApplication()));
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     expect(res.json.error).toEqual({
-      code: 'INTERNAL_ERROR',
+      code: 'SERVICE_UNAVAILABLE',
       message: expect.any(String),
       requestId: 'req-1',
     });
     expect(JSON.stringify(res.json)).not.toMatch(/dynamodb|Throughput/i);
+    applications.failWith = new Error('socket hang up at 10.0.0.1 arn:aws:dynamodb');
+    const broken = await call(JSON.stringify(individualApplication()));
+    expect(broken.status).toBe(500);
+    expect(broken.json.error.code).toBe('INTERNAL_ERROR');
+    expect(JSON.stringify(broken.json)).not.toMatch(/dynamodb|10\.0\.0\.1/i);
   });
 });
