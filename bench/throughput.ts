@@ -106,7 +106,12 @@ export async function measureThroughput(
   const runId = Date.now().toString(36);
   const common = { connections: CONNECTIONS, warmUpMs: WARM_UP_MS, durationMs: DURATION_MS };
   const putItems = (label: string) =>
-    runLoad({ ...common, baseUrl: urls.dynamodb, next: putItemRequests(`${runId}-${label}`), expectStatus: 200 });
+    runLoad({
+      ...common,
+      baseUrl: urls.dynamodb,
+      next: putItemRequests(`${runId}-${label}`),
+      expectStatus: 200,
+    });
   // The floor is measured before AND after the API: DynamoDB Local's JVM keeps warming up (JIT,
   // SQLite pages) well past the warm-up window, so a floor measured only first would be low and
   // flatter the ratio. The faster of the two runs is the floor (the conservative choice).
