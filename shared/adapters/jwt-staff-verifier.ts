@@ -23,17 +23,21 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
   }
 
   private load(): Promise<(token: string) => Promise<Record<string, unknown>>> {
-    this.verifier ??= import('jose').then(({ createRemoteJWKSet: remote, jwtVerify }) => {
-      const jwks = remote(this.jwksUrl);
-      return async (token: string) =>
-        (
-          await jwtVerify(token, jwks, {
-            issuer: this.issuer,
-            audience: this.audience,
-            algorithms: ['RS256'],
-          })
-        ).payload;
-    });
+    // Through a local module that imports jose's two functions by name: esbuild cannot tree-shake a
+    // dynamic import of the package itself (the bundle would carry all of jose).
+    this.verifier ??= import('./jwt-staff-verifier-jose').then(
+      ({ createRemoteJWKSet: remote, jwtVerify }) => {
+        const jwks = remote(this.jwksUrl);
+        return async (token: string) =>
+          (
+            await jwtVerify(token, jwks, {
+              issuer: this.issuer,
+              audience: this.audience,
+              algorithms: ['RS256'],
+            })
+          ).payload;
+      },
+    );
     // A failed import is not kept: the next JWT tries again.
     this.verifier.catch(() => {
       this.verifier = undefined;

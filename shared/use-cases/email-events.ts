@@ -4,6 +4,7 @@ import { logger } from '../logger';
 import { addressHash } from '../notifications/send-once';
 import type { Clock, KeyedHasher } from '../ports';
 import type { SuppressionList } from '../ports/notifications';
+import { lazy } from '../validation/lazy';
 
 /** What recording SES bounce and complaint events needs. */
 export interface EmailEventDeps {
@@ -12,29 +13,31 @@ export interface EmailEventDeps {
   readonly clock: Clock;
 }
 
-const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
-
 /**
  * The parts of an SES event that matter here. Configuration-set event publishing names the kind
  * `eventType`, identity notifications `notificationType`; both carry the same `bounce` and
  * `complaint` objects. Every other field is ignored, not rejected (SES adds fields over time).
  */
-const sesEventSchema = z.looseObject({
-  eventType: z.optional(z.string()),
-  notificationType: z.optional(z.string()),
-  bounce: z.optional(
-    z.looseObject({
-      bounceType: z.string(),
-      bounceSubType: z.optional(z.string()),
-      bouncedRecipients: recipients,
-    }),
-  ),
-  complaint: z.optional(
-    z.looseObject({
-      complainedRecipients: recipients,
-      complaintFeedbackType: z.optional(z.string()),
-    }),
-  ),
+const sesEventSchema = lazy(() => {
+  // Built on first use, not at import (module scope runs in every cold start).
+  const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
+  return z.looseObject({
+    eventType: z.optional(z.string()),
+    notificationType: z.optional(z.string()),
+    bounce: z.optional(
+      z.looseObject({
+        bounceType: z.string(),
+        bounceSubType: z.optional(z.string()),
+        bouncedRecipients: recipients,
+      }),
+    ),
+    complaint: z.optional(
+      z.looseObject({
+        complainedRecipients: recipients,
+        complaintFeedbackType: z.optional(z.string()),
+      }),
+    ),
+  });
 });
 
 /** Outcome of one event, with counts only (addresses never leave this function). */
@@ -51,7 +54,7 @@ export interface EmailEventOutcome {
  * and the next message may well arrive. Anything else is ignored.
  */
 export async function recordEmailEvent(deps: EmailEventDeps, message: unknown): Promise<EmailEventOutcome> {
-  const parsed = z.safeParse(sesEventSchema, message);
+  const parsed = z.safeParse(sesEventSchema(), message);
   if (!parsed.success) return { kind: 'UNKNOWN', suppressed: 0, ignored: 'not an SES event' };
   const event = parsed.data;
   const kind = event.eventType ?? event.notificationType ?? 'UNKNOWN';

@@ -7,7 +7,8 @@ import { logger } from '../logger';
 import type { Clock, WorkflowEngine } from '../ports';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
-import { zodProblems } from '../validation/application-schema';
+import { lazy } from '../validation/lazy';
+import { zodProblems } from '../validation/problems';
 import { changeRequestReviewSubject } from './change-requests';
 import { transferView } from './transfers';
 
@@ -44,15 +45,19 @@ export function reviewItem(task: ReviewTaskRecord) {
   };
 }
 
-const listQuerySchema = z.strictObject({
-  status: z.optional(z.literal('PENDING')),
-  limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
-  cursor: z.optional(z.string().check(z.maxLength(2048))),
-});
+// Schemas are built on first use (lazy), not at import: this module is in several functions'
+// bundles that never parse these bodies, and module scope runs in every cold start.
+const listQuerySchema = lazy(() =>
+  z.strictObject({
+    status: z.optional(z.literal('PENDING')),
+    limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
+    cursor: z.optional(z.string().check(z.maxLength(2048))),
+  }),
+);
 
 /** `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index. */
 export async function listReviews(deps: Pick<ReviewDeps, 'reviews'>, query: Record<string, string>) {
-  const parsed = z.safeParse(listQuerySchema, query);
+  const parsed = z.safeParse(listQuerySchema(), query);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query'));
   const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor);
   return { items: page.items.map(reviewItem), nextCursor: page.nextCursor ?? null };
@@ -91,25 +96,27 @@ export async function getReview(
   };
 }
 
-const checkSchema = z.strictObject({
-  done: z.boolean(),
-  notes: z.optional(z.string().check(z.maxLength(2000))),
-});
-const decisionSchema = z.strictObject({
-  decision: z.enum(['APPROVE', 'REJECT', 'REQUEST_CHANGES']),
-  reasons: z.optional(
-    z
-      .array(
-        z.strictObject({
-          field: z.string().check(z.minLength(1), z.maxLength(100)),
-          reason: z.string().check(z.minLength(1), z.maxLength(500)),
-        }),
-      )
-      .check(z.maxLength(50)),
-  ),
-  checks: z.optional(
-    z.strictObject({ phoneCallback: z.optional(checkSchema), siteInspection: z.optional(checkSchema) }),
-  ),
+const decisionSchema = lazy(() => {
+  const checkSchema = z.strictObject({
+    done: z.boolean(),
+    notes: z.optional(z.string().check(z.maxLength(2000))),
+  });
+  return z.strictObject({
+    decision: z.enum(['APPROVE', 'REJECT', 'REQUEST_CHANGES']),
+    reasons: z.optional(
+      z
+        .array(
+          z.strictObject({
+            field: z.string().check(z.minLength(1), z.maxLength(100)),
+            reason: z.string().check(z.minLength(1), z.maxLength(500)),
+          }),
+        )
+        .check(z.maxLength(50)),
+    ),
+    checks: z.optional(
+      z.strictObject({ phoneCallback: z.optional(checkSchema), siteInspection: z.optional(checkSchema) }),
+    ),
+  });
 });
 
 /**
@@ -156,7 +163,7 @@ export async function decideReview(
   taskId: string,
   input: unknown,
 ) {
-  const parsed = z.safeParse(decisionSchema, input);
+  const parsed = z.safeParse(decisionSchema(), input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
   const { decision, reasons = [], checks = {} } = parsed.data;
   const task = await deps.reviews.get(taskId);

@@ -11,7 +11,8 @@ import type { Clock, KeyedHasher, SmsSender } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
-import { zodProblems } from '../validation/application-schema';
+import { lazy } from '../validation/lazy';
+import { zodProblems } from '../validation/problems';
 import { activationCodeHash, newActivationCode } from './activation-codes';
 import { noteInTerminalHistory } from './notification-notes';
 
@@ -133,7 +134,9 @@ function secondsToNextHour(now: Date): number {
   return 3600 - (Math.floor(now.getTime() / 1000) % 3600);
 }
 
-const bindSchema = z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) });
+// Schemas are built on first use, not at import: module scope runs in every cold start of every
+// function that bundles this module, and each function parses at most one of them.
+const bindSchema = lazy(() => z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) }));
 
 /**
  * `POST /v1/terminals/{sn}/bind` (operator): one transaction binds the SN (in stock only) and
@@ -146,7 +149,7 @@ export async function bindTerminal(
   serialNumber: string,
   input: unknown,
 ) {
-  const { merchantNo } = parse(bindSchema, input);
+  const { merchantNo } = parse(bindSchema(), input);
   checkSerialNumber(serialNumber);
   const terminalId = terminalIdOf(await deps.merchants.nextSequence('TERMINAL'));
   const at = deps.clock.now().toISOString();
@@ -194,7 +197,9 @@ export async function bindTerminal(
   };
 }
 
-const reasonSchema = z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) });
+const reasonSchema = lazy(() =>
+  z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }),
+);
 
 /** `POST /v1/terminals/{sn}/unbind` (operator): back to IN_STOCK, history kept. */
 export async function unbindTerminal(
@@ -203,7 +208,7 @@ export async function unbindTerminal(
   serialNumber: string,
   input: unknown,
 ) {
-  const { reason } = parse(reasonSchema, input);
+  const { reason } = parse(reasonSchema(), input);
   const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
   if (!terminal) throw notFound('Terminal');
   if (!terminal.merchantNo || terminal.status === 'IN_STOCK') throw invalidState('The terminal is not bound');
@@ -274,7 +279,7 @@ async function ownTerminal(
   return terminal as TerminalRecord & { merchantNo: string; terminalId: string };
 }
 
-const activateSchema = z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) });
+const activateSchema = lazy(() => z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) }));
 
 /**
  * `POST /v1/terminals/{sn}/activate` (the merchant): lock first (after 5 wrong codes even the
@@ -287,7 +292,7 @@ export async function activateTerminal(
   serialNumber: string,
   input: unknown,
 ) {
-  const { activationCode } = parse(activateSchema, input);
+  const { activationCode } = parse(activateSchema(), input);
   const terminal = await ownTerminal(deps, merchantNo, serialNumber);
   if (terminal.status !== 'BOUND')
     throw invalidState(`The terminal is ${terminal.status}, not waiting for activation`);

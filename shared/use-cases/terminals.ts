@@ -3,18 +3,22 @@ import type { StaffPrincipal } from '../auth/principals';
 import { validationFailed } from '../errors';
 import type { Clock } from '../ports';
 import type { TerminalRepository } from '../ports/terminals';
-import { zodProblems } from '../validation/application-schema';
+import { lazy } from '../validation/lazy';
+import { zodProblems } from '../validation/problems';
 
-const registerSchema = z.strictObject({
-  terminals: z
-    .array(
-      z.strictObject({
-        serialNumber: z.string().check(z.regex(/^[A-Z0-9][A-Z0-9-]{5,31}$/)),
-        model: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
-      }),
-    )
-    .check(z.minLength(1), z.maxLength(100)),
-});
+// Built on first use, not at import: module scope runs in every cold start.
+const registerSchema = lazy(() =>
+  z.strictObject({
+    terminals: z
+      .array(
+        z.strictObject({
+          serialNumber: z.string().check(z.regex(/^[A-Z0-9][A-Z0-9-]{5,31}$/)),
+          model: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
+        }),
+      )
+      .check(z.minLength(1), z.maxLength(100)),
+  }),
+);
 
 /** `POST /v1/terminals`: registers SNs in stock; known SNs are reported per item, the rest registered. */
 export async function registerTerminals(
@@ -22,7 +26,7 @@ export async function registerTerminals(
   operator: StaffPrincipal,
   input: unknown,
 ) {
-  const parsed = z.safeParse(registerSchema, input);
+  const parsed = z.safeParse(registerSchema(), input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
   const at = deps.clock.now().toISOString();
   const seen = new Set<string>();

@@ -29,7 +29,8 @@ import type { MerchantRepository, SendRecordRepository } from '../ports/merchant
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ReviewTaskRepository } from '../ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../ports/terminals';
-import { zodProblems } from '../validation/application-schema';
+import { lazy } from '../validation/lazy';
+import { zodProblems } from '../validation/problems';
 import { newActivationCode } from './activation-codes';
 import { workflowConfig } from './applications';
 import { appendToTransfer, noteInTransfer, workflowFailedEntry } from './notification-notes';
@@ -75,10 +76,14 @@ export function transferView(record: TransferRequestRecord) {
   };
 }
 
-const createSchema = z.strictObject({
-  toMerchantNo: z.string().check(z.regex(/^\d{15}$/)),
-  reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
-});
+// Built on first use, not at import: this module is in many functions' bundles (module scope runs
+// in every cold start) and only one of them parses this body.
+const createSchema = lazy(() =>
+  z.strictObject({
+    toMerchantNo: z.string().check(z.regex(/^\d{15}$/)),
+    reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  }),
+);
 
 /**
  * `POST /v1/terminals/{sn}/transfer-requests` (the current merchant): marks the SN with the open
@@ -90,7 +95,7 @@ export async function createTransferRequest(
   serialNumber: string,
   input: unknown,
 ) {
-  const parsed = z.safeParse(createSchema, input ?? {});
+  const parsed = z.safeParse(createSchema(), input ?? {});
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
   const { toMerchantNo, reason } = parsed.data;
   const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
