@@ -1,5 +1,5 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
+import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { httpRoute } from '../shared/http/http-route';
 import { systemClock } from '../shared/ports';
@@ -14,7 +14,7 @@ export const makeHandler = (deps: ApplicationDeps) =>
 export const handler = makeHandler({
   applications: applicationRepository(),
   hasher: keyedHasherFromEnv(),
-  storage: documentStorageFromEnv(),
+  storage: documentInspectorFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),
 });

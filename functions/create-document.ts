@@ -2,14 +2,14 @@ import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
-import { createDocumentUpload, type DraftDeps } from '../shared/use-cases/applications';
+import { createDocumentUpload, type UploadDeps } from '../shared/use-cases/applications';
 
 /**
  * `POST /v1/applications/{id}/documents` (merchant Bearer token, own application only): a presigned
  * PUT (content type, and the exact size when `sizeBytes` is given, signed) and a presigned POST form
  * (content type and 1..maxBytes signed in its policy).
  */
-export const makeHandler = (deps: DraftDeps) =>
+export const makeHandler = (deps: UploadDeps) =>
   guardedRoute('create-document', deps, async (request, access) => ({
     statusCode: 201,
     body: await createDocumentUpload(access.scoped(deps), applicationOf(access).applicationId, request.body),

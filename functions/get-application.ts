@@ -1,4 +1,4 @@
-import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
+import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
@@ -13,7 +13,7 @@ export const makeHandler = (deps: DraftDeps) =>
 
 export const handler = makeHandler({
   applications: applicationRepository(),
-  storage: documentStorageFromEnv(),
+  storage: documentInspectorFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),
 });

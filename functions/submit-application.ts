@@ -1,5 +1,5 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
+import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
@@ -17,7 +17,7 @@ export const handler = makeHandler({
   applications: applicationRepository(),
   reviews: reviewRepository(),
   hasher: keyedHasherFromEnv(),
-  storage: documentStorageFromEnv(),
+  storage: documentInspectorFromEnv(),
   workflow: workflowFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),

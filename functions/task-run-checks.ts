@@ -1,5 +1,5 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
+import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
@@ -23,7 +23,7 @@ const deps = {
   reviews: reviewRepository(),
   workflow: workflowFromEnv(),
   hasher: keyedHasherFromEnv(),
-  storage: documentStorageFromEnv(),
+  storage: documentInspectorFromEnv(),
   terminals: terminalRepository(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),

@@ -1,13 +1,8 @@
 import { createHmac } from 'node:crypto';
-import {
-  HeadObjectCommand,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStorage, PresignedPost } from '../ports';
+import { documentsBucketFromEnv, documentsS3Client, S3DocumentInspector } from './s3-document-inspector';
 
 /** `20261122T082935Z` (SigV4 timestamp). */
 function amzDate(date: Date): string {
@@ -24,14 +19,10 @@ function hmac(key: string | Buffer, data: string): Buffer {
 /**
  * Documents bucket through presigned uploads. What the client may upload is decided by the
  * signature, not by trust in the client: the content type always, the exact size (PUT with
- * `sizeBytes`) or a size range (POST policy `content-length-range`).
+ * `sizeBytes`) or a size range (POST policy `content-length-range`). Only the upload route uses
+ * this class; the others inspect with {@link S3DocumentInspector} and do not bundle the presigner.
  */
-export class S3DocumentStorage implements DocumentStorage {
-  constructor(
-    private readonly s3: S3Client,
-    private readonly bucket: string,
-  ) {}
-
+export class S3DocumentStorage extends S3DocumentInspector implements DocumentStorage {
   presignUpload(input: {
     objectKey: string;
     contentType: string;
@@ -105,27 +96,6 @@ export class S3DocumentStorage implements DocumentStorage {
     };
   }
 
-  async objectSize(objectKey: string): Promise<number | undefined> {
-    return (await this.objectInfo(objectKey))?.size;
-  }
-
-  async objectInfo(
-    objectKey: string,
-  ): Promise<{ size: number; contentType: string | undefined } | undefined> {
-    try {
-      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-      return { size: out.ContentLength ?? 0, contentType: out.ContentType };
-    } catch (error) {
-      if (
-        error instanceof NotFound ||
-        (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
-      ) {
-        return undefined;
-      }
-      throw error;
-    }
-  }
-
   /**
    * The bucket's URL as the client resolves it (virtual-hosted in AWS, path-style against s3rver),
    * taken from a presigned PUT URL of the key without the key and the query (the SDK's endpoint
@@ -145,17 +115,7 @@ export class S3DocumentStorage implements DocumentStorage {
   }
 }
 
-/** The documents bucket of this deployment (path-style against s3rver locally). */
+/** The documents bucket of this deployment, with presigned uploads. */
 export function documentStorageFromEnv(): S3DocumentStorage {
-  const bucket = process.env.DOCUMENTS_BUCKET;
-  if (!bucket) throw new Error('DOCUMENTS_BUCKET is not set');
-  return new S3DocumentStorage(
-    new S3Client({
-      forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
-      // Otherwise the SDK adds the CRC32 of the empty body it presigns (x-amz-checksum-crc32 in the
-      // URL), and S3 would refuse every real upload with a checksum mismatch.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    }),
-    bucket,
-  );
+  return new S3DocumentStorage(documentsS3Client(), documentsBucketFromEnv());
 }

@@ -15,8 +15,19 @@ export interface PresignedPost {
   readonly fields: Readonly<Record<string, string>>;
 }
 
+/**
+ * What is stored for a document. Every function that checks or shows documents needs only this;
+ * only the upload route signs (and so bundles the S3 presigner).
+ */
+export interface DocumentInspector {
+  /** Size in bytes of an uploaded object, or `undefined` when nothing was uploaded. */
+  objectSize(objectKey: string): Promise<number | undefined>;
+  /** Size and stored content type of an uploaded object, or `undefined` when nothing was uploaded. */
+  objectInfo(objectKey: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
+}
+
 /** Document storage with presigned uploads. */
-export interface DocumentStorage {
+export interface DocumentStorage extends DocumentInspector {
   /**
    * Presigned PUT URL. The content type is always part of the signature; with `sizeBytes` the exact
    * Content-Length is too, so S3 refuses an upload of another type or size.
@@ -37,10 +48,6 @@ export interface DocumentStorage {
     expiresInSeconds: number;
     maxBytes: number;
   }): Promise<PresignedPost>;
-  /** Size in bytes of an uploaded object, or `undefined` when nothing was uploaded. */
-  objectSize(objectKey: string): Promise<number | undefined>;
-  /** Size and stored content type of an uploaded object, or `undefined` when nothing was uploaded. */
-  objectInfo(objectKey: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
 }
 
 /** The onboarding state machine. */

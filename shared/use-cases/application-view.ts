@@ -5,12 +5,12 @@ import {
   effectiveStatus,
   maskApplicationBody,
 } from '../domain/application';
-import type { DocumentStorage } from '../ports';
+import type { DocumentInspector } from '../ports';
 
 /** The masked application as merchants and reviewers see it (spec 4.1 `GET /v1/applications/{id}`). */
 export async function applicationView(
   record: ApplicationRecord,
-  deps: { storage: DocumentStorage; now: Date; draftTtlSeconds: number },
+  deps: { storage: DocumentInspector; now: Date; draftTtlSeconds: number },
 ) {
   const kinds = DOCUMENT_KINDS.filter((kind): kind is DocumentKind => record.documents[kind] !== undefined);
   const documents = await Promise.all(

@@ -15,7 +15,7 @@ import {
 } from '../domain/application';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import type { Clock, DocumentStorage, KeyedHasher, WorkflowEngine } from '../ports';
+import type { Clock, DocumentInspector, DocumentStorage, KeyedHasher, WorkflowEngine } from '../ports';
 import {
   type ApplicationRepository,
   DuplicateMerchantError,
@@ -42,13 +42,16 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 export interface ApplicationDeps {
   readonly applications: ApplicationRepository;
   readonly hasher: KeyedHasher;
-  readonly storage: DocumentStorage;
+  readonly storage: DocumentInspector;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
 }
 
 /** What the use cases on an existing draft need (no keyed hashing). */
 export type DraftDeps = Omit<ApplicationDeps, 'hasher'>;
+
+/** What the document upload route needs: a draft and a storage that signs uploads. */
+export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 
 /** Application use cases that also drive the workflow. */
 export interface WorkflowDeps extends ApplicationDeps {
@@ -278,7 +281,7 @@ const documentRequestSchema = lazy(() =>
  * and the exact size when `sizeBytes` is given), plus a presigned POST form whose policy allows this
  * content type and 1..maxBytes bytes, for clients that do not know the size up front.
  */
-export async function createDocumentUpload(deps: DraftDeps, applicationId: string, input: unknown) {
+export async function createDocumentUpload(deps: UploadDeps, applicationId: string, input: unknown) {
   const parsed = z.safeParse(documentRequestSchema(), input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
   const { kind, contentType, sizeBytes } = parsed.data;
@@ -341,7 +344,7 @@ function mediaType(value: string): string {
  */
 export async function documentProblems(
   record: ApplicationRecord,
-  storage: DocumentStorage,
+  storage: DocumentInspector,
 ): Promise<FieldProblem[]> {
   const problems = await Promise.all(
     requiredDocumentKinds(record.body.type).map(async (kind): Promise<FieldProblem | undefined> => {

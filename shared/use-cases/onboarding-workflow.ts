@@ -13,7 +13,7 @@ import {
 import { renderSupervisorEmail } from '../notifications/supervisor-templates';
 import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
-import type { Clock, DocumentStorage, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
+import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
@@ -46,7 +46,7 @@ export interface WorkflowTaskDeps {
   readonly changeRequests: ChangeRequestRepository;
   readonly transfers: TransferRepository;
   readonly hasher: KeyedHasher;
-  readonly storage: DocumentStorage;
+  readonly storage: DocumentInspector;
   readonly workflow: WorkflowEngine;
   readonly mailer: Mailer;
   readonly sms: SmsSender;

@@ -32,8 +32,6 @@ function setup() {
     applications: applications as unknown as ApplicationRepository,
     hasher: new LocalKeyedHasher('unit-secret'),
     storage: {
-      presignUpload: async () => 'https://upload',
-      presignPost: async () => ({ url: 'https://upload', fields: {} }),
       objectSize: async () => undefined,
       objectInfo: async () => undefined,
     },

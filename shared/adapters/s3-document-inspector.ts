@@ -1,0 +1,56 @@
+import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { DocumentInspector } from '../ports';
+
+/**
+ * What the documents bucket holds, by HeadObject. Every function but the upload route uses this
+ * class alone, so only that route bundles the S3 presigner.
+ */
+export class S3DocumentInspector implements DocumentInspector {
+  constructor(
+    protected readonly s3: S3Client,
+    protected readonly bucket: string,
+  ) {}
+
+  async objectSize(objectKey: string): Promise<number | undefined> {
+    return (await this.objectInfo(objectKey))?.size;
+  }
+
+  async objectInfo(
+    objectKey: string,
+  ): Promise<{ size: number; contentType: string | undefined } | undefined> {
+    try {
+      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
+      return { size: out.ContentLength ?? 0, contentType: out.ContentType };
+    } catch (error) {
+      if (
+        error instanceof NotFound ||
+        (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404)
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+}
+
+/** The documents bucket's name, from the environment. */
+export function documentsBucketFromEnv(): string {
+  const bucket = process.env.DOCUMENTS_BUCKET;
+  if (!bucket) throw new Error('DOCUMENTS_BUCKET is not set');
+  return bucket;
+}
+
+/** The S3 client of the documents bucket (path-style against s3rver locally). */
+export function documentsS3Client(): S3Client {
+  return new S3Client({
+    forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+    // Otherwise the SDK adds the CRC32 of the empty body it presigns (x-amz-checksum-crc32 in the
+    // URL), and S3 would refuse every real upload with a checksum mismatch.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+}
+
+/** What the documents bucket of this deployment holds. */
+export function documentInspectorFromEnv(): S3DocumentInspector {
+  return new S3DocumentInspector(documentsS3Client(), documentsBucketFromEnv());
+}
