@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { suppressionList } from '../shared/composition';
@@ -16,9 +15,11 @@ import {
  * skipped — redelivering it would never make it readable; a DynamoDB or KMS error is thrown, so
  * Lambda retries the event (and the function's error alarm fires if that keeps failing).
  */
-export const makeHandler = (deps: EmailEventDeps) =>
-  middy<SNSEvent, { outcomes: EmailEventOutcome[] }, Error, Context>().handler(async (event) => {
+export const makeHandler =
+  (deps: EmailEventDeps) =>
+  async (event: SNSEvent, context?: Context): Promise<{ outcomes: EmailEventOutcome[] }> => {
     logger.resetKeys();
+    logger.appendKeys({ functionRequestId: context?.awsRequestId });
     const outcomes: EmailEventOutcome[] = [];
     for (const record of event.Records ?? []) {
       let message: unknown;
@@ -31,7 +32,7 @@ export const makeHandler = (deps: EmailEventDeps) =>
       outcomes.push(await recordEmailEvent(deps, message));
     }
     return { outcomes };
-  });
+  };
 
 export const handler = makeHandler({
   suppressions: suppressionList(),

@@ -1,8 +1,8 @@
 /**
  * Product metrics as CloudWatch Embedded Metric Format fields of a log line the function writes
  * anyway: CloudWatch Logs extracts the metric, so there is no PutMetricData call, no metrics client
- * in the bundle and no cold-start cost. The line must be written through the Powertools logger,
- * whose JSON lines carry the `service` dimension.
+ * in the bundle and no cold-start cost. The line must be written through the product logger
+ * (shared/logger.ts), whose JSON lines carry the `service` dimension.
  */
 
 // CDK sets POWERTOOLS_METRICS_NAMESPACE on every function (the namespace its alarms watch).
@@ -17,7 +17,7 @@ export type ProductMetric =
   /** An SMS was not sent: its phone reached the hourly limit. */
   | 'NotificationsRateLimited';
 
-/** Fields that make a Powertools JSON log line count `metric` once, by `service`. */
+/** Fields that make a JSON log line count `metric` once, by `service`. */
 export function metricFields(metric: ProductMetric, now = Date.now()) {
   return {
     _aws: {

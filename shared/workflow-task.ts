@@ -1,4 +1,3 @@
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger';
 
@@ -22,14 +21,15 @@ export interface TaskInput {
  * machine's Retry/Catch decide what happens.
  */
 export function workflowTask<R>(name: string, step: (input: TaskInput) => Promise<R>) {
-  return middy<TaskInput, R, Error, Context>().handler(async (input) => {
+  return async (input: TaskInput, context?: Context): Promise<R> => {
     logger.resetKeys();
     logger.appendKeys({
       task: name,
+      functionRequestId: context?.awsRequestId,
       applicationId: input.applicationId,
       transferRequestId: input.transferRequestId,
       changeRequestId: input.changeRequestId,
     });
     return step(input);
-  });
+  };
 }
