@@ -2,7 +2,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { FUNCTIONS_DIR, HOUSE_BUNDLING, HOUSE_RUNTIME, PROJECT_ROOT } from '../infra/house-function';
+import {
+  bundlingFor,
+  FUNCTIONS_DIR,
+  HOUSE_BUNDLING,
+  HOUSE_RUNTIME,
+  PROJECT_ROOT,
+} from '../infra/house-function';
 
 /** One bundle as Lambda would receive it. */
 export interface Bundle {
@@ -20,7 +26,6 @@ export interface Bundle {
 
 /** Options NodejsFunction's local bundling reads; anything else here would change the output unseen. */
 const UNSUPPORTED: readonly (keyof BundlingOptions)[] = [
-  'nodeModules',
   'preCompilation',
   'commandHooks',
   'inject',
@@ -56,8 +61,12 @@ export function deployedEsbuildOptions(bundling: BundlingOptions = HOUSE_BUNDLIN
           : bundling.sourceMapMode
         : false,
     sourcesContent: bundling.sourcesContent ?? true,
-    // CDK: `props.externalModules ?? (bundleAwsSDK ? [] : ['@aws-sdk/*'])`.
-    external: bundling.externalModules ?? (bundling.bundleAwsSDK ? [] : ['@aws-sdk/*']),
+    // CDK: `[...(props.externalModules ?? (bundleAwsSDK ? [] : ['@aws-sdk/*'])), ...(props.nodeModules ?? [])]`
+    // (node modules are installed next to the bundle, not inlined).
+    external: [
+      ...(bundling.externalModules ?? (bundling.bundleAwsSDK ? [] : ['@aws-sdk/*'])),
+      ...(bundling.nodeModules ?? []),
+    ],
     ...(bundling.banner ? { banner: { js: bundling.banner } } : {}),
     ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
     logLevel: 'warning',
@@ -97,7 +106,7 @@ export async function bundleFunction(name: string, outDir: string): Promise<Bund
   const file = join(outDir, name, 'index.mjs');
   mkdirSync(join(outDir, name), { recursive: true });
   const result = await build({
-    ...deployedEsbuildOptions(),
+    ...deployedEsbuildOptions(bundlingFor(name)),
     entryPoints: [join(FUNCTIONS_DIR, `${name}.ts`)],
     outfile: file,
     absWorkingDir: PROJECT_ROOT,

@@ -6,8 +6,10 @@ import type { StaffIdentity, StaffTokenVerifier } from '../ports';
  * pool's JWKS — in AWS the Cognito pool, locally the dev server's key.
  *
  * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
- * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. The key
- * set (and its cache of fetched keys) is then kept for the life of the process.
+ * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. Deployed,
+ * jose is installed next to the bundle rather than inside it (infra/house-function.ts
+ * `LAZY_NODE_MODULES`), so the cold start does not even parse it. The key set (and its cache of
+ * fetched keys) is then kept for the life of the process.
  */
 export class JwtStaffVerifier implements StaffTokenVerifier {
   private verifier: Promise<(token: string) => Promise<Record<string, unknown>>> | undefined;
@@ -23,21 +25,17 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
   }
 
   private load(): Promise<(token: string) => Promise<Record<string, unknown>>> {
-    // Through a local module that imports jose's two functions by name: esbuild cannot tree-shake a
-    // dynamic import of the package itself (the bundle would carry all of jose).
-    this.verifier ??= import('./jwt-staff-verifier-jose').then(
-      ({ createRemoteJWKSet: remote, jwtVerify }) => {
-        const jwks = remote(this.jwksUrl);
-        return async (token: string) =>
-          (
-            await jwtVerify(token, jwks, {
-              issuer: this.issuer,
-              audience: this.audience,
-              algorithms: ['RS256'],
-            })
-          ).payload;
-      },
-    );
+    this.verifier ??= import('jose').then(({ createRemoteJWKSet: remote, jwtVerify }) => {
+      const jwks = remote(this.jwksUrl);
+      return async (token: string) =>
+        (
+          await jwtVerify(token, jwks, {
+            issuer: this.issuer,
+            audience: this.audience,
+            algorithms: ['RS256'],
+          })
+        ).payload;
+    });
     // A failed import is not kept: the next JWT tries again.
     this.verifier.catch(() => {
       this.verifier = undefined;

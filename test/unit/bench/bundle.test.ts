@@ -1,6 +1,9 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployedEsbuildOptions, floorSource, sdkClientsOf } from '../../../bench/bundle';
-import { HOUSE_BUNDLING } from '../../../infra/house-function';
+import { bundleFunction, deployedEsbuildOptions, floorSource, sdkClientsOf } from '../../../bench/bundle';
+import { bundlingFor, FUNCTIONS_DIR, HOUSE_BUNDLING, LAZY_NODE_MODULES } from '../../../infra/house-function';
 
 describe('bench bundling', () => {
   it('transcribes the deployed bundling options into esbuild options', () => {
@@ -46,5 +49,31 @@ describe('bench bundling', () => {
     expect(source).toContain("import { DynamoDBClient as C0 } from '@aws-sdk/client-dynamodb';");
     expect(source).toContain("import { SFNClient as C1 } from '@aws-sdk/client-sfn';");
     expect(source).toContain('export const clients = [new C0({}), new C1({})];');
+  });
+
+  it('ships jose next to exactly the functions that verify staff JWTs, and loads it only on use', async () => {
+    const verifying = readdirSync(FUNCTIONS_DIR)
+      .filter((file) => readFileSync(join(FUNCTIONS_DIR, file), 'utf8').includes('staffVerifierFromEnv'))
+      .map((file) => file.replace(/\.ts$/, ''))
+      .sort();
+    expect(verifying.length).toBeGreaterThan(0);
+    expect([...(LAZY_NODE_MODULES.jose ?? [])].sort()).toEqual(verifying);
+    expect(bundlingFor('get-merchant').nodeModules).toEqual(['jose']);
+    expect(bundlingFor('create-application')).toBe(HOUSE_BUNDLING);
+    expect(deployedEsbuildOptions(bundlingFor('get-merchant')).external).toEqual(['jose']);
+
+    const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
+    try {
+      const bundle = await bundleFunction('get-merchant', outDir);
+      expect(
+        Object.keys(bundle.metafile.inputs).filter((input) => input.includes('node_modules/jose/')),
+      ).toEqual([]);
+      const code = readFileSync(bundle.file, 'utf8');
+      // A dynamic import (evaluated on the first staff JWT), never a static one (evaluated at init).
+      expect(code).toMatch(/import\(["']jose["']\)/);
+      expect(code).not.toMatch(/from\s*["']jose["']/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });
