@@ -10,7 +10,7 @@ import { lazy } from '../validation/lazy';
  * full county list would reject long-standing, perfectly valid IDs. Built on first use rather
  * than at import (cold start of every function that imports the validation rules).
  */
-export const provincePrefixes: () => Readonly<Record<string, string>> = lazy(() =>
+export const provincePrefixes: () => Readonly<Record<string, string>> = /* @__PURE__ */ lazy(() =>
   Object.freeze({
     '11': '北京市',
     '12': '天津市',

@@ -93,7 +93,7 @@ function rows(): ReadonlyArray<readonly [string, string, string, MccRiskLevel]> 
  * application. Entries are frozen so a caller cannot change a risk level at run time. Built on
  * first use, not at import: most functions that import this module never look an MCC up.
  */
-export const mccTable: () => ReadonlyMap<string, MccEntry> = lazy(
+export const mccTable: () => ReadonlyMap<string, MccEntry> = /* @__PURE__ */ lazy(
   () =>
     new Map(
       rows().map(([mcc, description, descriptionZh, riskLevel]): [string, MccEntry] => [

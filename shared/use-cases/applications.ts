@@ -267,7 +267,7 @@ export async function updateApplication(deps: DraftDeps, applicationId: string, 
 }
 
 /** Built on first use: module scope is cold start for every function importing this module. */
-const documentRequestSchema = lazy(() =>
+const documentRequestSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     kind: z.enum(DOCUMENT_KINDS),
     contentType: z.enum(DOCUMENT_CONTENT_TYPES),

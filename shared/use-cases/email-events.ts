@@ -18,7 +18,7 @@ export interface EmailEventDeps {
  * `eventType`, identity notifications `notificationType`; both carry the same `bounce` and
  * `complaint` objects. Every other field is ignored, not rejected (SES adds fields over time).
  */
-const sesEventSchema = lazy(() => {
+const sesEventSchema = /* @__PURE__ */ lazy(() => {
   // Built on first use, not at import (module scope runs in every cold start).
   const recipients = z.array(z.looseObject({ emailAddress: z.string() }));
   return z.looseObject({

@@ -136,7 +136,9 @@ function secondsToNextHour(now: Date): number {
 
 // Schemas are built on first use, not at import: module scope runs in every cold start of every
 // function that bundles this module, and each function parses at most one of them.
-const bindSchema = lazy(() => z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) }));
+const bindSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) }),
+);
 
 /**
  * `POST /v1/terminals/{sn}/bind` (operator): one transaction binds the SN (in stock only) and
@@ -197,7 +199,7 @@ export async function bindTerminal(
   };
 }
 
-const reasonSchema = lazy(() =>
+const reasonSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }),
 );
 
@@ -279,7 +281,9 @@ async function ownTerminal(
   return terminal as TerminalRecord & { merchantNo: string; terminalId: string };
 }
 
-const activateSchema = lazy(() => z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) }));
+const activateSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) }),
+);
 
 /**
  * `POST /v1/terminals/{sn}/activate` (the merchant): lock first (after 5 wrong codes even the

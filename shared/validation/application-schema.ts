@@ -85,7 +85,7 @@ function buildSchemas() {
 }
 
 /** The application body's schemas (section schemas are reused by change requests), built once. */
-export const applicationSchemas = lazy(buildSchemas);
+export const applicationSchemas = /* @__PURE__ */ lazy(buildSchemas);
 
 type Schemas = ReturnType<typeof buildSchemas>;
 /** A parsed, structurally valid application body. */

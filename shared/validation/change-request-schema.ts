@@ -36,7 +36,7 @@ function buildSchemas() {
 }
 
 /** The change-request schemas, built once on first use. */
-export const changeRequestSchemas = lazy(buildSchemas);
+export const changeRequestSchemas = /* @__PURE__ */ lazy(buildSchemas);
 
 /** A structurally valid change-request body. */
 export type ChangeRequestBody = z.infer<ReturnType<typeof buildSchemas>['changeRequest']>;
