@@ -39,20 +39,16 @@ export function explainMisses(figures: readonly Figure[]): string[] {
   if (initMisses.length > 0) {
     notes.push(
       `Cold start (init): ${initMisses.length} of ${initJudged.length} functions take more than 1.15 × their floor. ` +
-        `The floor only loads and creates the SDK clients; everything else a function evaluates at load is on top: ` +
-        `zod/mini's core and any schema still built at module scope (the application and change-request schemas, ` +
-        `the document request and the MCC and division tables are built on first use; other use-case modules ` +
-        `still build theirs at import — \`lazy()\` in shared/validation/lazy.ts is the fix), the Powertools ` +
-        `logger (API routes no longer load @middy/core; GET /v1/health loads nothing but its headers), the ` +
-        `command classes and @aws-sdk/util-dynamodb, jose where it is still imported eagerly, and the shared ` +
-        `use-case modules. Most frequent among the largest extras of the missing functions: ` +
-        `${commonExtras(initMisses)}. What would close it: build the remaining module-scope schemas on first ` +
-        `use; keep one use-case module per route group, so that a Task does not evaluate the API's code paths; ` +
-        `import \`zodProblems\` from shared/validation/problems.ts (no zod at runtime). Bisecting bundles ` +
-        `(CPU time of the import, 41 runs, over the DynamoDB+KMS+S3 floor) gave ≈ 4 ms for the logger module ` +
-        `and ≈ 7 ms for the create use-case module; the floor itself is ≈ 110–150 ms, so the 15 % margin is ` +
-        `≈ 15–22 ms. On this 2-core VM the median of 15 processes moves by 5–10 % from run to run (far more ` +
-        `while other work runs), so verdicts between ≈ 1.10 and ≈ 1.20 flip between runs.`,
+        `The floor only loads and creates the SDK clients. Profiles of the import (node --cpu-prof, 20 runs) put ` +
+        `most of init into compiling the bundle's source and reading its source map, both in proportion to its ` +
+        `bytes; evaluating the product's own module scope is under 1 ms, so init grows with bytes. ` +
+        `Most frequent among the largest ` +
+        `extras of the missing functions: ${commonExtras(initMisses)}. What closes a miss is fewer bytes: ` +
+        'annotate module-scope values with a `@__PURE__` comment so unused ones (and zod behind them) are dropped, ' +
+        `keep a use case a Task needs out of modules that also hold request schemas, ship a package needed ` +
+        `only on some requests next to the bundle (infra/house-function.ts LAZY_NODE_MODULES). On this ` +
+        `2-core VM the median of 15 processes moves by 5–10 % from run to run (far more while other work ` +
+        `runs), so verdicts between ≈ 1.10 and ≈ 1.20 can flip between runs.`,
     );
   }
   const bytesMisses = misses(figures, 'cold-start', '· bytes');
