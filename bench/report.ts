@@ -47,7 +47,9 @@ export function judge(input: FigureInput): Figure {
 }
 
 /** A number for a table cell: more decimals for small values, thousands grouped. */
-export function formatNumber(value: number): string {
+export function formatNumber(value: number | null): string {
+  // NaN and Infinity come back from results.json as null: a figure that could not be measured.
+  if (value === null || !Number.isFinite(value)) return 'n/a';
   const abs = Math.abs(value);
   const digits = abs === 0 || abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : abs >= 0.01 ? 3 : 5;
   return value.toLocaleString('en-US', { minimumFractionDigits: 0, maximumFractionDigits: digits });

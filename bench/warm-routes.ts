@@ -3,12 +3,13 @@ import { SimulatedPaymentHost } from '../shared/adapters/payment-host-simulator'
 import type { MerchantPrincipal, StaffPrincipal } from '../shared/auth/principals';
 import { sha256Hex } from '../shared/auth/tokens';
 import { messagingConfig } from '../shared/composition';
-import type { SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
+import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
 import type { SmsQuota, SuppressionList } from '../shared/ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../shared/ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../shared/ports/terminals';
+import { reissueAccessToken, revokeAccessToken, rotateAccessToken } from '../shared/use-cases/access-tokens';
 import { activationCodeHash } from '../shared/use-cases/activation-codes';
 import {
   createApplication,
@@ -92,6 +93,7 @@ function ports() {
     tokenHashOf,
     createIfAbsent: async () => undefined,
     save: async () => undefined,
+    replaceTokenHash: async () => true,
     markerHolder: async () => undefined,
     isBlocked: async () => false,
   });
@@ -102,6 +104,7 @@ function ports() {
     tokenHashOf: async () => ({ tokenHash: draft.tokenHash }),
     createIfAbsent: async () => undefined,
     save: async () => undefined,
+    replaceTokenHash: async () => true,
   });
   const reviews = fake<ReviewTaskRepository>('reviews', {
     get: async () => pendingTask(),
@@ -130,6 +133,7 @@ function ports() {
   const suppressions = fake<SuppressionList>('suppressions', { isSuppressed: async () => false });
   const smsQuota = fake<SmsQuota>('smsQuota', { take: async () => true });
   const sms = fake<SmsSender>('sms', { send: async () => 'bench-sms-id' });
+  const mailer = fake<Mailer>('mailer', { send: async () => 'bench-email-id' });
   const storage = {
     presignUpload: async (input: { objectKey: string }) =>
       `https://bench-documents.s3.us-east-1.amazonaws.com/${input.objectKey}?X-Amz-Signature=bench`,
@@ -163,6 +167,7 @@ function ports() {
     suppressions,
     smsQuota,
     sms,
+    mailer,
     storage,
     staffVerifier,
     changeRequests,
@@ -171,6 +176,12 @@ function ports() {
 }
 
 const NOW_ISO = fixedClock.now().toISOString();
+
+/** The fake's record (the bare use case gets what the guard would have read). */
+function defined<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('bench fake returned nothing');
+  return value;
+}
 
 /** A terminal repository whose terminal is in `status` (with the bench's activation code when BOUND). */
 async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<TerminalRepository> {
@@ -282,6 +293,35 @@ export async function routeCases(): Promise<RouteCase[]> {
     (await import('../functions/withdraw-application')).makeHandler(submitDeps),
     { pathParameters: appPath, headers: bearer },
     () => withdrawApplication(submitDeps, IDS.applicationId),
+  );
+
+  const tokenDeps = { applications: p.draftApplications, clock: fixedClock };
+  add(
+    'POST /v1/applications/{id}/access-token',
+    'rotate-access-token',
+    (await import('../functions/rotate-access-token')).makeHandler(tokenDeps),
+    { pathParameters: appPath, headers: bearer },
+    async () => rotateAccessToken(tokenDeps, await p.draftApplications.get(IDS.applicationId).then(defined)),
+  );
+  add(
+    'DELETE /v1/applications/{id}/access-token',
+    'revoke-access-token',
+    (await import('../functions/revoke-access-token')).makeHandler(tokenDeps),
+    { pathParameters: appPath, headers: bearer },
+    async () => revokeAccessToken(tokenDeps, await p.draftApplications.get(IDS.applicationId).then(defined)),
+  );
+  const reissueTokenDeps = {
+    applications: p.applications,
+    merchants: p.merchants,
+    mailer: p.mailer,
+    clock: fixedClock,
+  };
+  add(
+    'POST /v1/applications/{id}/access-token/reissue',
+    'reissue-access-token',
+    (await import('../functions/reissue-access-token')).makeHandler(reissueTokenDeps),
+    { pathParameters: appPath, claims: operatorClaims },
+    () => reissueAccessToken(reissueTokenDeps, operator, IDS.applicationId),
   );
 
   // ---- Merchants and reviews ------------------------------------------------------------------
