@@ -10,7 +10,7 @@ import { WORKFLOW_FUNCTIONS } from '../infra/workflow';
 import { ENV } from '../shared/config/env';
 import { type Bundle, bundleFloor, bundleFunction, clientClassOf } from './bundle';
 import { type FigureInput, judge } from './report';
-import { median } from './stats';
+import { median, ratioOfMediansInterval } from './stats';
 
 const run = promisify(execFile);
 
@@ -137,6 +137,8 @@ interface Measured {
   readonly name: string;
   readonly bundle: Bundle;
   readonly samples: number[];
+  /** Floor samples taken right beside this function's second-stage samples. */
+  readonly pairedFloorSamples: number[];
 }
 
 /** Every function bundled like `cdk deploy` does, and one floor per set of SDK clients. */
@@ -190,6 +192,13 @@ export async function prepareColdStart(outDir: string, only?: readonly string[])
 export interface ColdStartOptions {
   /** Fresh processes per bundle (≥ 15). */
   readonly rounds: number;
+  /** Second-stage rounds for the functions whose verdict is within the noise. @default rounds */
+  readonly extraRounds?: number;
+  /**
+   * When the second stage stops (epoch ms; it finishes the round it is in). `npm run bench` sets it
+   * so that the whole run stays under 10 minutes. @default 150 s after the first stage
+   */
+  readonly extraDeadline?: number;
   readonly log: (message: string) => void;
 }
 
@@ -202,10 +211,18 @@ export async function measureColdStarts(
   prepared: PreparedColdStart,
   options: ColdStartOptions,
 ): Promise<FigureInput[]> {
-  const functions: Measured[] = prepared.functions.map((fn) => ({ ...fn, samples: [] }));
+  const functions: Measured[] = prepared.functions.map((fn) => ({
+    ...fn,
+    samples: [],
+    pairedFloorSamples: [],
+  }));
   const floors = new Map<string, Measured>(
-    [...prepared.floors].map(([id, bundle]) => [id, { name: `floor-${id}`, bundle, samples: [] }]),
+    [...prepared.floors].map(([id, bundle]) => [
+      id,
+      { name: `floor-${id}`, bundle, samples: [], pairedFloorSamples: [] },
+    ]),
   );
+  const floorOf = (item: Measured) => floors.get(floorId(item.bundle.sdkClients)) as Measured;
   // A floor and its functions run next to each other, so that the machine's drift between them is
   // seconds, not a whole round; groups and functions rotate from round to round.
   const groups = [...floors].map(([id, floor]) => [
@@ -226,10 +243,49 @@ export async function measureColdStarts(
     }
   }
 
+  // Second stage. One process's init time on this VM varies by 10–20 % (host noise), so the
+  // ratio of two medians of 15 moves by ≈ 7 % between runs, and a function whose true ratio is
+  // 1.08 can read 1.20 in one run and 1.02 in the next. Every function whose 90 % bootstrap
+  // interval still contains the target (in either direction: a 1.12 that would pass is
+  // re-measured as well as a 1.18) gets more samples, each next to a floor sample of its own, and
+  // is judged on all of its samples. The rule does not look at which side of the target a
+  // function is on, so it narrows verdicts without favouring passes.
+  const straddling = (item: Measured) => {
+    const { low, high } = ratioOfMediansInterval(item.samples, [
+      ...floorOf(item).samples,
+      ...item.pairedFloorSamples,
+    ]);
+    return low <= INIT_RATIO_MAX && high > INIT_RATIO_MAX;
+  };
+  const uncertain = functions.filter(straddling);
+  const extraRounds = options.extraRounds ?? options.rounds;
+  const deadline = options.extraDeadline ?? Date.now() + 150_000;
+  if (uncertain.length > 0) {
+    options.log(
+      `cold start: ${uncertain.length} functions within the noise of ${INIT_RATIO_MAX} × floor; up to ${extraRounds} more paired rounds each`,
+    );
+  }
+  let extraDone = 0;
+  for (; extraDone < extraRounds && uncertain.length > 0 && Date.now() < deadline; extraDone++) {
+    for (let index = 0; index < uncertain.length; index++) {
+      const item = uncertain[(index + extraDone) % uncertain.length] as Measured;
+      const floor = floorOf(item);
+      // Which of the two runs first alternates, so neither gets the warmer moment each time.
+      if (extraDone % 2 === 0) item.pairedFloorSamples.push(await initMilliseconds(floor.bundle, floor.name));
+      item.samples.push(await initMilliseconds(item.bundle, item.name));
+      if (extraDone % 2 === 1) item.pairedFloorSamples.push(await initMilliseconds(floor.bundle, floor.name));
+    }
+  }
+  if (uncertain.length > 0) options.log(`cold start: second stage done (${extraDone} rounds)`);
+
   const figures: FigureInput[] = [];
   for (const item of functions) {
     const id = floorId(item.bundle.sdkClients);
     const floor = floors.get(id) as Measured;
+    // The first-stage floor samples (taken beside every function of the group) and this
+    // function's own second-stage ones: a function is never judged on another's extra samples.
+    const floorSamples = [...floor.samples, ...item.pairedFloorSamples];
+    const interval = ratioOfMediansInterval(item.samples, floorSamples);
     const floorName = id === 'none' ? 'no SDK client' : `${id} clients`;
     const extra = extraContributors(item.bundle.metafile, floor.bundle.metafile);
     const init: FigureInput = {
@@ -237,12 +293,14 @@ export async function measureColdStarts(
       name: `${item.name} · init`,
       value: median(item.samples),
       unit: 'ms',
-      floor: median(floor.samples),
+      floor: median(floorSamples),
       floorName,
       target: { kind: 'ratio-max', max: INIT_RATIO_MAX },
       details: {
+        samples: item.samples.length,
+        ratioInterval90: [interval.low, interval.high].map((value) => Math.round(value * 1000) / 1000),
         samplesMs: item.samples.map((value) => Math.round(value * 10) / 10),
-        floorSamplesMs: floor.samples.map((value) => Math.round(value * 10) / 10),
+        floorSamplesMs: floorSamples.map((value) => Math.round(value * 10) / 10),
         sdkClients: item.bundle.sdkClients,
         mapBytes: item.bundle.mapBytes,
         extraContributors: extra,
@@ -259,7 +317,12 @@ export async function measureColdStarts(
       details: { mapBytes: item.bundle.mapBytes, floorMapBytes: floor.bundle.mapBytes },
     };
     figures.push(
-      judge(init).pass ? init : { ...init, why: coldStartWhy(extra, 'init') },
+      judge(init).pass
+        ? init
+        : {
+            ...init,
+            why: `${coldStartWhy(extra, 'init')} ${item.samples.length} samples; 90 % interval of the ratio ${interval.low.toFixed(2)}–${interval.high.toFixed(2)}.`,
+          },
       judge(bytes).pass ? bytes : { ...bytes, why: coldStartWhy(extra, 'bytes') },
     );
   }

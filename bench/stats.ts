@@ -86,3 +86,39 @@ export function describeTarget(target: Target): string {
       return '= floor';
   }
 }
+
+/** A small seeded PRNG (mulberry32), so that a bootstrap gives the same interval for the same samples. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Percentile-bootstrap interval of `median(values) / median(floors)` (both sample sets resampled
+ * independently), at `confidence` (e.g. 0.9): how far the ratio of two medians could move with
+ * the same machine noise.
+ */
+export function ratioOfMediansInterval(
+  values: readonly number[],
+  floors: readonly number[],
+  confidence = 0.9,
+  resamples = 500,
+  seed = 1,
+): { readonly low: number; readonly high: number } {
+  if (values.length === 0 || floors.length === 0) throw new Error('interval of no samples');
+  const random = seededRandom(seed);
+  const resample = (samples: readonly number[]) =>
+    samples.map(() => samples[Math.floor(random() * samples.length)] as number);
+  const ratios: number[] = [];
+  for (let index = 0; index < resamples; index++) {
+    ratios.push(median(resample(values)) / median(resample(floors)));
+  }
+  const tail = ((1 - confidence) / 2) * 100;
+  return { low: percentile(ratios, tail), high: percentile(ratios, 100 - tail) };
+}

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../../bench/report';
-import { describeTarget, median, meets, percentile, ratioOf, sum } from '../../../bench/stats';
+import {
+  describeTarget,
+  median,
+  meets,
+  percentile,
+  ratioOf,
+  ratioOfMediansInterval,
+  seededRandom,
+  sum,
+} from '../../../bench/stats';
 
 describe('bench order statistics', () => {
   it('interpolates percentiles between closest ranks, whatever the input order', () => {
@@ -21,6 +30,25 @@ describe('bench order statistics', () => {
     expect(() => median([])).toThrow();
     expect(() => percentile([1], 101)).toThrow();
     expect(() => percentile([1], Number.NaN)).toThrow();
+  });
+});
+
+describe('bench noise', () => {
+  it('bootstraps an interval of a ratio of medians that is reproducible and narrows with samples', () => {
+    const noisy = (seed: number, centre: number, count: number) => {
+      const random = seededRandom(seed);
+      return Array.from({ length: count }, () => centre * (0.85 + 0.3 * random()));
+    };
+    const few = ratioOfMediansInterval(noisy(1, 110, 15), noisy(2, 100, 15));
+    expect(ratioOfMediansInterval(noisy(1, 110, 15), noisy(2, 100, 15))).toEqual(few);
+    expect(few.low).toBeLessThan(1.1);
+    expect(few.high).toBeGreaterThan(1.1);
+    const many = ratioOfMediansInterval(noisy(3, 110, 200), noisy(4, 100, 200));
+    expect(many.high - many.low).toBeLessThan(few.high - few.low);
+    expect(many.low).toBeLessThan(1.1);
+    expect(many.high).toBeGreaterThan(1.1);
+    // Without noise the interval is the ratio itself.
+    expect(ratioOfMediansInterval([120, 120, 120], [100, 100])).toEqual({ low: 1.2, high: 1.2 });
   });
 });
 
