@@ -1,3 +1,4 @@
+import { ACCEPT_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -11,7 +12,7 @@ export const makeHandler = (
   deps: Parameters<typeof acceptTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
   guardedRoute(
-    'accept-transfer-request',
+    ACCEPT_TRANSFER_REQUEST_ROUTE,
     deps,
     async (request, access) => ({
       statusCode: 200,

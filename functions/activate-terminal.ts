@@ -1,3 +1,4 @@
+import { ACTIVATE_TERMINAL_ROUTE } from '../infra/routes';
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -10,7 +11,7 @@ import { activateTerminal } from '../shared/use-cases/terminal-lifecycle';
 export const makeHandler = (
   deps: Parameters<typeof activateTerminal>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute('activate-terminal', deps, async (request, access) => ({
+  guardedRoute(ACTIVATE_TERMINAL_ROUTE, deps, async (request, access) => ({
     statusCode: 200,
     body: await activateTerminal(
       access.scoped(deps),

@@ -1,3 +1,4 @@
+import { CANCEL_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, changeRequestRepository, reviewRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -10,7 +11,7 @@ import { cancelChangeRequest } from '../shared/use-cases/change-requests';
 export const makeHandler = (
   deps: Parameters<typeof cancelChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute('cancel-change-request', deps, async (request, access) => ({
+  guardedRoute(CANCEL_CHANGE_REQUEST_ROUTE, deps, async (request, access) => ({
     statusCode: 200,
     body: await cancelChangeRequest(access.scoped(deps), merchantNoOf(access), pathParameter(request, 'id')),
   }));

@@ -1,3 +1,4 @@
+import { CREATE_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import {
   applicationRepository,
@@ -15,7 +16,7 @@ export const makeHandler = (
   deps: Parameters<typeof createChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
   // The guard answers another merchant's number with the 404 of one that does not exist.
-  guardedRoute('create-change-request', deps, async (request, access) =>
+  guardedRoute(CREATE_CHANGE_REQUEST_ROUTE, deps, async (request, access) =>
     createChangeRequest(deps, merchantNoOf(access), {
       idempotencyKey: request.headers['idempotency-key'],
       body: request.body,

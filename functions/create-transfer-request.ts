@@ -1,3 +1,4 @@
+import { CREATE_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import {
   applicationRepository,
@@ -16,7 +17,7 @@ import { createTransferRequest } from '../shared/use-cases/transfers';
 export const makeHandler = (
   deps: Parameters<typeof createTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute('create-transfer-request', deps, async (request, access) => ({
+  guardedRoute(CREATE_TRANSFER_REQUEST_ROUTE, deps, async (request, access) => ({
     statusCode: 202,
     body: await createTransferRequest(
       access.scoped(deps),

@@ -1,3 +1,4 @@
+import { GET_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { applicationRepository, changeRequestRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -13,7 +14,7 @@ export const makeHandler = (deps: {
   changeRequests: ChangeRequestRepository;
   staffVerifier: StaffTokenVerifier;
 }) =>
-  guardedRoute('get-change-request', deps, async (request, access) => ({
+  guardedRoute(GET_CHANGE_REQUEST_ROUTE, deps, async (request, access) => ({
     statusCode: 200,
     body: await getChangeRequest(
       access.scoped(deps),

@@ -1,3 +1,4 @@
+import { GET_MERCHANT_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { applicationRepository, merchantRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -16,7 +17,7 @@ export interface GetMerchantDeps {
 
 /** `GET /v1/merchants/{merchantNo}`: the merchant itself (Bearer) or a reviewer/operator (JWT). */
 export const makeHandler = (deps: GetMerchantDeps) =>
-  guardedRoute('get-merchant', deps, async (request) => ({
+  guardedRoute(GET_MERCHANT_ROUTE, deps, async (request) => ({
     statusCode: 200,
     body: await getMerchant(deps, pathParameter(request, 'merchantNo')),
   }));

@@ -1,3 +1,4 @@
+import { GET_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { applicationRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -13,7 +14,7 @@ export const makeHandler = (deps: {
   transfers: TransferRepository;
   staffVerifier: StaffTokenVerifier;
 }) =>
-  guardedRoute('get-transfer-request', deps, async (request, access) => ({
+  guardedRoute(GET_TRANSFER_REQUEST_ROUTE, deps, async (request, access) => ({
     statusCode: 200,
     body: await getTransferRequest(access.scoped(deps), access.principal, pathParameter(request, 'id')),
   }));

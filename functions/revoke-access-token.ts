@@ -1,3 +1,4 @@
+import { REVOKE_ACCESS_TOKEN_ROUTE } from '../infra/routes';
 import { applicationRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
@@ -5,7 +6,7 @@ import { type AccessTokenDeps, revokeAccessToken } from '../shared/use-cases/acc
 
 /** `DELETE /v1/applications/{id}/access-token` (merchant Bearer token): no token works any more. */
 export const makeHandler = (deps: AccessTokenDeps) =>
-  guardedRoute('revoke-access-token', deps, async (_request, access) =>
+  guardedRoute(REVOKE_ACCESS_TOKEN_ROUTE, deps, async (_request, access) =>
     revokeAccessToken(deps, applicationOf(access)),
   );
 

@@ -1,3 +1,4 @@
+import { ROTATE_ACCESS_TOKEN_ROUTE } from '../infra/routes';
 import { applicationRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
@@ -5,7 +6,7 @@ import { type AccessTokenDeps, rotateAccessToken } from '../shared/use-cases/acc
 
 /** `POST /v1/applications/{id}/access-token` (merchant Bearer token): a new token; the old one stops working. */
 export const makeHandler = (deps: AccessTokenDeps) =>
-  guardedRoute('rotate-access-token', deps, async (_request, access) =>
+  guardedRoute(ROTATE_ACCESS_TOKEN_ROUTE, deps, async (_request, access) =>
     rotateAccessToken(deps, applicationOf(access)),
   );
 

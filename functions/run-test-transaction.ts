@@ -1,3 +1,4 @@
+import { RUN_TEST_TRANSACTION_ROUTE } from '../infra/routes';
 import { SimulatedPaymentHost } from '../shared/adapters/payment-host-simulator';
 import { applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -10,7 +11,7 @@ import { runTestTransaction } from '../shared/use-cases/terminal-lifecycle';
 export const makeHandler = (
   deps: Parameters<typeof runTestTransaction>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute('run-test-transaction', deps, async (request, access) => ({
+  guardedRoute(RUN_TEST_TRANSACTION_ROUTE, deps, async (request, access) => ({
     statusCode: 200,
     body: await runTestTransaction(access.scoped(deps), merchantNoOf(access), pathParameter(request, 'sn')),
   }));

@@ -1,3 +1,4 @@
+import { SUBMIT_APPLICATION_ROUTE } from '../infra/routes';
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
@@ -8,7 +9,7 @@ import { submitApplication, type WorkflowDeps } from '../shared/use-cases/applic
 
 /** `POST /v1/applications/{id}/submit` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: WorkflowDeps) =>
-  guardedRoute('submit-application', deps, async (_request, access) => ({
+  guardedRoute(SUBMIT_APPLICATION_ROUTE, deps, async (_request, access) => ({
     statusCode: 202,
     body: await submitApplication(access.scoped(deps), applicationOf(access).applicationId),
   }));

@@ -1,3 +1,4 @@
+import { UPDATE_APPLICATION_ROUTE } from '../infra/routes';
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
@@ -6,7 +7,7 @@ import { type DraftDeps, updateApplication } from '../shared/use-cases/applicati
 
 /** `PUT /v1/applications/{id}` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: DraftDeps) =>
-  guardedRoute('update-application', deps, async (request, access) => ({
+  guardedRoute(UPDATE_APPLICATION_ROUTE, deps, async (request, access) => ({
     statusCode: 200,
     body: await updateApplication(access.scoped(deps), applicationOf(access).applicationId, request.body),
   }));

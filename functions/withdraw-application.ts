@@ -1,3 +1,4 @@
+import { WITHDRAW_APPLICATION_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
@@ -6,7 +7,7 @@ import { withdrawApplication } from '../shared/use-cases/applications';
 
 /** `POST /v1/applications/{id}/withdraw` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: Parameters<typeof withdrawApplication>[0]) =>
-  guardedRoute('withdraw-application', deps, async (_request, access) => ({
+  guardedRoute(WITHDRAW_APPLICATION_ROUTE, deps, async (_request, access) => ({
     statusCode: 200,
     body: await withdrawApplication(access.scoped(deps), applicationOf(access).applicationId),
   }));

@@ -36,61 +36,186 @@ export interface RouteDefinition {
   readonly object?: OwnedObjectKind;
 }
 
+/** A route behind the object-level guard: a merchant credential and an object kind. */
+export type GuardedRouteDefinition = RouteDefinition & {
+  readonly auth: 'merchant' | 'merchant-or-staff';
+  readonly object: OwnedObjectKind;
+};
+
+/*
+ * The guarded routes are constants of their own, so that each function hands its own definition to
+ * the guard (and bundles that constant alone, not the whole table); ROUTES lists them with the rest.
+ */
+
+/** `PUT /v1/applications/{id}` (guarded: shared/http/merchant-route.ts). */
+export const UPDATE_APPLICATION_ROUTE = {
+  method: 'PUT',
+  path: '/v1/applications/{id}',
+  functionName: 'update-application',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `GET /v1/applications/{id}` (guarded: shared/http/merchant-route.ts). */
+export const GET_APPLICATION_ROUTE = {
+  method: 'GET',
+  path: '/v1/applications/{id}',
+  functionName: 'get-application',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/applications/{id}/documents` (guarded: shared/http/merchant-route.ts). */
+export const CREATE_DOCUMENT_ROUTE = {
+  method: 'POST',
+  path: '/v1/applications/{id}/documents',
+  functionName: 'create-document',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/applications/{id}/submit` (guarded: shared/http/merchant-route.ts). */
+export const SUBMIT_APPLICATION_ROUTE = {
+  method: 'POST',
+  path: '/v1/applications/{id}/submit',
+  functionName: 'submit-application',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/applications/{id}/withdraw` (guarded: shared/http/merchant-route.ts). */
+export const WITHDRAW_APPLICATION_ROUTE = {
+  method: 'POST',
+  path: '/v1/applications/{id}/withdraw',
+  functionName: 'withdraw-application',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/applications/{id}/access-token` (guarded: shared/http/merchant-route.ts). */
+export const ROTATE_ACCESS_TOKEN_ROUTE = {
+  method: 'POST',
+  path: '/v1/applications/{id}/access-token',
+  functionName: 'rotate-access-token',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `DELETE /v1/applications/{id}/access-token` (guarded: shared/http/merchant-route.ts). */
+export const REVOKE_ACCESS_TOKEN_ROUTE = {
+  method: 'DELETE',
+  path: '/v1/applications/{id}/access-token',
+  functionName: 'revoke-access-token',
+  auth: 'merchant',
+  object: 'application',
+} as const satisfies GuardedRouteDefinition;
+
+/** `GET /v1/merchants/{merchantNo}` (guarded: shared/http/merchant-route.ts). */
+export const GET_MERCHANT_ROUTE = {
+  method: 'GET',
+  path: '/v1/merchants/{merchantNo}',
+  functionName: 'get-merchant',
+  auth: 'merchant-or-staff',
+  groups: ['reviewer', 'operator'],
+  object: 'merchant',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/terminals/{sn}/activate` (guarded: shared/http/merchant-route.ts). */
+export const ACTIVATE_TERMINAL_ROUTE = {
+  method: 'POST',
+  path: '/v1/terminals/{sn}/activate',
+  functionName: 'activate-terminal',
+  auth: 'merchant',
+  object: 'terminal',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/terminals/{sn}/test-transaction` (guarded: shared/http/merchant-route.ts). */
+export const RUN_TEST_TRANSACTION_ROUTE = {
+  method: 'POST',
+  path: '/v1/terminals/{sn}/test-transaction',
+  functionName: 'run-test-transaction',
+  auth: 'merchant',
+  object: 'terminal',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/terminals/{sn}/transfer-requests` (guarded: shared/http/merchant-route.ts). */
+export const CREATE_TRANSFER_REQUEST_ROUTE = {
+  method: 'POST',
+  path: '/v1/terminals/{sn}/transfer-requests',
+  functionName: 'create-transfer-request',
+  auth: 'merchant',
+  object: 'terminal',
+} as const satisfies GuardedRouteDefinition;
+
+/** `GET /v1/transfer-requests/{id}` (guarded: shared/http/merchant-route.ts). */
+export const GET_TRANSFER_REQUEST_ROUTE = {
+  method: 'GET',
+  path: '/v1/transfer-requests/{id}',
+  functionName: 'get-transfer-request',
+  auth: 'merchant-or-staff',
+  groups: ['reviewer', 'operator'],
+  object: 'transfer-request',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/transfer-requests/{id}/accept` (guarded: shared/http/merchant-route.ts). */
+export const ACCEPT_TRANSFER_REQUEST_ROUTE = {
+  method: 'POST',
+  path: '/v1/transfer-requests/{id}/accept',
+  functionName: 'accept-transfer-request',
+  auth: 'merchant',
+  object: 'transfer-request',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/transfer-requests/{id}/cancel` (guarded: shared/http/merchant-route.ts). */
+export const CANCEL_TRANSFER_REQUEST_ROUTE = {
+  method: 'POST',
+  path: '/v1/transfer-requests/{id}/cancel',
+  functionName: 'cancel-transfer-request',
+  auth: 'merchant',
+  object: 'transfer-request',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/merchants/{merchantNo}/change-requests` (guarded: shared/http/merchant-route.ts). */
+export const CREATE_CHANGE_REQUEST_ROUTE = {
+  method: 'POST',
+  path: '/v1/merchants/{merchantNo}/change-requests',
+  functionName: 'create-change-request',
+  auth: 'merchant',
+  object: 'merchant',
+} as const satisfies GuardedRouteDefinition;
+
+/** `GET /v1/merchants/{merchantNo}/change-requests/{id}` (guarded: shared/http/merchant-route.ts). */
+export const GET_CHANGE_REQUEST_ROUTE = {
+  method: 'GET',
+  path: '/v1/merchants/{merchantNo}/change-requests/{id}',
+  functionName: 'get-change-request',
+  auth: 'merchant-or-staff',
+  groups: ['reviewer', 'operator'],
+  object: 'change-request',
+} as const satisfies GuardedRouteDefinition;
+
+/** `POST /v1/merchants/{merchantNo}/change-requests/{id}/cancel` (guarded: shared/http/merchant-route.ts). */
+export const CANCEL_CHANGE_REQUEST_ROUTE = {
+  method: 'POST',
+  path: '/v1/merchants/{merchantNo}/change-requests/{id}/cancel',
+  functionName: 'cancel-change-request',
+  auth: 'merchant',
+  object: 'change-request',
+} as const satisfies GuardedRouteDefinition;
+
 /** Every route of `/v1`. */
 export const ROUTES: readonly RouteDefinition[] = [
   { method: 'GET', path: '/v1/health', functionName: 'health', auth: 'public' },
   { method: 'POST', path: '/v1/applications', functionName: 'create-application', auth: 'public' },
-  {
-    method: 'PUT',
-    path: '/v1/applications/{id}',
-    functionName: 'update-application',
-    auth: 'merchant',
-    object: 'application',
-  },
-  {
-    method: 'GET',
-    path: '/v1/applications/{id}',
-    functionName: 'get-application',
-    auth: 'merchant',
-    object: 'application',
-  },
-  {
-    method: 'POST',
-    path: '/v1/applications/{id}/documents',
-    functionName: 'create-document',
-    auth: 'merchant',
-    object: 'application',
-  },
-  {
-    method: 'POST',
-    path: '/v1/applications/{id}/submit',
-    functionName: 'submit-application',
-    auth: 'merchant',
-    object: 'application',
-  },
-  {
-    method: 'POST',
-    path: '/v1/applications/{id}/withdraw',
-    functionName: 'withdraw-application',
-    auth: 'merchant',
-    object: 'application',
-  },
+  UPDATE_APPLICATION_ROUTE,
+  GET_APPLICATION_ROUTE,
+  CREATE_DOCUMENT_ROUTE,
+  SUBMIT_APPLICATION_ROUTE,
+  WITHDRAW_APPLICATION_ROUTE,
   // Merchant access tokens: rotation and revocation by the merchant, reissue by an operator
   // (the new token goes only to the registered contact email).
-  {
-    method: 'POST',
-    path: '/v1/applications/{id}/access-token',
-    functionName: 'rotate-access-token',
-    auth: 'merchant',
-    object: 'application',
-  },
-  {
-    method: 'DELETE',
-    path: '/v1/applications/{id}/access-token',
-    functionName: 'revoke-access-token',
-    auth: 'merchant',
-    object: 'application',
-  },
+  ROTATE_ACCESS_TOKEN_ROUTE,
+  REVOKE_ACCESS_TOKEN_ROUTE,
   {
     method: 'POST',
     path: '/v1/applications/{id}/access-token/reissue',
@@ -98,14 +223,7 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'staff',
     groups: ['operator'],
   },
-  {
-    method: 'GET',
-    path: '/v1/merchants/{merchantNo}',
-    functionName: 'get-merchant',
-    auth: 'merchant-or-staff',
-    groups: ['reviewer', 'operator'],
-    object: 'merchant',
-  },
+  GET_MERCHANT_ROUTE,
   { method: 'GET', path: '/v1/reviews', functionName: 'list-reviews', auth: 'staff', groups: ['reviewer'] },
   {
     method: 'GET',
@@ -156,72 +274,16 @@ export const ROUTES: readonly RouteDefinition[] = [
     auth: 'staff',
     groups: ['operator'],
   },
-  {
-    method: 'POST',
-    path: '/v1/terminals/{sn}/activate',
-    functionName: 'activate-terminal',
-    auth: 'merchant',
-    object: 'terminal',
-  },
-  {
-    method: 'POST',
-    path: '/v1/terminals/{sn}/test-transaction',
-    functionName: 'run-test-transaction',
-    auth: 'merchant',
-    object: 'terminal',
-  },
-  {
-    method: 'POST',
-    path: '/v1/terminals/{sn}/transfer-requests',
-    functionName: 'create-transfer-request',
-    auth: 'merchant',
-    object: 'terminal',
-  },
-  {
-    method: 'GET',
-    path: '/v1/transfer-requests/{id}',
-    functionName: 'get-transfer-request',
-    auth: 'merchant-or-staff',
-    groups: ['reviewer', 'operator'],
-    object: 'transfer-request',
-  },
-  {
-    method: 'POST',
-    path: '/v1/transfer-requests/{id}/accept',
-    functionName: 'accept-transfer-request',
-    auth: 'merchant',
-    object: 'transfer-request',
-  },
-  {
-    method: 'POST',
-    path: '/v1/transfer-requests/{id}/cancel',
-    functionName: 'cancel-transfer-request',
-    auth: 'merchant',
-    object: 'transfer-request',
-  },
+  ACTIVATE_TERMINAL_ROUTE,
+  RUN_TEST_TRANSACTION_ROUTE,
+  CREATE_TRANSFER_REQUEST_ROUTE,
+  GET_TRANSFER_REQUEST_ROUTE,
+  ACCEPT_TRANSFER_REQUEST_ROUTE,
+  CANCEL_TRANSFER_REQUEST_ROUTE,
   // Merchant change requests (商户变更).
-  {
-    method: 'POST',
-    path: '/v1/merchants/{merchantNo}/change-requests',
-    functionName: 'create-change-request',
-    auth: 'merchant',
-    object: 'merchant',
-  },
-  {
-    method: 'GET',
-    path: '/v1/merchants/{merchantNo}/change-requests/{id}',
-    functionName: 'get-change-request',
-    auth: 'merchant-or-staff',
-    groups: ['reviewer', 'operator'],
-    object: 'change-request',
-  },
-  {
-    method: 'POST',
-    path: '/v1/merchants/{merchantNo}/change-requests/{id}/cancel',
-    functionName: 'cancel-change-request',
-    auth: 'merchant',
-    object: 'change-request',
-  },
+  CREATE_CHANGE_REQUEST_ROUTE,
+  GET_CHANGE_REQUEST_ROUTE,
+  CANCEL_CHANGE_REQUEST_ROUTE,
   {
     method: 'GET',
     path: '/v1/merchants/{merchantNo}/versions',

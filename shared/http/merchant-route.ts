@@ -1,4 +1,4 @@
-import { type OwnedObjectKind, ROUTES, type RouteDefinition } from '../../infra/routes';
+import type { GuardedRouteDefinition, OwnedObjectKind } from '../../infra/routes';
 import {
   authenticateMerchant,
   authenticateMerchantOrStaff,
@@ -61,13 +61,17 @@ export interface MerchantAccess {
 /** Which party of a transfer a route is for (transfer-request routes only). */
 export type TransferParty = 'either' | 'sender' | 'receiver';
 
-/** The route table's entry of a function; a merchant route without an object kind fails at load. */
-function routeOf(functionName: string): RouteDefinition & { object: OwnedObjectKind } {
-  const route = ROUTES.find((candidate) => candidate.functionName === functionName);
-  if (!route || (route.auth !== 'merchant' && route.auth !== 'merchant-or-staff') || !route.object) {
-    throw new Error(`${functionName} is not a merchant route with an object kind in infra/routes.ts`);
+/**
+ * The definition a function hands in, checked again at load: a plain-JavaScript caller (or a cast)
+ * could pass a route without an object kind, and the guard must not run without one.
+ */
+function checked(definition: GuardedRouteDefinition): GuardedRouteDefinition {
+  if ((definition.auth !== 'merchant' && definition.auth !== 'merchant-or-staff') || !definition.object) {
+    throw new Error(
+      `${definition.functionName} is not a merchant route with an object kind in infra/routes.ts`,
+    );
   }
-  return route as RouteDefinition & { object: OwnedObjectKind };
+  return definition;
 }
 
 /**
@@ -189,15 +193,16 @@ function primer(object: LoadedObject): ((deps: object) => object) | undefined {
 
 /**
  * A merchant route (or merchant-or-staff route) of infra/routes.ts, behind the object-level guard
- * of its declared object kind. `party` narrows transfer-request routes to the sender or receiver.
+ * of its declared object kind: each function passes its own constant from the route table
+ * (`GET_MERCHANT_ROUTE`, ...). `party` narrows transfer-request routes to the sender or receiver.
  */
 export function guardedRoute(
-  functionName: string,
+  routeDefinition: GuardedRouteDefinition,
   deps: GuardDeps,
   route: (request: HttpRequest, access: MerchantAccess) => Promise<HttpResult>,
   options: { party?: TransferParty } = {},
 ) {
-  const definition = routeOf(functionName);
+  const definition = checked(routeDefinition);
   const staffGroups = definition.auth === 'merchant-or-staff' ? (definition.groups ?? []) : undefined;
   const party = options.party ?? 'either';
   return httpRoute(async (request) => {

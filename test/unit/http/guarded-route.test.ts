@@ -159,3 +159,26 @@ describe('guarded terminal routes', () => {
     expect(terminalReads).toBe(1);
   });
 });
+
+describe('the route table and the guard', () => {
+  it('has every merchant route hand its own table entry to the guard', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const routes = await import('../../../infra/routes');
+    const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
+    const guarded = routes.ROUTES.filter(
+      (route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff',
+    );
+    expect(guarded.length).toBe(17);
+    for (const route of guarded) {
+      // The exported constant that is this very entry of ROUTES.
+      const constant = Object.entries(routes).find(([, value]) => value === route)?.[0];
+      expect(constant, `${route.functionName} has no exported constant`).toBeDefined();
+      expect(route.object, `${route.functionName} has no object kind`).toBeDefined();
+      const source = readFileSync(join(FUNCTIONS_DIR, `${route.functionName}.ts`), 'utf8');
+      expect(source, `${route.functionName} guards with its own route`).toMatch(
+        new RegExp(`guardedRoute\\(\\s*${constant}\\b`),
+      );
+    }
+  });
+});
