@@ -139,7 +139,7 @@ export class DynamoTerminalRepository implements TerminalRepository {
         {
           update: keys.terminal(input.serialNumber),
           expression:
-            'SET #status = :inStock REMOVE merchantNo, terminalId, boundAt, activationCodeHash, activationExpiresAt, activationAttempts',
+            'SET #status = :inStock REMOVE merchantNo, terminalId, boundAt, activationCodeHash, activationExpiresAt, activationAttempts, activationIssueId, activationIssueLeaseUntil',
           // A terminal in the middle of a transfer is moved by the transfer, not unbound under it.
           condition:
             'merchantNo = :merchant AND #status <> :inStock AND attribute_not_exists(openTransferId)',
@@ -164,18 +164,57 @@ export class DynamoTerminalRepository implements TerminalRepository {
     );
   }
 
+  async reserveActivationIssue(input: {
+    serialNumber: string;
+    merchantNo: string;
+    issueId: string;
+    now: string;
+    leaseUntil: string;
+  }) {
+    return succeeds(
+      this.table.update(
+        keys.terminal(input.serialNumber),
+        'SET activationIssueId = :issue, activationIssueLeaseUntil = :until',
+        {
+          condition:
+            '#status = :bound AND merchantNo = :merchant AND (attribute_not_exists(activationIssueLeaseUntil) OR activationIssueLeaseUntil <= :now)',
+          names: { '#status': 'status' },
+          values: {
+            ':issue': input.issueId,
+            ':until': input.leaseUntil,
+            ':now': input.now,
+            ':bound': 'BOUND',
+            ':merchant': input.merchantNo,
+          },
+        },
+      ),
+    );
+  }
+
+  async releaseActivationIssue(serialNumber: string, issueId: string) {
+    await succeeds(
+      this.table.update(keys.terminal(serialNumber), 'REMOVE activationIssueLeaseUntil', {
+        condition: 'activationIssueId = :issue',
+        values: { ':issue': issueId },
+      }),
+    );
+  }
+
   async setActivationCode(input: {
     serialNumber: string;
     merchantNo: string;
     codeHash: string;
     expiresAt: string;
+    reservedIssueId?: string;
   }) {
+    const set = 'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero';
+    const reserved = input.reservedIssueId;
     return succeeds(
       this.table.update(
         keys.terminal(input.serialNumber),
-        'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero',
+        reserved === undefined ? `${set} REMOVE activationIssueId, activationIssueLeaseUntil` : set,
         {
-          condition: '#status = :bound AND merchantNo = :merchant',
+          condition: `#status = :bound AND merchantNo = :merchant${reserved === undefined ? '' : ' AND activationIssueId = :issue'}`,
           names: { '#status': 'status' },
           values: {
             ':hash': input.codeHash,
@@ -183,6 +222,7 @@ export class DynamoTerminalRepository implements TerminalRepository {
             ':zero': 0,
             ':bound': 'BOUND',
             ':merchant': input.merchantNo,
+            ...(reserved === undefined ? {} : { ':issue': reserved }),
           },
         },
       ),
@@ -385,7 +425,7 @@ export class DynamoTransferRepository implements TransferRepository {
           // The old binding ends and the new one starts in the same write of the SN's marker.
           update: keys.terminal(transfer.serialNumber),
           expression:
-            'SET #status = :bound, merchantNo = :to, terminalId = :tid, boundAt = :at REMOVE openTransferId, activationCodeHash, activationExpiresAt, activationAttempts',
+            'SET #status = :bound, merchantNo = :to, terminalId = :tid, boundAt = :at REMOVE openTransferId, activationCodeHash, activationExpiresAt, activationAttempts, activationIssueId, activationIssueLeaseUntil',
           condition: 'merchantNo = :from AND openTransferId = :id',
           names: { '#status': 'status' },
           values: {

@@ -20,6 +20,12 @@ export interface TerminalRecord {
   readonly activationCodeHash?: string;
   readonly activationExpiresAt?: string;
   readonly activationAttempts?: number;
+  /**
+   * The operator reissue that holds the next code, and until when (see `reserveActivationIssue`):
+   * one reissue at a time, so the code of the last SMS is always the stored one.
+   */
+  readonly activationIssueId?: string;
+  readonly activationIssueLeaseUntil?: string;
   /** The transfer request under way for this SN (one at a time). */
   readonly openTransferId?: string;
 }

@@ -32,12 +32,31 @@ export interface TerminalRepository {
     actor: string;
     reason: string;
   }): Promise<boolean>;
-  /** New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted. */
+  /**
+   * Reserves the next code of a BOUND terminal of `merchantNo` for one reissue, for a lease that
+   * ends at `leaseUntil` or on {@link releaseActivationIssue}: while it holds, no other reissue can
+   * reserve, so codes are stored and texted in the same order. false when another reissue holds it.
+   */
+  reserveActivationIssue(input: {
+    serialNumber: string;
+    merchantNo: string;
+    issueId: string;
+    now: string;
+    leaseUntil: string;
+  }): Promise<boolean>;
+  /** Ends the lease of `issueId` (its SMS went out, or could not); a no-op once another holds it. */
+  releaseActivationIssue(serialNumber: string, issueId: string): Promise<void>;
+  /**
+   * New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted.
+   * With `reservedIssueId`, only while that reissue still holds the reservation; without it, any
+   * reservation is dropped (the newer code wins).
+   */
   setActivationCode(input: {
     serialNumber: string;
     merchantNo: string;
     codeHash: string;
     expiresAt: string;
+    reservedIssueId?: string;
   }): Promise<boolean>;
   /** Counts one wrong code, only while the stored code is still `codeHash` and not locked; returns the new count. */
   recordFailedAttempt(serialNumber: string, codeHash: string, limit: number): Promise<number | undefined>;

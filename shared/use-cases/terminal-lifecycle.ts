@@ -1,3 +1,4 @@
+import { ulid } from 'ulid';
 import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
 import { macsEqual } from '../auth/tokens';
@@ -93,7 +94,14 @@ export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'
  */
 export async function sendNewActivationCode(
   deps: ActivationSmsDeps,
-  input: { serialNumber: string; merchantNo: string; terminalId: string; issueId: string },
+  input: {
+    serialNumber: string;
+    merchantNo: string;
+    terminalId: string;
+    issueId: string;
+    /** The issue holds the terminal's reservation (an operator's reissue). */
+    reserved?: boolean;
+  },
 ): Promise<{ sent: boolean; result: SendResult | 'NO_MERCHANT'; expiresAt?: string }> {
   const merchant = await deps.merchants.getMerchant(input.merchantNo);
   if (!merchant) return { sent: false, result: 'NO_MERCHANT' };
@@ -108,8 +116,14 @@ export async function sendNewActivationCode(
       maxAttempts: 1,
     },
     async () => {
-      const issued = await newActivationCode(deps, input.serialNumber, input.merchantNo);
-      if (!issued) throw new Error('The terminal is no longer bound to this merchant');
+      const issued = await newActivationCode(
+        deps,
+        input.serialNumber,
+        input.merchantNo,
+        input.reserved ? input.issueId : undefined,
+      );
+      if (!issued)
+        throw new Error('The terminal is no longer bound to this merchant, or a newer code was issued');
       expiresAt = issued.expiresAt;
       const sms = renderTerminalSms(
         'ACTIVATION_CODE',
@@ -228,6 +242,12 @@ export async function unbindTerminal(
   return { serialNumber, status: 'IN_STOCK' as const, previousMerchantNo: terminal.merchantNo };
 }
 
+/**
+ * How long one reissue holds a terminal's next code: longer than a request can run (an API
+ * function times out at 10 s), so a reissue that died mid-way blocks the next for seconds, never for good.
+ */
+const REISSUE_LEASE_SECONDS = 30;
+
 /** `POST /v1/terminals/{sn}/activation-code` (operator): a new code by SMS, lock lifted. */
 export async function reissueActivationCode(
   deps: ActivationSmsDeps,
@@ -240,12 +260,34 @@ export async function reissueActivationCode(
     throw invalidState(`A code can only be issued for a BOUND terminal, not ${terminal.status}`);
   }
   const at = deps.clock.now().toISOString();
-  const activation = await sendNewActivationCode(deps, {
+  // Each reissue is its own issue (its own send record), one at a time per terminal: two at once
+  // could text their codes in the other order than they were stored, leaving a dead code last.
+  const issueId = `reissue-${ulid()}`;
+  const reserved = await deps.terminals.reserveActivationIssue({
     serialNumber,
     merchantNo: terminal.merchantNo,
-    terminalId: terminal.terminalId,
-    issueId: `reissue-${at}`,
+    issueId,
+    now: at,
+    leaseUntil: new Date(deps.clock.now().getTime() + REISSUE_LEASE_SECONDS * 1000).toISOString(),
   });
+  if (!reserved) {
+    throw new AppError(
+      'CONFLICT',
+      'Another activation code is being issued for this terminal; try again in a few seconds',
+    );
+  }
+  let activation: Awaited<ReturnType<typeof sendNewActivationCode>>;
+  try {
+    activation = await sendNewActivationCode(deps, {
+      serialNumber,
+      merchantNo: terminal.merchantNo,
+      terminalId: terminal.terminalId,
+      issueId,
+      reserved: true,
+    });
+  } finally {
+    await deps.terminals.releaseActivationIssue(serialNumber, issueId);
+  }
   if (activation.result === 'RATE_LIMITED') {
     throw new AppError(
       'RATE_LIMITED',

@@ -91,6 +91,45 @@ describe('one machine, one code', () => {
     for (const id of ids) expect(id).toMatch(/^\d{8}$/);
   });
 
+  it('two concurrent reissues: each answers 200 or 409 CONFLICT, one SMS per issued code, the last SMS activates', async () => {
+    const m = await approvedMerchant(api, reviewer);
+    const sn = newSn();
+    await stock(sn);
+    const bound = await bind(sn, m.merchantNo);
+    expect(bound.status).toBe(200);
+    const codePattern = new RegExp(`(?:终端号|TID )${bound.json.terminalId}\\D+(\\d{6})`);
+    await activationCodeFor(bound.json.terminalId);
+    const codeSms = async () =>
+      ((await api.call('GET', '/_local/sms')).json.messages as { body: string }[]).filter((message) =>
+        codePattern.test(message.body),
+      );
+    const before = (await codeSms()).length;
+
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(
+        [0, 1].map(() => api.call('POST', `/v1/terminals/${sn}/activation-code`, { token: operator })),
+      );
+      for (const res of results) {
+        expect([200, 409]).toContain(res.status);
+        if (res.status === 409) expect(res.json.error.code).toBe('CONFLICT');
+      }
+      expect(results.some((res) => res.status === 200)).toBe(true);
+    }
+    const issued = (await codeSms()).length - before;
+    const terminal = await api.call('GET', `/v1/terminals/${sn}`, { token: operator });
+    const reissues = terminal.json.history.filter(
+      (h: { action: string }) => h.action === 'ACTIVATION_CODE_REISSUED',
+    );
+    expect(issued).toBe(reissues.length);
+    expect(issued).toBeGreaterThanOrEqual(5);
+    const last = await activationCodeFor(bound.json.terminalId);
+    const ok = await api.call('POST', `/v1/terminals/${sn}/activate`, {
+      token: m.token,
+      body: { activationCode: last },
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it('activation: wrong codes count down, the lock holds even for the right code, a reissue lifts it; then the test transaction', async () => {
     const m = await approvedMerchant(api, reviewer);
     const sn = newSn();

@@ -41,6 +41,8 @@ const SEED =
   process.env.FUZZ_SEED === undefined
     ? Date.now() ^ (Math.random() * 2 ** 31)
     : Number(process.env.FUZZ_SEED);
+// Printed before anything runs, so that a failure on any path (even inside the generators) replays.
+console.log(`fuzz-routes: seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
 
 /** Spec §4 codes and their statuses, plus the product's documented extras (shared/errors.ts, gateway responses). */
 const STATUS_OF_CODE: Readonly<Record<string, number>> = {

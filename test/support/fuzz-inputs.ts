@@ -250,7 +250,8 @@ export function applyMutations(fixture: Json, mutations: readonly Mutation[]): s
         );
         break;
       case 'insertInvisible': {
-        const text = typeof node === 'string' ? node : String(node);
+        // JSON text, not String(): an object without a prototype (a `__proto__` key) has no toString.
+        const text = typeof node === 'string' ? node : JSON.stringify(node ?? null);
         const at = m.at % (text.length + 1);
         root = setAt(root, path, text.slice(0, at) + m.char + text.slice(at));
         break;

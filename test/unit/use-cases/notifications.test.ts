@@ -393,6 +393,8 @@ describe('SMS abuse limit: at most N per phone per hour', () => {
         merchantNo: merchant.merchantNo,
         terminalId: '00000042',
       }),
+      reserveActivationIssue: async () => true,
+      releaseActivationIssue: async () => {},
       setActivationCode: async () => {
         codes += 1;
         return true;
