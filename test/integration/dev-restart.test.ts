@@ -145,7 +145,12 @@ describe('npm run dev, SIGKILLed during a pending review', () => {
     const apps = [];
     for (let index = 0; index < APPLICATIONS; index += 1)
       apps.push(await pendingReview(api, reviewer, index));
-    const before = await census(dynamodbUrl);
+    // A review task shows in the queue before its step has recorded the "received" email and SMS:
+    // count once those are in (two per application), so the census is of a table at rest.
+    const before = await eventually(async () => {
+      const counted = await census(dynamodbUrl);
+      return counted.sends === 2 * APPLICATIONS ? counted : undefined;
+    });
     const itemsBefore = (await scanTable(dynamodbUrl)).length;
     figures.applicationsBefore = before.applications;
 
