@@ -7,10 +7,10 @@
 
 /** Descriptions of the product's input formats, each a noun phrase that follows "Expected". */
 export const FORMATS = {
-  mobile: 'an 11-digit mainland mobile number without +86, spaces or dashes, e.g. 13800138000',
+  mobile: 'an 11-digit mainland mobile number without +86, spaces or dashes, e.g. 13912345678',
   email: 'an email address such as zhangsan@example.com (ASCII, one @, a domain with a dot)',
   residentId:
-    'an 18-character resident ID number (GB 11643): 17 digits and a check character 0-9 or capital X, e.g. 11010519491231002X',
+    'an 18-character resident ID number (GB 11643): a 6-digit region code, the birth date as YYYYMMDD, a 3-digit sequence and a check character 0-9 or capital X',
   creditCode:
     'an 18-character unified social credit code (GB 32100): digits and capital letters except I, O, S, V and Z, e.g. 91110000600037341L',
   divisionCode: 'a 6-digit administrative division code (GB/T 2260), e.g. 110105',

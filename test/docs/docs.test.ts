@@ -91,7 +91,7 @@ describe('docs/api.md', () => {
   });
 
   it('states the formats the error messages quote', () => {
-    for (const phrase of ['no `+86`', '17 digits and a check character', 'except I, O, S, V, Z', '`reasons`'])
+    for (const phrase of ['no `+86`', 'the birth date as `YYYYMMDD`', 'except I, O, S, V, Z', '`reasons`'])
       expect(API).toContain(phrase);
   });
 });

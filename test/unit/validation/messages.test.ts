@@ -52,7 +52,7 @@ describe('INVALID_FORMAT states the format', () => {
     );
     expect(p.code).toBe('INVALID_FORMAT');
     expect(p.message).toMatch(/11-digit mainland mobile number without \+86/);
-    expect(p.message).toContain('13800138000');
+    expect(p.message).toContain('e.g. 13912345678');
     expect(p.message).not.toContain('13700137000');
   });
 
@@ -67,7 +67,9 @@ describe('INVALID_FORMAT states the format', () => {
     );
     expect(p.code).toBe('INVALID_FORMAT');
     expect(p.message).toMatch(/18-character resident ID number/);
-    expect(p.message).toMatch(/check character 0-9 or capital X/);
+    expect(p.message).toMatch(
+      /birth date as YYYYMMDD, a 3-digit sequence and a check character 0-9 or capital X/,
+    );
   });
 
   it('a licence number is told the USCC length and alphabet; a wrong check character says so', () => {
