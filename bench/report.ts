@@ -114,7 +114,7 @@ export function renderMarkdown(input: {
     '',
     `Run ${input.startedAt} on ${input.machine}; the whole run took ${Math.round(input.durationSeconds)} s.`,
     'Every floor was measured in the same run on the same machine, so the ratios hold on a noisy machine',
-    'even when the absolute numbers move. See README § Performance for how to read this.',
+    'even when the absolute numbers move. See docs/performance.md for how to read this.',
     '',
     '## Summary',
     '',

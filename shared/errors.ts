@@ -82,7 +82,7 @@ export class AppError extends Error {
 /** 400 with per-field problems. */
 export function validationFailed(
   fields: readonly FieldProblem[],
-  message = 'The request is not valid',
+  message = 'The request is not valid: each entry of fields names a field and how to fix it',
 ): AppError {
   return new AppError('VALIDATION_FAILED', message, { fields });
 }
@@ -97,14 +97,49 @@ export function invalidState(message: string): AppError {
   return new AppError('INVALID_STATE', message);
 }
 
-/** 401 without a hint of which part of the credential was wrong. */
-export function unauthenticated(): AppError {
-  return new AppError('UNAUTHENTICATED', 'A valid credential is required');
+/**
+ * Why a credential was refused. The three are told apart because the caller knows what it sent;
+ * a refused token never says why (unknown application, wrong secret, rotated or revoked all read
+ * the same), so nothing can be probed.
+ */
+export type CredentialProblem =
+  /** No `Authorization` header. */
+  | 'missing'
+  /** A header that is not `Bearer <token>`, or a token of neither known shape. */
+  | 'malformed'
+  /** A well-formed merchant access token that is not (or no longer) accepted. */
+  | 'rejected'
+  /** A staff JWT that failed verification (signature, issuer, audience, expiry). */
+  | 'staff-rejected';
+
+const CREDENTIAL_MESSAGES: Record<CredentialProblem, string> = {
+  missing: 'Authentication required: send the header "Authorization: Bearer <token>"',
+  malformed:
+    'The Authorization header must be "Bearer <token>", with the accessToken of your application or a staff ID token',
+  rejected:
+    'This access token is not accepted: it was rotated or revoked, or never issued. Use the newest token; an operator can reissue a lost one',
+  'staff-rejected':
+    'This staff token is not accepted: it has expired or was not issued by the staff user pool. Sign in again',
+};
+
+/** 401 saying what to do about the credential, without saying which part of a token was wrong. */
+export function unauthenticated(problem: CredentialProblem = 'rejected'): AppError {
+  return new AppError('UNAUTHENTICATED', CREDENTIAL_MESSAGES[problem]);
 }
 
-/** 403 for an authenticated caller without the right to this action. */
-export function forbidden(): AppError {
-  return new AppError('FORBIDDEN', 'You are not allowed to do this');
+/** 403 for an authenticated caller without the right to this action; the message says who has it. */
+export function forbidden(message = 'You are not allowed to do this'): AppError {
+  return new AppError('FORBIDDEN', message);
+}
+
+/** 403 for a staff member outside every group a route allows; names the groups (never the person). */
+export function staffGroupRequired(allowed: readonly string[], held: readonly string[]): AppError {
+  const needed =
+    allowed.length === 1 ? `the staff group ${allowed[0]}` : `one of the staff groups ${allowed.join(', ')}`;
+  // Verified claims, but still bounded: group names only, at most five.
+  const names = held.filter((group) => /^[\w.-]{1,64}$/.test(group)).slice(0, 5);
+  const has = names.length === 0 ? 'none' : names.join(', ');
+  return forbidden(`This needs ${needed}; the token's groups: ${has}`);
 }
 
 /** True for AppError instances (also across module copies in bundles). */

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { forbidden, unauthenticated } from '../errors';
+import { staffGroupRequired, unauthenticated } from '../errors';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 import { bearerToken, digestsEqual, looksLikeJwt, parseMerchantToken, sha256Hex } from './tokens';
 
@@ -22,18 +22,42 @@ export interface MerchantTokenLookup {
 }
 
 /**
+ * The Bearer token of the `Authorization` header; a 401 that says what is wrong with the header
+ * when there is none (`missing`) or it is not `Bearer <token>` (`malformed`).
+ */
+export function requireBearer(headers: Readonly<Record<string, string>>): string {
+  if (!headers.authorization?.trim()) throw unauthenticated('missing');
+  const token = bearerToken(headers);
+  if (!token) throw unauthenticated('malformed');
+  return token;
+}
+
+/**
+ * A merchant access token of the `Authorization` header, split into its application id and
+ * secret; a 401 `missing` or `malformed` when there is none of that shape.
+ */
+export function requireMerchantToken(headers: Readonly<Record<string, string>>): {
+  token: string;
+  parsed: { applicationId: string; secret: string };
+} {
+  const token = requireBearer(headers);
+  const parsed = parseMerchantToken(token);
+  if (!parsed) throw unauthenticated('malformed');
+  return { token, parsed };
+}
+
+/**
  * Authenticates a merchant Bearer token: ≥ 256 random-looking bits bound to one application,
- * stored only as SHA-256 and compared in constant time. Every failure is the same 401.
+ * stored only as SHA-256 and compared in constant time. A missing or malformed header says so;
+ * every refused token is the same 401, whatever the reason.
  */
 export async function authenticateMerchant(
   headers: Readonly<Record<string, string>>,
   lookup: MerchantTokenLookup,
 ): Promise<MerchantPrincipal> {
-  const token = bearerToken(headers);
-  const parsed = token ? parseMerchantToken(token) : undefined;
-  if (!token || !parsed) throw unauthenticated();
+  const { token, parsed } = requireMerchantToken(headers);
   const stored = await lookup.tokenHashOf(parsed.applicationId);
-  if (!stored || !digestsEqual(sha256Hex(token), stored.tokenHash)) throw unauthenticated();
+  if (!stored || !digestsEqual(sha256Hex(token), stored.tokenHash)) throw unauthenticated('rejected');
   return { kind: 'merchant', applicationId: parsed.applicationId, merchantNo: stored.merchantNo };
 }
 
@@ -58,9 +82,9 @@ export function groupsFromClaim(claim: unknown): string[] {
 export function staffFromAuthorizer(event: APIGatewayProxyEvent, allowed: readonly string[]): StaffPrincipal {
   const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
   const sub = claims?.sub;
-  if (typeof sub !== 'string' || sub === '') throw unauthenticated();
+  if (typeof sub !== 'string' || sub === '') throw unauthenticated('missing');
   const groups = groupsFromClaim(claims?.['cognito:groups']);
-  if (!groups.some((group) => allowed.includes(group))) throw forbidden();
+  if (!groups.some((group) => allowed.includes(group))) throw staffGroupRequired(allowed, groups);
   return { kind: 'staff', sub, groups };
 }
 
@@ -73,12 +97,13 @@ export async function authenticateMerchantOrStaff(
   deps: { lookup: MerchantTokenLookup; staffVerifier: StaffTokenVerifier },
   allowedStaffGroups: readonly string[],
 ): Promise<MerchantPrincipal | StaffPrincipal> {
-  const token = bearerToken(headers);
-  if (token && looksLikeJwt(token)) {
+  const token = requireBearer(headers);
+  if (looksLikeJwt(token)) {
     const identity = await deps.staffVerifier.verify(token).catch(() => {
-      throw unauthenticated();
+      throw unauthenticated('staff-rejected');
     });
-    if (!identity.groups.some((group) => allowedStaffGroups.includes(group))) throw forbidden();
+    if (!identity.groups.some((group) => allowedStaffGroups.includes(group)))
+      throw staffGroupRequired(allowedStaffGroups, identity.groups);
     return { kind: 'staff', ...identity };
   }
   return authenticateMerchant(headers, deps.lookup);

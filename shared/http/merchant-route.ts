@@ -3,9 +3,10 @@ import {
   authenticateMerchant,
   authenticateMerchantOrStaff,
   type MerchantPrincipal,
+  requireMerchantToken,
   type StaffPrincipal,
 } from '../auth/principals';
-import { bearerToken, digestsEqual, parseMerchantToken, sha256Hex } from '../auth/tokens';
+import { digestsEqual, sha256Hex } from '../auth/tokens';
 import type { ApplicationRecord } from '../domain/application';
 import type { ChangeRequestRecord } from '../domain/change-request';
 import type { TerminalRecord, TransferRequestRecord } from '../domain/terminal';
@@ -107,9 +108,7 @@ async function ownApplication(
   applications: ApplicationRepository,
 ): Promise<{ principal: MerchantPrincipal; record: ApplicationRecord }> {
   const applicationId = pathParameter(request, 'id');
-  const token = bearerToken(request.headers);
-  const parsed = token ? parseMerchantToken(token) : undefined;
-  if (!token || !parsed) throw unauthenticated();
+  const { token, parsed } = requireMerchantToken(request.headers);
   if (parsed.applicationId !== applicationId) {
     await authenticateMerchant(request.headers, applications);
     throw notFound('Application');
@@ -156,7 +155,10 @@ async function loadOwned(
       const receiver = own !== undefined && record.toMerchantNo === own;
       if (!sender && !receiver) throw notFound('Transfer request');
       // A party on the other side's route knows the transfer: refused, not hidden.
-      if ((party === 'sender' && !sender) || (party === 'receiver' && !receiver)) throw forbidden();
+      if (party === 'sender' && !sender)
+        throw forbidden('Only the merchant that asked for this transfer (the sender) can do this');
+      if (party === 'receiver' && !receiver)
+        throw forbidden('Only the receiving merchant (toMerchantNo) can do this');
       return { kind, record };
     }
     case 'change-request': {

@@ -283,7 +283,7 @@ const documentRequestSchema = /* @__PURE__ */ lazy(() =>
  */
 export async function createDocumentUpload(deps: UploadDeps, applicationId: string, input: unknown) {
   const parsed = z.safeParse(documentRequestSchema(), input);
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input }));
   const { kind, contentType, sizeBytes } = parsed.data;
   const now = deps.clock.now();
   const documentId = ulid(now.getTime());

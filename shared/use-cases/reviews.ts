@@ -58,7 +58,7 @@ const listQuerySchema = /* @__PURE__ */ lazy(() =>
 /** `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index. */
 export async function listReviews(deps: Pick<ReviewDeps, 'reviews'>, query: Record<string, string>) {
   const parsed = z.safeParse(listQuerySchema(), query);
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query'));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query', { input: query }));
   const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor);
   return { items: page.items.map(reviewItem), nextCursor: page.nextCursor ?? null };
 }
@@ -164,7 +164,7 @@ export async function decideReview(
   input: unknown,
 ) {
   const parsed = z.safeParse(decisionSchema(), input);
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input }));
   const { decision, reasons = [], checks = {} } = parsed.data;
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');

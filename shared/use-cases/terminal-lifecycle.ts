@@ -45,7 +45,7 @@ export function checkSerialNumber(sn: string): string {
 
 function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
   const parsed = z.safeParse(schema, input ?? {});
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input: input ?? {} }));
   return parsed.data;
 }
 

@@ -27,7 +27,7 @@ export async function registerTerminals(
   input: unknown,
 ) {
   const parsed = z.safeParse(registerSchema(), input);
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input }));
   const at = deps.clock.now().toISOString();
   const seen = new Set<string>();
   const results = [];

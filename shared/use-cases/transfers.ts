@@ -96,7 +96,7 @@ export async function createTransferRequest(
   input: unknown,
 ) {
   const parsed = z.safeParse(createSchema(), input ?? {});
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input: input ?? {} }));
   const { toMerchantNo, reason } = parsed.data;
   const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
   if (!terminal || !merchantNo || terminal.merchantNo !== merchantNo || !terminal.terminalId)

@@ -4,14 +4,18 @@ import { validationFailed } from '../errors';
 import { checkDivisionCode } from '../reference/divisions';
 import { findMcc } from '../reference/mcc';
 import { isEmailAddress, isMainlandMobile } from './contact';
-import { checkCreditCode } from './credit-code';
+import { type CreditCodeProblem, checkCreditCode } from './credit-code';
+import { expectedFormat, FORMATS } from './formats';
 import { lazy } from './lazy';
 import { isLuhnValid } from './luhn';
 import { problem, zodProblems } from './problems';
-import { checkResidentId } from './resident-id';
+import { checkResidentId, type ResidentIdProblem } from './resident-id';
 
 /** Re-exported for existing callers; new code imports it from `./problems` (no zod at runtime). */
 export { zodProblems };
+
+/** No control or invisible format characters (described in `./formats` for the messages). */
+const PLAIN_TEXT = /^[^\p{Cc}\p{Cf}]*$/u;
 
 /*
  * The application body of spec 4.1. Structure (types, required keys, unknown keys, lengths) is
@@ -27,7 +31,7 @@ export { zodProblems };
  * messages (found by the route fuzz, issue 6).
  */
 const text = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(/^[^\p{Cc}\p{Cf}]*$/u));
+  z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.regex(PLAIN_TEXT));
 
 /**
  * The section schemas and the whole body, built on first use: module scope runs in every cold
@@ -95,23 +99,50 @@ export type Contact = z.infer<Schemas['contact']>;
 export type Settlement = z.infer<Schemas['settlement']>;
 export type MerchantType = ApplicationBody['type'];
 
+const DIVISION_PREFIX_MESSAGE = 'The first two digits must be a province-level division code';
+
+/** How to fix each problem of a unified social credit code (`business.licenseNumber`). */
+const CREDIT_CODE_MESSAGES: Record<CreditCodeProblem, string> = {
+  INVALID_FORMAT: expectedFormat('creditCode'),
+  INVALID_CHECKSUM:
+    'The 18th character is not the GB 32100 check character of the first 17: look for a typing mistake',
+};
+
+/** How to fix each problem of a resident ID number (`legalPerson.idNumber`). */
+const RESIDENT_ID_MESSAGES: Record<ResidentIdProblem, string> = {
+  INVALID_FORMAT: expectedFormat('residentId'),
+  INVALID_PROVINCE: `${DIVISION_PREFIX_MESSAGE}, e.g. 11 (Beijing)`,
+  INVALID_DATE: 'Characters 7 to 14 must be a real birth date (YYYYMMDD) that is not in the future',
+  INVALID_CHECKSUM:
+    'The 18th character is not the GB 11643 check character of the first 17 digits: look for a typing mistake',
+  UNDERAGE: 'The legal person must be at least 18 years old',
+};
+
 /** Mobile number rule (`1[3-9]\d{9}`). */
 export function phoneProblems(phone: string, field: string): FieldProblem[] {
-  return isMainlandMobile(phone) ? [] : [problem(field, 'INVALID_FORMAT')];
+  return isMainlandMobile(phone) ? [] : [problem(field, 'INVALID_FORMAT', expectedFormat('mobile'))];
 }
 
 /** Rules of `contact`. */
 export function contactProblems(contact: Contact, prefix = 'contact'): FieldProblem[] {
   return [
     ...phoneProblems(contact.phone, `${prefix}.phone`),
-    ...(isEmailAddress(contact.email) ? [] : [problem(`${prefix}.email`, 'INVALID_FORMAT')]),
+    ...(isEmailAddress(contact.email)
+      ? []
+      : [problem(`${prefix}.email`, 'INVALID_FORMAT', expectedFormat('email'))]),
   ];
 }
 
 /** Rules of `business.address`. */
 export function addressProblems(address: Address, prefix = 'business.address'): FieldProblem[] {
   const code = checkDivisionCode(address.divisionCode);
-  return code ? [problem(`${prefix}.divisionCode`, code)] : [];
+  if (!code) return [];
+  const field = `${prefix}.divisionCode`;
+  return [
+    code === 'INVALID_FORMAT'
+      ? problem(field, code, expectedFormat('divisionCode'))
+      : problem(field, code, `${DIVISION_PREFIX_MESSAGE}, e.g. 110105 (Beijing, Chaoyang)`),
+  ];
 }
 
 /** Rules of `settlement`, which depend on the merchant type. */
@@ -123,12 +154,26 @@ export function settlementProblems(
   const problems: FieldProblem[] = [];
   const number = settlement.accountNumber;
   if (settlement.accountType === 'CORPORATE') {
-    if (type !== 'ENTERPRISE') problems.push(problem(`${prefix}.accountType`, 'NOT_ALLOWED'));
-    if (!/^\d{8,30}$/.test(number)) problems.push(problem(`${prefix}.accountNumber`, 'INVALID_FORMAT'));
+    if (type !== 'ENTERPRISE')
+      problems.push(
+        problem(
+          `${prefix}.accountType`,
+          'NOT_ALLOWED',
+          'CORPORATE accounts are for ENTERPRISE merchants only: use PERSONAL',
+        ),
+      );
+    if (!/^\d{8,30}$/.test(number))
+      problems.push(problem(`${prefix}.accountNumber`, 'INVALID_FORMAT', expectedFormat('corporateAccount')));
   } else if (!/^\d{16,19}$/.test(number)) {
-    problems.push(problem(`${prefix}.accountNumber`, 'INVALID_FORMAT'));
+    problems.push(problem(`${prefix}.accountNumber`, 'INVALID_FORMAT', expectedFormat('personalAccount')));
   } else if (!isLuhnValid(number)) {
-    problems.push(problem(`${prefix}.accountNumber`, 'INVALID_CHECKSUM'));
+    problems.push(
+      problem(
+        `${prefix}.accountNumber`,
+        'INVALID_CHECKSUM',
+        'The last digit is not the Luhn check digit of the others: look for a typing mistake',
+      ),
+    );
   }
   return problems;
 }
@@ -138,15 +183,23 @@ export function applicationRuleProblems(body: ApplicationBody, today: Date): Fie
   const problems: FieldProblem[] = [];
   const license = body.business.licenseNumber;
   if (license === undefined || license === '') {
-    if (body.type === 'ENTERPRISE') problems.push(problem('business.licenseNumber', 'REQUIRED'));
+    if (body.type === 'ENTERPRISE')
+      problems.push(
+        problem(
+          'business.licenseNumber',
+          'REQUIRED',
+          `An ENTERPRISE needs its licence number: ${FORMATS.creditCode}`,
+        ),
+      );
   } else {
     const code = checkCreditCode(license);
-    if (code) problems.push(problem('business.licenseNumber', code));
+    if (code) problems.push(problem('business.licenseNumber', code, CREDIT_CODE_MESSAGES[code]));
   }
-  if (!findMcc(body.business.mcc)) problems.push(problem('business.mcc', 'UNKNOWN_MCC'));
+  if (!findMcc(body.business.mcc))
+    problems.push(problem('business.mcc', 'UNKNOWN_MCC', expectedFormat('mcc')));
   problems.push(...addressProblems(body.business.address));
   const idCode = checkResidentId(body.legalPerson.idNumber, today);
-  if (idCode) problems.push(problem('legalPerson.idNumber', idCode));
+  if (idCode) problems.push(problem('legalPerson.idNumber', idCode, RESIDENT_ID_MESSAGES[idCode]));
   problems.push(...phoneProblems(body.legalPerson.phone, 'legalPerson.phone'));
   problems.push(...contactProblems(body.contact));
   problems.push(...settlementProblems(body.settlement, body.type));
@@ -159,7 +212,7 @@ export function applicationRuleProblems(body: ApplicationBody, today: Date): Fie
  */
 export function parseApplication(input: unknown, today: Date): ApplicationBody & { locale: 'zh-CN' | 'en' } {
   const parsed = z.safeParse(applicationSchemas().application, input);
-  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input }));
   const problems = applicationRuleProblems(parsed.data, today);
   if (problems.length > 0) throw validationFailed(problems);
   const body = parsed.data;

@@ -47,8 +47,8 @@ const NOT_CHANGEABLE_MESSAGE = `Only ${CHANGEABLE_KEYS.join(', ')} can be change
  * zod's problems, except that a key directly under `changes` that is not changeable (such as
  * `merchantNo`, `status`, `mcc` or a fee) says so with its own code rather than UNKNOWN_FIELD.
  */
-function structureProblems(issues: readonly z.core.$ZodIssue[]): FieldProblem[] {
-  return zodProblems(issues).map((problem) =>
+function structureProblems(issues: readonly z.core.$ZodIssue[], input: unknown): FieldProblem[] {
+  return zodProblems(issues, '', { input }).map((problem) =>
     problem.code === 'UNKNOWN_FIELD' && /^changes\.[^.]+$/.test(problem.field)
       ? { field: problem.field, code: 'NOT_CHANGEABLE', message: NOT_CHANGEABLE_MESSAGE }
       : problem,
@@ -78,7 +78,7 @@ export function changeRuleProblems(
 /** Parses the body's structure; throws a 400 naming every problem's field path. */
 export function parseChangeRequestBody(input: unknown): ChangeRequestBody {
   const parsed = z.safeParse(changeRequestSchemas().changeRequest, input);
-  if (!parsed.success) throw validationFailed(structureProblems(parsed.error.issues));
+  if (!parsed.success) throw validationFailed(structureProblems(parsed.error.issues, input));
   return parsed.data;
 }
 
@@ -86,6 +86,9 @@ export function parseChangeRequestBody(input: unknown): ChangeRequestBody {
 export function storedChangeProblems(changes: unknown, type: MerchantType): FieldProblem[] {
   const parsed = z.safeParse(changeRequestSchemas().changes, changes);
   if (!parsed.success)
-    return structureProblems(parsed.error.issues.map((i) => ({ ...i, path: ['changes', ...i.path] })));
+    return structureProblems(
+      parsed.error.issues.map((i) => ({ ...i, path: ['changes', ...i.path] })),
+      { changes },
+    );
   return changeRuleProblems(parsed.data, type);
 }

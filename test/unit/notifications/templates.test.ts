@@ -72,8 +72,8 @@ describe('every template in both locales', () => {
     );
   });
 
-  it('is listed, with its SMS template id, in the README', () => {
-    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  it('is listed, with its SMS template id, in docs/notifications.md', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'docs', 'notifications.md'), 'utf8');
     for (const entry of TEMPLATE_CATALOG) {
       expect(readme, entry.template).toContain(`\`${entry.template}\``);
       if (entry.smsTemplateId) expect(readme, entry.template).toContain(entry.smsTemplateId);
