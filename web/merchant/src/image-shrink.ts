@@ -1,0 +1,39 @@
+/** The largest photo the pages upload (spec section 11: shrunk on the phone before upload). */
+export const MAX_PHOTO_BYTES = 1.5 * 1024 * 1024;
+
+/** A phone photo is 4000+ px wide; a document stays legible at this size. */
+const MAX_SIDE = 2560;
+
+/**
+ * Re-encodes a photo as JPEG of at most {@link MAX_PHOTO_BYTES}: decoded with its EXIF orientation
+ * applied, drawn on a canvas no larger than 2560 px, encoded at falling quality and then smaller
+ * sizes until it fits. Re-encoding also drops the photo's metadata (location, camera) before upload.
+ */
+export async function shrinkPhoto(file: Blob): Promise<Blob> {
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  try {
+    let side = MAX_SIDE;
+    let quality = 0.85;
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      const width = Math.max(1, Math.round(bitmap.width * scale));
+      const height = Math.max(1, Math.round(bitmap.height * scale));
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const context = canvas.getContext('2d');
+      if (!context) throw new Error('No 2D canvas');
+      // White under transparent PNG areas (JPEG has no alpha; black would hide dark print).
+      context.fillStyle = '#ffffff';
+      context.fillRect(0, 0, width, height);
+      context.drawImage(bitmap, 0, 0, width, height);
+      const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
+      if (blob && blob.size <= MAX_PHOTO_BYTES) return blob;
+      if (quality > 0.55) quality -= 0.1;
+      else side = Math.round(side * 0.75);
+    }
+    throw new Error('The photo could not be shrunk enough');
+  } finally {
+    bitmap.close();
+  }
+}
