@@ -77,10 +77,11 @@ export function DocumentSlots(props: {
         const field = `documents.${kind}`;
         const name = t.fields[field] ?? kind;
         const state = slots[kind] ?? { step: 'idle' };
-        const done = state.step === 'done' || (state.step === 'idle' && props.uploaded.has(kind));
+        const reason = state.step === 'done' ? undefined : props.reasons?.get(field);
+        // A photo the reviewer sent back counts as missing until a new one is uploaded.
+        const done = state.step === 'done' || (state.step === 'idle' && props.uploaded.has(kind) && !reason);
         const id = `doc-${kind}`;
         const problem = props.problems?.get(field);
-        const reason = state.step === 'done' ? undefined : props.reasons?.get(field);
         const error =
           state.step === 'failed'
             ? state.message
@@ -89,17 +90,12 @@ export function DocumentSlots(props: {
               : undefined;
         return (
           <li key={kind} class={`document-slot${done ? ' done' : ''}${error ? ' field--error' : ''}`}>
-            <div class="slot-head">
-              <label for={id}>{name}</label>
-              <span class={`badge ${done ? 'badge--ok' : ''}`}>
-                {done ? t.documents.uploaded : t.documents.notUploaded}
-              </span>
-            </div>
-            {state.step === 'done' && state.preview ? (
-              <img class="preview" src={state.preview} alt={t.documents.preview(name)} />
-            ) : null}
+            {/* The input is visually hidden behind its label, the big tappable "button"; its name is the
+                document's name alone (aria-label), not the label's call to action too. */}
             <input
               id={id}
+              aria-label={name}
+              class="visually-hidden"
               type="file"
               accept="image/*"
               capture="environment"
@@ -111,6 +107,21 @@ export function DocumentSlots(props: {
                 e.currentTarget.value = '';
               }}
             />
+            <label for={id} class="photo-picker">
+              <span class="slot-name">{name}</span>
+              <span class="cta" aria-hidden="true">
+                {done ? t.documents.retake : t.documents.take}
+              </span>
+            </label>
+            <span
+              class={`badge slot-badge ${done ? 'badge--ok' : reason ? 'badge--warn' : ''}`}
+              aria-hidden="true"
+            >
+              {done ? t.documents.uploaded : reason ? t.documents.again : t.documents.notUploaded}
+            </span>
+            {state.step === 'done' && state.preview ? (
+              <img class="preview" src={state.preview} alt={t.documents.preview(name)} />
+            ) : null}
             {state.step === 'shrinking' ? <p class="hint">{t.documents.shrinking}</p> : null}
             {state.step === 'uploading' ? (
               <progress value={state.progress} max={1} aria-label={t.documents.progress(name)} />
@@ -124,7 +135,9 @@ export function DocumentSlots(props: {
                       {t.status.reasonLabel}: {reason}
                     </span>
                   ) : null}
-                  <span>{done ? t.documents.retake : t.documents.take}</span>
+                  <span>
+                    {done ? t.documents.uploaded : reason ? t.documents.again : t.documents.notUploaded}
+                  </span>
                 </>
               }
               error={error}

@@ -198,6 +198,12 @@ export const en: typeof zhCN = {
     VERIFIED: 'Verified',
   },
   merchantTypes: { INDIVIDUAL: 'Individual', ENTERPRISE: 'Enterprise' },
+  values: {
+    PERSONAL: 'Personal account',
+    CORPORATE: 'Corporate account',
+    T1: 'T+1 (next day)',
+    T0: 'T+0 (same day)',
+  },
   fields: {
     type: 'Merchant type',
     'business.name': 'Business name',
@@ -219,6 +225,10 @@ export const en: typeof zhCN = {
     'settlement.cycle': 'Settlement cycle',
     'terminal.serialNumber': 'Terminal serial number',
     'terminal.model': 'Terminal model',
+    'checks.phoneCallback': 'Phone call-back',
+    'checks.siteInspection': 'Site inspection',
+    reasons: 'Reasons',
+    decision: 'Decision',
     locale: 'Language',
     'documents.ID_CARD_FRONT': 'ID card (front)',
     'documents.ID_CARD_BACK': 'ID card (back)',

@@ -194,6 +194,10 @@ export const zhCN = {
     VERIFIED: '已验证',
   } as Record<string, string>,
   merchantTypes: { INDIVIDUAL: '个体/小微', ENTERPRISE: '企业' } as Record<string, string>,
+  values: { PERSONAL: '个人账户', CORPORATE: '对公账户', T1: 'T+1（次日）', T0: 'T+0（当日）' } as Record<
+    string,
+    string
+  >,
   fields: {
     type: '商户类型',
     'business.name': '商户名称',
@@ -215,6 +219,10 @@ export const zhCN = {
     'settlement.cycle': '结算周期',
     'terminal.serialNumber': '终端序列号',
     'terminal.model': '终端型号',
+    'checks.phoneCallback': '电话回访',
+    'checks.siteInspection': '实地考察',
+    reasons: '原因',
+    decision: '决定',
     locale: '语言',
     'documents.ID_CARD_FRONT': '身份证人像面',
     'documents.ID_CARD_BACK': '身份证国徽面',

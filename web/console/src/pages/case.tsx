@@ -55,7 +55,10 @@ export function CasePage(props: { taskId: string }) {
     );
   const item = task.value;
   const subject = item.subject;
-  const fields = leaves(subject ?? {});
+  // In the catalogue's order (type, business, legal person, contact, settlement, terminal), not the item's.
+  const order = Object.keys(t.fields);
+  const rank = (path: string) => (order.includes(path) ? order.indexOf(path) : order.length);
+  const fields = leaves(subject ?? {}).sort(([a], [b]) => rank(a) - rank(b));
 
   return (
     <article class="case">
@@ -161,7 +164,11 @@ function SubjectFacts(props: { t: Strings; lang: 'zh-CN' | 'en'; fields: [string
             key={`${path}-dd`}
             class={/Number|phone|idNumber|divisionCode|mcc/.test(path) ? 'mono' : undefined}
           >
-            {path === 'type' ? label(t.merchantTypes, value) : value}
+            {path === 'type'
+              ? label(t.merchantTypes, value)
+              : path === 'settlement.accountType' || path === 'settlement.cycle'
+                ? label(t.values, value)
+                : value}
             {mcc ? (
               <>
                 {' '}
@@ -197,7 +204,7 @@ function DocumentsSection(props: {
             <figure key={doc.kind} class="document">
               {doc.url && doc.contentType.startsWith('image/') ? (
                 <div class="document-frame">
-                  <img src={doc.url} alt={doc.kind} class={`rot-${turns * 90}`} loading="lazy" />
+                  <img src={doc.url} alt={doc.kind} class={`rot-${turns * 90}`} />
                 </div>
               ) : null}
               <figcaption>
@@ -345,9 +352,13 @@ function DecisionForm(props: { item: ReviewDetail; fieldOptions: readonly string
                       type="checkbox"
                       checked={checks[check].done}
                       aria-describedby={`${id}-hint${issue ? ` ${id}-error` : ''}`}
-                      onChange={(e) =>
-                        setChecks({ ...checks, [check]: { ...checks[check], done: e.currentTarget.checked } })
-                      }
+                      onChange={(e) => {
+                        setChecks({
+                          ...checks,
+                          [check]: { ...checks[check], done: e.currentTarget.checked },
+                        });
+                        setError(undefined);
+                      }}
                     />
                     {checkNames[check].done}
                   </label>

@@ -78,7 +78,7 @@ export function QueuePage() {
       </p>
       <div class="table-scroll">
         <table class="queue">
-          <caption>{t.queue.caption}</caption>
+          <caption class="visually-hidden">{t.queue.caption}</caption>
           <thead>
             <tr>
               <th scope="col">{t.queue.subject}</th>

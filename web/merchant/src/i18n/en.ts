@@ -87,6 +87,7 @@ export const en: typeof zhCN = {
     shrinking: 'Shrinking…',
     uploading: 'Uploading',
     uploaded: 'Uploaded',
+    again: 'Upload again',
     notUploaded: 'Not uploaded',
     failed: 'The upload failed; try again.',
     notImage: 'Choose a photo.',

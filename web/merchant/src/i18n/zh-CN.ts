@@ -93,6 +93,7 @@ export const zhCN = {
     shrinking: '正在压缩…',
     uploading: '正在上传',
     uploaded: '已上传',
+    again: '请重新上传',
     notUploaded: '未上传',
     failed: '上传失败，请重试。',
     notImage: '请选择照片。',

@@ -78,6 +78,22 @@ export function StatusPage(props: { session: MerchantSession }) {
             </>
           ) : null}
         </dl>
+        {app.reasons.length > 0 ? (
+          <div class="requirements">
+            <h2>{app.status === 'NEEDS_CHANGES' ? t.status.requirements : t.status.reasonsIntro}</h2>
+            <ul>
+              {app.reasons.map((reason) => (
+                <li key={`${reason.field}-${reason.reason}`}>
+                  <strong>
+                    {(t.fields[reason.field] ?? reason.field).replace(/（选填）| \(optional\)/, '')}
+                  </strong>
+                  {lang === 'en' ? ': ' : '：'}
+                  {reason.reason}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {resubmitted ? <StatusMessage>{t.status.resubmitted}</StatusMessage> : null}
         <div class="actions">
           {app.status === 'DRAFT' ? (
@@ -118,6 +134,15 @@ export function StatusPage(props: { session: MerchantSession }) {
             <li key={index}>
               <time dateTime={entry.at}>{formatDateTime(entry.at, lang)}</time>
               {(entry.action && t.timeline[entry.action]) || (t.statuses[entry.status] ?? entry.status)}
+              {entry.fields && entry.fields.length > 0 ? (
+                <span class="subtle">
+                  {' '}
+                  ·{' '}
+                  {entry.fields
+                    .map((field) => (t.fields[field] ?? field).replace(/（选填）| \(optional\)/, ''))
+                    .join(lang === 'en' ? ', ' : '、')}
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>
@@ -146,20 +171,9 @@ function Summary(props: {
     ['settlement.cycle', t.form.cycles[app.settlement.cycle] ?? ''],
     ...app.documents.map((doc): [string, string] => [`documents.${doc.kind}`, doc.uploaded ? '✓' : '—']),
   ];
-  const unplaced = [...reasons.entries()].filter(([field]) => !rows.some(([path]) => path === field));
   return (
     <section class="card" aria-labelledby="summary-heading">
       <h2 id="summary-heading">{t.status.summary}</h2>
-      {unplaced.length > 0 ? (
-        <div class="notice">
-          <p>{t.status.reasonsIntro}</p>
-          <ul>
-            {unplaced.map(([field, reason]) => (
-              <li key={field}>{reason}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
       <dl class="facts summary">
         {rows
           .filter(([, value]) => value !== '')
@@ -202,25 +216,10 @@ function Correction(props: {
     new Set(app.documents.filter((doc) => doc.uploaded).map((doc) => doc.kind)),
   );
   const [problems, setProblems] = useState<ReadonlyMap<string, { code: string; message: string }>>(new Map());
-  const unplaced = [...props.reasons.entries()].filter(
-    ([field]) => !(TEXT_FIELDS as readonly string[]).includes(field) && !field.startsWith('documents.'),
-  );
 
   return (
-    <section class="card" aria-labelledby="correction-heading">
+    <section class="correction" aria-labelledby="correction-heading">
       <h2 id="correction-heading">{t.status.correction}</h2>
-      {unplaced.length > 0 ? (
-        <div class="notice">
-          <p>{t.status.reasonsIntro}</p>
-          <ul>
-            {unplaced.map(([field, reason]) => (
-              <li key={field}>
-                {t.fields[field] ?? field}: {reason}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
       <ApplicationForm
         initial={initial}
         reasons={props.reasons}
