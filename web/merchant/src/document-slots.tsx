@@ -135,7 +135,8 @@ export function DocumentSlots(props: {
                       {t.status.reasonLabel}: {reason}
                     </span>
                   ) : null}
-                  <span>
+                  {/* The badge says it on screen; this says it to screen readers (the badge is aria-hidden). */}
+                  <span class="visually-hidden">
                     {done ? t.documents.uploaded : reason ? t.documents.again : t.documents.notUploaded}
                   </span>
                 </>
