@@ -81,6 +81,10 @@ describe('the staff console', () => {
       businessName: '张三便利店',
       phone: '13800138001',
     });
+    [forChanges, forRejection] = await Promise.all([
+      applicationInReview(api, reviewer, { businessName: '李四水果店', phone: '13800138002' }),
+      applicationInReview(api, reviewer, { businessName: '王五五金店', phone: '13800138003' }),
+    ]);
     await signIn('rev-web', 'Reviewer');
     const { page } = tab;
 
