@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
@@ -98,14 +97,13 @@ export async function checkPage(watched: WatchedPage, name: string): Promise<voi
   expect(watched.problems, `CSP violations or script errors on ${name}`).toEqual([]);
 }
 
-/** Saves a full-page screenshot as `docs/screenshots/<file>`. */
+/** Saves a full-page screenshot as `docs/screenshots/<file>` (in CSS pixels: a phone page stays 375 px wide). */
 export async function screenshot(page: Page, file: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS_DIR, file), fullPage: true, animations: 'disabled' });
-}
-
-/** A scratch directory removed by the returned function. */
-export function scratchDir(name: string): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(tmpdir(), `pos-${name}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  await page.screenshot({
+    path: join(SCREENSHOTS_DIR, file),
+    fullPage: true,
+    animations: 'disabled',
+    scale: 'css',
+  });
 }
