@@ -233,6 +233,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     groups: ['reviewer'],
   },
   {
+    method: 'GET',
+    path: '/v1/reviews/{taskId}/documents',
+    functionName: 'get-review-documents',
+    auth: 'staff',
+    groups: ['reviewer'],
+  },
+  {
     method: 'POST',
     path: '/v1/reviews/{taskId}/decision',
     functionName: 'decide-review',

@@ -86,6 +86,8 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   'submit-application': ['piiHmac', 'documentsRead', 'startExecution', 'taskResponse'],
   'withdraw-application': ['stopExecution'],
   'decide-review': ['taskResponse'],
+  // Presigned GETs of a case's documents for the reviewer (HeadObject first: only uploaded ones).
+  'get-review-documents': ['documentsRead'],
   // Blocklist lookups by keyed hash; required documents present; the "received" message (and an
   // automatic rejection's) by email and SMS; an automatic rejection completes its own task token.
   'task-run-checks': ['piiHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
@@ -146,6 +148,7 @@ export const FIELD_CIPHER_FUNCTIONS = [
   'get-change-request',
   'get-merchant',
   'get-review',
+  'get-review-documents',
   'get-transfer-request',
   'list-merchant-versions',
   'reissue-access-token',

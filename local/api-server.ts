@@ -6,6 +6,7 @@ import { BodyTooLargeError, readBody, sendJson } from './http';
 import { type HandlerLoader, invokeLambda, LambdaRuntimeError } from './lambda-runtime';
 import type { LocalLogger } from './log';
 import { type LocalStaffAuth, renderClaimsLikeApiGateway } from './staff-auth';
+import type { WebStatic } from './web-static';
 
 /** A request to a local-only helper route under `/_local/`. */
 export interface LocalRouteRequest {
@@ -36,6 +37,8 @@ export interface ApiServerOptions {
   readonly log: LocalLogger;
   /** Handler timeout; API Gateway's integration timeout (29 s) by default. */
   readonly functionTimeoutMs?: number;
+  /** The built web apps (`/console/`, `/m/`), served on the same origin as `/v1`. */
+  readonly web?: WebStatic;
 }
 
 /** The local API's stage name, as it appears in `requestContext.stage`. */
@@ -80,6 +83,11 @@ async function handleRequest(
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname;
+
+  if (options.web?.handles(path)) {
+    await options.web.serve(req, res, url);
+    return;
+  }
 
   if (path.startsWith('/_local/')) {
     const candidates = options.localRoutes.filter((route) => route.path === path);

@@ -3,6 +3,7 @@
  * on SIGINT/SIGTERM. Ports and the state directory come from the environment (see stack.ts).
  */
 import { LocalSetupError, type LocalStack, startLocalStack } from './stack';
+import { ensureWebBuilt } from './web-build';
 
 let stack: LocalStack | undefined;
 let signalled = false;
@@ -31,8 +32,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  // The fault switch is always on in dev (DynamoDB through the fault proxy), armed from LOCAL_FAULTS.
-  stack = await startLocalStack({ faults: process.env.LOCAL_FAULTS ?? '' });
+  // The web apps build (only when their sources changed) while the emulators start.
+  const [started] = await Promise.all([
+    // The fault switch is always on in dev (DynamoDB through the fault proxy), armed from LOCAL_FAULTS.
+    startLocalStack({ faults: process.env.LOCAL_FAULTS ?? '' }),
+    // A failed build leaves the API running; /console/ and /m/ answer 503 until `npm run build:web`.
+    ensureWebBuilt({ log: (message) => console.log(`[local] ${message}`) }).catch((error: unknown) =>
+      console.error('[local] web: the build failed:', error),
+    ),
+  ]);
+  stack = started;
 } catch (error) {
   // Setup problems (Java missing, port busy) are one actionable line, not a stack trace.
   if (error instanceof LocalSetupError) console.error(error.message);
@@ -50,6 +59,8 @@ if (signalled) {
       'POS onboarding is running locally:',
       `  API             ${urls.api}`,
       `  health          ${urls.api}/v1/health`,
+      `  staff console   ${urls.api}/console/  (English: ${urls.api}/console/?lang=en)`,
+      `  merchant pages  ${urls.api}/m/`,
       `  staff token     POST ${urls.api}/_local/tokens {"sub":"rev-1","groups":["reviewer"]}`,
       `  emails (JSON)   ${urls.api}/_local/emails`,
       `  emails (web)    ${urls.sesWeb}`,

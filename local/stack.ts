@@ -36,6 +36,8 @@ import { startSesLocal } from './ses-local';
 import { LocalStepFunctions } from './sfn-endpoint';
 import { SmsOutbox } from './sms-endpoint';
 import { LocalStaffAuth, type StaffTokenRequest } from './staff-auth';
+import { DEFAULT_WEB_DIR } from './web-build';
+import { createWebStatic } from './web-static';
 
 export { LocalSetupError } from './dynamodb-local';
 
@@ -83,6 +85,11 @@ export interface LocalStackOptions {
   readonly faults?: string | false;
   /** Port of the DynamoDB fault proxy; default `DYNAMODB_FAULT_PROXY_PORT`, else any free port. */
   readonly faultProxyPort?: number;
+  /**
+   * The built web apps served at `/console/` and `/m/` (local/web-build.ts builds them); default
+   * `<repo>/.dist/web`. Read at each request, so a build that finishes after the start is served.
+   */
+  readonly webDir?: string;
 }
 
 /** Base URLs of the running parts. */
@@ -283,6 +290,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       loader,
       staffAuth,
       log,
+      web: createWebStatic({ rootDir: options.webDir ?? DEFAULT_WEB_DIR, documentsOrigin: urls.s3 }),
     });
     await listenOrExplain(apiServer, ports.api, PORT_ENV.api);
     stoppers.push(() => closeServer(apiServer));

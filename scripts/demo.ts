@@ -252,7 +252,7 @@ async function uploadDocuments(applicant: Applicant, image: Buffer): Promise<voi
       show: (b) => `${kind} → presigned PUT, ${b.maxBytes} bytes at most`,
     });
     const url = localUploadUrl(need(document.uploadUrl, 'uploadUrl'));
-    const put = await fetch(url, { method: 'PUT', headers: document.headers, body: image });
+    const put = await fetch(url, { method: 'PUT', headers: document.headers, body: new Uint8Array(image) });
     if (put.status !== 200)
       throw new Surprise(`PUT of ${kind} to the presigned URL answered ${put.status}`, await put.text());
   }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { DocumentStorage, PresignedPost } from '../ports';
+import type { DocumentDownloads, DocumentStorage, PresignedPost } from '../ports';
 import { documentsBucketFromEnv, documentsS3Client, S3DocumentInspector } from './s3-document-inspector';
 
 /** `20261122T082935Z` (SigV4 timestamp). */
@@ -22,7 +22,7 @@ function hmac(key: string | Buffer, data: string): Buffer {
  * `sizeBytes`) or a size range (POST policy `content-length-range`). Only the upload route uses
  * this class; the others inspect with {@link S3DocumentInspector} and do not bundle the presigner.
  */
-export class S3DocumentStorage extends S3DocumentInspector implements DocumentStorage {
+export class S3DocumentStorage extends S3DocumentInspector implements DocumentStorage, DocumentDownloads {
   presignUpload(input: {
     objectKey: string;
     contentType: string;
@@ -44,6 +44,13 @@ export class S3DocumentStorage extends S3DocumentInspector implements DocumentSt
       }),
       { expiresIn: input.expiresInSeconds, signableHeaders },
     );
+  }
+
+  /** A presigned GET of one stored document (a reviewer's browser shows it as an image). */
+  presignDownload(input: { objectKey: string; expiresInSeconds: number }): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: input.objectKey }), {
+      expiresIn: input.expiresInSeconds,
+    });
   }
 
   /**

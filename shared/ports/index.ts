@@ -50,6 +50,12 @@ export interface DocumentStorage extends DocumentInspector {
   }): Promise<PresignedPost>;
 }
 
+/** Presigned downloads of stored documents, for reviewers (the S3 presigner is bundled by its route only). */
+export interface DocumentDownloads extends DocumentInspector {
+  /** Presigned GET URL of one object, valid `expiresInSeconds`. */
+  presignDownload(input: { objectKey: string; expiresInSeconds: number }): Promise<string>;
+}
+
 /** The onboarding state machine. */
 export interface WorkflowEngine {
   /** The ARN an execution of this name has (known before it starts, so it can be stored first). */

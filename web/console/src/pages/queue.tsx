@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'preact/hooks';
+import { listReviews, type ReviewItem } from '../../../common/api';
+import { Alert, SelectField } from '../../../common/components';
+import { formatAge, formatDateTime } from '../../../common/format';
+import { hrefOf } from '../../../common/router';
+import { label, useI18n } from '../i18n';
+import { useSession } from '../session-context';
+
+const KINDS = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER'] as const;
+
+/**
+ * The review queue (spec 4.2, section 10): pending tasks oldest first, with kind, subject, age,
+ * deadline and escalation; filters by kind and escalation; each row links to its case.
+ */
+export function QueuePage() {
+  const { t, lang } = useI18n();
+  const { session, describeError } = useSession();
+  const [items, setItems] = useState<readonly ReviewItem[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string>();
+  const [kind, setKind] = useState('');
+  const [escalatedOnly, setEscalatedOnly] = useState(false);
+  const [now, setNow] = useState(Date.now());
+
+  const load = async (from: string | null) => {
+    setLoading(true);
+    setError(undefined);
+    try {
+      const page = await listReviews(session.token, from ? { cursor: from } : {});
+      setItems((previous) => (from ? [...previous, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+      setNow(Date.now());
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    void load(null);
+  }, [session.token]);
+
+  const shown = items.filter(
+    (item) => (kind === '' || item.kind === kind) && (!escalatedOnly || item.escalated),
+  );
+
+  return (
+    <section>
+      <h1>{t.queue.title}</h1>
+      <div class="filters">
+        <SelectField
+          id="kind-filter"
+          label={t.queue.kindFilter}
+          value={kind}
+          onValue={setKind}
+          options={[
+            { value: '', label: t.queue.allKinds },
+            ...KINDS.map((value) => ({ value, label: label(t.kinds, value) })),
+          ]}
+        />
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            checked={escalatedOnly}
+            onChange={(e) => setEscalatedOnly(e.currentTarget.checked)}
+          />
+          {t.queue.escalatedOnly}
+        </label>
+        <button type="button" class="secondary" onClick={() => void load(null)} disabled={loading}>
+          {t.queue.refresh}
+        </button>
+      </div>
+      {error ? <Alert>{error}</Alert> : null}
+      <p class="hint" aria-live="polite">
+        {loading ? t.loading : t.queue.count(shown.length, items.length)}
+      </p>
+      <div class="table-scroll">
+        <table class="queue">
+          <caption class="visually-hidden">{t.queue.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.queue.subject}</th>
+              <th scope="col">{t.queue.kind}</th>
+              <th scope="col">{t.queue.age}</th>
+              <th scope="col">{t.queue.deadline}</th>
+              <th scope="col">{t.queue.escalated}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((item) => (
+              <tr key={item.taskId} class={item.escalated ? 'escalated' : undefined}>
+                <td>
+                  <a href={hrefOf(`/cases/${encodeURIComponent(item.taskId)}`)}>
+                    {item.summary || item.subjectId}
+                  </a>
+                  <span class="mono subtle">{item.subjectId}</span>
+                </td>
+                <td>{label(t.kinds, item.kind)}</td>
+                <td>
+                  <time dateTime={item.createdAt}>{formatAge(item.createdAt, now, lang)}</time>
+                </td>
+                <td>
+                  <time dateTime={item.deadline}>{formatDateTime(item.deadline, lang)}</time>
+                </td>
+                <td>
+                  {item.escalated ? (
+                    <span class="badge badge--bad">{t.yes}</span>
+                  ) : (
+                    <span class="badge">{t.no}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {!loading && shown.length === 0 ? <p>{t.queue.empty}</p> : null}
+      {cursor ? (
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => void load(cursor)} disabled={loading}>
+            {t.queue.loadMore}
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+import { useState } from 'preact/hooks';
+import {
+  ApiError,
+  type DocumentKind,
+  getApplication,
+  requiredDocumentKinds,
+  submitApplication,
+} from '../../../common/api';
+import { Alert } from '../../../common/components';
+import { hrefOf, navigate } from '../../../common/router';
+import { useAsync } from '../../../common/use-async';
+import { DocumentSlots } from '../document-slots';
+import { problemText, useI18n } from '../i18n';
+import type { MerchantSession } from '../merchant-session';
+
+/**
+ * Step 2: the documents, then submit. Phone and email verification (section 6) joins this step
+ * before the submit button once its API exists (submit then answers `contact.phone` UNVERIFIED).
+ */
+export function DocumentsPage(props: { session: MerchantSession }) {
+  const { t, lang } = useI18n();
+  const { session } = props;
+  const view = useAsync(() => getApplication(session.token, session.applicationId), [session.applicationId]);
+  const [uploaded, setUploaded] = useState<ReadonlySet<DocumentKind>>(new Set());
+  const [problems, setProblems] = useState<ReadonlyMap<string, { code: string; message: string }>>(new Map());
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  if (view.loading && !view.value) return <p>{t.loading}</p>;
+  if (!view.value)
+    return <Alert>{view.error instanceof ApiError ? view.error.message : t.networkError}</Alert>;
+  if (view.value.status !== 'DRAFT') {
+    navigate('/status');
+    return null;
+  }
+  const kinds = requiredDocumentKinds(view.value.type);
+  const done = new Set<DocumentKind>([
+    ...view.value.documents.filter((doc) => doc.uploaded).map((doc) => doc.kind),
+    ...uploaded,
+  ]);
+  const missing = kinds.filter((kind) => !done.has(kind)).length;
+
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await submitApplication(session.token, session.applicationId);
+      navigate('/status');
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.fields.length > 0) {
+        setProblems(new Map(caught.fields.map((p) => [p.field, p])));
+        const other = caught.fields.filter((p) => !p.field.startsWith('documents.'));
+        setError(
+          other.length > 0
+            ? other.map((p) => `${t.fields[p.field] ?? p.field}: ${problemText(t, lang, p)}`).join('; ')
+            : t.documents.missing(caught.fields.length),
+        );
+      } else setError(caught instanceof ApiError ? `${caught.message} (${caught.code})` : t.networkError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section>
+      <h1>{t.documents.title}</h1>
+      <p class="intro">{t.documents.intro}</p>
+      {error ? <Alert>{error}</Alert> : null}
+      <DocumentSlots
+        session={session}
+        kinds={kinds}
+        uploaded={done}
+        problems={problems}
+        onUploaded={(kind) => setUploaded((all) => new Set(all).add(kind))}
+      />
+      <p class="hint" aria-live="polite">
+        {missing > 0 ? t.documents.missing(missing) : ''}
+      </p>
+      <div class="actions">
+        <button type="button" class="wide" disabled={busy} onClick={() => void submit()}>
+          {t.documents.submit}
+        </button>
+        <a class="button secondary wide" href={hrefOf('/')}>
+          {t.documents.back}
+        </a>
+      </div>
+    </section>
+  );
+}
