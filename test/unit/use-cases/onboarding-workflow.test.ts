@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationRecord } from '../../../shared/domain/application';
 import { requiredDocumentKinds } from '../../../shared/domain/application';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
+import {
+  AUTO_REJECTED,
+  awaitResubmission,
+  checkAndAwaitReview,
+  recordFailure,
+} from '../../../shared/onboarding/workflow';
 import type { DocumentStorage, EmailMessage, WorkflowEngine } from '../../../shared/ports';
 import {
   type ApplicationRepository,
@@ -9,12 +15,6 @@ import {
   StaleWriteError,
 } from '../../../shared/ports/repositories';
 import type { TerminalRepository } from '../../../shared/ports/terminals';
-import {
-  AUTO_REJECTED,
-  awaitResubmission,
-  checkAndAwaitReview,
-  recordFailure,
-} from '../../../shared/use-cases/onboarding-workflow';
 import { individualApplication } from '../../support/fixtures';
 import { notificationFakes } from '../../support/notification-fakes';
 

@@ -9,6 +9,7 @@ import {
   currentValues,
 } from '../domain/change-request';
 import { logger } from '../logger';
+import { HASH_PURPOSE } from '../merchants/identities';
 import {
   type ChangeTemplate,
   type ChangeTemplateValues,
@@ -22,16 +23,22 @@ import {
   undeliveredNotes,
   WORKFLOW_SEND_ATTEMPTS,
 } from '../notifications/send-once';
-import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
+import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
+import { type EscalationDeps, escalateSubjectReview, openReviewTask } from '../reviews/workflow';
 import type { Contact } from '../validation/application-schema';
 import { storedChangeProblems } from '../validation/change-request-schema';
-import { appendToChangeRequest, noteInChangeRequest, workflowFailedEntry } from './notification-notes';
-import { openReviewTask } from './review-tasks';
-import { HASH_PURPOSE } from './uniqueness';
+import {
+  loadOrFail,
+  noteUndelivered,
+  recordWorkflowFailure,
+  type SubjectStore,
+  transitioned,
+} from '../workflow-kit/subject';
+import type { WorkflowFailure } from '../workflow-kit/task';
 
 /** Dependencies of the change-request Task functions (each function builds only what it uses). */
 export interface ChangeWorkflowDeps {
@@ -44,7 +51,7 @@ export interface ChangeWorkflowDeps {
   readonly suppressions: SuppressionList;
   readonly smsQuota: SmsQuota;
   readonly hasher: KeyedHasher;
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowControl;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
@@ -58,10 +65,21 @@ const NO_DECISION = 'NONE';
 /** How often the approval re-reads and retries when concurrent transactions collide. */
 const APPLY_ATTEMPTS = 5;
 
-async function mustLoad(deps: Pick<ChangeWorkflowDeps, 'changeRequests'>, changeRequestId: string) {
-  const record = await deps.changeRequests.get(changeRequestId);
-  if (!record) throw new Error('Change request not found');
-  return record;
+/** The change requests as the workflow kit sees them. */
+export function changeRequestSubjects(
+  changeRequests: ChangeRequestRepository,
+): SubjectStore<ChangeRequestRecord> {
+  return {
+    process: 'change-request',
+    label: 'Change request',
+    idKey: 'changeRequestId',
+    get: (changeRequestId) => changeRequests.get(changeRequestId),
+    save: (next, expectedRevision) => changeRequests.save(next, expectedRevision),
+  };
+}
+
+function mustLoad(deps: Pick<ChangeWorkflowDeps, 'changeRequests'>, changeRequestId: string) {
+  return loadOrFail(changeRequestSubjects(deps.changeRequests), changeRequestId);
 }
 
 async function mustLoadMerchant(deps: Pick<ChangeWorkflowDeps, 'merchants'>, merchantNo: string) {
@@ -79,14 +97,7 @@ function ended(
   action: string,
   changes: Partial<ChangeRequestRecord> = {},
 ): ChangeRequestRecord {
-  return {
-    ...record,
-    ...changes,
-    status,
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [...record.timeline, { status, at, actor, action }],
-  };
+  return transitioned(record, status, { at, actor, action }, changes);
 }
 
 /** Writes a final state; a concurrent change (cancel) makes the step retry and re-read. */
@@ -231,6 +242,12 @@ export async function awaitChangeReview(
   if (opened === 'CLOSED') await deps.workflow.resume(input.taskToken, { taskId, decision: NO_DECISION });
   return { taskId, opened };
 }
+
+/** ChangeEscalateReview: supervisors are told once (the review task has the request's id). */
+export const escalateChangeReview = (
+  deps: Pick<ChangeWorkflowDeps, 'changeRequests'> & EscalationDeps,
+  input: { changeRequestId: string },
+) => escalateSubjectReview(deps, changeRequestSubjects(deps.changeRequests), input.changeRequestId);
 
 /**
  * ChangeApply: after an APPROVE, one transaction applies the diff only if the merchant is still
@@ -431,22 +448,28 @@ export async function notifyChangeOutcome(
         })
       : []),
   ]);
-  await noteInChangeRequest(deps, changeRequestId, undeliveredNotes(outcomes));
+  await noteUndelivered(
+    changeRequestSubjects(deps.changeRequests),
+    deps.clock,
+    changeRequestId,
+    undeliveredNotes(outcomes),
+  );
   throwIfAnyFailed(outcomes);
   return { outcomes: outcomes.map((outcome) => outcome.result) };
 }
 
-/** RecordFailure for a change request: the failure goes into its timeline for operators (no details). */
-export async function recordChangeFailure(
+/**
+ * ChangeRecordFailure: the failure goes into the change request's timeline for operators (no
+ * details). The status stays as it is: a request left PENDING_REVIEW can still be cancelled by the
+ * merchant.
+ */
+export const recordChangeFailure = (
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'clock'>,
-  input: { changeRequestId: string; failure?: { Error?: string } },
-) {
-  const at = deps.clock.now().toISOString();
-  // The status stays as it is: a request left PENDING_REVIEW can still be cancelled by the merchant.
-  await appendToChangeRequest(deps, input.changeRequestId, () => [workflowFailedEntry(input.failure, at)]);
-  logger.error('change-request workflow failed', {
-    changeRequestId: input.changeRequestId,
-    error: input.failure?.Error,
-  });
-  return { recorded: true };
-}
+  input: { changeRequestId: string; failure?: WorkflowFailure },
+) =>
+  recordWorkflowFailure(
+    changeRequestSubjects(deps.changeRequests),
+    deps.clock,
+    input.changeRequestId,
+    input.failure,
+  );

@@ -1,8 +1,15 @@
 import type { Deadlines } from '../config/env';
-import type { ApplicationRecord, ApplicationStatus, AutomatedCheck, Reason } from '../domain/application';
+import {
+  type ApplicationRecord,
+  type ApplicationStatus,
+  type AutomatedCheck,
+  applicationTaskId,
+  type Reason,
+} from '../domain/application';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
 import type { RequiredCheck } from '../domain/review';
 import { logger } from '../logger';
+import { blocklistCandidates } from '../merchants/identities';
 import {
   type SendOutcome,
   sendOnce,
@@ -10,28 +17,30 @@ import {
   undeliveredNotes,
   WORKFLOW_SEND_ATTEMPTS,
 } from '../notifications/send-once';
-import { renderSupervisorEmail } from '../notifications/supervisor-templates';
 import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
-import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
-import type { ChangeRequestRepository } from '../ports/change-requests';
+import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
-import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
-import type { TerminalRepository, TransferRepository } from '../ports/terminals';
-import { findMcc } from '../reference/mcc';
-import { parseApplication } from '../validation/application-schema';
-import { newActivationCode } from './activation-codes';
-import { applicationTaskId, documentProblems } from './applications';
 import {
-  appendToApplication,
-  noteInApplication,
-  noteInChangeRequest,
-  noteInTransfer,
-  workflowFailedEntry,
-} from './notification-notes';
-import { openReviewTask } from './review-tasks';
-import { blocklistCandidates } from './uniqueness';
+  type ApplicationRepository,
+  type ReviewTaskRepository,
+  StaleWriteError,
+} from '../ports/repositories';
+import type { TerminalRepository } from '../ports/terminals';
+import { findMcc } from '../reference/mcc';
+import { type EscalationDeps, escalateSubjectReview, openReviewTask } from '../reviews/workflow';
+import { newActivationCode } from '../terminals/activation-codes';
+import { parseApplication } from '../validation/application-schema';
+import {
+  loadOrFail,
+  noteUndelivered,
+  recordWorkflowFailure,
+  type SubjectStore,
+  transitioned,
+} from '../workflow-kit/subject';
+import type { WorkflowFailure } from '../workflow-kit/task';
+import { documentProblems } from './documents';
 
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
 export interface WorkflowTaskDeps {
@@ -42,12 +51,9 @@ export interface WorkflowTaskDeps {
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
   readonly smsQuota: SmsQuota;
-  /** Escalation notes go into the timeline of whichever subject the review task is about. */
-  readonly changeRequests: ChangeRequestRepository;
-  readonly transfers: TransferRepository;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentInspector;
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowControl;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
@@ -61,10 +67,27 @@ export interface WorkflowTaskDeps {
   };
 }
 
-async function mustLoad(deps: Pick<WorkflowTaskDeps, 'applications'>, applicationId: string) {
-  const record = await deps.applications.get(applicationId);
-  if (!record) throw new Error('Application not found');
-  return record;
+/** The applications as the workflow kit sees them (a lost race is `false`, not an error). */
+export function applicationSubjects(applications: ApplicationRepository): SubjectStore<ApplicationRecord> {
+  return {
+    process: 'onboarding',
+    label: 'Application',
+    idKey: 'applicationId',
+    get: (applicationId) => applications.get(applicationId),
+    save: async (next, expectedRevision) => {
+      try {
+        await applications.save(next, expectedRevision);
+        return true;
+      } catch (error) {
+        if (error instanceof StaleWriteError) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+function mustLoad(deps: Pick<WorkflowTaskDeps, 'applications'>, applicationId: string) {
+  return loadOrFail(applicationSubjects(deps.applications), applicationId);
 }
 
 /** Saves a status change with its audit entry; a concurrent change makes the step retry. */
@@ -77,14 +100,7 @@ async function transition(
   markers: { release?: readonly string[] } = {},
 ): Promise<ApplicationRecord> {
   const at = deps.clock.now().toISOString();
-  const next: ApplicationRecord = {
-    ...record,
-    ...changes,
-    status,
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [...record.timeline, { status, at, actor: 'system', action }],
-  };
+  const next = transitioned(record, status, { at, actor: 'system', action }, changes);
   await deps.applications.save(next, record.revision, markers);
   return next;
 }
@@ -309,65 +325,16 @@ export async function awaitReview(
 }
 
 /**
- * EscalateReview (every review kind): the review deadline passed; the task is flagged and
- * supervisors are told once, in `SUPERVISOR_LOCALE`. Onboarding passes the application, the other
- * kinds the task id. A notice that cannot be delivered is noted in the subject's timeline and does
- * not fail the review (the step is retried while attempts remain).
+ * EscalateReview: the review deadline of the current submission's task passed; supervisors are told
+ * once. A notice that cannot be delivered is noted in the application's timeline.
  */
-export async function escalateReview(
-  deps: Pick<
-    WorkflowTaskDeps,
-    | 'applications'
-    | 'reviews'
-    | 'changeRequests'
-    | 'transfers'
-    | 'sends'
-    | 'suppressions'
-    | 'hasher'
-    | 'mailer'
-    | 'clock'
-    | 'config'
-  >,
-  input: { applicationId?: string; taskId?: string },
+export async function escalateApplicationReview(
+  deps: Pick<WorkflowTaskDeps, 'applications'> & EscalationDeps,
+  input: { applicationId: string },
 ) {
-  let taskId = input.taskId;
-  if (!taskId) {
-    const record = await mustLoad(deps, input.applicationId ?? '');
-    taskId = applicationTaskId(record.applicationId, record.submissionCount);
-  }
-  await deps.reviews.markEscalated(taskId);
-  const task = await deps.reviews.get(taskId);
-  // Decided (or closed) meanwhile: nobody needs to hurry any more.
-  if (task?.status !== 'PENDING') return { taskId, escalated: false };
-  const { supervisorEmail, supervisorLocale } = deps.config;
-  const outcome = await sendOnce(
-    deps,
-    {
-      subjectId: taskId,
-      template: 'REVIEW_ESCALATED',
-      channel: 'EMAIL',
-      address: supervisorEmail,
-      maxAttempts: WORKFLOW_SEND_ATTEMPTS,
-    },
-    () =>
-      deps.mailer.send({
-        to: [supervisorEmail],
-        ...renderSupervisorEmail('REVIEW_ESCALATED', supervisorLocale, {
-          taskId,
-          kind: task.kind,
-          subjectId: task.subjectId,
-          summary: task.summary,
-          createdAt: task.createdAt,
-          finalDeadline: task.finalDeadline,
-        }),
-      }),
-  );
-  const notes = undeliveredNotes([outcome]);
-  if (task.kind === 'APPLICATION') await noteInApplication(deps, task.subjectId, notes);
-  else if (task.kind === 'CHANGE_REQUEST') await noteInChangeRequest(deps, task.subjectId, notes);
-  else await noteInTransfer(deps, task.subjectId, notes);
-  throwIfAnyFailed([outcome]);
-  return { taskId, escalated: true, notice: outcome.result };
+  const record = await mustLoad(deps, input.applicationId);
+  const taskId = applicationTaskId(record.applicationId, record.submissionCount);
+  return escalateSubjectReview(deps, applicationSubjects(deps.applications), record.applicationId, taskId);
 }
 
 /** What sending an applicant's messages needs. */
@@ -633,7 +600,12 @@ async function notifyOf(
     });
     outcomes.push(email, sms);
   }
-  await noteInApplication(deps, applicationId, undeliveredNotes(outcomes));
+  await noteUndelivered(
+    applicationSubjects(deps.applications),
+    deps.clock,
+    applicationId,
+    undeliveredNotes(outcomes),
+  );
   throwIfAnyFailed(outcomes);
   return outcomes;
 }
@@ -672,15 +644,13 @@ export async function expireApplication(
 }
 
 /** RecordFailure: the failure is put in the application's timeline for operators (no details). */
-export async function recordFailure(
+export const recordFailure = (
   deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'>,
-  input: { applicationId: string; failure?: { Error?: string } },
-) {
-  const at = deps.clock.now().toISOString();
-  await appendToApplication(deps, input.applicationId, () => [workflowFailedEntry(input.failure, at)]);
-  logger.error('onboarding workflow failed', {
-    applicationId: input.applicationId,
-    error: input.failure?.Error,
-  });
-  return { recorded: true };
-}
+  input: { applicationId: string; failure?: WorkflowFailure },
+) =>
+  recordWorkflowFailure(
+    applicationSubjects(deps.applications),
+    deps.clock,
+    input.applicationId,
+    input.failure,
+  );
