@@ -1,5 +1,5 @@
 import { changeRequestTask } from '../shared/change-requests/process';
-import { escalateChangeReview } from '../shared/change-requests/workflow';
+import { changeRequestSteps } from '../shared/change-requests/workflow';
 import { changeRequestRepository } from '../shared/composition';
 import { escalationSenderDeps } from '../shared/reviews/escalation-sender';
 
@@ -8,5 +8,5 @@ const deps = { ...escalationSenderDeps(), changeRequests: changeRequestRepositor
 
 /** Workflow Task: the change request's review deadline passed; flags the task and tells supervisors once. */
 export const handler = changeRequestTask('task-change-escalate-review', (input) =>
-  escalateChangeReview(deps, { changeRequestId: input.changeRequestId }),
+  changeRequestSteps.escalateReview(deps, input.changeRequestId),
 );

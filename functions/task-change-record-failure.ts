@@ -1,5 +1,5 @@
 import { changeRequestTask } from '../shared/change-requests/process';
-import { recordChangeFailure } from '../shared/change-requests/workflow';
+import { changeRequestSteps } from '../shared/change-requests/workflow';
 import { changeRequestRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 
@@ -8,5 +8,5 @@ const deps = { changeRequests: changeRequestRepository(), clock: systemClock };
 
 /** Workflow Task: records a failed change request in its timeline (the execution then fails). */
 export const handler = changeRequestTask('task-change-record-failure', (input) =>
-  recordChangeFailure(deps, { changeRequestId: input.changeRequestId, failure: input.failure }),
+  changeRequestSteps.recordFailure(deps, input.changeRequestId, input.failure),
 );

@@ -1,6 +1,6 @@
 import { applicationRepository } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
-import { recordFailure } from '../shared/onboarding/workflow';
+import { applicationSteps } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
@@ -8,5 +8,5 @@ const deps = { applications: applicationRepository(), clock: systemClock };
 
 /** Workflow Task: records a failed onboarding in the application's timeline (the execution then fails). */
 export const handler = onboardingTask('task-record-failure', (input) =>
-  recordFailure(deps, { applicationId: input.applicationId, failure: input.failure }),
+  applicationSteps.recordFailure(deps, input.applicationId, input.failure),
 );

@@ -28,17 +28,12 @@ import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
-import { type EscalationDeps, escalateSubjectReview, openReviewTask } from '../reviews/workflow';
+import { openReviewTask, reviewerReasons } from '../reviews/workflow';
 import type { Contact } from '../validation/application-schema';
 import { storedChangeProblems } from '../validation/change-request-schema';
-import {
-  loadOrFail,
-  noteUndelivered,
-  recordWorkflowFailure,
-  type SubjectStore,
-  transitioned,
-} from '../workflow-kit/subject';
-import type { WorkflowFailure } from '../workflow-kit/task';
+import type { MessagingKeys } from '../workflow-kit/messaging';
+import { processSubjects } from '../workflow-kit/process-subjects';
+import { transitioned } from '../workflow-kit/subject';
 
 /** Dependencies of the change-request Task functions (each function builds only what it uses). */
 export interface ChangeWorkflowDeps {
@@ -65,22 +60,15 @@ const NO_DECISION = 'NONE';
 /** How often the approval re-reads and retries when concurrent transactions collide. */
 const APPLY_ATTEMPTS = 5;
 
-/** The change requests as the workflow kit sees them. */
-export function changeRequestSubjects(
-  changeRequests: ChangeRequestRepository,
-): SubjectStore<ChangeRequestRecord> {
-  return {
-    process: 'change-request',
-    label: 'Change request',
-    idKey: 'changeRequestId',
-    get: (changeRequestId) => changeRequests.get(changeRequestId),
-    save: (next, expectedRevision) => changeRequests.save(next, expectedRevision),
-  };
-}
-
-function mustLoad(deps: Pick<ChangeWorkflowDeps, 'changeRequests'>, changeRequestId: string) {
-  return loadOrFail(changeRequestSubjects(deps.changeRequests), changeRequestId);
-}
+/**
+ * The change requests as the workflow kit sees them, with the steps every process has:
+ * ChangeRecordFailure (the status stays: a request left PENDING_REVIEW can still be cancelled by the
+ * merchant), and ChangeEscalateReview (the review task has the request's id).
+ */
+export const changeRequestSteps = processSubjects(
+  { process: 'change-request', label: 'Change request', idKey: 'changeRequestId' },
+  (deps: Pick<ChangeWorkflowDeps, 'changeRequests'>) => deps.changeRequests,
+);
 
 async function mustLoadMerchant(deps: Pick<ChangeWorkflowDeps, 'merchants'>, merchantNo: string) {
   const merchant = await deps.merchants.getMerchant(merchantNo);
@@ -121,7 +109,7 @@ export async function runChangeChecks(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'merchants' | 'applications' | 'hasher' | 'clock'>,
   changeRequestId: string,
 ) {
-  const record = await mustLoad(deps, changeRequestId);
+  const record = await changeRequestSteps.load(deps, changeRequestId);
   if (record.status !== 'PENDING_REVIEW') {
     // A retry after an automatic rejection still takes the rejection route (its notification).
     return { outcome: record.status === 'REJECTED' ? 'REJECTED' : 'SKIPPED', status: record.status };
@@ -222,7 +210,7 @@ export async function awaitChangeReview(
   >,
   input: { changeRequestId: string; taskToken: string },
 ) {
-  const record = await mustLoad(deps, input.changeRequestId);
+  const record = await changeRequestSteps.load(deps, input.changeRequestId);
   const taskId = record.changeRequestId;
   if (record.status !== 'PENDING_REVIEW') {
     await deps.workflow.resume(input.taskToken, { taskId, decision: NO_DECISION });
@@ -243,12 +231,6 @@ export async function awaitChangeReview(
   return { taskId, opened };
 }
 
-/** ChangeEscalateReview: supervisors are told once (the review task has the request's id). */
-export const escalateChangeReview = (
-  deps: Pick<ChangeWorkflowDeps, 'changeRequests'> & EscalationDeps,
-  input: { changeRequestId: string },
-) => escalateSubjectReview(deps, changeRequestSubjects(deps.changeRequests), input.changeRequestId);
-
 /**
  * ChangeApply: after an APPROVE, one transaction applies the diff only if the merchant is still
  * at `expectedVersion` (version + 1, a new version snapshot with the reviewer and time, the
@@ -260,7 +242,7 @@ export async function applyChangeRequest(
   changeRequestId: string,
 ) {
   for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt++) {
-    const record = await mustLoad(deps, changeRequestId);
+    const record = await changeRequestSteps.load(deps, changeRequestId);
     if (record.status !== 'PENDING_REVIEW') {
       return { status: record.status, version: record.appliedVersion ?? null };
     }
@@ -334,16 +316,12 @@ export async function recordChangeDecision(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'reviews' | 'clock'>,
   input: { changeRequestId: string; taskId: string },
 ) {
-  const record = await mustLoad(deps, input.changeRequestId);
+  const record = await changeRequestSteps.load(deps, input.changeRequestId);
   if (record.status !== 'PENDING_REVIEW') return { status: record.status };
   const task = await deps.reviews.get(input.taskId);
   if (task?.decision !== 'REJECT') throw new Error('No recordable decision on the task');
   const at = deps.clock.now().toISOString();
-  const reasons = (task.reasons ?? []).map((r) => ({
-    field: r.field,
-    code: 'REJECTED_BY_REVIEWER',
-    reason: r.reason,
-  }));
+  const reasons = reviewerReasons(task);
   await finishOrRetry(
     deps,
     ended(record, 'REJECTED', at, `staff:${task.decidedBy ?? 'unknown'}`, 'REJECT', { reasons }),
@@ -357,7 +335,7 @@ export async function expireChangeRequest(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'reviews' | 'clock'>,
   changeRequestId: string,
 ) {
-  const record = await mustLoad(deps, changeRequestId);
+  const record = await changeRequestSteps.load(deps, changeRequestId);
   if (record.status !== 'PENDING_REVIEW') return { status: record.status };
   await deps.reviews.close(changeRequestId, 'EXPIRED');
   const at = deps.clock.now().toISOString();
@@ -387,22 +365,10 @@ const TEMPLATE_OF: Partial<Record<ChangeRequestStatus, ChangeTemplate>> = {
  * timeline.
  */
 export async function notifyChangeOutcome(
-  deps: Pick<
-    ChangeWorkflowDeps,
-    | 'changeRequests'
-    | 'merchants'
-    | 'sends'
-    | 'suppressions'
-    | 'smsQuota'
-    | 'hasher'
-    | 'mailer'
-    | 'sms'
-    | 'clock'
-    | 'config'
-  >,
+  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'merchants' | MessagingKeys>,
   changeRequestId: string,
 ) {
-  const record = await mustLoad(deps, changeRequestId);
+  const record = await changeRequestSteps.load(deps, changeRequestId);
   const template = TEMPLATE_OF[record.status];
   if (!template) return { sent: [] };
   const merchant = await mustLoadMerchant(deps, record.merchantNo);
@@ -448,28 +414,7 @@ export async function notifyChangeOutcome(
         })
       : []),
   ]);
-  await noteUndelivered(
-    changeRequestSubjects(deps.changeRequests),
-    deps.clock,
-    changeRequestId,
-    undeliveredNotes(outcomes),
-  );
+  await changeRequestSteps.noteUndelivered(deps, changeRequestId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
   return { outcomes: outcomes.map((outcome) => outcome.result) };
 }
-
-/**
- * ChangeRecordFailure: the failure goes into the change request's timeline for operators (no
- * details). The status stays as it is: a request left PENDING_REVIEW can still be cancelled by the
- * merchant.
- */
-export const recordChangeFailure = (
-  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'clock'>,
-  input: { changeRequestId: string; failure?: WorkflowFailure },
-) =>
-  recordWorkflowFailure(
-    changeRequestSubjects(deps.changeRequests),
-    deps.clock,
-    input.changeRequestId,
-    input.failure,
-  );

@@ -29,17 +29,12 @@ import {
 } from '../ports/repositories';
 import type { TerminalRepository } from '../ports/terminals';
 import { findMcc } from '../reference/mcc';
-import { type EscalationDeps, escalateSubjectReview, openReviewTask } from '../reviews/workflow';
+import { type EscalationDeps, openReviewTask, reviewerReasons } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import { parseApplication } from '../validation/application-schema';
-import {
-  loadOrFail,
-  noteUndelivered,
-  recordWorkflowFailure,
-  type SubjectStore,
-  transitioned,
-} from '../workflow-kit/subject';
-import type { WorkflowFailure } from '../workflow-kit/task';
+import type { MessagingKeys } from '../workflow-kit/messaging';
+import { processSubjects } from '../workflow-kit/process-subjects';
+import { transitioned } from '../workflow-kit/subject';
 import { documentProblems } from './documents';
 
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
@@ -67,14 +62,16 @@ export interface WorkflowTaskDeps {
   };
 }
 
-/** The applications as the workflow kit sees them (a lost race is `false`, not an error). */
-export function applicationSubjects(applications: ApplicationRepository): SubjectStore<ApplicationRecord> {
-  return {
-    process: 'onboarding',
-    label: 'Application',
-    idKey: 'applicationId',
-    get: (applicationId) => applications.get(applicationId),
-    save: async (next, expectedRevision) => {
+/**
+ * The applications as the workflow kit sees them (a lost race is `false`, not a
+ * {@link StaleWriteError}), with the steps every process has: RecordFailure and the escalation of
+ * the current submission's review.
+ */
+export const applicationSteps = processSubjects(
+  { process: 'onboarding', label: 'Application', idKey: 'applicationId' },
+  ({ applications }: Pick<WorkflowTaskDeps, 'applications'>) => ({
+    get: (applicationId: string) => applications.get(applicationId),
+    save: async (next: ApplicationRecord, expectedRevision: number) => {
       try {
         await applications.save(next, expectedRevision);
         return true;
@@ -83,12 +80,8 @@ export function applicationSubjects(applications: ApplicationRepository): Subjec
         throw error;
       }
     },
-  };
-}
-
-function mustLoad(deps: Pick<WorkflowTaskDeps, 'applications'>, applicationId: string) {
-  return loadOrFail(applicationSubjects(deps.applications), applicationId);
-}
+  }),
+);
 
 /** Saves a status change with its audit entry; a concurrent change makes the step retry. */
 async function transition(
@@ -275,24 +268,11 @@ export const AUTO_REJECTED = 'AUTO_REJECTED';
 export async function checkAndAwaitReview(
   deps: Pick<
     WorkflowTaskDeps,
-    | 'applications'
-    | 'reviews'
-    | 'workflow'
-    | 'hasher'
-    | 'storage'
-    | 'terminals'
-    | 'sends'
-    | 'suppressions'
-    | 'smsQuota'
-    | 'mailer'
-    | 'sms'
-    | 'clock'
-    | 'deadlines'
-    | 'config'
+    'applications' | 'reviews' | 'workflow' | 'storage' | 'terminals' | 'deadlines' | MessagingKeys
   >,
   input: { applicationId: string; taskToken: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'SUBMITTED' || record.status === 'CHECKING') {
     record = await recordChecks(deps, record, await evaluateChecks(deps, record));
   }
@@ -318,7 +298,7 @@ export async function awaitReview(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
   input: { applicationId: string; taskToken: string },
 ) {
-  const record = await mustLoad(deps, input.applicationId);
+  const record = await applicationSteps.load(deps, input.applicationId);
   const taskId = applicationTaskId(record.applicationId, record.submissionCount);
   if (record.status !== 'PENDING_REVIEW') return { taskId, skipped: record.status };
   return { taskId, opened: await openApplicationReview(deps, record, input.taskToken) };
@@ -332,25 +312,13 @@ export async function escalateApplicationReview(
   deps: Pick<WorkflowTaskDeps, 'applications'> & EscalationDeps,
   input: { applicationId: string },
 ) {
-  const record = await mustLoad(deps, input.applicationId);
+  const record = await applicationSteps.load(deps, input.applicationId);
   const taskId = applicationTaskId(record.applicationId, record.submissionCount);
-  return escalateSubjectReview(deps, applicationSubjects(deps.applications), record.applicationId, taskId);
+  return applicationSteps.escalateReview(deps, record.applicationId, taskId);
 }
 
 /** What sending an applicant's messages needs. */
-type NotifyDeps = Pick<
-  WorkflowTaskDeps,
-  | 'applications'
-  | 'sends'
-  | 'suppressions'
-  | 'smsQuota'
-  | 'terminals'
-  | 'hasher'
-  | 'mailer'
-  | 'sms'
-  | 'clock'
-  | 'config'
->;
+type NotifyDeps = Pick<WorkflowTaskDeps, 'applications' | 'terminals' | MessagingKeys>;
 
 /**
  * The reviewer's REJECT or REQUEST_CHANGES on the application, with the reasons (one write after
@@ -366,7 +334,7 @@ async function applyDecision(
   if (!task?.decision || task.decision === 'APPROVE') throw new Error('No recordable decision on the task');
   const target: ApplicationStatus = task.decision === 'REJECT' ? 'REJECTED' : 'NEEDS_CHANGES';
   const code = task.decision === 'REJECT' ? 'REJECTED_BY_REVIEWER' : 'CHANGES_REQUESTED';
-  const reasons = (task.reasons ?? []).map((r) => ({ field: r.field, code, reason: r.reason }));
+  const reasons = reviewerReasons(task, code);
   const at = deps.clock.now().toISOString();
   const release = target === 'REJECTED' ? record.uniquenessKeys : [];
   const next: ApplicationRecord = {
@@ -395,7 +363,7 @@ export async function recordDecision(
   deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews'>,
   input: { applicationId: string; taskId: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'PENDING_REVIEW') record = await applyDecision(deps, record, input.taskId);
   if (record.status !== 'REJECTED' && record.status !== 'NEEDS_CHANGES') return { skipped: record.status };
   await notifyOf(deps, record);
@@ -411,7 +379,7 @@ export async function awaitResubmission(
   deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'workflow'>,
   input: { applicationId: string; taskToken: string; taskId?: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'SUBMITTED') {
     // Resubmitted while nobody was waiting (restart): continue at once.
     await deps.workflow.resume(input.taskToken, { resubmitted: true, submission: record.submissionCount });
@@ -444,7 +412,7 @@ export async function provisionMerchant(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'clock' | 'config'>,
   applicationId: string,
 ): Promise<ApplicationRecord> {
-  const record = await mustLoad(deps, applicationId);
+  const record = await applicationSteps.load(deps, applicationId);
   if (record.status === 'APPROVED') return record;
   if (record.status !== 'PENDING_REVIEW')
     throw new Error(`Cannot provision an application in ${record.status}`);
@@ -600,12 +568,7 @@ async function notifyOf(
     });
     outcomes.push(email, sms);
   }
-  await noteUndelivered(
-    applicationSubjects(deps.applications),
-    deps.clock,
-    applicationId,
-    undeliveredNotes(outcomes),
-  );
+  await applicationSteps.noteUndelivered(deps, applicationId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
   return outcomes;
 }
@@ -616,7 +579,7 @@ async function notifyOf(
  * once each (see {@link notifyOf}).
  */
 export async function notifyApplicant(deps: NotifyDeps, input: { applicationId: string; event?: string }) {
-  const record = await mustLoad(deps, input.applicationId);
+  const record = await applicationSteps.load(deps, input.applicationId);
   const template = templateFor(record, input.event);
   if (!template) return { sent: [] };
   const [email, sms] = await notifyOf(deps, record, [template]);
@@ -628,7 +591,7 @@ export async function expireApplication(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
   applicationId: string,
 ) {
-  const record = await mustLoad(deps, applicationId);
+  const record = await applicationSteps.load(deps, applicationId);
   if (!['SUBMITTED', 'CHECKING', 'PENDING_REVIEW', 'NEEDS_CHANGES'].includes(record.status))
     return { status: record.status };
   await deps.reviews.close(applicationTaskId(applicationId, record.submissionCount), 'EXPIRED');
@@ -642,15 +605,3 @@ export async function expireApplication(
   );
   return { status: 'EXPIRED' };
 }
-
-/** RecordFailure: the failure is put in the application's timeline for operators (no details). */
-export const recordFailure = (
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'>,
-  input: { applicationId: string; failure?: WorkflowFailure },
-) =>
-  recordWorkflowFailure(
-    applicationSubjects(deps.applications),
-    deps.clock,
-    input.applicationId,
-    input.failure,
-  );

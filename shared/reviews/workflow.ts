@@ -1,4 +1,5 @@
 import type { Deadlines } from '../config/env';
+import type { Reason } from '../domain/application';
 import type { ReviewTaskRecord } from '../domain/review';
 import {
   type DeliveryDeps,
@@ -128,4 +129,9 @@ export function escalateSubjectReview<R extends Subject>(
   taskId = subjectId,
 ) {
   return escalateReview(deps, taskId, (notes) => noteUndelivered(subjects, deps.clock, subjectId, notes));
+}
+
+/** A decided task's reasons as its subject keeps them, under the code of the decision. */
+export function reviewerReasons(task: ReviewTaskRecord | undefined, code = 'REJECTED_BY_REVIEWER'): Reason[] {
+  return (task?.reasons ?? []).map((r) => ({ field: r.field, code, reason: r.reason }));
 }

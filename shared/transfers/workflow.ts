@@ -1,7 +1,7 @@
 import type { Deadlines } from '../config/env';
 import type { MerchantRecord } from '../domain/merchant';
 import { terminalIdOf } from '../domain/merchant';
-import { CANCELLABLE_TRANSFER_STATUSES, type TransferRequestRecord } from '../domain/terminal';
+import { CANCELLABLE_TRANSFER_STATUSES } from '../domain/terminal';
 import { logger } from '../logger';
 import {
   type SendOutcome,
@@ -21,16 +21,11 @@ import type { MerchantRepository, SendRecordRepository } from '../ports/merchant
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ReviewTaskRepository } from '../ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../ports/terminals';
-import { type EscalationDeps, escalateSubjectReview, openReviewTask } from '../reviews/workflow';
+import { openReviewTask, reviewerReasons } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
-import {
-  loadOrFail,
-  noteUndelivered,
-  recordWorkflowFailure,
-  type SubjectStore,
-  transitioned,
-} from '../workflow-kit/subject';
-import type { WorkflowFailure } from '../workflow-kit/task';
+import type { MessagingKeys } from '../workflow-kit/messaging';
+import { processSubjects } from '../workflow-kit/process-subjects';
+import { transitioned } from '../workflow-kit/subject';
 
 /** Everything the transfer workflow steps may need; each Task function builds its part. */
 export interface TransferWorkflowDeps {
@@ -50,27 +45,21 @@ export interface TransferWorkflowDeps {
   readonly config: { smsSignature: string; smsPerPhonePerHour: number };
 }
 
-/** The transfer requests as the workflow kit sees them. */
-export function transferSubjects(transfers: TransferRepository): SubjectStore<TransferRequestRecord> {
-  return {
-    process: 'terminal-transfer',
-    label: 'Transfer request',
-    idKey: 'transferRequestId',
-    get: (transferRequestId) => transfers.get(transferRequestId),
-    save: (next, expectedRevision) => transfers.save(next, expectedRevision),
-  };
-}
-
-function mustLoad(deps: Pick<TransferWorkflowDeps, 'transfers'>, transferRequestId: string) {
-  return loadOrFail(transferSubjects(deps.transfers), transferRequestId);
-}
+/**
+ * The transfer requests as the workflow kit sees them, with the steps every process has:
+ * TransferRecordFailure, and TransferEscalateReview (the review task has the transfer's id).
+ */
+export const transferSteps = processSubjects(
+  { process: 'terminal-transfer', label: 'Transfer request', idKey: 'transferRequestId' },
+  (deps: Pick<TransferWorkflowDeps, 'transfers'>) => deps.transfers,
+);
 
 /** TransferAwaitAcceptance (`.waitForTaskToken`): keeps the token for the receiver's acceptance. */
 export async function transferAwaitAcceptance(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'workflow' | 'clock'>,
   input: { transferRequestId: string; taskToken: string },
 ) {
-  const record = await mustLoad(deps, input.transferRequestId);
+  const record = await transferSteps.load(deps, input.transferRequestId);
   if (record.status === 'PENDING_REVIEW') {
     await deps.workflow.resume(input.taskToken, { accepted: true });
     return { resumed: true };
@@ -95,7 +84,7 @@ export async function transferAwaitReview(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
   input: { transferRequestId: string; taskToken: string },
 ) {
-  const record = await mustLoad(deps, input.transferRequestId);
+  const record = await transferSteps.load(deps, input.transferRequestId);
   if (record.status !== 'PENDING_REVIEW') return { skipped: record.status };
   const opened = await openReviewTask(deps, {
     taskId: record.transferRequestId,
@@ -116,18 +105,12 @@ export async function transferAwaitReview(
   return { opened };
 }
 
-/** TransferEscalateReview: supervisors are told once (the review task has the transfer's id). */
-export const escalateTransferReview = (
-  deps: Pick<TransferWorkflowDeps, 'transfers'> & EscalationDeps,
-  input: { transferRequestId: string },
-) => escalateSubjectReview(deps, transferSubjects(deps.transfers), input.transferRequestId);
-
 /** TransferComplete: the atomic re-binding with a new terminal ID (idempotent on retry). */
 export async function transferComplete(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'merchants' | 'clock'>,
   transferRequestId: string,
 ) {
-  const record = await mustLoad(deps, transferRequestId);
+  const record = await transferSteps.load(deps, transferRequestId);
   if (record.status === 'COMPLETED') return { status: record.status, terminalId: record.toTerminalId };
   if (record.status !== 'PENDING_REVIEW') return { skipped: record.status };
   const task = await deps.reviews.get(transferRequestId);
@@ -167,7 +150,7 @@ export async function transferRecordDecision(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'clock'>,
   input: { transferRequestId: string; taskId: string },
 ) {
-  const record = await mustLoad(deps, input.transferRequestId);
+  const record = await transferSteps.load(deps, input.transferRequestId);
   if (record.status !== 'PENDING_REVIEW') return { status: record.status };
   const task = await deps.reviews.get(input.taskId);
   const at = deps.clock.now().toISOString();
@@ -177,11 +160,7 @@ export async function transferRecordDecision(
       'REJECTED',
       { at, actor: `staff:${task?.decidedBy ?? 'unknown'}`, action: 'REJECT' },
       {
-        reasons: (task?.reasons ?? []).map((r) => ({
-          field: r.field,
-          code: 'REJECTED_BY_REVIEWER',
-          reason: r.reason,
-        })),
+        reasons: reviewerReasons(task),
       },
     ),
     record.revision,
@@ -195,7 +174,7 @@ export async function transferExpire(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'clock'>,
   transferRequestId: string,
 ) {
-  const record = await mustLoad(deps, transferRequestId);
+  const record = await transferSteps.load(deps, transferRequestId);
   if (!CANCELLABLE_TRANSFER_STATUSES.includes(record.status)) return { status: record.status };
   await deps.reviews.close(transferRequestId, 'EXPIRED');
   const at = deps.clock.now().toISOString();
@@ -218,10 +197,7 @@ export async function transferExpire(
  * email can never replace a code that was already texted.
  */
 async function tellMerchant(
-  deps: Pick<
-    TransferWorkflowDeps,
-    'sends' | 'suppressions' | 'smsQuota' | 'hasher' | 'mailer' | 'sms' | 'clock' | 'config'
-  >,
+  deps: Pick<TransferWorkflowDeps, MessagingKeys>,
   merchant: MerchantRecord,
   template: TerminalTemplate,
   subjectId: string,
@@ -252,23 +228,10 @@ async function tellMerchant(
  * cannot be delivered are noted in the transfer's timeline.
  */
 export async function transferNotify(
-  deps: Pick<
-    TransferWorkflowDeps,
-    | 'transfers'
-    | 'merchants'
-    | 'terminals'
-    | 'hasher'
-    | 'sends'
-    | 'suppressions'
-    | 'smsQuota'
-    | 'mailer'
-    | 'sms'
-    | 'clock'
-    | 'config'
-  >,
+  deps: Pick<TransferWorkflowDeps, 'transfers' | 'merchants' | 'terminals' | MessagingKeys>,
   input: { transferRequestId: string; event: string },
 ) {
-  const record = await mustLoad(deps, input.transferRequestId);
+  const record = await transferSteps.load(deps, input.transferRequestId);
   const [from, to] = await Promise.all([
     deps.merchants.getMerchant(record.fromMerchantNo),
     deps.merchants.getMerchant(record.toMerchantNo),
@@ -327,19 +290,7 @@ export async function transferNotify(
       })),
     );
   }
-  await noteUndelivered(
-    transferSubjects(deps.transfers),
-    deps.clock,
-    record.transferRequestId,
-    undeliveredNotes(outcomes),
-  );
+  await transferSteps.noteUndelivered(deps, record.transferRequestId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
   return { sent: outcomes.filter((outcome) => outcome.result === 'SENT').length };
 }
-
-/** TransferRecordFailure: the failure goes into the transfer's timeline for operators (no details). */
-export const recordTransferFailure = (
-  deps: Pick<TransferWorkflowDeps, 'transfers' | 'clock'>,
-  input: { transferRequestId: string; failure?: WorkflowFailure },
-) =>
-  recordWorkflowFailure(transferSubjects(deps.transfers), deps.clock, input.transferRequestId, input.failure);

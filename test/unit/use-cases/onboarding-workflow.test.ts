@@ -4,9 +4,9 @@ import { requiredDocumentKinds } from '../../../shared/domain/application';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
 import {
   AUTO_REJECTED,
+  applicationSteps,
   awaitResubmission,
   checkAndAwaitReview,
-  recordFailure,
 } from '../../../shared/onboarding/workflow';
 import type { DocumentStorage, EmailMessage, WorkflowEngine } from '../../../shared/ports';
 import {
@@ -288,7 +288,7 @@ describe('RecordFailure', () => {
   it('appends one WORKFLOW_FAILED entry with the error name only, re-reading after a concurrent write', async () => {
     const w = world({ ...submitted(), status: 'PENDING_REVIEW' });
     w.failNextSaves(1);
-    await recordFailure(w.deps, { applicationId: 'APP1', failure: { Error: 'States.Timeout' } });
+    await applicationSteps.recordFailure(w.deps, 'APP1', { Error: 'States.Timeout' });
     expect(w.current().timeline.at(-1)).toEqual({
       status: 'PENDING_REVIEW',
       at: '2026-11-23T08:15:00.000Z',
