@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/ports';
 import { ApiClient, eventually } from '../support/api-client';
@@ -88,6 +89,36 @@ async function startDev(): Promise<ApiClient> {
   return api;
 }
 
+/**
+ * The ready banner names every endpoint, every state machine and the local credentials; another
+ * client (here the SDK in this process, as the AWS CLI would) lists the state machines with them.
+ */
+async function expectBannerForOtherClients(): Promise<void> {
+  const ports = [env.PORT, env.DYNAMODB_PORT, env.SFN_PORT, env.SMS_PORT, env.SES_PORT, env.S3_PORT];
+  for (const port of [...ports, env.DYNAMODB_FAULT_PROXY_PORT]) {
+    expect(output).toContain(`http://127.0.0.1:${port}`);
+  }
+  const arns = ['onboarding', 'terminal-transfer', 'change-request'].map(
+    (name) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`,
+  );
+  for (const arn of arns) expect(output).toContain(arn);
+  const credentials = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) AWS_REGION=(\S+)/.exec(output);
+  expect(credentials).not.toBeNull();
+  const [, accessKeyId = '', secretAccessKey = '', region = ''] = credentials ?? [];
+  const sfn = new SFNClient({
+    endpoint: `http://127.0.0.1:${env.SFN_PORT}`,
+    region,
+    credentials: { accessKeyId, secretAccessKey },
+  });
+  try {
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    expect(stateMachines.map((machine) => machine.stateMachineArn)).toEqual(arns);
+    for (const machine of stateMachines) expect(machine.creationDate?.getTime()).toBeGreaterThan(0);
+  } finally {
+    sfn.destroy();
+  }
+}
+
 /** Signals the whole process group (tsx, node, DynamoDB Local's JVM) and waits for the leader. */
 async function killTree(signal: NodeJS.Signals): Promise<void> {
   const running = child;
@@ -141,6 +172,7 @@ async function pendingReview(api: ApiClient, reviewer: string, index: number) {
 describe('npm run dev, SIGKILLed during a pending review', () => {
   it('loses nothing and the review is decided exactly once after the restart', async () => {
     let api = await startDev();
+    await expectBannerForOtherClients();
     let reviewer = await api.staffToken('rev-1', ['reviewer']);
     const apps = [];
     for (let index = 0; index < APPLICATIONS; index += 1)
