@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
 import { findFreePort } from '../../local/ports';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
@@ -166,6 +167,24 @@ async function pendingReview(api: ApiClient, reviewer: string, index: number) {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });
     return page.json.items.find((t: { subjectId: string }) => t.subjectId === id);
   });
+  // The task is queued before the step sends "received"; the census must wait until the step has
+  // returned (TaskSubmitted), or a send record still being written would count as created later.
+  const sfn = new SFNClient({
+    endpoint: `http://127.0.0.1:${env.SFN_PORT}`,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+  });
+  try {
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:000000000000:execution:onboarding:${id}`;
+    await eventually(async () => {
+      const { events = [] } = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }),
+      );
+      return events.some((event) => event.type === 'TaskSubmitted') ? true : undefined;
+    });
+  } finally {
+    sfn.destroy();
+  }
   return { id, token, taskId: task.taskId as string };
 }
 
