@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { FUNCTIONS_DIR, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/house-function';
 import { ROUTES } from '../infra/routes';
-import { WORKFLOW_FUNCTIONS } from '../infra/workflow';
-import { ENV } from '../shared/config/env';
+import { WORKFLOW_FUNCTIONS, WORKFLOW_PROCESSES } from '../infra/workflow';
+import { ENV, stateMachineArnVariable } from '../shared/config/env';
 import { type Bundle, bundleFloor, bundleFunction, clientClassOf } from './bundle';
 import { type FigureInput, judge } from './report';
 import { median, ratioOfMediansInterval } from './stats';
@@ -40,7 +40,12 @@ export function functionEnvironment(): Record<string, string> {
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     [ENV.tableName]: 'bench-table',
     [ENV.documentsBucket]: 'bench-documents',
-    [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:onboarding',
+    ...Object.fromEntries(
+      WORKFLOW_PROCESSES.map((process) => [
+        stateMachineArnVariable(process.name),
+        `arn:aws:states:us-east-1:000000000000:stateMachine:${process.name}`,
+      ]),
+    ),
     [ENV.acquirerCode]: '102',
     [ENV.senderEmail]: 'noreply@example.com',
     [ENV.supervisorEmail]: 'review-leads@example.com',

@@ -7,7 +7,7 @@ import {
   LOCAL_ACCESS_KEY_ID,
   LOCAL_REGION,
   LOCAL_SECRET_ACCESS_KEY,
-  STATE_MACHINE_ARN,
+  localStateMachineArn,
 } from '../local/constants';
 import { findFreePort } from '../local/ports';
 import { type LocalStack, startLocalStack } from '../local/stack';
@@ -168,7 +168,7 @@ export async function measureCost(log: (message: string) => void): Promise<{
       await api.expect(200, 'POST', '/_local/tokens', { body: { sub: 'op-1', groups: ['operator'] } })
     ).token as string;
     const history = async (applicationId: string): Promise<HistoryEvent[]> => {
-      const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${applicationId}`;
+      const executionArn = `${localStateMachineArn('onboarding').replace(':stateMachine:', ':execution:')}:${applicationId}`;
       const events: HistoryEvent[] = [];
       let nextToken: string | undefined;
       do {

@@ -93,8 +93,8 @@ export function explainMisses(figures: readonly Figure[]): string[] {
   if (cost.length > 0) {
     notes.push(
       'Cost: the totals with email and SMS meet the target because messages dominate them; without messages ' +
-        'the design spends more than the floor on: (1) state transitions, the largest line — three routing Choice states ' +
-        '(RouteKind, ChecksOutcome, RouteDecision), the final Succeed state and a Task of its own for the ' +
+        'the design spends more than the floor on: (1) state transitions, the largest line — the routing Choice states ' +
+        '(ChecksOutcome, RouteDecision), the final Succeed state and a Task of its own for the ' +
         '"application received" message, where one Task per spec step would do (and the REQUEST_CHANGES loop ' +
         'records and notifies in two Tasks); (2) reads — every merchant route reads the application twice ' +
         '(once to check the token hash, once in the use case: 2 reads per document URL, submit and GET), the ' +

@@ -19,9 +19,9 @@ import type { MerchantRecord } from '../shared/domain/merchant';
 import type { ReviewTaskRecord } from '../shared/domain/review';
 import type { TerminalRecord } from '../shared/domain/terminal';
 import { keys } from '../shared/keys';
-import { getMerchant } from '../shared/use-cases/merchants';
-import { listReviews } from '../shared/use-cases/reviews';
-import { getTerminal } from '../shared/use-cases/terminal-lifecycle';
+import { getMerchant } from '../shared/merchants/requests';
+import { listReviews } from '../shared/reviews/requests';
+import { getTerminal } from '../shared/terminals/lifecycle';
 import {
   draftApplication,
   fixedClock,

@@ -1,16 +1,15 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { reissueAccessToken, revokeAccessToken, rotateAccessToken } from '../shared/access-tokens/requests';
 import { SimulatedPaymentHost } from '../shared/adapters/payment-host-simulator';
 import type { MerchantPrincipal, StaffPrincipal } from '../shared/auth/principals';
 import { sha256Hex } from '../shared/auth/tokens';
+import {
+  cancelChangeRequest,
+  createChangeRequest,
+  getChangeRequest,
+} from '../shared/change-requests/requests';
 import { messagingConfig } from '../shared/composition';
-import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
-import type { ChangeRequestRepository } from '../shared/ports/change-requests';
-import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
-import type { SmsQuota, SuppressionList } from '../shared/ports/notifications';
-import type { ApplicationRepository, ReviewTaskRepository } from '../shared/ports/repositories';
-import type { TerminalRepository, TransferRepository } from '../shared/ports/terminals';
-import { reissueAccessToken, revokeAccessToken, rotateAccessToken } from '../shared/use-cases/access-tokens';
-import { activationCodeHash } from '../shared/use-cases/activation-codes';
+import { getMerchant, listMerchantVersions } from '../shared/merchants/requests';
 import {
   createApplication,
   createDocumentUpload,
@@ -18,15 +17,15 @@ import {
   submitApplication,
   updateApplication,
   withdrawApplication,
-} from '../shared/use-cases/applications';
-import {
-  cancelChangeRequest,
-  createChangeRequest,
-  getChangeRequest,
-  listMerchantVersions,
-} from '../shared/use-cases/change-requests';
-import { getMerchant } from '../shared/use-cases/merchants';
-import { decideReview, getReview, listReviews } from '../shared/use-cases/reviews';
+} from '../shared/onboarding/requests';
+import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
+import type { ChangeRequestRepository } from '../shared/ports/change-requests';
+import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
+import type { SmsQuota, SuppressionList } from '../shared/ports/notifications';
+import type { ApplicationRepository, ReviewTaskRepository } from '../shared/ports/repositories';
+import type { TerminalRepository, TransferRepository } from '../shared/ports/terminals';
+import { decideReview, getReview, listReviews } from '../shared/reviews/requests';
+import { activationCodeHash } from '../shared/terminals/activation-codes';
 import {
   activateTerminal,
   bindTerminal,
@@ -34,14 +33,14 @@ import {
   reissueActivationCode,
   runTestTransaction,
   unbindTerminal,
-} from '../shared/use-cases/terminal-lifecycle';
-import { registerTerminals } from '../shared/use-cases/terminals';
+} from '../shared/terminals/lifecycle';
+import { registerTerminals } from '../shared/terminals/stock';
 import {
   acceptTransferRequest,
   cancelTransferRequest,
   createTransferRequest,
   getTransferRequest,
-} from '../shared/use-cases/transfers';
+} from '../shared/transfers/requests';
 import { individualApplication } from '../test/support/fixtures';
 import {
   apiEvent,

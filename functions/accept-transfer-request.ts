@@ -1,11 +1,11 @@
 import { ACCEPT_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { acceptTransferRequest } from '../shared/use-cases/transfers';
+import { acceptTransferRequest } from '../shared/transfers/requests';
 
 /** `POST /v1/transfer-requests/{id}/accept` (the receiving merchant only). */
 export const makeHandler = (
@@ -28,6 +28,6 @@ export const makeHandler = (
 export const handler = makeHandler({
   applications: applicationRepository(),
   transfers: transferRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
 });

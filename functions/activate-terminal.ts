@@ -5,7 +5,7 @@ import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { activateTerminal } from '../shared/use-cases/terminal-lifecycle';
+import { activateTerminal } from '../shared/terminals/lifecycle';
 
 /** `POST /v1/terminals/{sn}/activate` (the merchant, own terminal): the code sent by SMS. */
 export const makeHandler = (

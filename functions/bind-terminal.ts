@@ -1,7 +1,7 @@
 import { activationCodeSenderDeps } from '../shared/activation-code-sender';
 import { staffFromAuthorizer } from '../shared/auth/principals';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
-import { bindTerminal } from '../shared/use-cases/terminal-lifecycle';
+import { bindTerminal } from '../shared/terminals/lifecycle';
 
 /** `POST /v1/terminals/{sn}/bind` (operator): binds an SN in stock to a merchant (一机一码). */
 export const makeHandler = (deps: Parameters<typeof bindTerminal>[0]) =>

@@ -1,11 +1,11 @@
 import { CANCEL_CHANGE_REQUEST_ROUTE } from '../infra/routes';
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
+import { cancelChangeRequest } from '../shared/change-requests/requests';
 import { applicationRepository, changeRequestRepository, reviewRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { cancelChangeRequest } from '../shared/use-cases/change-requests';
 
 /** `POST /v1/merchants/{merchantNo}/change-requests/{id}/cancel` (the merchant itself, while pending). */
 export const makeHandler = (
@@ -20,6 +20,6 @@ export const handler = makeHandler({
   applications: applicationRepository(),
   changeRequests: changeRequestRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
 });

@@ -1,11 +1,11 @@
 import { CANCEL_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, reviewRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { cancelTransferRequest } from '../shared/use-cases/transfers';
+import { cancelTransferRequest } from '../shared/transfers/requests';
 
 /** `POST /v1/transfer-requests/{id}/cancel` (the sending merchant, before the review decision). */
 export const makeHandler = (
@@ -29,6 +29,6 @@ export const handler = makeHandler({
   applications: applicationRepository(),
   transfers: transferRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
 });

@@ -1,5 +1,6 @@
 import { CREATE_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { createChangeRequest } from '../shared/change-requests/requests';
 import {
   applicationRepository,
   changeRequestRepository,
@@ -9,25 +10,26 @@ import {
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { createChangeRequest } from '../shared/use-cases/change-requests';
 
 /** `POST /v1/merchants/{merchantNo}/change-requests` (the merchant itself, `Idempotency-Key`). */
 export const makeHandler = (
   deps: Parameters<typeof createChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
   // The guard answers another merchant's number with the 404 of one that does not exist.
-  guardedRoute(CREATE_CHANGE_REQUEST_ROUTE, deps, async (request, access) =>
-    createChangeRequest(deps, merchantNoOf(access), {
+  guardedRoute(CREATE_CHANGE_REQUEST_ROUTE, deps, async (request, access) => ({
+    // Accepted: the review runs in the workflow (a replay of the key answers the same).
+    statusCode: 202,
+    body: await createChangeRequest(deps, merchantNoOf(access), {
       idempotencyKey: request.headers['idempotency-key'],
       body: request.body,
     }),
-  );
+  }));
 
 export const handler = makeHandler({
   applications: applicationRepository(),
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowFromEnv('change-request'),
   clock: systemClock,
   deadlines: deadlines(),
 });

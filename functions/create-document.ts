@@ -2,8 +2,8 @@ import { CREATE_DOCUMENT_ROUTE } from '../infra/routes';
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { createDocumentUpload, type UploadDeps } from '../shared/onboarding/requests';
 import { systemClock } from '../shared/ports';
-import { createDocumentUpload, type UploadDeps } from '../shared/use-cases/applications';
 
 /**
  * `POST /v1/applications/{id}/documents` (merchant Bearer token, own application only): a presigned

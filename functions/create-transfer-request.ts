@@ -11,7 +11,7 @@ import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { createTransferRequest } from '../shared/use-cases/transfers';
+import { createTransferRequest } from '../shared/transfers/requests';
 
 /** `POST /v1/terminals/{sn}/transfer-requests` (the current merchant): offer the terminal to another merchant. */
 export const makeHandler = (
@@ -32,7 +32,7 @@ export const handler = makeHandler({
   transfers: transferRepository(),
   terminals: terminalRepository(),
   merchants: merchantRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowFromEnv('terminal-transfer'),
   clock: systemClock,
   deadlines: deadlines(),
 });

@@ -1,9 +1,9 @@
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { staffFromAuthorizer } from '../shared/auth/principals';
 import { applicationRepository, reviewRepository } from '../shared/composition';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
 import { systemClock } from '../shared/ports';
-import { decideReview, type ReviewDeps } from '../shared/use-cases/reviews';
+import { decideReview, type ReviewDeps } from '../shared/reviews/requests';
 
 /** `POST /v1/reviews/{taskId}/decision` (reviewer). */
 export const makeHandler = (deps: ReviewDeps) =>
@@ -18,6 +18,6 @@ export const makeHandler = (deps: ReviewDeps) =>
 export const handler = makeHandler({
   reviews: reviewRepository(),
   applications: applicationRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
 });

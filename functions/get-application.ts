@@ -2,8 +2,8 @@ import { GET_APPLICATION_ROUTE } from '../infra/routes';
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { type DraftDeps, getApplication } from '../shared/onboarding/requests';
 import { systemClock } from '../shared/ports';
-import { type DraftDeps, getApplication } from '../shared/use-cases/applications';
 
 /** `GET /v1/applications/{id}` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: DraftDeps) =>

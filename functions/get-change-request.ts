@@ -1,12 +1,12 @@
 import { GET_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
+import { getChangeRequest } from '../shared/change-requests/requests';
 import { applicationRepository, changeRequestRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute } from '../shared/http/merchant-route';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { getChangeRequest } from '../shared/use-cases/change-requests';
 
 /** `GET /v1/merchants/{merchantNo}/change-requests/{id}`: the merchant itself, or a reviewer/operator. */
 export const makeHandler = (deps: {

@@ -3,10 +3,10 @@ import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { applicationRepository, merchantRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute } from '../shared/http/merchant-route';
+import { getMerchant } from '../shared/merchants/requests';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { MerchantRepository } from '../shared/ports/merchants';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { getMerchant } from '../shared/use-cases/merchants';
 
 /** Dependencies of `GET /v1/merchants/{merchantNo}`. */
 export interface GetMerchantDeps {

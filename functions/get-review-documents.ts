@@ -3,7 +3,7 @@ import { staffFromAuthorizer } from '../shared/auth/principals';
 import { applicationRepository, reviewRepository } from '../shared/composition';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
 import { systemClock } from '../shared/ports';
-import { getReviewDocuments, type ReviewDocumentsDeps } from '../shared/use-cases/review-documents';
+import { getReviewDocuments, type ReviewDocumentsDeps } from '../shared/reviews/documents';
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */
 export const makeHandler = (deps: ReviewDocumentsDeps) =>

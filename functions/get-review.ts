@@ -7,7 +7,7 @@ import {
   transferRepository,
 } from '../shared/composition';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
-import { getReview } from '../shared/use-cases/reviews';
+import { getReview } from '../shared/reviews/requests';
 
 /** `GET /v1/reviews/{taskId}` (reviewer). */
 export const makeHandler = (deps: Parameters<typeof getReview>[0]) =>

@@ -6,7 +6,7 @@ import { guardedRoute } from '../shared/http/merchant-route';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import type { TransferRepository } from '../shared/ports/terminals';
-import { getTransferRequest } from '../shared/use-cases/transfers';
+import { getTransferRequest } from '../shared/transfers/requests';
 
 /** `GET /v1/transfer-requests/{id}`: either merchant of the transfer, or a reviewer/operator. */
 export const makeHandler = (deps: {

@@ -2,12 +2,12 @@ import type { Context, SNSEvent } from 'aws-lambda';
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { suppressionList } from '../shared/composition';
 import { logger } from '../shared/logger';
-import { systemClock } from '../shared/ports';
 import {
   type EmailEventDeps,
   type EmailEventOutcome,
   recordEmailEvent,
-} from '../shared/use-cases/email-events';
+} from '../shared/notifications/email-events';
+import { systemClock } from '../shared/ports';
 
 /**
  * SNS subscriber of the SES configuration set's event destination (BOUNCE, COMPLAINT): records

@@ -1,7 +1,7 @@
 import { staffFromAuthorizer } from '../shared/auth/principals';
 import { changeRequestRepository, merchantRepository } from '../shared/composition';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
-import { listMerchantVersions } from '../shared/use-cases/change-requests';
+import { listMerchantVersions } from '../shared/merchants/requests';
 
 /** `GET /v1/merchants/{merchantNo}/versions` (reviewer or operator): the merchant's version history. */
 export const makeHandler = (deps: Parameters<typeof listMerchantVersions>[0]) =>

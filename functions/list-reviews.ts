@@ -2,7 +2,7 @@ import { staffFromAuthorizer } from '../shared/auth/principals';
 import { reviewRepository } from '../shared/composition';
 import { httpRoute } from '../shared/http/http-route';
 import type { ReviewTaskRepository } from '../shared/ports/repositories';
-import { listReviews } from '../shared/use-cases/reviews';
+import { listReviews } from '../shared/reviews/requests';
 
 /** `GET /v1/reviews` (reviewer). */
 export const makeHandler = (deps: { reviews: ReviewTaskRepository }) =>

@@ -3,7 +3,7 @@ import { terminalRepository } from '../shared/composition';
 import { httpRoute } from '../shared/http/http-route';
 import { type Clock, systemClock } from '../shared/ports';
 import type { TerminalRepository } from '../shared/ports/terminals';
-import { registerTerminals } from '../shared/use-cases/terminals';
+import { registerTerminals } from '../shared/terminals/stock';
 
 /** `POST /v1/terminals` (operator): register SNs in stock. */
 export const makeHandler = (deps: { terminals: TerminalRepository; clock: Clock }) =>

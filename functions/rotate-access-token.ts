@@ -1,13 +1,14 @@
 import { ROTATE_ACCESS_TOKEN_ROUTE } from '../infra/routes';
+import { type AccessTokenDeps, rotateAccessToken } from '../shared/access-tokens/requests';
 import { applicationRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
-import { type AccessTokenDeps, rotateAccessToken } from '../shared/use-cases/access-tokens';
 
 /** `POST /v1/applications/{id}/access-token` (merchant Bearer token): a new token; the old one stops working. */
 export const makeHandler = (deps: AccessTokenDeps) =>
-  guardedRoute(ROTATE_ACCESS_TOKEN_ROUTE, deps, async (_request, access) =>
-    rotateAccessToken(deps, applicationOf(access)),
-  );
+  guardedRoute(ROTATE_ACCESS_TOKEN_ROUTE, deps, async (_request, access) => ({
+    statusCode: 201,
+    body: await rotateAccessToken(deps, applicationOf(access)),
+  }));
 
 export const handler = makeHandler({ applications: applicationRepository(), clock: systemClock });

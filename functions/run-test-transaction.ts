@@ -5,7 +5,7 @@ import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
-import { runTestTransaction } from '../shared/use-cases/terminal-lifecycle';
+import { runTestTransaction } from '../shared/terminals/lifecycle';
 
 /** `POST /v1/terminals/{sn}/test-transaction` (the merchant, ACTIVATED terminal): 0.01 CNY sale and void. */
 export const makeHandler = (

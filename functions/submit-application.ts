@@ -4,8 +4,8 @@ import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspect
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { submitApplication, type WorkflowDeps } from '../shared/onboarding/requests';
 import { systemClock } from '../shared/ports';
-import { submitApplication, type WorkflowDeps } from '../shared/use-cases/applications';
 
 /** `POST /v1/applications/{id}/submit` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: WorkflowDeps) =>
@@ -19,7 +19,7 @@ export const handler = makeHandler({
   reviews: reviewRepository(),
   hasher: keyedHasherFromEnv(),
   storage: documentInspectorFromEnv(),
-  workflow: workflowFromEnv(),
+  workflow: workflowFromEnv('onboarding'),
   clock: systemClock,
   deadlines: deadlines(),
 });

@@ -1,6 +1,6 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
   applicationRepository,
@@ -11,15 +11,15 @@ import {
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { awaitResubmission } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
-import { awaitResubmission } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
   smsQuota: smsQuota(),
@@ -35,7 +35,7 @@ const deps = {
  * Workflow Task (.waitForTaskToken): records REQUEST_CHANGES with the token the merchant's
  * resubmission resumes, and tells the merchant what to correct (at most once).
  */
-export const handler = workflowTask('task-await-resubmission', (input) =>
+export const handler = onboardingTask('task-await-resubmission', (input) =>
   awaitResubmission(deps, {
     applicationId: input.applicationId,
     taskToken: input.taskToken ?? '',

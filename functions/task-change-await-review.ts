@@ -1,4 +1,6 @@
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
+import { changeRequestTask } from '../shared/change-requests/process';
+import { awaitChangeReview } from '../shared/change-requests/workflow';
 import {
   changeRequestRepository,
   deadlines,
@@ -6,20 +8,18 @@ import {
   reviewRepository,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { awaitChangeReview } from '../shared/use-cases/change-request-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),
 };
 
 /** Workflow Task: opens the CHANGE_REQUEST review task or gives it the new token (.waitForTaskToken). */
-export const handler = workflowTask('task-change-await-review', (input) =>
-  awaitChangeReview(deps, { changeRequestId: input.changeRequestId ?? '', taskToken: input.taskToken ?? '' }),
+export const handler = changeRequestTask('task-change-await-review', (input) =>
+  awaitChangeReview(deps, { changeRequestId: input.changeRequestId, taskToken: input.taskToken ?? '' }),
 );

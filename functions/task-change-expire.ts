@@ -1,7 +1,7 @@
+import { changeRequestTask } from '../shared/change-requests/process';
+import { expireChangeRequest } from '../shared/change-requests/workflow';
 import { changeRequestRepository, reviewRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { expireChangeRequest } from '../shared/use-cases/change-request-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -11,6 +11,6 @@ const deps = {
 };
 
 /** Workflow Task: no review decision by the final deadline; the change request expires. */
-export const handler = workflowTask('task-change-expire', (input) =>
-  expireChangeRequest(deps, input.changeRequestId ?? ''),
+export const handler = changeRequestTask('task-change-expire', (input) =>
+  expireChangeRequest(deps, input.changeRequestId),
 );

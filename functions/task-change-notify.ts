@@ -1,6 +1,8 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import { changeRequestTask } from '../shared/change-requests/process';
+import { notifyChangeOutcome } from '../shared/change-requests/workflow';
 import {
   changeRequestRepository,
   merchantRepository,
@@ -10,8 +12,6 @@ import {
   suppressionList,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { notifyChangeOutcome } from '../shared/use-cases/change-request-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -29,6 +29,6 @@ const deps = {
 };
 
 /** Workflow Task: the outcome by email and SMS (old and new contact when the contact changed). */
-export const handler = workflowTask('task-change-notify', (input) =>
-  notifyChangeOutcome(deps, input.changeRequestId ?? ''),
+export const handler = changeRequestTask('task-change-notify', (input) =>
+  notifyChangeOutcome(deps, input.changeRequestId),
 );

@@ -1,7 +1,7 @@
+import { changeRequestTask } from '../shared/change-requests/process';
+import { recordChangeDecision } from '../shared/change-requests/workflow';
 import { changeRequestRepository, reviewRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { recordChangeDecision } from '../shared/use-cases/change-request-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -11,6 +11,6 @@ const deps = {
 };
 
 /** Workflow Task: applies a REJECT decision (with the reviewer's reasons) to the change request. */
-export const handler = workflowTask('task-change-record-decision', (input) =>
-  recordChangeDecision(deps, { changeRequestId: input.changeRequestId ?? '', taskId: input.taskId ?? '' }),
+export const handler = changeRequestTask('task-change-record-decision', (input) =>
+  recordChangeDecision(deps, { changeRequestId: input.changeRequestId, taskId: input.taskId ?? '' }),
 );

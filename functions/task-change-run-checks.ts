@@ -1,8 +1,8 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { changeRequestTask } from '../shared/change-requests/process';
+import { runChangeChecks } from '../shared/change-requests/workflow';
 import { applicationRepository, changeRequestRepository, merchantRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { runChangeChecks } from '../shared/use-cases/change-request-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -14,6 +14,6 @@ const deps = {
 };
 
 /** Workflow Task: automated checks of a change request; rejects automatically on a hard failure. */
-export const handler = workflowTask('task-change-run-checks', (input) =>
-  runChangeChecks(deps, input.changeRequestId ?? ''),
+export const handler = changeRequestTask('task-change-run-checks', (input) =>
+  runChangeChecks(deps, input.changeRequestId),
 );

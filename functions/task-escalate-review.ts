@@ -1,34 +1,12 @@
-import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import {
-  applicationRepository,
-  changeRequestRepository,
-  messagingConfig,
-  reviewRepository,
-  sendRecordRepository,
-  suppressionList,
-  transferRepository,
-} from '../shared/composition';
-import { systemClock } from '../shared/ports';
-import { escalateReview } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
+import { applicationRepository } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { escalateApplicationReview } from '../shared/onboarding/workflow';
+import { escalationSenderDeps } from '../shared/reviews/escalation-sender';
 
-// Only the adapters this step uses, created once per cold start (the three subject repositories
-// share one table client: an undeliverable notice is noted in its subject's timeline).
-const deps = {
-  applications: applicationRepository(),
-  changeRequests: changeRequestRepository(),
-  transfers: transferRepository(),
-  reviews: reviewRepository(),
-  sends: sendRecordRepository(),
-  suppressions: suppressionList(),
-  hasher: keyedHasherFromEnv(),
-  mailer: mailerFromEnv(),
-  clock: systemClock,
-  config: messagingConfig(),
-};
+// Only the adapters this step uses, created once per cold start.
+const deps = { ...escalationSenderDeps(), applications: applicationRepository() };
 
-/** Workflow Task: the review deadline passed; flags the task and tells supervisors. */
-export const handler = workflowTask('task-escalate-review', (input) =>
-  escalateReview(deps, { applicationId: input.applicationId, taskId: input.taskId }),
+/** Workflow Task: the application's review deadline passed; flags the task and tells supervisors once. */
+export const handler = onboardingTask('task-escalate-review', (input) =>
+  escalateApplicationReview(deps, { applicationId: input.applicationId }),
 );

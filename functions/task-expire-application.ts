@@ -1,7 +1,7 @@
 import { applicationRepository, reviewRepository } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { expireApplication } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
-import { expireApplication } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -11,6 +11,6 @@ const deps = {
 };
 
 /** Workflow Task: a deadline passed without a decision or a resubmission. */
-export const handler = workflowTask('task-expire-application', (input) =>
+export const handler = onboardingTask('task-expire-application', (input) =>
   expireApplication(deps, input.applicationId),
 );

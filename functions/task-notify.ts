@@ -9,9 +9,9 @@ import {
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { notifyApplicant } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
-import { notifyApplicant } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -28,6 +28,6 @@ const deps = {
 };
 
 /** Workflow Task: email and SMS that the application was received, or of its outcome, at most once each. */
-export const handler = workflowTask('task-notify', (input) =>
+export const handler = onboardingTask('task-notify', (input) =>
   notifyApplicant(deps, { applicationId: input.applicationId, event: input.event }),
 );

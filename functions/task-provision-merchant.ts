@@ -11,9 +11,9 @@ import {
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { provisionAndConfirm } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
-import { provisionAndConfirm } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -35,6 +35,6 @@ const deps = {
  * Workflow Task: merchant number, merchant, markers and terminal binding in one transaction, then
  * the confirmation with the activation code by email and SMS (at most once each).
  */
-export const handler = workflowTask('task-provision-merchant', (input) =>
+export const handler = onboardingTask('task-provision-merchant', (input) =>
   provisionAndConfirm(deps, input.applicationId),
 );

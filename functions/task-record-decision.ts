@@ -10,9 +10,9 @@ import {
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { recordDecision } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
-import { recordDecision } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -30,6 +30,6 @@ const deps = {
 };
 
 /** Workflow Task: applies a REJECT decision to the application, then tells the merchant (at most once). */
-export const handler = workflowTask('task-record-decision', (input) =>
+export const handler = onboardingTask('task-record-decision', (input) =>
   recordDecision(deps, { applicationId: input.applicationId, taskId: input.taskId ?? '' }),
 );

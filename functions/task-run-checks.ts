@@ -1,7 +1,7 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
   applicationRepository,
@@ -13,15 +13,15 @@ import {
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
+import { onboardingTask } from '../shared/onboarding/process';
+import { checkAndAwaitReview } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
-import { checkAndAwaitReview } from '../shared/use-cases/onboarding-workflow';
-import { workflowTask } from '../shared/workflow-task';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   hasher: keyedHasherFromEnv(),
   storage: documentInspectorFromEnv(),
   terminals: terminalRepository(),
@@ -39,6 +39,6 @@ const deps = {
  * Workflow Task (.waitForTaskToken): automated checks, the "received" message, then the review
  * task with this token — or, on an automatic rejection, its outcome and the token completed at once.
  */
-export const handler = workflowTask('task-run-checks', (input) =>
+export const handler = onboardingTask('task-run-checks', (input) =>
   checkAndAwaitReview(deps, { applicationId: input.applicationId, taskToken: input.taskToken ?? '' }),
 );

@@ -1,20 +1,20 @@
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { transferAwaitAcceptance } from '../shared/use-cases/transfers';
-import { workflowTask } from '../shared/workflow-task';
+import { transferTask } from '../shared/transfers/process';
+import { transferAwaitAcceptance } from '../shared/transfers/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   transfers: transferRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
 };
 
 /** Workflow Task: keeps the token the receiving merchant's acceptance resumes (.waitForTaskToken). */
-export const handler = workflowTask('task-transfer-await-acceptance', (input) =>
+export const handler = transferTask('task-transfer-await-acceptance', (input) =>
   transferAwaitAcceptance(deps, {
-    transferRequestId: input.transferRequestId ?? '',
+    transferRequestId: input.transferRequestId,
     taskToken: input.taskToken ?? '',
   }),
 );

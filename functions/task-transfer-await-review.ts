@@ -1,22 +1,22 @@
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { deadlines, reviewRepository, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { transferAwaitReview } from '../shared/use-cases/transfers';
-import { workflowTask } from '../shared/workflow-task';
+import { transferTask } from '../shared/transfers/process';
+import { transferAwaitReview } from '../shared/transfers/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   transfers: transferRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),
 };
 
 /** Workflow Task: opens the TERMINAL_TRANSFER review task (.waitForTaskToken). */
-export const handler = workflowTask('task-transfer-await-review', (input) =>
+export const handler = transferTask('task-transfer-await-review', (input) =>
   transferAwaitReview(deps, {
-    transferRequestId: input.transferRequestId ?? '',
+    transferRequestId: input.transferRequestId,
     taskToken: input.taskToken ?? '',
   }),
 );

@@ -1,7 +1,7 @@
 import { merchantRepository, reviewRepository, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { transferComplete } from '../shared/use-cases/transfers';
-import { workflowTask } from '../shared/workflow-task';
+import { transferTask } from '../shared/transfers/process';
+import { transferComplete } from '../shared/transfers/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -12,6 +12,6 @@ const deps = {
 };
 
 /** Workflow Task: the atomic re-binding of the SN to the receiving merchant with a new terminal ID. */
-export const handler = workflowTask('task-transfer-complete', (input) =>
-  transferComplete(deps, input.transferRequestId ?? ''),
+export const handler = transferTask('task-transfer-complete', (input) =>
+  transferComplete(deps, input.transferRequestId),
 );

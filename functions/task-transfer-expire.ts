@@ -1,7 +1,7 @@
 import { reviewRepository, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { transferExpire } from '../shared/use-cases/transfers';
-import { workflowTask } from '../shared/workflow-task';
+import { transferTask } from '../shared/transfers/process';
+import { transferExpire } from '../shared/transfers/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -11,6 +11,6 @@ const deps = {
 };
 
 /** Workflow Task: not accepted or not decided in time. */
-export const handler = workflowTask('task-transfer-expire', (input) =>
-  transferExpire(deps, input.transferRequestId ?? ''),
+export const handler = transferTask('task-transfer-expire', (input) =>
+  transferExpire(deps, input.transferRequestId),
 );

@@ -11,8 +11,8 @@ import {
   transferRepository,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { transferNotify } from '../shared/use-cases/transfers';
-import { workflowTask } from '../shared/workflow-task';
+import { transferTask } from '../shared/transfers/process';
+import { transferNotify } from '../shared/transfers/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -30,6 +30,6 @@ const deps = {
 };
 
 /** Workflow Task: tells the merchants of a transfer by email and SMS, at most once each. */
-export const handler = workflowTask('task-transfer-notify', (input) =>
-  transferNotify(deps, { transferRequestId: input.transferRequestId ?? '', event: input.event ?? 'OUTCOME' }),
+export const handler = transferTask('task-transfer-notify', (input) =>
+  transferNotify(deps, { transferRequestId: input.transferRequestId, event: input.event ?? 'OUTCOME' }),
 );

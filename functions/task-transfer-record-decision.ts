@@ -1,7 +1,7 @@
 import { reviewRepository, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
-import { transferRecordDecision } from '../shared/use-cases/transfers';
-import { workflowTask } from '../shared/workflow-task';
+import { transferTask } from '../shared/transfers/process';
+import { transferRecordDecision } from '../shared/transfers/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -11,9 +11,9 @@ const deps = {
 };
 
 /** Workflow Task: records a REJECT decision; the SN stays with the sender. */
-export const handler = workflowTask('task-transfer-record-decision', (input) =>
+export const handler = transferTask('task-transfer-record-decision', (input) =>
   transferRecordDecision(deps, {
-    transferRequestId: input.transferRequestId ?? '',
+    transferRequestId: input.transferRequestId,
     taskId: input.taskId ?? '',
   }),
 );

@@ -2,7 +2,7 @@ import { staffFromAuthorizer } from '../shared/auth/principals';
 import { terminalRepository } from '../shared/composition';
 import { httpRoute, pathParameter } from '../shared/http/http-route';
 import { systemClock } from '../shared/ports';
-import { unbindTerminal } from '../shared/use-cases/terminal-lifecycle';
+import { unbindTerminal } from '../shared/terminals/lifecycle';
 
 /** `POST /v1/terminals/{sn}/unbind` (operator): back to IN_STOCK, history kept. */
 export const makeHandler = (deps: Parameters<typeof unbindTerminal>[0]) =>

@@ -1,9 +1,9 @@
 import { WITHDRAW_APPLICATION_ROUTE } from '../infra/routes';
-import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
+import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { withdrawApplication } from '../shared/onboarding/requests';
 import { systemClock } from '../shared/ports';
-import { withdrawApplication } from '../shared/use-cases/applications';
 
 /** `POST /v1/applications/{id}/withdraw` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: Parameters<typeof withdrawApplication>[0]) =>
@@ -15,7 +15,7 @@ export const makeHandler = (deps: Parameters<typeof withdrawApplication>[0]) =>
 export const handler = makeHandler({
   applications: applicationRepository(),
   reviews: reviewRepository(),
-  workflow: workflowFromEnv(),
+  workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),
 });

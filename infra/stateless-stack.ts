@@ -25,12 +25,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { FIELD_KMS_CONTEXT } from '../shared/adapters/field-cipher';
-import { ENV } from '../shared/config/env';
+import { ENV, stateMachineArnVariable, type WorkflowProcess } from '../shared/config/env';
 import { emailDomain, type OnboardingConfig } from './config';
 import { HouseFunction, METRICS_NAMESPACE, SERVICE_NAME } from './house-function';
 import { ROUTES, type RouteAuth, type RouteDefinition } from './routes';
 import { TABLE_SCHEMA } from './stateful-stack';
-import { readOnboardingAsl, substituteAsl, substitutionKey, WORKFLOW_FUNCTIONS } from './workflow';
+import { processDefinition, WORKFLOW_FUNCTIONS, WORKFLOW_PROCESSES } from './workflow';
 
 /** What the stateless stack needs from the stateful one (and from configuration). */
 export interface StatelessStackProps extends StackProps {
@@ -57,12 +57,12 @@ type Capability =
   | 'documentsPut'
   /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
   | 'documentsRead'
-  /** states:StartExecution on the onboarding state machine. */
-  | 'startExecution'
-  /** states:StopExecution on the onboarding state machine's executions. */
-  | 'stopExecution'
-  /** states:SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat (the callback pattern). */
-  | 'taskResponse'
+  /** states:StartExecution on the process's state machine, and its ARN in `<PROCESS>_STATE_MACHINE_ARN`. */
+  | `startExecution:${WorkflowProcess}`
+  /** states:StopExecution on the executions of the process's state machine. */
+  | `stopExecution:${WorkflowProcess}`
+  /** states:SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat on the process's state machine (callbacks). */
+  | `taskResponse:${WorkflowProcess}`
   /** ses:SendEmail from the configured sender, through the configuration set (SES_CONFIGURATION_SET). */
   | 'sendEmail'
   /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
@@ -83,42 +83,50 @@ export const FUNCTION_CAPABILITIES: Readonly<Record<string, readonly Capability[
   'create-document': ['documentsPut'],
   // Checks the documents, computes the uniqueness markers, starts the workflow or hands the
   // resubmission back to the waiting one (SendTaskSuccess).
-  'submit-application': ['piiHmac', 'documentsRead', 'startExecution', 'taskResponse'],
-  'withdraw-application': ['stopExecution'],
-  'decide-review': ['taskResponse'],
+  'submit-application': ['piiHmac', 'documentsRead', 'startExecution:onboarding', 'taskResponse:onboarding'],
+  'withdraw-application': ['stopExecution:onboarding'],
+  // Hands the decision to whichever process waits on the task.
+  'decide-review': [
+    'taskResponse:onboarding',
+    'taskResponse:terminal-transfer',
+    'taskResponse:change-request',
+  ],
   // Presigned GETs of a case's documents for the reviewer (HeadObject first: only uploaded ones).
   'get-review-documents': ['documentsRead'],
   // Blocklist lookups by keyed hash; required documents present; the "received" message (and an
   // automatic rejection's) by email and SMS; an automatic rejection completes its own task token.
-  'task-run-checks': ['piiHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
+  'task-run-checks': ['piiHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse:onboarding'],
   // A decision or resubmission that arrived while nobody was waiting is handed to the new token.
-  'task-await-review': ['taskResponse'],
+  'task-await-review': ['taskResponse:onboarding'],
   // Also tells the merchant what to correct.
-  'task-await-resubmission': ['taskResponse', 'sendEmail', 'sendSms', 'piiHmac'],
+  'task-await-resubmission': ['taskResponse:onboarding', 'sendEmail', 'sendSms', 'piiHmac'],
   // Each ends its branch with the outcome message (the approval's with the activation code).
   'task-provision-merchant': ['sendEmail', 'sendSms', 'piiHmac'],
   'task-record-decision': ['sendEmail', 'sendSms', 'piiHmac'],
   // Generates the activation code of an approved terminal and stores its keyed hash; looks every
   // address up on the suppression list by keyed hash. Metrics are EMF log lines (no PutMetricData).
   'task-notify': ['sendEmail', 'sendSms', 'piiHmac'],
+  // Each process escalates its own reviews (supervisor email; addresses looked up by keyed hash).
   'task-escalate-review': ['sendEmail', 'piiHmac'],
+  'task-transfer-escalate-review': ['sendEmail', 'piiHmac'],
+  'task-change-escalate-review': ['sendEmail', 'piiHmac'],
   // Terminals: activation codes are keyed hashes (KMS HMAC) sent by SMS.
   'bind-terminal': ['piiHmac', 'sendSms'],
   'reissue-activation-code': ['piiHmac', 'sendSms'],
   'activate-terminal': ['piiHmac'],
-  'create-transfer-request': ['startExecution'],
-  'accept-transfer-request': ['taskResponse'],
-  'cancel-transfer-request': ['stopExecution'],
-  'task-transfer-await-acceptance': ['taskResponse'],
-  'task-transfer-await-review': ['taskResponse'],
+  'create-transfer-request': ['startExecution:terminal-transfer'],
+  'accept-transfer-request': ['taskResponse:terminal-transfer'],
+  'cancel-transfer-request': ['stopExecution:terminal-transfer'],
+  'task-transfer-await-acceptance': ['taskResponse:terminal-transfer'],
+  'task-transfer-await-review': ['taskResponse:terminal-transfer'],
   'task-transfer-notify': ['sendEmail', 'sendSms', 'piiHmac'],
   // Change requests: creation starts the workflow, cancellation stops it; the checks look the new
   // settlement account up in the blocklist by keyed hash; a decision that arrived while nobody was
   // waiting is handed to the new token; the outcome goes by email and SMS.
-  'create-change-request': ['startExecution'],
-  'cancel-change-request': ['stopExecution'],
+  'create-change-request': ['startExecution:change-request'],
+  'cancel-change-request': ['stopExecution:change-request'],
   'task-change-run-checks': ['piiHmac'],
-  'task-change-await-review': ['taskResponse'],
+  'task-change-await-review': ['taskResponse:change-request'],
   'task-change-notify': ['sendEmail', 'sendSms', 'piiHmac'],
   // SES bounces and complaints: the addresses are recorded by keyed hash only.
   'handle-email-events': ['piiHmac'],
@@ -161,9 +169,11 @@ export const FIELD_CIPHER_FUNCTIONS = [
   'task-await-review',
   'task-change-apply',
   'task-change-await-review',
+  'task-change-escalate-review',
   'task-change-expire',
   'task-change-notify',
   'task-change-record-decision',
+  'task-change-record-failure',
   'task-change-run-checks',
   'task-escalate-review',
   'task-expire-application',
@@ -183,9 +193,6 @@ export const EVENT_FUNCTIONS = ['handle-email-events'] as const;
 
 /** Custom metric of a notification that failed on its last attempt (EMF, see shared/metrics.ts). */
 export const NOTIFICATIONS_FAILED_METRIC = 'NotificationsFailed';
-
-/** Functions with any of these get STATE_MACHINE_ARN. */
-const STATE_MACHINE_CAPABILITIES: readonly Capability[] = ['startExecution', 'stopExecution', 'taskResponse'];
 
 /** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
 const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
@@ -257,14 +264,8 @@ export class StatelessStack extends Stack {
   readonly api: apigw.RestApi;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
-  readonly stateMachine: sfn.StateMachine;
-  /**
-   * The state machine's fixed name, and its ARN built from it rather than referenced: the definition
-   * references the task functions, and two of them (and the API functions) need this ARN, so a
-   * reference would be a circular dependency.
-   */
-  readonly stateMachineName: string;
-  readonly stateMachineArn: string;
+  /** One state machine per process of `WORKFLOW_PROCESSES` (`workflow/<process>.asl.json`). */
+  readonly stateMachines: ReadonlyMap<WorkflowProcess, sfn.StateMachine>;
   readonly alarmTopic: sns.Topic;
   /** SES configuration set of every email: bounces and complaints go to {@link emailEventsTopic}. */
   readonly emailConfigurationSet: ses.ConfigurationSet;
@@ -288,8 +289,6 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.stateMachineName = `${this.stackName}-Onboarding`;
-    this.stateMachineArn = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${this.stateMachineName}`;
     const producer = Stack.of(props.documentsBucket);
     if (producer === this) {
       this.documentsBucketArn = props.documentsBucket.bucketArn;
@@ -428,46 +427,18 @@ export class StatelessStack extends Stack {
       return fn;
     };
 
-    // ---- Workflow -----------------------------------------------------------------------------
-    // The same ASL file as `npm run dev`; substituteAsl throws on any placeholder without a value.
-    const definition = substituteAsl(
-      readOnboardingAsl(),
-      Object.fromEntries(taskFunctionNames.map((name) => [substitutionKey(name), fnNamed(name).functionArn])),
+    // ---- Workflows: one state machine per process -------------------------------------------
+    this.stateMachines = new Map(
+      WORKFLOW_PROCESSES.map((process) => [
+        process.name,
+        this.createStateMachine(
+          process.name,
+          process.taskFunctions.map(fnNamed),
+          // The same ASL file as `npm run dev`; a placeholder without a value throws.
+          processDefinition(process, (task) => fnNamed(task).functionArn),
+        ),
+      ]),
     );
-    const workflowLogGroup = new logs.LogGroup(this, 'WorkflowLogGroup', {
-      // The vendedlogs prefix keeps the log group resource policy small (Step Functions docs).
-      logGroupName: `/aws/vendedlogs/states/${this.stackName}-onboarding`,
-      retention: logs.RetentionDays.THREE_MONTHS,
-      encryptionKey: this.logsKey,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'OnboardingStateMachine', {
-      stateMachineName: this.stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(definition),
-      tracingEnabled: true,
-      logs: {
-        destination: workflowLogGroup,
-        level: sfn.LogLevel.ALL,
-        // Every event is logged, but without state inputs/outputs: those carry merchants'
-        // personal data (names, phones, ID numbers), which must never reach the logs.
-        includeExecutionData: false,
-      },
-    });
-    this.stateMachine.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: taskFunctionNames.map((name) => fnNamed(name).functionArn),
-      }),
-    );
-    const stateMachinePolicy = this.stateMachine.role.node.tryFindChild('DefaultPolicy');
-    if (stateMachinePolicy) {
-      Validations.of(stateMachinePolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only the actions Step Functions needs for CloudWatch Logs delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing use Resource "*"; none of them supports resource-level permissions. lambda:InvokeFunction names each task function.',
-      });
-    }
 
     // ---- Email events (bounces, complaints → suppression list) ---------------------------------
     ({ configurationSet: this.emailConfigurationSet, topic: this.emailEventsTopic } = this.createEmailEvents(
@@ -478,9 +449,6 @@ export class StatelessStack extends Stack {
     for (const [name, capabilities] of Object.entries(FUNCTION_CAPABILITIES)) {
       const fn = fnNamed(name);
       for (const capability of capabilities) this.grantCapability(fn, capability, props, config);
-      if (capabilities.some((capability) => STATE_MACHINE_CAPABILITIES.includes(capability))) {
-        fn.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
-      }
     }
     for (const name of FIELD_CIPHER_FUNCTIONS) {
       const fn = fnNamed(name);
@@ -524,7 +492,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'StaffUserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'StaffUserPoolClientId', { value: this.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+    for (const [process, stateMachine] of this.stateMachines) {
+      new CfnOutput(this, `${pascalCase(process)}StateMachineArn`, { value: stateMachine.stateMachineArn });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 
@@ -554,12 +524,125 @@ export class StatelessStack extends Stack {
     );
   }
 
+  /** A process's state machine name, fixed so that its ARN can be built without a reference. */
+  stateMachineNameOf(process: WorkflowProcess): string {
+    return `${this.stackName}-${pascalCase(process)}`;
+  }
+
+  /**
+   * A process's state machine ARN, built from its fixed name rather than referenced: the definition
+   * references the task functions, and some of them (and the API functions) need this ARN, so a
+   * reference would be a circular dependency.
+   */
+  stateMachineArnOf(process: WorkflowProcess): string {
+    return `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:stateMachine:${this.stateMachineNameOf(process)}`;
+  }
+
+  /**
+   * One process's STANDARD state machine from its ASL file (the same file as `npm run dev`), with
+   * ALL logging without execution data, X-Ray tracing, and a role that may invoke exactly its Task
+   * functions.
+   */
+  private createStateMachine(
+    process: WorkflowProcess,
+    taskFunctions: readonly HouseFunction[],
+    definition: string,
+  ): sfn.StateMachine {
+    const pascal = pascalCase(process);
+    // The onboarding log group keeps the id it had as the only workflow: its name is fixed, so a new
+    // logical id would try to create a second group of that name before deleting the first.
+    const logGroup = new logs.LogGroup(
+      this,
+      process === 'onboarding' ? 'WorkflowLogGroup' : `${pascal}WorkflowLogGroup`,
+      {
+        // The vendedlogs prefix keeps the log group resource policy small (Step Functions docs).
+        logGroupName: `/aws/vendedlogs/states/${this.stackName}-${process}`,
+        retention: logs.RetentionDays.THREE_MONTHS,
+        encryptionKey: this.logsKey,
+        removalPolicy: RemovalPolicy.DESTROY,
+      },
+    );
+    const stateMachine = new sfn.StateMachine(this, `${pascal}StateMachine`, {
+      stateMachineName: this.stateMachineNameOf(process),
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromString(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: logGroup,
+        level: sfn.LogLevel.ALL,
+        // Every event is logged, but without state inputs/outputs: those carry merchants'
+        // personal data (names, phones, ID numbers), which must never reach the logs.
+        includeExecutionData: false,
+      },
+    });
+    stateMachine.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: taskFunctions.map((fn) => fn.functionArn),
+      }),
+    );
+    const policy = stateMachine.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only the actions Step Functions needs for CloudWatch Logs delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and X-Ray tracing use Resource "*"; none of them supports resource-level permissions. lambda:InvokeFunction names each task function of this process.',
+      });
+    }
+    return stateMachine;
+  }
+
+  /** A grant on one process's state machine (see the `…:<process>` capabilities). */
+  private grantWorkflow(fn: HouseFunction, action: string, process: WorkflowProcess): void {
+    const stateMachineArn = this.stateMachineArnOf(process);
+    switch (action) {
+      case 'startExecution':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+        );
+        // Only a function that starts executions needs the ARN (resume and stop name their execution).
+        fn.addEnvironment(stateMachineArnVariable(process), stateMachineArn);
+        return;
+      case 'taskResponse':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+            resources: [stateMachineArn],
+          }),
+        );
+        return;
+      case 'stopExecution': {
+        const name = this.stateMachineNameOf(process);
+        const executions = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${name}:*`;
+        const policy = new iam.Policy(fn, `${pascalCase(process)}StopExecutionPolicy`, {
+          statements: [
+            new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+          ],
+        });
+        policy.attachToRole(fn.role);
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${name}:*]`,
+          reason:
+            'StopExecution applies to executions, whose names are chosen per subject at run time; the grant is limited to executions of this one state machine.',
+        });
+        return;
+      }
+      default:
+        throw new Error(`Unknown workflow capability ${action}:${process}`);
+    }
+  }
+
   private grantCapability(
     fn: HouseFunction,
     capability: Capability,
     props: StatelessStackProps,
     config: OnboardingConfig,
   ): void {
+    const [action, process] = capability.split(':') as [string, WorkflowProcess | undefined];
+    if (process !== undefined) {
+      this.grantWorkflow(fn, action, process);
+      return;
+    }
     const bucketObjects = `${this.documentsBucketArn}/*`;
     const documentsAck =
       'Object-level access to the documents bucket only: object keys are generated per application and document at run time, so they cannot be listed in the policy.';
@@ -601,37 +684,6 @@ export class StatelessStack extends Stack {
         });
         policy.attachToRole(fn.role);
         this.acknowledgeObjectWildcard(policy, documentsAck);
-        return;
-      }
-      case 'startExecution':
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['states:StartExecution'],
-            resources: [this.stateMachineArn],
-          }),
-        );
-        return;
-      case 'taskResponse':
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-            resources: [this.stateMachineArn],
-          }),
-        );
-        return;
-      case 'stopExecution': {
-        const executions = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${this.stateMachineName}:*`;
-        const policy = new iam.Policy(fn, 'StopExecutionPolicy', {
-          statements: [
-            new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
-          ],
-        });
-        policy.attachToRole(fn.role);
-        Validations.of(policy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${this.stateMachineName}:*]`,
-          reason:
-            'StopExecution applies to executions, whose names are chosen per application at run time; the grant is limited to executions of this one state machine.',
-        });
         return;
       }
       case 'sendEmail': {
@@ -1165,29 +1217,36 @@ export class StatelessStack extends Stack {
 
     const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' } as const;
     const alarms: Array<[string, cloudwatch.IMetric, string, number?]> = [
-      [
-        'WorkflowExecutionsFailed',
-        this.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'An onboarding workflow execution failed (see its RecordFailure step and the workflow log group).',
-      ],
-      [
-        'WorkflowExecutionsTimedOut',
-        this.stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
-        'An onboarding workflow execution timed out.',
-      ],
-      [
-        // Withdrawals and cancellations stop executions on purpose (StopExecution), so one abort is
-        // normal; a burst means a client or an operator stopping executions wholesale.
-        'WorkflowExecutionsAborted',
-        this.stateMachine.metricAborted({ period: Duration.hours(1), statistic: 'Sum' }),
-        'Twenty or more onboarding workflow executions were aborted within an hour (withdrawals and cancellations abort one each).',
-        20,
-      ],
-      [
-        'WorkflowExecutionsThrottled',
-        this.stateMachine.metricThrottled(fiveMinutes),
-        'Step Functions throttled onboarding workflow state transitions.',
-      ],
+      ...[...this.stateMachines].flatMap(
+        ([process, stateMachine]): Array<[string, cloudwatch.IMetric, string, number?]> => {
+          const id = `${pascalCase(process)}Workflow`;
+          return [
+            [
+              `${id}ExecutionsFailed`,
+              stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }),
+              `A ${process} workflow execution failed (see its RecordFailure step and the workflow log group).`,
+            ],
+            [
+              `${id}ExecutionsTimedOut`,
+              stateMachine.metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' }),
+              `A ${process} workflow execution timed out.`,
+            ],
+            [
+              // Withdrawals and cancellations stop executions on purpose (StopExecution), so one abort
+              // is normal; a burst means a client or an operator stopping executions wholesale.
+              `${id}ExecutionsAborted`,
+              stateMachine.metricAborted({ period: Duration.hours(1), statistic: 'Sum' }),
+              `Twenty or more ${process} workflow executions were aborted within an hour (withdrawals and cancellations abort one each).`,
+              20,
+            ],
+            [
+              `${id}ExecutionsThrottled`,
+              stateMachine.metricThrottled(fiveMinutes),
+              `Step Functions throttled ${process} workflow state transitions.`,
+            ],
+          ];
+        },
+      ),
       [
         'Api5xx',
         this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),

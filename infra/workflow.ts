@@ -1,42 +1,79 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { WorkflowProcess } from '../shared/config/env';
 
-/**
- * The workflow's Task functions (onboarding, terminal transfer, change request). The ASL definition in `workflow/onboarding.asl.json`
- * refers to each as `${<PascalName>Arn}`; CDK substitutes the deployed function ARN, the local
- * Step Functions endpoint substitutes a placeholder ARN and overrides each Task state by name so
- * that it calls the same handler module Lambda runs.
- */
-export const WORKFLOW_FUNCTIONS = [
-  'task-run-checks',
-  'task-await-review',
-  'task-escalate-review',
-  'task-record-decision',
-  'task-await-resubmission',
-  'task-provision-merchant',
-  'task-notify',
-  'task-expire-application',
-  'task-record-failure',
-  // Terminal transfer between merchants (一机一码后更改商户).
-  'task-transfer-await-acceptance',
-  'task-transfer-await-review',
-  'task-transfer-complete',
-  'task-transfer-record-decision',
-  'task-transfer-expire',
-  'task-transfer-notify',
-  // Merchant change requests (商户变更).
-  'task-change-run-checks',
-  'task-change-await-review',
-  'task-change-apply',
-  'task-change-record-decision',
-  'task-change-expire',
-  'task-change-notify',
-] as const;
+/** A process that runs as a state machine of its own. */
+export interface WorkflowProcessDefinition {
+  /** The process, also the ASL file's name (`workflow/<name>.asl.json`). */
+  readonly name: WorkflowProcess;
+  /** Absolute path of the ASL definition shared by CDK and the local stack. */
+  readonly aslPath: string;
+  /**
+   * Its Task functions (file names under `functions/`). The ASL refers to each as
+   * `${<PascalName>Arn}`; CDK substitutes the deployed function ARN, the local Step Functions
+   * endpoint a placeholder ARN that it maps back to the same handler module Lambda runs.
+   */
+  readonly taskFunctions: readonly string[];
+}
 
-/** A Task function's file name under `functions/`. */
-export type WorkflowFunctionName = (typeof WORKFLOW_FUNCTIONS)[number];
+const aslPathOf = (name: WorkflowProcess) =>
+  fileURLToPath(new URL(`../workflow/${name}.asl.json`, import.meta.url));
 
-/** `task-run-checks` → `TaskRunChecksArn`: the substitution variable used in the ASL file. */
+/** Every process's state machine: one state machine per entry, in AWS and in `npm run dev`. */
+export const WORKFLOW_PROCESSES: readonly WorkflowProcessDefinition[] = [
+  {
+    name: 'onboarding',
+    aslPath: aslPathOf('onboarding'),
+    taskFunctions: [
+      'task-run-checks',
+      'task-await-review',
+      'task-escalate-review',
+      'task-record-decision',
+      'task-await-resubmission',
+      'task-provision-merchant',
+      'task-notify',
+      'task-expire-application',
+      'task-record-failure',
+    ],
+  },
+  {
+    // Terminal transfer between merchants (一机一码后更改商户).
+    name: 'terminal-transfer',
+    aslPath: aslPathOf('terminal-transfer'),
+    taskFunctions: [
+      'task-transfer-notify',
+      'task-transfer-await-acceptance',
+      'task-transfer-await-review',
+      'task-transfer-escalate-review',
+      'task-transfer-complete',
+      'task-transfer-record-decision',
+      'task-transfer-expire',
+      'task-transfer-record-failure',
+    ],
+  },
+  {
+    // Merchant change requests (商户变更).
+    name: 'change-request',
+    aslPath: aslPathOf('change-request'),
+    taskFunctions: [
+      'task-change-run-checks',
+      'task-change-await-review',
+      'task-change-escalate-review',
+      'task-change-apply',
+      'task-change-record-decision',
+      'task-change-expire',
+      'task-change-notify',
+      'task-change-record-failure',
+    ],
+  },
+];
+
+/** Every Task function of every process (each belongs to exactly one). */
+export const WORKFLOW_FUNCTIONS: readonly string[] = WORKFLOW_PROCESSES.flatMap(
+  (process) => process.taskFunctions,
+);
+
+/** `task-run-checks` → `TaskRunChecksArn`: the substitution variable used in the ASL files. */
 export function substitutionKey(functionName: string): string {
   return `${functionName
     .split('-')
@@ -44,12 +81,24 @@ export function substitutionKey(functionName: string): string {
     .join('')}Arn`;
 }
 
-/** Absolute path of the ASL definition shared by CDK and the local stack. */
-export const ONBOARDING_ASL_PATH = fileURLToPath(new URL('../workflow/onboarding.asl.json', import.meta.url));
+/** A process's raw ASL text with `${...Arn}` placeholders. */
+export function readAsl(process: WorkflowProcessDefinition): string {
+  return readFileSync(process.aslPath, 'utf8');
+}
 
-/** The raw ASL text with `${...Arn}` placeholders. */
-export function readOnboardingAsl(): string {
-  return readFileSync(ONBOARDING_ASL_PATH, 'utf8');
+/**
+ * A process's definition with each of its Task functions' placeholders replaced by `arnOf(name)`.
+ * Throws on a placeholder that is not one of the process's own Task functions, so a renamed
+ * function, or one a process borrows from another, can never deploy a dangling reference.
+ */
+export function processDefinition(
+  process: WorkflowProcessDefinition,
+  arnOf: (functionName: string) => string,
+): string {
+  return substituteAsl(
+    readAsl(process),
+    Object.fromEntries(process.taskFunctions.map((name) => [substitutionKey(name), arnOf(name)])),
+  );
 }
 
 /**

@@ -6,13 +6,14 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 export const TABLE_NAME = 'pos-onboarding';
 /** The documents bucket (s3rver locally). */
 export const DOCUMENTS_BUCKET = 'pos-onboarding-documents';
-/** Name of the onboarding state machine. */
-export const STATE_MACHINE_NAME = 'onboarding';
-/** ARN handlers pass to StartExecution (`STATE_MACHINE_ARN`). */
-export const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${STATE_MACHINE_NAME}`;
+/** The ARN of a local state machine: one per process (`onboarding`, `terminal-transfer`...), named after it. */
+export function localStateMachineArn(name: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;
+}
 /**
- * Dummy credentials for every SDK client: s3rver only accepts its own hard-coded access key, while
- * DynamoDB Local, the SES emulator and the local SFN/SMS endpoints accept anything.
+ * The credentials every SDK client and every other client (the AWS CLI, a GUI) uses locally:
+ * s3rver accepts only this access key (its own fixed pair); DynamoDB Local, the SES emulator and the
+ * local Step Functions and SMS endpoints accept any key. Printed in the `npm run dev` banner.
  */
 export const LOCAL_ACCESS_KEY_ID = 'S3RVER';
 /** See {@link LOCAL_ACCESS_KEY_ID}. */

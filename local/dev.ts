@@ -2,6 +2,13 @@
  * `npm run dev`: starts the whole system locally, prints every URL, and stops every child process
  * on SIGINT/SIGTERM. Ports and the state directory come from the environment (see stack.ts).
  */
+import {
+  DOCUMENTS_BUCKET,
+  LOCAL_ACCESS_KEY_ID,
+  LOCAL_REGION,
+  LOCAL_SECRET_ACCESS_KEY,
+  TABLE_NAME,
+} from './constants';
 import { LocalSetupError, type LocalStack, startLocalStack } from './stack';
 import { ensureWebBuilt } from './web-build';
 
@@ -52,30 +59,44 @@ try {
 if (signalled) {
   stopAndExit();
 } else {
-  const { urls } = stack;
-  console.log(
-    [
-      '',
-      'POS onboarding is running locally:',
-      `  API             ${urls.api}`,
-      `  health          ${urls.api}/v1/health`,
-      `  staff console   ${urls.api}/console/  (English: ${urls.api}/console/?lang=en)`,
-      `  merchant pages  ${urls.api}/m/`,
-      `  staff token     POST ${urls.api}/_local/tokens {"sub":"rev-1","groups":["reviewer"]}`,
-      `  emails (JSON)   ${urls.api}/_local/emails`,
-      `  emails (web)    ${urls.sesWeb}`,
-      `  SMS outbox      ${urls.api}/_local/sms`,
-      `  email bounce    POST ${urls.api}/_local/email-events (an SES Bounce/Complaint event)`,
-      `  SMS opt-out     PutOptedOutNumber on the SMS endpoint (aws pinpoint-sms-voice-v2, --endpoint-url)`,
-      `  executions      ${urls.api}/_local/executions`,
-      `  faults          ${urls.api}/_local/faults (POST {"faults":"ProvisionMerchant:2,dynamodb.TransactWriteItems:3"})`,
-      `  DynamoDB        ${urls.dynamodb}`,
-      `  S3              ${urls.s3}`,
-      `  Step Functions  ${urls.sfn}`,
-      `  SMS endpoint    ${urls.sms}`,
-      `  state           ${stack.stateDir}`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
+  console.log(banner(stack));
+}
+
+/** Every endpoint, every state machine ARN and the credentials any other client needs. */
+function banner({ urls, stateDir, stateMachineArns }: LocalStack): string {
+  return [
+    '',
+    'POS onboarding is running locally:',
+    `  API             ${urls.api}`,
+    `  health          ${urls.api}/v1/health`,
+    `  staff console   ${urls.api}/console/  (English: ${urls.api}/console/?lang=en)`,
+    `  merchant pages  ${urls.api}/m/`,
+    `  staff token     POST ${urls.api}/_local/tokens {"sub":"rev-1","groups":["reviewer"]}`,
+    `  emails (JSON)   ${urls.api}/_local/emails`,
+    `  emails (web)    ${urls.sesWeb}`,
+    `  SMS outbox      ${urls.api}/_local/sms`,
+    `  email bounce    POST ${urls.api}/_local/email-events (an SES Bounce/Complaint event)`,
+    `  SMS opt-out     PutOptedOutNumber on the SMS endpoint (aws pinpoint-sms-voice-v2, --endpoint-url)`,
+    `  executions      ${urls.api}/_local/executions`,
+    `  faults          ${urls.api}/_local/faults (POST {"faults":"ProvisionMerchant:2,dynamodb.TransactWriteItems:3"})`,
+    '',
+    'AWS endpoints (any SDK or the AWS CLI with --endpoint-url):',
+    `  DynamoDB        ${urls.dynamodb}  (table ${TABLE_NAME})`,
+    ...(urls.dynamodbFaultProxy
+      ? [`  DynamoDB proxy  ${urls.dynamodbFaultProxy}  (what the handlers use: faults)`]
+      : []),
+    `  S3              ${urls.s3}  (bucket ${DOCUMENTS_BUCKET}, path-style)`,
+    `  SES v2          ${urls.ses}`,
+    `  Step Functions  ${urls.sfn}`,
+    ...stateMachineArns.map((arn) => `    state machine ${arn}`),
+    `  SMS             ${urls.sms}`,
+    '',
+    'Credentials for every endpoint (s3rver accepts only this key; the others accept any):',
+    `  AWS_ACCESS_KEY_ID=${LOCAL_ACCESS_KEY_ID} AWS_SECRET_ACCESS_KEY=${LOCAL_SECRET_ACCESS_KEY} AWS_REGION=${LOCAL_REGION}`,
+    `  e.g. aws stepfunctions list-state-machines --endpoint-url ${urls.sfn}`,
+    '',
+    `  state           ${stateDir}`,
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
 }

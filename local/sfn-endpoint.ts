@@ -1,7 +1,7 @@
 // The polyfill must be evaluated before aws-local-stepfunctions runs on Node 20.
 import './polyfills';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type AwsJsonOperation, AwsServiceError, optionalString, requiredString } from './aws-json-server';
@@ -54,13 +54,22 @@ export interface ExecutionRecord {
   resume?: ResumePoint;
 }
 
-/** Options of {@link LocalStepFunctions}. */
-export interface LocalStepFunctionsOptions {
-  /** Directory holding one JSON file per execution (created if missing). */
-  readonly stateDir: string;
+/** One state machine the endpoint runs. */
+export interface LocalStateMachine {
   readonly stateMachineArn: string;
   /** The ASL definition with every `${...Arn}` already substituted. */
   readonly definition: JsonObject;
+}
+
+/** Options of {@link LocalStepFunctions}. */
+export interface LocalStepFunctionsOptions {
+  /**
+   * Directory holding one JSON file per execution and the state machines' creation dates (created
+   * if missing).
+   */
+  readonly stateDir: string;
+  /** Every state machine (one per process); their names are the last part of their ARNs. */
+  readonly stateMachines: readonly LocalStateMachine[];
   readonly loader: HandlerLoader;
   /** Replaces every Retry interval (ms), so tests do not wait for real back-off. */
   readonly retryIntervalMs?: number;
@@ -123,8 +132,23 @@ interface PendingToken {
   readonly reject: (error: Error) => void;
 }
 
+/** A state machine as the endpoint runs it: its definition prepared once, its states indexed. */
+interface Machine {
+  readonly arn: string;
+  readonly name: string;
+  /** The definition as given (DescribeStateMachine returns it). */
+  readonly definition: JsonObject;
+  readonly prepared: JsonObject;
+  readonly topLevelStates: ReadonlySet<string>;
+  readonly taskStates: ReadonlyMap<string, JsonObject>;
+  readonly retryStates: readonly string[];
+  /** When it was first created in this state directory (ms); kept across restarts, as AWS keeps it across updates. */
+  readonly creationDate: number;
+}
+
 interface LiveRun {
   readonly record: ExecutionRecord;
+  readonly machine: Machine;
   handle?: RunHandle;
   stopReason?: 'user' | 'shutdown';
   readonly tokens: Set<string>;
@@ -141,36 +165,52 @@ interface LiveRun {
 }
 
 /**
- * A local Step Functions service for one state machine: runs the ASL with aws-local-stepfunctions,
- * calls the Task functions' handlers in-process, implements the callback pattern with real task
- * tokens, and persists every execution so that RUNNING executions resume after a restart.
+ * A local Step Functions service for several state machines (one per process): runs the ASL with
+ * aws-local-stepfunctions, calls the Task functions' handlers in-process, implements the callback
+ * pattern with real task tokens, and persists every execution so that RUNNING executions resume
+ * after a restart.
  */
 export class LocalStepFunctions {
+  /** Every execution, by execution ARN. */
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly live = new Map<string, LiveRun>();
   private readonly tokens = new Map<string, PendingToken>();
   private readonly closedTokens = new Map<string, 'timedOut' | 'closed'>();
-  private readonly prepared: JsonObject;
-  private readonly topLevelStates: ReadonlySet<string>;
-  private readonly taskStates: ReadonlyMap<string, JsonObject>;
-  private readonly retryStates: readonly string[];
+  /** Every state machine, by ARN. */
+  private readonly machines = new Map<string, Machine>();
   private readonly executionsDir: string;
-  private readonly stateMachineName: string;
   private closed = false;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
-    // Validate the definition as written (not our rewritten copy) so errors name the author's fields.
-    new StateMachine(options.definition as unknown as StateMachineDefinition, {
-      validationOptions: { checkPaths: true, checkArn: true },
-    });
-    this.prepared = prepareDefinition(options.definition);
-    const states = collectStates(this.prepared);
-    this.topLevelStates = new Set(Object.keys(asObject(this.prepared.States)));
-    this.taskStates = new Map([...states].filter(([, state]) => state.Type === 'Task'));
-    this.retryStates = [...states].filter(([, state]) => Array.isArray(state.Retry)).map(([name]) => name);
+    const created = new CreationDates(join(ensureDir(options.stateDir), 'state-machines.json'));
+    for (const { stateMachineArn, definition } of options.stateMachines) {
+      if (this.machines.has(stateMachineArn)) throw new Error(`State machine ${stateMachineArn} given twice`);
+      // Validate the definition as written (not our rewritten copy) so errors name the author's fields;
+      // on a copy, because the library fills in defaults (QueryLanguage) where it validates.
+      new StateMachine(structuredClone(definition) as unknown as StateMachineDefinition, {
+        validationOptions: { checkPaths: true, checkArn: true },
+      });
+      const prepared = prepareDefinition(definition);
+      const states = collectStates(prepared);
+      this.machines.set(stateMachineArn, {
+        arn: stateMachineArn,
+        name: stateMachineArn.split(':').pop() ?? 'state-machine',
+        definition,
+        prepared,
+        topLevelStates: new Set(Object.keys(asObject(prepared.States))),
+        taskStates: new Map([...states].filter(([, state]) => state.Type === 'Task')),
+        retryStates: [...states].filter(([, state]) => Array.isArray(state.Retry)).map(([name]) => name),
+        creationDate: created.of(stateMachineArn),
+      });
+    }
+    created.save();
     this.executionsDir = ensureDir(join(options.stateDir, 'executions'));
-    this.stateMachineName = options.stateMachineArn.split(':').pop() ?? 'state-machine';
     this.loadRecords();
+  }
+
+  /** The ARN of every state machine, in the order given. */
+  get stateMachineArns(): readonly string[] {
+    return [...this.machines.keys()];
   }
 
   /** The awsJson1_0 operations (`X-Amz-Target: AWSStepFunctions.<Op>`). */
@@ -181,6 +221,7 @@ export class LocalStepFunctions {
       StopExecution: (input) => this.stopExecution(input),
       GetExecutionHistory: (input) => this.getExecutionHistory(input),
       ListExecutions: (input) => this.listExecutions(input),
+      ListStateMachines: (input) => this.listStateMachines(input),
       DescribeStateMachine: (input) => this.describeStateMachine(input),
       SendTaskSuccess: (input) => this.sendTaskSuccess(input),
       SendTaskFailure: (input) => this.sendTaskFailure(input),
@@ -196,14 +237,19 @@ export class LocalStepFunctions {
     let resumed = 0;
     for (const record of this.records.values()) {
       if (record.status !== 'RUNNING' || this.live.has(record.executionArn)) continue;
+      const machine = this.machines.get(record.stateMachineArn);
+      if (!machine) {
+        this.failOrphan(record, `State machine ${record.stateMachineArn} no longer exists`);
+        continue;
+      }
       const stateName = record.resume?.stateName;
-      if (stateName !== undefined && !this.topLevelStates.has(stateName)) {
+      if (stateName !== undefined && !machine.topLevelStates.has(stateName)) {
         // The definition changed under a waiting execution: restarting it from the top would redo
         // work, so it ends the way AWS ends an execution it cannot continue.
         this.failOrphan(record, `State ${stateName} no longer exists in the state machine definition`);
         continue;
       }
-      this.launch(record);
+      this.launch(record, machine);
       resumed += 1;
     }
     return resumed;
@@ -229,7 +275,7 @@ export class LocalStepFunctions {
 
   private startExecution(input: JsonObject): JsonObject {
     this.assertOpen();
-    this.assertStateMachine(requiredString(input, 'stateMachineArn'));
+    const machine = this.machineOf(requiredString(input, 'stateMachineArn'));
     const name = optionalString(input, 'name') ?? randomUUID();
     if (name.length > 80 || INVALID_NAME.test(name) || hasControlCharacter(name)) {
       throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
@@ -243,7 +289,8 @@ export class LocalStepFunctions {
       'InvalidExecutionInput',
       'Invalid State Machine Execution Input',
     );
-    const existing = this.records.get(name);
+    const executionArn = executionArnOf(machine, name);
+    const existing = this.records.get(executionArn);
     if (existing) {
       // Standard workflows: same name and input while RUNNING is idempotent, anything else conflicts.
       if (existing.status === 'RUNNING' && jsonEqual(JSON.parse(existing.input), parsedInput)) {
@@ -257,8 +304,8 @@ export class LocalStepFunctions {
     const now = Date.now();
     const record: ExecutionRecord = {
       version: 1,
-      executionArn: this.executionArn(name),
-      stateMachineArn: this.options.stateMachineArn,
+      executionArn,
+      stateMachineArn: machine.arn,
       name,
       status: 'RUNNING',
       input: inputText,
@@ -272,9 +319,9 @@ export class LocalStepFunctions {
         roleArn: ROLE_ARN,
       },
     });
-    this.records.set(name, record);
+    this.records.set(executionArn, record);
     this.persist(record);
-    this.launch(record);
+    this.launch(record, machine);
     return { executionArn: record.executionArn, startDate: seconds(now) };
   }
 
@@ -331,10 +378,12 @@ export class LocalStepFunctions {
   }
 
   private listExecutions(input: JsonObject): JsonObject {
-    this.assertStateMachine(requiredString(input, 'stateMachineArn'));
+    const machine = this.machineOf(requiredString(input, 'stateMachineArn'));
     const statusFilter = optionalString(input, 'statusFilter');
     const records = this.listRecords().filter(
-      (record) => statusFilter === undefined || record.status === statusFilter,
+      (record) =>
+        record.stateMachineArn === machine.arn &&
+        (statusFilter === undefined || record.status === statusFilter),
     );
     const { page, nextToken } = paginate(records, input);
     return {
@@ -351,15 +400,30 @@ export class LocalStepFunctions {
   }
 
   private describeStateMachine(input: JsonObject): JsonObject {
-    this.assertStateMachine(requiredString(input, 'stateMachineArn'));
+    const machine = this.machineOf(requiredString(input, 'stateMachineArn'));
     return {
-      stateMachineArn: this.options.stateMachineArn,
-      name: this.stateMachineName,
+      stateMachineArn: machine.arn,
+      name: machine.name,
       status: 'ACTIVE',
-      definition: JSON.stringify(this.options.definition),
+      definition: JSON.stringify(machine.definition),
       roleArn: ROLE_ARN,
       type: 'STANDARD',
-      creationDate: 0,
+      creationDate: seconds(machine.creationDate),
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  private listStateMachines(input: JsonObject): JsonObject {
+    const { page, nextToken } = paginate([...this.machines.values()], input);
+    return {
+      stateMachines: page.map((machine) => ({
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        type: 'STANDARD',
+        creationDate: seconds(machine.creationDate),
+      })),
+      ...(nextToken === undefined ? {} : { nextToken }),
     };
   }
 
@@ -406,9 +470,10 @@ export class LocalStepFunctions {
 
   // ---------------------------------------------------------------- running executions
 
-  private launch(record: ExecutionRecord): void {
+  private launch(record: ExecutionRecord, machine: Machine): void {
     const live: LiveRun = {
       record,
+      machine,
       tokens: new Set(),
       haltWaiters: new Set(),
       timers: new Set(),
@@ -418,11 +483,11 @@ export class LocalStepFunctions {
       done: Promise.resolve(),
     };
     const resume = record.resume;
-    let definition = this.prepared;
+    let definition = machine.prepared;
     let input = JSON.parse(record.input) as JsonValue;
     if (resume !== undefined) {
       // Same definition, entered at the saved state with the saved raw input.
-      definition = { ...this.prepared, StartAt: resume.stateName };
+      definition = { ...machine.prepared, StartAt: resume.stateName };
       input = resume.input as JsonValue;
       if (resume.deadlineAt !== undefined) {
         live.resumeDeadline = { stateName: resume.stateName, deadlineAt: resume.deadlineAt };
@@ -430,24 +495,24 @@ export class LocalStepFunctions {
       this.options.log.info(`sfn: resuming ${record.name} at ${resume.stateName}`);
     }
     const taskResourceLocalHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
-    for (const [stateName, state] of this.taskStates) {
+    for (const [stateName, state] of machine.taskStates) {
       taskResourceLocalHandlers[stateName] = (taskInput) => this.runTask(live, stateName, state, taskInput);
     }
     const retryIntervalOverrides: Record<string, number> = {};
     if (this.options.retryIntervalMs !== undefined) {
-      for (const stateName of this.retryStates)
+      for (const stateName of machine.retryStates)
         retryIntervalOverrides[stateName] = this.options.retryIntervalMs;
     }
     this.live.set(record.executionArn, live);
-    const machine = new StateMachine(definition as unknown as StateMachineDefinition, {
+    const runner = new StateMachine(definition as unknown as StateMachineDefinition, {
       validationOptions: { noValidate: true },
     });
     // Note: run() already calls the first Task's override synchronously, before `handle` is set.
-    const handle = machine.run(input, {
+    const handle = runner.run(input, {
       overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
       context: {
         Execution: { Id: record.executionArn, Name: record.name, RoleArn: ROLE_ARN },
-        StateMachine: { Id: record.stateMachineArn, Name: this.stateMachineName },
+        StateMachine: { Id: record.stateMachineArn, Name: machine.name },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
@@ -481,7 +546,7 @@ export class LocalStepFunctions {
           stateEnteredEventDetails: { name, input: stringify(input), inputDetails: { truncated: false } },
         });
         live.enteredStates.add(name);
-        if (this.topLevelStates.has(name) && event.index === undefined) {
+        if (live.machine.topLevelStates.has(name) && event.index === undefined) {
           record.resume = { stateName: name, input };
         }
         // Task events recorded before this StateEntered was consumed belong after it.
@@ -900,8 +965,14 @@ export class LocalStepFunctions {
       try {
         const record = JSON.parse(readFileSync(join(this.executionsDir, file), 'utf8')) as ExecutionRecord;
         if (record.version !== 1 || typeof record.name !== 'string') throw new Error('unknown format');
-        if (record.stateMachineArn !== this.options.stateMachineArn) continue;
-        this.records.set(record.name, record);
+        // Another stack's state machine (the directory is shared by nothing else): left alone.
+        if (!this.machines.has(record.stateMachineArn)) continue;
+        this.records.set(record.executionArn, record);
+        // Files of the time when one state machine ran everything were named after the execution only.
+        const expected = this.fileOf(record);
+        if (file !== expected && !existsSync(join(this.executionsDir, expected))) {
+          renameSync(join(this.executionsDir, file), join(this.executionsDir, expected));
+        }
       } catch (error) {
         this.options.log.warn(`sfn: ignoring unreadable execution file ${file}: ${(error as Error).message}`);
       }
@@ -914,36 +985,77 @@ export class LocalStepFunctions {
       const deadlineAt = live.deadlines.get(record.resume.stateName);
       record.resume = { stateName: record.resume.stateName, input: record.resume.input, deadlineAt };
     }
-    writeJsonAtomic(
-      join(this.executionsDir, `${Buffer.from(record.name).toString('base64url')}.json`),
-      record,
-    );
+    writeJsonAtomic(join(this.executionsDir, this.fileOf(record)), record);
+  }
+
+  /** `<state machine>.<execution name, base64url>.json`: names are unique per state machine only. */
+  private fileOf(record: ExecutionRecord): string {
+    const machine = record.stateMachineArn.split(':').pop() ?? 'state-machine';
+    return `${machine}.${Buffer.from(record.name).toString('base64url')}.json`;
   }
 
   private findExecution(executionArn: string): ExecutionRecord {
     const prefix = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:`;
     if (!executionArn.startsWith(prefix))
       throw new AwsServiceError('InvalidArn', `Invalid Arn: '${executionArn}'`);
-    const name = executionArn.slice(this.executionArn('').length);
-    const record = executionArn.startsWith(this.executionArn('')) ? this.records.get(name) : undefined;
+    const record = this.records.get(executionArn);
     if (!record)
       throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
     return record;
   }
 
-  private executionArn(name: string): string {
-    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:${this.stateMachineName}:${name}`;
-  }
-
-  private assertStateMachine(arn: string): void {
-    if (arn !== this.options.stateMachineArn) {
+  private machineOf(arn: string): Machine {
+    const machine = this.machines.get(arn);
+    if (!machine) {
       throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     }
+    return machine;
   }
 
   private assertOpen(): void {
     if (this.closed)
       throw new AwsServiceError('ServiceUnavailable', 'The local Step Functions endpoint is stopping', 503);
+  }
+}
+
+function executionArnOf(machine: Machine, name: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:execution:${machine.name}:${name}`;
+}
+
+/**
+ * When each state machine was first created in a state directory (`state-machines.json`), so that
+ * `DescribeStateMachine` and `ListStateMachines` report a real date that a restart keeps.
+ */
+class CreationDates {
+  private readonly dates: Record<string, number>;
+  private changed = false;
+
+  constructor(private readonly file: string) {
+    let stored: unknown;
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      stored = {};
+    }
+    this.dates = Object.fromEntries(
+      Object.entries(asObject(stored)).filter(
+        (entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] > 0,
+      ),
+    );
+  }
+
+  /** The state machine's creation date (ms), now when it is new. */
+  of(arn: string): number {
+    const known = this.dates[arn];
+    if (known !== undefined) return known;
+    const now = Date.now();
+    this.dates[arn] = now;
+    this.changed = true;
+    return now;
+  }
+
+  save(): void {
+    if (this.changed) writeJsonAtomic(this.file, this.dates);
   }
 }
 

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { ROUTES } from '../infra/routes';
-import { readOnboardingAsl, substituteAsl, substitutionKey, WORKFLOW_FUNCTIONS } from '../infra/workflow';
-import { ENV } from '../shared/config/env';
+import { processDefinition, WORKFLOW_PROCESSES } from '../infra/workflow';
+import { ENV, stateMachineArnVariable } from '../shared/config/env';
 import { createApiServer, type LocalRoute } from './api-server';
 import { createAwsJsonServer } from './aws-json-server';
 import {
@@ -14,7 +14,7 @@ import {
   LOCAL_ACCOUNT_ID,
   LOCAL_REGION,
   LOCAL_SECRET_ACCESS_KEY,
-  STATE_MACHINE_ARN,
+  localStateMachineArn,
   TABLE_NAME,
 } from './constants';
 import { startDynamoDbFaultProxy } from './dynamodb-fault-proxy';
@@ -33,7 +33,7 @@ import { createLogger, type LocalLogger } from './log';
 import { findFreePort, portFromEnv } from './ports';
 import { startS3Local } from './s3-local';
 import { startSesLocal } from './ses-local';
-import { LocalStepFunctions } from './sfn-endpoint';
+import { type LocalStateMachine, LocalStepFunctions } from './sfn-endpoint';
 import { SmsOutbox } from './sms-endpoint';
 import { LocalStaffAuth, type StaffTokenRequest } from './staff-auth';
 import { DEFAULT_WEB_DIR } from './web-build';
@@ -72,10 +72,11 @@ export interface LocalStackOptions {
   /** Silences progress output (errors are still printed). */
   readonly quiet?: boolean;
   /**
-   * The state machine definition (ASL JSON text or object, ARNs already in place). Default: the
-   * onboarding workflow from `workflow/onboarding.asl.json`, substituted like CDK does.
+   * The state machines to run instead of the processes', by name (ASL JSON text or object, ARNs
+   * already in place); each gets the ARN `arn:aws:states:…:stateMachine:<name>`. Default: one per
+   * process of `WORKFLOW_PROCESSES`, from `workflow/<process>.asl.json`, substituted like CDK does.
    */
-  readonly definition?: string | Readonly<Record<string, unknown>>;
+  readonly stateMachines?: Readonly<Record<string, string | Readonly<Record<string, unknown>>>>;
   /**
    * The fault-injection switch (see local/faults.ts): a spec armed at start (`''` arms nothing). Any
    * string also puts the DynamoDB fault proxy between the handlers and DynamoDB Local, which
@@ -114,6 +115,8 @@ export interface LocalStack {
   readonly env: Readonly<Record<string, string>>;
   /** The fault-injection switch (also at `GET`/`POST /_local/faults`). */
   readonly faults: FaultInjector;
+  /** The ARN of every state machine the local Step Functions endpoint runs. */
+  readonly stateMachineArns: readonly string[];
   /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -192,6 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(faultProxyPort === undefined ? {} : { dynamodbFaultProxy: `http://127.0.0.1:${faultProxyPort}` }),
   };
 
+  const stateMachines = resolveStateMachines(options.stateMachines);
   const env = buildEnv(stateDir, urls, options.env ?? {});
   // The handlers' SDK clients go through the proxy; the stack's own client (ensureTable) does not.
   if (urls.dynamodbFaultProxy !== undefined && options.env?.AWS_ENDPOINT_URL_DYNAMODB === undefined) {
@@ -251,8 +255,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const loader = new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions')));
     const sfn = new LocalStepFunctions({
       stateDir: ensureDir(join(stateDir, 'sfn')),
-      stateMachineArn: STATE_MACHINE_ARN,
-      definition: resolveDefinition(options.definition),
+      stateMachines,
       loader,
       retryIntervalMs: options.retryIntervalMs,
       log,
@@ -310,6 +313,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stateDir,
     env,
     faults,
+    stateMachineArns: stateMachines.map((machine) => machine.stateMachineArn),
     stop: () => {
       stopping ??= stopAll();
       return stopping;
@@ -390,7 +394,13 @@ function buildEnv(
   const env: Record<string, string> = {
     [ENV.tableName]: TABLE_NAME,
     [ENV.documentsBucket]: DOCUMENTS_BUCKET,
-    [ENV.stateMachineArn]: STATE_MACHINE_ARN,
+    // Every process's state machine on the local Step Functions endpoint.
+    ...Object.fromEntries(
+      WORKFLOW_PROCESSES.map((process) => [
+        stateMachineArnVariable(process.name),
+        localStateMachineArn(process.name),
+      ]),
+    ),
     [ENV.acquirerCode]: fromProcess(ENV.acquirerCode, '102'),
     [ENV.senderEmail]: fromProcess(ENV.senderEmail, 'onboarding@pos-onboarding.local'),
     [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, 'review-supervisors@pos-onboarding.local'),
@@ -440,14 +450,21 @@ function applyEnv(env: Readonly<Record<string, string>>): () => void {
   };
 }
 
-function resolveDefinition(definition: LocalStackOptions['definition']): Record<string, unknown> {
-  if (typeof definition === 'string') return JSON.parse(definition) as Record<string, unknown>;
-  if (definition !== undefined) return structuredClone(definition) as Record<string, unknown>;
+function resolveStateMachines(given: LocalStackOptions['stateMachines']): LocalStateMachine[] {
+  if (given !== undefined) {
+    return Object.entries(given).map(([name, definition]) => ({
+      stateMachineArn: localStateMachineArn(name),
+      definition:
+        typeof definition === 'string'
+          ? (JSON.parse(definition) as Record<string, unknown>)
+          : (structuredClone(definition) as Record<string, unknown>),
+    }));
+  }
   // The same substitution CDK performs, with placeholder ARNs the local endpoint maps back to names.
-  const values = Object.fromEntries(
-    WORKFLOW_FUNCTIONS.map((name) => [substitutionKey(name), lambdaArn(name)]),
-  );
-  return JSON.parse(substituteAsl(readOnboardingAsl(), values)) as Record<string, unknown>;
+  return WORKFLOW_PROCESSES.map((process) => ({
+    stateMachineArn: localStateMachineArn(process.name),
+    definition: JSON.parse(processDefinition(process, lambdaArn)) as Record<string, unknown>,
+  }));
 }
 
 /** Resolves once every part answers a real request (the stack reports ready only then). */
@@ -583,6 +600,7 @@ function localRoutes(parts: {
         body: {
           executions: parts.sfn.listRecords().map((record) => ({
             executionArn: record.executionArn,
+            stateMachineArn: record.stateMachineArn,
             name: record.name,
             status: record.status,
             currentState: record.resume?.stateName,

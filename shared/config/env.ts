@@ -7,7 +7,6 @@ import { getNumberFromEnv, getStringFromEnv } from '@aws-lambda-powertools/commo
 export const ENV = {
   tableName: 'TABLE_NAME',
   documentsBucket: 'DOCUMENTS_BUCKET',
-  stateMachineArn: 'STATE_MACHINE_ARN',
   acquirerCode: 'ACQUIRER_CODE',
   senderEmail: 'SENDER_EMAIL',
   supervisorEmail: 'SUPERVISOR_EMAIL',
@@ -38,6 +37,30 @@ export const ENV = {
   /** `true` only against s3rver, which needs path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
 } as const;
+
+/**
+ * The processes that run as a state machine of their own, each defined by
+ * `workflow/<process>.asl.json`. A function that starts executions of one reads its ARN from
+ * {@link stateMachineArnVariable}.
+ */
+export const WORKFLOW_PROCESSES = ['onboarding', 'terminal-transfer', 'change-request'] as const;
+
+/** One process with a state machine of its own. */
+export type WorkflowProcess = (typeof WORKFLOW_PROCESSES)[number];
+
+/**
+ * The variable holding a process's state machine ARN: `onboarding` → `ONBOARDING_STATE_MACHINE_ARN`,
+ * `terminal-transfer` → `TERMINAL_TRANSFER_STATE_MACHINE_ARN`. Derived, so a new process needs no
+ * entry here beyond its name.
+ */
+export function stateMachineArnVariable(process: WorkflowProcess): string {
+  return `${process.toUpperCase().replaceAll('-', '_')}_STATE_MACHINE_ARN`;
+}
+
+/** A process's state machine ARN (throws at cold start when missing, never at request time). */
+export function readStateMachineArn(process: WorkflowProcess): string {
+  return requiredString(stateMachineArnVariable(process));
+}
 
 /** Defaults used when a deadline variable is absent (seconds). */
 export const DEADLINE_DEFAULTS = {

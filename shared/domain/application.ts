@@ -116,6 +116,11 @@ export interface ApplicationRecord {
   readonly updatedAt: string;
 }
 
+/** Review task id of an application's n-th submission (stable across workflow retries). */
+export function applicationTaskId(applicationId: string, submissionCount: number): string {
+  return `${applicationId}-${submissionCount}`;
+}
+
 /** A draft left unsubmitted past its time-to-live reads as EXPIRED (lazy expiry). */
 export function effectiveStatus(
   record: ApplicationRecord,

@@ -1,8 +1,8 @@
 import { findMcc } from '../reference/mcc';
-// The one diff of the product (also used by the application audit trail), not a second copy.
-import { changedFieldNames } from '../use-cases/applications';
 import type { Address, Contact, Settlement } from '../validation/application-schema';
 import { type Actor, type AutomatedCheck, maskContact, maskSettlement, type Reason } from './application';
+// The one diff of the product (also used by the application audit trail), not a second copy.
+import { changedFieldNames } from './diff';
 import { maskLicense } from './masking';
 import type { MerchantRecord } from './merchant';
 import type { NotificationNote } from './notification';

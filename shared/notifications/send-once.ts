@@ -13,7 +13,7 @@ import { RecipientOptedOutError, type SmsQuota, type SuppressionList } from '../
 
 /**
  * Attempts a workflow notification step makes in all: the first and the 4 retries (`MaxAttempts`)
- * of its Retry in `workflow/onboarding.asl.json` (a test keeps the two in step). The send whose
+ * of its Retry in every `workflow/*.asl.json` (a test keeps the two in step). The send whose
  * claim reaches this number is the last one: its failure is final.
  */
 export const WORKFLOW_SEND_ATTEMPTS = 5;

@@ -56,12 +56,11 @@ export interface DocumentDownloads extends DocumentInspector {
   presignDownload(input: { objectKey: string; expiresInSeconds: number }): Promise<string>;
 }
 
-/** The onboarding state machine. */
-export interface WorkflowEngine {
-  /** The ARN an execution of this name has (known before it starts, so it can be stored first). */
-  executionArnOf(name: string): string;
-  /** Starts (idempotently, by name) an execution and returns its ARN. */
-  start(name: string, input: unknown): Promise<string>;
+/**
+ * Running workflows of any process: hand a waiting state its outcome, stop an execution. Needs no
+ * state machine of its own (a task token and an execution ARN name their execution).
+ */
+export interface WorkflowControl {
   /**
    * Resumes a `.waitForTaskToken` state with an output: `false` when no workflow waits on that
    * token (it moved on, timed out, or a new wait took over with another token).
@@ -69,6 +68,14 @@ export interface WorkflowEngine {
   resume(taskToken: string, output: unknown): Promise<boolean>;
   /** Stops an execution; an execution that already ended is not an error. */
   stop(executionArn: string, cause: string): Promise<void>;
+}
+
+/** One process's state machine, whose executions take `Input`; it also controls running ones. */
+export interface WorkflowEngine<Input = unknown> extends WorkflowControl {
+  /** The ARN an execution of this name has (known before it starts, so it can be stored first). */
+  executionArnOf(name: string): string;
+  /** Starts (idempotently, by name) an execution and returns its ARN. */
+  start(name: string, input: Input): Promise<string>;
 }
 
 /** An email with a text and an HTML part. */

@@ -21,7 +21,8 @@ import {
   MAX_REQUEST_BODY_BYTES,
   METHOD_THROTTLING,
 } from '../../infra/stateless-stack';
-import { WORKFLOW_FUNCTIONS } from '../../infra/workflow';
+import { WORKFLOW_FUNCTIONS, WORKFLOW_PROCESSES } from '../../infra/workflow';
+import { WORKFLOW_PROCESSES as PROCESS_NAMES } from '../../shared/config/env';
 import { metricFields } from '../../shared/metrics';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
@@ -223,8 +224,8 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         }
         expect(template.findResources('Custom::LogRetention')).toEqual({});
       }
-      // One log group per function, plus the workflow, API access, API execution and WAF logs.
-      expect(names).toHaveLength(allFunctionNames.length + 4);
+      // One log group per function and per workflow, plus the API access, API execution and WAF logs.
+      expect(names).toHaveLength(allFunctionNames.length + WORKFLOW_PROCESSES.length + 3);
       expect(JSON.stringify(names)).toContain('API-Gateway-Execution-Logs_');
       expect(names).toContain('aws-waf-logs-MerchantOnboarding-Stateless');
       stateless.hasResourceProperties('AWS::KMS::Key', {
@@ -240,7 +241,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
-    it('gives every function the configuration environment, and STATE_MACHINE_ARN to those that drive the workflow', () => {
+    it("gives every function the configuration environment, and a process's state machine ARN to those that start it", () => {
       const functions = stacks.stateless.functions;
       const required = [
         'TABLE_NAME',
@@ -273,24 +274,15 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         expect(variables.ACQUIRER_CODE).toBe(DEFAULT_CONFIG.acquirerCode);
         expect(variables.SMS_SIGNATURE).toBe(DEFAULT_CONFIG.smsSignature);
         expect(variables.SMS_PER_PHONE_PER_HOUR).toBe('5');
-        if ('STATE_MACHINE_ARN' in variables) withStateMachine.push(name);
+        for (const key of Object.keys(variables)) {
+          if (key.endsWith('STATE_MACHINE_ARN')) withStateMachine.push(`${name} ${key}`);
+        }
       }
+      // Resuming a wait and stopping an execution name their execution: no ARN needed for those.
       expect(withStateMachine.sort()).toEqual([
-        'accept-transfer-request',
-        'cancel-change-request',
-        'cancel-transfer-request',
-        'create-change-request',
-        'create-transfer-request',
-        'decide-review',
-        'submit-application',
-        'task-await-resubmission',
-        'task-await-review',
-        'task-change-await-review',
-        // An automatic rejection completes its own task token.
-        'task-run-checks',
-        'task-transfer-await-acceptance',
-        'task-transfer-await-review',
-        'withdraw-application',
+        'create-change-request CHANGE_REQUEST_STATE_MACHINE_ARN',
+        'create-transfer-request TERMINAL_TRANSFER_STATE_MACHINE_ARN',
+        'submit-application ONBOARDING_STATE_MACHINE_ARN',
       ]);
     });
 
@@ -348,12 +340,74 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
     });
 
-    it('builds STATE_MACHINE_ARN from the fixed state machine name, so that nothing depends on the state machine', () => {
-      const name = stacks.stateless.stateMachineName;
-      stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: name });
-      const arn = JSON.stringify(stacks.stateless.resolve(stacks.stateless.stateMachineArn));
-      expect(arn).toContain(`:stateMachine:${name}`);
-      expect(arn).not.toContain('OnboardingStateMachine');
+    it('builds each state machine ARN from its fixed name, so that nothing depends on the state machine', () => {
+      for (const process of WORKFLOW_PROCESSES) {
+        const name = stacks.stateless.stateMachineNameOf(process.name);
+        stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: name });
+        const arn = JSON.stringify(
+          stacks.stateless.resolve(stacks.stateless.stateMachineArnOf(process.name)),
+        );
+        expect(arn).toContain(`:stateMachine:${name}`);
+        expect(arn).not.toContain('StateMachine"');
+      }
+    });
+
+    it('grants starting, answering and stopping executions on the state machine of the right process only', () => {
+      const resources = stateless.toJSON().Resources as CfnResources;
+      const roleOf = new Map(
+        [...stacks.stateless.functions].map(([name, fn]) => [
+          stacks.stateless.getLogicalId(fn.function.role?.node.defaultChild as never),
+          name,
+        ]),
+      );
+      const machinesOf = (resource: unknown) =>
+        [...JSON.stringify(resource).matchAll(/:(?:stateMachine|execution):[\w-]+?-(\w+)(?=[":])/g)].map(
+          (match) => match[1],
+        );
+      const grants = new Set<string>();
+      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+        const document = policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
+        const roles = ((policy.Properties?.Roles ?? []) as { Ref: string }[]).map((role) =>
+          roleOf.get(role.Ref),
+        );
+        for (const statement of document.Statement) {
+          const actions = [statement.Action].flat() as string[];
+          // The callback grant: SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat together.
+          if (actions.includes('states:SendTaskSuccess')) {
+            expect(actions).toEqual(
+              expect.arrayContaining(['states:SendTaskFailure', 'states:SendTaskHeartbeat']),
+            );
+          }
+          const granted = actions.filter((candidate) =>
+            ['states:StartExecution', 'states:StopExecution', 'states:SendTaskSuccess'].includes(candidate),
+          );
+          for (const role of roles.filter((name) => name !== undefined)) {
+            for (const action of granted) {
+              for (const machine of machinesOf(statement.Resource))
+                grants.add(`${role} ${action} ${machine}`);
+            }
+          }
+        }
+      }
+      expect([...grants].sort()).toEqual([
+        'accept-transfer-request states:SendTaskSuccess TerminalTransfer',
+        'cancel-change-request states:StopExecution ChangeRequest',
+        'cancel-transfer-request states:StopExecution TerminalTransfer',
+        'create-change-request states:StartExecution ChangeRequest',
+        'create-transfer-request states:StartExecution TerminalTransfer',
+        'decide-review states:SendTaskSuccess ChangeRequest',
+        'decide-review states:SendTaskSuccess Onboarding',
+        'decide-review states:SendTaskSuccess TerminalTransfer',
+        'submit-application states:SendTaskSuccess Onboarding',
+        'submit-application states:StartExecution Onboarding',
+        'task-await-resubmission states:SendTaskSuccess Onboarding',
+        'task-await-review states:SendTaskSuccess Onboarding',
+        'task-change-await-review states:SendTaskSuccess ChangeRequest',
+        'task-run-checks states:SendTaskSuccess Onboarding',
+        'task-transfer-await-acceptance states:SendTaskSuccess TerminalTransfer',
+        'task-transfer-await-review states:SendTaskSuccess TerminalTransfer',
+        'withdraw-application states:StopExecution Onboarding',
+      ]);
     });
 
     it('has no circular dependency between resources', () => {
@@ -397,36 +451,67 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(policies).not.toMatch(/"[a-z0-9-]+:[A-Za-z]*\*"/);
     });
 
-    it('runs the shared ASL as a STANDARD state machine with ALL logging (no execution data) and tracing', () => {
-      stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        StateMachineType: 'STANDARD',
-        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
-        TracingConfiguration: { Enabled: true },
-      });
+    it('runs one STANDARD state machine per process, each with ALL logging (no execution data) and tracing', () => {
+      expect(WORKFLOW_PROCESSES.map((process) => process.name)).toEqual([...PROCESS_NAMES]);
+      stateless.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOW_PROCESSES.length);
+      const machines = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'));
+      expect(machines).toHaveLength(3);
+      const logGroups = new Set<string>();
+      for (const machine of machines) {
+        expect(machine.Properties).toMatchObject({
+          StateMachineType: 'STANDARD',
+          LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+          TracingConfiguration: { Enabled: true },
+        });
+        logGroups.add(JSON.stringify(machine.Properties.LoggingConfiguration.Destinations));
+      }
+      // Each its own log group.
+      expect(logGroups.size).toBe(3);
     });
 
-    it('substitutes every ASL placeholder (dollar-brace …Arn) of the definition with a task function ARN', () => {
-      const [machine] = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'));
-      const definition = JSON.stringify(machine?.Properties.DefinitionString);
-      expect(definition).not.toMatch(/\$\{[A-Za-z0-9]+Arn\}/);
-      expect(definition).not.toContain('${');
+    const logicalIdOf = (task: string) =>
+      stacks.stateless.getLogicalId(
+        stacks.stateless.functions.get(task)?.function.node.defaultChild as never,
+      );
+
+    it("substitutes every ASL placeholder (dollar-brace …Arn) of each process with its own task functions' ARNs", () => {
       const functionIds = Object.keys(stateless.findResources('AWS::Lambda::Function'));
-      for (const task of WORKFLOW_FUNCTIONS) {
-        const logicalId = stacks.stateless.getLogicalId(
-          stacks.stateless.functions.get(task)?.function.node.defaultChild as never,
+      expect(new Set(WORKFLOW_FUNCTIONS).size).toBe(WORKFLOW_FUNCTIONS.length);
+      for (const process of WORKFLOW_PROCESSES) {
+        const machine = stacks.stateless.stateMachines.get(process.name);
+        const definition = JSON.stringify(
+          stateless.toJSON().Resources[stacks.stateless.getLogicalId(machine?.node.defaultChild as never)]
+            .Properties.DefinitionString,
         );
-        expect(functionIds).toContain(logicalId);
-        expect(definition).toContain(`"Fn::GetAtt":["${logicalId}","Arn"]`);
+        expect(definition).not.toMatch(/\$\{[A-Za-z0-9]+Arn\}/);
+        expect(definition).not.toContain('${');
+        const referenced = [...definition.matchAll(/"Fn::GetAtt":\["(\w+)","Arn"\]/g)].map(
+          (match) => match[1],
+        );
+        expect(new Set(referenced), process.name).toEqual(new Set(process.taskFunctions.map(logicalIdOf)));
+        for (const id of referenced) expect(functionIds).toContain(id);
       }
     });
 
-    it('lets the state machine invoke exactly the task functions', () => {
-      const policies = stateless.findResources('AWS::IAM::Policy');
-      const invoke = Object.values(policies)
-        .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
-        .filter((statement: { Action: unknown }) => statement.Action === 'lambda:InvokeFunction');
-      expect(invoke).toHaveLength(1);
-      expect(invoke[0].Resource).toHaveLength(WORKFLOW_FUNCTIONS.length);
+    it('lets each state machine invoke exactly the task functions of its process', () => {
+      const resources = stateless.toJSON().Resources as CfnResources;
+      for (const process of WORKFLOW_PROCESSES) {
+        const machine = stacks.stateless.stateMachines.get(process.name);
+        const role = stacks.stateless.getLogicalId(machine?.role.node.defaultChild as never);
+        const invoke = Object.values(resources)
+          .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+          .filter((policy) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
+          .flatMap(
+            (policy) =>
+              (policy.Properties?.PolicyDocument as { Statement: Json[] } | undefined)?.Statement ?? [],
+          )
+          .filter((statement) => statement.Action === 'lambda:InvokeFunction');
+        expect(invoke, process.name).toHaveLength(1);
+        expect(
+          new Set(((invoke[0]?.Resource ?? []) as Json[]).map((arn) => arn['Fn::GetAtt'][0])),
+          process.name,
+        ).toEqual(new Set(process.taskFunctions.map(logicalIdOf)));
+      }
     });
 
     it('protects every staff route with the Cognito user pool authorizer, and only those', () => {

@@ -5,10 +5,10 @@ import { DynamoMerchantRepository } from '../../shared/adapters/dynamodb-merchan
 import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { fieldCipherFromEnv } from '../../shared/adapters/field-cipher';
+import { applyChangeRequest } from '../../shared/change-requests/workflow';
 import type { ChangeRequestRecord } from '../../shared/domain/change-request';
 import { keys } from '../../shared/keys';
 import { systemClock } from '../../shared/ports';
-import { applyChangeRequest } from '../../shared/use-cases/change-request-workflow';
 import { type ApiClient, eventually } from '../support/api-client';
 import { validPersonalAccount } from '../support/fixtures';
 import { approvedMerchant } from '../support/onboarding';

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
 import { findFreePort } from '../../local/ports';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
@@ -88,6 +90,36 @@ async function startDev(): Promise<ApiClient> {
   return api;
 }
 
+/**
+ * The ready banner names every endpoint, every state machine and the local credentials; another
+ * client (here the SDK in this process, as the AWS CLI would) lists the state machines with them.
+ */
+async function expectBannerForOtherClients(): Promise<void> {
+  const ports = [env.PORT, env.DYNAMODB_PORT, env.SFN_PORT, env.SMS_PORT, env.SES_PORT, env.S3_PORT];
+  for (const port of [...ports, env.DYNAMODB_FAULT_PROXY_PORT]) {
+    expect(output).toContain(`http://127.0.0.1:${port}`);
+  }
+  const arns = ['onboarding', 'terminal-transfer', 'change-request'].map(
+    (name) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`,
+  );
+  for (const arn of arns) expect(output).toContain(arn);
+  const credentials = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) AWS_REGION=(\S+)/.exec(output);
+  expect(credentials).not.toBeNull();
+  const [, accessKeyId = '', secretAccessKey = '', region = ''] = credentials ?? [];
+  const sfn = new SFNClient({
+    endpoint: `http://127.0.0.1:${env.SFN_PORT}`,
+    region,
+    credentials: { accessKeyId, secretAccessKey },
+  });
+  try {
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    expect(stateMachines.map((machine) => machine.stateMachineArn)).toEqual(arns);
+    for (const machine of stateMachines) expect(machine.creationDate?.getTime()).toBeGreaterThan(0);
+  } finally {
+    sfn.destroy();
+  }
+}
+
 /** Signals the whole process group (tsx, node, DynamoDB Local's JVM) and waits for the leader. */
 async function killTree(signal: NodeJS.Signals): Promise<void> {
   const running = child;
@@ -135,12 +167,31 @@ async function pendingReview(api: ApiClient, reviewer: string, index: number) {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });
     return page.json.items.find((t: { subjectId: string }) => t.subjectId === id);
   });
+  // The task is queued before the step sends "received"; the census must wait until the step has
+  // returned (TaskSubmitted), or a send record still being written would count as created later.
+  const sfn = new SFNClient({
+    endpoint: `http://127.0.0.1:${env.SFN_PORT}`,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+  });
+  try {
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:000000000000:execution:onboarding:${id}`;
+    await eventually(async () => {
+      const { events = [] } = await sfn.send(
+        new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }),
+      );
+      return events.some((event) => event.type === 'TaskSubmitted') ? true : undefined;
+    });
+  } finally {
+    sfn.destroy();
+  }
   return { id, token, taskId: task.taskId as string };
 }
 
 describe('npm run dev, SIGKILLed during a pending review', () => {
   it('loses nothing and the review is decided exactly once after the restart', async () => {
     let api = await startDev();
+    await expectBannerForOtherClients();
     let reviewer = await api.staffToken('rev-1', ['reviewer']);
     const apps = [];
     for (let index = 0; index < APPLICATIONS; index += 1)

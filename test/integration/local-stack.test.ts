@@ -8,8 +8,10 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  DescribeStateMachineCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
+  ListStateMachinesCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -22,6 +24,8 @@ import { findFreePort } from '../../local/ports';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:onboarding';
+/** A second state machine with the same definition: executions are per state machine. */
+const OTHER_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:other';
 const fn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
 
 /** A tiny workflow exercising what the local SFN endpoint must get right (not the onboarding ASL). */
@@ -167,7 +171,7 @@ beforeAll(async () => {
     ports,
     quiet: true,
     retryIntervalMs: 10,
-    definition: DEFINITION,
+    stateMachines: { onboarding: DEFINITION, other: DEFINITION },
     env: { TEST_TOKENS_FILE: tokensFile },
   };
   stack = await startLocalStack(stackOptions);
@@ -420,6 +424,50 @@ describe('local stack', () => {
       ['exec-t', 'SUCCEEDED'],
       ['exec-a', 'SUCCEEDED'],
     ]);
+    sfn.destroy();
+  });
+
+  it('lists and describes every state machine, with a creation date a restart keeps', async () => {
+    const sfn = new SFNClient({});
+    expect(stack.stateMachineArns).toEqual([STATE_MACHINE_ARN, OTHER_STATE_MACHINE_ARN]);
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    expect(stateMachines.map((machine) => [machine.name, machine.stateMachineArn, machine.type])).toEqual([
+      ['onboarding', STATE_MACHINE_ARN, 'STANDARD'],
+      ['other', OTHER_STATE_MACHINE_ARN, 'STANDARD'],
+    ]);
+    const created = stateMachines[0]?.creationDate;
+    expect(created?.getTime()).toBeGreaterThan(Date.parse('2020-01-01'));
+    expect(created?.getTime()).toBeLessThanOrEqual(Date.now());
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: STATE_MACHINE_ARN }));
+    expect(described).toMatchObject({ name: 'onboarding', status: 'ACTIVE', type: 'STANDARD' });
+    expect(described.creationDate?.getTime()).toBe(created?.getTime());
+    expect(JSON.parse(described.definition as string)).toEqual(DEFINITION);
+    await expect(
+      sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${STATE_MACHINE_ARN}-missing` })),
+    ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
+
+    // One execution name in two state machines: two executions, each listed under its own.
+    const input = JSON.stringify({ id: 'o', config: { approveSeconds: 30 } });
+    const [first, second] = await Promise.all(
+      [STATE_MACHINE_ARN, OTHER_STATE_MACHINE_ARN].map((stateMachineArn) =>
+        sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'same-name', input })),
+      ),
+    );
+    expect(first?.executionArn).not.toBe(second?.executionArn);
+    expect(second?.executionArn).toContain(':execution:other:same-name');
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: OTHER_STATE_MACHINE_ARN }));
+    expect(listed.executions?.map((execution) => execution.executionArn)).toEqual([second?.executionArn]);
+    for (const started of [first, second]) {
+      await sfn.send(new StopExecutionCommand({ executionArn: started?.executionArn, cause: 'test' }));
+    }
+
+    await stack.stop();
+    stack = await startLocalStack(stackOptions);
+    const again = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: STATE_MACHINE_ARN }));
+    expect(again.creationDate?.getTime()).toBe(created?.getTime());
+    expect(
+      (await sfn.send(new DescribeExecutionCommand({ executionArn: second?.executionArn }))).status,
+    ).toBe('ABORTED');
     sfn.destroy();
   });
 

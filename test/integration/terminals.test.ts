@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
 import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
-import { activateTerminal } from '../../shared/use-cases/terminal-lifecycle';
+import { activateTerminal } from '../../shared/terminals/lifecycle';
 import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant, latestSms } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';

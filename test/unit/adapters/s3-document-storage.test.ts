@@ -12,7 +12,7 @@ import {
   documentProblems,
   MAX_DOCUMENT_BYTES,
   UPLOAD_URL_SECONDS,
-} from '../../../shared/use-cases/applications';
+} from '../../../shared/onboarding/documents';
 
 const credentials = {
   accessKeyId: 'AKIDEXAMPLE',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { groupsFromClaim } from '../../../shared/auth/principals';
 import { digestsEqual, parseMerchantToken, sha256Hex } from '../../../shared/auth/tokens';
+import { canonicalJson, changedFieldNames } from '../../../shared/domain/diff';
 import { maskAccountNumber, maskEmail, maskIdNumber, maskPhone } from '../../../shared/domain/masking';
 import { merchantNumber, terminalIdOf } from '../../../shared/domain/merchant';
 import { renderEmail, renderSms } from '../../../shared/notifications/templates';
-import { canonicalJson, changedFieldNames } from '../../../shared/use-cases/applications';
 
 describe('masking (spec 4.1 examples)', () => {
   it('masks ID, account and phone as the spec shows', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readOnboardingAsl } from '../../../infra/workflow';
+import { readAsl, WORKFLOW_PROCESSES } from '../../../infra/workflow';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
 
 interface State {
@@ -15,43 +15,51 @@ interface State {
 /** `${TaskNotifyArn}`: how the ASL names a task function before substitution. */
 const placeholder = (name: string) => `\${${name}Arn}`;
 
-const asl = JSON.parse(readOnboardingAsl()) as { StartAt: string; States: Record<string, State> };
+type Asl = { StartAt: string; States: Record<string, State> };
+const aslOf = Object.fromEntries(
+  WORKFLOW_PROCESSES.map((process) => [process.name, JSON.parse(readAsl(process)) as Asl]),
+);
+const onboarding = aslOf.onboarding as Asl;
+const transfer = aslOf['terminal-transfer'] as Asl;
+/** Every state of every process, as `<process> <state>`. */
+const allStates = Object.entries(aslOf).flatMap(([process, asl]) =>
+  Object.entries(asl.States).map(([name, state]): [string, State] => [`${process} ${name}`, state]),
+);
 const NOTIFY_RESOURCES = [
   placeholder('TaskNotify'),
   placeholder('TaskTransferNotify'),
   placeholder('TaskChangeNotify'),
 ];
-const notifyStates = Object.entries(asl.States).filter(([, state]) =>
-  NOTIFY_RESOURCES.includes(state.Resource ?? ''),
-);
+const notifyStates = allStates.filter(([, state]) => NOTIFY_RESOURCES.includes(state.Resource ?? ''));
 /** Steps that send the merchant's messages themselves (the callback ones through FunctionName). */
 const SENDING_STEPS = [
   placeholder('TaskEscalateReview'),
+  placeholder('TaskTransferEscalateReview'),
+  placeholder('TaskChangeEscalateReview'),
   placeholder('TaskRunChecks'),
   placeholder('TaskAwaitResubmission'),
   placeholder('TaskRecordDecision'),
   placeholder('TaskProvisionMerchant'),
 ];
 const functionOf = (state: State) => state.Resource ?? '';
-const sendingStates = Object.entries(asl.States).filter(([, state]) =>
+const sendingStates = allStates.filter(([, state]) =>
   [...NOTIFY_RESOURCES, ...SENDING_STEPS].some(
     (resource) => functionOf(state) === resource || state.Parameters?.FunctionName === resource,
   ),
 );
 
 describe('notification states of the workflow', () => {
-  it('acknowledges every onboarding submission in the checks step, after RouteKind, and every corrected resubmission', () => {
-    expect(asl.StartAt).toBe('RouteKind');
-    expect(Object.keys(asl.States)[0]).toBe('RouteKind');
-    expect(asl.States.RouteKind?.Default).toBe('CheckAndAwaitReview');
-    expect(asl.States.CheckAndAwaitReview).toMatchObject({
+  it('acknowledges every onboarding submission in the checks step, its first state, and every corrected resubmission', () => {
+    expect(onboarding.StartAt).toBe('CheckAndAwaitReview');
+    expect(onboarding.States.CheckAndAwaitReview).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Parameters: { FunctionName: placeholder('TaskRunChecks') },
       Next: 'RouteDecision',
     });
-    expect(asl.States.AwaitResubmission?.Next).toBe('CheckAndAwaitReview');
-    expect(asl.States.TransferAwaitAcceptance?.Next).toBe('TransferNotifyAccepted');
-    expect(asl.States.TransferNotifyAccepted).toMatchObject({
+    expect(onboarding.States.AwaitResubmission?.Next).toBe('CheckAndAwaitReview');
+    expect(transfer.StartAt).toBe('TransferNotifyRequested');
+    expect(transfer.States.TransferAwaitAcceptance?.Next).toBe('TransferNotifyAccepted');
+    expect(transfer.States.TransferNotifyAccepted).toMatchObject({
       Parameters: { event: 'ACCEPTED' },
       Next: 'TransferAwaitReview',
     });
@@ -60,11 +68,16 @@ describe('notification states of the workflow', () => {
   it('sends from every step that ends an onboarding or waits for the merchant', () => {
     expect(sendingStates.map(([name]) => name)).toEqual(
       expect.arrayContaining([
-        'CheckAndAwaitReview',
-        'AwaitResubmission',
-        'RecordRejection',
-        'ProvisionMerchant',
-        'NotifyOutcome',
+        'onboarding CheckAndAwaitReview',
+        'onboarding EscalateReview',
+        'onboarding AwaitResubmission',
+        'onboarding RecordRejection',
+        'onboarding ProvisionMerchant',
+        'onboarding NotifyOutcome',
+        'terminal-transfer TransferEscalateReview',
+        'terminal-transfer TransferNotifyOutcome',
+        'change-request ChangeEscalateReview',
+        'change-request ChangeNotifyOutcome',
       ]),
     );
   });

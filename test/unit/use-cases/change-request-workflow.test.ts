@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  awaitChangeReview,
+  expireChangeRequest,
+  notifyChangeOutcome,
+} from '../../../shared/change-requests/workflow';
 import type { ChangeRequestRecord } from '../../../shared/domain/change-request';
 import type { MerchantRecord } from '../../../shared/domain/merchant';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
@@ -6,11 +11,6 @@ import type { Mailer, SmsSender, WorkflowEngine } from '../../../shared/ports';
 import type { ChangeRequestRepository } from '../../../shared/ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../../../shared/ports/merchants';
 import type { ReviewTaskRepository } from '../../../shared/ports/repositories';
-import {
-  awaitChangeReview,
-  expireChangeRequest,
-  notifyChangeOutcome,
-} from '../../../shared/use-cases/change-request-workflow';
 import { notificationFakes } from '../../support/notification-fakes';
 
 const oldContact = { name: '张三', phone: '13800138000', email: 'zhangsan@example.com' };

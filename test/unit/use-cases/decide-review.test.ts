@@ -3,7 +3,7 @@ import type { StaffPrincipal } from '../../../shared/auth/principals';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
 import type { WorkflowEngine } from '../../../shared/ports';
 import type { ApplicationRepository, ReviewTaskRepository } from '../../../shared/ports/repositories';
-import { decideReview } from '../../../shared/use-cases/reviews';
+import { decideReview } from '../../../shared/reviews/requests';
 
 const reviewer: StaffPrincipal = { kind: 'staff', sub: 'rev-1', groups: ['reviewer'] };
 

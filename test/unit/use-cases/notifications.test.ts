@@ -5,9 +5,10 @@ import type { MerchantRecord } from '../../../shared/domain/merchant';
 import type { TerminalHistoryEntry } from '../../../shared/domain/terminal';
 import { AppError } from '../../../shared/errors';
 import { logger } from '../../../shared/logger';
+import { recordEmailEvent } from '../../../shared/notifications/email-events';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
+import { escalateApplicationReview, notifyApplicant } from '../../../shared/onboarding/workflow';
 import type { EmailMessage, Mailer, SmsSender } from '../../../shared/ports';
-import type { ChangeRequestRepository } from '../../../shared/ports/change-requests';
 import type { MerchantRepository } from '../../../shared/ports/merchants';
 import { RecipientOptedOutError } from '../../../shared/ports/notifications';
 import {
@@ -15,10 +16,8 @@ import {
   type ReviewTaskRepository,
   StaleWriteError,
 } from '../../../shared/ports/repositories';
-import type { TerminalRepository, TransferRepository } from '../../../shared/ports/terminals';
-import { recordEmailEvent } from '../../../shared/use-cases/email-events';
-import { escalateReview, notifyApplicant } from '../../../shared/use-cases/onboarding-workflow';
-import { reissueActivationCode } from '../../../shared/use-cases/terminal-lifecycle';
+import type { TerminalRepository } from '../../../shared/ports/terminals';
+import { reissueActivationCode } from '../../../shared/terminals/lifecycle';
 import { notificationFakes } from '../../support/notification-fakes';
 
 const EMAIL = 'ZhangSan@Example.com';
@@ -505,8 +504,6 @@ describe('escalation notice to supervisors', () => {
     const deps = {
       ...base.deps,
       reviews,
-      changeRequests: {} as ChangeRequestRepository,
-      transfers: {} as TransferRepository,
       config: { ...base.deps.config, supervisorLocale: 'en' as const },
     };
     return { ...base, deps };
@@ -514,8 +511,8 @@ describe('escalation notice to supervisors', () => {
 
   it('emails the supervisors once, in the configured locale, however often the step runs', async () => {
     const { deps, emails, calls } = escalation();
-    await escalateReview(deps, { applicationId: 'APP1' });
-    await escalateReview(deps, { applicationId: 'APP1' });
+    await escalateApplicationReview(deps, { applicationId: 'APP1' });
+    await escalateApplicationReview(deps, { applicationId: 'APP1' });
     expect(calls.email).toBe(1);
     expect(emails[0]).toMatchObject({ to: ['leads@example.com'], subject: 'Review task escalated: APP1-1' });
     expect(emails[0]?.text).toContain('INDIVIDUAL · 张三便利店 · MCC 5411');
@@ -529,7 +526,7 @@ describe('escalation notice to supervisors', () => {
         },
       },
     });
-    const run = await asWorkflowStep(() => escalateReview(deps, { applicationId: 'APP1' }));
+    const run = await asWorkflowStep(() => escalateApplicationReview(deps, { applicationId: 'APP1' }));
     expect(run).toEqual({ attempts: WORKFLOW_SEND_ATTEMPTS, succeeded: true });
     expect(calls.email).toBe(WORKFLOW_SEND_ATTEMPTS);
     expect(current().timeline.at(-1)).toMatchObject({
@@ -542,7 +539,7 @@ describe('escalation notice to supervisors', () => {
 
   it('tells nobody about a task decided in the meantime', async () => {
     const { deps, calls } = escalation({ taskStatus: 'DECIDED' });
-    expect(await escalateReview(deps, { applicationId: 'APP1' })).toEqual({
+    expect(await escalateApplicationReview(deps, { applicationId: 'APP1' })).toEqual({
       taskId: 'APP1-1',
       escalated: false,
     });

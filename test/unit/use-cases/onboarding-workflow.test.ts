@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ApplicationRecord } from '../../../shared/domain/application';
 import { requiredDocumentKinds } from '../../../shared/domain/application';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
+import {
+  AUTO_REJECTED,
+  applicationSteps,
+  awaitResubmission,
+  checkAndAwaitReview,
+} from '../../../shared/onboarding/workflow';
 import type { DocumentStorage, EmailMessage, WorkflowEngine } from '../../../shared/ports';
 import {
   type ApplicationRepository,
@@ -9,12 +15,6 @@ import {
   StaleWriteError,
 } from '../../../shared/ports/repositories';
 import type { TerminalRepository } from '../../../shared/ports/terminals';
-import {
-  AUTO_REJECTED,
-  awaitResubmission,
-  checkAndAwaitReview,
-  recordFailure,
-} from '../../../shared/use-cases/onboarding-workflow';
 import { individualApplication } from '../../support/fixtures';
 import { notificationFakes } from '../../support/notification-fakes';
 
@@ -288,7 +288,7 @@ describe('RecordFailure', () => {
   it('appends one WORKFLOW_FAILED entry with the error name only, re-reading after a concurrent write', async () => {
     const w = world({ ...submitted(), status: 'PENDING_REVIEW' });
     w.failNextSaves(1);
-    await recordFailure(w.deps, { applicationId: 'APP1', failure: { Error: 'States.Timeout' } });
+    await applicationSteps.recordFailure(w.deps, 'APP1', { Error: 'States.Timeout' });
     expect(w.current().timeline.at(-1)).toEqual({
       status: 'PENDING_REVIEW',
       at: '2026-11-23T08:15:00.000Z',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3DocumentStorage } from '../../../shared/adapters/s3-document-storage';
 import type { ApplicationRecord } from '../../../shared/domain/application';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
-import { DOCUMENT_VIEW_SECONDS, getReviewDocuments } from '../../../shared/use-cases/review-documents';
+import { DOCUMENT_VIEW_SECONDS, getReviewDocuments } from '../../../shared/reviews/documents';
 
 // The handler module builds its clients at import (cold start), as in Lambda.
 process.env.TABLE_NAME = 'unit';

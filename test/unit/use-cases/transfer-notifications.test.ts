@@ -4,7 +4,7 @@ import type { TransferRequestRecord } from '../../../shared/domain/terminal';
 import type { EmailMessage } from '../../../shared/ports';
 import type { MerchantRepository } from '../../../shared/ports/merchants';
 import type { TerminalRepository, TransferRepository } from '../../../shared/ports/terminals';
-import { transferNotify } from '../../../shared/use-cases/transfers';
+import { transferNotify } from '../../../shared/transfers/workflow';
 import { notificationFakes } from '../../support/notification-fakes';
 
 function merchant(merchantNo: string, phone: string, email: string, locale: 'zh-CN' | 'en'): MerchantRecord {

@@ -6,7 +6,12 @@ import { terminalIdOf } from '../domain/merchant';
 import { MAX_ACTIVATION_ATTEMPTS, type TerminalRecord } from '../domain/terminal';
 import { AppError, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import { type SendResult, sendOnce, undeliveredNotes } from '../notifications/send-once';
+import {
+  type SendResult,
+  sendOnce,
+  type UndeliveredNote,
+  undeliveredNotes,
+} from '../notifications/send-once';
 import { renderTerminalSms } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, SmsSender } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
@@ -14,8 +19,8 @@ import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
+import { systemEntryOf } from '../workflow-kit/subject';
 import { activationCodeHash, newActivationCode } from './activation-codes';
-import { noteInTerminalHistory } from './notification-notes';
 
 /** Everything the terminal use cases may need; each route picks its part. */
 export interface TerminalDeps {
@@ -141,6 +146,21 @@ export async function sendNewActivationCode(
   );
   await noteInTerminalHistory(deps, input, undeliveredNotes([outcome]));
   return { sent: outcome.result === 'SENT', result: outcome.result, ...(expiresAt ? { expiresAt } : {}) };
+}
+
+/** Notes in a terminal's history: an activation code that did not reach the merchant (masked recipient). */
+async function noteInTerminalHistory(
+  deps: Pick<TerminalDeps, 'terminals'>,
+  terminal: { serialNumber: string; merchantNo: string; terminalId: string },
+  notes: readonly UndeliveredNote[],
+): Promise<void> {
+  for (const note of notes) {
+    await deps.terminals.addHistory(terminal.serialNumber, {
+      ...systemEntryOf(note),
+      merchantNo: terminal.merchantNo,
+      terminalId: terminal.terminalId,
+    });
+  }
 }
 
 /** Seconds until the phone's hourly SMS window ends (fixed clock-hour windows). */

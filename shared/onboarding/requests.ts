@@ -6,16 +6,31 @@ import {
   type Actor,
   type ApplicationRecord,
   type ApplicationStatus,
+  applicationTaskId,
   DOCUMENT_CONTENT_TYPES,
   DOCUMENT_KINDS,
   EDITABLE_STATUSES,
   effectiveStatus,
-  requiredDocumentKinds,
   UNDECIDED_STATUSES,
 } from '../domain/application';
-import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
+import { changedFieldNames } from '../domain/diff';
+import { AppError, invalidState, notFound, validationFailed } from '../errors';
+import {
+  checkIdempotencyKey,
+  idempotencyKeyReused,
+  requestHashOf,
+  keyHash as scopedKeyHash,
+} from '../idempotency';
 import { logger } from '../logger';
-import type { Clock, DocumentInspector, DocumentStorage, KeyedHasher, WorkflowEngine } from '../ports';
+import { uniquenessMarkerKeys } from '../merchants/identities';
+import type {
+  Clock,
+  DocumentInspector,
+  DocumentStorage,
+  KeyedHasher,
+  WorkflowControl,
+  WorkflowEngine,
+} from '../ports';
 import {
   type ApplicationRepository,
   DuplicateMerchantError,
@@ -25,18 +40,9 @@ import {
 import { parseApplication } from '../validation/application-schema';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
-import { applicationView } from './application-view';
-import { uniquenessMarkerKeys } from './uniqueness';
-
-/** Largest document upload (spec 4.1). */
-export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
-/** Lifetime of a presigned upload URL (spec: ≤ 15 min). */
-export const UPLOAD_URL_SECONDS = 15 * 60;
-/**
- * How long a change request's Idempotency-Key is remembered. An application's key is bound to it
- * for the application's lifetime instead: the application item is its own idempotency record.
- */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+import { documentProblems, MAX_DOCUMENT_BYTES, UPLOAD_URL_SECONDS } from './documents';
+import { type OnboardingExecution, onboardingExecution } from './process';
+import { applicationView } from './view';
 
 /** Everything the application use cases need. */
 export interface ApplicationDeps {
@@ -55,34 +61,8 @@ export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 
 /** Application use cases that also drive the workflow. */
 export interface WorkflowDeps extends ApplicationDeps {
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowEngine<OnboardingExecution>;
   readonly reviews: ReviewTaskRepository;
-}
-
-/** JSON with object keys sorted, so equal bodies hash equally whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** Checks the `Idempotency-Key` header (8–128 printable ASCII characters, spec 4.1); 400 otherwise. */
-export function checkIdempotencyKey(key: string | undefined): string {
-  if (key === undefined || key.length < 8 || key.length > 128 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw validationFailed([
-      {
-        field: 'headers.Idempotency-Key',
-        code: key === undefined ? 'REQUIRED' : 'INVALID_FORMAT',
-        message: 'Send an Idempotency-Key header of 8 to 128 printable ASCII characters',
-      },
-    ]);
-  }
-  return key;
 }
 
 /** The merchant token is derived, not stored: a replay can return it again without keeping it. */
@@ -122,17 +102,25 @@ function timelineEntry(
   return fields && fields.length > 0 ? { status, at, actor, action, fields } : { status, at, actor, action };
 }
 
+/** What creating a draft answers (the first time and on every replay of its key). */
+export interface CreatedApplication {
+  readonly applicationId: string;
+  readonly status: 'DRAFT';
+  readonly createdAt: string;
+  readonly accessToken: string;
+}
+
 /** `POST /v1/applications`: creates a draft, exactly once per Idempotency-Key. */
 export async function createApplication(
   deps: ApplicationDeps,
   input: { idempotencyKey: string | undefined; body: unknown },
-): Promise<{ statusCode: 201; body: Record<string, unknown> }> {
+): Promise<CreatedApplication> {
   const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
   const now = deps.clock.now();
   // Validation first: an invalid body stores nothing, so the key stays free for a corrected body.
   const body = parseApplication(input.body, now);
-  const keyHash = sha256Hex(`create-application\u0000${idempotencyKey}`);
-  const requestHash = sha256Hex(canonicalJson(input.body));
+  const keyHash = scopedKeyHash('create-application', idempotencyKey);
+  const requestHash = requestHashOf(input.body);
 
   const applicationId = applicationIdFor(keyHash);
   const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
@@ -158,23 +146,18 @@ export async function createApplication(
   // concurrent requests with one key create exactly one application.
   const stored = await deps.applications.createIfAbsent(record);
   if (stored) {
-    if (stored.requestHash !== requestHash) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another body');
-    }
+    if (stored.requestHash !== requestHash) throw idempotencyKeyReused();
     // The first answer again: a draft's id, its creation time and the token re-derived.
     const replayToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
     return {
-      statusCode: 201,
-      body: {
-        applicationId: stored.applicationId,
-        status: 'DRAFT',
-        createdAt: stored.createdAt,
-        accessToken: replayToken,
-      },
+      applicationId: stored.applicationId,
+      status: 'DRAFT',
+      createdAt: stored.createdAt,
+      accessToken: replayToken,
     };
   }
   logger.info('application created', { applicationId });
-  return { statusCode: 201, body: { applicationId, status: 'DRAFT', createdAt, accessToken } };
+  return { applicationId, status: 'DRAFT', createdAt, accessToken };
 }
 
 /** Loads the caller's own application (the principal was checked against the path). */
@@ -189,19 +172,6 @@ function requireEditable(record: ApplicationRecord, deps: DraftDeps): void {
   if (!EDITABLE_STATUSES.includes(status)) {
     throw invalidState(`The application cannot be changed while ${status}`);
   }
-}
-
-/** Dotted paths of the leaves that differ between two JSON values (names only, for the audit). */
-export function changedFieldNames(before: unknown, after: unknown, prefix = ''): string[] {
-  const isObject = (v: unknown): v is Record<string, unknown> =>
-    v !== null && typeof v === 'object' && !Array.isArray(v);
-  if (isObject(before) && isObject(after)) {
-    const names = new Set([...Object.keys(before), ...Object.keys(after)]);
-    return [...names].flatMap((name) =>
-      changedFieldNames(before[name], after[name], prefix ? `${prefix}.${name}` : name),
-    );
-  }
-  return canonicalJson(before) === canonicalJson(after) ? [] : [prefix];
 }
 
 /** How often a merchant's change is replayed on a record the workflow wrote meanwhile. */
@@ -332,56 +302,6 @@ export async function createDocumentUpload(deps: UploadDeps, applicationId: stri
   };
 }
 
-/** `image/jpeg` from `Image/JPEG; charset=x`: media types compare without case and parameters. */
-function mediaType(value: string): string {
-  return (value.split(';')[0] ?? '').trim().toLowerCase();
-}
-
-/**
- * Problems with the required documents: missing, not uploaded, too large (or empty), or stored with
- * another content type than the one signed for. The signatures already make S3 refuse such uploads;
- * this re-checks what S3 actually holds (defence in depth, and s3rver checks no signature).
- */
-export async function documentProblems(
-  record: ApplicationRecord,
-  storage: DocumentInspector,
-): Promise<FieldProblem[]> {
-  const problems = await Promise.all(
-    requiredDocumentKinds(record.body.type).map(async (kind): Promise<FieldProblem | undefined> => {
-      const ref = record.documents[kind];
-      const info = ref ? await storage.objectInfo(ref.objectKey) : undefined;
-      if (!ref || info === undefined)
-        return { field: `documents.${kind}`, code: 'MISSING', message: 'Upload this document' };
-      if (info.size > MAX_DOCUMENT_BYTES || info.size === 0) {
-        return {
-          field: `documents.${kind}`,
-          code: 'INVALID_SIZE',
-          message: 'The document must be 1 byte to 10 MB',
-        };
-      }
-      if (mediaType(info.contentType ?? '') !== mediaType(ref.contentType)) {
-        return {
-          field: `documents.${kind}`,
-          code: 'INVALID_CONTENT_TYPE',
-          message: `The document must be uploaded as ${ref.contentType}`,
-        };
-      }
-      return undefined;
-    }),
-  );
-  return problems.filter((problem): problem is FieldProblem => problem !== undefined);
-}
-
-/** The deadlines the workflow waits with, passed in its input (ASL `TimeoutSecondsPath`). */
-export function workflowConfig(deadlines: Deadlines) {
-  return {
-    reviewEscalationSeconds: deadlines.reviewEscalationSeconds,
-    reviewFinalExtraSeconds: deadlines.reviewFinalSeconds - deadlines.reviewEscalationSeconds,
-    resubmissionSeconds: deadlines.resubmissionSeconds,
-    transferAcceptanceSeconds: deadlines.transferAcceptanceSeconds,
-  };
-}
-
 /** `POST /v1/applications/{id}/submit`: from DRAFT starts the workflow, from NEEDS_CHANGES resumes it. */
 export async function submitApplication(deps: WorkflowDeps, applicationId: string) {
   const now = deps.clock.now();
@@ -442,11 +362,7 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
         });
       }
     } else {
-      await deps.workflow.start(applicationId, {
-        kind: 'APPLICATION',
-        applicationId,
-        config: workflowConfig(deps.deadlines),
-      });
+      await deps.workflow.start(applicationId, onboardingExecution(applicationId, deps.deadlines));
     }
   } catch (error) {
     // Nothing may be left half-done: without a running workflow the application goes back to
@@ -480,14 +396,11 @@ export async function getApplication(deps: DraftDeps, applicationId: string) {
   });
 }
 
-/** Review task id of an application's n-th submission (stable across workflow retries). */
-export function applicationTaskId(applicationId: string, submissionCount: number): string {
-  return `${applicationId}-${submissionCount}`;
-}
-
 /** `POST /v1/applications/{id}/withdraw`: while not decided → WITHDRAWN; the workflow is stopped. */
 export async function withdrawApplication(
-  deps: Pick<WorkflowDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
+  deps: Pick<WorkflowDeps, 'applications' | 'reviews' | 'clock' | 'deadlines'> & {
+    readonly workflow: WorkflowControl;
+  },
   applicationId: string,
 ) {
   const { record } = await applyToLatest(deps, applicationId, async (record) => {

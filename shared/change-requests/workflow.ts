@@ -9,6 +9,7 @@ import {
   currentValues,
 } from '../domain/change-request';
 import { logger } from '../logger';
+import { HASH_PURPOSE } from '../merchants/identities';
 import {
   type ChangeTemplate,
   type ChangeTemplateValues,
@@ -22,16 +23,17 @@ import {
   undeliveredNotes,
   WORKFLOW_SEND_ATTEMPTS,
 } from '../notifications/send-once';
-import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
+import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
+import { openReviewTask, reviewerReasons } from '../reviews/workflow';
 import type { Contact } from '../validation/application-schema';
 import { storedChangeProblems } from '../validation/change-request-schema';
-import { appendToChangeRequest, noteInChangeRequest, workflowFailedEntry } from './notification-notes';
-import { openReviewTask } from './review-tasks';
-import { HASH_PURPOSE } from './uniqueness';
+import type { MessagingKeys } from '../workflow-kit/messaging';
+import { processSubjects } from '../workflow-kit/process-subjects';
+import { transitioned } from '../workflow-kit/subject';
 
 /** Dependencies of the change-request Task functions (each function builds only what it uses). */
 export interface ChangeWorkflowDeps {
@@ -44,7 +46,7 @@ export interface ChangeWorkflowDeps {
   readonly suppressions: SuppressionList;
   readonly smsQuota: SmsQuota;
   readonly hasher: KeyedHasher;
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowControl;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
@@ -58,11 +60,15 @@ const NO_DECISION = 'NONE';
 /** How often the approval re-reads and retries when concurrent transactions collide. */
 const APPLY_ATTEMPTS = 5;
 
-async function mustLoad(deps: Pick<ChangeWorkflowDeps, 'changeRequests'>, changeRequestId: string) {
-  const record = await deps.changeRequests.get(changeRequestId);
-  if (!record) throw new Error('Change request not found');
-  return record;
-}
+/**
+ * The change requests as the workflow kit sees them, with the steps every process has:
+ * ChangeRecordFailure (the status stays: a request left PENDING_REVIEW can still be cancelled by the
+ * merchant), and ChangeEscalateReview (the review task has the request's id).
+ */
+export const changeRequestSteps = processSubjects(
+  { process: 'change-request', label: 'Change request', idKey: 'changeRequestId' },
+  (deps: Pick<ChangeWorkflowDeps, 'changeRequests'>) => deps.changeRequests,
+);
 
 async function mustLoadMerchant(deps: Pick<ChangeWorkflowDeps, 'merchants'>, merchantNo: string) {
   const merchant = await deps.merchants.getMerchant(merchantNo);
@@ -79,14 +85,7 @@ function ended(
   action: string,
   changes: Partial<ChangeRequestRecord> = {},
 ): ChangeRequestRecord {
-  return {
-    ...record,
-    ...changes,
-    status,
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [...record.timeline, { status, at, actor, action }],
-  };
+  return transitioned(record, status, { at, actor, action }, changes);
 }
 
 /** Writes a final state; a concurrent change (cancel) makes the step retry and re-read. */
@@ -110,7 +109,7 @@ export async function runChangeChecks(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'merchants' | 'applications' | 'hasher' | 'clock'>,
   changeRequestId: string,
 ) {
-  const record = await mustLoad(deps, changeRequestId);
+  const record = await changeRequestSteps.load(deps, changeRequestId);
   if (record.status !== 'PENDING_REVIEW') {
     // A retry after an automatic rejection still takes the rejection route (its notification).
     return { outcome: record.status === 'REJECTED' ? 'REJECTED' : 'SKIPPED', status: record.status };
@@ -211,7 +210,7 @@ export async function awaitChangeReview(
   >,
   input: { changeRequestId: string; taskToken: string },
 ) {
-  const record = await mustLoad(deps, input.changeRequestId);
+  const record = await changeRequestSteps.load(deps, input.changeRequestId);
   const taskId = record.changeRequestId;
   if (record.status !== 'PENDING_REVIEW') {
     await deps.workflow.resume(input.taskToken, { taskId, decision: NO_DECISION });
@@ -243,7 +242,7 @@ export async function applyChangeRequest(
   changeRequestId: string,
 ) {
   for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt++) {
-    const record = await mustLoad(deps, changeRequestId);
+    const record = await changeRequestSteps.load(deps, changeRequestId);
     if (record.status !== 'PENDING_REVIEW') {
       return { status: record.status, version: record.appliedVersion ?? null };
     }
@@ -317,16 +316,12 @@ export async function recordChangeDecision(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'reviews' | 'clock'>,
   input: { changeRequestId: string; taskId: string },
 ) {
-  const record = await mustLoad(deps, input.changeRequestId);
+  const record = await changeRequestSteps.load(deps, input.changeRequestId);
   if (record.status !== 'PENDING_REVIEW') return { status: record.status };
   const task = await deps.reviews.get(input.taskId);
   if (task?.decision !== 'REJECT') throw new Error('No recordable decision on the task');
   const at = deps.clock.now().toISOString();
-  const reasons = (task.reasons ?? []).map((r) => ({
-    field: r.field,
-    code: 'REJECTED_BY_REVIEWER',
-    reason: r.reason,
-  }));
+  const reasons = reviewerReasons(task);
   await finishOrRetry(
     deps,
     ended(record, 'REJECTED', at, `staff:${task.decidedBy ?? 'unknown'}`, 'REJECT', { reasons }),
@@ -340,7 +335,7 @@ export async function expireChangeRequest(
   deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'reviews' | 'clock'>,
   changeRequestId: string,
 ) {
-  const record = await mustLoad(deps, changeRequestId);
+  const record = await changeRequestSteps.load(deps, changeRequestId);
   if (record.status !== 'PENDING_REVIEW') return { status: record.status };
   await deps.reviews.close(changeRequestId, 'EXPIRED');
   const at = deps.clock.now().toISOString();
@@ -370,22 +365,10 @@ const TEMPLATE_OF: Partial<Record<ChangeRequestStatus, ChangeTemplate>> = {
  * timeline.
  */
 export async function notifyChangeOutcome(
-  deps: Pick<
-    ChangeWorkflowDeps,
-    | 'changeRequests'
-    | 'merchants'
-    | 'sends'
-    | 'suppressions'
-    | 'smsQuota'
-    | 'hasher'
-    | 'mailer'
-    | 'sms'
-    | 'clock'
-    | 'config'
-  >,
+  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'merchants' | MessagingKeys>,
   changeRequestId: string,
 ) {
-  const record = await mustLoad(deps, changeRequestId);
+  const record = await changeRequestSteps.load(deps, changeRequestId);
   const template = TEMPLATE_OF[record.status];
   if (!template) return { sent: [] };
   const merchant = await mustLoadMerchant(deps, record.merchantNo);
@@ -431,22 +414,7 @@ export async function notifyChangeOutcome(
         })
       : []),
   ]);
-  await noteInChangeRequest(deps, changeRequestId, undeliveredNotes(outcomes));
+  await changeRequestSteps.noteUndelivered(deps, changeRequestId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
   return { outcomes: outcomes.map((outcome) => outcome.result) };
-}
-
-/** RecordFailure for a change request: the failure goes into its timeline for operators (no details). */
-export async function recordChangeFailure(
-  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'clock'>,
-  input: { changeRequestId: string; failure?: { Error?: string } },
-) {
-  const at = deps.clock.now().toISOString();
-  // The status stays as it is: a request left PENDING_REVIEW can still be cancelled by the merchant.
-  await appendToChangeRequest(deps, input.changeRequestId, () => [workflowFailedEntry(input.failure, at)]);
-  logger.error('change-request workflow failed', {
-    changeRequestId: input.changeRequestId,
-    error: input.failure?.Error,
-  });
-  return { recorded: true };
 }

@@ -1,7 +1,6 @@
 import type { Deadlines } from '../config/env';
-import type { ApplicationRecord, ApplicationStatus, AutomatedCheck, Reason } from '../domain/application';
+import { type ApplicationRecord, type ApplicationStatus, applicationTaskId } from '../domain/application';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
-import type { RequiredCheck } from '../domain/review';
 import { logger } from '../logger';
 import {
   type SendOutcome,
@@ -10,28 +9,23 @@ import {
   undeliveredNotes,
   WORKFLOW_SEND_ATTEMPTS,
 } from '../notifications/send-once';
-import { renderSupervisorEmail } from '../notifications/supervisor-templates';
 import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
-import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowEngine } from '../ports';
-import type { ChangeRequestRepository } from '../ports/change-requests';
+import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
-import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
-import type { TerminalRepository, TransferRepository } from '../ports/terminals';
-import { findMcc } from '../reference/mcc';
-import { parseApplication } from '../validation/application-schema';
-import { newActivationCode } from './activation-codes';
-import { applicationTaskId, documentProblems } from './applications';
 import {
-  appendToApplication,
-  noteInApplication,
-  noteInChangeRequest,
-  noteInTransfer,
-  workflowFailedEntry,
-} from './notification-notes';
-import { openReviewTask } from './review-tasks';
-import { blocklistCandidates } from './uniqueness';
+  type ApplicationRepository,
+  type ReviewTaskRepository,
+  StaleWriteError,
+} from '../ports/repositories';
+import type { TerminalRepository } from '../ports/terminals';
+import { type EscalationDeps, openReviewTask, reviewerReasons } from '../reviews/workflow';
+import { newActivationCode } from '../terminals/activation-codes';
+import type { MessagingKeys } from '../workflow-kit/messaging';
+import { processSubjects } from '../workflow-kit/process-subjects';
+import { transitioned } from '../workflow-kit/subject';
+import { type ChecksResult, evaluateChecks, requiredChecksFor } from './checks';
 
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
 export interface WorkflowTaskDeps {
@@ -42,12 +36,9 @@ export interface WorkflowTaskDeps {
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
   readonly smsQuota: SmsQuota;
-  /** Escalation notes go into the timeline of whichever subject the review task is about. */
-  readonly changeRequests: ChangeRequestRepository;
-  readonly transfers: TransferRepository;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentInspector;
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowControl;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
@@ -61,11 +52,26 @@ export interface WorkflowTaskDeps {
   };
 }
 
-async function mustLoad(deps: Pick<WorkflowTaskDeps, 'applications'>, applicationId: string) {
-  const record = await deps.applications.get(applicationId);
-  if (!record) throw new Error('Application not found');
-  return record;
-}
+/**
+ * The applications as the workflow kit sees them (a lost race is `false`, not a
+ * {@link StaleWriteError}), with the steps every process has: RecordFailure and the escalation of
+ * the current submission's review.
+ */
+export const applicationSteps = processSubjects(
+  { process: 'onboarding', label: 'Application', idKey: 'applicationId' },
+  ({ applications }: Pick<WorkflowTaskDeps, 'applications'>) => ({
+    get: (applicationId: string) => applications.get(applicationId),
+    save: async (next: ApplicationRecord, expectedRevision: number) => {
+      try {
+        await applications.save(next, expectedRevision);
+        return true;
+      } catch (error) {
+        if (error instanceof StaleWriteError) return false;
+        throw error;
+      }
+    },
+  }),
+);
 
 /** Saves a status change with its audit entry; a concurrent change makes the step retry. */
 async function transition(
@@ -77,114 +83,9 @@ async function transition(
   markers: { release?: readonly string[] } = {},
 ): Promise<ApplicationRecord> {
   const at = deps.clock.now().toISOString();
-  const next: ApplicationRecord = {
-    ...record,
-    ...changes,
-    status,
-    revision: record.revision + 1,
-    updatedAt: at,
-    timeline: [...record.timeline, { status, at, actor: 'system', action }],
-  };
+  const next = transitioned(record, status, { at, actor: 'system', action }, changes);
   await deps.applications.save(next, record.revision, markers);
   return next;
-}
-
-/** Which checks a reviewer must do before approving (spec 4.2). */
-export function requiredChecksFor(record: ApplicationRecord): RequiredCheck[] {
-  const risk = findMcc(record.body.business.mcc)?.riskLevel;
-  const site = record.body.type === 'ENTERPRISE' || risk === 'HIGH' || record.body.settlement.cycle === 'T0';
-  return site ? ['phoneCallback', 'siteInspection'] : ['phoneCallback'];
-}
-
-/** The automated checks' results; any reason rejects the application automatically. */
-interface ChecksResult {
-  readonly checks: AutomatedCheck[];
-  readonly reasons: Reason[];
-}
-
-/**
- * The automated checks of spec 5: validation again, duplicate merchant, blocklist, prohibited MCC
- * (these four reject automatically), required documents and terminal stock (shown to the reviewer).
- */
-async function evaluateChecks(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'hasher' | 'storage' | 'terminals' | 'clock'>,
-  record: ApplicationRecord,
-): Promise<ChecksResult> {
-  const { applicationId } = record;
-  const checks: AutomatedCheck[] = [];
-  const reasons: Reason[] = [];
-  const fail = (name: string, code: string, field: string, detail: string) => {
-    checks.push({ name, result: 'FAIL', detail });
-    reasons.push({ field, code, reason: detail });
-  };
-
-  try {
-    parseApplication(record.body, deps.clock.now());
-    checks.push({ name: 'validation', result: 'PASS', detail: 'All fields pass the intake rules' });
-  } catch (error) {
-    const fields = (error as { fields?: { field: string; code: string }[] }).fields ?? [];
-    for (const f of fields) fail('validation', f.code, f.field, `Field ${f.field} fails rule ${f.code}`);
-  }
-
-  const holders = await Promise.all(record.uniquenessKeys.map((key) => deps.applications.markerHolder(key)));
-  if (holders.every((holder) => holder?.applicationId === applicationId)) {
-    checks.push({
-      name: 'duplicateMerchant',
-      result: 'PASS',
-      detail: 'No other merchant with this licence or ID',
-    });
-  } else {
-    fail(
-      'duplicateMerchant',
-      'DUPLICATE_MERCHANT',
-      'business.licenseNumber',
-      'A merchant with this licence or ID is active or pending',
-    );
-  }
-
-  const candidates = await blocklistCandidates(record.body, deps.hasher);
-  const blocked = await Promise.all(candidates.map((c) => deps.applications.isBlocked(c.kind, c.keyedHash)));
-  const blockedKinds = candidates.filter((_, i) => blocked[i]).map((c) => c.kind);
-  if (blockedKinds.length === 0)
-    checks.push({ name: 'blocklist', result: 'PASS', detail: 'Not on the blocklist' });
-  else fail('blocklist', 'BLOCKLISTED', 'legalPerson', `On the blocklist: ${blockedKinds.join(', ')}`);
-
-  const mcc = findMcc(record.body.business.mcc);
-  if (mcc?.riskLevel === 'PROHIBITED') {
-    fail('mcc', 'MCC_PROHIBITED', 'business.mcc', `MCC ${mcc.mcc} (${mcc.description}) is prohibited`);
-  } else {
-    checks.push({
-      name: 'mcc',
-      result: mcc?.riskLevel === 'HIGH' ? 'WARN' : 'PASS',
-      detail: `MCC ${record.body.business.mcc} risk ${mcc?.riskLevel ?? 'UNKNOWN'}`,
-    });
-  }
-
-  const documents = await documentProblems(record, deps.storage);
-  checks.push(
-    documents.length === 0
-      ? { name: 'documents', result: 'PASS', detail: 'All required documents are uploaded' }
-      : {
-          name: 'documents',
-          result: 'FAIL',
-          detail: `Problems: ${documents.map((d) => `${d.field} ${d.code}`).join(', ')}`,
-        },
-  );
-
-  const sn = record.body.terminal?.serialNumber;
-  if (sn) {
-    const terminal = await deps.terminals.get(sn);
-    checks.push(
-      terminal?.status === 'IN_STOCK'
-        ? { name: 'terminal', result: 'PASS', detail: `SN ${sn} is in stock and free` }
-        : {
-            name: 'terminal',
-            result: 'FAIL',
-            detail: `SN ${sn} is ${terminal ? terminal.status : 'not registered'}`,
-          },
-    );
-  }
-  return { checks, reasons };
 }
 
 /**
@@ -259,24 +160,11 @@ export const AUTO_REJECTED = 'AUTO_REJECTED';
 export async function checkAndAwaitReview(
   deps: Pick<
     WorkflowTaskDeps,
-    | 'applications'
-    | 'reviews'
-    | 'workflow'
-    | 'hasher'
-    | 'storage'
-    | 'terminals'
-    | 'sends'
-    | 'suppressions'
-    | 'smsQuota'
-    | 'mailer'
-    | 'sms'
-    | 'clock'
-    | 'deadlines'
-    | 'config'
+    'applications' | 'reviews' | 'workflow' | 'storage' | 'terminals' | 'deadlines' | MessagingKeys
   >,
   input: { applicationId: string; taskToken: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'SUBMITTED' || record.status === 'CHECKING') {
     record = await recordChecks(deps, record, await evaluateChecks(deps, record));
   }
@@ -302,88 +190,27 @@ export async function awaitReview(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
   input: { applicationId: string; taskToken: string },
 ) {
-  const record = await mustLoad(deps, input.applicationId);
+  const record = await applicationSteps.load(deps, input.applicationId);
   const taskId = applicationTaskId(record.applicationId, record.submissionCount);
   if (record.status !== 'PENDING_REVIEW') return { taskId, skipped: record.status };
   return { taskId, opened: await openApplicationReview(deps, record, input.taskToken) };
 }
 
 /**
- * EscalateReview (every review kind): the review deadline passed; the task is flagged and
- * supervisors are told once, in `SUPERVISOR_LOCALE`. Onboarding passes the application, the other
- * kinds the task id. A notice that cannot be delivered is noted in the subject's timeline and does
- * not fail the review (the step is retried while attempts remain).
+ * EscalateReview: the review deadline of the current submission's task passed; supervisors are told
+ * once. A notice that cannot be delivered is noted in the application's timeline.
  */
-export async function escalateReview(
-  deps: Pick<
-    WorkflowTaskDeps,
-    | 'applications'
-    | 'reviews'
-    | 'changeRequests'
-    | 'transfers'
-    | 'sends'
-    | 'suppressions'
-    | 'hasher'
-    | 'mailer'
-    | 'clock'
-    | 'config'
-  >,
-  input: { applicationId?: string; taskId?: string },
+export async function escalateApplicationReview(
+  deps: Pick<WorkflowTaskDeps, 'applications'> & EscalationDeps,
+  input: { applicationId: string },
 ) {
-  let taskId = input.taskId;
-  if (!taskId) {
-    const record = await mustLoad(deps, input.applicationId ?? '');
-    taskId = applicationTaskId(record.applicationId, record.submissionCount);
-  }
-  await deps.reviews.markEscalated(taskId);
-  const task = await deps.reviews.get(taskId);
-  // Decided (or closed) meanwhile: nobody needs to hurry any more.
-  if (task?.status !== 'PENDING') return { taskId, escalated: false };
-  const { supervisorEmail, supervisorLocale } = deps.config;
-  const outcome = await sendOnce(
-    deps,
-    {
-      subjectId: taskId,
-      template: 'REVIEW_ESCALATED',
-      channel: 'EMAIL',
-      address: supervisorEmail,
-      maxAttempts: WORKFLOW_SEND_ATTEMPTS,
-    },
-    () =>
-      deps.mailer.send({
-        to: [supervisorEmail],
-        ...renderSupervisorEmail('REVIEW_ESCALATED', supervisorLocale, {
-          taskId,
-          kind: task.kind,
-          subjectId: task.subjectId,
-          summary: task.summary,
-          createdAt: task.createdAt,
-          finalDeadline: task.finalDeadline,
-        }),
-      }),
-  );
-  const notes = undeliveredNotes([outcome]);
-  if (task.kind === 'APPLICATION') await noteInApplication(deps, task.subjectId, notes);
-  else if (task.kind === 'CHANGE_REQUEST') await noteInChangeRequest(deps, task.subjectId, notes);
-  else await noteInTransfer(deps, task.subjectId, notes);
-  throwIfAnyFailed([outcome]);
-  return { taskId, escalated: true, notice: outcome.result };
+  const record = await applicationSteps.load(deps, input.applicationId);
+  const taskId = applicationTaskId(record.applicationId, record.submissionCount);
+  return applicationSteps.escalateReview(deps, record.applicationId, taskId);
 }
 
 /** What sending an applicant's messages needs. */
-type NotifyDeps = Pick<
-  WorkflowTaskDeps,
-  | 'applications'
-  | 'sends'
-  | 'suppressions'
-  | 'smsQuota'
-  | 'terminals'
-  | 'hasher'
-  | 'mailer'
-  | 'sms'
-  | 'clock'
-  | 'config'
->;
+type NotifyDeps = Pick<WorkflowTaskDeps, 'applications' | 'terminals' | MessagingKeys>;
 
 /**
  * The reviewer's REJECT or REQUEST_CHANGES on the application, with the reasons (one write after
@@ -399,7 +226,7 @@ async function applyDecision(
   if (!task?.decision || task.decision === 'APPROVE') throw new Error('No recordable decision on the task');
   const target: ApplicationStatus = task.decision === 'REJECT' ? 'REJECTED' : 'NEEDS_CHANGES';
   const code = task.decision === 'REJECT' ? 'REJECTED_BY_REVIEWER' : 'CHANGES_REQUESTED';
-  const reasons = (task.reasons ?? []).map((r) => ({ field: r.field, code, reason: r.reason }));
+  const reasons = reviewerReasons(task, code);
   const at = deps.clock.now().toISOString();
   const release = target === 'REJECTED' ? record.uniquenessKeys : [];
   const next: ApplicationRecord = {
@@ -428,7 +255,7 @@ export async function recordDecision(
   deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews'>,
   input: { applicationId: string; taskId: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'PENDING_REVIEW') record = await applyDecision(deps, record, input.taskId);
   if (record.status !== 'REJECTED' && record.status !== 'NEEDS_CHANGES') return { skipped: record.status };
   await notifyOf(deps, record);
@@ -444,7 +271,7 @@ export async function awaitResubmission(
   deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'workflow'>,
   input: { applicationId: string; taskToken: string; taskId?: string },
 ) {
-  let record = await mustLoad(deps, input.applicationId);
+  let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'SUBMITTED') {
     // Resubmitted while nobody was waiting (restart): continue at once.
     await deps.workflow.resume(input.taskToken, { resubmitted: true, submission: record.submissionCount });
@@ -477,7 +304,7 @@ export async function provisionMerchant(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'clock' | 'config'>,
   applicationId: string,
 ): Promise<ApplicationRecord> {
-  const record = await mustLoad(deps, applicationId);
+  const record = await applicationSteps.load(deps, applicationId);
   if (record.status === 'APPROVED') return record;
   if (record.status !== 'PENDING_REVIEW')
     throw new Error(`Cannot provision an application in ${record.status}`);
@@ -633,7 +460,7 @@ async function notifyOf(
     });
     outcomes.push(email, sms);
   }
-  await noteInApplication(deps, applicationId, undeliveredNotes(outcomes));
+  await applicationSteps.noteUndelivered(deps, applicationId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
   return outcomes;
 }
@@ -644,7 +471,7 @@ async function notifyOf(
  * once each (see {@link notifyOf}).
  */
 export async function notifyApplicant(deps: NotifyDeps, input: { applicationId: string; event?: string }) {
-  const record = await mustLoad(deps, input.applicationId);
+  const record = await applicationSteps.load(deps, input.applicationId);
   const template = templateFor(record, input.event);
   if (!template) return { sent: [] };
   const [email, sms] = await notifyOf(deps, record, [template]);
@@ -656,7 +483,7 @@ export async function expireApplication(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
   applicationId: string,
 ) {
-  const record = await mustLoad(deps, applicationId);
+  const record = await applicationSteps.load(deps, applicationId);
   if (!['SUBMITTED', 'CHECKING', 'PENDING_REVIEW', 'NEEDS_CHANGES'].includes(record.status))
     return { status: record.status };
   await deps.reviews.close(applicationTaskId(applicationId, record.submissionCount), 'EXPIRED');
@@ -669,18 +496,4 @@ export async function expireApplication(
     { release: record.uniquenessKeys },
   );
   return { status: 'EXPIRED' };
-}
-
-/** RecordFailure: the failure is put in the application's timeline for operators (no details). */
-export async function recordFailure(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'>,
-  input: { applicationId: string; failure?: { Error?: string } },
-) {
-  const at = deps.clock.now().toISOString();
-  await appendToApplication(deps, input.applicationId, () => [workflowFailedEntry(input.failure, at)]);
-  logger.error('onboarding workflow failed', {
-    applicationId: input.applicationId,
-    error: input.failure?.Error,
-  });
-  return { recorded: true };
 }

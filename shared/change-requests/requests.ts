@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import { sha256Hex } from '../auth/tokens';
 import type { Deadlines } from '../config/env';
 import type { Actor } from '../domain/application';
 import {
@@ -9,25 +8,30 @@ import {
   currentValues,
   maskChangeSet,
   maskedDiff,
-  maskMerchantSnapshot,
   requiredChecksForChange,
-  snapshotFields,
 } from '../domain/change-request';
 import { AppError, invalidState, notFound, validationFailed } from '../errors';
+import {
+  checkIdempotencyKey,
+  IDEMPOTENCY_TTL_SECONDS,
+  idempotencyKeyReused,
+  requestHashOf,
+  keyHash as scopedKeyHash,
+} from '../idempotency';
 import { logger } from '../logger';
-import type { Clock, WorkflowEngine } from '../ports';
+import type { Clock, WorkflowControl, WorkflowEngine } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository } from '../ports/merchants';
 import type { ReviewTaskRepository } from '../ports/repositories';
 import { changeRuleProblems, parseChangeRequestBody } from '../validation/change-request-schema';
-import { canonicalJson, checkIdempotencyKey, IDEMPOTENCY_TTL_SECONDS, workflowConfig } from './applications';
+import { type ChangeRequestExecution, changeRequestExecution } from './process';
 
 /** Everything the change-request API use cases may need; each function picks its part. */
 export interface ChangeRequestDeps {
   readonly changeRequests: ChangeRequestRepository;
   readonly merchants: MerchantRepository;
   readonly reviews: ReviewTaskRepository;
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowEngine<ChangeRequestExecution>;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
 }
@@ -57,6 +61,13 @@ async function loadOwn(deps: Pick<ChangeRequestDeps, 'changeRequests'>, merchant
   return record;
 }
 
+/** What filing a change request answers (the first time and on every replay of its key). */
+export type CreatedChangeRequest = {
+  readonly changeRequestId: string;
+  readonly status: 'PENDING_REVIEW';
+  readonly createdAt: string;
+};
+
 /**
  * `POST /v1/merchants/{merchantNo}/change-requests`: validates the new values with the intake's
  * rules, then — in one transaction — stores the request, its idempotency record and the merchant's
@@ -67,7 +78,7 @@ export async function createChangeRequest(
   deps: Pick<ChangeRequestDeps, 'changeRequests' | 'merchants' | 'workflow' | 'clock' | 'deadlines'>,
   merchantNo: string,
   input: { idempotencyKey: string | undefined; body: unknown },
-): Promise<{ statusCode: 202; body: Record<string, unknown> }> {
+): Promise<CreatedChangeRequest> {
   const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
   // Validation first: an invalid body stores nothing, so the key stays free for a corrected body.
   const body = parseChangeRequestBody(input.body);
@@ -77,15 +88,13 @@ export async function createChangeRequest(
   if (problems.length > 0) throw validationFailed(problems);
 
   // Scoped by merchant: two merchants may pick the same key without seeing each other's answer.
-  const keyHash = sha256Hex(`create-change-request\u0000${merchantNo}\u0000${idempotencyKey}`);
-  const requestHash = sha256Hex(canonicalJson(input.body));
+  const keyHash = scopedKeyHash('create-change-request', merchantNo, idempotencyKey);
+  const requestHash = requestHashOf(input.body);
   const replay = async () => {
     const stored = await deps.changeRequests.getIdempotency(keyHash);
     if (!stored) return undefined;
-    if (stored.requestHash !== requestHash) {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with another body');
-    }
-    return { statusCode: 202 as const, body: stored.response };
+    if (stored.requestHash !== requestHash) throw idempotencyKeyReused();
+    return stored.response as CreatedChangeRequest;
   };
   const earlier = await replay();
   if (earlier) return earlier;
@@ -130,7 +139,7 @@ export async function createChangeRequest(
     createdAt: at,
     updatedAt: at,
   };
-  const response = { changeRequestId, status: 'PENDING_REVIEW', createdAt: at };
+  const response: CreatedChangeRequest = { changeRequestId, status: 'PENDING_REVIEW', createdAt: at };
   const created = await deps.changeRequests.create(
     record,
     { keyHash, requestHash, response, changeRequestId },
@@ -150,11 +159,7 @@ export async function createChangeRequest(
   }
 
   try {
-    await deps.workflow.start(changeRequestId, {
-      kind: 'CHANGE_REQUEST',
-      changeRequestId,
-      config: workflowConfig(deps.deadlines),
-    });
+    await deps.workflow.start(changeRequestId, changeRequestExecution(changeRequestId, deps.deadlines));
   } catch (error) {
     // Nothing may be left half-done: without a workflow the request ends at once (marker released,
     // idempotency record removed), so the merchant can simply send the same request again.
@@ -180,7 +185,7 @@ export async function createChangeRequest(
     });
   }
   logger.info('change request created', { changeRequestId, merchantNo, fields });
-  return { statusCode: 202, body: response };
+  return response;
 }
 
 /** `GET /v1/merchants/{merchantNo}/change-requests/{id}` */
@@ -197,7 +202,9 @@ export async function getChangeRequest(
  * decided → CANCELLED (conditional on both), marker released, review task closed, workflow stopped.
  */
 export async function cancelChangeRequest(
-  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'reviews' | 'workflow' | 'clock'>,
+  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'reviews' | 'clock'> & {
+    readonly workflow: WorkflowControl;
+  },
   merchantNo: string,
   changeRequestId: string,
 ) {
@@ -238,36 +245,6 @@ export async function cancelChangeRequest(
   }
   logger.info('change request cancelled', { changeRequestId });
   return { changeRequestId, status: 'CANCELLED' as const };
-}
-
-/**
- * `GET /v1/merchants/{merchantNo}/versions` (reviewer or operator): every version, oldest first,
- * with actor, time, action and the names of the changed fields; snapshots masked.
- */
-export async function listMerchantVersions(
-  deps: Pick<ChangeRequestDeps, 'changeRequests' | 'merchants'>,
-  merchantNo: string,
-) {
-  const merchant = await deps.merchants.getMerchant(merchantNo);
-  if (!merchant) throw notFound('Merchant');
-  const versions = await deps.changeRequests.versions(merchantNo);
-  return {
-    merchantNo,
-    currentVersion: merchant.version,
-    items: versions.map((version, index) => {
-      const previous = versions[index - 1];
-      return {
-        version: version.version,
-        at: version.at,
-        actor: version.actor,
-        action: version.action,
-        // Versions written without the names (the first one) are compared with their predecessor.
-        fields: version.fields ?? (previous ? snapshotFields(previous.snapshot, version.snapshot) : []),
-        changeRequestId: version.changeRequestId ?? null,
-        snapshot: maskMerchantSnapshot(version.snapshot),
-      };
-    }),
-  };
 }
 
 /**

@@ -56,11 +56,11 @@ export async function rotateAccessToken(deps: AccessTokenDeps, record: Applicati
   // Rotated or revoked meanwhile: the presented token is no longer valid.
   if (!replaced) throw unauthenticated();
   logger.info('access token rotated', { applicationId: record.applicationId });
-  return { statusCode: 201, body: { accessToken, issuedAt } };
+  return { accessToken, issuedAt };
 }
 
 /** `DELETE /v1/applications/{id}/access-token`: no token works until an operator reissues one. */
-export async function revokeAccessToken(deps: AccessTokenDeps, record: ApplicationRecord) {
+export async function revokeAccessToken(deps: AccessTokenDeps, record: ApplicationRecord): Promise<void> {
   const at = deps.clock.now().toISOString();
   const revoked = await deps.applications.replaceTokenHash(record.applicationId, {
     tokenHash: '',
@@ -69,7 +69,6 @@ export async function revokeAccessToken(deps: AccessTokenDeps, record: Applicati
   });
   if (!revoked) throw unauthenticated();
   logger.info('access token revoked', { applicationId: record.applicationId });
-  return { statusCode: 204 };
 }
 
 /**
@@ -109,5 +108,5 @@ export async function reissueAccessToken(deps: ReissueDeps, operator: StaffPrinc
     });
   }
   logger.info('access token reissued', { applicationId });
-  return { statusCode: 202, body: { applicationId, issuedAt, sentTo: maskEmail(email) } };
+  return { applicationId, issuedAt, sentTo: maskEmail(email) };
 }

@@ -1,22 +1,22 @@
 import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
+import { changeRequestReviewSubject } from '../change-requests/requests';
 import { maskApplicationBody } from '../domain/application';
 import type { ReviewTaskRecord } from '../domain/review';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import type { Clock, WorkflowEngine } from '../ports';
+import type { Clock, WorkflowControl } from '../ports';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
+import { transferView } from '../transfers/requests';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
-import { changeRequestReviewSubject } from './change-requests';
-import { transferView } from './transfers';
 
 /** Dependencies of the review use cases. */
 export interface ReviewDeps {
   readonly reviews: ReviewTaskRepository;
   readonly applications: ApplicationRepository;
-  readonly workflow: WorkflowEngine;
+  readonly workflow: WorkflowControl;
   readonly clock: Clock;
 }
 
