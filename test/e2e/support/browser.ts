@@ -8,8 +8,17 @@ import { expect } from 'vitest';
 /** Debian's Chromium: the machine has no browser download (.ci/run installs the package when missing). */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Where the test run saves the screenshots the README and docs show. */
-export const SCREENSHOTS_DIR = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+/**
+ * Where the test run saves its screenshots: with `UPDATE_SCREENSHOTS=1`, `docs/screenshots/` (the ones
+ * the docs show, committed); otherwise `.local/screenshots/`, so that a plain `npm test` leaves the
+ * working tree as it was (every run's pages hold new ids and times).
+ */
+export const SCREENSHOTS_DIR = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === '1' ? '../../../docs/screenshots/' : '../../../.local/screenshots/',
+    import.meta.url,
+  ),
+);
 
 /**
  * The system's Chromium, headless, with the flags this machine needs: no sandbox (root), no GPU, and
@@ -97,7 +106,7 @@ export async function checkPage(watched: WatchedPage, name: string): Promise<voi
   expect(watched.problems, `CSP violations or script errors on ${name}`).toEqual([]);
 }
 
-/** Saves a full-page screenshot as `docs/screenshots/<file>` (in CSS pixels: a phone page stays 375 px wide). */
+/** Saves a full-page screenshot as `<SCREENSHOTS_DIR>/<file>` (in CSS pixels: a phone page stays 375 px wide). */
 export async function screenshot(page: Page, file: string): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({
