@@ -1,3 +1,5 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from './logger';
 
@@ -17,19 +19,22 @@ export interface TaskInput {
 }
 
 /**
- * Wraps a workflow Task: log context (ids only), then the step. Errors propagate so the state
- * machine's Retry/Catch decide what happens.
+ * Wraps a workflow Task as a middy handler: Powertools' `injectLambdaContext` (the function's
+ * context on every log line, the invocation's keys cleared when it ends), then the Task's ids on
+ * every line, then the step. No error handler: errors propagate so the state machine's
+ * Retry/Catch decide what happens. middy's early timeout is off, as on API routes: Lambda's own
+ * timeout is what Step Functions sees (`States.Timeout`).
  */
 export function workflowTask<R>(name: string, step: (input: TaskInput) => Promise<R>) {
-  return async (input: TaskInput, context?: Context): Promise<R> => {
-    logger.resetKeys();
-    logger.appendKeys({
-      task: name,
-      functionRequestId: context?.awsRequestId,
-      applicationId: input.applicationId,
-      transferRequestId: input.transferRequestId,
-      changeRequestId: input.changeRequestId,
-    });
-    return step(input);
-  };
+  return middy<TaskInput, R, Error, Context>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .before(({ event }) => {
+      logger.appendKeys({
+        task: name,
+        applicationId: event.applicationId,
+        transferRequestId: event.transferRequestId,
+        changeRequestId: event.changeRequestId,
+      });
+    })
+    .handler((input) => step(input));
 }
