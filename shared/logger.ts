@@ -37,10 +37,19 @@ const PII_KEY_SUFFIXES = [
   'credentials',
 ] as const;
 
+/** Verdicts of {@link isPiiKey} by key: log lines repeat the same few keys (bounded, see below). */
+const piiKeyVerdicts = new Map<string, boolean>();
+const PII_KEY_CACHE_MAX = 2048;
+
 /** True when values under `key` are personal data or credentials. */
 export function isPiiKey(key: string): boolean {
+  const known = piiKeyVerdicts.get(key);
+  if (known !== undefined) return known;
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return normalized.length > 0 && PII_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  const verdict = normalized.length > 0 && PII_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  // Keys come from the code, but a logged object may carry keys from input: never grow unbounded.
+  if (piiKeyVerdicts.size < PII_KEY_CACHE_MAX) piiKeyVerdicts.set(key, verdict);
+  return verdict;
 }
 
 /** Patterns of personal data and credentials in free text, most specific first. */
@@ -65,8 +74,16 @@ const PII_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)/g, '[PHONE]'],
 ];
 
+/**
+ * What every pattern of {@link PII_PATTERNS} needs somewhere in the text: a digit, `@`, `.` (JWTs,
+ * merchant tokens) or the word Bearer. Most strings of a log line (messages, levels, codes) have
+ * none of them and skip the nine patterns.
+ */
+const MAY_HOLD_PII = /[\d@.]|bearer/i;
+
 /** `text` with every personal-data-shaped substring masked. */
 export function redactText(text: string): string {
+  if (!MAY_HOLD_PII.test(text)) return text;
   let result = text;
   for (const [pattern, replacement] of PII_PATTERNS) result = result.replace(pattern, replacement);
   return result;
