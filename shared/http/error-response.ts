@@ -61,7 +61,9 @@ export function errorResponse(thrown: unknown, requestId: string): APIGatewayPro
     statusCode,
     // Every 503 is worth retrying (throttling, a dependency down): say when.
     headers:
-      statusCode === 503 ? { ...JSON_HEADERS, 'Retry-After': String(RETRY_AFTER_SECONDS) } : JSON_HEADERS,
+      statusCode === 503
+        ? { ...JSON_HEADERS, 'Retry-After': String(RETRY_AFTER_SECONDS) }
+        : { ...JSON_HEADERS },
     body: JSON.stringify({
       error: {
         code,

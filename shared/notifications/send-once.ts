@@ -135,7 +135,7 @@ export async function sendOnce(
   const hash = await addressHash(deps.hasher, channel, request.address);
   if (await deps.suppressions.isSuppressed(channel, hash)) {
     logger.warn('notification suppressed', ids);
-    countMetric('NotificationsSuppressed');
+    await countMetric('NotificationsSuppressed');
     return outcome('SUPPRESSED', await end('SUPPRESSED'));
   }
   // One message counts once against the phone's limit, on its first attempt: retries of a
@@ -145,7 +145,7 @@ export async function sendOnce(
     if (!deps.smsQuota || !deps.config) throw new Error('An SMS needs the SMS quota');
     if (!(await deps.smsQuota.take(hash, deps.clock.now(), deps.config.smsPerPhonePerHour))) {
       logger.warn('SMS rate limited', ids);
-      countMetric('NotificationsRateLimited');
+      await countMetric('NotificationsRateLimited');
       return outcome('RATE_LIMITED', await end('RATE_LIMITED'));
     }
   }
@@ -157,7 +157,7 @@ export async function sendOnce(
     if (error instanceof RecipientOptedOutError) {
       await deps.suppressions.suppress({ channel, addressHash: hash, reason: 'OPT_OUT', at: at() });
       logger.warn('notification suppressed: the recipient opted out', ids);
-      countMetric('NotificationsSuppressed');
+      await countMetric('NotificationsSuppressed');
       return outcome('SUPPRESSED', await end('SUPPRESSED'));
     }
     const when = await end('FAILED');
@@ -167,7 +167,7 @@ export async function sendOnce(
       return outcome('RETRYING', when);
     }
     logger.error('notification failed on its last attempt', { ...ids, attempt, errorName });
-    countMetric('NotificationsFailed');
+    await countMetric('NotificationsFailed');
     return outcome('FAILED', when);
   }
 

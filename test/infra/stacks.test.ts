@@ -768,7 +768,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(withDlq).toHaveLength(EVENT_FUNCTIONS.length);
     });
 
-    it('alarms on a notification that failed on its last attempt, on the metric the functions emit', () => {
+    it('alarms on a notification that failed on its last attempt, on the metric the functions emit', async () => {
       stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'NotificationsFailed',
         Namespace: METRICS_NAMESPACE,
@@ -787,7 +787,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         return true;
       });
       try {
-        countMetric('NotificationsFailed');
+        await countMetric('NotificationsFailed');
       } finally {
         write.mockRestore();
       }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger';
-import { metrics } from '../../shared/metrics';
+import { productMetrics } from '../../shared/metrics';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../shared/notifications/send-once';
 import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant } from '../support/onboarding';
@@ -19,7 +19,7 @@ let api: ApiClient;
 let testStack: TestStack;
 let reviewer: string;
 const errors = vi.spyOn(logger, 'error');
-const counted = vi.spyOn(metrics, 'addMetric');
+const counted = vi.spyOn(await productMetrics(), 'addMetric');
 
 beforeAll(async () => {
   testStack = await startTestStack('notification-failures', {

@@ -5,7 +5,7 @@ import type { MerchantRecord } from '../../../shared/domain/merchant';
 import type { TerminalHistoryEntry } from '../../../shared/domain/terminal';
 import { AppError } from '../../../shared/errors';
 import { logger } from '../../../shared/logger';
-import { metrics } from '../../../shared/metrics';
+import { productMetrics } from '../../../shared/metrics';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
 import type { EmailMessage, Mailer, SmsSender } from '../../../shared/ports';
 import type { ChangeRequestRepository } from '../../../shared/ports/change-requests';
@@ -221,7 +221,7 @@ describe('exactly once per (subject, template), even when the step is retried', 
 describe('nothing lost: a send that fails on every attempt', () => {
   it('ends FAILED, is shown in the application timeline (masked) and emits the alarmed metric', async () => {
     const errors = vi.spyOn(logger, 'error');
-    const counted = vi.spyOn(metrics, 'addMetric');
+    const counted = vi.spyOn(await productMetrics(), 'addMetric');
     const { deps, fakes, calls, current } = onboarding(application(), {
       mailer: {
         send: async () => {
