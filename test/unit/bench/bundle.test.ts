@@ -53,6 +53,21 @@ describe('bench bundling', () => {
     expect(source).toMatch(/export const handler = middy\(/);
   });
 
+  it('ships Powertools metrics next to the functions that send messages, and loads it only on use', async () => {
+    expect(bundlingFor('task-notify').nodeModules).toEqual(['@aws-lambda-powertools/metrics']);
+    const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
+    try {
+      const bundle = await bundleFunction('bind-terminal', outDir);
+      const inputs = Object.keys(bundle.metafile.inputs);
+      // It counts metrics (so the entry is needed) without carrying the package.
+      expect(inputs).toContain('shared/metrics.ts');
+      expect(inputs.filter((input) => input.includes('@aws-lambda-powertools/metrics/'))).toEqual([]);
+      expect(readFileSync(bundle.file, 'utf8')).toMatch(/import\(["']@aws-lambda-powertools\/metrics["']\)/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
   it('ships jose next to exactly the functions that verify staff JWTs, and loads it only on use', async () => {
     const verifying = readdirSync(FUNCTIONS_DIR)
       .filter((file) => readFileSync(join(FUNCTIONS_DIR, file), 'utf8').includes('staffVerifierFromEnv'))
