@@ -50,6 +50,19 @@ export function explainMisses(figures: readonly Figure[]): string[] {
         `2-core VM the median of 15 processes moves by 5–10 % from run to run (far more while other work ` +
         `runs), so verdicts between ≈ 1.10 and ≈ 1.20 can flip between runs.`,
     );
+    const withoutClients = initMisses.filter((figure) => figure.floorName?.includes('no SDK client'));
+    if (withoutClients.length > 0) {
+      notes.push(
+        `Cold start (init) without an SDK client (${withoutClients.map((figure) => figure.name.replace(' · init', '')).join(', ')}): ` +
+          'the floor is a @middy/core handler alone (≈ 9–15 ms), so what every function carries besides middy weighs ' +
+          'on it as on no other: the Powertools logger (≈ 23 KB with its commons and invoke-store) and the node:crypto ' +
+          'and node:console built-ins it loads at import, which the SDK clients load anyway in every other function. ' +
+          'Measured apart, importing the logger into the bare middy floor adds ≈ 10 ms (crypto and console ≈ 5 ms, ' +
+          'its code and source map the rest); the route stack itself adds little more. Bundling less cannot close ' +
+          'this while the logger is in the function: the logger is the design card’s, so the floor of such a function ' +
+          'would have to include it.',
+      );
+    }
   }
   const bytesMisses = misses(figures, 'cold-start', '· bytes');
   if (bytesMisses.length > 0) {
