@@ -116,8 +116,10 @@ export async function bundleFunction(name: string, outDir: string): Promise<Bund
 
 /**
  * The source of a floor function: it imports the given SDK clients and creates one of each at
- * module scope, as any function using them must, and does nothing else. `clientClasses` maps a
- * package to its client class (e.g. `@aws-sdk/client-dynamodb` → `DynamoDBClient`).
+ * module scope, as any function using them must, and exports a `@middy/core` handler (every
+ * function of the house is a middy handler: the design card names middy), and does nothing else.
+ * `clientClasses` maps a package to its client class (e.g. `@aws-sdk/client-dynamodb` →
+ * `DynamoDBClient`).
  */
 export function floorSource(clientClasses: ReadonlyMap<string, string>): string {
   const packages = [...clientClasses.keys()].sort();
@@ -126,10 +128,11 @@ export function floorSource(clientClasses: ReadonlyMap<string, string>): string 
   );
   const created = packages.map((_pkg, index) => `new C${index}({})`);
   return [
+    "import middy from '@middy/core';",
     ...imports,
     // Exported, so that neither esbuild nor V8 can drop the clients.
     `export const clients = [${created.join(', ')}];`,
-    'export const handler = async () => ({ statusCode: 200, body: "" });',
+    'export const handler = middy(async () => ({ statusCode: 200, body: "" }));',
     '',
   ].join('\n');
 }

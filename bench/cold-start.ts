@@ -291,7 +291,7 @@ export async function measureColdStarts(
     // function's own second-stage ones: a function is never judged on another's extra samples.
     const floorSamples = [...floor.samples, ...item.pairedFloorSamples];
     const interval = ratioOfMediansInterval(item.samples, floorSamples);
-    const floorName = id === 'none' ? 'no SDK client' : `${id} clients`;
+    const floorName = id === 'none' ? '@middy/core, no SDK client' : `${id} clients + @middy/core`;
     const extra = extraContributors(item.bundle.metafile, floor.bundle.metafile);
     const init: FigureInput = {
       section: 'cold-start',

@@ -195,6 +195,8 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
     register: async () => true,
     bind: async () => undefined,
     unbind: async () => true,
+    reserveActivationIssue: async () => true,
+    releaseActivationIssue: async () => undefined,
     setActivationCode: async () => true,
     activate: async () => true,
     markVerified: async () => true,

@@ -1,8 +1,15 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type {
+  ConstructorOptions,
+  LogItemExtraInput,
+  LogItemMessage,
+} from '@aws-lambda-powertools/logger/types';
+
 /*
- * Log redaction, by one mechanism: every record the logger prints is serialized with
- * `redactLogValue` as its JSON replacer (called for every key and value, including the fields of
- * formatted errors and nested objects), so no call site has to remember to mask. Values
- * under personal-data keys are dropped whole; strings shaped like personal data are masked
+ * The Powertools for AWS Lambda logger, with the house redaction as its JSON replacer: every
+ * record it prints is serialized with `redactLogValue` (called for every key and value, including
+ * the fields of formatted errors and nested objects), so no call site has to remember to mask.
+ * Values under personal-data keys are dropped whole; strings shaped like personal data are masked
  * wherever they appear (messages, error messages and stacks, nested values).
  */
 
@@ -30,10 +37,19 @@ const PII_KEY_SUFFIXES = [
   'credentials',
 ] as const;
 
+/** Verdicts of {@link isPiiKey} by key: log lines repeat the same few keys (bounded, see below). */
+const piiKeyVerdicts = new Map<string, boolean>();
+const PII_KEY_CACHE_MAX = 2048;
+
 /** True when values under `key` are personal data or credentials. */
 export function isPiiKey(key: string): boolean {
+  const known = piiKeyVerdicts.get(key);
+  if (known !== undefined) return known;
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return normalized.length > 0 && PII_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  const verdict = normalized.length > 0 && PII_KEY_SUFFIXES.some((suffix) => normalized.endsWith(suffix));
+  // Keys come from the code, but a logged object may carry keys from input: never grow unbounded.
+  if (piiKeyVerdicts.size < PII_KEY_CACHE_MAX) piiKeyVerdicts.set(key, verdict);
+  return verdict;
 }
 
 /** Patterns of personal data and credentials in free text, most specific first. */
@@ -58,8 +74,16 @@ const PII_PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]\d{4}[ -]\d{4}(?!\d)/g, '[PHONE]'],
 ];
 
+/**
+ * What every pattern of {@link PII_PATTERNS} needs somewhere in the text: a digit, `@`, `.` (JWTs,
+ * merchant tokens) or the word Bearer. Most strings of a log line (messages, levels, codes) have
+ * none of them and skip the nine patterns.
+ */
+const MAY_HOLD_PII = /[\d@.]|bearer/i;
+
 /** `text` with every personal-data-shaped substring masked. */
 export function redactText(text: string): string {
+  if (!MAY_HOLD_PII.test(text)) return text;
   let result = text;
   for (const [pattern, replacement] of PII_PATTERNS) result = result.replace(pattern, replacement);
   return result;
@@ -80,6 +104,25 @@ export function redactLogValue(key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * A replacer that prints a circular reference as `[Circular]`, then applies
+ * {@link redactLogValue}, for {@link redactForLog}. It keeps the chain of objects from the root to
+ * the value being printed: JSON.stringify calls a replacer with `this` set to the holder of the
+ * key, so unwinding the chain to `this` leaves exactly the ancestors. (Inside the logger,
+ * Powertools leaves cycles out itself, before and during serialization.)
+ */
+function redactingReplacer(): (this: unknown, key: string, value: unknown) => unknown {
+  const ancestors: unknown[] = [];
+  return function (this: unknown, key: string, value: unknown) {
+    while (ancestors.length > 0 && ancestors.at(-1) !== this) ancestors.pop();
+    if (value !== null && typeof value === 'object') {
+      if (ancestors.includes(value)) return '[Circular]';
+      ancestors.push(value);
+    }
+    return redactLogValue(key, value);
+  };
+}
+
 /** An error as a log line shows it (Powertools' shape: name, message, stack, cause). */
 function errorFields(error: Error): Record<string, unknown> {
   return {
@@ -91,139 +134,77 @@ function errorFields(error: Error): Record<string, unknown> {
 }
 
 /**
- * The replacer of every printed record: errors as plain fields, bigints as text, a repeated or
- * circular object printed once, then {@link redactLogValue}. Never throws, so logging never fails
- * a request.
- */
-function logReplacer(): (key: string, value: unknown) => unknown {
-  const seen = new WeakSet<object>();
-  return (key, value) => {
-    let inner = value instanceof Error ? errorFields(value) : value;
-    if (typeof inner === 'bigint') inner = inner.toString();
-    if (inner !== null && typeof inner === 'object') {
-      if (seen.has(inner)) return '[Circular]';
-      seen.add(inner);
-    }
-    return redactLogValue(key, inner);
-  };
-}
-
-/**
- * A deep copy of `value` as it would be logged (the same replacer, errors as name/message/stack),
+ * A deep copy of `value` as it would be logged (the same redaction, errors as name/message/stack),
  * for the few places that print outside the logger (the local stack's console).
  */
 export function redactForLog(value: unknown): unknown {
-  const json = JSON.stringify(value, logReplacer());
+  const redact = redactingReplacer();
+  const json = JSON.stringify(value, function (this: unknown, key, inner: unknown) {
+    const plain = inner instanceof Error ? errorFields(inner) : inner;
+    return redact.call(this, key, typeof plain === 'bigint' ? plain.toString() : plain);
+  });
   return json === undefined ? undefined : JSON.parse(json);
 }
 
-/** Log levels, lowest first. */
-const LEVELS = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
-
-/** A log level name. */
-export type LogLevel = keyof typeof LEVELS;
-
-function levelFrom(value: string | undefined): LogLevel | undefined {
-  const upper = value?.toUpperCase();
-  return upper !== undefined && upper in LEVELS ? (upper as LogLevel) : undefined;
-}
-
-/** What may follow the message: objects merged into the record, an error under `error`. */
-type LogExtra = Error | Record<string, unknown> | string | undefined;
+/** Level names by Powertools' level numbers, for the fallback line. */
+const LEVEL_NAMES: Readonly<Record<number, string>> = {
+  6: 'TRACE',
+  8: 'DEBUG',
+  12: 'INFO',
+  16: 'WARN',
+  20: 'ERROR',
+  24: 'CRITICAL',
+};
 
 /**
- * Structured JSON logger, one line per record, in the shape of the Powertools for AWS Lambda
- * logger (`level`, `message`, `timestamp`, `service`, `xray_trace_id`, then appended keys and the
- * call's extras), so Logs Insights queries and the EMF metrics in shared/metrics.ts work on either.
- * Written here rather than taken from `@aws-lambda-powertools/logger` for cold start alone: that
- * package adds ~21 KB to every bundle and ~4 ms to every function's init (bench/results.md,
- * issue 7), and the product uses nothing of it but these methods. The level comes from
- * POWERTOOLS_LOG_LEVEL, LOG_LEVEL or Lambda's AWS_LAMBDA_LOG_LEVEL, as Powertools reads it.
+ * The Powertools logger that never throws out of a log call: Powertools copies the extras (and
+ * so reads every getter) and serializes the record inside the call, and a getter that throws
+ * would fail the request that logged. Such a record is printed without its extras instead.
  */
-export class JsonLogger {
-  private level: LogLevel;
-  private keys: Record<string, unknown> = {};
+export class HouseLogger extends Logger {
+  private readonly serviceName: string;
 
-  constructor(
-    private readonly service: string,
-    level?: string,
-  ) {
-    this.level = levelFrom(level) ?? 'INFO';
+  constructor(options: ConstructorOptions = {}) {
+    // Powertools calls the replacer before its own handling of errors (formatted as name,
+    // location, message, stack, cause) and bigints, and again for every field of what it
+    // formatted, so those fields are redacted too.
+    super({ jsonReplacerFn: redactLogValue, ...options });
+    this.serviceName = options.serviceName ?? process.env.POWERTOOLS_SERVICE_NAME ?? 'service_undefined';
   }
 
-  /** Changes the lowest level printed. */
-  setLogLevel(level: LogLevel): void {
-    this.level = level;
-  }
-
-  /** Adds keys to every following record (until {@link resetKeys}). */
-  appendKeys(keys: Record<string, unknown>): void {
-    Object.assign(this.keys, keys);
-  }
-
-  /** Removes appended keys. */
-  removeKeys(names: readonly string[]): void {
-    for (const name of names) delete this.keys[name];
-  }
-
-  /** Removes every appended key (at the start of each invocation). */
-  resetKeys(): void {
-    this.keys = {};
-  }
-
-  debug(message: string, ...extras: LogExtra[]): void {
-    this.print('DEBUG', message, extras);
-  }
-
-  info(message: string, ...extras: LogExtra[]): void {
-    this.print('INFO', message, extras);
-  }
-
-  warn(message: string, ...extras: LogExtra[]): void {
-    this.print('WARN', message, extras);
-  }
-
-  error(message: string, ...extras: LogExtra[]): void {
-    this.print('ERROR', message, extras);
-  }
-
-  private print(level: LogLevel, message: string, extras: readonly LogExtra[]): void {
-    if (LEVELS[level] < LEVELS[this.level]) return;
-    const record: Record<string, unknown> = {
-      level,
-      message,
-      timestamp: new Date().toISOString(),
-      service: this.service,
-      xray_trace_id: process.env._X_AMZN_TRACE_ID?.split(';')[0]?.replace('Root=', ''),
-      ...this.keys,
-    };
-    for (const extra of extras) {
-      if (extra instanceof Error) record.error = extra;
-      else if (typeof extra === 'string') record.extra = extra;
-      else if (extra) Object.assign(record, extra);
-    }
-    let line: string;
+  protected override processLogItem(
+    logLevel: number,
+    input: LogItemMessage,
+    extraInput: LogItemExtraInput,
+  ): void {
     try {
-      line = JSON.stringify(record, logReplacer());
+      super.processLogItem(logLevel, input, extraInput);
     } catch {
-      // A getter that throws, say: the record still says what happened, without its extras.
-      line = JSON.stringify({
-        level,
+      const message = typeof input === 'string' ? input : String(input.message);
+      const line = JSON.stringify({
+        level: LEVEL_NAMES[logLevel] ?? 'ERROR',
         message: redactText(message),
-        timestamp: record.timestamp,
-        service: this.service,
+        timestamp: new Date().toISOString(),
+        service: this.serviceName,
+        logFailure: 'the extras of this record could not be serialized',
       });
+      // Powertools prints WARN and above on stderr, the rest on stdout; so does the fallback.
+      (logLevel >= 16 ? process.stderr : process.stdout).write(`${line}\n`);
     }
-    // Read at each write (not cached), like console does, so a test can capture the stream.
-    (LEVELS[level] >= LEVELS.WARN ? process.stderr : process.stdout).write(`${line}\n`);
+  }
+
+  /** Child loggers (`createChild`) keep the redaction and the fallback. */
+  protected override createLogger(options?: ConstructorOptions): Logger {
+    return new HouseLogger(options);
   }
 }
 
 /**
  * The one logger of every function. Call sites log ids and error codes; whatever else reaches it
- * (an error's message, a nested object) is redacted by {@link redactLogValue}.
+ * (an error's message, a nested object) is redacted by {@link redactLogValue}. Service name and
+ * level come from the environment as Powertools reads them (POWERTOOLS_SERVICE_NAME,
+ * AWS_LAMBDA_LOG_LEVEL, POWERTOOLS_LOG_LEVEL, LOG_LEVEL).
  */
-export const logger = new JsonLogger(
-  process.env.POWERTOOLS_SERVICE_NAME ?? 'pos-onboarding',
-  process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL,
-);
+export const logger = new HouseLogger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'pos-onboarding',
+});

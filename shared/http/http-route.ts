@@ -1,10 +1,16 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddyfiedHandler } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { AppError, type FieldProblem, isAppError } from '../errors';
+import { AppError } from '../errors';
 import { logger } from '../logger';
+import { httpErrorHandler } from './error-response';
+import { jsonBodyParser, MAX_BODY_BYTES, type RouteEvent } from './json-body';
 import { JSON_HEADERS } from './json-headers';
+import { requestLog } from './request-log';
 
-/** Largest accepted request body (spec 4.1: body ≤ 32 KB). */
-export const MAX_BODY_BYTES = 32 * 1024;
+export { errorResponse, isThrottling, RETRY_AFTER_SECONDS } from './error-response';
+export { MAX_BODY_BYTES } from './json-body';
 
 /** What a route handler sees: the parsed request, nothing AWS-specific beyond the raw event. */
 export interface HttpRequest {
@@ -28,171 +34,57 @@ export interface HttpResult {
 /** A route's business part: parse, authorize, call the use case, shape the response. */
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResult>;
 
-function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) {
-    if (value !== undefined) headers[name.toLowerCase()] = value;
-  }
-  return headers;
-}
+/** An API handler as Lambda calls it: a middy handler with the house middlewares. */
+export type ApiHandler = MiddyfiedHandler<RouteEvent, APIGatewayProxyResult, Error, Context>;
 
-function compact(record: Record<string, string | undefined> | null): Record<string, string> {
+function compact(record: Record<string, string | undefined> | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(record ?? {})) if (value !== undefined) out[name] = value;
   return out;
 }
 
-/** Reads the body as UTF-8 text and enforces the size limit before parsing anything. */
-function parseBody(event: APIGatewayProxyEvent, maxBodyBytes: number): unknown {
-  if (event.body === null || event.body === undefined || event.body === '') return undefined;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (raw.byteLength > maxBodyBytes) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `The body must not exceed ${maxBodyBytes} bytes`);
-  }
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'The body is not valid JSON', {
-      fields: [{ field: 'body', code: 'INVALID_JSON', message: 'Expected a JSON document' }],
-    });
-  }
-}
-
-/** Seconds a client is asked to wait before retrying a 503 (`Retry-After`). */
-export const RETRY_AFTER_SECONDS = 1;
-
-/** DynamoDB's and the SDK's names for "too many requests" (as the SDK classifies throttling). */
-const THROTTLING_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'Throttling',
-  'ThrottledException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'LimitExceededException',
-]);
-/** Cancellation reasons of a transaction refused for capacity rather than a condition. */
-const THROTTLED_REASONS = new Set([
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-]);
-
-/**
- * Whether the error is throttling that outlasted the SDK's retries: a dependency is over capacity,
- * so the client should come back later (503) rather than be told the service is broken (500).
- */
-export function isThrottling(error: unknown): boolean {
-  if (error === null || typeof error !== 'object') return false;
-  const e = error as {
-    name?: unknown;
-    $retryable?: { throttling?: boolean };
-    $metadata?: { httpStatusCode?: number };
-    CancellationReasons?: readonly { Code?: string }[];
-  };
-  if (typeof e.name === 'string' && THROTTLING_ERRORS.has(e.name)) return true;
-  if (e.$retryable?.throttling === true || e.$metadata?.httpStatusCode === 429) return true;
-  return (
-    e.name === 'TransactionCanceledException' &&
-    (e.CancellationReasons ?? []).some((reason) => THROTTLED_REASONS.has(reason.Code ?? ''))
-  );
-}
-
-/** Builds the spec's error body; only exposed AppErrors say more than "internal error". */
-export function errorResponse(thrown: unknown, requestId: string): APIGatewayProxyResult {
-  // Persistent throttling becomes a plain 503: the SDK error's name and message stay in the log.
-  const error = isThrottling(thrown)
-    ? new AppError('SERVICE_UNAVAILABLE', 'The service is busy; try again shortly')
-    : thrown;
-  const appError = isAppError(error) && error.expose ? error : undefined;
-  const code = appError?.code ?? (isAppError(error) ? error.code : 'INTERNAL_ERROR');
-  const statusCode = appError?.statusCode ?? (isAppError(error) ? error.statusCode : 500);
-  const message = appError?.message ?? 'The service could not complete the request';
-  const fields: readonly FieldProblem[] | undefined = appError?.fields;
+/** The route's view of an event the middlewares have normalized (headers) and parsed (body). */
+function httpRequestOf(event: RouteEvent): HttpRequest {
   return {
-    statusCode,
-    // Every 503 is worth retrying (throttling, a dependency down): say when.
-    headers:
-      statusCode === 503 ? { ...JSON_HEADERS, 'Retry-After': String(RETRY_AFTER_SECONDS) } : JSON_HEADERS,
-    body: JSON.stringify({
-      error: {
-        code,
-        message,
-        ...(fields && fields.length > 0 ? { fields } : {}),
-        ...(appError?.details ?? {}),
-        requestId,
-      },
-    }),
+    event,
+    body: event.jsonBody,
+    headers: compact(event.headers),
+    pathParameters: compact(event.pathParameters),
+    query: compact(event.queryStringParameters),
+    requestId: event.requestContext?.requestId ?? 'unknown',
+  };
+}
+
+/** A route's result as API Gateway's proxy integration expects it, with the JSON headers. */
+function proxyResultOf(result: HttpResult): APIGatewayProxyResult {
+  return {
+    statusCode: result.statusCode,
+    headers: { ...JSON_HEADERS, ...result.headers },
+    body: result.body === undefined ? '' : JSON.stringify(result.body),
   };
 }
 
 /**
- * The one place errors become HTTP responses (the spec's error shape). Logs the error code and,
- * for 5xx only, the error itself — AppError messages never contain personal data, and SDK errors
- * carry none.
- */
-function mapError(error: unknown, requestId: string): APIGatewayProxyResult {
-  const response = errorResponse(error, requestId);
-  if (response.statusCode >= 500) {
-    logger.error('request failed', {
-      statusCode: response.statusCode,
-      errorName: (error as Error | null)?.name,
-      errorMessage: isAppError(error) ? error.message : (error as Error | null)?.message,
-    });
-  } else {
-    logger.info('request rejected', {
-      statusCode: response.statusCode,
-      code: isAppError(error) ? error.code : undefined,
-    });
-  }
-  return response;
-}
-
-/** Request metadata (never bodies) on every log line of the invocation. */
-function setLogContext(event: APIGatewayProxyEvent, context: Context | undefined): void {
-  logger.resetKeys();
-  logger.appendKeys({
-    requestId: event.requestContext?.requestId,
-    route: `${event.httpMethod} ${event.resource}`,
-    functionRequestId: context?.awsRequestId,
-  });
-}
-
-/** An API handler as Lambda calls it. */
-export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-/**
- * Wraps a route handler in the house request handling: log context first, then body parsing and
- * the route handler, every error mapped by {@link errorResponse}. Body parsing happens inside so
- * that a too-large or malformed body is mapped like every other error. Plain code rather than a
- * middleware engine: loading @middy/core costs every API function ~4–6 ms of cold start, and its
- * per-invocation timeout timer is not needed (Lambda enforces the function timeout itself).
+ * An API handler: the route handler as a middy handler behind the house middlewares, in order:
+ * 1. Powertools `injectLambdaContext`: the function's context on every log line; clears the
+ *    invocation's keys when it ends, answered or not;
+ * 2. {@link requestLog}: request id and route on every log line, one line per answered request;
+ * 3. {@link httpErrorHandler} (`onError`): every error, thrown by a middleware or the route,
+ *    becomes the spec's error body — the one place errors become HTTP;
+ * 4. `@middy/http-header-normalizer`: header names in lower case;
+ * 5. {@link jsonBodyParser}: size limit (413), JSON media type (415), JSON syntax (400).
+ * middy's early timeout is off (`timeoutEarlyInMillis: 0`): Lambda enforces the function timeout
+ * itself, and the timer would cost every invocation.
  */
 export function httpRoute(route: RouteHandler, options: { maxBodyBytes?: number } = {}): ApiHandler {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return async (event, context) => {
-    setLogContext(event, context);
-    try {
-      const result = await route({
-        event,
-        body: parseBody(event, maxBodyBytes),
-        headers: lowerCaseHeaders(event),
-        pathParameters: compact(event.pathParameters),
-        query: compact(event.queryStringParameters),
-        requestId: event.requestContext?.requestId ?? 'unknown',
-      });
-      logger.info('request done', { statusCode: result.statusCode });
-      return {
-        statusCode: result.statusCode,
-        headers: { ...JSON_HEADERS, ...result.headers },
-        body: result.body === undefined ? '' : JSON.stringify(result.body),
-      };
-    } catch (error) {
-      return mapError(error, event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown');
-    }
-  };
+  return middy<RouteEvent, APIGatewayProxyResult, Error, Context>({ timeoutEarlyInMillis: 0 })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLog())
+    .use(httpErrorHandler())
+    .use(httpHeaderNormalizer())
+    .use(jsonBodyParser({ maxBodyBytes }))
+    .handler(async (event) => proxyResultOf(await route(httpRequestOf(event))));
 }
 
 /**

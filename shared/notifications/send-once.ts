@@ -6,7 +6,7 @@ import {
   normalizedAddress,
 } from '../domain/notification';
 import { logger } from '../logger';
-import { metricFields } from '../metrics';
+import { countMetric } from '../metrics';
 import type { Clock, KeyedHasher } from '../ports';
 import type { SendRecordRepository } from '../ports/merchants';
 import { RecipientOptedOutError, type SmsQuota, type SuppressionList } from '../ports/notifications';
@@ -95,7 +95,7 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
  *    stays claimed, so the retried step does not send the message a second time.
  * A provider failure is recorded FAILED and reported, never thrown, so one channel's failure does
  * not stop the other: callers throw after all sends ({@link throwIfAnyFailed}) while attempts
- * remain; the last attempt's failure is final (error log line that is also a metric).
+ * remain; the last attempt's failure is final (an error log line and the NotificationsFailed metric).
  */
 export function sendOnce(
   deps: SmsDeliveryDeps,
@@ -134,7 +134,8 @@ export async function sendOnce(
 
   const hash = await addressHash(deps.hasher, channel, request.address);
   if (await deps.suppressions.isSuppressed(channel, hash)) {
-    logger.warn('notification suppressed', { ...ids, ...metricFields('NotificationsSuppressed') });
+    logger.warn('notification suppressed', ids);
+    await countMetric('NotificationsSuppressed');
     return outcome('SUPPRESSED', await end('SUPPRESSED'));
   }
   // One message counts once against the phone's limit, on its first attempt: retries of a
@@ -143,7 +144,8 @@ export async function sendOnce(
     // The overloads make every SMS caller pass the quota; this only narrows the type.
     if (!deps.smsQuota || !deps.config) throw new Error('An SMS needs the SMS quota');
     if (!(await deps.smsQuota.take(hash, deps.clock.now(), deps.config.smsPerPhonePerHour))) {
-      logger.warn('SMS rate limited', { ...ids, ...metricFields('NotificationsRateLimited') });
+      logger.warn('SMS rate limited', ids);
+      await countMetric('NotificationsRateLimited');
       return outcome('RATE_LIMITED', await end('RATE_LIMITED'));
     }
   }
@@ -154,10 +156,8 @@ export async function sendOnce(
   } catch (error) {
     if (error instanceof RecipientOptedOutError) {
       await deps.suppressions.suppress({ channel, addressHash: hash, reason: 'OPT_OUT', at: at() });
-      logger.warn('notification suppressed: the recipient opted out', {
-        ...ids,
-        ...metricFields('NotificationsSuppressed'),
-      });
+      logger.warn('notification suppressed: the recipient opted out', ids);
+      await countMetric('NotificationsSuppressed');
       return outcome('SUPPRESSED', await end('SUPPRESSED'));
     }
     const when = await end('FAILED');
@@ -166,12 +166,8 @@ export async function sendOnce(
       logger.warn('notification attempt failed; the step is retried', { ...ids, attempt, errorName });
       return outcome('RETRYING', when);
     }
-    logger.error('notification failed on its last attempt', {
-      ...ids,
-      attempt,
-      errorName,
-      ...metricFields('NotificationsFailed'),
-    });
+    logger.error('notification failed on its last attempt', { ...ids, attempt, errorName });
+    await countMetric('NotificationsFailed');
     return outcome('FAILED', when);
   }
 

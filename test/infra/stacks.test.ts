@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
 import {
   FUNCTIONS_DIR,
@@ -23,7 +23,7 @@ import {
 } from '../../infra/stateless-stack';
 import { WORKFLOW_FUNCTIONS, WORKFLOW_PROCESSES } from '../../infra/workflow';
 import { WORKFLOW_PROCESSES as PROCESS_NAMES } from '../../shared/config/env';
-import { metricFields } from '../../shared/metrics';
+import { countMetric } from '../../shared/metrics';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
 const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -853,7 +853,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(withDlq).toHaveLength(EVENT_FUNCTIONS.length);
     });
 
-    it('alarms on a notification that failed on its last attempt, on the metric the functions emit', () => {
+    it('alarms on a notification that failed on its last attempt, on the metric the functions emit', async () => {
       stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'NotificationsFailed',
         Namespace: METRICS_NAMESPACE,
@@ -864,9 +864,25 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         TreatMissingData: 'notBreaching',
         AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
       });
-      // The EMF fields of shared/metrics.ts: same namespace, the `service` dimension of every
-      // Powertools log line (POWERTOOLS_SERVICE_NAME = SERVICE_NAME on every function).
-      const emf = metricFields('NotificationsFailed', 0)._aws.CloudWatchMetrics[0];
+      // The EMF line shared/metrics.ts prints through Powertools metrics: same namespace, the
+      // `service` dimension (POWERTOOLS_SERVICE_NAME = SERVICE_NAME on every function).
+      const printed: string[] = [];
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        printed.push(String(chunk));
+        return true;
+      });
+      try {
+        await countMetric('NotificationsFailed');
+      } finally {
+        write.mockRestore();
+      }
+      const line = JSON.parse(printed.join('')) as {
+        _aws: { CloudWatchMetrics: unknown[] };
+        service?: unknown;
+        NotificationsFailed?: unknown;
+      };
+      expect(line).toMatchObject({ NotificationsFailed: 1, service: expect.any(String) });
+      const emf = line._aws.CloudWatchMetrics[0];
       expect(emf).toEqual({
         Namespace: METRICS_NAMESPACE,
         Dimensions: [['service']],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger';
+import { productMetrics } from '../../shared/metrics';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../shared/notifications/send-once';
 import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant } from '../support/onboarding';
@@ -18,6 +19,7 @@ let api: ApiClient;
 let testStack: TestStack;
 let reviewer: string;
 const errors = vi.spyOn(logger, 'error');
+const counted = vi.spyOn(await productMetrics(), 'addMetric');
 
 beforeAll(async () => {
   testStack = await startTestStack('notification-failures', {
@@ -69,12 +71,14 @@ describe('an SMS provider that fails on every attempt', () => {
     expect(execution.error).toBeUndefined();
 
     // One alarmed metric per message that failed for good, after the full set of attempts.
-    const metrics = errors.mock.calls
-      .map(([, fields]) => fields as { NotificationsFailed?: number; subjectId?: string; attempt?: number })
-      .filter(
-        (fields) => fields?.NotificationsFailed === 1 && fields.subjectId === `${merchant.applicationId}#1`,
-      );
-    expect(metrics).toHaveLength(2);
-    for (const fields of metrics) expect(fields.attempt).toBe(WORKFLOW_SEND_ATTEMPTS);
+    const failedForGood = errors.mock.calls
+      .filter(([message]) => message === 'notification failed on its last attempt')
+      .map(([, fields]) => fields as { subjectId?: string; attempt?: number });
+    const mine = failedForGood.filter((fields) => fields?.subjectId === `${merchant.applicationId}#1`);
+    expect(mine).toHaveLength(2);
+    for (const fields of mine) expect(fields.attempt).toBe(WORKFLOW_SEND_ATTEMPTS);
+    const failedMetrics = counted.mock.calls.filter(([name]) => name === 'NotificationsFailed');
+    expect(failedMetrics).toHaveLength(failedForGood.length);
+    for (const [, unit, value] of failedMetrics) expect([unit, value]).toEqual(['Count', 1]);
   });
 });

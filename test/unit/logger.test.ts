@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JsonLogger } from '../../shared/logger';
+import { HouseLogger } from '../../shared/logger';
 
 /*
- * The in-house logger keeps the Powertools line shape the dashboards and EMF metrics rely on, and
- * never throws out of a log call.
+ * The house logger is the Powertools logger: its line shape (what Logs Insights queries rely on),
+ * its levels and keys, and the house's additions: redaction (logger-redaction.test.ts), circular
+ * values printed as such, and never a throw out of a log call.
  */
 
 let stdout: string[] = [];
@@ -25,11 +26,11 @@ afterEach(() => {
 
 const lines = (chunks: string[]) => chunks.map((chunk) => JSON.parse(chunk) as Record<string, unknown>);
 
-describe('JsonLogger', () => {
+describe('HouseLogger', () => {
   it('writes one JSON line per record in the Powertools shape, warnings and errors to stderr', () => {
     process.env._X_AMZN_TRACE_ID =
       'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
-    const logger = new JsonLogger('svc');
+    const logger = new HouseLogger({ serviceName: 'svc', logLevel: 'INFO' });
     logger.appendKeys({ requestId: 'r-1' });
     logger.info('hello', { applicationId: 'A1' });
     logger.warn('careful');
@@ -51,7 +52,7 @@ describe('JsonLogger', () => {
   });
 
   it('filters by level, from the environment name or setLogLevel', () => {
-    const logger = new JsonLogger('svc', 'warn');
+    const logger = new HouseLogger({ serviceName: 'svc', logLevel: 'warn' });
     logger.debug('d');
     logger.info('i');
     logger.warn('w');
@@ -60,11 +61,13 @@ describe('JsonLogger', () => {
     logger.setLogLevel('DEBUG');
     logger.debug('d');
     expect(lines(stdout).map((line) => line.level)).toEqual(['DEBUG']);
-    expect(() => new JsonLogger('svc', 'not-a-level').info('x')).not.toThrow();
+    expect(() =>
+      new HouseLogger({ serviceName: 'svc', logLevel: 'not-a-level' as 'INFO' }).info('x'),
+    ).not.toThrow();
   });
 
   it('resets and removes appended keys', () => {
-    const logger = new JsonLogger('svc');
+    const logger = new HouseLogger({ serviceName: 'svc', logLevel: 'INFO' });
     logger.appendKeys({ a: 1, b: 2 });
     logger.removeKeys(['a']);
     logger.info('one');
@@ -76,11 +79,16 @@ describe('JsonLogger', () => {
     expect(two).not.toHaveProperty('b');
   });
 
-  it('prints circular structures, bigints and throwing getters without throwing', () => {
-    const logger = new JsonLogger('svc');
+  it('prints circular structures (without the cycle), bigints and throwing getters without throwing', () => {
+    const logger = new HouseLogger({ serviceName: 'svc', logLevel: 'INFO' });
     const circular: Record<string, unknown> = { name: 'loop' };
     circular.self = circular;
-    logger.info('circular', { circular, big: 12n });
+    // An instance (not a plain object) is not copied: the serializer leaves its cycle out.
+    const instance = new (class Loop {
+      readonly name = 'instance';
+      readonly self: unknown = this;
+    })();
+    logger.info('circular', { circular, instance, big: 12n });
     const hostile = {
       get boom(): string {
         throw new Error('getter');
@@ -88,7 +96,11 @@ describe('JsonLogger', () => {
     };
     expect(() => logger.info('hostile', { hostile })).not.toThrow();
     const [first, second] = lines(stdout);
-    expect(first).toMatchObject({ circular: { name: 'loop', self: '[Circular]' }, big: '12' });
+    // Powertools copies the extras and leaves a circular reference out of the copy.
+    expect(first).toMatchObject({ circular: { name: 'loop' }, big: '12' });
+    expect(first?.circular).not.toHaveProperty('self');
+    expect(first).toMatchObject({ instance: { name: 'instance' } });
+    expect(first?.instance).not.toHaveProperty('self');
     expect(second).toMatchObject({ level: 'INFO', message: 'hostile', service: 'svc' });
   });
 });

@@ -29,7 +29,7 @@ describe('bench bundling', () => {
     ).toThrow(/--tree-shaking/);
   });
 
-  it('finds the SDK clients in a metafile and writes a floor that creates exactly those', () => {
+  it('finds the SDK clients in a metafile and writes a floor that creates exactly those, behind middy', () => {
     const inputs = {
       'node_modules/@aws-sdk/client-dynamodb/dist-es/index.js': { bytes: 1, imports: [] },
       'node_modules/@aws-sdk/client-sfn/dist-es/SFNClient.js': { bytes: 1, imports: [] },
@@ -49,6 +49,23 @@ describe('bench bundling', () => {
     expect(source).toContain("import { DynamoDBClient as C0 } from '@aws-sdk/client-dynamodb';");
     expect(source).toContain("import { SFNClient as C1 } from '@aws-sdk/client-sfn';");
     expect(source).toContain('export const clients = [new C0({}), new C1({})];');
+    expect(source).toContain("import middy from '@middy/core';");
+    expect(source).toMatch(/export const handler = middy\(/);
+  });
+
+  it('ships Powertools metrics next to the functions that send messages, and loads it only on use', async () => {
+    expect(bundlingFor('task-notify').nodeModules).toEqual(['@aws-lambda-powertools/metrics']);
+    const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
+    try {
+      const bundle = await bundleFunction('bind-terminal', outDir);
+      const inputs = Object.keys(bundle.metafile.inputs);
+      // It counts metrics (so the entry is needed) without carrying the package.
+      expect(inputs).toContain('shared/metrics.ts');
+      expect(inputs.filter((input) => input.includes('@aws-lambda-powertools/metrics/'))).toEqual([]);
+      expect(readFileSync(bundle.file, 'utf8')).toMatch(/import\(["']@aws-lambda-powertools\/metrics["']\)/);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 
   it('ships jose next to exactly the functions that verify staff JWTs, and loads it only on use', async () => {

@@ -52,7 +52,8 @@ function setup() {
       httpMethod: 'POST',
       resource: '/v1/applications',
       path: '/v1/applications',
-      headers,
+      // A JSON body says so (the route stack answers 415 otherwise); `headers` may override it.
+      headers: { 'Content-Type': 'application/json', ...headers },
       body,
       isBase64Encoded: false,
       pathParameters: null,
@@ -195,6 +196,27 @@ describe('POST /v1/applications handler', () => {
     const broken = await call('{"type":');
     expect(broken.status).toBe(400);
     expect(broken.json.error.fields[0]).toMatchObject({ field: 'body', code: 'INVALID_JSON' });
+  });
+
+  it('answers 415 UNSUPPORTED_MEDIA_TYPE for a valid body sent as another type, and stores nothing', async () => {
+    const { applications, call } = setup();
+    const body = JSON.stringify(individualApplication());
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ]) {
+      const res = await call(body, { 'Idempotency-Key': 'unit-key-0415', 'Content-Type': type });
+      expect(res.status).toBe(415);
+      expect(res.json.error).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', requestId: 'req-1' });
+      expect(res.json.error.message).toContain('application/json');
+    }
+    expect(applications.writes).toBe(0);
+    const json = await call(body, {
+      'Idempotency-Key': 'unit-key-0415',
+      'content-type': 'Application/JSON; Charset="UTF-8"',
+    });
+    expect(json.status).toBe(201);
   });
 
   it('never leaks internals in a 5xx: persistent throttling is a 503 with Retry-After', async () => {

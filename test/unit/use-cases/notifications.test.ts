@@ -5,6 +5,7 @@ import type { MerchantRecord } from '../../../shared/domain/merchant';
 import type { TerminalHistoryEntry } from '../../../shared/domain/terminal';
 import { AppError } from '../../../shared/errors';
 import { logger } from '../../../shared/logger';
+import { productMetrics } from '../../../shared/metrics';
 import { recordEmailEvent } from '../../../shared/notifications/email-events';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
 import { escalateApplicationReview, notifyApplicant } from '../../../shared/onboarding/workflow';
@@ -219,6 +220,7 @@ describe('exactly once per (subject, template), even when the step is retried', 
 describe('nothing lost: a send that fails on every attempt', () => {
   it('ends FAILED, is shown in the application timeline (masked) and emits the alarmed metric', async () => {
     const errors = vi.spyOn(logger, 'error');
+    const counted = vi.spyOn(await productMetrics(), 'addMetric');
     const { deps, fakes, calls, current } = onboarding(application(), {
       mailer: {
         send: async () => {
@@ -250,13 +252,15 @@ describe('nothing lost: a send that fails on every attempt', () => {
     expect(JSON.stringify(current().timeline)).not.toContain(EMAIL);
     expect(JSON.stringify(current().timeline)).not.toContain(PHONE);
 
-    const metricLines = errors.mock.calls.filter(([, fields]) => {
-      const extra = fields as { _aws?: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } | undefined;
-      return extra?._aws?.CloudWatchMetrics[0]?.Metrics[0]?.Name === 'NotificationsFailed';
-    });
-    expect(metricLines).toHaveLength(1);
-    expect(metricLines[0]?.[1]).toMatchObject({
-      NotificationsFailed: 1,
+    // One alarmed metric, and the error line that says which message failed.
+    expect(counted.mock.calls.filter(([name]) => name === 'NotificationsFailed')).toEqual([
+      ['NotificationsFailed', 'Count', 1],
+    ]);
+    const failedLines = errors.mock.calls.filter(
+      ([message]) => message === 'notification failed on its last attempt',
+    );
+    expect(failedLines).toHaveLength(1);
+    expect(failedLines[0]?.[1]).toMatchObject({
       subjectId: 'APP1#1',
       template: 'APPLICATION_APPROVED',
       channel: 'EMAIL',
