@@ -9,6 +9,7 @@ import {
   HOUSE_RUNTIME,
   PROJECT_ROOT,
 } from '../infra/house-function';
+import { FUNCTIONS } from '../shared/manifest/functions';
 
 /** One bundle as Lambda would receive it. */
 export interface Bundle {
@@ -106,7 +107,7 @@ export async function bundleFunction(name: string, outDir: string): Promise<Bund
   const file = join(outDir, name, 'index.mjs');
   mkdirSync(join(outDir, name), { recursive: true });
   const result = await build({
-    ...deployedEsbuildOptions(bundlingFor(name)),
+    ...deployedEsbuildOptions(bundlingFor(FUNCTIONS.find((entry) => entry.name === name)?.lazyModules)),
     entryPoints: [join(FUNCTIONS_DIR, `${name}.ts`)],
     outfile: file,
     absWorkingDir: PROJECT_ROOT,

@@ -64,7 +64,7 @@ import {
 
 /** One API route, ready to be invoked through its handler and as its bare use case. */
 export interface RouteCase {
-  /** `METHOD /path` as in infra/routes.ts. */
+  /** `METHOD /path` as in the manifest (shared/manifest/). */
   readonly route: string;
   readonly functionName: string;
   readonly handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

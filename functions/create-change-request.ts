@@ -1,4 +1,3 @@
-import { CREATE_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import {
   applicationRepository,
@@ -7,6 +6,7 @@ import {
   merchantRepository,
 } from '../shared/composition';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { CREATE_CHANGE_REQUEST } from '../shared/manifest/change-requests';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { createChangeRequest } from '../shared/use-cases/change-requests';
@@ -16,7 +16,7 @@ export const makeHandler = (
   deps: Parameters<typeof createChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
   // The guard answers another merchant's number with the 404 of one that does not exist.
-  guardedRoute(CREATE_CHANGE_REQUEST_ROUTE, deps, async (request, access) =>
+  guardedRoute(CREATE_CHANGE_REQUEST, deps, async (request, access) =>
     createChangeRequest(deps, merchantNoOf(access), {
       idempotencyKey: request.headers['idempotency-key'],
       body: request.body,

@@ -1,7 +1,8 @@
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import { staffFromAuthorizer } from '../shared/auth/principals';
 import { applicationRepository, merchantRepository } from '../shared/composition';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { staffRoute } from '../shared/http/staff-route';
+import { REISSUE_ACCESS_TOKEN } from '../shared/manifest/onboarding';
 import { systemClock } from '../shared/ports';
 import { type ReissueDeps, reissueAccessToken } from '../shared/use-cases/access-tokens';
 
@@ -10,8 +11,7 @@ import { type ReissueDeps, reissueAccessToken } from '../shared/use-cases/access
  * emails a new one to the registered contact; the response never holds it.
  */
 export const makeHandler = (deps: ReissueDeps) =>
-  httpRoute(async (request) => {
-    const operator = staffFromAuthorizer(request.event, ['operator']);
+  staffRoute(REISSUE_ACCESS_TOKEN, async (request, operator) => {
     return reissueAccessToken(deps, operator, pathParameter(request, 'id'));
   });
 

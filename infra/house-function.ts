@@ -14,7 +14,7 @@ import {
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ROUTES } from './routes';
+import type { LazyModule } from '../shared/manifest/types';
 
 /** Repository root (the directory of `package.json` and `package-lock.json`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,21 +61,14 @@ export const HOUSE_BUNDLING: BundlingOptions = {
 };
 
 /**
- * Packages a function ships next to its bundle (NodejsFunction `nodeModules`) instead of inside
- * it, by the functions that need them. Such a package is loaded by a dynamic `import()` on first
- * use, so the functions' cold start neither parses nor evaluates it: jose verifies staff JWTs on
- * the merchant-or-staff routes, which mostly see merchant tokens (~18 KB less to load at init).
+ * The bundling of one function: {@link HOUSE_BUNDLING}, plus the packages its manifest entry ships
+ * next to the bundle (`lazyModules`) instead of inside it. Such a package is loaded by a dynamic
+ * `import()` on first use, so the function's cold start neither parses nor evaluates it: jose
+ * verifies staff JWTs on the merchant-or-staff routes, which mostly see merchant tokens (~18 KB
+ * less to load at init).
  */
-export const LAZY_NODE_MODULES: Readonly<Record<string, readonly string[]>> = {
-  jose: ROUTES.filter((route) => route.auth === 'merchant-or-staff').map((route) => route.functionName),
-};
-
-/** The bundling of one function: {@link HOUSE_BUNDLING} plus its {@link LAZY_NODE_MODULES}. */
-export function bundlingFor(name: string): BundlingOptions {
-  const nodeModules = Object.entries(LAZY_NODE_MODULES)
-    .filter(([, functionNames]) => functionNames.includes(name))
-    .map(([pkg]) => pkg);
-  return nodeModules.length > 0 ? { ...HOUSE_BUNDLING, nodeModules } : HOUSE_BUNDLING;
+export function bundlingFor(lazyModules: readonly LazyModule[] = []): BundlingOptions {
+  return lazyModules.length > 0 ? { ...HOUSE_BUNDLING, nodeModules: [...lazyModules] } : HOUSE_BUNDLING;
 }
 
 export interface HouseFunctionProps {
@@ -111,6 +104,8 @@ export interface HouseFunctionProps {
   readonly deadLetterQueue?: sqs.IQueue;
   /** Reserved (and maximum) concurrency. @default the account's unreserved pool */
   readonly reservedConcurrentExecutions?: number;
+  /** Packages shipped next to the bundle, loaded on first use (the manifest entry's). @default none */
+  readonly lazyModules?: readonly LazyModule[];
 }
 
 /**
@@ -193,7 +188,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         handler: 'handler',
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: bundlingFor(props.name),
+        bundling: bundlingFor(props.lazyModules),
       });
     }
 

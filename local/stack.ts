@@ -3,9 +3,10 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { ROUTES } from '../infra/routes';
-import { readOnboardingAsl, substituteAsl, substitutionKey, WORKFLOW_FUNCTIONS } from '../infra/workflow';
 import { ENV } from '../shared/config/env';
+import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
+import { ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import { processNamed } from '../shared/manifest/processes';
 import { createApiServer, type LocalRoute } from './api-server';
 import { createAwsJsonServer } from './aws-json-server';
 import {
@@ -437,9 +438,9 @@ function resolveDefinition(definition: LocalStackOptions['definition']): Record<
   if (definition !== undefined) return structuredClone(definition) as Record<string, unknown>;
   // The same substitution CDK performs, with placeholder ARNs the local endpoint maps back to names.
   const values = Object.fromEntries(
-    WORKFLOW_FUNCTIONS.map((name) => [substitutionKey(name), lambdaArn(name)]),
+    taskFunctionsOf('onboarding').map((name) => [substitutionKey(name), lambdaArn(name)]),
   );
-  return JSON.parse(substituteAsl(readOnboardingAsl(), values)) as Record<string, unknown>;
+  return JSON.parse(substituteAsl(readAsl(processNamed('onboarding')), values)) as Record<string, unknown>;
 }
 
 /** Resolves once every part answers a real request (the stack reports ready only then). */

@@ -39,8 +39,20 @@ export interface TableKey {
   readonly sk: string;
 }
 
+/**
+ * Key schema of the single table (CDK creates it, the local stack mirrors it): attribute names of
+ * the keys built below.
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Epoch seconds; DynamoDB TTL deletes expired drafts, idempotency records and similar. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
 /** Name of the one global secondary index. */
-export const GSI1 = 'gsi1';
+export const GSI1 = TABLE_SCHEMA.gsi1.indexName;
 
 /** Partition value of the pending review queue on GSI1. */
 export const REVIEW_QUEUE_PENDING = 'REVIEWQ#PENDING';

@@ -7,8 +7,8 @@ import type { StaffIdentity, StaffTokenVerifier } from '../ports';
  *
  * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
  * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. Deployed,
- * jose is installed next to the bundle rather than inside it (infra/house-function.ts
- * `LAZY_NODE_MODULES`), so the cold start does not even parse it. The key set (and its cache of
+ * jose is shipped next to the bundle rather than inside it (`lazyModules` of the function's
+ * manifest entry), so the cold start does not even parse it. The key set (and its cache of
  * fetched keys) is then kept for the life of the process.
  */
 export class JwtStaffVerifier implements StaffTokenVerifier {

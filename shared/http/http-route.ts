@@ -1,10 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { AppError, type FieldProblem, isAppError } from '../errors';
 import { logger } from '../logger';
+import { MAX_BODY_BYTES } from '../manifest/api';
 import { JSON_HEADERS } from './json-headers';
-
-/** Largest accepted request body (spec 4.1: body ≤ 32 KB). */
-export const MAX_BODY_BYTES = 32 * 1024;
 
 /** What a route handler sees: the parsed request, nothing AWS-specific beyond the raw event. */
 export interface HttpRequest {

@@ -1,10 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
+import { logicalIdWithoutParts, StackPart, StackWithParts } from '../../infra/constructs/stack-part';
 import {
   FUNCTIONS_DIR,
   HouseFunction,
@@ -13,15 +17,9 @@ import {
   SERVICE_NAME,
 } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
-import { ROUTES } from '../../infra/routes';
-import {
-  EVENT_FUNCTIONS,
-  FIELD_CIPHER_FUNCTIONS,
-  FUNCTION_CAPABILITIES,
-  MAX_REQUEST_BODY_BYTES,
-  METHOD_THROTTLING,
-} from '../../infra/stateless-stack';
-import { WORKFLOW_FUNCTIONS } from '../../infra/workflow';
+import { statusOf } from '../../shared/errors';
+import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
+import { EVENT_FUNCTIONS, FUNCTIONS, ROUTES, taskFunctionsOf } from '../../shared/manifest/functions';
 import { metricFields } from '../../shared/metrics';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
@@ -30,7 +28,17 @@ const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
 ).context;
 
 const apiFunctionNames = [...new Set(ROUTES.map((route) => route.functionName))];
+const WORKFLOW_FUNCTIONS = taskFunctionsOf('onboarding');
 const allFunctionNames = [...apiFunctionNames, ...WORKFLOW_FUNCTIONS, ...EVENT_FUNCTIONS];
+const FIELD_CIPHER_FUNCTIONS = FUNCTIONS.filter((entry) => entry.fieldCipher).map((entry) => entry.name);
+const FUNCTION_CAPABILITIES = Object.fromEntries(
+  FUNCTIONS.map((entry) => [entry.name, entry.capabilities ?? []] as const),
+);
+const METHOD_THROTTLING = Object.fromEntries(
+  ROUTES.flatMap((route) =>
+    route.throttle ? [[`${route.method} ${route.path}`, route.throttle] as const] : [],
+  ),
+);
 
 type CfnResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -501,6 +509,20 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
+    it('answers API Gateway errors in the spec shape, with the codes and statuses of shared/errors.ts', () => {
+      const responses = Object.values(stateless.findResources('AWS::ApiGateway::GatewayResponse'));
+      expect(responses).toHaveLength(GATEWAY_RESPONSES.length);
+      for (const expected of GATEWAY_RESPONSES) {
+        const response = responses.find((candidate) => candidate.Properties.ResponseType === expected.type);
+        expect(response?.Properties.StatusCode, expected.type).toBe(
+          'keepStatus' in expected ? undefined : String(statusOf(expected.code)),
+        );
+        expect(JSON.parse(response?.Properties.ResponseTemplates['application/json'])).toEqual({
+          error: { code: expected.code, message: expected.message, requestId: '$context.requestId' },
+        });
+      }
+    });
+
     it('throttles the abuse-prone routes tighter than the stage', () => {
       const [stage] = Object.values(stateless.findResources('AWS::ApiGateway::Stage'));
       const settings = stage?.Properties.MethodSettings as Array<Record<string, unknown>>;
@@ -571,12 +593,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(bodyRule?.Statement.SizeConstraintStatement).toEqual({
         FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
         ComparisonOperator: 'GT',
-        Size: MAX_REQUEST_BODY_BYTES,
+        Size: MAX_BODY_BYTES,
         TextTransformations: [{ Priority: 0, Type: 'NONE' }],
       });
       expect(bodyRule?.Action.Block.CustomResponse.ResponseCode).toBe(413);
       // The inspection limit is the body limit: anything longer is oversize, hence a match.
-      expect(MAX_REQUEST_BODY_BYTES).toBe(32 * 1024);
+      expect(MAX_BODY_BYTES).toBe(32 * 1024);
       expect(props.AssociationConfig).toEqual({
         RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_32' } },
       });
@@ -895,6 +917,46 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
       });
     }
+  });
+});
+
+describe('stack parts', () => {
+  /** A few resources at several depths, with the ids CDK treats specially (Default, Resource). */
+  function populate(scope: Construct): void {
+    new sns.Topic(scope, 'Topic');
+    const nested = new Construct(scope, 'Nested');
+    new sqs.Queue(nested, 'Queue');
+    new sqs.Queue(new Construct(nested, 'Default'), 'Resource');
+    new sns.Topic(new Construct(nested, 'NestedTopic'), 'Topic');
+  }
+  const cfnElements = (stack: Stack) => stack.node.findAll().filter((node) => node instanceof CfnElement);
+
+  it('computes the logical ids CDK gives the resources of a stack without parts', () => {
+    const stack = new Stack(new App(), 'Plain');
+    populate(stack);
+    const elements = cfnElements(stack);
+    expect(elements.length).toBe(4);
+    for (const element of elements)
+      expect(logicalIdWithoutParts(stack, element)).toBe(stack.getLogicalId(element));
+  });
+
+  it('leaves the ids of parts out, so grouping resources into parts renames nothing', () => {
+    const plain = new Stack(new App(), 'Same');
+    populate(plain);
+    const parted = new StackWithParts(new App(), 'Same');
+    populate(new StackPart(new StackPart(parted, 'Outer'), 'Inner'));
+    const ids = (stack: Stack) =>
+      cfnElements(stack)
+        .map((element) => stack.getLogicalId(element))
+        .sort();
+    expect(ids(parted)).toEqual(ids(plain));
+  });
+
+  it('refuses two resources that would share a logical id', () => {
+    const stack = new StackWithParts(new App(), 'Clash');
+    new sns.Topic(new StackPart(stack, 'A'), 'Topic');
+    new sns.Topic(new StackPart(stack, 'B'), 'Topic');
+    expect(() => Template.fromStack(stack)).toThrow(/would share the logical id Topic/);
   });
 });
 

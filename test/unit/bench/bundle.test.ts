@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleFunction, deployedEsbuildOptions, floorSource, sdkClientsOf } from '../../../bench/bundle';
-import { bundlingFor, FUNCTIONS_DIR, HOUSE_BUNDLING, LAZY_NODE_MODULES } from '../../../infra/house-function';
+import { bundlingFor, FUNCTIONS_DIR, HOUSE_BUNDLING } from '../../../infra/house-function';
+import { functionsWithLazyModule } from '../../../shared/manifest/functions';
+import { GET_MERCHANT } from '../../../shared/manifest/merchants';
+import { CREATE_APPLICATION } from '../../../shared/manifest/onboarding';
+import type { FunctionEntry } from '../../../shared/manifest/types';
 
 describe('bench bundling', () => {
   it('transcribes the deployed bundling options into esbuild options', () => {
@@ -57,10 +61,10 @@ describe('bench bundling', () => {
       .map((file) => file.replace(/\.ts$/, ''))
       .sort();
     expect(verifying.length).toBeGreaterThan(0);
-    expect([...(LAZY_NODE_MODULES.jose ?? [])].sort()).toEqual(verifying);
-    expect(bundlingFor('get-merchant').nodeModules).toEqual(['jose']);
-    expect(bundlingFor('create-application')).toBe(HOUSE_BUNDLING);
-    expect(deployedEsbuildOptions(bundlingFor('get-merchant')).external).toEqual(['jose']);
+    expect([...functionsWithLazyModule('jose')].sort()).toEqual(verifying);
+    expect(bundlingFor(GET_MERCHANT.lazyModules).nodeModules).toEqual(['jose']);
+    expect(bundlingFor((CREATE_APPLICATION as FunctionEntry).lazyModules)).toBe(HOUSE_BUNDLING);
+    expect(deployedEsbuildOptions(bundlingFor(GET_MERCHANT.lazyModules)).external).toEqual(['jose']);
 
     const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
     try {

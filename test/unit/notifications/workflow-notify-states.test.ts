@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readOnboardingAsl } from '../../../infra/workflow';
+import { readAsl } from '../../../shared/manifest/asl';
+import { processNamed } from '../../../shared/manifest/processes';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
 
 interface State {
@@ -15,7 +16,10 @@ interface State {
 /** `${TaskNotifyArn}`: how the ASL names a task function before substitution. */
 const placeholder = (name: string) => `\${${name}Arn}`;
 
-const asl = JSON.parse(readOnboardingAsl()) as { StartAt: string; States: Record<string, State> };
+const asl = JSON.parse(readAsl(processNamed('onboarding'))) as {
+  StartAt: string;
+  States: Record<string, State>;
+};
 const NOTIFY_RESOURCES = [
   placeholder('TaskNotify'),
   placeholder('TaskTransferNotify'),

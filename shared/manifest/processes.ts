@@ -1,0 +1,30 @@
+import { ENV } from '../config/env';
+import type { ProcessName } from './types';
+
+/** A workflow process: one state machine, defined by one ASL file shared by CDK and `npm run dev`. */
+export interface ProcessDefinition {
+  readonly name: ProcessName;
+  /** The ASL file, relative to the repository root; it names each Task function `${<PascalName>Arn}`. */
+  readonly aslPath: string;
+  /** Environment variable that hands the state machine's ARN to the functions driving it. */
+  readonly arnVariable: string;
+}
+
+/**
+ * Every process. Adding one: its ASL file, an entry here, its name in `ProcessName`, and
+ * `trigger: { kind: 'task', process }` on its Task functions' entries.
+ */
+export const PROCESSES: readonly ProcessDefinition[] = [
+  {
+    name: 'onboarding',
+    aslPath: 'workflow/onboarding.asl.json',
+    arnVariable: ENV.stateMachineArn,
+  },
+];
+
+/** The definition of `process`. */
+export function processNamed(process: ProcessName): ProcessDefinition {
+  const definition = PROCESSES.find((candidate) => candidate.name === process);
+  if (!definition) throw new Error(`No process ${process}`);
+  return definition;
+}
