@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { FUNCTIONS_DIR, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/house-function';
-import { ENV } from '../shared/config/env';
+import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
 import { FUNCTIONS } from '../shared/manifest/functions';
 import { type Bundle, bundleFloor, bundleFunction, clientClassOf } from './bundle';
 import { type FigureInput, judge } from './report';
@@ -42,7 +42,7 @@ export function functionEnvironment(): Record<string, string> {
     [ENV.stateMachineArn]: 'arn:aws:states:us-east-1:000000000000:stateMachine:onboarding',
     [ENV.acquirerCode]: '102',
     [ENV.senderEmail]: 'noreply@example.com',
-    [ENV.supervisorEmail]: 'review-leads@example.com',
+    [ENV.supervisorEmail]: DEFAULT_SUPERVISOR_EMAIL,
     [ENV.smsOriginationIdentity]: 'BENCH',
     [ENV.smsSignature]: '拉卡拉',
     [ENV.reviewEscalationSeconds]: '172800',

@@ -118,6 +118,8 @@ function ports() {
       { serialNumber: IDS.serialNumber, terminalId: IDS.terminalId, status: 'BOUND', boundAt: NOW_ISO },
     ],
     nextSequence: async () => 42,
+    nextMerchantSequence: async () => 42,
+    nextTerminalSequence: async () => 42,
   });
   const workflow = fake<WorkflowEngine>('workflow', {
     executionArnOf: (name) => `arn:aws:states:us-east-1:000000000000:execution:onboarding:${name}`,

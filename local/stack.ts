@@ -3,7 +3,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { ENV } from '../shared/config/env';
+import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
 import { ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
 import { processNamed } from '../shared/manifest/processes';
@@ -386,7 +386,7 @@ function buildEnv(
     [ENV.stateMachineArn]: STATE_MACHINE_ARN,
     [ENV.acquirerCode]: fromProcess(ENV.acquirerCode, '102'),
     [ENV.senderEmail]: fromProcess(ENV.senderEmail, 'onboarding@pos-onboarding.local'),
-    [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, 'review-supervisors@pos-onboarding.local'),
+    [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     [ENV.smsOriginationIdentity]: fromProcess(ENV.smsOriginationIdentity, 'LOCALSMS'),
     [ENV.smsSignature]: fromProcess(ENV.smsSignature, '拉卡拉'),
     // Generated once per state directory so keyed hashes of stored PII stay comparable across restarts.

@@ -1,4 +1,5 @@
 import { groupsFromClaim } from '../auth/principals';
+import { readStaffJwtConfig } from '../config/env';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 
 /**
@@ -52,7 +53,6 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
 
 /** The verifier for this deployment's user pool. */
 export function staffVerifierFromEnv(): JwtStaffVerifier {
-  const { STAFF_JWKS_URI, STAFF_JWT_ISSUER, STAFF_JWT_AUDIENCE } = process.env;
-  if (!STAFF_JWKS_URI || !STAFF_JWT_ISSUER || !STAFF_JWT_AUDIENCE) throw new Error('STAFF_JWT_* is not set');
-  return new JwtStaffVerifier(STAFF_JWKS_URI, STAFF_JWT_ISSUER, STAFF_JWT_AUDIENCE);
+  const { jwksUri, issuer, audience } = readStaffJwtConfig();
+  return new JwtStaffVerifier(jwksUri, issuer, audience);
 }

@@ -9,6 +9,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
+import { readStateMachineArn } from '../config/env';
 import type { WorkflowEngine } from '../ports';
 
 /** The onboarding state machine through Step Functions (AWS, or the local endpoint). */
@@ -66,7 +67,5 @@ export class SfnWorkflowEngine implements WorkflowEngine {
 
 /** The state machine of this deployment. */
 export function workflowFromEnv(): SfnWorkflowEngine {
-  const arn = process.env.STATE_MACHINE_ARN;
-  if (!arn) throw new Error('STATE_MACHINE_ARN is not set');
-  return new SfnWorkflowEngine(new SFNClient({}), arn);
+  return new SfnWorkflowEngine(new SFNClient({}), readStateMachineArn());
 }

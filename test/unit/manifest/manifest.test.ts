@@ -107,6 +107,17 @@ describe('the function manifest', () => {
   });
 });
 
+describe('configuration', () => {
+  it('reads the environment only in shared/config/ (and the logger and metrics, Powertools-style)', () => {
+    const readers = [...sources('shared'), ...sources('functions')]
+      .filter(([, source]) => /process\.env\b/.test(source))
+      .map(([path]) => path)
+      .filter((path) => !path.startsWith('shared/config/'));
+    // Like Powertools, the logger and the metrics read their own variables (POWERTOOLS_*, the trace id).
+    expect(readers.sort()).toEqual(['shared/logger.ts', 'shared/metrics.ts']);
+  });
+});
+
 describe('API-wide facts', () => {
   it('answers API Gateway errors with error codes of shared/errors.ts and their statuses', () => {
     expect(GATEWAY_RESPONSES.length).toBeGreaterThan(10);
