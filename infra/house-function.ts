@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
+  LogLevel,
   NodejsFunction,
   OutputFormat,
   SourceMapMode,
@@ -58,17 +59,64 @@ export const HOUSE_BUNDLING: BundlingOptions = {
   // versions from package-lock.json) that it imports, instead of the runtime's copy.
   externalModules: [],
   bundleAwsSDK: true,
+  // esbuild's size summary of each of ~50 bundles is noise in `cdk synth`; warnings still show.
+  logLevel: LogLevel.WARNING,
 };
 
 /**
+ * What of each lazy module ships next to a bundle: its package.json (Node resolves the import by
+ * its `exports`), its licence and the files that import loads, copied from the installed tree
+ * (node_modules after `npm ci`), so that `cdk synth` needs no registry. A lazy module must have no
+ * dependencies of its own (checked at synth).
+ */
+export const LAZY_MODULE_FILES: Readonly<Record<LazyModule, readonly string[]>> = {
+  jose: ['package.json', 'LICENSE.md', 'dist/webapi'],
+};
+
+/** `node_modules/<name>` of the installed tree; throws when it is missing or has dependencies. */
+function installedLazyModule(name: LazyModule): string {
+  const dir = join(PROJECT_ROOT, 'node_modules', name);
+  const manifest = join(dir, 'package.json');
+  if (!existsSync(manifest)) throw new Error(`${name} is not installed in ${dir}: run npm ci first`);
+  const { dependencies } = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object };
+  if (dependencies && Object.keys(dependencies).length > 0)
+    throw new Error(`${name} has dependencies of its own; LAZY_MODULE_FILES only copies the package itself`);
+  return dir;
+}
+
+/** POSIX shell quoting (the bundling commands run in bash, locally or in the bundling image). */
+const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/**
  * The bundling of one function: {@link HOUSE_BUNDLING}, plus the packages its manifest entry ships
- * next to the bundle (`lazyModules`) instead of inside it. Such a package is loaded by a dynamic
- * `import()` on first use, so the function's cold start neither parses nor evaluates it: jose
- * verifies staff JWTs on the merchant-or-staff routes, which mostly see merchant tokens (~18 KB
- * less to load at init).
+ * next to the bundle (`lazyModules`) instead of inside it. Such a package stays external to the
+ * bundle and is loaded by a dynamic `import()` on first use, so the function's cold start neither
+ * parses nor evaluates it: jose verifies staff JWTs on the merchant-or-staff routes, which mostly
+ * see merchant tokens (~18 KB less to load at init). It is copied into the asset's node_modules
+ * from the installed tree after bundling (not installed by NodejsFunction's `nodeModules`, which
+ * runs `npm ci` against the registry on every synth).
  */
 export function bundlingFor(lazyModules: readonly LazyModule[] = []): BundlingOptions {
-  return lazyModules.length > 0 ? { ...HOUSE_BUNDLING, nodeModules: [...lazyModules] } : HOUSE_BUNDLING;
+  if (lazyModules.length === 0) return HOUSE_BUNDLING;
+  return {
+    ...HOUSE_BUNDLING,
+    externalModules: [...(HOUSE_BUNDLING.externalModules ?? []), ...lazyModules],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) =>
+        lazyModules.flatMap((name) => {
+          installedLazyModule(name);
+          const from = `${inputDir}/node_modules/${name}`;
+          const to = `${outputDir}/node_modules/${name}`;
+          return LAZY_MODULE_FILES[name].map((file) => {
+            const target = `${to}/${file}`;
+            const parent = target.slice(0, target.lastIndexOf('/'));
+            return `mkdir -p ${quote(parent)} && cp -R ${quote(`${from}/${file}`)} ${quote(target)}`;
+          });
+        }),
+    },
+  };
 }
 
 export interface HouseFunctionProps {

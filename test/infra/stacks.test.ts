@@ -1019,6 +1019,38 @@ describe('HouseFunction bundling', () => {
   }, 120_000);
 });
 
+describe('lazy modules', () => {
+  it('copies jose from the installed tree next to the bundle, without installing anything, and loads it on use', async () => {
+    const app = new App({ context: CDK_CONTEXT });
+    const stack = new Stack(app, 'Lazy');
+    new HouseFunction(stack, 'Lazy', {
+      name: 'lazy-handler',
+      functionsDir: join(PROJECT_ROOT, 'test/infra/fixtures'),
+      lazyModules: ['jose'],
+    });
+    const assembly = app.synth();
+    const [assetDir] = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => join(assembly.directory, entry));
+    if (!assetDir) throw new Error('no asset');
+    // No package.json or lock file at the top: nothing ran npm (NodejsFunction's nodeModules would).
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'node_modules']);
+    expect(readdirSync(join(assetDir, 'node_modules'))).toEqual(['jose']);
+    expect(readdirSync(join(assetDir, 'node_modules/jose')).sort()).toEqual([
+      'LICENSE.md',
+      'dist',
+      'package.json',
+    ]);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/import\(["']jose["']\)/);
+    expect(code).not.toMatch(/from\s*["']jose["']/);
+    const { handler } = (await import(join(assetDir, 'index.mjs'))) as {
+      handler: () => Promise<{ body: string }>;
+    };
+    expect(JSON.parse((await handler()).body)).toEqual({ alg: 'RS256' });
+  }, 120_000);
+});
+
 describe('handler entry files (complete once functions/ is written)', () => {
   it('exist for every route and workflow function', () => {
     const missing = allFunctionNames.filter((name) => !existsSync(join(FUNCTIONS_DIR, `${name}.ts`)));

@@ -62,7 +62,15 @@ describe('bench bundling', () => {
       .sort();
     expect(verifying.length).toBeGreaterThan(0);
     expect([...functionsWithLazyModule('jose')].sort()).toEqual(verifying);
-    expect(bundlingFor(GET_MERCHANT.lazyModules).nodeModules).toEqual(['jose']);
+    const lazy = bundlingFor(GET_MERCHANT.lazyModules);
+    // Copied from the installed tree after bundling, never installed from the registry (nodeModules).
+    expect(lazy.nodeModules).toBeUndefined();
+    expect(lazy.externalModules).toEqual(['jose']);
+    expect(lazy.commandHooks?.afterBundling('/in', '/out')).toEqual([
+      "mkdir -p '/out/node_modules/jose' && cp -R '/in/node_modules/jose/package.json' '/out/node_modules/jose/package.json'",
+      "mkdir -p '/out/node_modules/jose' && cp -R '/in/node_modules/jose/LICENSE.md' '/out/node_modules/jose/LICENSE.md'",
+      "mkdir -p '/out/node_modules/jose/dist' && cp -R '/in/node_modules/jose/dist/webapi' '/out/node_modules/jose/dist/webapi'",
+    ]);
     expect(bundlingFor((CREATE_APPLICATION as FunctionEntry).lazyModules)).toBe(HOUSE_BUNDLING);
     expect(deployedEsbuildOptions(bundlingFor(GET_MERCHANT.lazyModules)).external).toEqual(['jose']);
 
