@@ -150,7 +150,7 @@ export class StatelessStack extends StackWithParts {
     });
     for (const entry of FUNCTIONS) {
       const fn = functions.get(entry.name);
-      grants.grantTable(fn);
+      grants.grantTable(fn, entry.table);
       grants.grantEntry(fn, entry);
     }
 

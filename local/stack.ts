@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
-import { ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import { FUNCTIONS, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
 import { processNamed } from '../shared/manifest/processes';
+import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
 import { createAwsJsonServer } from './aws-json-server';
 import {
@@ -242,7 +243,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(proxy.stop);
     }
 
-    const loader = new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions')));
+    // Each function may touch only the key families of its manifest entry, as IAM allows in AWS.
+    const loader = scopedLoader(
+      new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions'))),
+    );
+    const allowAnyTableAccess = enforceManifestAccess(FUNCTIONS);
+    stoppers.push(async () => allowAnyTableAccess());
     const sfn = new LocalStepFunctions({
       stateDir: ensureDir(join(stateDir, 'sfn')),
       stateMachineArn: STATE_MACHINE_ARN,

@@ -5,12 +5,23 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
 import { ENV } from '../../shared/config/env';
-import { TABLE_SCHEMA } from '../../shared/keys';
+import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
 import { processNamed } from '../../shared/manifest/processes';
-import type { Capability, FunctionEntry, ProcessName } from '../../shared/manifest/types';
+import type {
+  Capability,
+  FieldCipherUse,
+  FunctionEntry,
+  ProcessName,
+  TableAccess,
+} from '../../shared/manifest/types';
 import { emailDomain, type OnboardingConfig } from '../config';
 import { type HouseFunction, METRICS_NAMESPACE } from '../house-function';
 import type { Workflows } from './workflows';
+
+/** Item actions that read (a transaction's ConditionCheck included); the adapters never Scan or batch. */
+export const TABLE_READ_ACTIONS = ['GetItem', 'Query', 'ConditionCheckItem'] as const;
+/** Item actions that write. */
+export const TABLE_WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem'] as const;
 
 /** What the grants refer to: the stateful resources, the state machines and the email configuration set. */
 export interface GrantTargets {
@@ -58,26 +69,54 @@ export class ManifestGrants {
     this.documents = documentsBucketArn(scope, targets.documentsBucket);
   }
 
-  /** Item read/write on the table and its gsi1 (no Scan, no table-level actions), and its key via DynamoDB. */
-  grantTable(fn: HouseFunction): void {
+  /**
+   * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
+   * of the families it reads or writes, writes of those it writes; a Query of the review queue on
+   * gsi1 for `reviewQueue`; the table's key through DynamoDB. No Scan, no batch or table-level
+   * action, nothing at all for a function without table access.
+   */
+  grantTable(fn: HouseFunction, access: TableAccess | undefined): void {
     const { table, dataKey } = this.targets;
+    const written = access?.write ?? [];
+    const read = [...new Set([...(access?.read ?? []), ...written])];
+    const leadingKeys = (families: readonly KeyFamily[]) => ({
+      'ForAllValues:StringLike': {
+        'dynamodb:LeadingKeys': families.map((family) => `${KEY_FAMILIES[family]}*`),
+      },
+    });
+    const items = read.filter((family) => family !== 'reviewQueue');
+    if (items.length > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: TABLE_READ_ACTIONS.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+          conditions: leadingKeys(items),
+        }),
+      );
+    }
+    const writes = written.filter((family) => family !== 'reviewQueue');
+    if (writes.length > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: TABLE_WRITE_ACTIONS.map((action) => `dynamodb:${action}`),
+          resources: [table.tableArn],
+          conditions: leadingKeys(writes),
+        }),
+      );
+    }
+    if (read.includes('reviewQueue')) {
+      // The queue is the only partition of gsi1 (only pending review tasks carry gsi1pk).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
+        }),
+      );
+    }
+    if (read.length === 0) return;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: [
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:Query',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        resources: [table.tableArn, `${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
-      }),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
+        // The table key through DynamoDB, as every table user has it (DynamoDB checks it per caller).
         actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         resources: [dataKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
@@ -92,16 +131,21 @@ export class ManifestGrants {
     for (const process of entry.workflows ?? []) {
       fn.addEnvironment(processNamed(process).arnVariable, this.targets.workflows.arnOf(process));
     }
-    if (entry.fieldCipher) this.grantFieldCipher(fn);
+    if (entry.fieldCipher) this.grantFieldCipher(fn, entry.fieldCipher);
   }
 
-  /** FIELD_CIPHER_KEY_ID, and data keys only (never kms:Encrypt of data itself) under the field cipher's context. */
-  private grantFieldCipher(fn: HouseFunction): void {
+  /**
+   * FIELD_CIPHER_KEY_ID, and data keys only (never kms:Encrypt of data itself) under the field
+   * cipher's context: kms:GenerateDataKey to seal new values, kms:Decrypt only for a function that
+   * opens stored ones.
+   */
+  private grantFieldCipher(fn: HouseFunction, use: FieldCipherUse): void {
     const { fieldKey } = this.targets;
     fn.addEnvironment(ENV.fieldCipherKeyId, fieldKey.keyArn);
+    if (use === 'key-id') return;
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        actions: use === 'decrypt' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:GenerateDataKey'],
         resources: [fieldKey.keyArn],
         conditions: { StringEquals: { 'kms:EncryptionContext:purpose': FIELD_KMS_CONTEXT.purpose } },
       }),
@@ -200,25 +244,19 @@ export class ManifestGrants {
         return;
       }
       case 'sendSms': {
-        if (config.smsOriginationIdentity.startsWith('arn:')) {
+        const identity = smsOriginationIdentityArn(config.smsOriginationIdentity);
+        if (identity.scoped) {
           fn.addToRolePolicy(
-            new iam.PolicyStatement({
-              actions: ['sms-voice:SendTextMessage'],
-              resources: [config.smsOriginationIdentity],
-            }),
+            new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [identity.arn] }),
           );
           return;
         }
         const policy = this.attach(fn, 'SendSmsPolicy', [
-          new iam.PolicyStatement({
-            actions: ['sms-voice:SendTextMessage'],
-            resources: [`arn:${Aws.PARTITION}:sms-voice:${Aws.REGION}:${Aws.ACCOUNT_ID}:*`],
-          }),
+          new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [identity.arn] }),
         ]);
         Validations.of(policy.policy).acknowledge({
-          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:*]',
-          reason:
-            "No origination identity ARN is configured (context smsOriginationIdentity), so End User Messaging SMS picks the sender among this account's phone numbers, sender IDs and pools; the grant is one action, limited to this account and region. Configure an ARN to narrow it to that identity.",
+          id: `AwsSolutions-IAM5[Resource::${identity.forNag}]`,
+          reason: identity.reason,
         });
         return;
       }
@@ -257,4 +295,35 @@ export class ManifestGrants {
         }),
     };
   }
+}
+
+/**
+ * The resource SendTextMessage is granted on for the configured origination identity: the identity
+ * itself for an ARN, a pool id (`pool-…`) or a phone number id (`phone-…`); the sender ID in every
+ * country for a sender ID; the account's identities (region-wide) when none is configured or it is
+ * a phone number (whose ARN names its id, which the configuration does not give).
+ */
+export function smsOriginationIdentityArn(
+  identity: string,
+): { scoped: true; arn: string } | { scoped: false; arn: string; forNag: string; reason: string } {
+  const prefix = `arn:${Aws.PARTITION}:sms-voice:${Aws.REGION}:${Aws.ACCOUNT_ID}`;
+  const forNagPrefix = 'arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>';
+  if (identity.startsWith('arn:')) return { scoped: true, arn: identity };
+  if (/^pool-[0-9a-z]+$/.test(identity)) return { scoped: true, arn: `${prefix}:pool/${identity}` };
+  if (/^phone-[0-9a-z]+$/.test(identity)) return { scoped: true, arn: `${prefix}:phone-number/${identity}` };
+  if (/^[A-Za-z0-9-]{1,11}$/.test(identity) && /[A-Za-z]/.test(identity)) {
+    return {
+      scoped: false,
+      arn: `${prefix}:sender-id/${identity}/*`,
+      forNag: `${forNagPrefix}:sender-id/${identity}/*`,
+      reason: `The sender ID ${identity} is registered per country (its ARN ends in the ISO country code); the grant is SendTextMessage as this sender ID in any country, nothing else.`,
+    };
+  }
+  return {
+    scoped: false,
+    arn: `${prefix}:*`,
+    forNag: `${forNagPrefix}:*`,
+    reason:
+      "No origination identity ARN, pool or phone-number id is configured (context smsOriginationIdentity), so End User Messaging SMS picks the sender among this account's phone numbers, sender IDs and pools; the grant is one action, limited to this account and region. Configure an ARN, a pool-… or a phone-… id to narrow it to that identity.",
+  };
 }

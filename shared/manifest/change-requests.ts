@@ -19,6 +19,7 @@ export const CREATE_CHANGE_REQUEST = {
   capabilities: ['startExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { read: ['application', 'reviewTask'], write: ['idempotency', 'merchant', 'changeRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/merchants/{merchantNo}/change-requests/{id}`: the merchant (Bearer) or staff (JWT). */
@@ -34,6 +35,7 @@ export const GET_CHANGE_REQUEST = {
   },
   fieldCipher: 'decrypt',
   lazyModules: ['jose'],
+  table: { read: ['application', 'changeRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/merchants/{merchantNo}/change-requests/{id}/cancel`. */
@@ -49,6 +51,7 @@ export const CANCEL_CHANGE_REQUEST = {
   capabilities: ['stopExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { read: ['application'], write: ['idempotency', 'reviewTask', 'merchant', 'changeRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** Task ChangeRunChecks: the new settlement account against the blocklist (keyed hash). */
@@ -57,6 +60,7 @@ export const TASK_CHANGE_RUN_CHECKS = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['piiHmac'],
   fieldCipher: 'decrypt',
+  table: { read: ['reviewTask', 'blocklist'], write: ['idempotency', 'merchant', 'changeRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeAwaitReview: opens the review task or gives it the new token. */
@@ -66,6 +70,7 @@ export const TASK_CHANGE_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeApply: applies an approved change if the merchant's version is unchanged. */
@@ -73,6 +78,7 @@ export const TASK_CHANGE_APPLY = {
   name: 'task-change-apply',
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
+  table: { read: ['reviewTask'], write: ['idempotency', 'merchant', 'changeRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeRecordDecision: a REJECT decision with the reviewer's reasons. */
@@ -80,6 +86,7 @@ export const TASK_CHANGE_RECORD_DECISION = {
   name: 'task-change-record-decision',
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
+  table: { read: ['reviewTask'], write: ['idempotency', 'merchant', 'changeRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeExpire: no decision by the final deadline. */
@@ -87,6 +94,7 @@ export const TASK_CHANGE_EXPIRE = {
   name: 'task-change-expire',
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
+  table: { write: ['idempotency', 'reviewTask', 'merchant', 'changeRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeNotify: the outcome by email and SMS (old and new contact when it changed). */
@@ -95,4 +103,5 @@ export const TASK_CHANGE_NOTIFY = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
   fieldCipher: 'decrypt',
+  table: { read: ['merchant'], write: ['sendRecord', 'changeRequest', 'suppression', 'smsQuota'] },
 } as const satisfies TaskEntry;

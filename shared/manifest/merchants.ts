@@ -16,6 +16,7 @@ export const GET_MERCHANT = {
   fieldCipher: 'decrypt',
   // jose verifies staff JWTs; most calls carry merchant tokens, so it loads on first use only.
   lazyModules: ['jose'],
+  table: { read: ['application', 'merchant'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/merchants/{merchantNo}/versions` (reviewer or operator). */
@@ -29,4 +30,5 @@ export const LIST_MERCHANT_VERSIONS = {
     groups: ['reviewer', 'operator'],
   },
   fieldCipher: 'decrypt',
+  table: { read: ['merchant'] },
 } as const satisfies StaffRouteEntry;

@@ -18,6 +18,7 @@ export const CREATE_APPLICATION = {
   // The uniqueness markers of licence / ID numbers are keyed hashes.
   capabilities: ['piiHmac'],
   fieldCipher: 'decrypt',
+  table: { write: ['application'] },
 } as const satisfies RouteEntry;
 
 /** `PUT /v1/applications/{id}`: the returned view tells which documents were uploaded (HeadObject). */
@@ -32,6 +33,7 @@ export const UPDATE_APPLICATION = {
   },
   capabilities: ['documentsRead'],
   fieldCipher: 'decrypt',
+  table: { write: ['application'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/applications/{id}`. */
@@ -46,6 +48,7 @@ export const GET_APPLICATION = {
   },
   capabilities: ['documentsRead'],
   fieldCipher: 'decrypt',
+  table: { read: ['application'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/documents`: presigns uploads, throttled tighter than the stage. */
@@ -61,6 +64,7 @@ export const CREATE_DOCUMENT = {
   },
   capabilities: ['documentsPut'],
   fieldCipher: 'decrypt',
+  table: { write: ['application'] },
 } as const satisfies GuardedRouteEntry;
 
 /**
@@ -79,6 +83,7 @@ export const SUBMIT_APPLICATION = {
   capabilities: ['piiHmac', 'documentsRead', 'startExecution', 'taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { write: ['application', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/withdraw`: stops the workflow. */
@@ -94,6 +99,7 @@ export const WITHDRAW_APPLICATION = {
   capabilities: ['stopExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { write: ['application', 'reviewTask', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/access-token`: the merchant rotates its token. */
@@ -107,6 +113,7 @@ export const ROTATE_ACCESS_TOKEN = {
     object: 'application',
   },
   fieldCipher: 'decrypt',
+  table: { write: ['application'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `DELETE /v1/applications/{id}/access-token`: the merchant revokes its token. */
@@ -120,6 +127,7 @@ export const REVOKE_ACCESS_TOKEN = {
     object: 'application',
   },
   fieldCipher: 'decrypt',
+  table: { write: ['application'] },
 } as const satisfies GuardedRouteEntry;
 
 /**
@@ -137,6 +145,7 @@ export const REISSUE_ACCESS_TOKEN = {
   },
   capabilities: ['sendEmail'],
   fieldCipher: 'decrypt',
+  table: { read: ['merchant'], write: ['application'] },
 } as const satisfies StaffRouteEntry;
 
 /**
@@ -150,6 +159,10 @@ export const TASK_RUN_CHECKS = {
   capabilities: ['piiHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: {
+    read: ['blocklist'],
+    write: ['application', 'reviewTask', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+  },
 } as const satisfies TaskEntry;
 
 /** Task AwaitReview: a decision or resubmission that arrived while nobody was waiting goes to the new token. */
@@ -159,6 +172,7 @@ export const TASK_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { write: ['application', 'reviewTask', 'uniqueness'] },
 } as const satisfies TaskEntry;
 
 /** Task EscalateReview: the review deadline passed; tells the supervisors. */
@@ -167,6 +181,19 @@ export const TASK_ESCALATE_REVIEW = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['sendEmail', 'piiHmac'],
   fieldCipher: 'decrypt',
+  table: {
+    write: [
+      'application',
+      'reviewTask',
+      'uniqueness',
+      'terminal',
+      'sendRecord',
+      'changeRequest',
+      'transferRequest',
+      'suppression',
+      'smsQuota',
+    ],
+  },
 } as const satisfies TaskEntry;
 
 /** Task RecordDecision: a REJECT decision, then the outcome message. */
@@ -175,6 +202,10 @@ export const TASK_RECORD_DECISION = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
   fieldCipher: 'decrypt',
+  table: {
+    read: ['reviewTask'],
+    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+  },
 } as const satisfies TaskEntry;
 
 /** Task AwaitResubmission: keeps the token and tells the merchant what to correct. */
@@ -184,6 +215,10 @@ export const TASK_AWAIT_RESUBMISSION = {
   capabilities: ['taskResponse', 'sendEmail', 'sendSms', 'piiHmac'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: {
+    read: ['reviewTask'],
+    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+  },
 } as const satisfies TaskEntry;
 
 /** Task ProvisionMerchant: merchant number, merchant, binding, then the approval message. */
@@ -192,6 +227,19 @@ export const TASK_PROVISION_MERCHANT = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
   fieldCipher: 'decrypt',
+  table: {
+    read: ['reviewTask'],
+    write: [
+      'application',
+      'merchant',
+      'sequence',
+      'uniqueness',
+      'terminal',
+      'sendRecord',
+      'suppression',
+      'smsQuota',
+    ],
+  },
 } as const satisfies TaskEntry;
 
 /**
@@ -203,6 +251,7 @@ export const TASK_NOTIFY = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
   fieldCipher: 'decrypt',
+  table: { write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },
 } as const satisfies TaskEntry;
 
 /** Task ExpireApplication: a deadline passed without a decision or a resubmission. */
@@ -210,6 +259,7 @@ export const TASK_EXPIRE_APPLICATION = {
   name: 'task-expire-application',
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
+  table: { write: ['application', 'reviewTask', 'uniqueness'] },
 } as const satisfies TaskEntry;
 
 /** Task RecordFailure: a failed workflow in its subject's timeline. */
@@ -217,4 +267,5 @@ export const TASK_RECORD_FAILURE = {
   name: 'task-record-failure',
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
+  table: { write: ['application', 'uniqueness', 'terminal', 'changeRequest', 'transferRequest'] },
 } as const satisfies TaskEntry;

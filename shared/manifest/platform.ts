@@ -13,4 +13,5 @@ export const HANDLE_EMAIL_EVENTS = {
   name: 'handle-email-events',
   trigger: { kind: 'event', source: 'email-events' },
   capabilities: ['piiHmac'],
+  table: { write: ['suppression'] },
 } as const satisfies FunctionEntry;

@@ -6,6 +6,7 @@ import type { StaffRouteEntry } from './types';
 export const LIST_REVIEWS = {
   name: 'list-reviews',
   trigger: { kind: 'route', method: 'GET', path: '/v1/reviews', auth: 'staff', groups: ['reviewer'] },
+  table: { read: ['reviewQueue'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}` (reviewer): one task with its subject. */
@@ -19,6 +20,7 @@ export const GET_REVIEW = {
     groups: ['reviewer'],
   },
   fieldCipher: 'decrypt',
+  table: { read: ['application', 'reviewTask', 'merchant', 'changeRequest', 'transferRequest'] },
 } as const satisfies StaffRouteEntry;
 
 /** `POST /v1/reviews/{taskId}/decision` (reviewer): completes the waiting task token. */
@@ -33,5 +35,7 @@ export const DECIDE_REVIEW = {
   },
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
+  table: { write: ['reviewTask'] },
 } as const satisfies StaffRouteEntry;

@@ -6,6 +6,7 @@ import type { GuardedRouteEntry, StaffRouteEntry } from './types';
 export const REGISTER_TERMINALS = {
   name: 'register-terminals',
   trigger: { kind: 'route', method: 'POST', path: '/v1/terminals', auth: 'staff', groups: ['operator'] },
+  table: { write: ['terminal'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/terminals/{sn}` (operator or reviewer). */
@@ -18,6 +19,7 @@ export const GET_TERMINAL = {
     auth: 'staff',
     groups: ['operator', 'reviewer'],
   },
+  table: { read: ['terminal'] },
 } as const satisfies StaffRouteEntry;
 
 /** `POST /v1/terminals/{sn}/bind` (operator): binds and sends the activation code by SMS. */
@@ -32,6 +34,7 @@ export const BIND_TERMINAL = {
   },
   capabilities: ['piiHmac', 'sendSms'],
   fieldCipher: 'decrypt',
+  table: { write: ['merchant', 'sequence', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },
 } as const satisfies StaffRouteEntry;
 
 /** `POST /v1/terminals/{sn}/unbind` (operator). */
@@ -44,6 +47,7 @@ export const UNBIND_TERMINAL = {
     auth: 'staff',
     groups: ['operator'],
   },
+  table: { write: ['merchant', 'terminal'] },
 } as const satisfies StaffRouteEntry;
 
 /** `POST /v1/terminals/{sn}/activation-code` (operator): a new code by SMS. */
@@ -58,6 +62,7 @@ export const REISSUE_ACTIVATION_CODE = {
   },
   capabilities: ['piiHmac', 'sendSms'],
   fieldCipher: 'decrypt',
+  table: { read: ['merchant'], write: ['terminal', 'sendRecord', 'suppression', 'smsQuota'] },
 } as const satisfies StaffRouteEntry;
 
 /**
@@ -75,7 +80,9 @@ export const ACTIVATE_TERMINAL = {
     throttle: { rateLimit: 5, burstLimit: 10 },
   },
   capabilities: ['piiHmac'],
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
+  table: { read: ['application'], write: ['merchant', 'terminal'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/terminals/{sn}/test-transaction`: the simulated 0.01 CNY sale and its void. */
@@ -88,5 +95,7 @@ export const RUN_TEST_TRANSACTION = {
     auth: 'merchant',
     object: 'terminal',
   },
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
+  table: { read: ['application'], write: ['merchant', 'terminal'] },
 } as const satisfies GuardedRouteEntry;

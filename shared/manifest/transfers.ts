@@ -18,6 +18,7 @@ export const CREATE_TRANSFER_REQUEST = {
   capabilities: ['startExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
+  table: { read: ['application', 'merchant'], write: ['terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/transfer-requests/{id}`: either party (Bearer) or a reviewer/operator (JWT). */
@@ -31,8 +32,10 @@ export const GET_TRANSFER_REQUEST = {
     groups: ['reviewer', 'operator'],
     object: 'transfer-request',
   },
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
   lazyModules: ['jose'],
+  table: { read: ['application', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/transfer-requests/{id}/accept`: the receiver accepts (resumes the waiting token). */
@@ -47,7 +50,9 @@ export const ACCEPT_TRANSFER_REQUEST = {
   },
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
+  table: { read: ['application'], write: ['terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/transfer-requests/{id}/cancel`: the sender cancels (stops the workflow). */
@@ -62,7 +67,9 @@ export const CANCEL_TRANSFER_REQUEST = {
   },
   capabilities: ['stopExecution'],
   workflows: ['onboarding'],
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
+  table: { read: ['application'], write: ['reviewTask', 'terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** Task TransferAwaitAcceptance: keeps the token the receiver's acceptance resumes. */
@@ -71,6 +78,7 @@ export const TASK_TRANSFER_AWAIT_ACCEPTANCE = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
+  table: { write: ['terminal', 'transferRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferAwaitReview: opens the TERMINAL_TRANSFER review task. */
@@ -79,25 +87,30 @@ export const TASK_TRANSFER_AWAIT_REVIEW = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
+  table: { read: ['transferRequest'], write: ['reviewTask'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferComplete: re-binds the SN to the receiving merchant with a new terminal ID. */
 export const TASK_TRANSFER_COMPLETE = {
   name: 'task-transfer-complete',
   trigger: { kind: 'task', process: 'onboarding' },
-  fieldCipher: 'decrypt',
+  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
+  fieldCipher: 'key-id',
+  table: { read: ['reviewTask'], write: ['merchant', 'sequence', 'terminal', 'transferRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferRecordDecision: a REJECT decision; the SN stays with the sender. */
 export const TASK_TRANSFER_RECORD_DECISION = {
   name: 'task-transfer-record-decision',
   trigger: { kind: 'task', process: 'onboarding' },
+  table: { read: ['reviewTask'], write: ['terminal', 'transferRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferExpire: not accepted or not decided in time. */
 export const TASK_TRANSFER_EXPIRE = {
   name: 'task-transfer-expire',
   trigger: { kind: 'task', process: 'onboarding' },
+  table: { write: ['reviewTask', 'terminal', 'transferRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferNotify: tells both merchants by email and SMS, at most once each. */
@@ -106,4 +119,8 @@ export const TASK_TRANSFER_NOTIFY = {
   trigger: { kind: 'task', process: 'onboarding' },
   capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
   fieldCipher: 'decrypt',
+  table: {
+    read: ['merchant'],
+    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'smsQuota'],
+  },
 } as const satisfies TaskEntry;

@@ -1,3 +1,5 @@
+import type { KeyFamily } from '../keys';
+
 /*
  * What a function IS, as data: the one typed entry per file under `functions/` that the CDK
  * stack (infra/), the local stack behind `npm run dev` (local/) and `npm run bench` read. A
@@ -97,10 +99,24 @@ export const WORKFLOW_CAPABILITIES: readonly Capability[] = [
 ];
 
 /**
- * Use of the field cipher (envelope encryption of ID and account numbers, shared/adapters/field-cipher.ts):
- * `encrypt` only seals new values (kms:GenerateDataKey), `decrypt` also opens stored ones (kms:Decrypt).
+ * Use of the field cipher (envelope encryption of ID and account numbers, shared/adapters/field-cipher.ts)
+ * by a function that builds a repository of such items: `key-id` only gets the key's id (it builds
+ * one for lookups that open no field, and may use no KMS action), `encrypt` also seals new values
+ * (kms:GenerateDataKey), `decrypt` also opens stored ones (kms:Decrypt).
  */
-export type FieldCipherUse = 'encrypt' | 'decrypt';
+export type FieldCipherUse = 'key-id' | 'encrypt' | 'decrypt';
+
+/**
+ * Items of the one table a function may touch, by key family (shared/keys.ts): CDK grants item
+ * actions on the table with `dynamodb:LeadingKeys` conditions, the local stack refuses anything
+ * else (local/table-access.ts). Families in `write` are read too.
+ */
+export interface TableAccess {
+  /** GetItem, Query, ConditionCheckItem. */
+  readonly read?: readonly KeyFamily[];
+  /** PutItem, UpdateItem, DeleteItem, and the reads. */
+  readonly write?: readonly KeyFamily[];
+}
 
 /** Packages shipped next to a bundle and loaded by a dynamic `import()` on first use (infra/house-function.ts). */
 export type LazyModule = 'jose';
@@ -110,7 +126,9 @@ export interface FunctionEntry {
   /** File name (without `.ts`) under `functions/`. */
   readonly name: string;
   readonly trigger: Trigger;
-  /** Permissions beyond the table (item read/write). @default none */
+  /** The key families it reads and writes. @default no table access */
+  readonly table?: TableAccess;
+  /** Permissions beyond the table. @default none */
   readonly capabilities?: readonly Capability[];
   /**
    * The processes whose state machines the `startExecution`, `stopExecution` and `taskResponse`

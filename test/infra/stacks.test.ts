@@ -8,6 +8,7 @@ import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
+import { smsOriginationIdentityArn } from '../../infra/constructs/grants';
 import { logicalIdWithoutParts, StackPart, StackWithParts } from '../../infra/constructs/stack-part';
 import {
   FUNCTIONS_DIR,
@@ -18,6 +19,7 @@ import {
 } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
 import { statusOf } from '../../shared/errors';
+import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
 import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
 import { EVENT_FUNCTIONS, FUNCTIONS, ROUTES, taskFunctionsOf } from '../../shared/manifest/functions';
 import { metricFields } from '../../shared/metrics';
@@ -302,7 +304,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       ]);
     });
 
-    it('lets exactly the functions that build the PII repositories use the field key, for data keys only', () => {
+    it('gives FIELD_CIPHER_KEY_ID to exactly the functions that build the PII repositories', () => {
       // The list must follow the code: every function file that builds an application, merchant
       // or change-request repository (directly or through the activation-code sender).
       const builders = readdirSync(FUNCTIONS_DIR)
@@ -314,34 +316,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         )
         .map((file) => file.replace(/\.ts$/, ''));
       expect([...FIELD_CIPHER_FUNCTIONS].sort()).toEqual(builders.sort());
-
       const resources = stateless.toJSON().Resources as CfnResources;
-      const roleOf = new Map(
-        [...stacks.stateless.functions].map(([name, fn]) => [
-          stacks.stateless.getLogicalId(fn.function.role?.node.defaultChild as never),
-          name,
-        ]),
-      );
-      const granted = new Set<string>();
-      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
-        const document = policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
-        const roles = ((policy.Properties?.Roles ?? []) as { Ref: string }[]).map((role) =>
-          roleOf.get(role.Ref),
-        );
-        for (const statement of document.Statement) {
-          const actions = [statement.Action].flat() as string[];
-          if (!actions.some((action) => action === 'kms:GenerateDataKey' || action === 'kms:Decrypt'))
-            continue;
-          const condition = statement.Condition as Record<string, Record<string, string>> | undefined;
-          if (condition?.StringEquals?.['kms:ViaService']) continue; // the table / bucket key via its service
-          expect(actions.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-          expect(condition).toEqual({
-            StringEquals: { 'kms:EncryptionContext:purpose': 'pos-onboarding-field' },
-          });
-          for (const role of roles) if (role) granted.add(role);
-        }
-      }
-      expect([...granted].sort()).toEqual([...FIELD_CIPHER_FUNCTIONS].sort());
       for (const [name, fn] of stacks.stateless.functions) {
         const logicalId = stacks.stateless.getLogicalId(fn.function.node.defaultChild as never);
         const variables =
@@ -350,10 +325,125 @@ describe('onboarding stacks (synthesized without bundling)', () => {
               | { Variables: Record<string, unknown> }
               | undefined
           )?.Variables ?? {};
-        expect('FIELD_CIPHER_KEY_ID' in variables, name).toBe(
-          (FIELD_CIPHER_FUNCTIONS as readonly string[]).includes(name),
-        );
+        expect('FIELD_CIPHER_KEY_ID' in variables, name).toBe(FIELD_CIPHER_FUNCTIONS.includes(name));
       }
+    });
+
+    it('grants each function exactly what its manifest entry names: table families, field key, capabilities', () => {
+      const resources = stateless.toJSON().Resources as CfnResources;
+      const statementsByRole = new Map<string, Json[]>();
+      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+        const document = policy.Properties?.PolicyDocument as { Statement: Json[] };
+        for (const role of (policy.Properties?.Roles ?? []) as { Ref: string }[]) {
+          statementsByRole.set(role.Ref, [...(statementsByRole.get(role.Ref) ?? []), ...document.Statement]);
+        }
+      }
+      const actionsOf = (statement: Json) => ([statement.Action].flat() as string[]).sort();
+      const CAPABILITY_ACTIONS: Record<string, string> = {
+        'kms:GenerateMac': 'piiHmac',
+        's3:PutObject': 'documentsPut',
+        's3:GetObject': 'documentsRead',
+        'states:StartExecution': 'startExecution',
+        'states:StopExecution': 'stopExecution',
+        'states:SendTaskSuccess': 'taskResponse',
+        'ses:SendEmail': 'sendEmail',
+        'sms-voice:SendTextMessage': 'sendSms',
+        'cloudwatch:PutMetricData': 'putMetrics',
+      };
+      for (const entry of FUNCTIONS) {
+        const fn = stacks.stateless.functions.get(entry.name);
+        const role = stacks.stateless.getLogicalId(fn?.function.role?.node.defaultChild as never);
+        const statements = statementsByRole.get(role) ?? [];
+        const label = entry.name;
+
+        // The table: reads of every family read or written, writes of the written ones, by LeadingKeys.
+        const written = entry.table?.write ?? [];
+        const read = [...new Set([...(entry.table?.read ?? []), ...written])];
+        const prefixes = (families: readonly KeyFamily[]) =>
+          families
+            .filter((family) => family !== 'reviewQueue')
+            .map((family) => `${KEY_FAMILIES[family]}*`)
+            .sort();
+        const dynamo = statements.filter((statement) =>
+          actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
+        );
+        const onTable = dynamo.filter((statement) => !JSON.stringify(statement.Resource).includes('/index/'));
+        // Per action, the key prefixes it is allowed on (the policy minimizer may merge statements).
+        const leading = (action: string) =>
+          [
+            ...new Set(
+              onTable
+                .filter((statement) => actionsOf(statement).includes(action))
+                .flatMap((statement) => {
+                  const keys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+                  expect(keys, `${label} ${action} without dynamodb:LeadingKeys`).toBeDefined();
+                  return [keys].flat() as string[];
+                }),
+            ),
+          ].sort();
+        for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'])
+          expect(leading(action), `${label} ${action}`).toEqual(prefixes(read));
+        for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
+          expect(leading(action), `${label} ${action}`).toEqual(prefixes(written));
+        expect(
+          onTable
+            .flatMap(actionsOf)
+            .filter((action) => !/^dynamodb:(Get|Query|ConditionCheck|Put|Update|Delete)/.test(action)),
+          label,
+        ).toEqual([]);
+        const onIndex = dynamo.filter((statement) =>
+          JSON.stringify(statement.Resource).includes('/index/gsi1'),
+        );
+        expect(onIndex.map(actionsOf), label).toEqual(
+          read.includes('reviewQueue') ? [['dynamodb:Query']] : [],
+        );
+        // GET routes only read.
+        if (entry.trigger.kind === 'route' && entry.trigger.method === 'GET')
+          expect(written, label).toEqual([]);
+
+        // The field key: data keys under the cipher's context, Decrypt only where a field is opened.
+        const fieldKey = statements.filter(
+          (statement) => statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] !== undefined,
+        );
+        const expectedField =
+          entry.fieldCipher === 'decrypt'
+            ? [['kms:Decrypt', 'kms:GenerateDataKey']]
+            : entry.fieldCipher === 'encrypt'
+              ? [['kms:GenerateDataKey']]
+              : [];
+        expect(fieldKey.map(actionsOf), label).toEqual(expectedField);
+        for (const statement of fieldKey)
+          expect(statement.Condition).toEqual({
+            StringEquals: { 'kms:EncryptionContext:purpose': 'pos-onboarding-field' },
+          });
+
+        // Capabilities: each granted action belongs to a capability of the entry, and each is there.
+        const granted = new Set(
+          statements
+            .flatMap(actionsOf)
+            .flatMap((action) => (CAPABILITY_ACTIONS[action] ? [CAPABILITY_ACTIONS[action]] : [])),
+        );
+        expect([...granted].sort(), label).toEqual([...(entry.capabilities ?? [])].sort());
+      }
+    });
+
+    it('scopes SMS to the configured origination identity', () => {
+      const account = (identity: string) =>
+        JSON.stringify(Stack.of(stacks.stateless).resolve(smsOriginationIdentityArn(identity).arn));
+      expect(smsOriginationIdentityArn('arn:aws:sms-voice:us-east-1:1:pool/pool-1')).toEqual({
+        scoped: true,
+        arn: 'arn:aws:sms-voice:us-east-1:1:pool/pool-1',
+      });
+      expect(smsOriginationIdentityArn('pool-0a1b').scoped).toBe(true);
+      expect(account('pool-0a1b')).toContain(':pool/pool-0a1b');
+      expect(account('phone-9f')).toContain(':phone-number/phone-9f');
+      expect(account('LAKALA')).toContain(':sender-id/LAKALA/*');
+      expect(account('')).toMatch(/:\*"\]\]\}$/);
+      const scoped = Template.fromStack(synthApp({ smsOriginationIdentity: 'pool-0a1b2c' }).stateless);
+      expect(JSON.stringify(scoped.findResources('AWS::IAM::Policy'))).not.toContain('SendSmsPolicy');
+      expect(
+        Object.keys(scoped.findResources('AWS::IAM::Policy')).some((id) => id.includes('SendSmsPolicy')),
+      ).toBe(false);
     });
 
     it('builds STATE_MACHINE_ARN from the fixed state machine name, so that nothing depends on the state machine', () => {
