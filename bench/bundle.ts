@@ -9,6 +9,7 @@ import {
   HOUSE_RUNTIME,
   PROJECT_ROOT,
 } from '../infra/house-function';
+import { FUNCTIONS } from '../shared/manifest/functions';
 
 /** One bundle as Lambda would receive it. */
 export interface Bundle {
@@ -27,7 +28,6 @@ export interface Bundle {
 /** Options NodejsFunction's local bundling reads; anything else here would change the output unseen. */
 const UNSUPPORTED: readonly (keyof BundlingOptions)[] = [
   'preCompilation',
-  'commandHooks',
   'inject',
   'footer',
   'tsconfig',
@@ -45,6 +45,11 @@ const UNSUPPORTED: readonly (keyof BundlingOptions)[] = [
 export function deployedEsbuildOptions(bundling: BundlingOptions = HOUSE_BUNDLING): BuildOptions {
   const used = UNSUPPORTED.filter((key) => bundling[key] !== undefined);
   if (used.length > 0) throw new Error(`bench/bundle.ts does not transcribe bundling.${used.join(', ')}`);
+  // Hooks that run after bundling only add files next to index.mjs (the lazy modules); hooks before
+  // it could change what esbuild sees.
+  const hooks = bundling.commandHooks;
+  if (hooks && [...hooks.beforeBundling('in', 'out'), ...hooks.beforeInstall('in', 'out')].length > 0)
+    throw new Error('bench/bundle.ts does not transcribe commands run before bundling');
   const rawArgs = Object.entries(bundling.esbuildArgs ?? {});
   const options: BuildOptions = {
     bundle: true,
@@ -106,7 +111,7 @@ export async function bundleFunction(name: string, outDir: string): Promise<Bund
   const file = join(outDir, name, 'index.mjs');
   mkdirSync(join(outDir, name), { recursive: true });
   const result = await build({
-    ...deployedEsbuildOptions(bundlingFor(name)),
+    ...deployedEsbuildOptions(bundlingFor(FUNCTIONS.find((entry) => entry.name === name)?.lazyModules)),
     entryPoints: [join(FUNCTIONS_DIR, `${name}.ts`)],
     outfile: file,
     absWorkingDir: PROJECT_ROOT,

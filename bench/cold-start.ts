@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { FUNCTIONS_DIR, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/house-function';
-import { ROUTES } from '../infra/routes';
-import { WORKFLOW_FUNCTIONS, WORKFLOW_PROCESSES } from '../infra/workflow';
-import { ENV, stateMachineArnVariable } from '../shared/config/env';
+import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
+import { FUNCTIONS } from '../shared/manifest/functions';
+import { PROCESSES } from '../shared/manifest/processes';
 import { type Bundle, bundleFloor, bundleFunction, clientClassOf } from './bundle';
 import { type FigureInput, judge } from './report';
 import { median, ratioOfMediansInterval } from './stats';
@@ -19,14 +19,14 @@ export const INIT_RATIO_MAX = 1.15;
 export const BYTES_OVER_FLOOR_MAX_KB = 100;
 
 /**
- * Every deployed function: the API routes' and the workflow Tasks' (as StatelessStack deploys
- * them), then any other file under functions/ (one file per deployed function, README § Layout).
+ * Every deployed function: one per manifest entry (as StatelessStack deploys them), then any other
+ * file under functions/ (one file per deployed function, README § Layout).
  */
 export function deployedFunctionNames(): string[] {
   const files = readdirSync(FUNCTIONS_DIR)
     .filter((file) => file.endsWith('.ts'))
     .map((file) => file.slice(0, -3));
-  return [...new Set([...ROUTES.map((route) => route.functionName), ...WORKFLOW_FUNCTIONS, ...files])];
+  return [...new Set([...FUNCTIONS.map((entry) => entry.name), ...files])];
 }
 
 /**
@@ -41,14 +41,14 @@ export function functionEnvironment(): Record<string, string> {
     [ENV.tableName]: 'bench-table',
     [ENV.documentsBucket]: 'bench-documents',
     ...Object.fromEntries(
-      WORKFLOW_PROCESSES.map((process) => [
-        stateMachineArnVariable(process.name),
+      PROCESSES.map((process) => [
+        process.arnVariable,
         `arn:aws:states:us-east-1:000000000000:stateMachine:${process.name}`,
       ]),
     ),
     [ENV.acquirerCode]: '102',
     [ENV.senderEmail]: 'noreply@example.com',
-    [ENV.supervisorEmail]: 'review-leads@example.com',
+    [ENV.supervisorEmail]: DEFAULT_SUPERVISOR_EMAIL,
     [ENV.smsOriginationIdentity]: 'BENCH',
     [ENV.smsSignature]: '拉卡拉',
     [ENV.reviewEscalationSeconds]: '172800',

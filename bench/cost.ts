@@ -11,8 +11,8 @@ import {
 } from '../local/constants';
 import { findFreePort } from '../local/ports';
 import { type LocalStack, startLocalStack } from '../local/stack';
-import { consumedCapacity } from '../shared/adapters/dynamodb-table';
 import { individualApplication } from '../test/support/fixtures';
+import { consumedCapacity, countConsumedCapacity } from './capacity';
 import {
   CHANGES_LOOP_EXTRA,
   CHANGES_LOOP_FLOOR,
@@ -130,16 +130,15 @@ async function snapshot(api: CountingApi, s3: S3Counter) {
 
 /**
  * Part 4: one happy-path onboarding and one with a REQUEST_CHANGES loop through a local stack of
- * its own (BENCH_CONSUMED_CAPACITY=1 in this process), counted from the outside: API requests by
- * the client, transitions and Task invocations from the execution's history, DynamoDB units from
- * the adapter, S3 requests through a counting proxy, email and SMS from the emulators' outboxes.
+ * its own (in this process), counted from the outside: API requests by the client, transitions
+ * and Task invocations from the execution's history, DynamoDB units from the SDK client
+ * (bench/capacity.ts), S3 requests through a counting proxy, email and SMS from the emulators' outboxes.
  */
 export async function measureCost(log: (message: string) => void): Promise<{
   figures: FigureInput[];
   notes: string[];
 }> {
-  if (process.env.BENCH_CONSUMED_CAPACITY !== '1')
-    throw new Error('run the cost phase with BENCH_CONSUMED_CAPACITY=1');
+  countConsumedCapacity();
   const stateDir = mkdtempSync(join(tmpdir(), 'pos-bench-cost-'));
   const s3 = new S3Counter();
   const s3Port = await findFreePort();

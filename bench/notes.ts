@@ -46,7 +46,7 @@ export function explainMisses(figures: readonly Figure[]): string[] {
         `extras of the missing functions: ${commonExtras(initMisses)}. What closes a miss is fewer bytes: ` +
         'annotate module-scope values with a `@__PURE__` comment so unused ones (and zod behind them) are dropped, ' +
         `keep a use case a Task needs out of modules that also hold request schemas, ship a package needed ` +
-        `only on some requests next to the bundle (infra/house-function.ts LAZY_NODE_MODULES). On this ` +
+        'only on some requests next to the bundle (`lazyModules` of its manifest entry). On this ' +
         `2-core VM the median of 15 processes moves by 5–10 % from run to run (far more while other work ` +
         `runs), so verdicts between ≈ 1.10 and ≈ 1.20 can flip between runs.`,
     );

@@ -9,8 +9,8 @@ import type { FigureInput } from './report';
  * lines go to this process's stdout (/dev/null) rather than the report.
  *
  *   phase.ts warm-overhead <result.json>
- *   phase.ts cost <result.json>           (with BENCH_CONSUMED_CAPACITY=1)
- *   phase.ts scale <result.json>          (with BENCH_CONSUMED_CAPACITY=1)
+ *   phase.ts cost <result.json>           (counts DynamoDB capacity: bench/capacity.ts)
+ *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 

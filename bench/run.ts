@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     // The cost journeys mostly wait for the workflow, so bundling fits beside them; the bulk load
     // of the scale part does not (DynamoDB Local slows down badly when it loses a core), so it runs alone.
     if (wants('cost')) log('cost per onboarding (child process) while the functions are bundled');
-    const cost = wants('cost') ? runPhase('cost', { BENCH_CONSUMED_CAPACITY: '1' }) : undefined;
+    const cost = wants('cost') ? runPhase('cost', {}) : undefined;
     const prepared = wants('cold-start')
       ? await prepareColdStart(join(workDir, 'bundles'), selection.functions)
       : undefined;
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     if (cost) results.push(await cost);
     if (wants('scale')) {
       log('scale (child process)');
-      results.push(await runPhase('scale', { BENCH_CONSUMED_CAPACITY: '1' }));
+      results.push(await runPhase('scale', {}));
     }
     if (wants('warm-overhead')) {
       log('warm overhead (child process)');

@@ -12,7 +12,7 @@ import { createLogger } from '../local/log';
 import { findFreePort } from '../local/ports';
 import { DynamoMerchantRepository } from '../shared/adapters/dynamodb-merchants';
 import { DynamoReviewTaskRepository } from '../shared/adapters/dynamodb-reviews';
-import { consumedCapacity, DynamoTable } from '../shared/adapters/dynamodb-table';
+import { DynamoTable } from '../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../shared/adapters/dynamodb-terminals';
 import type { ApplicationRecord } from '../shared/domain/application';
 import type { MerchantRecord } from '../shared/domain/merchant';
@@ -22,6 +22,7 @@ import { keys } from '../shared/keys';
 import { getMerchant } from '../shared/merchants/requests';
 import { listReviews } from '../shared/reviews/requests';
 import { getTerminal } from '../shared/terminals/lifecycle';
+import { consumedCapacity, countConsumedCapacity } from './capacity';
 import {
   draftApplication,
   fixedClock,
@@ -219,7 +220,7 @@ async function bulkLoad(
   return written;
 }
 
-/** Read units one call consumed (the adapter counts while BENCH_CONSUMED_CAPACITY=1). */
+/** Read units one call consumed (bench/capacity.ts counts them). */
 async function readUnits(call: () => Promise<unknown>): Promise<number> {
   const before = consumedCapacity.readUnits;
   await call();
@@ -235,8 +236,7 @@ export async function measureScale(
   log: (message: string) => void,
   sizes: readonly [number, number] = [1_000, 100_000],
 ): Promise<FigureInput[]> {
-  if (process.env.BENCH_CONSUMED_CAPACITY !== '1')
-    throw new Error('run the scale phase with BENCH_CONSUMED_CAPACITY=1');
+  countConsumedCapacity();
   const dynamo = await startInMemoryDynamoDb();
   try {
     await ensureTable(dynamo.client, TABLE, createLogger(true));

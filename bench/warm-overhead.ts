@@ -1,4 +1,4 @@
-import { ROUTES } from '../infra/routes';
+import { ROUTES } from '../shared/manifest/functions';
 import { lambdaContext } from './fakes';
 import type { FigureInput } from './report';
 import { median, percentile } from './stats';

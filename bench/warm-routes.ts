@@ -63,7 +63,7 @@ import {
 
 /** One API route, ready to be invoked through its handler and as its bare use case. */
 export interface RouteCase {
-  /** `METHOD /path` as in infra/routes.ts. */
+  /** `METHOD /path` as in the manifest (shared/manifest/). */
   readonly route: string;
   readonly functionName: string;
   readonly handler: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -117,6 +117,8 @@ function ports() {
       { serialNumber: IDS.serialNumber, terminalId: IDS.terminalId, status: 'BOUND', boundAt: NOW_ISO },
     ],
     nextSequence: async () => 42,
+    nextMerchantSequence: async () => 42,
+    nextTerminalSequence: async () => 42,
   });
   const workflow = fake<WorkflowEngine>('workflow', {
     executionArnOf: (name) => `arn:aws:states:us-east-1:000000000000:execution:onboarding:${name}`,

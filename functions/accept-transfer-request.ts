@@ -1,8 +1,8 @@
-import { ACCEPT_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { ACCEPT_TRANSFER_REQUEST } from '../shared/manifest/transfers';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { acceptTransferRequest } from '../shared/transfers/requests';
@@ -12,7 +12,7 @@ export const makeHandler = (
   deps: Parameters<typeof acceptTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
   guardedRoute(
-    ACCEPT_TRANSFER_REQUEST_ROUTE,
+    ACCEPT_TRANSFER_REQUEST,
     deps,
     async (request, access) => ({
       statusCode: 200,

@@ -1,8 +1,8 @@
-import { ACTIVATE_TERMINAL_ROUTE } from '../infra/routes';
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { ACTIVATE_TERMINAL } from '../shared/manifest/terminals';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { activateTerminal } from '../shared/terminals/lifecycle';
@@ -11,7 +11,7 @@ import { activateTerminal } from '../shared/terminals/lifecycle';
 export const makeHandler = (
   deps: Parameters<typeof activateTerminal>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute(ACTIVATE_TERMINAL_ROUTE, deps, async (request, access) => ({
+  guardedRoute(ACTIVATE_TERMINAL, deps, async (request, access) => ({
     statusCode: 200,
     body: await activateTerminal(
       access.scoped(deps),

@@ -1,12 +1,12 @@
 import { activationCodeSenderDeps } from '../shared/activation-code-sender';
-import { staffFromAuthorizer } from '../shared/auth/principals';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { staffRoute } from '../shared/http/staff-route';
+import { BIND_TERMINAL } from '../shared/manifest/terminals';
 import { bindTerminal } from '../shared/terminals/lifecycle';
 
 /** `POST /v1/terminals/{sn}/bind` (operator): binds an SN in stock to a merchant (一机一码). */
 export const makeHandler = (deps: Parameters<typeof bindTerminal>[0]) =>
-  httpRoute(async (request) => {
-    const operator = staffFromAuthorizer(request.event, ['operator']);
+  staffRoute(BIND_TERMINAL, async (request, operator) => {
     return {
       statusCode: 200,
       body: await bindTerminal(deps, operator, pathParameter(request, 'sn'), request.body),

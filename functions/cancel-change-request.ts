@@ -1,9 +1,9 @@
-import { CANCEL_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { cancelChangeRequest } from '../shared/change-requests/requests';
 import { applicationRepository, changeRequestRepository, reviewRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { CANCEL_CHANGE_REQUEST } from '../shared/manifest/change-requests';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 
@@ -11,7 +11,7 @@ import type { ApplicationRepository } from '../shared/ports/repositories';
 export const makeHandler = (
   deps: Parameters<typeof cancelChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute(CANCEL_CHANGE_REQUEST_ROUTE, deps, async (request, access) => ({
+  guardedRoute(CANCEL_CHANGE_REQUEST, deps, async (request, access) => ({
     statusCode: 200,
     body: await cancelChangeRequest(access.scoped(deps), merchantNoOf(access), pathParameter(request, 'id')),
   }));

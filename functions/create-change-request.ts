@@ -1,4 +1,3 @@
-import { CREATE_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { createChangeRequest } from '../shared/change-requests/requests';
 import {
@@ -8,6 +7,7 @@ import {
   merchantRepository,
 } from '../shared/composition';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { CREATE_CHANGE_REQUEST } from '../shared/manifest/change-requests';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 
@@ -16,7 +16,7 @@ export const makeHandler = (
   deps: Parameters<typeof createChangeRequest>[0] & { applications: ApplicationRepository },
 ) =>
   // The guard answers another merchant's number with the 404 of one that does not exist.
-  guardedRoute(CREATE_CHANGE_REQUEST_ROUTE, deps, async (request, access) => ({
+  guardedRoute(CREATE_CHANGE_REQUEST, deps, async (request, access) => ({
     // Accepted: the review runs in the workflow (a replay of the key answers the same).
     statusCode: 202,
     body: await createChangeRequest(deps, merchantNoOf(access), {

@@ -1,7 +1,7 @@
-import { CREATE_DOCUMENT_ROUTE } from '../infra/routes';
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
 import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { CREATE_DOCUMENT } from '../shared/manifest/onboarding';
 import { createDocumentUpload, type UploadDeps } from '../shared/onboarding/requests';
 import { systemClock } from '../shared/ports';
 
@@ -11,7 +11,7 @@ import { systemClock } from '../shared/ports';
  * (content type and 1..maxBytes signed in its policy).
  */
 export const makeHandler = (deps: UploadDeps) =>
-  guardedRoute(CREATE_DOCUMENT_ROUTE, deps, async (request, access) => ({
+  guardedRoute(CREATE_DOCUMENT, deps, async (request, access) => ({
     statusCode: 201,
     body: await createDocumentUpload(access.scoped(deps), applicationOf(access).applicationId, request.body),
   }));

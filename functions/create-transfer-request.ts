@@ -1,4 +1,3 @@
-import { CREATE_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import {
   applicationRepository,
@@ -9,6 +8,7 @@ import {
 } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { CREATE_TRANSFER_REQUEST } from '../shared/manifest/transfers';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { createTransferRequest } from '../shared/transfers/requests';
@@ -17,7 +17,7 @@ import { createTransferRequest } from '../shared/transfers/requests';
 export const makeHandler = (
   deps: Parameters<typeof createTransferRequest>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute(CREATE_TRANSFER_REQUEST_ROUTE, deps, async (request, access) => ({
+  guardedRoute(CREATE_TRANSFER_REQUEST, deps, async (request, access) => ({
     statusCode: 202,
     body: await createTransferRequest(
       access.scoped(deps),

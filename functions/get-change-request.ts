@@ -1,9 +1,9 @@
-import { GET_CHANGE_REQUEST_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { getChangeRequest } from '../shared/change-requests/requests';
 import { applicationRepository, changeRequestRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute } from '../shared/http/merchant-route';
+import { GET_CHANGE_REQUEST } from '../shared/manifest/change-requests';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { ApplicationRepository } from '../shared/ports/repositories';
@@ -14,7 +14,7 @@ export const makeHandler = (deps: {
   changeRequests: ChangeRequestRepository;
   staffVerifier: StaffTokenVerifier;
 }) =>
-  guardedRoute(GET_CHANGE_REQUEST_ROUTE, deps, async (request, access) => ({
+  guardedRoute(GET_CHANGE_REQUEST, deps, async (request, access) => ({
     statusCode: 200,
     body: await getChangeRequest(
       access.scoped(deps),

@@ -1,8 +1,8 @@
-import { GET_MERCHANT_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { applicationRepository, merchantRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute } from '../shared/http/merchant-route';
+import { GET_MERCHANT } from '../shared/manifest/merchants';
 import { getMerchant } from '../shared/merchants/requests';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { MerchantRepository } from '../shared/ports/merchants';
@@ -17,7 +17,7 @@ export interface GetMerchantDeps {
 
 /** `GET /v1/merchants/{merchantNo}`: the merchant itself (Bearer) or a reviewer/operator (JWT). */
 export const makeHandler = (deps: GetMerchantDeps) =>
-  guardedRoute(GET_MERCHANT_ROUTE, deps, async (request) => ({
+  guardedRoute(GET_MERCHANT, deps, async (request) => ({
     statusCode: 200,
     body: await getMerchant(deps, pathParameter(request, 'merchantNo')),
   }));

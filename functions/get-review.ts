@@ -1,4 +1,3 @@
-import { staffFromAuthorizer } from '../shared/auth/principals';
 import {
   applicationRepository,
   changeRequestRepository,
@@ -6,13 +5,14 @@ import {
   reviewRepository,
   transferRepository,
 } from '../shared/composition';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { staffRoute } from '../shared/http/staff-route';
+import { GET_REVIEW } from '../shared/manifest/reviews';
 import { getReview } from '../shared/reviews/requests';
 
 /** `GET /v1/reviews/{taskId}` (reviewer). */
 export const makeHandler = (deps: Parameters<typeof getReview>[0]) =>
-  httpRoute(async (request) => {
-    staffFromAuthorizer(request.event, ['reviewer']);
+  staffRoute(GET_REVIEW, async (request) => {
     return { statusCode: 200, body: await getReview(deps, pathParameter(request, 'taskId')) };
   });
 

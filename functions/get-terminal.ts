@@ -1,13 +1,13 @@
-import { staffFromAuthorizer } from '../shared/auth/principals';
 import { terminalRepository } from '../shared/composition';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { staffRoute } from '../shared/http/staff-route';
+import { GET_TERMINAL } from '../shared/manifest/terminals';
 import { systemClock } from '../shared/ports';
 import { getTerminal, type TerminalDeps } from '../shared/terminals/lifecycle';
 
 /** `GET /v1/terminals/{sn}` (operator or reviewer): state, binding and full history. */
 export const makeHandler = (deps: Pick<TerminalDeps, 'terminals' | 'clock'>) =>
-  httpRoute(async (request) => {
-    staffFromAuthorizer(request.event, ['operator', 'reviewer']);
+  staffRoute(GET_TERMINAL, async (request) => {
     return { statusCode: 200, body: await getTerminal(deps, pathParameter(request, 'sn')) };
   });
 

@@ -1,8 +1,8 @@
-import { GET_TRANSFER_REQUEST_ROUTE } from '../infra/routes';
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
 import { applicationRepository, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute } from '../shared/http/merchant-route';
+import { GET_TRANSFER_REQUEST } from '../shared/manifest/transfers';
 import type { StaffTokenVerifier } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import type { TransferRepository } from '../shared/ports/terminals';
@@ -14,7 +14,7 @@ export const makeHandler = (deps: {
   transfers: TransferRepository;
   staffVerifier: StaffTokenVerifier;
 }) =>
-  guardedRoute(GET_TRANSFER_REQUEST_ROUTE, deps, async (request, access) => ({
+  guardedRoute(GET_TRANSFER_REQUEST, deps, async (request, access) => ({
     statusCode: 200,
     body: await getTransferRequest(access.scoped(deps), access.principal, pathParameter(request, 'id')),
   }));

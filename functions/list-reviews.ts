@@ -1,13 +1,12 @@
-import { staffFromAuthorizer } from '../shared/auth/principals';
 import { reviewRepository } from '../shared/composition';
-import { httpRoute } from '../shared/http/http-route';
+import { staffRoute } from '../shared/http/staff-route';
+import { LIST_REVIEWS } from '../shared/manifest/reviews';
 import type { ReviewTaskRepository } from '../shared/ports/repositories';
 import { listReviews } from '../shared/reviews/requests';
 
 /** `GET /v1/reviews` (reviewer). */
 export const makeHandler = (deps: { reviews: ReviewTaskRepository }) =>
-  httpRoute(async (request) => {
-    staffFromAuthorizer(request.event, ['reviewer']);
+  staffRoute(LIST_REVIEWS, async (request) => {
     return { statusCode: 200, body: await listReviews(deps, request.query) };
   });
 

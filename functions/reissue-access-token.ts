@@ -1,8 +1,9 @@
 import { type ReissueDeps, reissueAccessToken } from '../shared/access-tokens/requests';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import { staffFromAuthorizer } from '../shared/auth/principals';
 import { applicationRepository, merchantRepository } from '../shared/composition';
-import { httpRoute, pathParameter } from '../shared/http/http-route';
+import { pathParameter } from '../shared/http/http-route';
+import { staffRoute } from '../shared/http/staff-route';
+import { REISSUE_ACCESS_TOKEN } from '../shared/manifest/onboarding';
 import { systemClock } from '../shared/ports';
 
 /**
@@ -10,8 +11,7 @@ import { systemClock } from '../shared/ports';
  * emails a new one to the registered contact; the response never holds it.
  */
 export const makeHandler = (deps: ReissueDeps) =>
-  httpRoute(async (request) => {
-    const operator = staffFromAuthorizer(request.event, ['operator']);
+  staffRoute(REISSUE_ACCESS_TOKEN, async (request, operator) => {
     // Accepted: the new token is on its way by email, never in this response.
     return { statusCode: 202, body: await reissueAccessToken(deps, operator, pathParameter(request, 'id')) };
   });

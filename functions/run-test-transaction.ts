@@ -1,8 +1,8 @@
-import { RUN_TEST_TRANSACTION_ROUTE } from '../infra/routes';
 import { SimulatedPaymentHost } from '../shared/adapters/payment-host-simulator';
 import { applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
+import { RUN_TEST_TRANSACTION } from '../shared/manifest/terminals';
 import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 import { runTestTransaction } from '../shared/terminals/lifecycle';
@@ -11,7 +11,7 @@ import { runTestTransaction } from '../shared/terminals/lifecycle';
 export const makeHandler = (
   deps: Parameters<typeof runTestTransaction>[0] & { applications: ApplicationRepository },
 ) =>
-  guardedRoute(RUN_TEST_TRANSACTION_ROUTE, deps, async (request, access) => ({
+  guardedRoute(RUN_TEST_TRANSACTION, deps, async (request, access) => ({
     statusCode: 200,
     body: await runTestTransaction(access.scoped(deps), merchantNoOf(access), pathParameter(request, 'sn')),
   }));

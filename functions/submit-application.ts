@@ -1,15 +1,15 @@
-import { SUBMIT_APPLICATION_ROUTE } from '../infra/routes';
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
+import { SUBMIT_APPLICATION } from '../shared/manifest/onboarding';
 import { submitApplication, type WorkflowDeps } from '../shared/onboarding/requests';
 import { systemClock } from '../shared/ports';
 
 /** `POST /v1/applications/{id}/submit` (merchant Bearer token, own application only). */
 export const makeHandler = (deps: WorkflowDeps) =>
-  guardedRoute(SUBMIT_APPLICATION_ROUTE, deps, async (_request, access) => ({
+  guardedRoute(SUBMIT_APPLICATION, deps, async (_request, access) => ({
     statusCode: 202,
     body: await submitApplication(access.scoped(deps), applicationOf(access).applicationId),
   }));

@@ -17,6 +17,18 @@
 import { App } from 'aws-cdk-lib';
 import { buildOnboardingApp, skipBundlingRequested } from './onboarding-app';
 
+/*
+ * aws-cdk-lib reports each asset it bundles ("Bundling asset <path>...", one line per function)
+ * on stderr, and the CDK CLI prints the app's output even under --quiet (which only keeps the
+ * template off stdout). Progress of ~50 bundles is noise: those lines are dropped, anything else
+ * (esbuild warnings, errors) is printed as it comes.
+ */
+const writeStderr = process.stderr.write.bind(process.stderr);
+process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  if (typeof chunk === 'string' && /^Bundling asset \S+\.\.\.\n$/.test(chunk)) return true;
+  return (writeStderr as (...args: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stderr.write;
+
 const app = new App();
 buildOnboardingApp(app, { skipBundling: skipBundlingRequested(app) });
 app.synth();

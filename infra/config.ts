@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { DEFAULT_SUPERVISOR_EMAIL } from '../shared/config/env';
 import { smsTemplatesTooLongFor } from '../shared/notifications/catalog';
 
 /**
@@ -52,7 +53,7 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   stage: 'prod',
   acquirerCode: '102',
   senderEmail: 'noreply@example.com',
-  supervisorEmail: 'supervisor@example.com',
+  supervisorEmail: DEFAULT_SUPERVISOR_EMAIL,
   supervisorLocale: 'zh-CN',
   smsOriginationIdentity: '',
   smsSignature: '拉卡拉',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
+  LogLevel,
   NodejsFunction,
   OutputFormat,
   SourceMapMode,
@@ -14,7 +15,7 @@ import {
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ROUTES } from './routes';
+import type { LazyModule } from '../shared/manifest/types';
 
 /** Repository root (the directory of `package.json` and `package-lock.json`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -58,38 +59,81 @@ export const HOUSE_BUNDLING: BundlingOptions = {
   // versions from package-lock.json) that it imports, instead of the runtime's copy.
   externalModules: [],
   bundleAwsSDK: true,
+  // esbuild's size summary of each of ~50 bundles is noise in `cdk synth`; warnings still show.
+  logLevel: LogLevel.WARNING,
 };
 
 /**
- * Packages a function ships next to its bundle (NodejsFunction `nodeModules`) instead of inside
- * it, by the functions that need them. Such a package is loaded by a dynamic `import()` on first
- * use, so the functions' cold start neither parses nor evaluates it: jose verifies staff JWTs on
- * the merchant-or-staff routes, which mostly see merchant tokens (~18 KB less to load at init).
+ * What of each lazy module ships next to a bundle: its package.json (Node resolves the import by
+ * its `exports`), its licence and the files that import loads, copied from the installed tree
+ * (node_modules after `npm ci`), so that `cdk synth` needs no registry. A lazy module's dependencies
+ * ship with it, so each must be listed here too (checked at synth).
  */
-export const LAZY_NODE_MODULES: Readonly<Record<string, readonly string[]>> = {
-  jose: ROUTES.filter((route) => route.auth === 'merchant-or-staff').map((route) => route.functionName),
-  // The functions that send messages: shared/metrics.ts loads Powertools metrics on the first count,
-  // which only a failed, suppressed or rate-limited message makes (~11 KB less to load at init).
-  '@aws-lambda-powertools/metrics': [
-    'bind-terminal',
-    'reissue-activation-code',
-    'task-run-checks',
-    'task-escalate-review',
-    'task-record-decision',
-    'task-await-resubmission',
-    'task-provision-merchant',
-    'task-notify',
-    'task-transfer-notify',
-    'task-change-notify',
-  ],
+export const LAZY_MODULE_FILES: Readonly<Record<ShippedPackage, readonly string[]>> = {
+  jose: ['package.json', 'LICENSE.md', 'dist/webapi'],
+  '@aws-lambda-powertools/metrics': ['package.json', 'lib/esm'],
+  // What the metrics package imports in turn (commons, which the bundle also holds, is a separate copy).
+  '@aws-lambda-powertools/commons': ['package.json', 'lib/esm'],
+  '@aws/lambda-invoke-store': ['package.json', 'LICENSE', 'dist-cjs', 'dist-es'],
 };
 
-/** The bundling of one function: {@link HOUSE_BUNDLING} plus its {@link LAZY_NODE_MODULES}. */
-export function bundlingFor(name: string): BundlingOptions {
-  const nodeModules = Object.entries(LAZY_NODE_MODULES)
-    .filter(([, functionNames]) => functionNames.includes(name))
-    .map(([pkg]) => pkg);
-  return nodeModules.length > 0 ? { ...HOUSE_BUNDLING, nodeModules } : HOUSE_BUNDLING;
+/** A package copied next to a bundle: a lazy module, or a dependency of one. */
+type ShippedPackage = LazyModule | '@aws-lambda-powertools/commons' | '@aws/lambda-invoke-store';
+
+function isShipped(name: string): name is ShippedPackage {
+  return Object.hasOwn(LAZY_MODULE_FILES, name);
+}
+
+/**
+ * `name` and the packages it depends on, transitively, as installed (node_modules after `npm ci`);
+ * throws when one is missing or a dependency is not in {@link LAZY_MODULE_FILES}.
+ */
+function shippedClosure(name: ShippedPackage, seen = new Set<ShippedPackage>()): Set<ShippedPackage> {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  const manifest = join(PROJECT_ROOT, 'node_modules', name, 'package.json');
+  if (!existsSync(manifest)) throw new Error(`${name} is not installed in node_modules: run npm ci first`);
+  const { dependencies } = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object };
+  for (const dependency of Object.keys(dependencies ?? {})) {
+    if (!isShipped(dependency))
+      throw new Error(`${name} depends on ${dependency}, which LAZY_MODULE_FILES does not ship`);
+    shippedClosure(dependency, seen);
+  }
+  return seen;
+}
+
+/** POSIX shell quoting (the bundling commands run in bash, locally or in the bundling image). */
+const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * The bundling of one function: {@link HOUSE_BUNDLING}, plus the packages its manifest entry ships
+ * next to the bundle (`lazyModules`) instead of inside it. Such a package stays external to the
+ * bundle and is loaded by a dynamic `import()` on first use, so the function's cold start neither
+ * parses nor evaluates it: jose verifies staff JWTs on the merchant-or-staff routes, which mostly
+ * see merchant tokens (~18 KB less to load at init). It is copied into the asset's node_modules
+ * from the installed tree after bundling (not installed by NodejsFunction's `nodeModules`, which
+ * runs `npm ci` against the registry on every synth).
+ */
+export function bundlingFor(lazyModules: readonly LazyModule[] = []): BundlingOptions {
+  if (lazyModules.length === 0) return HOUSE_BUNDLING;
+  return {
+    ...HOUSE_BUNDLING,
+    externalModules: [...(HOUSE_BUNDLING.externalModules ?? []), ...lazyModules],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) =>
+        [...new Set(lazyModules.flatMap((name) => [...shippedClosure(name)]))].flatMap((name) => {
+          const from = `${inputDir}/node_modules/${name}`;
+          const to = `${outputDir}/node_modules/${name}`;
+          return LAZY_MODULE_FILES[name].map((file) => {
+            const target = `${to}/${file}`;
+            const parent = target.slice(0, target.lastIndexOf('/'));
+            return `mkdir -p ${quote(parent)} && cp -R ${quote(`${from}/${file}`)} ${quote(target)}`;
+          });
+        }),
+    },
+  };
 }
 
 export interface HouseFunctionProps {
@@ -125,6 +169,8 @@ export interface HouseFunctionProps {
   readonly deadLetterQueue?: sqs.IQueue;
   /** Reserved (and maximum) concurrency. @default the account's unreserved pool */
   readonly reservedConcurrentExecutions?: number;
+  /** Packages shipped next to the bundle, loaded on first use (the manifest entry's). @default none */
+  readonly lazyModules?: readonly LazyModule[];
 }
 
 /**
@@ -207,7 +253,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         handler: 'handler',
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: bundlingFor(props.name),
+        bundling: bundlingFor(props.lazyModules),
       });
     }
 

@@ -4,15 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-
-/** Key schema of the single table; the handlers' data-access code uses the same names. */
-export const TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  /** Epoch seconds; DynamoDB TTL deletes expired drafts, idempotency records and similar. */
-  ttlAttribute: 'expiresAt',
-} as const;
+import { TABLE_SCHEMA } from '../shared/keys';
 
 export type StatefulStackProps = StackProps;
 

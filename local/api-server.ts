@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { RouteDefinition } from '../infra/routes';
+import { gatewayResponse } from '../shared/manifest/api';
+import type { RouteDefinition } from '../shared/manifest/types';
 import { BodyTooLargeError, readBody, sendJson } from './http';
 import { type HandlerLoader, invokeLambda, LambdaRuntimeError } from './lambda-runtime';
 import type { LocalLogger } from './log';
@@ -43,8 +44,8 @@ export interface ApiServerOptions {
 
 /** The local API's stage name, as it appears in `requestContext.stage`. */
 export const LOCAL_STAGE = 'local';
-/** Bodies are cut off here (413); handlers enforce their own, smaller limit on what they receive. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+/** The local server stops reading here (413); the handlers enforce the API's body limit (MAX_BODY_BYTES, 32 KB). */
+export const MAX_READ_BYTES = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 29_000;
 
 interface CompiledRoute {
@@ -133,11 +134,12 @@ async function handleRequest(
     const token = bearerToken(req.headers.authorization);
     const payload = token === undefined ? undefined : await options.staffAuth.verify(token);
     if (!payload) {
-      // The deployed API's UNAUTHORIZED gateway response (infra/stateless-stack.ts): the spec's error shape.
+      // The deployed API's UNAUTHORIZED gateway response: the spec's error shape.
+      const { code, message } = gatewayResponse('UNAUTHORIZED');
       sendJson(
         res,
         401,
-        { error: { code: 'UNAUTHENTICATED', message: 'Authentication required', requestId } },
+        { error: { code, message, requestId } },
         { 'x-amzn-errortype': 'UnauthorizedException', 'x-amzn-requestid': requestId },
       );
       return;
@@ -319,7 +321,7 @@ async function readBodyOr413(
   requestId: string,
 ): Promise<Buffer | undefined> {
   try {
-    return await readBody(req, MAX_BODY_BYTES);
+    return await readBody(req, MAX_READ_BYTES);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     sendJson(

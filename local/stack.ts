@@ -3,9 +3,11 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { ROUTES } from '../infra/routes';
-import { processDefinition, WORKFLOW_PROCESSES } from '../infra/workflow';
-import { ENV, stateMachineArnVariable } from '../shared/config/env';
+import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
+import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
+import { FUNCTIONS, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import { PROCESSES } from '../shared/manifest/processes';
+import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
 import { createAwsJsonServer } from './aws-json-server';
 import {
@@ -74,7 +76,7 @@ export interface LocalStackOptions {
   /**
    * The state machines to run instead of the processes', by name (ASL JSON text or object, ARNs
    * already in place); each gets the ARN `arn:aws:states:…:stateMachine:<name>`. Default: one per
-   * process of `WORKFLOW_PROCESSES`, from `workflow/<process>.asl.json`, substituted like CDK does.
+   * process of `PROCESSES` (shared/manifest/processes.ts), from `workflow/<process>.asl.json`, substituted like CDK does.
    */
   readonly stateMachines?: Readonly<Record<string, string | Readonly<Record<string, unknown>>>>;
   /**
@@ -252,7 +254,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stoppers.push(proxy.stop);
     }
 
-    const loader = new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions')));
+    // Each function may touch only the key families of its manifest entry, as IAM allows in AWS.
+    const loader = scopedLoader(
+      new HandlerLoader(resolve(options.functionsDir ?? join(REPO_ROOT, 'functions'))),
+    );
+    const allowAnyTableAccess = enforceManifestAccess(FUNCTIONS);
+    stoppers.push(async () => allowAnyTableAccess());
     const sfn = new LocalStepFunctions({
       stateDir: ensureDir(join(stateDir, 'sfn')),
       stateMachines,
@@ -396,14 +403,11 @@ function buildEnv(
     [ENV.documentsBucket]: DOCUMENTS_BUCKET,
     // Every process's state machine on the local Step Functions endpoint.
     ...Object.fromEntries(
-      WORKFLOW_PROCESSES.map((process) => [
-        stateMachineArnVariable(process.name),
-        localStateMachineArn(process.name),
-      ]),
+      PROCESSES.map((process) => [process.arnVariable, localStateMachineArn(process.name)]),
     ),
     [ENV.acquirerCode]: fromProcess(ENV.acquirerCode, '102'),
     [ENV.senderEmail]: fromProcess(ENV.senderEmail, 'onboarding@pos-onboarding.local'),
-    [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, 'review-supervisors@pos-onboarding.local'),
+    [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     [ENV.smsOriginationIdentity]: fromProcess(ENV.smsOriginationIdentity, 'LOCALSMS'),
     [ENV.smsSignature]: fromProcess(ENV.smsSignature, '拉卡拉'),
     // Generated once per state directory so keyed hashes of stored PII stay comparable across restarts.
@@ -461,9 +465,16 @@ function resolveStateMachines(given: LocalStackOptions['stateMachines']): LocalS
     }));
   }
   // The same substitution CDK performs, with placeholder ARNs the local endpoint maps back to names.
-  return WORKFLOW_PROCESSES.map((process) => ({
+  return PROCESSES.map((process) => ({
     stateMachineArn: localStateMachineArn(process.name),
-    definition: JSON.parse(processDefinition(process, lambdaArn)) as Record<string, unknown>,
+    definition: JSON.parse(
+      substituteAsl(
+        readAsl(process),
+        Object.fromEntries(
+          taskFunctionsOf(process.name).map((name) => [substitutionKey(name), lambdaArn(name)]),
+        ),
+      ),
+    ) as Record<string, unknown>,
   }));
 }
 

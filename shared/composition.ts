@@ -6,13 +6,7 @@ import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
-import {
-  optionalString,
-  readDeadlines,
-  readSmsPerPhonePerHour,
-  readSupervisorLocale,
-  requiredString,
-} from './config/env';
+import { type MessagingConfig, readDeadlines, readMessagingConfig } from './config/env';
 import type { FieldCipher } from './ports';
 
 /*
@@ -65,12 +59,4 @@ export const smsQuota = () => new DynamoSmsQuota(sharedTable());
 export const deadlines = () => readDeadlines();
 
 /** Acquirer and messaging configuration. */
-export function messagingConfig() {
-  return {
-    acquirerCode: requiredString('ACQUIRER_CODE'),
-    smsSignature: requiredString('SMS_SIGNATURE'),
-    supervisorEmail: optionalString('SUPERVISOR_EMAIL', 'supervisors@example.com'),
-    supervisorLocale: readSupervisorLocale(),
-    smsPerPhonePerHour: readSmsPerPhonePerHour(),
-  };
-}
+export const messagingConfig = (): MessagingConfig => readMessagingConfig();

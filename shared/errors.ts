@@ -15,6 +15,8 @@ export interface FieldProblem {
 /** Stable error codes of the API (spec section 4). */
 export type ErrorCode =
   | 'VALIDATION_FAILED'
+  /** A request the API rejected before any handler, for a reason without a more specific code. */
+  | 'BAD_REQUEST'
   | 'ACTIVATION_CODE_INVALID'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -35,6 +37,7 @@ export type ErrorCode =
 
 const STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
   ACTIVATION_CODE_INVALID: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -53,6 +56,11 @@ const STATUS_OF: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 };
+
+/** The HTTP status of an error code: the one map, also behind API Gateway's own error responses. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS_OF[code];
+}
 
 /** An error meant for the client: its message must never contain personal data. */
 export class AppError extends Error {

@@ -13,6 +13,7 @@
  * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
  * | Terminals of a merchant                         | pk = MER#<merchantNo>, sk begins_with TERM#        |
  * | Merchant-number sequence (per prefix)           | pk = SEQ#MERCHANT#<acquirer+area+mcc>, sk = SEQ    |
+ * | Terminal-ID sequence                            | pk = SEQ#TERMINAL, sk = SEQ                        |
  * | Uniqueness marker (licence / legal-person ID)   | pk = UNIQ#<kind>#<hmac>, sk = UNIQ                 |
  * | Terminal (stock, binding marker) by SN          | pk = TERM#<sn>, sk = TERM                          |
  * | Terminal history, in time order                 | pk = TERM#<sn>, sk begins_with HIST#               |
@@ -31,6 +32,9 @@
  * an application key stays bound to its application for the application's lifetime (not 24 h),
  * and application ids are not time-sortable: nothing orders by them (the review queue orders by
  * the task's submission time, `gsi1sk = <createdAt>#<taskId>`).
+ *
+ * Every partition key starts with the prefix of its family ({@link KEY_FAMILIES}): what a
+ * function may read or write is said per family (IAM `dynamodb:LeadingKeys`).
  */
 
 /** Partition/sort key pair. */
@@ -39,8 +43,20 @@ export interface TableKey {
   readonly sk: string;
 }
 
+/**
+ * Key schema of the single table (CDK creates it, the local stack mirrors it): attribute names of
+ * the keys built below.
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /** Epoch seconds; DynamoDB TTL deletes expired drafts, idempotency records and similar. */
+  ttlAttribute: 'expiresAt',
+} as const;
+
 /** Name of the one global secondary index. */
-export const GSI1 = 'gsi1';
+export const GSI1 = TABLE_SCHEMA.gsi1.indexName;
 
 /** Partition value of the pending review queue on GSI1. */
 export const REVIEW_QUEUE_PENDING = 'REVIEWQ#PENDING';
@@ -48,68 +64,117 @@ export const REVIEW_QUEUE_PENDING = 'REVIEWQ#PENDING';
 /** Kinds of uniqueness markers and blocklist entries (the values are keyed hashes). */
 export type IdentityKind = 'LICENSE' | 'ID' | 'ACCOUNT';
 
+/**
+ * The partition-key prefix of each family of items (`reviewQueue` is GSI1's partition key). A
+ * family is the unit of table access in the manifest (IAM `dynamodb:LeadingKeys`).
+ */
+export const KEY_FAMILIES = {
+  application: 'APP#',
+  idempotency: 'IDEM#',
+  reviewTask: 'TASK#',
+  reviewQueue: 'REVIEWQ#',
+  /** A merchant, its terminal list, its versions and its open-change-request marker. */
+  merchant: 'MER#',
+  sequence: 'SEQ#',
+  uniqueness: 'UNIQ#',
+  /** A terminal and its history. */
+  terminal: 'TERM#',
+  sendRecord: 'SEND#',
+  blocklist: 'BLOCK#',
+  changeRequest: 'CHANGE#',
+  transferRequest: 'TRANSFER#',
+  suppression: 'SUPPRESS#',
+  smsQuota: 'SMSQ#',
+} as const;
+
+/** A family of items, by its partition-key prefix. */
+export type KeyFamily = keyof typeof KEY_FAMILIES;
+
+const F = KEY_FAMILIES;
+
+/** Sort key of a uniqueness marker (its partition key is what the application stores). */
+const MARKER_SK = 'UNIQ';
+
+/** Prefix of a merchant version's sort key, followed by the zero-padded version number. */
+const VERSION_SK_PREFIX = 'VER#';
+
 export const keys = {
-  application: (applicationId: string): TableKey => ({ pk: `APP#${applicationId}`, sk: 'APP' }),
+  application: (applicationId: string): TableKey => ({ pk: `${F.application}${applicationId}`, sk: 'APP' }),
   /** A change request's Idempotency-Key (applications need none: see the table above). */
-  idempotency: (scopedKeyHash: string): TableKey => ({ pk: `IDEM#${scopedKeyHash}`, sk: 'IDEM' }),
-  reviewTask: (taskId: string): TableKey => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  idempotency: (scopedKeyHash: string): TableKey => ({ pk: `${F.idempotency}${scopedKeyHash}`, sk: 'IDEM' }),
+  reviewTask: (taskId: string): TableKey => ({ pk: `${F.reviewTask}${taskId}`, sk: 'TASK' }),
   /** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */
   reviewQueueEntry: (createdAt: string, taskId: string) => ({
     gsi1pk: REVIEW_QUEUE_PENDING,
     gsi1sk: `${createdAt}#${taskId}`,
   }),
-  merchant: (merchantNo: string): TableKey => ({ pk: `MER#${merchantNo}`, sk: 'MER' }),
+  merchant: (merchantNo: string): TableKey => ({ pk: `${F.merchant}${merchantNo}`, sk: 'MER' }),
   merchantTerminal: (merchantNo: string, serialNumber: string): TableKey => ({
-    pk: `MER#${merchantNo}`,
+    pk: `${F.merchant}${merchantNo}`,
     sk: `TERM#${serialNumber}`,
   }),
-  merchantTerminalsPrefix: (merchantNo: string) => ({ pk: `MER#${merchantNo}`, skPrefix: 'TERM#' }),
-  merchantSequence: (prefix: string): TableKey => ({ pk: `SEQ#MERCHANT#${prefix}`, sk: 'SEQ' }),
-  uniqueness: (kind: IdentityKind, keyedHash: string): TableKey => ({
-    pk: `UNIQ#${kind}#${keyedHash}`,
-    sk: 'UNIQ',
-  }),
-  terminal: (serialNumber: string): TableKey => ({ pk: `TERM#${serialNumber}`, sk: 'TERM' }),
+  merchantTerminalsPrefix: (merchantNo: string) => ({ pk: `${F.merchant}${merchantNo}`, skPrefix: 'TERM#' }),
+  /** The merchant-number sequence of one prefix (acquirer code + area + MCC). */
+  merchantSequence: (prefix: string): TableKey => ({ pk: `${F.sequence}MERCHANT#${prefix}`, sk: 'SEQ' }),
+  /** The one terminal-ID sequence. */
+  terminalSequence: (): TableKey => ({ pk: `${F.sequence}TERMINAL`, sk: 'SEQ' }),
+  uniqueness: (kind: IdentityKind, keyedHash: string): TableKey =>
+    uniquenessMarker(`${F.uniqueness}${kind}#${keyedHash}`),
+  /** The key of a uniqueness marker from its partition key (what an application keeps). */
+  uniquenessMarker,
+  terminal: (serialNumber: string): TableKey => ({ pk: `${F.terminal}${serialNumber}`, sk: 'TERM' }),
   terminalHistory: (serialNumber: string, at: string, eventId: string): TableKey => ({
-    pk: `TERM#${serialNumber}`,
+    pk: `${F.terminal}${serialNumber}`,
     sk: `HIST#${at}#${eventId}`,
   }),
-  terminalHistoryPrefix: (serialNumber: string) => ({ pk: `TERM#${serialNumber}`, skPrefix: 'HIST#' }),
+  terminalHistoryPrefix: (serialNumber: string) => ({
+    pk: `${F.terminal}${serialNumber}`,
+    skPrefix: 'HIST#',
+  }),
   sendRecord: (subjectId: string, template: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
-    pk: `SEND#${subjectId}`,
+    pk: `${F.sendRecord}${subjectId}`,
     sk: `${template}#${channel}`,
   }),
   blocklist: (kind: IdentityKind, keyedHash: string): TableKey => ({
-    pk: `BLOCK#${kind}#${keyedHash}`,
+    pk: `${F.blocklist}${kind}#${keyedHash}`,
     sk: 'BLOCK',
   }),
   changeRequest: (changeRequestId: string): TableKey => ({
-    pk: `CHANGE#${changeRequestId}`,
+    pk: `${F.changeRequest}${changeRequestId}`,
     sk: 'CHANGE',
   }),
   /** The one-open-change-request marker: its `changeRequestId` is the merchant's open request. */
   merchantOpenChangeRequest: (merchantNo: string): TableKey => ({
-    pk: `MER#${merchantNo}`,
+    pk: `${F.merchant}${merchantNo}`,
     sk: 'CHANGE#OPEN',
   }),
   /** Zero-padded so that the sort key orders versions numerically. */
   merchantVersion: (merchantNo: string, version: number): TableKey => ({
-    pk: `MER#${merchantNo}`,
-    sk: `VER#${String(version).padStart(6, '0')}`,
+    pk: `${F.merchant}${merchantNo}`,
+    sk: `${VERSION_SK_PREFIX}${String(version).padStart(6, '0')}`,
   }),
-  merchantVersionsPrefix: (merchantNo: string) => ({ pk: `MER#${merchantNo}`, skPrefix: 'VER#' }),
+  merchantVersionsPrefix: (merchantNo: string) => ({
+    pk: `${F.merchant}${merchantNo}`,
+    skPrefix: VERSION_SK_PREFIX,
+  }),
+  /** The version number a merchant version's sort key names. */
+  merchantVersionNumber: (sortKey: string): number => Number(sortKey.slice(VERSION_SK_PREFIX.length)),
   transferRequest: (transferRequestId: string): TableKey => ({
-    pk: `TRANSFER#${transferRequestId}`,
+    pk: `${F.transferRequest}${transferRequestId}`,
     sk: 'TRANSFER',
   }),
   /** An address nothing is sent to any more, by the keyed hash of its normalized spelling. */
   suppression: (channel: 'EMAIL' | 'SMS', addressHash: string): TableKey => ({
-    pk: `SUPPRESS#${channel}#${addressHash}`,
+    pk: `${F.suppression}${channel}#${addressHash}`,
     sk: 'SUPPRESS',
   }),
   /** The SMS counter of one phone in one UTC clock hour (`hour` = `2026-11-23T08`); expires by TTL. */
   smsQuota: (phoneHash: string, hour: string): TableKey => ({
-    pk: `SMSQ#${phoneHash}#${hour}`,
+    pk: `${F.smsQuota}${phoneHash}#${hour}`,
     sk: 'SMSQ',
   }),
 } as const;
+
+function uniquenessMarker(pk: string): TableKey {
+  return { pk, sk: MARKER_SK };
+}

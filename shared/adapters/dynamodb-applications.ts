@@ -5,8 +5,6 @@ import { type ApplicationRepository, DuplicateMerchantError, StaleWriteError } f
 import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
 import { APPLICATION_FIELDS, openFields, sealFields } from './field-cipher-fields';
 
-const MARKER_SK = 'UNIQ';
-
 /**
  * The stored application item: the ID and account numbers encrypted field by field (the one
  * place applications are marshalled, for this repository and the merchant provisioning).
@@ -99,8 +97,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ...claim.map(
         (pk): TransactionWrite => ({
           put: {
-            pk,
-            sk: MARKER_SK,
+            ...keys.uniquenessMarker(pk),
             applicationId: next.applicationId,
             ...(next.merchantNo ? { merchantNo: next.merchantNo } : {}),
           },
@@ -110,7 +107,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       ),
       ...release.map(
         (pk): TransactionWrite => ({
-          delete: { pk, sk: MARKER_SK },
+          delete: keys.uniquenessMarker(pk),
           condition: 'attribute_not_exists(pk) OR applicationId = :app',
           values: { ':app': next.applicationId },
         }),
@@ -129,10 +126,9 @@ export class DynamoApplicationRepository implements ApplicationRepository {
   }
 
   async markerHolder(markerKey: string): Promise<{ applicationId: string; merchantNo?: string } | undefined> {
-    const item = await this.table.get<{ applicationId: string; merchantNo?: string }>({
-      pk: markerKey,
-      sk: MARKER_SK,
-    });
+    const item = await this.table.get<{ applicationId: string; merchantNo?: string }>(
+      keys.uniquenessMarker(markerKey),
+    );
     return item ? { applicationId: item.applicationId, merchantNo: item.merchantNo } : undefined;
   }
 

@@ -259,7 +259,7 @@ export class DynamoChangeRequestRepository implements ChangeRequestRepository {
       versions.push(
         ...opened.map((item) => {
           const { pk: _pk, sk, ...rest } = item;
-          return { ...rest, version: rest.version ?? Number(String(sk).slice('VER#'.length)) };
+          return { ...rest, version: rest.version ?? keys.merchantVersionNumber(String(sk)) };
         }),
       );
       startKey = page.lastKey;

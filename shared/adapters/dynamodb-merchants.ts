@@ -38,12 +38,25 @@ export class DynamoMerchantRepository implements MerchantRepository {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async nextSequence(name: string): Promise<number> {
-    const item = await this.table.update<{ next: number }>(
-      { pk: `SEQ#${name}`, sk: 'SEQ' },
-      'ADD #next :one',
-      { names: { '#next': 'next' }, values: { ':one': 1 } },
-    );
+  nextMerchantSequence(prefix: string): Promise<number> {
+    return this.next(keys.merchantSequence(prefix));
+  }
+
+  nextTerminalSequence(): Promise<number> {
+    return this.next(keys.terminalSequence());
+  }
+
+  nextSequence(name: string): Promise<number> {
+    if (name === 'TERMINAL') return this.nextTerminalSequence();
+    if (name.startsWith('MERCHANT#')) return this.nextMerchantSequence(name.slice('MERCHANT#'.length));
+    throw new Error(`No sequence named ${name}`);
+  }
+
+  private async next(key: TableKey): Promise<number> {
+    const item = await this.table.update<{ next: number }>(key, 'ADD #next :one', {
+      names: { '#next': 'next' },
+      values: { ':one': 1 },
+    });
     return item.next;
   }
 
@@ -71,7 +84,7 @@ export class DynamoMerchantRepository implements MerchantRepository {
       },
       ...application.uniquenessKeys.map(
         (pk): TransactionWrite => ({
-          update: { pk, sk: 'UNIQ' },
+          update: keys.uniquenessMarker(pk),
           expression: 'SET merchantNo = :merchant',
           condition: 'applicationId = :app',
           values: { ':merchant': merchant.merchantNo, ':app': application.applicationId },

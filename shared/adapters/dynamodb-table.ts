@@ -1,7 +1,6 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
-  type ConsumedCapacity,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -12,35 +11,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { readTableName } from '../config/env';
 import type { TableKey } from '../keys';
-
-/**
- * Capacity units DynamoDB reported for this process's requests (`ReturnConsumedCapacity: TOTAL`),
- * for `npm run bench`'s cost figures: read requests, item writes (each item of a transaction
- * counts) and their units. Only BENCH_CONSUMED_CAPACITY=1 (read once, at load) turns it on;
- * otherwise no request asks for capacity and nothing is counted. Writes refused by a condition
- * report no capacity, so they are in neither count.
- */
-export const consumedCapacity = { reads: 0, readUnits: 0, writes: 0, writeUnits: 0 };
-const RETURN_CAPACITY = process.env.BENCH_CONSUMED_CAPACITY === '1' ? ('TOTAL' as const) : undefined;
-
-function countCapacity(
-  kind: 'read' | 'write',
-  reported: ConsumedCapacity | ConsumedCapacity[] | undefined,
-  items = 1,
-): void {
-  let units = 0;
-  for (const entry of Array.isArray(reported) ? reported : reported ? [reported] : []) {
-    units += entry.CapacityUnits ?? 0;
-  }
-  if (kind === 'read') {
-    consumedCapacity.reads += 1;
-    consumedCapacity.readUnits += units;
-  } else {
-    consumedCapacity.writes += items;
-    consumedCapacity.writeUnits += units;
-  }
-}
 
 /** A plain item as the repositories read and write it. */
 export type Item = Record<string, unknown>;
@@ -120,27 +92,23 @@ export class DynamoTable {
         TableName: this.tableName,
         Key: marshall(key),
         ConsistentRead: true,
-        ReturnConsumedCapacity: RETURN_CAPACITY,
       }),
     );
-    if (RETURN_CAPACITY) countCapacity('read', out.ConsumedCapacity);
     return out.Item ? (unmarshall(out.Item) as T) : undefined;
   }
 
   /** Put with an optional condition; a failed condition throws {@link ConditionFailedError}. */
   async put(item: Item, condition?: string, values?: Item, names?: Record<string, string>): Promise<void> {
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(item, MARSHALL),
           ConditionExpression: condition,
           ExpressionAttributeValues: attrValues(values),
           ExpressionAttributeNames: names,
-          ReturnConsumedCapacity: RETURN_CAPACITY,
         }),
       );
-      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
       throw error;
@@ -154,16 +122,14 @@ export class DynamoTable {
    */
   async putIfAbsent(item: Item & TableKey): Promise<Item | undefined> {
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: marshall(item, MARSHALL),
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ReturnConsumedCapacity: RETURN_CAPACITY,
         }),
       );
-      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity);
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -191,10 +157,8 @@ export class DynamoTable {
           ExpressionAttributeValues: attrValues(options.values),
           ExpressionAttributeNames: options.names,
           ReturnValues: 'ALL_NEW',
-          ReturnConsumedCapacity: RETURN_CAPACITY,
         }),
       );
-      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity);
       return unmarshall(out.Attributes ?? {}) as T;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
@@ -225,14 +189,12 @@ export class DynamoTable {
       };
     });
     try {
-      const out = await this.client.send(
+      await this.client.send(
         new TransactWriteItemsCommand({
           TransactItems: items,
           ClientRequestToken: clientRequestToken,
-          ReturnConsumedCapacity: RETURN_CAPACITY,
         }),
       );
-      if (RETURN_CAPACITY) countCapacity('write', out.ConsumedCapacity, items.length);
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const failed = (error.CancellationReasons ?? [])
@@ -264,10 +226,8 @@ export class DynamoTable {
         Limit: params.limit,
         ExclusiveStartKey: params.startKey ? marshall(params.startKey) : undefined,
         ScanIndexForward: params.forward ?? true,
-        ReturnConsumedCapacity: RETURN_CAPACITY,
       }),
     );
-    if (RETURN_CAPACITY) countCapacity('read', out.ConsumedCapacity);
     return {
       items: (out.Items ?? []).map((item) => unmarshall(item) as T),
       lastKey: out.LastEvaluatedKey ? unmarshall(out.LastEvaluatedKey) : undefined,
@@ -277,7 +237,5 @@ export class DynamoTable {
 
 /** The table of this deployment, from `TABLE_NAME`, created once per module (cold start). */
 export function tableFromEnv(): DynamoTable {
-  const tableName = process.env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set');
-  return new DynamoTable(new DynamoDBClient({}), tableName);
+  return new DynamoTable(new DynamoDBClient({}), readTableName());
 }

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { ENV } from '../config/env';
+import { readFieldCipherKey } from '../config/env';
 import type { FieldCipher } from '../ports';
 
 /*
@@ -242,9 +242,10 @@ export class LocalDataKeySource implements DataKeySource {
 
 /** KMS when `FIELD_CIPHER_KEY_ID` is set (AWS), the local key otherwise (`npm run dev`, tests). */
 export function fieldCipherFromEnv(): EnvelopeFieldCipher {
-  const keyId = process.env[ENV.fieldCipherKeyId];
-  if (keyId) return new EnvelopeFieldCipher(new KmsDataKeySource(new KMSClient({}), keyId));
-  const secret = process.env[ENV.fieldCipherLocalKey];
-  if (!secret) throw new Error(`Neither ${ENV.fieldCipherKeyId} nor ${ENV.fieldCipherLocalKey} is set`);
-  return new EnvelopeFieldCipher(new LocalDataKeySource(secret));
+  const key = readFieldCipherKey();
+  return new EnvelopeFieldCipher(
+    'keyId' in key
+      ? new KmsDataKeySource(new KMSClient({}), key.keyId)
+      : new LocalDataKeySource(key.localSecret),
+  );
 }

@@ -1,4 +1,5 @@
 import { groupsFromClaim } from '../auth/principals';
+import { readStaffJwtConfig } from '../config/env';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 
 /**
@@ -7,8 +8,8 @@ import type { StaffIdentity, StaffTokenVerifier } from '../ports';
  *
  * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
  * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. Deployed,
- * jose is installed next to the bundle rather than inside it (infra/house-function.ts
- * `LAZY_NODE_MODULES`), so the cold start does not even parse it. The key set (and its cache of
+ * jose is shipped next to the bundle rather than inside it (`lazyModules` of the function's
+ * manifest entry), so the cold start does not even parse it. The key set (and its cache of
  * fetched keys) is then kept for the life of the process.
  */
 export class JwtStaffVerifier implements StaffTokenVerifier {
@@ -52,7 +53,6 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
 
 /** The verifier for this deployment's user pool. */
 export function staffVerifierFromEnv(): JwtStaffVerifier {
-  const { STAFF_JWKS_URI, STAFF_JWT_ISSUER, STAFF_JWT_AUDIENCE } = process.env;
-  if (!STAFF_JWKS_URI || !STAFF_JWT_ISSUER || !STAFF_JWT_AUDIENCE) throw new Error('STAFF_JWT_* is not set');
-  return new JwtStaffVerifier(STAFF_JWKS_URI, STAFF_JWT_ISSUER, STAFF_JWT_AUDIENCE);
+  const { jwksUri, issuer, audience } = readStaffJwtConfig();
+  return new JwtStaffVerifier(jwksUri, issuer, audience);
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import { readPiiHmacKey } from '../config/env';
 import type { KeyedHasher } from '../ports';
 
 /**
@@ -35,9 +36,8 @@ export class LocalKeyedHasher implements KeyedHasher {
 
 /** KMS when `PII_HMAC_KEY_ID` is set (AWS), the local secret otherwise (`npm run dev`, tests). */
 export function keyedHasherFromEnv(): KeyedHasher {
-  const keyId = process.env.PII_HMAC_KEY_ID;
-  if (keyId) return new KmsKeyedHasher(new KMSClient({}), keyId);
-  const secret = process.env.PII_HMAC_LOCAL_SECRET;
-  if (!secret) throw new Error('Neither PII_HMAC_KEY_ID nor PII_HMAC_LOCAL_SECRET is set');
-  return new LocalKeyedHasher(secret);
+  const key = readPiiHmacKey();
+  return 'keyId' in key
+    ? new KmsKeyedHasher(new KMSClient({}), key.keyId)
+    : new LocalKeyedHasher(key.localSecret);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { paymentHostSimulatorDeclines } from '../config/env';
 import type { PaymentHost, PaymentHostResult } from '../ports/terminals';
 
 /**
@@ -10,7 +11,7 @@ import type { PaymentHost, PaymentHostResult } from '../ports/terminals';
  */
 export class SimulatedPaymentHost implements PaymentHost {
   private answer(kind: 'sale' | 'void'): PaymentHostResult {
-    const decline = (process.env.PAYMENT_HOST_SIMULATOR_DECLINE ?? '').split(',').includes(kind);
+    const decline = paymentHostSimulatorDeclines().includes(kind);
     return {
       approved: !decline,
       responseCode: decline ? '05' : '00',

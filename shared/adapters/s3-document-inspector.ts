@@ -1,4 +1,5 @@
 import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { readDocumentsConfig } from '../config/env';
 import type { DocumentInspector } from '../ports';
 
 /**
@@ -35,15 +36,13 @@ export class S3DocumentInspector implements DocumentInspector {
 
 /** The documents bucket's name, from the environment. */
 export function documentsBucketFromEnv(): string {
-  const bucket = process.env.DOCUMENTS_BUCKET;
-  if (!bucket) throw new Error('DOCUMENTS_BUCKET is not set');
-  return bucket;
+  return readDocumentsConfig().bucket;
 }
 
 /** The S3 client of the documents bucket (path-style against s3rver locally). */
 export function documentsS3Client(): S3Client {
   return new S3Client({
-    forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
+    forcePathStyle: readDocumentsConfig().forcePathStyle,
     // Otherwise the SDK adds the CRC32 of the empty body it presigns (x-amz-checksum-crc32 in the
     // URL), and S3 would refuse every real upload with a checksum mismatch.
     requestChecksumCalculation: 'WHEN_REQUIRED',

@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { ENV } from '../config/env';
+import { readEmailConfig } from '../config/env';
 import type { EmailMessage, Mailer } from '../ports';
 
 /**
@@ -36,8 +36,7 @@ export class SesMailer implements Mailer {
 
 /** The mailer of this deployment. */
 export function mailerFromEnv(): SesMailer {
-  const from = process.env.SENDER_EMAIL;
-  if (!from) throw new Error('SENDER_EMAIL is not set');
-  // None locally: the emulator has no configuration sets (bounces are fed in by `/_local/email-events`).
-  return new SesMailer(new SESv2Client({}), from, process.env[ENV.sesConfigurationSet] ?? '');
+  // No configuration set locally: the emulator has none (bounces are fed in by `/_local/email-events`).
+  const { from, configurationSet } = readEmailConfig();
+  return new SesMailer(new SESv2Client({}), from, configurationSet);
 }

@@ -3,6 +3,7 @@ import {
   PinpointSMSVoiceV2Client,
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { readSmsOriginationIdentity } from '../config/env';
 import { toE164 } from '../domain/notification';
 import type { SmsSender } from '../ports';
 import { RecipientOptedOutError } from '../ports/notifications';
@@ -44,8 +45,5 @@ export class EndUserMessagingSmsSender implements SmsSender {
 
 /** The SMS sender of this deployment. */
 export function smsSenderFromEnv(): EndUserMessagingSmsSender {
-  return new EndUserMessagingSmsSender(
-    new PinpointSMSVoiceV2Client({}),
-    process.env.SMS_ORIGINATION_IDENTITY ?? '',
-  );
+  return new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({}), readSmsOriginationIdentity());
 }

@@ -36,6 +36,8 @@ export const ENV = {
   staffJwksUri: 'STAFF_JWKS_URI',
   /** `true` only against s3rver, which needs path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** Simulator only: `sale` and/or `void` (comma-separated) are declined (read at every call). */
+  paymentHostSimulatorDecline: 'PAYMENT_HOST_SIMULATOR_DECLINE',
 } as const;
 
 /**
@@ -71,9 +73,22 @@ export const DEADLINE_DEFAULTS = {
   transferAcceptanceSeconds: 7 * 24 * 3600,
 } as const;
 
+/*
+ * Every environment variable a function reads is read here, through the readers below, once per
+ * cold start (the payment-host simulator's switch excepted). Adapters and the composition call
+ * them; nothing else under shared/ or functions/ reads process.env.
+ */
+
 /** Reads a required string variable (throws at cold start when missing, never at request time). */
 export function requiredString(name: string): string {
   return getStringFromEnv({ key: name });
+}
+
+/** A required variable that must not be empty either. */
+function nonEmpty(name: string): string {
+  const value = getStringFromEnv({ key: name, defaultValue: '' });
+  if (value === '') throw new Error(`${name} is not set`);
+  return value;
 }
 
 /** Reads an optional string variable. */
@@ -141,4 +156,92 @@ export function readSupervisorLocale(): 'zh-CN' | 'en' {
   const value = getStringFromEnv({ key: ENV.supervisorLocale, defaultValue: 'zh-CN' });
   if (value !== 'zh-CN' && value !== 'en') throw new Error(`${ENV.supervisorLocale} must be zh-CN or en`);
   return value;
+}
+
+/** Where escalated reviews go when SUPERVISOR_EMAIL is not set (also the CDK context default). */
+export const DEFAULT_SUPERVISOR_EMAIL = 'supervisor@example.com';
+
+/** Acquirer and messaging configuration of the notifications. */
+export interface MessagingConfig {
+  readonly acquirerCode: string;
+  readonly smsSignature: string;
+  readonly supervisorEmail: string;
+  readonly supervisorLocale: 'zh-CN' | 'en';
+  readonly smsPerPhonePerHour: number;
+}
+
+/** Reads the acquirer and messaging configuration. */
+export function readMessagingConfig(): MessagingConfig {
+  return {
+    acquirerCode: requiredString(ENV.acquirerCode),
+    smsSignature: requiredString(ENV.smsSignature),
+    supervisorEmail: optionalString(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
+    supervisorLocale: readSupervisorLocale(),
+    smsPerPhonePerHour: readSmsPerPhonePerHour(),
+  };
+}
+
+/** The table of this deployment. */
+export function readTableName(): string {
+  return nonEmpty(ENV.tableName);
+}
+
+/** The documents bucket, and whether S3 needs path-style URLs (s3rver locally). */
+export function readDocumentsConfig(): { readonly bucket: string; readonly forcePathStyle: boolean } {
+  return {
+    bucket: nonEmpty(ENV.documentsBucket),
+    forcePathStyle: optionalString(ENV.s3ForcePathStyle) === 'true',
+  };
+}
+
+/** The sender address, and the SES configuration set (none locally: the emulator has none). */
+export function readEmailConfig(): { readonly from: string; readonly configurationSet: string } {
+  return { from: nonEmpty(ENV.senderEmail), configurationSet: optionalString(ENV.sesConfigurationSet) };
+}
+
+/** The End User Messaging SMS origination identity; empty lets the service pick one. */
+export function readSmsOriginationIdentity(): string {
+  return optionalString(ENV.smsOriginationIdentity);
+}
+
+/**
+ * A KMS key (AWS) or, without one, a local secret (`npm run dev`, tests): the keyed hasher's
+ * (PII_HMAC_*) or the field cipher's (FIELD_CIPHER_*).
+ */
+export type KeySource = { readonly keyId: string } | { readonly localSecret: string };
+
+function keySource(keyVariable: string, localVariable: string): KeySource {
+  const keyId = optionalString(keyVariable);
+  if (keyId) return { keyId };
+  const localSecret = optionalString(localVariable);
+  if (!localSecret) throw new Error(`Neither ${keyVariable} nor ${localVariable} is set`);
+  return { localSecret };
+}
+
+/** The HMAC key of keyed hashes: KMS when PII_HMAC_KEY_ID is set, the local secret otherwise. */
+export function readPiiHmacKey(): KeySource {
+  return keySource(ENV.piiHmacKeyId, ENV.piiHmacLocalSecret);
+}
+
+/** The field cipher's key: KMS when FIELD_CIPHER_KEY_ID is set, the local key otherwise. */
+export function readFieldCipherKey(): KeySource {
+  return keySource(ENV.fieldCipherKeyId, ENV.fieldCipherLocalKey);
+}
+
+/** What a staff ID token is verified against. */
+export function readStaffJwtConfig(): {
+  readonly jwksUri: string;
+  readonly issuer: string;
+  readonly audience: string;
+} {
+  const [jwksUri, issuer, audience] = [ENV.staffJwksUri, ENV.staffJwtIssuer, ENV.staffJwtAudience].map(
+    (name) => optionalString(name),
+  );
+  if (!jwksUri || !issuer || !audience) throw new Error('STAFF_JWT_* is not set');
+  return { jwksUri, issuer, audience };
+}
+
+/** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */
+export function paymentHostSimulatorDeclines(): readonly string[] {
+  return optionalString(ENV.paymentHostSimulatorDecline).split(',');
 }

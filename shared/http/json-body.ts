@@ -1,9 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { AppError } from '../errors';
+import { MAX_BODY_BYTES } from '../manifest/api';
 
-/** Largest accepted request body (spec 4.1: body ≤ 32 KB). */
-export const MAX_BODY_BYTES = 32 * 1024;
+export { MAX_BODY_BYTES };
 
 /** The API Gateway event as the house middlewares hand it to a route: `jsonBody` is the parsed body. */
 export type RouteEvent = APIGatewayProxyEvent & {

@@ -1,4 +1,3 @@
-import type { GuardedRouteDefinition, OwnedObjectKind } from '../../infra/routes';
 import {
   authenticateMerchant,
   authenticateMerchantOrStaff,
@@ -11,6 +10,7 @@ import type { ApplicationRecord } from '../domain/application';
 import type { ChangeRequestRecord } from '../domain/change-request';
 import type { TerminalRecord, TransferRequestRecord } from '../domain/terminal';
 import { forbidden, notFound, unauthenticated } from '../errors';
+import type { GuardedRouteEntry, OwnedObjectKind } from '../manifest/types';
 import type { StaffTokenVerifier } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { ApplicationRepository } from '../ports/repositories';
@@ -19,7 +19,7 @@ import { type HttpRequest, type HttpResult, httpRoute, pathParameter } from './h
 
 /*
  * The one object-level authorization mechanism of merchant routes (OWASP API1, BOLA). Every
- * `merchant` and `merchant-or-staff` route names in infra/routes.ts the kind of object its path
+ * `merchant` and `merchant-or-staff` route names in its manifest entry the kind of object its path
  * parameter names; the guard authenticates the caller, loads that object once, compares its owner
  * with the merchant and only then runs the route. Another merchant's object answers the same 404
  * as a missing one (nothing to probe), except where the caller is the other party of a transfer
@@ -63,16 +63,19 @@ export interface MerchantAccess {
 export type TransferParty = 'either' | 'sender' | 'receiver';
 
 /**
- * The definition a function hands in, checked again at load: a plain-JavaScript caller (or a cast)
+ * The entry a function hands in, checked again at load: a plain-JavaScript caller (or a cast)
  * could pass a route without an object kind, and the guard must not run without one.
  */
-function checked(definition: GuardedRouteDefinition): GuardedRouteDefinition {
-  if ((definition.auth !== 'merchant' && definition.auth !== 'merchant-or-staff') || !definition.object) {
-    throw new Error(
-      `${definition.functionName} is not a merchant route with an object kind in infra/routes.ts`,
-    );
+function checked(entry: GuardedRouteEntry): GuardedRouteEntry['trigger'] {
+  const { trigger } = entry;
+  if (
+    trigger.kind !== 'route' ||
+    (trigger.auth !== 'merchant' && trigger.auth !== 'merchant-or-staff') ||
+    !trigger.object
+  ) {
+    throw new Error(`${entry.name} is not a merchant route with an object kind in shared/manifest/`);
   }
-  return definition;
+  return trigger;
 }
 
 /**
@@ -194,17 +197,17 @@ function primer(object: LoadedObject): ((deps: object) => object) | undefined {
 }
 
 /**
- * A merchant route (or merchant-or-staff route) of infra/routes.ts, behind the object-level guard
- * of its declared object kind: each function passes its own constant from the route table
- * (`GET_MERCHANT_ROUTE`, ...). `party` narrows transfer-request routes to the sender or receiver.
+ * A merchant route (or merchant-or-staff route) of the manifest, behind the object-level guard of
+ * its declared object kind: each function passes its own manifest entry (`GET_MERCHANT`, ...).
+ * `party` narrows transfer-request routes to the sender or receiver.
  */
 export function guardedRoute(
-  routeDefinition: GuardedRouteDefinition,
+  entry: GuardedRouteEntry,
   deps: GuardDeps,
   route: (request: HttpRequest, access: MerchantAccess) => Promise<HttpResult>,
   options: { party?: TransferParty } = {},
 ) {
-  const definition = checked(routeDefinition);
+  const definition = checked(entry);
   const staffGroups = definition.auth === 'merchant-or-staff' ? (definition.groups ?? []) : undefined;
   const party = options.party ?? 'either';
   return httpRoute(async (request) => {

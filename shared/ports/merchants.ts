@@ -25,7 +25,14 @@ export interface SendRecord {
 
 /** Merchants, numbering sequences, terminals and send records. */
 export interface MerchantRepository {
-  /** Atomically allocates the next number of a named sequence (1, 2, …; never reused). */
+  /** Atomically allocates the next merchant number of a prefix (1, 2, …; never reused). */
+  nextMerchantSequence(prefix: string): Promise<number>;
+  /** Atomically allocates the next terminal-ID number (1, 2, …; never reused). */
+  nextTerminalSequence(): Promise<number>;
+  /**
+   * @deprecated Name-based form of {@link nextMerchantSequence} (`MERCHANT#<prefix>`) and
+   * {@link nextTerminalSequence} (`TERMINAL`), for the callers not moved yet.
+   */
   nextSequence(name: string): Promise<number>;
   /**
    * One transaction: the approved application (if its revision is unchanged), the merchant,

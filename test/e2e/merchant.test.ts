@@ -122,7 +122,7 @@ describe('the merchant pages on a phone', () => {
     await textbox(page, 'Terminal serial number (optional)').fill(serialNumber);
     await textbox(page, 'Terminal model').fill('A8');
     await fieldBlock(page, "Legal person's ID number")
-      .getByText('The check character does not match')
+      .getByText('is not the GB 11643 check character', { exact: false })
       .waitFor();
     await checkPage(tab, 'filled form with an error');
     await screenshot(page, 'merchant-form.png');

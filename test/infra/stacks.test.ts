@@ -1,10 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
+import { smsOriginationIdentityArn } from '../../infra/constructs/grants';
+import { logicalIdWithoutParts, StackPart, StackWithParts } from '../../infra/constructs/stack-part';
 import {
   FUNCTIONS_DIR,
   HouseFunction,
@@ -13,16 +18,12 @@ import {
   SERVICE_NAME,
 } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
-import { ROUTES } from '../../infra/routes';
-import {
-  EVENT_FUNCTIONS,
-  FIELD_CIPHER_FUNCTIONS,
-  FUNCTION_CAPABILITIES,
-  MAX_REQUEST_BODY_BYTES,
-  METHOD_THROTTLING,
-} from '../../infra/stateless-stack';
-import { WORKFLOW_FUNCTIONS, WORKFLOW_PROCESSES } from '../../infra/workflow';
 import { WORKFLOW_PROCESSES as PROCESS_NAMES } from '../../shared/config/env';
+import { statusOf } from '../../shared/errors';
+import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
+import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
+import { EVENT_FUNCTIONS, FUNCTIONS, ROUTES, taskFunctionsOf } from '../../shared/manifest/functions';
+import { PROCESSES } from '../../shared/manifest/processes';
 import { countMetric } from '../../shared/metrics';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
@@ -31,7 +32,22 @@ const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
 ).context;
 
 const apiFunctionNames = [...new Set(ROUTES.map((route) => route.functionName))];
+/** Every process with its Task functions, from the manifest. */
+const WORKFLOW_PROCESSES = PROCESSES.map((process) => ({
+  ...process,
+  taskFunctions: taskFunctionsOf(process.name),
+}));
+const WORKFLOW_FUNCTIONS = WORKFLOW_PROCESSES.flatMap((process) => process.taskFunctions);
 const allFunctionNames = [...apiFunctionNames, ...WORKFLOW_FUNCTIONS, ...EVENT_FUNCTIONS];
+const FIELD_CIPHER_FUNCTIONS = FUNCTIONS.filter((entry) => entry.fieldCipher).map((entry) => entry.name);
+const FUNCTION_CAPABILITIES = Object.fromEntries(
+  FUNCTIONS.map((entry) => [entry.name, entry.capabilities ?? []] as const),
+);
+const METHOD_THROTTLING = Object.fromEntries(
+  ROUTES.flatMap((route) =>
+    route.throttle ? [[`${route.method} ${route.path}`, route.throttle] as const] : [],
+  ),
+);
 
 type CfnResources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
@@ -286,7 +302,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       ]);
     });
 
-    it('lets exactly the functions that build the PII repositories use the field key, for data keys only', () => {
+    it('gives FIELD_CIPHER_KEY_ID to exactly the functions that build the PII repositories', () => {
       // The list must follow the code: every function file that builds an application, merchant
       // or change-request repository (directly or through the activation-code sender).
       const builders = readdirSync(FUNCTIONS_DIR)
@@ -298,34 +314,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         )
         .map((file) => file.replace(/\.ts$/, ''));
       expect([...FIELD_CIPHER_FUNCTIONS].sort()).toEqual(builders.sort());
-
       const resources = stateless.toJSON().Resources as CfnResources;
-      const roleOf = new Map(
-        [...stacks.stateless.functions].map(([name, fn]) => [
-          stacks.stateless.getLogicalId(fn.function.role?.node.defaultChild as never),
-          name,
-        ]),
-      );
-      const granted = new Set<string>();
-      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
-        const document = policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
-        const roles = ((policy.Properties?.Roles ?? []) as { Ref: string }[]).map((role) =>
-          roleOf.get(role.Ref),
-        );
-        for (const statement of document.Statement) {
-          const actions = [statement.Action].flat() as string[];
-          if (!actions.some((action) => action === 'kms:GenerateDataKey' || action === 'kms:Decrypt'))
-            continue;
-          const condition = statement.Condition as Record<string, Record<string, string>> | undefined;
-          if (condition?.StringEquals?.['kms:ViaService']) continue; // the table / bucket key via its service
-          expect(actions.sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
-          expect(condition).toEqual({
-            StringEquals: { 'kms:EncryptionContext:purpose': 'pos-onboarding-field' },
-          });
-          for (const role of roles) if (role) granted.add(role);
-        }
-      }
-      expect([...granted].sort()).toEqual([...FIELD_CIPHER_FUNCTIONS].sort());
       for (const [name, fn] of stacks.stateless.functions) {
         const logicalId = stacks.stateless.getLogicalId(fn.function.node.defaultChild as never);
         const variables =
@@ -334,19 +323,132 @@ describe('onboarding stacks (synthesized without bundling)', () => {
               | { Variables: Record<string, unknown> }
               | undefined
           )?.Variables ?? {};
-        expect('FIELD_CIPHER_KEY_ID' in variables, name).toBe(
-          (FIELD_CIPHER_FUNCTIONS as readonly string[]).includes(name),
-        );
+        expect('FIELD_CIPHER_KEY_ID' in variables, name).toBe(FIELD_CIPHER_FUNCTIONS.includes(name));
       }
     });
 
-    it('builds each state machine ARN from its fixed name, so that nothing depends on the state machine', () => {
-      for (const process of WORKFLOW_PROCESSES) {
-        const name = stacks.stateless.stateMachineNameOf(process.name);
-        stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: name });
-        const arn = JSON.stringify(
-          stacks.stateless.resolve(stacks.stateless.stateMachineArnOf(process.name)),
+    it('grants each function exactly what its manifest entry names: table families, field key, capabilities', () => {
+      const resources = stateless.toJSON().Resources as CfnResources;
+      const statementsByRole = new Map<string, Json[]>();
+      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+        const document = policy.Properties?.PolicyDocument as { Statement: Json[] };
+        for (const role of (policy.Properties?.Roles ?? []) as { Ref: string }[]) {
+          statementsByRole.set(role.Ref, [...(statementsByRole.get(role.Ref) ?? []), ...document.Statement]);
+        }
+      }
+      const actionsOf = (statement: Json) => ([statement.Action].flat() as string[]).sort();
+      const CAPABILITY_ACTIONS: Record<string, string> = {
+        'kms:GenerateMac': 'piiHmac',
+        's3:PutObject': 'documentsPut',
+        's3:GetObject': 'documentsRead',
+        'states:StartExecution': 'startExecution',
+        'states:StopExecution': 'stopExecution',
+        'states:SendTaskSuccess': 'taskResponse',
+        'ses:SendEmail': 'sendEmail',
+        'sms-voice:SendTextMessage': 'sendSms',
+        'cloudwatch:PutMetricData': 'putMetrics',
+      };
+      for (const entry of FUNCTIONS) {
+        const fn = stacks.stateless.functions.get(entry.name);
+        const role = stacks.stateless.getLogicalId(fn?.function.role?.node.defaultChild as never);
+        const statements = statementsByRole.get(role) ?? [];
+        const label = entry.name;
+
+        // The table: reads of every family read or written, writes of the written ones, by LeadingKeys.
+        const written = entry.table?.write ?? [];
+        const read = [...new Set([...(entry.table?.read ?? []), ...written])];
+        const prefixes = (families: readonly KeyFamily[]) =>
+          families
+            .filter((family) => family !== 'reviewQueue')
+            .map((family) => `${KEY_FAMILIES[family]}*`)
+            .sort();
+        const dynamo = statements.filter((statement) =>
+          actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
         );
+        const onTable = dynamo.filter((statement) => !JSON.stringify(statement.Resource).includes('/index/'));
+        // Per action, the key prefixes it is allowed on (the policy minimizer may merge statements).
+        const leading = (action: string) =>
+          [
+            ...new Set(
+              onTable
+                .filter((statement) => actionsOf(statement).includes(action))
+                .flatMap((statement) => {
+                  const keys = statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+                  expect(keys, `${label} ${action} without dynamodb:LeadingKeys`).toBeDefined();
+                  return [keys].flat() as string[];
+                }),
+            ),
+          ].sort();
+        for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'])
+          expect(leading(action), `${label} ${action}`).toEqual(prefixes(read));
+        for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
+          expect(leading(action), `${label} ${action}`).toEqual(prefixes(written));
+        expect(
+          onTable
+            .flatMap(actionsOf)
+            .filter((action) => !/^dynamodb:(Get|Query|ConditionCheck|Put|Update|Delete)/.test(action)),
+          label,
+        ).toEqual([]);
+        const onIndex = dynamo.filter((statement) =>
+          JSON.stringify(statement.Resource).includes('/index/gsi1'),
+        );
+        expect(onIndex.map(actionsOf), label).toEqual(
+          read.includes('reviewQueue') ? [['dynamodb:Query']] : [],
+        );
+        // GET routes only read.
+        if (entry.trigger.kind === 'route' && entry.trigger.method === 'GET')
+          expect(written, label).toEqual([]);
+
+        // The field key: data keys under the cipher's context, Decrypt only where a field is opened.
+        const fieldKey = statements.filter(
+          (statement) => statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] !== undefined,
+        );
+        const expectedField =
+          entry.fieldCipher === 'decrypt'
+            ? [['kms:Decrypt', 'kms:GenerateDataKey']]
+            : entry.fieldCipher === 'encrypt'
+              ? [['kms:GenerateDataKey']]
+              : [];
+        expect(fieldKey.map(actionsOf), label).toEqual(expectedField);
+        for (const statement of fieldKey)
+          expect(statement.Condition).toEqual({
+            StringEquals: { 'kms:EncryptionContext:purpose': 'pos-onboarding-field' },
+          });
+
+        // Capabilities: each granted action belongs to a capability of the entry, and each is there.
+        const granted = new Set(
+          statements
+            .flatMap(actionsOf)
+            .flatMap((action) => (CAPABILITY_ACTIONS[action] ? [CAPABILITY_ACTIONS[action]] : [])),
+        );
+        expect([...granted].sort(), label).toEqual([...(entry.capabilities ?? [])].sort());
+      }
+    });
+
+    it('scopes SMS to the configured origination identity', () => {
+      const account = (identity: string) =>
+        JSON.stringify(Stack.of(stacks.stateless).resolve(smsOriginationIdentityArn(identity).arn));
+      expect(smsOriginationIdentityArn('arn:aws:sms-voice:us-east-1:1:pool/pool-1')).toEqual({
+        scoped: true,
+        arn: 'arn:aws:sms-voice:us-east-1:1:pool/pool-1',
+      });
+      expect(smsOriginationIdentityArn('pool-0a1b').scoped).toBe(true);
+      expect(account('pool-0a1b')).toContain(':pool/pool-0a1b');
+      expect(account('phone-9f')).toContain(':phone-number/phone-9f');
+      expect(account('LAKALA')).toContain(':sender-id/LAKALA/*');
+      expect(account('')).toMatch(/:\*"\]\]\}$/);
+      const scoped = Template.fromStack(synthApp({ smsOriginationIdentity: 'pool-0a1b2c' }).stateless);
+      expect(JSON.stringify(scoped.findResources('AWS::IAM::Policy'))).not.toContain('SendSmsPolicy');
+      expect(
+        Object.keys(scoped.findResources('AWS::IAM::Policy')).some((id) => id.includes('SendSmsPolicy')),
+      ).toBe(false);
+    });
+
+    it('builds each state machine ARN from its fixed name, so that nothing depends on the state machine', () => {
+      for (const process of PROCESSES) {
+        const name = stacks.stateless.workflows.stateMachineNameOf(process.name);
+        stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: name });
+        const arn = JSON.stringify(stacks.stateless.resolve(stacks.stateless.workflows.arnOf(process.name)));
         expect(arn).toContain(`:stateMachine:${name}`);
         expect(arn).not.toContain('StateMachine"');
       }
@@ -478,7 +580,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       const functionIds = Object.keys(stateless.findResources('AWS::Lambda::Function'));
       expect(new Set(WORKFLOW_FUNCTIONS).size).toBe(WORKFLOW_FUNCTIONS.length);
       for (const process of WORKFLOW_PROCESSES) {
-        const machine = stacks.stateless.stateMachines.get(process.name);
+        const machine = stacks.stateless.workflows.stateMachines.get(process.name);
         const definition = JSON.stringify(
           stateless.toJSON().Resources[stacks.stateless.getLogicalId(machine?.node.defaultChild as never)]
             .Properties.DefinitionString,
@@ -496,7 +598,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     it('lets each state machine invoke exactly the task functions of its process', () => {
       const resources = stateless.toJSON().Resources as CfnResources;
       for (const process of WORKFLOW_PROCESSES) {
-        const machine = stacks.stateless.stateMachines.get(process.name);
+        const machine = stacks.stateless.workflows.stateMachines.get(process.name);
         const role = stacks.stateless.getLogicalId(machine?.role.node.defaultChild as never);
         const invoke = Object.values(resources)
           .filter((resource) => resource.Type === 'AWS::IAM::Policy')
@@ -586,6 +688,22 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
+    it('answers API Gateway errors in the spec shape, with the codes and statuses of shared/errors.ts', () => {
+      const responses = Object.values(stateless.findResources('AWS::ApiGateway::GatewayResponse'));
+      expect(responses).toHaveLength(GATEWAY_RESPONSES.length);
+      // Any other 4xx of the gateway itself (before a function runs) has a code of its own.
+      expect(GATEWAY_RESPONSES.find((response) => response.type === 'DEFAULT_4XX')?.code).toBe('BAD_REQUEST');
+      for (const expected of GATEWAY_RESPONSES) {
+        const response = responses.find((candidate) => candidate.Properties.ResponseType === expected.type);
+        expect(response?.Properties.StatusCode, expected.type).toBe(
+          'keepStatus' in expected ? undefined : String(statusOf(expected.code)),
+        );
+        expect(JSON.parse(response?.Properties.ResponseTemplates['application/json'])).toEqual({
+          error: { code: expected.code, message: expected.message, requestId: '$context.requestId' },
+        });
+      }
+    });
+
     it('throttles the abuse-prone routes tighter than the stage', () => {
       const [stage] = Object.values(stateless.findResources('AWS::ApiGateway::Stage'));
       const settings = stage?.Properties.MethodSettings as Array<Record<string, unknown>>;
@@ -656,12 +774,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(bodyRule?.Statement.SizeConstraintStatement).toEqual({
         FieldToMatch: { Body: { OversizeHandling: 'MATCH' } },
         ComparisonOperator: 'GT',
-        Size: MAX_REQUEST_BODY_BYTES,
+        Size: MAX_BODY_BYTES,
         TextTransformations: [{ Priority: 0, Type: 'NONE' }],
       });
       expect(bodyRule?.Action.Block.CustomResponse.ResponseCode).toBe(413);
       // The inspection limit is the body limit: anything longer is oversize, hence a match.
-      expect(MAX_REQUEST_BODY_BYTES).toBe(32 * 1024);
+      expect(MAX_BODY_BYTES).toBe(32 * 1024);
       expect(props.AssociationConfig).toEqual({
         RequestBody: { API_GATEWAY: { DefaultSizeInspectionLimit: 'KB_32' } },
       });
@@ -999,6 +1117,46 @@ describe('onboarding stacks (synthesized without bundling)', () => {
   });
 });
 
+describe('stack parts', () => {
+  /** A few resources at several depths, with the ids CDK treats specially (Default, Resource). */
+  function populate(scope: Construct): void {
+    new sns.Topic(scope, 'Topic');
+    const nested = new Construct(scope, 'Nested');
+    new sqs.Queue(nested, 'Queue');
+    new sqs.Queue(new Construct(nested, 'Default'), 'Resource');
+    new sns.Topic(new Construct(nested, 'NestedTopic'), 'Topic');
+  }
+  const cfnElements = (stack: Stack) => stack.node.findAll().filter((node) => node instanceof CfnElement);
+
+  it('computes the logical ids CDK gives the resources of a stack without parts', () => {
+    const stack = new Stack(new App(), 'Plain');
+    populate(stack);
+    const elements = cfnElements(stack);
+    expect(elements.length).toBe(4);
+    for (const element of elements)
+      expect(logicalIdWithoutParts(stack, element)).toBe(stack.getLogicalId(element));
+  });
+
+  it('leaves the ids of parts out, so grouping resources into parts renames nothing', () => {
+    const plain = new Stack(new App(), 'Same');
+    populate(plain);
+    const parted = new StackWithParts(new App(), 'Same');
+    populate(new StackPart(new StackPart(parted, 'Outer'), 'Inner'));
+    const ids = (stack: Stack) =>
+      cfnElements(stack)
+        .map((element) => stack.getLogicalId(element))
+        .sort();
+    expect(ids(parted)).toEqual(ids(plain));
+  });
+
+  it('refuses two resources that would share a logical id', () => {
+    const stack = new StackWithParts(new App(), 'Clash');
+    new sns.Topic(new StackPart(stack, 'A'), 'Topic');
+    new sns.Topic(new StackPart(stack, 'B'), 'Topic');
+    expect(() => Template.fromStack(stack)).toThrow(/would share the logical id Topic/);
+  });
+});
+
 describe('configuration', () => {
   it('reads the cdk.json defaults', () => {
     expect(readConfig(new App({ context: CDK_CONTEXT }).node)).toEqual(DEFAULT_CONFIG);
@@ -1055,6 +1213,38 @@ describe('HouseFunction bundling', () => {
     expect(/from\s*["']@aws-sdk\//.test(code), 'AWS SDK bundled, not imported').toBe(false);
     expect(code.includes('SFNClient') || code.includes('states.'), 'SFN client inside').toBe(true);
     expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+  }, 120_000);
+});
+
+describe('lazy modules', () => {
+  it('copies jose from the installed tree next to the bundle, without installing anything, and loads it on use', async () => {
+    const app = new App({ context: CDK_CONTEXT });
+    const stack = new Stack(app, 'Lazy');
+    new HouseFunction(stack, 'Lazy', {
+      name: 'lazy-handler',
+      functionsDir: join(PROJECT_ROOT, 'test/infra/fixtures'),
+      lazyModules: ['jose'],
+    });
+    const assembly = app.synth();
+    const [assetDir] = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => join(assembly.directory, entry));
+    if (!assetDir) throw new Error('no asset');
+    // No package.json or lock file at the top: nothing ran npm (NodejsFunction's nodeModules would).
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map', 'node_modules']);
+    expect(readdirSync(join(assetDir, 'node_modules'))).toEqual(['jose']);
+    expect(readdirSync(join(assetDir, 'node_modules/jose')).sort()).toEqual([
+      'LICENSE.md',
+      'dist',
+      'package.json',
+    ]);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/import\(["']jose["']\)/);
+    expect(code).not.toMatch(/from\s*["']jose["']/);
+    const { handler } = (await import(join(assetDir, 'index.mjs'))) as {
+      handler: () => Promise<{ body: string }>;
+    };
+    expect(JSON.parse((await handler()).body)).toEqual({ alg: 'RS256' });
   }, 120_000);
 });
 

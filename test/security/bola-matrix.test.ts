@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnedObjectKind, ROUTES, type RouteDefinition } from '../../infra/routes';
+import { ROUTES } from '../../shared/manifest/functions';
+import type { OwnedObjectKind, RouteDefinition } from '../../shared/manifest/types';
 import { eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 import { approvedMerchant } from '../support/onboarding';
@@ -7,7 +8,7 @@ import { scanTable } from '../support/table-census';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
- * Issue 6, OWASP API1 (BOLA): for EVERY merchant route of infra/routes.ts (the table is iterated,
+ * Issue 6, OWASP API1 (BOLA): for EVERY merchant route of the manifest, shared/manifest/ (the table is iterated,
  * so a new route cannot be missed), another merchant's credentials on merchant A's objects answer
  * 403/404 and change nothing: the whole table is read before and after each call and must be
  * identical. Attackers: merchant B (approved, its own objects exist), a draft applicant D (no

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type RouteDefinition } from '../../infra/routes';
+import { ROUTES } from '../../shared/manifest/functions';
+import type { RouteDefinition } from '../../shared/manifest/types';
 import { approvedMerchant } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -10,7 +11,7 @@ import { startTestStack, type TestStack } from '../support/test-stack';
  * Issue 6, OWASP API2: forged staff JWTs are refused with 401 on every `merchant-or-staff` route
  * (verified by the handler, shared/adapters/jwt-staff-verifier.ts) and on every `staff` route of
  * the local server (its stand-in for API Gateway's Cognito authorizer). The route lists come from
- * infra/routes.ts, so a new route cannot be missed. Every forgery claims the groups the route
+ * the manifest (shared/manifest/), so a new route cannot be missed. Every forgery claims the groups the route
  * needs; the controls show that a genuine token with those groups gets past authentication on the
  * same requests, so each 401 is the forgery's.
  */

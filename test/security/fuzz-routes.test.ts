@@ -2,13 +2,14 @@ import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type RouteDefinition } from '../../infra/routes';
 import {
   LOCAL_ACCESS_KEY_ID,
   LOCAL_REGION,
   LOCAL_SECRET_ACCESS_KEY,
   TABLE_NAME,
 } from '../../local/constants';
+import { ROUTES } from '../../shared/manifest/functions';
+import type { RouteDefinition } from '../../shared/manifest/types';
 import { eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 import {
@@ -25,7 +26,7 @@ import { approvedMerchant } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
- * Issue 6: fast-check fuzzing of every route of infra/routes.ts (so a new route cannot be missed)
+ * Issue 6: fast-check fuzzing of every route of the manifest, shared/manifest/ (so a new route cannot be missed)
  * against the real local stack over HTTP — bodies, path parameters, query strings and headers,
  * with valid credentials in part of the runs so the input reaches the validation behind auth.
  * Every response: no 5xx; every 4xx is `{"error": {"code", "message"}}` with a documented code
@@ -615,7 +616,7 @@ afterAll(async () => {
 });
 
 describe('fuzzing every route (issue 6)', () => {
-  it('covers every route of infra/routes.ts', () => {
+  it('covers every route of the manifest (shared/manifest/)', () => {
     expect(ORDERED).toHaveLength(ROUTES.length);
     expect(new Set(ORDERED.map(routeName)).size).toBe(ROUTES.length);
   });

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleFunction, deployedEsbuildOptions, floorSource, sdkClientsOf } from '../../../bench/bundle';
-import { bundlingFor, FUNCTIONS_DIR, HOUSE_BUNDLING, LAZY_NODE_MODULES } from '../../../infra/house-function';
+import { bundlingFor, FUNCTIONS_DIR, HOUSE_BUNDLING } from '../../../infra/house-function';
+import { entryOf, functionsWithLazyModule } from '../../../shared/manifest/functions';
+import { GET_MERCHANT } from '../../../shared/manifest/merchants';
+import { CREATE_APPLICATION } from '../../../shared/manifest/onboarding';
+import type { FunctionEntry } from '../../../shared/manifest/types';
 
 describe('bench bundling', () => {
   it('transcribes the deployed bundling options into esbuild options', () => {
@@ -54,7 +58,10 @@ describe('bench bundling', () => {
   });
 
   it('ships Powertools metrics next to the functions that send messages, and loads it only on use', async () => {
-    expect(bundlingFor('task-notify').nodeModules).toEqual(['@aws-lambda-powertools/metrics']);
+    expect(entryOf('task-notify').lazyModules).toEqual(['@aws-lambda-powertools/metrics']);
+    expect(bundlingFor(entryOf('task-notify').lazyModules).externalModules).toContain(
+      '@aws-lambda-powertools/metrics',
+    );
     const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
     try {
       const bundle = await bundleFunction('bind-terminal', outDir);
@@ -74,10 +81,18 @@ describe('bench bundling', () => {
       .map((file) => file.replace(/\.ts$/, ''))
       .sort();
     expect(verifying.length).toBeGreaterThan(0);
-    expect([...(LAZY_NODE_MODULES.jose ?? [])].sort()).toEqual(verifying);
-    expect(bundlingFor('get-merchant').nodeModules).toEqual(['jose']);
-    expect(bundlingFor('create-application')).toBe(HOUSE_BUNDLING);
-    expect(deployedEsbuildOptions(bundlingFor('get-merchant')).external).toEqual(['jose']);
+    expect([...functionsWithLazyModule('jose')].sort()).toEqual(verifying);
+    const lazy = bundlingFor(GET_MERCHANT.lazyModules);
+    // Copied from the installed tree after bundling, never installed from the registry (nodeModules).
+    expect(lazy.nodeModules).toBeUndefined();
+    expect(lazy.externalModules).toEqual(['jose']);
+    expect(lazy.commandHooks?.afterBundling('/in', '/out')).toEqual([
+      "mkdir -p '/out/node_modules/jose' && cp -R '/in/node_modules/jose/package.json' '/out/node_modules/jose/package.json'",
+      "mkdir -p '/out/node_modules/jose' && cp -R '/in/node_modules/jose/LICENSE.md' '/out/node_modules/jose/LICENSE.md'",
+      "mkdir -p '/out/node_modules/jose/dist' && cp -R '/in/node_modules/jose/dist/webapi' '/out/node_modules/jose/dist/webapi'",
+    ]);
+    expect(bundlingFor((CREATE_APPLICATION as FunctionEntry).lazyModules)).toBe(HOUSE_BUNDLING);
+    expect(deployedEsbuildOptions(bundlingFor(GET_MERCHANT.lazyModules)).external).toEqual(['jose']);
 
     const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
     try {

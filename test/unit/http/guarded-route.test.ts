@@ -160,25 +160,31 @@ describe('guarded terminal routes', () => {
   });
 });
 
-describe('the route table and the guard', () => {
-  it('has every merchant route hand its own table entry to the guard', async () => {
+describe('the manifest and the guards', () => {
+  it('has every merchant route hand its own manifest entry to the object-level guard, and every staff route to the group check', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const routes = await import('../../../infra/routes');
+    const { ROUTES } = await import('../../../shared/manifest/functions');
     const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
-    const guarded = routes.ROUTES.filter(
-      (route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff',
-    );
+    const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
+    const staff = ROUTES.filter((route) => route.auth === 'staff');
     expect(guarded.length).toBe(17);
-    for (const route of guarded) {
-      // The exported constant that is this very entry of ROUTES.
-      const constant = Object.entries(routes).find(([, value]) => value === route)?.[0];
-      expect(constant, `${route.functionName} has no exported constant`).toBeDefined();
-      expect(route.object, `${route.functionName} has no object kind`).toBeDefined();
-      const source = readFileSync(join(FUNCTIONS_DIR, `${route.functionName}.ts`), 'utf8');
-      expect(source, `${route.functionName} guards with its own route`).toMatch(
-        new RegExp(`guardedRoute\\(\\s*${constant}\\b`),
-      );
+    expect(staff.length).toBe(11);
+    for (const [routes, wrapper] of [
+      [guarded, 'guardedRoute'],
+      [staff, 'staffRoute'],
+    ] as const) {
+      for (const route of routes) {
+        // The entry's constant is the file name in capitals (get-merchant → GET_MERCHANT).
+        const constant = route.functionName.toUpperCase().replaceAll('-', '_');
+        const source = readFileSync(join(FUNCTIONS_DIR, `${route.functionName}.ts`), 'utf8');
+        expect(source, `${route.functionName} imports its own entry`).toMatch(
+          new RegExp(`import \\{ ${constant} \\} from '\\.\\./shared/manifest/[a-z-]+';`),
+        );
+        expect(source, `${route.functionName} hands its own entry to ${wrapper}`).toMatch(
+          new RegExp(`${wrapper}\\(\\s*${constant}\\b`),
+        );
+      }
     }
   });
 });

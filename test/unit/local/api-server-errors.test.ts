@@ -3,11 +3,12 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteDefinition } from '../../../infra/routes';
+
 import { createApiServer } from '../../../local/api-server';
 import { listen } from '../../../local/http';
 import { HandlerLoader } from '../../../local/lambda-runtime';
 import { LocalStaffAuth } from '../../../local/staff-auth';
+import type { RouteDefinition } from '../../../shared/manifest/types';
 
 /*
  * The local API server's own errors, in the error shape of docs/api.md: an unknown path is

@@ -4,11 +4,11 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RouteDefinition } from '../../../infra/routes';
 import { createApiServer } from '../../../local/api-server';
 import { listen } from '../../../local/http';
 import { HandlerLoader } from '../../../local/lambda-runtime';
 import { LocalStaffAuth } from '../../../local/staff-auth';
+import type { RouteDefinition } from '../../../shared/manifest/types';
 
 /*
  * Regressions found by test/security/fuzz-routes.test.ts in the local API gateway:

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readAsl, WORKFLOW_PROCESSES } from '../../../infra/workflow';
+import { readAsl } from '../../../shared/manifest/asl';
+import { PROCESSES } from '../../../shared/manifest/processes';
 import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
 
 interface State {
@@ -17,7 +18,7 @@ const placeholder = (name: string) => `\${${name}Arn}`;
 
 type Asl = { StartAt: string; States: Record<string, State> };
 const aslOf = Object.fromEntries(
-  WORKFLOW_PROCESSES.map((process) => [process.name, JSON.parse(readAsl(process)) as Asl]),
+  PROCESSES.map((process) => [process.name, JSON.parse(readAsl(process)) as Asl]),
 );
 const onboarding = aslOf.onboarding as Asl;
 const transfer = aslOf['terminal-transfer'] as Asl;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readAsl, substitutionKey, WORKFLOW_PROCESSES } from '../../../infra/workflow';
+
 import { changeRequestExecution } from '../../../shared/change-requests/process';
 import { DEADLINE_DEFAULTS } from '../../../shared/config/env';
+import { readAsl, substitutionKey } from '../../../shared/manifest/asl';
+import { taskFunctionsOf } from '../../../shared/manifest/functions';
+import { PROCESSES } from '../../../shared/manifest/processes';
 import { onboardingExecution } from '../../../shared/onboarding/process';
 import { transferExecution } from '../../../shared/transfers/process';
 
@@ -28,6 +31,12 @@ const EXECUTION_INPUT: Record<string, Record<string, unknown>> = {
   'terminal-transfer': { ...transferExecution('TR1', deadlines) },
   'change-request': { ...changeRequestExecution('CR1', deadlines) },
 };
+
+/** Every process with its Task functions, from the manifest. */
+const WORKFLOW_PROCESSES = PROCESSES.map((process) => ({
+  ...process,
+  taskFunctions: taskFunctionsOf(process.name),
+}));
 
 const CALLBACK = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 

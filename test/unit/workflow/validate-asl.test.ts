@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../infra/house-function';
-import { WORKFLOW_PROCESSES } from '../../../infra/workflow';
+import { PROCESSES as WORKFLOW_PROCESSES } from '../../../shared/manifest/processes';
 
 /*
  * `npm run validate:asl` (asl-validator on every workflow/*.asl.json) is what CI runs besides the

@@ -1,0 +1,67 @@
+import {
+  type ConsumedCapacity,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+
+/**
+ * Capacity units DynamoDB reported for this process's requests, for `npm run bench`'s cost and
+ * scale figures: read requests, item writes (each item of a transaction counts) and their units.
+ * Writes refused by a condition report no capacity, so they are in neither count.
+ */
+export const consumedCapacity = { reads: 0, readUnits: 0, writes: 0, writeUnits: 0 };
+
+function unitsOf(reported: ConsumedCapacity | ConsumedCapacity[] | undefined): number {
+  let units = 0;
+  for (const entry of Array.isArray(reported) ? reported : reported ? [reported] : []) {
+    units += entry.CapacityUnits ?? 0;
+  }
+  return units;
+}
+
+type Send = DynamoDBClient['send'];
+
+/**
+ * Makes every DynamoDB client of this process (the handlers' too: the local stack loads them here)
+ * ask for `ReturnConsumedCapacity: TOTAL` on the item reads and writes the table adapter makes, and
+ * counts what DynamoDB reports into {@link consumedCapacity}. The product's adapters know nothing
+ * of it. Returns the undo.
+ */
+export function countConsumedCapacity(): () => void {
+  const prototype = DynamoDBClient.prototype as unknown as { send: Send };
+  const original = prototype.send;
+  const counting = async function (this: DynamoDBClient, command: Parameters<Send>[0], ...rest: unknown[]) {
+    const read = command instanceof GetItemCommand || command instanceof QueryCommand;
+    const write =
+      command instanceof PutItemCommand ||
+      command instanceof UpdateItemCommand ||
+      command instanceof TransactWriteItemsCommand;
+    if (read || write)
+      (command.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+    const output = (await (original as (...args: unknown[]) => Promise<unknown>).call(
+      this,
+      command,
+      ...rest,
+    )) as {
+      ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+    };
+    const units = unitsOf(output.ConsumedCapacity);
+    if (read) {
+      consumedCapacity.reads += 1;
+      consumedCapacity.readUnits += units;
+    } else if (write) {
+      consumedCapacity.writes +=
+        command instanceof TransactWriteItemsCommand ? (command.input.TransactItems ?? []).length : 1;
+      consumedCapacity.writeUnits += units;
+    }
+    return output;
+  };
+  prototype.send = counting as unknown as Send;
+  return () => {
+    prototype.send = original;
+  };
+}

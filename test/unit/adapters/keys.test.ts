@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../infra/house-function';
+import { KEY_FAMILIES, keys, REVIEW_QUEUE_PENDING, type TableKey } from '../../../shared/keys';
+
+/** Every key builder called with sample arguments. */
+const SAMPLES: Record<string, TableKey | { pk: string }> = {
+  application: keys.application('A1'),
+  idempotency: keys.idempotency('h'),
+  reviewTask: keys.reviewTask('T1'),
+  merchant: keys.merchant('M1'),
+  merchantTerminal: keys.merchantTerminal('M1', 'SN1'),
+  merchantTerminalsPrefix: keys.merchantTerminalsPrefix('M1'),
+  merchantSequence: keys.merchantSequence('1023100'),
+  terminalSequence: keys.terminalSequence(),
+  uniqueness: keys.uniqueness('LICENSE', 'h'),
+  uniquenessMarker: keys.uniquenessMarker('UNIQ#ID#h'),
+  terminal: keys.terminal('SN1'),
+  terminalHistory: keys.terminalHistory('SN1', '2026-01-01T00:00:00Z', 'e1'),
+  terminalHistoryPrefix: keys.terminalHistoryPrefix('SN1'),
+  sendRecord: keys.sendRecord('A1', 'RECEIVED', 'SMS'),
+  blocklist: keys.blocklist('ACCOUNT', 'h'),
+  changeRequest: keys.changeRequest('C1'),
+  merchantOpenChangeRequest: keys.merchantOpenChangeRequest('M1'),
+  merchantVersion: keys.merchantVersion('M1', 7),
+  merchantVersionsPrefix: keys.merchantVersionsPrefix('M1'),
+  transferRequest: keys.transferRequest('X1'),
+  suppression: keys.suppression('EMAIL', 'h'),
+  smsQuota: keys.smsQuota('h', '2026-11-23T08'),
+};
+
+describe('shared/keys.ts', () => {
+  it('starts every partition key with the prefix of a key family', () => {
+    const prefixes = Object.values(KEY_FAMILIES);
+    for (const [name, key] of Object.entries(SAMPLES)) {
+      expect(
+        prefixes.some((prefix) => key.pk.startsWith(prefix)),
+        name,
+      ).toBe(true);
+    }
+    expect(REVIEW_QUEUE_PENDING.startsWith(KEY_FAMILIES.reviewQueue)).toBe(true);
+    expect(Object.keys(SAMPLES).sort()).toEqual(
+      Object.keys(keys)
+        .filter((name) => name !== 'reviewQueueEntry' && name !== 'merchantVersionNumber')
+        .sort(),
+    );
+  });
+
+  it('builds both sequences whole, and reads a version back from its sort key', () => {
+    expect(keys.merchantSequence('1023100')).toEqual({ pk: 'SEQ#MERCHANT#1023100', sk: 'SEQ' });
+    expect(keys.terminalSequence()).toEqual({ pk: 'SEQ#TERMINAL', sk: 'SEQ' });
+    expect(keys.merchantVersionNumber(keys.merchantVersion('M1', 42).sk)).toBe(42);
+  });
+
+  it('lists every partition-key pattern in its access-pattern table', () => {
+    const table = readFileSync(join(PROJECT_ROOT, 'shared/keys.ts'), 'utf8');
+    for (const pattern of ['SEQ#MERCHANT#', 'SEQ#TERMINAL', ...Object.values(KEY_FAMILIES)])
+      expect(table, pattern).toContain(`pk = ${pattern}`.replace('pk = REVIEWQ#', 'gsi1pk = REVIEWQ#'));
+  });
+
+  it('is the only place that builds a key: no adapter writes a pk or sk from a literal', () => {
+    const dir = join(PROJECT_ROOT, 'shared/adapters');
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('dynamodb-'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      expect(source, file).not.toMatch(/\b(?:pk|sk):\s*[`'"]/);
+      expect(source, file).not.toMatch(
+        /[`'"](?:APP|IDEM|TASK|MER|SEQ|UNIQ|TERM|SEND|BLOCK|CHANGE|TRANSFER|SUPPRESS|SMSQ)#/,
+      );
+    }
+  });
+});
