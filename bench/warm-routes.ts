@@ -116,7 +116,6 @@ function ports() {
     merchantTerminals: async () => [
       { serialNumber: IDS.serialNumber, terminalId: IDS.terminalId, status: 'BOUND', boundAt: NOW_ISO },
     ],
-    nextSequence: async () => 42,
     nextMerchantSequence: async () => 42,
     nextTerminalSequence: async () => 42,
   });

@@ -46,12 +46,6 @@ export class DynamoMerchantRepository implements MerchantRepository {
     return this.next(keys.terminalSequence());
   }
 
-  nextSequence(name: string): Promise<number> {
-    if (name === 'TERMINAL') return this.nextTerminalSequence();
-    if (name.startsWith('MERCHANT#')) return this.nextMerchantSequence(name.slice('MERCHANT#'.length));
-    throw new Error(`No sequence named ${name}`);
-  }
-
   private async next(key: TableKey): Promise<number> {
     const item = await this.table.update<{ next: number }>(key, 'ADD #next :one', {
       names: { '#next': 'next' },

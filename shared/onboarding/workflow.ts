@@ -319,7 +319,7 @@ export async function provisionMerchant(
     deps.config.acquirerCode,
     body.business.address.divisionCode,
     body.business.mcc,
-    await deps.merchants.nextSequence(`MERCHANT#${prefix}`),
+    await deps.merchants.nextMerchantSequence(prefix),
   );
   const at = deps.clock.now().toISOString();
   const sn = body.terminal?.serialNumber;
@@ -328,7 +328,7 @@ export async function provisionMerchant(
       ? {
           serialNumber: sn,
           model: body.terminal.model,
-          terminalId: terminalIdOf(await deps.merchants.nextSequence('TERMINAL')),
+          terminalId: terminalIdOf(await deps.merchants.nextTerminalSequence()),
         }
       : undefined;
 

@@ -30,11 +30,6 @@ export interface MerchantRepository {
   /** Atomically allocates the next terminal-ID number (1, 2, …; never reused). */
   nextTerminalSequence(): Promise<number>;
   /**
-   * @deprecated Name-based form of {@link nextMerchantSequence} (`MERCHANT#<prefix>`) and
-   * {@link nextTerminalSequence} (`TERMINAL`), for the callers not moved yet.
-   */
-  nextSequence(name: string): Promise<number>;
-  /**
    * One transaction: the approved application (if its revision is unchanged), the merchant,
    * the uniqueness markers moved to the merchant, and — when given — the terminal binding
    * (SN in stock → BOUND) with the merchant's terminal count.

@@ -187,7 +187,7 @@ export async function bindTerminal(
 ) {
   const { merchantNo } = parse(bindSchema(), input);
   checkSerialNumber(serialNumber);
-  const terminalId = terminalIdOf(await deps.merchants.nextSequence('TERMINAL'));
+  const terminalId = terminalIdOf(await deps.merchants.nextTerminalSequence());
   const at = deps.clock.now().toISOString();
   const refusal = await deps.terminals.bind({
     serialNumber,

@@ -115,7 +115,7 @@ export async function transferComplete(
   if (record.status !== 'PENDING_REVIEW') return { skipped: record.status };
   const task = await deps.reviews.get(transferRequestId);
   const actor = `staff:${task?.decidedBy ?? 'unknown'}`;
-  const toTerminalId = terminalIdOf(await deps.merchants.nextSequence('TERMINAL'));
+  const toTerminalId = terminalIdOf(await deps.merchants.nextTerminalSequence());
   const at = deps.clock.now().toISOString();
   const outcome = await deps.transfers.complete({ transfer: record, toTerminalId, at, actor });
   if (outcome === 'TERMINAL_LIMIT') {
