@@ -7,6 +7,12 @@ import { type LocalStack, type LocalStackPorts, startLocalStack } from '../../lo
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 
+/**
+ * This test starts (and restarts) the local stack itself, DynamoDB Local's JVM included, which takes
+ * far longer on a loaded machine than the default test timeout allows for.
+ */
+const STACK_STARTS_IN_TEST_TIMEOUT_MS = 180_000;
+
 /*
  * Deadlines from configuration (seconds here): escalation, supervisors told, expiry.
  *
@@ -60,45 +66,49 @@ afterAll(async () => {
 });
 
 describe('deadlines', () => {
-  it('escalates a review at its deadline, tells supervisors, and expires it at the final deadline', async () => {
-    const api = await start({
-      REVIEW_ESCALATION_SECONDS: '2',
-      REVIEW_FINAL_SECONDS: '5',
-      RESUBMISSION_SECONDS: '5',
-      SUPERVISOR_EMAIL: 'leads@example.com',
-    });
-    const reviewer = await api.staffToken('rev-1', ['reviewer']);
-    const email = `expire-${Date.now()}@example.com`;
-    const app = await submittedApplication(api, email);
-    const escalated = await eventually(async () => {
-      const page = await api.call('GET', '/v1/reviews', { token: reviewer });
-      return page.json.items.find(
-        (t: { subjectId: string; escalated: boolean }) => t.subjectId === app.id && t.escalated,
-      );
-    }, 15_000);
-    expect(Date.parse(escalated.deadline)).toBeLessThan(Date.parse(escalated.finalDeadline));
-    await eventually(async () => {
-      const { json } = await api.call('GET', '/_local/emails');
-      return json.messages.find(
-        (m: { to: string[]; subject: string }) =>
-          m.to.includes('leads@example.com') && m.subject.includes(escalated.taskId),
-      );
-    });
-    const expired = await eventually(async () => {
-      const got = await api.call('GET', `/v1/applications/${app.id}`, { token: app.token });
-      return got.json.status === 'EXPIRED' ? got.json : undefined;
-    }, 20_000);
-    expect(expired.timeline.at(-1)).toMatchObject({ status: 'EXPIRED', actor: 'system' });
-    const late = await api.call('POST', `/v1/reviews/${escalated.taskId}/decision`, {
-      token: reviewer,
-      body: { decision: 'APPROVE', checks: { phoneCallback: { done: true } } },
-    });
-    expect(late.status).toBe(409);
-    await eventually(async () => {
-      const { json } = await api.call('GET', '/_local/emails');
-      return json.messages.find(
-        (m: { to: string[]; subject: string }) => m.to.includes(email) && m.subject.includes('过期'),
-      );
-    });
-  });
+  it(
+    'escalates a review at its deadline, tells supervisors, and expires it at the final deadline',
+    async () => {
+      const api = await start({
+        REVIEW_ESCALATION_SECONDS: '2',
+        REVIEW_FINAL_SECONDS: '5',
+        RESUBMISSION_SECONDS: '5',
+        SUPERVISOR_EMAIL: 'leads@example.com',
+      });
+      const reviewer = await api.staffToken('rev-1', ['reviewer']);
+      const email = `expire-${Date.now()}@example.com`;
+      const app = await submittedApplication(api, email);
+      const escalated = await eventually(async () => {
+        const page = await api.call('GET', '/v1/reviews', { token: reviewer });
+        return page.json.items.find(
+          (t: { subjectId: string; escalated: boolean }) => t.subjectId === app.id && t.escalated,
+        );
+      }, 15_000);
+      expect(Date.parse(escalated.deadline)).toBeLessThan(Date.parse(escalated.finalDeadline));
+      await eventually(async () => {
+        const { json } = await api.call('GET', '/_local/emails');
+        return json.messages.find(
+          (m: { to: string[]; subject: string }) =>
+            m.to.includes('leads@example.com') && m.subject.includes(escalated.taskId),
+        );
+      });
+      const expired = await eventually(async () => {
+        const got = await api.call('GET', `/v1/applications/${app.id}`, { token: app.token });
+        return got.json.status === 'EXPIRED' ? got.json : undefined;
+      }, 20_000);
+      expect(expired.timeline.at(-1)).toMatchObject({ status: 'EXPIRED', actor: 'system' });
+      const late = await api.call('POST', `/v1/reviews/${escalated.taskId}/decision`, {
+        token: reviewer,
+        body: { decision: 'APPROVE', checks: { phoneCallback: { done: true } } },
+      });
+      expect(late.status).toBe(409);
+      await eventually(async () => {
+        const { json } = await api.call('GET', '/_local/emails');
+        return json.messages.find(
+          (m: { to: string[]; subject: string }) => m.to.includes(email) && m.subject.includes('过期'),
+        );
+      });
+    },
+    STACK_STARTS_IN_TEST_TIMEOUT_MS,
+  );
 });
