@@ -72,6 +72,17 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     stateless = Template.fromStack(stacks.stateless);
   });
 
+  it("keeps every template under CloudFormation's 1,000,000-byte limit for a template body", () => {
+    const app = stacks.stateless.node.root as App;
+    const assembly = app.synth();
+    for (const stack of [stacks.stateful, stacks.stateless]) {
+      const bytes = readFileSync(join(assembly.directory, stack.templateFile)).byteLength;
+      // Written without indentation (cdk.json), so the size is what CloudFormation receives.
+      expect(bytes, stack.stackName).toBeLessThan(1_000_000);
+    }
+    expect(CDK_CONTEXT['@aws-cdk/core:suppressTemplateIndentation']).toBe(true);
+  });
+
   describe('stateful stack', () => {
     it('has one on-demand table with pk/sk, gsi1, TTL, PITR, deletion protection and KMS encryption', () => {
       stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
