@@ -108,6 +108,7 @@ function ports() {
   const reviews = fake<ReviewTaskRepository>('reviews', {
     get: async () => pendingTask(),
     decide: async () => true,
+    waitingToken: async () => 'bench-task-token',
     close: async () => true,
     listPending: async () => ({ items: Array.from({ length: 20 }, pendingTask), nextCursor: 'bench-cursor' }),
   });

@@ -9,6 +9,7 @@
  * | Idempotent application create (per key, for life) | pk = APP#<id from sha256(scope, key)>, sk = APP  |
  * | Idempotent change request (per key, 24 h TTL)   | pk = IDEM#<sha256(scope, key)>, sk = IDEM          |
  * | Review task by id                               | pk = TASK#<taskId>, sk = TASK                      |
+ * | Token of the workflow waiting on a review task   | pk = WAIT#<taskId>, sk = WAIT (TTL)                |
  * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
  * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
  * | Terminals of a merchant                         | pk = MER#<merchantNo>, sk begins_with TERM#        |
@@ -72,6 +73,11 @@ export const KEY_FAMILIES = {
   application: 'APP#',
   idempotency: 'IDEM#',
   reviewTask: 'TASK#',
+  /**
+   * The Step Functions token of the wait on a review task, apart from the task so that only the
+   * functions that wait or hand a decision over can read it (whoever holds it can resume the wait).
+   */
+  reviewWait: 'WAIT#',
   reviewQueue: 'REVIEWQ#',
   /** A merchant, its terminal list, its versions and its open-change-request marker. */
   merchant: 'MER#',
@@ -103,6 +109,8 @@ export const keys = {
   /** A change request's Idempotency-Key (applications need none: see the table above). */
   idempotency: (scopedKeyHash: string): TableKey => ({ pk: `${F.idempotency}${scopedKeyHash}`, sk: 'IDEM' }),
   reviewTask: (taskId: string): TableKey => ({ pk: `${F.reviewTask}${taskId}`, sk: 'TASK' }),
+  /** The token of the workflow now waiting on review task `taskId` (expires by TTL). */
+  reviewWait: (taskId: string): TableKey => ({ pk: `${F.reviewWait}${taskId}`, sk: 'WAIT' }),
   /** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */
   reviewQueueEntry: (createdAt: string, taskId: string) => ({
     gsi1pk: REVIEW_QUEUE_PENDING,

@@ -87,7 +87,7 @@ export const TASK_TRANSFER_AWAIT_REVIEW = {
   trigger: { kind: 'task', process: 'terminal-transfer' },
   capabilities: ['taskResponse'],
   workflows: ['terminal-transfer'],
-  table: { read: ['transferRequest'], write: ['reviewTask'] },
+  table: { read: ['transferRequest'], write: ['reviewTask', 'reviewWait'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferComplete: re-binds the SN to the receiving merchant with a new terminal ID. */

@@ -465,20 +465,22 @@ describe('merchant change requests', () => {
     ).toBe('CREATED');
     await table.put({ ...keys.changeRequest(b.changeRequestId), ...b });
     for (const request of [a, b]) {
-      await reviews.create({
-        taskId: request.changeRequestId,
-        kind: 'CHANGE_REQUEST',
-        subjectId: request.changeRequestId,
-        status: 'PENDING',
-        createdAt: at,
-        deadline: at,
-        finalDeadline: at,
-        escalated: false,
-        automatedChecks: [],
-        requiredChecks: ['phoneCallback'],
-        summary: 'race',
-        taskToken: 'none',
-      });
+      await reviews.create(
+        {
+          taskId: request.changeRequestId,
+          kind: 'CHANGE_REQUEST',
+          subjectId: request.changeRequestId,
+          status: 'PENDING',
+          createdAt: at,
+          deadline: at,
+          finalDeadline: at,
+          escalated: false,
+          automatedChecks: [],
+          requiredChecks: ['phoneCallback'],
+          summary: 'race',
+        },
+        'none',
+      );
       await reviews.decide(request.changeRequestId, {
         decision: 'APPROVE',
         reasons: [],

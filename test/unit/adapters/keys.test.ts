@@ -9,6 +9,7 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   application: keys.application('A1'),
   idempotency: keys.idempotency('h'),
   reviewTask: keys.reviewTask('T1'),
+  reviewWait: keys.reviewWait('T1'),
   merchant: keys.merchant('M1'),
   merchantTerminal: keys.merchantTerminal('M1', 'SN1'),
   merchantTerminalsPrefix: keys.merchantTerminalsPrefix('M1'),

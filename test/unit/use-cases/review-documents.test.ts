@@ -32,7 +32,6 @@ function task(overrides: Partial<ReviewTaskRecord> = {}): ReviewTaskRecord {
     automatedChecks: [],
     requiredChecks: ['phoneCallback'],
     summary: 'INDIVIDUAL · 张三便利店 · MCC 5411',
-    taskToken: 'token',
     ...overrides,
   };
 }
