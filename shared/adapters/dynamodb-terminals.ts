@@ -205,21 +205,25 @@ export class DynamoTerminalRepository implements TerminalRepository {
     merchantNo: string;
     codeHash: string;
     expiresAt: string;
+    lifetimeCap: number;
     reservedIssueId?: string;
-  }) {
-    const set = 'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero';
+  }): Promise<'SET' | 'NOT_BOUND' | 'CODE_LIMIT'> {
+    const set =
+      'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero ADD activationCodesIssued :one';
     const reserved = input.reservedIssueId;
-    return succeeds(
+    const stored = await succeeds(
       this.table.update(
         keys.terminal(input.serialNumber),
         reserved === undefined ? `${set} REMOVE activationIssueId, activationIssueLeaseUntil` : set,
         {
-          condition: `#status = :bound AND merchantNo = :merchant${reserved === undefined ? '' : ' AND activationIssueId = :issue'}`,
+          condition: `#status = :bound AND merchantNo = :merchant AND (attribute_not_exists(activationCodesIssued) OR activationCodesIssued < :cap)${reserved === undefined ? '' : ' AND activationIssueId = :issue'}`,
           names: { '#status': 'status' },
           values: {
             ':hash': input.codeHash,
             ':exp': input.expiresAt,
             ':zero': 0,
+            ':one': 1,
+            ':cap': input.lifetimeCap,
             ':bound': 'BOUND',
             ':merchant': input.merchantNo,
             ...(reserved === undefined ? {} : { ':issue': reserved }),
@@ -227,21 +231,28 @@ export class DynamoTerminalRepository implements TerminalRepository {
         },
       ),
     );
+    if (stored) return 'SET';
+    // Refused: tell the lifetime cap from a binding or reservation that moved (a read after the fact
+    // only names the reason; the write's condition is what enforced it).
+    const terminal = await this.get(input.serialNumber);
+    return (terminal?.activationCodesIssued ?? 0) >= input.lifetimeCap ? 'CODE_LIMIT' : 'NOT_BOUND';
   }
 
-  async recordFailedAttempt(
-    serialNumber: string,
-    codeHash: string,
-    limit: number,
-  ): Promise<number | undefined> {
+  async reserveAttempt(input: {
+    serialNumber: string;
+    codeHash: string;
+    limit: number;
+    now: string;
+  }): Promise<number | undefined> {
     try {
       const item = await this.table.update<{ activationAttempts: number }>(
-        keys.terminal(serialNumber),
+        keys.terminal(input.serialNumber),
         'ADD activationAttempts :one',
         {
-          // Only against the code the caller compared with, and never past the lock.
-          condition: 'activationCodeHash = :hash AND activationAttempts < :limit',
-          values: { ':one': 1, ':hash': codeHash, ':limit': limit },
+          // Only against the code the caller read, unexpired, and never past the lock.
+          condition:
+            'activationCodeHash = :hash AND activationAttempts < :limit AND activationExpiresAt > :now',
+          values: { ':one': 1, ':hash': input.codeHash, ':limit': input.limit, ':now': input.now },
         },
       );
       return item.activationAttempts;
@@ -265,7 +276,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
           expression:
             'SET #status = :activated, activatedAt = :at REMOVE activationCodeHash, activationExpiresAt',
           condition:
-            '#status = :bound AND merchantNo = :merchant AND activationCodeHash = :hash AND activationAttempts < :limit AND activationExpiresAt > :at',
+            // The caller's own attempt is among those reserved: at most `limit` of them.
+            '#status = :bound AND merchantNo = :merchant AND activationCodeHash = :hash AND activationAttempts <= :limit AND activationExpiresAt > :at',
           names: { '#status': 'status' },
           values: {
             ':activated': 'ACTIVATED',

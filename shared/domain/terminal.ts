@@ -7,6 +7,14 @@ export const MAX_ACTIVATION_ATTEMPTS = 5;
 /** Activation codes are valid for 30 days (spec 4.1). */
 export const ACTIVATION_CODE_DAYS = 30;
 
+/**
+ * Activation codes one terminal may ever be issued, across bindings, transfers and reissues: each
+ * code allows {@link MAX_ACTIVATION_ATTEMPTS} guesses, so a terminal can never be guessed more than
+ * 5 × 20 = 100 times out of 10⁶ codes. Reaching it refuses further codes and raises an alarm
+ * (`ActivationCodeCapReached`): a terminal that needed this many codes is an incident, not routine.
+ */
+export const MAX_ACTIVATION_CODES_PER_TERMINAL = 20;
+
 /** The stored terminal: stock record and, while bound, the binding marker of its SN (一机一码). */
 export interface TerminalRecord {
   readonly serialNumber: string;
@@ -19,7 +27,10 @@ export interface TerminalRecord {
   /** Keyed hash of the current activation code; the code itself exists only in its SMS. */
   readonly activationCodeHash?: string;
   readonly activationExpiresAt?: string;
+  /** Attempts reserved against the current code (each reserved before its code is compared). */
   readonly activationAttempts?: number;
+  /** Activation codes ever issued for this SN (never reset; see MAX_ACTIVATION_CODES_PER_TERMINAL). */
+  readonly activationCodesIssued?: number;
   /**
    * The operator reissue that holds the next code, and until when (see `reserveActivationIssue`):
    * one reissue at a time, so the code of the last SMS is always the stored one.

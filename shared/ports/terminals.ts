@@ -47,20 +47,32 @@ export interface TerminalRepository {
   /** Ends the lease of `issueId` (its SMS went out, or could not); a no-op once another holds it. */
   releaseActivationIssue(serialNumber: string, issueId: string): Promise<void>;
   /**
-   * New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted.
-   * With `reservedIssueId`, only while that reissue still holds the reservation; without it, any
-   * reservation is dropped (the newer code wins).
+   * New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted,
+   * and the terminal's lifetime count of codes +1, at most `lifetimeCap`. With `reservedIssueId`,
+   * only while that reissue still holds the reservation; without it, any reservation is dropped
+   * (the newer code wins). `CODE_LIMIT` when the terminal has had `lifetimeCap` codes already,
+   * `NOT_BOUND` when it is not bound to the merchant (or the reservation was lost).
    */
   setActivationCode(input: {
     serialNumber: string;
     merchantNo: string;
     codeHash: string;
     expiresAt: string;
+    lifetimeCap: number;
     reservedIssueId?: string;
-  }): Promise<boolean>;
-  /** Counts one wrong code, only while the stored code is still `codeHash` and not locked; returns the new count. */
-  recordFailedAttempt(serialNumber: string, codeHash: string, limit: number): Promise<number | undefined>;
-  /** BOUND → ACTIVATED if the code, its expiry and the attempt count still allow it. */
+  }): Promise<'SET' | 'NOT_BOUND' | 'CODE_LIMIT'>;
+  /**
+   * Reserves one attempt against the stored code before the presented one is compared: +1 only
+   * while the code is still `codeHash`, unexpired at `now` and under `limit` attempts; returns the
+   * new count (`undefined`: refused). Concurrent guesses can so never compare more than `limit` codes.
+   */
+  reserveAttempt(input: {
+    serialNumber: string;
+    codeHash: string;
+    limit: number;
+    now: string;
+  }): Promise<number | undefined>;
+  /** BOUND → ACTIVATED if the code, its expiry and the attempt count (its own reserved one included) still allow it. */
   activate(input: {
     serialNumber: string;
     merchantNo: string;
