@@ -139,11 +139,7 @@ function ports() {
     presignUpload: async (input: { objectKey: string }) =>
       `https://bench-documents.s3.us-east-1.amazonaws.com/${input.objectKey}?X-Amz-Signature=bench`,
     objectSize: async () => 1024,
-    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg' }),
-    presignPost: async (input: { objectKey: string }) => ({
-      url: 'https://bench-documents.s3.us-east-1.amazonaws.com/',
-      fields: { key: input.objectKey, 'X-Amz-Signature': 'bench' },
-    }),
+    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg', etag: 'bench-etag' }),
   };
   const staffVerifier = fake<StaffTokenVerifier>('staffVerifier', {});
   const changeRequests = fake<ChangeRequestRepository>('changeRequests', {
@@ -270,7 +266,7 @@ export async function routeCases(): Promise<RouteCase[]> {
     { pathParameters: appPath, headers: bearer },
     () => getApplication(draftDeps, IDS.applicationId),
   );
-  const documentBody = { kind: 'ID_CARD_FRONT', contentType: 'image/jpeg' };
+  const documentBody = { kind: 'ID_CARD_FRONT', contentType: 'image/jpeg', sizeBytes: 2048 };
   add(
     'POST /v1/applications/{id}/documents',
     'create-document',

@@ -422,6 +422,8 @@ function buildEnv(
     [ENV.staffJwtAudience]: 'local-staff',
     [ENV.staffJwksUri]: `${urls.api}/_local/jwks.json`,
     [ENV.s3ForcePathStyle]: 'true',
+    // s3rver keeps no versions: documents are pinned by ETag and erased by key (docs/security.md).
+    [ENV.documentsVersioned]: 'false',
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,

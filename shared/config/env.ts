@@ -36,6 +36,8 @@ export const ENV = {
   staffJwksUri: 'STAFF_JWKS_URI',
   /** `true` only against s3rver, which needs path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** `false` only against s3rver, which keeps no object versions (the bucket in AWS is versioned). */
+  documentsVersioned: 'DOCUMENTS_VERSIONED',
   /** Simulator only: `sale` and/or `void` (comma-separated) are declined (read at every call). */
   paymentHostSimulatorDecline: 'PAYMENT_HOST_SIMULATOR_DECLINE',
 } as const;
@@ -186,11 +188,19 @@ export function readTableName(): string {
   return nonEmpty(ENV.tableName);
 }
 
-/** The documents bucket, and whether S3 needs path-style URLs (s3rver locally). */
-export function readDocumentsConfig(): { readonly bucket: string; readonly forcePathStyle: boolean } {
+/**
+ * The documents bucket, whether S3 needs path-style URLs and whether it keeps versions (neither
+ * holds for s3rver locally).
+ */
+export function readDocumentsConfig(): {
+  readonly bucket: string;
+  readonly forcePathStyle: boolean;
+  readonly versioned: boolean;
+} {
   return {
     bucket: nonEmpty(ENV.documentsBucket),
     forcePathStyle: optionalString(ENV.s3ForcePathStyle) === 'true',
+    versioned: optionalString(ENV.documentsVersioned, 'true') !== 'false',
   };
 }
 

@@ -77,8 +77,13 @@ export type Capability =
   | 'piiHmac'
   /** s3:PutObject on the documents bucket, to presign upload URLs. */
   | 'documentsPut'
-  /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
+  /**
+   * s3:GetObject / GetObjectVersion (HeadObject, presigned GETs) on the documents bucket, to see
+   * which documents were uploaded and read the pinned version of submitted ones.
+   */
   | 'documentsRead'
+  /** s3:DeleteObject / DeleteObjectVersion and the listings under `applications/`, to erase documents for good. */
+  | 'documentsErase'
   /** states:StartExecution on the state machines of `workflows`. */
   | 'startExecution'
   /** states:StopExecution on the executions of `workflows`. */
