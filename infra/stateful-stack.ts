@@ -71,6 +71,13 @@ export class StatefulStack extends Stack {
       sortKey: { name: TABLE_SCHEMA.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // The retention index: keys only (no personal data is copied into it), one partition per day.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.gsi2.indexName,
+      partitionKey: { name: TABLE_SCHEMA.gsi2.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.gsi2.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     // Backups beyond PITR's 35 days, in a vault with its own key: daily kept 35 days, monthly a year.
     const backupKey = new kms.Key(this, 'BackupVaultKey', {
@@ -142,11 +149,11 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
-      // Browsers and apps upload straight to S3 with the presigned PUT URL or POST form from
-      // create-document; the signature itself is the authorization, so any origin may use it.
+      // Browsers and apps upload straight to S3 with the presigned PUT URL from create-document;
+      // the signature itself is the authorization, so any origin may use it.
       cors: [
         {
-          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.POST],
+          allowedMethods: [s3.HttpMethods.PUT],
           allowedOrigins: ['*'],
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],

@@ -72,8 +72,9 @@ export class ManifestGrants {
   /**
    * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
    * of the families it reads or writes, writes of those it writes; a Query of the review queue on
-   * gsi1 for `reviewQueue`; the table's key through DynamoDB. No Scan, no batch or table-level
-   * action, nothing at all for a function without table access.
+   * gsi1 for `reviewQueue`, a Query of the retention index (gsi2, its own partitions) for
+   * `retention`; the table's key through DynamoDB. No Scan, no batch or table-level action,
+   * nothing at all for a function without table access.
    */
   grantTable(fn: HouseFunction, access: TableAccess | undefined): void {
     const { table, dataKey } = this.targets;
@@ -110,6 +111,16 @@ export class ManifestGrants {
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
+        }),
+      );
+    }
+    if (read.includes('retention')) {
+      // The retention index (keys only): its partitions are the retention family's.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi2.indexName}`],
+          conditions: leadingKeys(['retention']),
         }),
       );
     }

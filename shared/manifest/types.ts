@@ -68,8 +68,20 @@ export interface EventTrigger {
   readonly source: 'email-events';
 }
 
+/**
+ * Invoked on a schedule (an EventBridge rule in AWS, `POST /_local/<name>` in `npm run dev`), one
+ * run at a time (reserved concurrency 1).
+ */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  /** EventBridge schedule expression (UTC), e.g. `cron(0 19 * * ? *)` = 03:00 Asia/Shanghai. */
+  readonly schedule: string;
+  /** The local route that runs it now (`/_local/...`). */
+  readonly localPath: `/_local/${string}`;
+}
+
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger;
+export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | ScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
