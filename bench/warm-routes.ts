@@ -114,6 +114,7 @@ function ports() {
   });
   const merchants = fake<MerchantRepository>('merchants', {
     getMerchant: async (merchantNo) => merchantRecord(merchantNo),
+    acceptsTerminals: async () => true,
     merchantTerminals: async () => [
       { serialNumber: IDS.serialNumber, terminalId: IDS.terminalId, status: 'BOUND', boundAt: NOW_ISO },
     ],

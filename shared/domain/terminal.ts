@@ -15,6 +15,16 @@ export const ACTIVATION_CODE_DAYS = 30;
  */
 export const MAX_ACTIVATION_CODES_PER_TERMINAL = 20;
 
+/**
+ * Days after an unbinding during which binding the SN to another merchant needs a second
+ * operator's approval: moving a bound terminal between merchants is a transfer (the receiver
+ * accepts, a reviewer approves with a phone call-back), never one operator's unbind + bind.
+ */
+export const REBIND_HOLD_DAYS = 30;
+
+/** How long a first operator's request to bind a held SN waits for a second operator. */
+export const REBIND_APPROVAL_HOURS = 24;
+
 /** The stored terminal: stock record and, while bound, the binding marker of its SN (一机一码). */
 export interface TerminalRecord {
   readonly serialNumber: string;
@@ -39,6 +49,13 @@ export interface TerminalRecord {
   readonly activationIssueLeaseUntil?: string;
   /** The transfer request under way for this SN (one at a time). */
   readonly openTransferId?: string;
+  /** The merchant the SN was last unbound from, and when (kept after the unbinding). */
+  readonly lastUnboundFrom?: string;
+  readonly lastUnboundAt?: string;
+  /** A first operator's request to bind the held SN to `rebindMerchantNo`, waiting for a second. */
+  readonly rebindMerchantNo?: string;
+  readonly rebindRequestedBy?: string;
+  readonly rebindRequestedAt?: string;
 }
 
 /**

@@ -17,7 +17,8 @@ export const CREATE_TRANSFER_REQUEST = {
   },
   capabilities: ['startExecution'],
   workflows: ['terminal-transfer'],
-  fieldCipher: 'decrypt',
+  // Whether the receiver takes terminals is read from its status alone: no field is opened.
+  fieldCipher: 'key-id',
   table: { read: ['application', 'merchant'], write: ['terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 

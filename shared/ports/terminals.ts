@@ -5,7 +5,9 @@ export type BindRefusal =
   | 'TERMINAL_NOT_FOUND'
   | 'TERMINAL_ALREADY_BOUND'
   | 'TERMINAL_LIMIT'
-  | 'MERCHANT_NOT_ACTIVE';
+  | 'MERCHANT_NOT_ACTIVE'
+  /** Unbound from another merchant since `holdSince`, and no other operator's request to approve. */
+  | 'REBIND_NEEDS_APPROVAL';
 
 /**
  * Terminals. Every invariant of 一机一码 is a condition of one write or transaction here: the SN's
@@ -16,15 +18,37 @@ export interface TerminalRepository {
   get(serialNumber: string): Promise<TerminalRecord | undefined>;
   history(serialNumber: string): Promise<TerminalHistoryEntry[]>;
   register(input: { serialNumber: string; model: string; at: string; actor: string }): Promise<boolean>;
-  /** IN_STOCK → BOUND to the merchant, count +1 (≤ limit), in one transaction. */
+  /**
+   * IN_STOCK → BOUND to the merchant, count +1 (≤ limit), in one transaction — unless the SN was
+   * unbound from another merchant after `holdSince`, in which case only an approval does: a request
+   * to bind it to this merchant made after `approvalSince` by another actor ({@link requestRebind}).
+   */
   bind(input: {
     serialNumber: string;
     merchantNo: string;
     terminalId: string;
     at: string;
     actor: string;
+    holdSince: string;
+    approvalSince: string;
+    /** Why the history shows this binding (an approved request: who asked). */
+    reason?: string;
   }): Promise<BindRefusal | undefined>;
-  /** Bound to `merchantNo` → IN_STOCK, count −1, binding and activation data removed; false if not bound to it. */
+  /**
+   * Records `actor`'s request to bind a held SN (in stock, unbound from another merchant after
+   * `holdSince`) to `merchantNo`, replacing any earlier request; false when the SN is no longer so.
+   */
+  requestRebind(input: {
+    serialNumber: string;
+    merchantNo: string;
+    actor: string;
+    at: string;
+    holdSince: string;
+  }): Promise<boolean>;
+  /**
+   * Bound to `merchantNo` → IN_STOCK, count −1, binding and activation data removed, the merchant
+   * and time kept as the last unbinding; false if not bound to it.
+   */
   unbind(input: {
     serialNumber: string;
     merchantNo: string;

@@ -6,6 +6,8 @@ import { terminalIdOf } from '../domain/merchant';
 import {
   MAX_ACTIVATION_ATTEMPTS,
   MAX_ACTIVATION_CODES_PER_TERMINAL,
+  REBIND_APPROVAL_HOURS,
+  REBIND_HOLD_DAYS,
   type TerminalRecord,
 } from '../domain/terminal';
 import { AppError, invalidState, notFound, validationFailed } from '../errors';
@@ -71,6 +73,15 @@ export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'
     merchantNo: terminal.merchantNo ?? null,
     terminalId: terminal.terminalId ?? null,
     openTransferId: terminal.openTransferId ?? null,
+    // A first operator's request to bind this recently unbound SN to another merchant.
+    pendingRebind:
+      terminal.status === 'IN_STOCK' && terminal.rebindMerchantNo
+        ? {
+            merchantNo: terminal.rebindMerchantNo,
+            requestedBy: terminal.rebindRequestedBy ?? null,
+            requestedAt: terminal.rebindRequestedAt ?? null,
+          }
+        : null,
     activation:
       terminal.status === 'BOUND' && terminal.activationExpiresAt
         ? {
@@ -186,27 +197,62 @@ const bindSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) }),
 );
 
+/** What a bind answers: the binding, or a request that waits for a second operator. */
+export type BindOutcome =
+  | {
+      readonly serialNumber: string;
+      readonly merchantNo: string;
+      readonly terminalId: string;
+      readonly status: 'BOUND';
+      readonly activationCodeSent: boolean;
+      readonly activationCodeNotSent?: string;
+    }
+  | {
+      readonly serialNumber: string;
+      readonly merchantNo: string;
+      readonly status: 'PENDING_APPROVAL';
+      readonly requestedBy: string;
+      readonly approvalExpiresAt: string;
+    };
+
 /**
  * `POST /v1/terminals/{sn}/bind` (operator): one transaction binds the SN (in stock only) and
  * counts it on the merchant (at most 5), with an 8-digit terminal ID from an atomic sequence
- * that never repeats; then the activation code goes out by SMS.
+ * that never repeats; then the activation code goes out by SMS. An SN unbound from another
+ * merchant in the last {@link REBIND_HOLD_DAYS} days is not bound by one operator: the first bind
+ * records a request (`PENDING_APPROVAL`), and the same bind by a second operator within
+ * {@link REBIND_APPROVAL_HOURS} hours binds it — moving a terminal between merchants is otherwise
+ * a transfer. The rule is a condition of the binding write, not a read before it.
  */
 export async function bindTerminal(
   deps: ActivationSmsDeps,
   operator: StaffPrincipal,
   serialNumber: string,
   input: unknown,
-) {
+): Promise<BindOutcome> {
   const { merchantNo } = parse(bindSchema(), input);
   checkSerialNumber(serialNumber);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const actor = `staff:${operator.sub}`;
+  const holdSince = new Date(now.getTime() - REBIND_HOLD_DAYS * 86_400_000).toISOString();
+  const approvalSince = new Date(now.getTime() - REBIND_APPROVAL_HOURS * 3_600_000).toISOString();
+  // Read for the history's wording only (whose request this binding approves).
+  const before = await deps.terminals.get(serialNumber);
+  const approving =
+    before?.rebindMerchantNo === merchantNo &&
+    before.rebindRequestedBy !== actor &&
+    (before.rebindRequestedAt ?? '') > approvalSince;
   const terminalId = terminalIdOf(await deps.merchants.nextTerminalSequence());
-  const at = deps.clock.now().toISOString();
   const refusal = await deps.terminals.bind({
     serialNumber,
     merchantNo,
     terminalId,
     at,
-    actor: `staff:${operator.sub}`,
+    actor,
+    holdSince,
+    approvalSince,
+    ...(approving ? { reason: `rebinding requested by ${before?.rebindRequestedBy}, approved` } : {}),
   });
   switch (refusal) {
     case 'TERMINAL_NOT_FOUND':
@@ -225,6 +271,19 @@ export async function bindTerminal(
           },
         ],
       });
+    case 'REBIND_NEEDS_APPROVAL': {
+      if (!(await deps.terminals.requestRebind({ serialNumber, merchantNo, actor, at, holdSince }))) {
+        throw new AppError('CONFLICT', 'The terminal changed at the same time; read it again');
+      }
+      logger.info('rebinding requested; a second operator must approve', { serialNumber, merchantNo });
+      return {
+        serialNumber,
+        merchantNo,
+        status: 'PENDING_APPROVAL',
+        requestedBy: actor,
+        approvalExpiresAt: new Date(now.getTime() + REBIND_APPROVAL_HOURS * 3_600_000).toISOString(),
+      };
+    }
     default:
   }
   const activation = await sendNewActivationCode(deps, {

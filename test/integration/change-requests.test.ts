@@ -150,7 +150,7 @@ describe('merchant change requests', () => {
 
     const applied = await statusOf(first, id, 'APPLIED');
     expect(applied.appliedVersion).toBe(2);
-    expect(applied.timeline.at(-1)).toMatchObject({ status: 'APPLIED', actor: 'staff:rev-1' });
+    expect(applied.timeline.at(-1)).toMatchObject({ status: 'APPLIED', actor: 'reviewer' });
     const after = await api.call('GET', `/v1/merchants/${first.merchantNo}`, { token: first.token });
     expect(after.json).toMatchObject({
       version: 2,

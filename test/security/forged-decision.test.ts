@@ -136,6 +136,9 @@ describe('a forged SendTaskSuccess', () => {
       return current.json.status === 'APPROVED' ? current.json : undefined;
     });
     expect(approved.merchantNo).toMatch(/^\d{15}$/);
+    // The merchant sees the role, never the reviewer's subject.
+    expect(approved.timeline.at(-1)).toMatchObject({ status: 'APPROVED', actor: 'reviewer' });
+    expect(JSON.stringify(approved.timeline)).not.toContain('staff:');
     figures.provisioned += 1;
   });
 
@@ -211,5 +214,14 @@ describe('a forged SendTaskSuccess', () => {
     });
     expect(moved.terminalId).not.toBe(bound.json.terminalId);
     figures.transfersCompleted += 1;
+    const completed = await eventually(async () => {
+      const current = await api.call('GET', `/v1/transfer-requests/${id}`, { token: to.token });
+      return current.json.status === 'COMPLETED' ? current.json : undefined;
+    });
+    expect(completed.timeline.at(-1)).toMatchObject({ action: 'COMPLETED', actor: 'reviewer' });
+    expect(JSON.stringify(completed.timeline)).not.toContain('staff:');
+    // Staff keep the subject in the audit trail.
+    const staffView = await api.call('GET', `/v1/transfer-requests/${id}`, { token: reviewer });
+    expect(staffView.json.timeline.at(-1)).toMatchObject({ actor: 'staff:rev-1' });
   });
 });
