@@ -216,11 +216,11 @@ export async function measureCost(log: (message: string) => void): Promise<{
       for (const kind of KINDS) {
         const doc = await api.expect(201, 'POST', `/v1/applications/${applicationId}/documents`, {
           token,
-          body: { kind, contentType: 'image/jpeg' },
+          body: { kind, contentType: 'image/jpeg', sizeBytes: 2048 },
         });
         const put = await fetch(doc.uploadUrl, {
           method: 'PUT',
-          headers: { 'content-type': 'image/jpeg' },
+          headers: doc.headers,
           body: Buffer.alloc(2048, 7),
         });
         if (!put.ok) throw new Error(`upload of ${kind} answered ${put.status}`);

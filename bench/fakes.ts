@@ -153,7 +153,6 @@ export function pendingTask(): ReviewTaskRecord {
     ],
     requiredChecks: ['phoneCallback'],
     summary: 'INDIVIDUAL · 5411 · 张三便利店',
-    taskToken: 'bench-task-token',
   };
 }
 

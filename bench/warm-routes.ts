@@ -108,11 +108,13 @@ function ports() {
   const reviews = fake<ReviewTaskRepository>('reviews', {
     get: async () => pendingTask(),
     decide: async () => true,
+    waitingToken: async () => 'bench-task-token',
     close: async () => true,
     listPending: async () => ({ items: Array.from({ length: 20 }, pendingTask), nextCursor: 'bench-cursor' }),
   });
   const merchants = fake<MerchantRepository>('merchants', {
     getMerchant: async (merchantNo) => merchantRecord(merchantNo),
+    acceptsTerminals: async () => true,
     merchantTerminals: async () => [
       { serialNumber: IDS.serialNumber, terminalId: IDS.terminalId, status: 'BOUND', boundAt: NOW_ISO },
     ],
@@ -138,11 +140,7 @@ function ports() {
     presignUpload: async (input: { objectKey: string }) =>
       `https://bench-documents.s3.us-east-1.amazonaws.com/${input.objectKey}?X-Amz-Signature=bench`,
     objectSize: async () => 1024,
-    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg' }),
-    presignPost: async (input: { objectKey: string }) => ({
-      url: 'https://bench-documents.s3.us-east-1.amazonaws.com/',
-      fields: { key: input.objectKey, 'X-Amz-Signature': 'bench' },
-    }),
+    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg', etag: 'bench-etag' }),
   };
   const staffVerifier = fake<StaffTokenVerifier>('staffVerifier', {});
   const changeRequests = fake<ChangeRequestRepository>('changeRequests', {
@@ -198,7 +196,8 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
     unbind: async () => true,
     reserveActivationIssue: async () => true,
     releaseActivationIssue: async () => undefined,
-    setActivationCode: async () => true,
+    setActivationCode: async () => 'SET',
+    reserveAttempt: async () => 1,
     activate: async () => true,
     markVerified: async () => true,
     addHistory: async () => undefined,
@@ -268,7 +267,7 @@ export async function routeCases(): Promise<RouteCase[]> {
     { pathParameters: appPath, headers: bearer },
     () => getApplication(draftDeps, IDS.applicationId),
   );
-  const documentBody = { kind: 'ID_CARD_FRONT', contentType: 'image/jpeg' };
+  const documentBody = { kind: 'ID_CARD_FRONT', contentType: 'image/jpeg', sizeBytes: 2048 };
   add(
     'POST /v1/applications/{id}/documents',
     'create-document',

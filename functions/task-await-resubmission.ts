@@ -39,6 +39,5 @@ export const handler = onboardingTask('task-await-resubmission', (input) =>
   awaitResubmission(deps, {
     applicationId: input.applicationId,
     taskToken: input.taskToken ?? '',
-    taskId: input.taskId,
   }),
 );

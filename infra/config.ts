@@ -44,6 +44,12 @@ export interface OnboardingConfig {
   readonly draftTtlSeconds: number;
   /** Context `transferAcceptanceSeconds`: how long the receiving merchant has to accept a terminal transfer (default 7 days). */
   readonly transferAcceptanceSeconds: number;
+  /**
+   * Context `retentionSeconds`: how long rejected, withdrawn and expired applications (and drafts
+   * past their lifetime) are kept before the daily sweep erases them, documents included, leaving
+   * an audit stub (default 180 days, PIPL minimisation).
+   */
+  readonly retentionSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
 }
@@ -63,6 +69,7 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   resubmissionSeconds: 1_209_600,
   draftTtlSeconds: 2_592_000,
   transferAcceptanceSeconds: 604_800,
+  retentionSeconds: 15_552_000,
   alarmEmail: '',
 };
 
@@ -106,6 +113,7 @@ export function readConfig(node: Node): OnboardingConfig {
     resubmissionSeconds: contextSeconds(node, 'resubmissionSeconds'),
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
+    retentionSeconds: contextSeconds(node, 'retentionSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
   };
   validateConfig(config);

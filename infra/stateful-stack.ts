@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -69,6 +70,13 @@ export class StatefulStack extends Stack {
       partitionKey: { name: TABLE_SCHEMA.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_SCHEMA.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // The retention index: keys only (no personal data is copied into it), one partition per day.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.gsi2.indexName,
+      partitionKey: { name: TABLE_SCHEMA.gsi2.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.gsi2.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
     // Backups beyond PITR's 35 days, in a vault with its own key: daily kept 35 days, monthly a year.
@@ -141,11 +149,11 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
-      // Browsers and apps upload straight to S3 with the presigned PUT URL or POST form from
-      // create-document; the signature itself is the authorization, so any origin may use it.
+      // Browsers and apps upload straight to S3 with the presigned PUT URL from create-document;
+      // the signature itself is the authorization, so any origin may use it.
       cors: [
         {
-          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.POST],
+          allowedMethods: [s3.HttpMethods.PUT],
           allowedOrigins: ['*'],
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],
@@ -154,11 +162,27 @@ export class StatefulStack extends Stack {
       ],
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        // A replaced document (newer upload of a kind) stays recoverable for 90 days, then goes.
-        { id: 'expire-replaced-documents', noncurrentVersionExpiration: Duration.days(90) },
+        // Keys are written once (below), so a version becomes noncurrent only when someone deletes
+        // its object outside the retention sweeper (which deletes versions for good): such a
+        // document stays recoverable for 90 days, then goes.
+        { id: 'expire-deleted-documents', noncurrentVersionExpiration: Duration.days(90) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Every write must be conditional on the key being new (If-None-Match: *, which the presigned
+    // PUT signs): a document, once uploaded, can never be replaced — not by its own URL used again
+    // within its 15 minutes, not by any other request — so the version pinned at submission is the
+    // only content the key ever has.
+    this.documentsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOverwritingWrites',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.documentsBucket.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
     Validations.of(this.documentsBucket).acknowledge({
       id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
       reason:

@@ -16,6 +16,7 @@ import {
   FUNCTIONS,
   manifestProblems,
   ROUTES,
+  SCHEDULED_FUNCTIONS,
   taskFunctionsOf,
 } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
@@ -26,6 +27,7 @@ import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
 import { ManifestGrants } from './constructs/grants';
 import { OnboardingRestApi } from './constructs/rest-api';
+import { Schedules } from './constructs/schedules';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
 import { Workflows } from './constructs/workflows';
@@ -103,6 +105,7 @@ export class StatelessStack extends StackWithParts {
         [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
+        [ENV.retentionSeconds]: String(config.retentionSeconds),
         [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
@@ -153,6 +156,11 @@ export class StatelessStack extends StackWithParts {
       grants.grantTable(fn, entry.table);
       grants.grantEntry(fn, entry);
     }
+    new Schedules(this, 'Schedules', {
+      entries: SCHEDULED_FUNCTIONS,
+      functionOf: (name) => functions.get(name),
+      deadLetterQueue: this.eventDeadLetterQueue,
+    });
 
     this.api = new OnboardingRestApi(this, 'RestApi', {
       routes: ROUTES,

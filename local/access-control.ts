@@ -51,7 +51,7 @@ const stringOf = (value: AttributeValue | undefined) => (value && 'S' in value ?
 
 /** The partition-key value a Query's key condition names (`pk = :v` or `gsi1pk = :v`). */
 function queriedKey(input: QueryCommand['input']): string {
-  const match = /\b(?:pk|gsi1pk)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
+  const match = /\b(?:pk|gsi1pk|gsi2pk)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
   return stringOf(match ? input.ExpressionAttributeValues?.[match[1] as string] : undefined);
 }
 

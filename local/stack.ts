@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
-import { FUNCTIONS, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import { FUNCTIONS, ROUTES, SCHEDULED_FUNCTIONS, taskFunctionsOf } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
 import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
@@ -146,6 +146,7 @@ const DEADLINE_VARIABLES = [
   ENV.resubmissionSeconds,
   ENV.draftTtlSeconds,
   ENV.transferAcceptanceSeconds,
+  ENV.retentionSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
 const NOTIFICATION_VARIABLES = [ENV.smsPerPhonePerHour, ENV.supervisorLocale] as const;
@@ -421,7 +422,11 @@ function buildEnv(
     [ENV.staffJwtIssuer]: `${urls.api}/_local`,
     [ENV.staffJwtAudience]: 'local-staff',
     [ENV.staffJwksUri]: `${urls.api}/_local/jwks.json`,
+    // The dev server issues 1-hour staff tokens (a pool issues 5-minute ones): the age limit follows.
+    [ENV.staffTokenMaxAgeSeconds]: '3600',
     [ENV.s3ForcePathStyle]: 'true',
+    // s3rver keeps no versions: documents are pinned by ETag and erased by key (docs/security.md).
+    [ENV.documentsVersioned]: 'false',
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
@@ -514,6 +519,20 @@ function localRoutes(parts: {
   faults: FaultInjector;
 }): LocalRoute[] {
   return [
+    // Each scheduled function (an EventBridge rule in AWS) runs now on its local path, with the
+    // event EventBridge sends; the function works from the real clock, as deployed.
+    ...SCHEDULED_FUNCTIONS.map(
+      (entry): LocalRoute => ({
+        method: 'POST',
+        path: entry.trigger.localPath,
+        handle: async () => ({
+          statusCode: 200,
+          body: await invokeLambda(parts.loader, entry.name, scheduledEvent(entry.trigger.schedule), {
+            timeoutMs: 120_000,
+          }),
+        }),
+      }),
+    ),
     {
       method: 'GET',
       path: '/_local/faults',
@@ -693,5 +712,20 @@ function parseTokenRequest(body: string): StaffTokenRequest | string {
     ...(username === undefined ? {} : { username: username as string }),
     ...(email === undefined ? {} : { email: email as string }),
     ...(expiresInSeconds === undefined ? {} : { expiresInSeconds: expiresInSeconds as number }),
+  };
+}
+
+/** The event EventBridge sends a scheduled rule's target. */
+function scheduledEvent(schedule: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/local-schedule`],
+    detail: { schedule },
   };
 }

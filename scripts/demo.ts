@@ -247,7 +247,7 @@ async function uploadDocuments(applicant: Applicant, image: Buffer): Promise<voi
   for (const kind of REQUIRED_KINDS[applicant.type]) {
     const document = await call('POST', `/v1/applications/${id}/documents`, {
       token: applicant.token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: image.length },
       expect: 201,
       show: (b) => `${kind} → presigned PUT, ${b.maxBytes} bytes at most`,
     });

@@ -2,19 +2,26 @@ import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import { type IdentityKind, keys } from '../keys';
 import type { FieldCipher } from '../ports';
 import { type ApplicationRepository, DuplicateMerchantError, StaleWriteError } from '../ports/repositories';
+import { retentionIndexOf } from '../retention/policy';
 import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
 import { APPLICATION_FIELDS, openFields, sealFields } from './field-cipher-fields';
 
 /**
- * The stored application item: the ID and account numbers encrypted field by field (the one
- * place applications are marshalled, for this repository and the merchant provisioning).
+ * The stored application item: the ID and account numbers encrypted field by field, and its entry
+ * in the retention index while it is closed or a draft (the one place applications are
+ * marshalled, for this repository and the merchant provisioning, so every write keeps the index).
  */
 export async function applicationItem(
   cipher: FieldCipher,
   record: ApplicationRecord,
 ): Promise<Record<string, unknown>> {
   const key = keys.application(record.applicationId);
-  return { ...key, ...(await sealFields(cipher, key, record, APPLICATION_FIELDS)) };
+  const retention = retentionIndexOf(record);
+  return {
+    ...key,
+    ...(retention ? keys.retentionIndexEntry(retention.kind, retention.day, record.applicationId) : {}),
+    ...(await sealFields(cipher, key, record, APPLICATION_FIELDS)),
+  };
 }
 
 /** Applications (each its own idempotency record) and uniqueness markers in the one table. */
@@ -139,7 +146,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 
 /** Removes the table's key attributes from a stored item. */
 export function stripKeys<T extends Record<string, unknown>>(item: T): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _ttl, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    gsi2pk: _r1,
+    gsi2sk: _r2,
+    expiresAt: _ttl,
+    ...rest
+  } = item;
   return rest as T;
 }
 

@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -113,6 +114,11 @@ export class DynamoTable {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
       throw error;
     }
+  }
+
+  /** Deletes the item of `key` (nothing happens when there is none). */
+  async delete(key: TableKey): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key) }));
   }
 
   /**

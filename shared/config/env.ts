@@ -23,6 +23,10 @@ export const ENV = {
   resubmissionSeconds: 'RESUBMISSION_SECONDS',
   draftTtlSeconds: 'DRAFT_TTL_SECONDS',
   transferAcceptanceSeconds: 'TRANSFER_ACCEPTANCE_SECONDS',
+  /** How long rejected, withdrawn and expired applications are kept before they are erased (default 180 days). */
+  retentionSeconds: 'RETENTION_SECONDS',
+  /** Oldest staff ID token (by `iat`) a handler accepts, in seconds (default 300: revocation within 5 minutes). */
+  staffTokenMaxAgeSeconds: 'STAFF_TOKEN_MAX_AGE_SECONDS',
   /** KMS HMAC_256 key used for keyed hashes of licence and ID numbers (AWS). */
   piiHmacKeyId: 'PII_HMAC_KEY_ID',
   /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
@@ -36,6 +40,8 @@ export const ENV = {
   staffJwksUri: 'STAFF_JWKS_URI',
   /** `true` only against s3rver, which needs path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** `false` only against s3rver, which keeps no object versions (the bucket in AWS is versioned). */
+  documentsVersioned: 'DOCUMENTS_VERSIONED',
   /** Simulator only: `sale` and/or `void` (comma-separated) are declined (read at every call). */
   paymentHostSimulatorDecline: 'PAYMENT_HOST_SIMULATOR_DECLINE',
 } as const;
@@ -137,6 +143,20 @@ export function readDeadlines(): Deadlines {
   };
 }
 
+/** Default of {@link ENV.retentionSeconds}: 180 days (PIPL minimisation). */
+export const DEFAULT_RETENTION_SECONDS = 180 * 24 * 3600;
+
+/** The retention period of applications that never became a merchant: a whole number of seconds ≥ 1. */
+export function readRetentionSeconds(): number {
+  const value = getNumberFromEnv({ key: ENV.retentionSeconds, defaultValue: DEFAULT_RETENTION_SECONDS });
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${ENV.retentionSeconds} must be a whole number ≥ 1`);
+  return value;
+}
+
+/** Default of {@link ENV.staffTokenMaxAgeSeconds}: the user pool's token lifetime. */
+export const DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS = 300;
+
 /** Default of {@link ENV.smsPerPhonePerHour}. */
 export const DEFAULT_SMS_PER_PHONE_PER_HOUR = 5;
 
@@ -186,11 +206,19 @@ export function readTableName(): string {
   return nonEmpty(ENV.tableName);
 }
 
-/** The documents bucket, and whether S3 needs path-style URLs (s3rver locally). */
-export function readDocumentsConfig(): { readonly bucket: string; readonly forcePathStyle: boolean } {
+/**
+ * The documents bucket, whether S3 needs path-style URLs and whether it keeps versions (neither
+ * holds for s3rver locally).
+ */
+export function readDocumentsConfig(): {
+  readonly bucket: string;
+  readonly forcePathStyle: boolean;
+  readonly versioned: boolean;
+} {
   return {
     bucket: nonEmpty(ENV.documentsBucket),
     forcePathStyle: optionalString(ENV.s3ForcePathStyle) === 'true',
+    versioned: optionalString(ENV.documentsVersioned, 'true') !== 'false',
   };
 }
 
@@ -228,17 +256,24 @@ export function readFieldCipherKey(): KeySource {
   return keySource(ENV.fieldCipherKeyId, ENV.fieldCipherLocalKey);
 }
 
-/** What a staff ID token is verified against. */
+/** What a staff ID token is verified against, and the oldest one (by `iat`) still accepted. */
 export function readStaffJwtConfig(): {
   readonly jwksUri: string;
   readonly issuer: string;
   readonly audience: string;
+  readonly maxTokenAgeSeconds: number;
 } {
   const [jwksUri, issuer, audience] = [ENV.staffJwksUri, ENV.staffJwtIssuer, ENV.staffJwtAudience].map(
     (name) => optionalString(name),
   );
   if (!jwksUri || !issuer || !audience) throw new Error('STAFF_JWT_* is not set');
-  return { jwksUri, issuer, audience };
+  const maxTokenAgeSeconds = getNumberFromEnv({
+    key: ENV.staffTokenMaxAgeSeconds,
+    defaultValue: DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS,
+  });
+  if (!Number.isInteger(maxTokenAgeSeconds) || maxTokenAgeSeconds < 1)
+    throw new Error(`${ENV.staffTokenMaxAgeSeconds} must be a whole number ≥ 1`);
+  return { jwksUri, issuer, audience, maxTokenAgeSeconds };
 }
 
 /** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */

@@ -46,6 +46,22 @@ export function requiredDocumentKinds(type: ApplicationBody['type']): readonly D
   return type === 'ENTERPRISE' ? [...individual, 'BUSINESS_LICENSE'] : individual;
 }
 
+/**
+ * What was stored for a document when it was submitted: the exact version that is checked,
+ * reviewed, shown and kept from then on, and how to tell it from any other content of the key.
+ */
+export interface PinnedVersion {
+  /** The S3 version id; absent where the store keeps no versions (s3rver: the ETag decides). */
+  readonly versionId?: string;
+  /** The entity tag of that content. */
+  readonly etag: string;
+  /** The full-object checksum S3 reported (`CRC64NVME:<base64>`…), when it reports one. */
+  readonly checksum?: string;
+  readonly size: number;
+  /** When it was pinned (the submission). */
+  readonly at: string;
+}
+
 /** The latest document of a kind (a newer one replaces the older). */
 export interface DocumentRef {
   readonly documentId: string;
@@ -53,6 +69,8 @@ export interface DocumentRef {
   /** S3 object key; contains only ids, never personal data. */
   readonly objectKey: string;
   readonly createdAt: string;
+  /** Set at the first submission that included this document; never changed after. */
+  readonly submitted?: PinnedVersion;
 }
 
 /** Who did something: the merchant, a staff member (Cognito `sub`), or the system. */

@@ -70,7 +70,7 @@ export const TASK_CHANGE_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['change-request'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask'] },
+  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask', 'reviewWait'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeApply: applies an approved change if the merchant's version is unchanged. */

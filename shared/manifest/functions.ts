@@ -3,6 +3,7 @@ import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
 import { PROCESSES } from './processes';
+import * as retention from './retention';
 import * as reviews from './reviews';
 import * as terminals from './terminals';
 import * as transfers from './transfers';
@@ -12,6 +13,7 @@ import {
   type ProcessName,
   type RouteDefinition,
   type RouteEntry,
+  type ScheduleTrigger,
   type TaskEntry,
   WORKFLOW_CAPABILITIES,
 } from './types';
@@ -31,6 +33,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   terminals,
   transfers,
   changeRequests,
+  retention,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */
@@ -57,6 +60,13 @@ export function taskFunctionsOf(process: ProcessName): readonly string[] {
     (entry): entry is TaskEntry => entry.trigger.kind === 'task' && entry.trigger.process === process,
   ).map((entry) => entry.name);
 }
+
+/** The functions invoked on a schedule. */
+export const SCHEDULED_FUNCTIONS: readonly (FunctionEntry & { readonly trigger: ScheduleTrigger })[] =
+  FUNCTIONS.filter(
+    (entry): entry is FunctionEntry & { readonly trigger: ScheduleTrigger } =>
+      entry.trigger.kind === 'schedule',
+  );
 
 /** The functions invoked by an event source. */
 export const EVENT_FUNCTIONS: readonly string[] = FUNCTIONS.filter(

@@ -162,7 +162,16 @@ export const TASK_RUN_CHECKS = {
   fieldCipher: 'decrypt',
   table: {
     read: ['blocklist'],
-    write: ['application', 'reviewTask', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: [
+      'application',
+      'reviewTask',
+      'reviewWait',
+      'uniqueness',
+      'terminal',
+      'sendRecord',
+      'suppression',
+      'smsQuota',
+    ],
   },
 } as const satisfies TaskEntry;
 
@@ -173,7 +182,7 @@ export const TASK_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'uniqueness'] },
+  table: { write: ['application', 'reviewTask', 'reviewWait', 'uniqueness'] },
 } as const satisfies TaskEntry;
 
 /** Task EscalateReview: the review deadline passed; tells the supervisors. */

@@ -82,6 +82,8 @@ export const ACTIVATE_TERMINAL = {
     throttle: { rateLimit: 5, burstLimit: 10 },
   },
   capabilities: ['piiHmac'],
+  // Counts a terminal locked by wrong codes (ActivationLocked), a rare path.
+  lazyModules: ['@aws-lambda-powertools/metrics'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
   table: { read: ['application'], write: ['merchant', 'terminal'] },

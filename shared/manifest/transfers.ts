@@ -17,7 +17,8 @@ export const CREATE_TRANSFER_REQUEST = {
   },
   capabilities: ['startExecution'],
   workflows: ['terminal-transfer'],
-  fieldCipher: 'decrypt',
+  // Whether the receiver takes terminals is read from its status alone: no field is opened.
+  fieldCipher: 'key-id',
   table: { read: ['application', 'merchant'], write: ['terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
@@ -87,7 +88,7 @@ export const TASK_TRANSFER_AWAIT_REVIEW = {
   trigger: { kind: 'task', process: 'terminal-transfer' },
   capabilities: ['taskResponse'],
   workflows: ['terminal-transfer'],
-  table: { read: ['transferRequest'], write: ['reviewTask'] },
+  table: { read: ['transferRequest'], write: ['reviewTask', 'reviewWait'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferComplete: re-binds the SN to the receiving merchant with a new terminal ID. */

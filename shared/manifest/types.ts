@@ -68,8 +68,20 @@ export interface EventTrigger {
   readonly source: 'email-events';
 }
 
+/**
+ * Invoked on a schedule (an EventBridge rule in AWS, `POST /_local/<name>` in `npm run dev`), one
+ * run at a time (reserved concurrency 1).
+ */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  /** EventBridge schedule expression (UTC), e.g. `cron(0 19 * * ? *)` = 03:00 Asia/Shanghai. */
+  readonly schedule: string;
+  /** The local route that runs it now (`/_local/...`). */
+  readonly localPath: `/_local/${string}`;
+}
+
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger;
+export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | ScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -77,8 +89,13 @@ export type Capability =
   | 'piiHmac'
   /** s3:PutObject on the documents bucket, to presign upload URLs. */
   | 'documentsPut'
-  /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
+  /**
+   * s3:GetObject / GetObjectVersion (HeadObject, presigned GETs) on the documents bucket, to see
+   * which documents were uploaded and read the pinned version of submitted ones.
+   */
   | 'documentsRead'
+  /** s3:DeleteObject / DeleteObjectVersion and the listings under `applications/`, to erase documents for good. */
+  | 'documentsErase'
   /** states:StartExecution on the state machines of `workflows`. */
   | 'startExecution'
   /** states:StopExecution on the executions of `workflows`. */

@@ -40,7 +40,7 @@ import {
 import { parseApplication } from '../validation/application-schema';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
-import { documentProblems, MAX_DOCUMENT_BYTES, UPLOAD_URL_SECONDS } from './documents';
+import { MAX_DOCUMENT_BYTES, pinDocuments, UPLOAD_URL_SECONDS } from './documents';
 import { type OnboardingExecution, onboardingExecution } from './process';
 import { applicationView } from './view';
 
@@ -241,15 +241,15 @@ const documentRequestSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     kind: z.enum(DOCUMENT_KINDS),
     contentType: z.enum(DOCUMENT_CONTENT_TYPES),
-    /** Optional exact size: then the PUT URL signs Content-Length too. */
-    sizeBytes: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_DOCUMENT_BYTES))),
+    /** The exact size: the PUT URL signs Content-Length, so no other size can be written. */
+    sizeBytes: z.int().check(z.minimum(1), z.maximum(MAX_DOCUMENT_BYTES)),
   }),
 );
 
 /**
- * `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind (content type signed,
- * and the exact size when `sizeBytes` is given), plus a presigned POST form whose policy allows this
- * content type and 1..maxBytes bytes, for clients that do not know the size up front.
+ * `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind whose signature
+ * covers the content type, the exact size and `If-None-Match: *` — the URL writes its new key
+ * once, and nothing can replace the document later (a newer document of a kind is a new key).
  */
 export async function createDocumentUpload(deps: UploadDeps, applicationId: string, input: unknown) {
   const parsed = z.safeParse(documentRequestSchema(), input);
@@ -276,27 +276,20 @@ export async function createDocumentUpload(deps: UploadDeps, applicationId: stri
     return { next, result: undefined };
   });
   // Signed only once the document is recorded, so every URL handed out belongs to the application.
-  const [uploadUrl, post] = await Promise.all([
-    deps.storage.presignUpload({ objectKey, contentType, expiresInSeconds: UPLOAD_URL_SECONDS, sizeBytes }),
-    deps.storage.presignPost({
-      objectKey,
-      contentType,
-      expiresInSeconds: UPLOAD_URL_SECONDS,
-      maxBytes: MAX_DOCUMENT_BYTES,
-    }),
-  ]);
+  const uploadUrl = await deps.storage.presignUpload({
+    objectKey,
+    contentType,
+    expiresInSeconds: UPLOAD_URL_SECONDS,
+    sizeBytes,
+  });
   return {
     documentId,
     kind,
     uploadUrl,
     method: 'PUT',
     // The PUT must carry exactly these headers: they are part of its signature.
-    headers: {
-      'content-type': contentType,
-      ...(sizeBytes === undefined ? {} : { 'content-length': String(sizeBytes) }),
-    },
-    ...(sizeBytes === undefined ? {} : { sizeBytes }),
-    upload: { method: 'POST', url: post.url, fields: post.fields },
+    headers: { 'content-type': contentType, 'content-length': String(sizeBytes), 'if-none-match': '*' },
+    sizeBytes,
     expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
     maxBytes: MAX_DOCUMENT_BYTES,
   };
@@ -311,13 +304,15 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
       requireEditable(record, deps);
       // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
       const body = parseApplication(record.body, now);
-      const missing = await documentProblems(record, deps.storage);
+      // Each document is pinned to the version stored now: checks, review and downloads use that one.
+      const { problems: missing, documents } = await pinDocuments(record, deps.storage, now.toISOString());
       if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
       const markers = await uniquenessMarkerKeys(body, deps.hasher);
       const at = now.toISOString();
       const next: ApplicationRecord = {
         ...record,
         status: 'SUBMITTED',
+        documents,
         submissionCount: record.submissionCount + 1,
         uniquenessKeys: markers,
         resubmissionToken: undefined,

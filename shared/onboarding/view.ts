@@ -1,3 +1,4 @@
+import { merchantFacingTimeline } from '../domain/actors';
 import {
   type ApplicationRecord,
   DOCUMENT_KINDS,
@@ -7,7 +8,7 @@ import {
 } from '../domain/application';
 import type { DocumentInspector } from '../ports';
 
-/** The masked application as merchants and reviewers see it (spec 4.1 `GET /v1/applications/{id}`). */
+/** The masked application as the merchant sees it (spec 4.1 `GET /v1/applications/{id}`). */
 export async function applicationView(
   record: ApplicationRecord,
   deps: { storage: DocumentInspector; now: Date; draftTtlSeconds: number },
@@ -35,7 +36,8 @@ export async function applicationView(
     reasons: status === 'REJECTED' || status === 'NEEDS_CHANGES' ? record.reasons : [],
     merchantNo: record.merchantNo ?? null,
     terminalId: record.terminalId ?? null,
-    timeline: record.timeline,
+    // The merchant sees `reviewer` / `operator`, never a staff subject.
+    timeline: merchantFacingTimeline(record.timeline),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

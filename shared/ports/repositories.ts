@@ -68,16 +68,23 @@ export interface ReviewPage {
   readonly nextCursor: string | undefined;
 }
 
-/** Review tasks and the pending queue. */
+/**
+ * Review tasks and the pending queue. The token of the workflow waiting on a task is kept in an
+ * item of its own (key family `reviewWait`): the functions that only read tasks (the queue, the
+ * steps that act on a decision) cannot read it, and whoever holds a token can resume the wait.
+ */
 export interface ReviewTaskRepository {
   get(taskId: string): Promise<ReviewTaskRecord | undefined>;
-  /** Creates the task in the pending queue; false when it exists already. */
-  create(task: ReviewTaskRecord): Promise<boolean>;
+  /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
+  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
   /**
-   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it, atomically, and
-   * returns the task as it is then (`undefined` when it is missing or closed).
+   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it and returns the
+   * task as it is after that write (`undefined` when it is missing or closed): a decision written
+   * before is seen here, one written after finds the new token.
    */
   attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
+  /** The token of the workflow waiting on the task, if any (only the decision route reads it). */
+  waitingToken(taskId: string): Promise<string | undefined>;
   markEscalated(taskId: string): Promise<boolean>;
   /** PENDING → DECIDED, out of the queue; false when it was not pending. */
   decide(

@@ -46,9 +46,9 @@ async function submittedApplication(api: ApiClient, email: string) {
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${id}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
     });
-    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
   return { id, token };

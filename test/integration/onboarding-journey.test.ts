@@ -42,16 +42,13 @@ async function createDraft(body = individualApplication()) {
 
 async function uploadDocuments(id: string, token: string, kinds = REQUIRED_KINDS) {
   for (const kind of kinds) {
+    const bytes = Buffer.from(`fake-jpeg-${kind}`);
     const doc = await api.call('POST', `/v1/applications/${id}/documents`, {
       token,
-      body: { kind, contentType: 'image/jpeg' },
+      body: { kind, contentType: 'image/jpeg', sizeBytes: bytes.length },
     });
     expect(doc.status).toBe(201);
-    const put = await fetch(doc.json.uploadUrl, {
-      method: 'PUT',
-      headers: { 'content-type': 'image/jpeg' },
-      body: Buffer.from(`fake-jpeg-${kind}`),
-    });
+    const put = await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: bytes });
     expect(put.status).toBe(200);
   }
 }

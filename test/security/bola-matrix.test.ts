@@ -76,7 +76,7 @@ function bodyFor(route: RouteDefinition): unknown {
     case 'update-application':
       return individualApplication();
     case 'create-document':
-      return { kind: 'STORE_PHOTO', contentType: 'image/png' };
+      return { kind: 'STORE_PHOTO', contentType: 'image/png', sizeBytes: 3 };
     case 'activate-terminal':
       return { activationCode: '123456' };
     case 'create-transfer-request':

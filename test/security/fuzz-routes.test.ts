@@ -214,12 +214,9 @@ async function createFixtures(): Promise<Fixtures> {
       const doc = await post(`/v1/applications/${pending.json.applicationId}/documents`, pendingToken, {
         kind,
         contentType: 'image/png',
+        sizeBytes: 3,
       });
-      await fetch(doc.json.uploadUrl, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: 'png',
-      });
+      await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
     }
     expect((await post(`/v1/applications/${pending.json.applicationId}/submit`, pendingToken)).status).toBe(
       202,
@@ -313,7 +310,7 @@ function routeContext(route: RouteDefinition): {
   const fixtures: Record<string, Json> = {
     'POST /v1/applications': fx.applicationBody as unknown as Json,
     'PUT /v1/applications/{id}': fx.applicationBody as unknown as Json,
-    'POST /v1/applications/{id}/documents': { kind: 'STORE_PHOTO', contentType: 'image/png' },
+    'POST /v1/applications/{id}/documents': { kind: 'STORE_PHOTO', contentType: 'image/png', sizeBytes: 3 },
     'POST /v1/reviews/{taskId}/decision': {
       decision: 'REQUEST_CHANGES',
       reasons: [{ field: 'business.name', reason: 'fuzz' }],

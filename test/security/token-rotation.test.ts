@@ -54,7 +54,11 @@ async function expectRefusedEverywhere(id: string, token: string) {
   const calls: [string, string, unknown?][] = [
     ['GET', `/v1/applications/${id}`],
     ['PUT', `/v1/applications/${id}`, individualApplication()],
-    ['POST', `/v1/applications/${id}/documents`, { kind: 'STORE_PHOTO', contentType: 'image/png' }],
+    [
+      'POST',
+      `/v1/applications/${id}/documents`,
+      { kind: 'STORE_PHOTO', contentType: 'image/png', sizeBytes: 3 },
+    ],
     ['POST', `/v1/applications/${id}/submit`],
     ['POST', `/v1/applications/${id}/withdraw`],
     ['POST', `/v1/applications/${id}/access-token`],

@@ -36,9 +36,9 @@ export async function approvedMerchant(
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
     });
-    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
   expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {

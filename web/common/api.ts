@@ -295,7 +295,8 @@ export const createDocument = (
   body: {
     kind: DocumentKind;
     contentType: 'image/jpeg' | 'image/png' | 'application/pdf';
-    sizeBytes?: number;
+    /** The file's exact size: the upload URL signs it. */
+    sizeBytes: number;
   },
 ) => call<DocumentUpload>('POST', `/v1/applications/${segment(applicationId)}/documents`, { token, body });
 export const submitApplication = (token: string, applicationId: string) =>

@@ -24,16 +24,13 @@ export async function applicationInReview(
     accessToken: string;
   };
   for (const [index, kind] of KINDS.entries()) {
+    const photo = new Uint8Array(pngPhoto(480, 300, { noise: 0.1, seed: sequence * 10 + index }));
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: photo.byteLength },
     });
     expect(doc.status).toBe(201);
-    const put = await fetch(doc.json.uploadUrl, {
-      method: 'PUT',
-      headers: { 'content-type': 'image/png' },
-      body: new Uint8Array(pngPhoto(480, 300, { noise: 0.1, seed: sequence * 10 + index })),
-    });
+    const put = await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: photo });
     expect(put.status).toBe(200);
   }
   expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);

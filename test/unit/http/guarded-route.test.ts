@@ -131,7 +131,7 @@ describe('guarded terminal routes', () => {
           terminalReads += 1;
           return { ...bound, merchantNo: owner };
         },
-        recordFailedAttempt: async () => 1,
+        reserveAttempt: async () => 1,
       } as Partial<TerminalRepository>);
     const event = apiEvent({
       method: 'POST',
