@@ -23,10 +23,6 @@ export const ENV = {
   resubmissionSeconds: 'RESUBMISSION_SECONDS',
   draftTtlSeconds: 'DRAFT_TTL_SECONDS',
   transferAcceptanceSeconds: 'TRANSFER_ACCEPTANCE_SECONDS',
-  /** KMS HMAC_256 key used for keyed hashes of licence and ID numbers (AWS). */
-  piiHmacKeyId: 'PII_HMAC_KEY_ID',
-  /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
-  piiHmacLocalSecret: 'PII_HMAC_LOCAL_SECRET',
   /** Symmetric KMS key whose data keys encrypt ID and account numbers field by field (AWS). */
   fieldCipherKeyId: 'FIELD_CIPHER_KEY_ID',
   /** Local-only key wrapping those data keys, used instead of KMS by `npm run dev` and tests. */
@@ -205,10 +201,51 @@ export function readSmsOriginationIdentity(): string {
 }
 
 /**
- * A KMS key (AWS) or, without one, a local secret (`npm run dev`, tests): the keyed hasher's
- * (PII_HMAC_*) or the field cipher's (FIELD_CIPHER_*).
+ * A KMS key (AWS) or, without one, a local secret (`npm run dev`, tests): an HMAC key's
+ * (HMAC_KEY_ID_* / HMAC_LOCAL_SECRET_*) or the field cipher's (FIELD_CIPHER_*).
  */
 export type KeySource = { readonly keyId: string } | { readonly localSecret: string };
+
+/**
+ * The HMAC keys, one per purpose, so that a function allowed to hash one kind of value cannot
+ * compute the keyed hashes of another (and one key's exposure says nothing about the others):
+ * - `identity`: licence, legal-person ID and settlement-account numbers (uniqueness markers,
+ *   duplicate checks, the blocklist);
+ * - `activation-code`: terminal activation codes;
+ * - `one-time-code`: verification, sign-in and signature codes (shared/one-time-codes/);
+ * - `notification-address`: phones and email addresses (suppression list, send quotas).
+ */
+export const HMAC_KEYS = ['identity', 'activation-code', 'one-time-code', 'notification-address'] as const;
+
+/** One HMAC key (by purpose). */
+export type HmacKey = (typeof HMAC_KEYS)[number];
+
+const variableSuffix = (key: HmacKey) => key.toUpperCase().replaceAll('-', '_');
+
+/** `HMAC_KEY_ID_IDENTITY`, …: the KMS HMAC_256 key of a purpose (AWS; set only where granted). */
+export function hmacKeyIdVariable(key: HmacKey): string {
+  return `HMAC_KEY_ID_${variableSuffix(key)}`;
+}
+
+/** `HMAC_LOCAL_SECRET_IDENTITY`, …: the local stand-in secret of a purpose (`npm run dev`, tests). */
+export function hmacLocalSecretVariable(key: HmacKey): string {
+  return `HMAC_LOCAL_SECRET_${variableSuffix(key)}`;
+}
+
+/**
+ * The HMAC keys this function has: KMS where `HMAC_KEY_ID_<KEY>` is set, else the local secret of
+ * `HMAC_LOCAL_SECRET_<KEY>`; a key with neither is absent (the function may not use it).
+ */
+export function readHmacKeys(): Partial<Record<HmacKey, KeySource>> {
+  const keys: Partial<Record<HmacKey, KeySource>> = {};
+  for (const key of HMAC_KEYS) {
+    const keyId = optionalString(hmacKeyIdVariable(key));
+    const localSecret = optionalString(hmacLocalSecretVariable(key));
+    if (keyId) keys[key] = { keyId };
+    else if (localSecret) keys[key] = { localSecret };
+  }
+  return keys;
+}
 
 function keySource(keyVariable: string, localVariable: string): KeySource {
   const keyId = optionalString(keyVariable);
@@ -216,11 +253,6 @@ function keySource(keyVariable: string, localVariable: string): KeySource {
   const localSecret = optionalString(localVariable);
   if (!localSecret) throw new Error(`Neither ${keyVariable} nor ${localVariable} is set`);
   return { localSecret };
-}
-
-/** The HMAC key of keyed hashes: KMS when PII_HMAC_KEY_ID is set, the local secret otherwise. */
-export function readPiiHmacKey(): KeySource {
-  return keySource(ENV.piiHmacKeyId, ENV.piiHmacLocalSecret);
 }
 
 /** The field cipher's key: KMS when FIELD_CIPHER_KEY_ID is set, the local key otherwise. */

@@ -16,7 +16,7 @@ export const CREATE_APPLICATION = {
     throttle: { rateLimit: 10, burstLimit: 20 },
   },
   // The uniqueness markers of licence / ID numbers are keyed hashes.
-  capabilities: ['piiHmac'],
+  capabilities: ['identityHmac'],
   fieldCipher: 'decrypt',
   table: { write: ['application'] },
 } as const satisfies RouteEntry;
@@ -80,7 +80,7 @@ export const SUBMIT_APPLICATION = {
     auth: 'merchant',
     object: 'application',
   },
-  capabilities: ['piiHmac', 'documentsRead', 'startExecution', 'taskResponse'],
+  capabilities: ['identityHmac', 'documentsRead', 'startExecution', 'taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
   table: { write: ['application', 'uniqueness'] },
@@ -156,7 +156,7 @@ export const REISSUE_ACCESS_TOKEN = {
 export const TASK_RUN_CHECKS = {
   name: 'task-run-checks',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['piiHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
+  capabilities: ['identityHmac', 'addressHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
@@ -180,7 +180,7 @@ export const TASK_AWAIT_REVIEW = {
 export const TASK_ESCALATE_REVIEW = {
   name: 'task-escalate-review',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'piiHmac'],
+  capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: { write: ['application', 'reviewTask', 'sendRecord', 'suppression'] },
@@ -190,7 +190,7 @@ export const TASK_ESCALATE_REVIEW = {
 export const TASK_RECORD_DECISION = {
   name: 'task-record-decision',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
@@ -203,7 +203,7 @@ export const TASK_RECORD_DECISION = {
 export const TASK_AWAIT_RESUBMISSION = {
   name: 'task-await-resubmission',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['taskResponse', 'sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['taskResponse', 'sendEmail', 'sendSms', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
@@ -217,7 +217,7 @@ export const TASK_AWAIT_RESUBMISSION = {
 export const TASK_PROVISION_MERCHANT = {
   name: 'task-provision-merchant',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
@@ -242,7 +242,7 @@ export const TASK_PROVISION_MERCHANT = {
 export const TASK_NOTIFY = {
   name: 'task-notify',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: { write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },

@@ -117,7 +117,7 @@ export const TASK_TRANSFER_EXPIRE = {
 export const TASK_TRANSFER_NOTIFY = {
   name: 'task-transfer-notify',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
@@ -130,7 +130,7 @@ export const TASK_TRANSFER_NOTIFY = {
 export const TASK_TRANSFER_ESCALATE_REVIEW = {
   name: 'task-transfer-escalate-review',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  capabilities: ['sendEmail', 'piiHmac'],
+  capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   table: { write: ['reviewTask', 'transferRequest', 'sendRecord', 'suppression'] },
 } as const satisfies TaskEntry;

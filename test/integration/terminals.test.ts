@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
-import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
+import { keyedHasherFromEnv } from '../../shared/adapters/keyed-hasher';
 import { activateTerminal } from '../../shared/terminals/lifecycle';
 import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant, latestSms } from '../support/onboarding';
@@ -215,7 +215,7 @@ describe('one machine, one code', () => {
     const later = { now: () => new Date(Date.now() + 31 * 86_400_000) };
     const deps = {
       terminals: new DynamoTerminalRepository(tableFromEnv()),
-      hasher: new LocalKeyedHasher(process.env.PII_HMAC_LOCAL_SECRET ?? ''),
+      hasher: keyedHasherFromEnv(),
       clock: later,
     };
     await expect(activateTerminal(deps, m.merchantNo, sn, { activationCode: code })).rejects.toMatchObject({
