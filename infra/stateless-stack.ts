@@ -97,6 +97,7 @@ export class StatelessStack extends StackWithParts {
         [ENV.smsOriginationIdentity]: config.smsOriginationIdentity,
         [ENV.smsSignature]: config.smsSignature,
         [ENV.smsPerPhonePerHour]: String(config.smsPerPhonePerHour),
+        [ENV.emailPerAddressPerHour]: String(config.emailPerAddressPerHour),
         [ENV.supervisorLocale]: config.supervisorLocale,
         [ENV.reviewEscalationSeconds]: String(config.reviewEscalationSeconds),
         [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),

@@ -156,7 +156,11 @@ const DEADLINE_VARIABLES = [
   ENV.transferAcceptanceSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
-const NOTIFICATION_VARIABLES = [ENV.smsPerPhonePerHour, ENV.supervisorLocale] as const;
+const NOTIFICATION_VARIABLES = [
+  ENV.smsPerPhonePerHour,
+  ENV.emailPerAddressPerHour,
+  ENV.supervisorLocale,
+] as const;
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',

@@ -7,6 +7,7 @@
  * |-------------------------------------------------|----------------------------------------------------|
  * | Application by id                               | pk = APP#<applicationId>, sk = APP                 |
  * | Idempotent application create (per key, for life) | pk = APP#<id from sha256(scope, key)>, sk = APP  |
+ * | First token of an application, for replays (24 h, until first use) | pk = REPLAY#<applicationId>, sk = REPLAY |
  * | Idempotent change request (per key, 24 h TTL)   | pk = IDEM#<sha256(scope, key)>, sk = IDEM          |
  * | Review task by id                               | pk = TASK#<taskId>, sk = TASK                      |
  * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
@@ -24,7 +25,7 @@
  * | Versions of a merchant, oldest first            | pk = MER#<merchantNo>, sk begins_with VER# (VER#<6 digits>) |
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
- * | SMS sent to a phone in one clock hour (TTL)     | pk = SMSQ#<hmac(phone)>#<yyyy-mm-ddThh>, sk = SMSQ |
+ * | Messages of a pool to an address in one clock hour (TTL) | pk = QUOTA#<pool>#<hmac(address)>#<yyyy-mm-ddThh>, sk = QUOTA |
  *
  * An application is its own idempotency record: its id derives from the scoped hash of the
  * Idempotency-Key (`applicationIdFor`), the item keeps the create body's hash (`requestHash`), and
@@ -70,6 +71,12 @@ export type IdentityKind = 'LICENSE' | 'ID' | 'ACCOUNT';
  */
 export const KEY_FAMILIES = {
   application: 'APP#',
+  /**
+   * The first access token of an application (sealed), which a replay of its create may answer
+   * until the token is first used; apart from the application so that a route that only reads
+   * the application (GET) can still forget it.
+   */
+  tokenReplay: 'REPLAY#',
   idempotency: 'IDEM#',
   reviewTask: 'TASK#',
   reviewQueue: 'REVIEWQ#',
@@ -84,7 +91,8 @@ export const KEY_FAMILIES = {
   changeRequest: 'CHANGE#',
   transferRequest: 'TRANSFER#',
   suppression: 'SUPPRESS#',
-  smsQuota: 'SMSQ#',
+  /** Hourly per-address send counters (SMS, activation-code SMS, email). */
+  sendQuota: 'QUOTA#',
 } as const;
 
 /** A family of items, by its partition-key prefix. */
@@ -100,6 +108,11 @@ const VERSION_SK_PREFIX = 'VER#';
 
 export const keys = {
   application: (applicationId: string): TableKey => ({ pk: `${F.application}${applicationId}`, sk: 'APP' }),
+  /** The sealed first token of an application that a replay of its create may answer. */
+  tokenReplay: (applicationId: string): TableKey => ({
+    pk: `${F.tokenReplay}${applicationId}`,
+    sk: 'REPLAY',
+  }),
   /** A change request's Idempotency-Key (applications need none: see the table above). */
   idempotency: (scopedKeyHash: string): TableKey => ({ pk: `${F.idempotency}${scopedKeyHash}`, sk: 'IDEM' }),
   reviewTask: (taskId: string): TableKey => ({ pk: `${F.reviewTask}${taskId}`, sk: 'TASK' }),
@@ -168,10 +181,13 @@ export const keys = {
     pk: `${F.suppression}${channel}#${addressHash}`,
     sk: 'SUPPRESS',
   }),
-  /** The SMS counter of one phone in one UTC clock hour (`hour` = `2026-11-23T08`); expires by TTL. */
-  smsQuota: (phoneHash: string, hour: string): TableKey => ({
-    pk: `${F.smsQuota}${phoneHash}#${hour}`,
-    sk: 'SMSQ',
+  /**
+   * The counter of one pool (`SMS`, `SMS_ACTIVATION_CODE`, `EMAIL`) for one address in one UTC
+   * clock hour (`hour` = `2026-11-23T08`); expires by TTL.
+   */
+  sendQuota: (pool: string, addressHash: string, hour: string): TableKey => ({
+    pk: `${F.sendQuota}${pool}#${addressHash}#${hour}`,
+    sk: 'QUOTA',
   }),
 } as const;
 

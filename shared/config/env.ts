@@ -12,8 +12,13 @@ export const ENV = {
   supervisorEmail: 'SUPERVISOR_EMAIL',
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   smsSignature: 'SMS_SIGNATURE',
-  /** Most SMS one phone may receive per clock hour (abuse limit); default 5. */
+  /**
+   * Most SMS one phone may receive per clock hour (abuse limit); default 5. Activation-code SMS
+   * have a counter of their own with the same limit.
+   */
   smsPerPhonePerHour: 'SMS_PER_PHONE_PER_HOUR',
+  /** Most emails one address may receive per clock hour (abuse limit); default 10. */
+  emailPerAddressPerHour: 'EMAIL_PER_ADDRESS_PER_HOUR',
   /** Language of the supervisors' escalation notices: `zh-CN` (default) or `en`. */
   supervisorLocale: 'SUPERVISOR_LOCALE',
   /** SES configuration set that publishes bounces and complaints (AWS); unset locally. */
@@ -136,15 +141,24 @@ export function readDeadlines(): Deadlines {
 /** Default of {@link ENV.smsPerPhonePerHour}. */
 export const DEFAULT_SMS_PER_PHONE_PER_HOUR = 5;
 
-/** The SMS abuse limit: a positive whole number (a bad value fails the cold start, not a send). */
-export function readSmsPerPhonePerHour(): number {
-  const value = getNumberFromEnv({
-    key: ENV.smsPerPhonePerHour,
-    defaultValue: DEFAULT_SMS_PER_PHONE_PER_HOUR,
-  });
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${ENV.smsPerPhonePerHour} must be a whole number ≥ 1`);
+/** Default of {@link ENV.emailPerAddressPerHour}. */
+export const DEFAULT_EMAIL_PER_ADDRESS_PER_HOUR = 10;
+
+/** A limit: a positive whole number (a bad value fails the cold start, not a send). */
+function positiveInteger(key: string, defaultValue: number): number {
+  const value = getNumberFromEnv({ key, defaultValue });
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${key} must be a whole number ≥ 1`);
   return value;
+}
+
+/** The SMS abuse limit (per phone, per clock hour). */
+export function readSmsPerPhonePerHour(): number {
+  return positiveInteger(ENV.smsPerPhonePerHour, DEFAULT_SMS_PER_PHONE_PER_HOUR);
+}
+
+/** The email abuse limit (per address, per clock hour). */
+export function readEmailPerAddressPerHour(): number {
+  return positiveInteger(ENV.emailPerAddressPerHour, DEFAULT_EMAIL_PER_ADDRESS_PER_HOUR);
 }
 
 /** The supervisors' locale: `zh-CN` unless `SUPERVISOR_LOCALE` says `en`. */
@@ -164,6 +178,7 @@ export interface MessagingConfig {
   readonly supervisorEmail: string;
   readonly supervisorLocale: 'zh-CN' | 'en';
   readonly smsPerPhonePerHour: number;
+  readonly emailPerAddressPerHour: number;
 }
 
 /** Reads the acquirer and messaging configuration. */
@@ -174,6 +189,7 @@ export function readMessagingConfig(): MessagingConfig {
     supervisorEmail: optionalString(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     supervisorLocale: readSupervisorLocale(),
     smsPerPhonePerHour: readSmsPerPhonePerHour(),
+    emailPerAddressPerHour: readEmailPerAddressPerHour(),
   };
 }
 

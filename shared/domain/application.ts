@@ -116,6 +116,12 @@ export interface ApplicationRecord {
   readonly updatedAt: string;
 }
 
+/**
+ * How long a replay of a create may answer the first access token (spec 6): only this long, and
+ * only while the token was never used; after that a replay answers the application without it.
+ */
+export const TOKEN_REPLAY_SECONDS = 24 * 3600;
+
 /** Review task id of an application's n-th submission (stable across workflow retries). */
 export function applicationTaskId(applicationId: string, submissionCount: number): string {
   return `${applicationId}-${submissionCount}`;

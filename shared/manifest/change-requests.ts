@@ -104,7 +104,7 @@ export const TASK_CHANGE_NOTIFY = {
   capabilities: ['sendEmail', 'sendSms', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant'], write: ['sendRecord', 'changeRequest', 'suppression', 'smsQuota'] },
+  table: { read: ['merchant'], write: ['sendRecord', 'changeRequest', 'suppression', 'sendQuota'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeEscalateReview: the review deadline passed; flags the task and tells supervisors once. */

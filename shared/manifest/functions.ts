@@ -92,6 +92,9 @@ export function manifestProblems(entries: readonly FunctionEntry[] = FUNCTIONS):
       const guarded = trigger.auth === 'merchant' || trigger.auth === 'merchant-or-staff';
       if (guarded !== (trigger.object !== undefined))
         problems.push(`${name}: an object kind is required on merchant routes and allowed nowhere else`);
+      // The guard forgets a first token's replayable copy on the token's first use (spec 6).
+      if (trigger.object === 'application' && !entry.table?.write?.includes('tokenReplay'))
+        problems.push(`${name}: an application route must write tokenReplay (the guard forgets it)`);
     }
     if (trigger.kind === 'task' && !PROCESSES.some((process) => process.name === trigger.process))
       problems.push(`${name}: unknown process ${trigger.process}`);

@@ -15,10 +15,9 @@ export const CREATE_APPLICATION = {
     auth: 'public',
     throttle: { rateLimit: 10, burstLimit: 20 },
   },
-  // The uniqueness markers of licence / ID numbers are keyed hashes.
-  capabilities: ['identityHmac'],
+  // Seals the first token for replays of the create, and opens it for one.
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies RouteEntry;
 
 /** `PUT /v1/applications/{id}`: the returned view tells which documents were uploaded (HeadObject). */
@@ -33,7 +32,7 @@ export const UPDATE_APPLICATION = {
   },
   capabilities: ['documentsRead'],
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/applications/{id}`. */
@@ -48,7 +47,8 @@ export const GET_APPLICATION = {
   },
   capabilities: ['documentsRead'],
   fieldCipher: 'decrypt',
-  table: { read: ['application'] },
+  // Reads only, but a token's first use forgets its replayable copy (the guard).
+  table: { read: ['application'], write: ['tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/documents`: presigns uploads, throttled tighter than the stage. */
@@ -64,7 +64,7 @@ export const CREATE_DOCUMENT = {
   },
   capabilities: ['documentsPut'],
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /**
@@ -83,7 +83,7 @@ export const SUBMIT_APPLICATION = {
   capabilities: ['identityHmac', 'documentsRead', 'startExecution', 'taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'uniqueness'] },
+  table: { write: ['application', 'tokenReplay', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/withdraw`: stops the workflow. */
@@ -99,7 +99,7 @@ export const WITHDRAW_APPLICATION = {
   capabilities: ['stopExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'uniqueness'] },
+  table: { write: ['application', 'tokenReplay', 'reviewTask', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/access-token`: the merchant rotates its token. */
@@ -113,7 +113,7 @@ export const ROTATE_ACCESS_TOKEN = {
     object: 'application',
   },
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `DELETE /v1/applications/{id}/access-token`: the merchant revokes its token. */
@@ -127,7 +127,7 @@ export const REVOKE_ACCESS_TOKEN = {
     object: 'application',
   },
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /**
@@ -145,7 +145,7 @@ export const REISSUE_ACCESS_TOKEN = {
   },
   capabilities: ['sendEmail'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant'], write: ['application'] },
+  table: { read: ['merchant'], write: ['application', 'tokenReplay'] },
 } as const satisfies StaffRouteEntry;
 
 /**
@@ -162,7 +162,7 @@ export const TASK_RUN_CHECKS = {
   fieldCipher: 'decrypt',
   table: {
     read: ['blocklist'],
-    write: ['application', 'reviewTask', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: ['application', 'reviewTask', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -195,7 +195,7 @@ export const TASK_RECORD_DECISION = {
   fieldCipher: 'decrypt',
   table: {
     read: ['reviewTask'],
-    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -209,7 +209,7 @@ export const TASK_AWAIT_RESUBMISSION = {
   fieldCipher: 'decrypt',
   table: {
     read: ['reviewTask'],
-    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -230,7 +230,7 @@ export const TASK_PROVISION_MERCHANT = {
       'terminal',
       'sendRecord',
       'suppression',
-      'smsQuota',
+      'sendQuota',
     ],
   },
 } as const satisfies TaskEntry;
@@ -245,7 +245,7 @@ export const TASK_NOTIFY = {
   capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },
+  table: { write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'] },
 } as const satisfies TaskEntry;
 
 /** Task ExpireApplication: a deadline passed without a decision or a resubmission. */

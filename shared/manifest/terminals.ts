@@ -35,7 +35,7 @@ export const BIND_TERMINAL = {
   capabilities: ['activationCodeHmac', 'addressHmac', 'sendSms'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { write: ['merchant', 'sequence', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },
+  table: { write: ['merchant', 'sequence', 'terminal', 'sendRecord', 'suppression', 'sendQuota'] },
 } as const satisfies StaffRouteEntry;
 
 /** `POST /v1/terminals/{sn}/unbind` (operator). */
@@ -64,7 +64,7 @@ export const REISSUE_ACTIVATION_CODE = {
   capabilities: ['activationCodeHmac', 'addressHmac', 'sendSms'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant'], write: ['terminal', 'sendRecord', 'suppression', 'smsQuota'] },
+  table: { read: ['merchant'], write: ['terminal', 'sendRecord', 'suppression', 'sendQuota'] },
 } as const satisfies StaffRouteEntry;
 
 /**

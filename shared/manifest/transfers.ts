@@ -122,7 +122,7 @@ export const TASK_TRANSFER_NOTIFY = {
   fieldCipher: 'decrypt',
   table: {
     read: ['merchant'],
-    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'smsQuota'],
+    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 

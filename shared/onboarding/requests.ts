@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
-import { sha256Hex } from '../auth/tokens';
+import { digestsEqual, newMerchantToken, sha256Hex } from '../auth/tokens';
 import type { Deadlines } from '../config/env';
 import {
   type Actor,
@@ -11,6 +11,7 @@ import {
   DOCUMENT_KINDS,
   EDITABLE_STATUSES,
   effectiveStatus,
+  TOKEN_REPLAY_SECONDS,
   UNDECIDED_STATUSES,
 } from '../domain/application';
 import { changedFieldNames } from '../domain/diff';
@@ -56,6 +57,9 @@ export interface ApplicationDeps {
 /** What the use cases on an existing draft need (no keyed hashing). */
 export type DraftDeps = Omit<ApplicationDeps, 'hasher'>;
 
+/** What creating a draft needs: no keyed hashing (the token is random, the id a plain hash). */
+export type CreateDeps = Pick<ApplicationDeps, 'applications' | 'clock'>;
+
 /** What the document upload route needs: a draft and a storage that signs uploads. */
 export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 
@@ -63,15 +67,6 @@ export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 export interface WorkflowDeps extends ApplicationDeps {
   readonly workflow: WorkflowEngine<OnboardingExecution>;
   readonly reviews: ReviewTaskRepository;
-}
-
-/** The merchant token is derived, not stored: a replay can return it again without keeping it. */
-async function deriveAccessToken(
-  hasher: KeyedHasher,
-  applicationId: string,
-  keyHash: string,
-): Promise<string> {
-  return `${applicationId}.${await hasher.mac('merchant-access-token', `${applicationId}:${keyHash}`)}`;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -102,17 +97,20 @@ function timelineEntry(
   return fields && fields.length > 0 ? { status, at, actor, action, fields } : { status, at, actor, action };
 }
 
-/** What creating a draft answers (the first time and on every replay of its key). */
+/**
+ * What creating a draft answers: the first time, and on a replay of its key and body while the
+ * token was never used and for {@link TOKEN_REPLAY_SECONDS}; later replays omit `accessToken`.
+ */
 export interface CreatedApplication {
   readonly applicationId: string;
   readonly status: 'DRAFT';
   readonly createdAt: string;
-  readonly accessToken: string;
+  readonly accessToken?: string;
 }
 
 /** `POST /v1/applications`: creates a draft, exactly once per Idempotency-Key. */
 export async function createApplication(
-  deps: ApplicationDeps,
+  deps: CreateDeps,
   input: { idempotencyKey: string | undefined; body: unknown },
 ): Promise<CreatedApplication> {
   const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
@@ -123,7 +121,8 @@ export async function createApplication(
   const requestHash = requestHashOf(input.body);
 
   const applicationId = applicationIdFor(keyHash);
-  const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
+  // Random like every later token: whoever saw the request (key and body) cannot derive it.
+  const accessToken = newMerchantToken(applicationId);
   const createdAt = now.toISOString();
   const record: ApplicationRecord = {
     applicationId,
@@ -141,19 +140,31 @@ export async function createApplication(
     createdAt,
     updatedAt: createdAt,
   };
-  // Write first, read nothing: a new key (the common case) costs one conditional PutItem, and a
-  // taken key returns the stored application with the refusal. The condition is also what makes
-  // concurrent requests with one key create exactly one application.
-  const stored = await deps.applications.createIfAbsent(record);
+  // Write first, read nothing: a new key (the common case) costs one conditional transaction (the
+  // draft and its replayable first token), and a taken key returns the stored application. The
+  // condition is also what makes concurrent requests with one key create exactly one application.
+  let stored: ApplicationRecord | undefined;
+  try {
+    stored = await deps.applications.createIfAbsent(record, {
+      token: accessToken,
+      replayUntil: new Date(now.getTime() + TOKEN_REPLAY_SECONDS * 1000).toISOString(),
+    });
+  } catch (error) {
+    if (error instanceof StaleWriteError)
+      throw new AppError('CONFLICT', 'The same Idempotency-Key is being used right now; retry');
+    throw error;
+  }
   if (stored) {
     if (stored.requestHash !== requestHash) throw idempotencyKeyReused();
-    // The first answer again: a draft's id, its creation time and the token re-derived.
-    const replayToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
+    // The first answer again (id, status, creation time), with the token only while it was never
+    // used (nor replaced) and for 24 hours: a replay by whoever saw the request gets no credential.
+    const firstToken = await deps.applications.replayableToken(stored.applicationId, now);
+    const live = firstToken !== undefined && digestsEqual(sha256Hex(firstToken), stored.tokenHash);
     return {
       applicationId: stored.applicationId,
       status: 'DRAFT',
       createdAt: stored.createdAt,
-      accessToken: replayToken,
+      ...(live ? { accessToken: firstToken } : {}),
     };
   }
   logger.info('application created', { applicationId });

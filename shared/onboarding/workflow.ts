@@ -13,7 +13,7 @@ import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
 import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import {
   type ApplicationRepository,
   type ReviewTaskRepository,
@@ -35,7 +35,7 @@ export interface WorkflowTaskDeps {
   readonly terminals: TerminalRepository;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentInspector;
   readonly workflow: WorkflowControl;
@@ -47,6 +47,7 @@ export interface WorkflowTaskDeps {
     acquirerCode: string;
     smsSignature: string;
     smsPerPhonePerHour: number;
+    emailPerAddressPerHour: number;
     supervisorEmail: string;
     supervisorLocale: Locale;
   };
@@ -444,20 +445,27 @@ async function notifyOf(
     const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
       deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
     );
-    const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
-      const sn = record.body.terminal?.serialNumber;
-      const activation =
-        template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
-          ? await newActivationCode(deps, sn, record.merchantNo)
-          : undefined;
-      const message = renderSms(
-        template,
-        locale,
-        { ...values, activationCode: activation?.code },
-        deps.config.smsSignature,
-      );
-      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-    });
+    const sn = record.body.terminal?.serialNumber;
+    const carriesCode = template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn;
+    // The approval SMS with an activation code counts against the code's own hourly counter.
+    const quota = carriesCode ? 'SMS_ACTIVATION_CODE' : 'SMS';
+    const sms = await sendOnce(
+      deps,
+      { ...common, channel: 'SMS', address: contact.phone, quota },
+      async () => {
+        const activation =
+          carriesCode && record.merchantNo && sn
+            ? await newActivationCode(deps, sn, record.merchantNo)
+            : undefined;
+        const message = renderSms(
+          template,
+          locale,
+          { ...values, activationCode: activation?.code },
+          deps.config.smsSignature,
+        );
+        return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+      },
+    );
     outcomes.push(email, sms);
   }
   await applicationSteps.noteUndelivered(deps, applicationId, undeliveredNotes(outcomes));

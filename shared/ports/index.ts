@@ -18,8 +18,6 @@ export const MAC_PURPOSE_KEYS = {
   'one-time-code': 'one-time-code',
   'notification-address:EMAIL': 'notification-address',
   'notification-address:SMS': 'notification-address',
-  // The first merchant token's derivation, until the first token is random (next change).
-  'merchant-access-token': 'identity',
 } as const satisfies Record<string, HmacKey>;
 
 /** One purpose of a keyed hash. */

@@ -49,6 +49,7 @@ beforeAll(async () => {
     REVIEW_FINAL_SECONDS: '1200',
     RESUBMISSION_SECONDS: '600',
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   };
   // A vitest worker's own variables must not leak into the child's configuration.
   delete env.LOCAL_FAULTS;

@@ -25,7 +25,7 @@ let ports: LocalStackPorts;
 
 async function start(env: Record<string, string>) {
   // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
-  const withoutSmsLimit = { SMS_PER_PHONE_PER_HOUR: '10000', ...env };
+  const withoutSmsLimit = { SMS_PER_PHONE_PER_HOUR: '10000', EMAIL_PER_ADDRESS_PER_HOUR: '10000', ...env };
   stack = await startLocalStack({ stateDir, ports, quiet: true, retryIntervalMs: 10, env: withoutSmsLimit });
   return new ApiClient(stack.urls.api);
 }

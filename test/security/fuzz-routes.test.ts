@@ -601,6 +601,7 @@ beforeAll(async () => {
   testStack = await startTestStack('fuzz-routes', {
     // Every fixture merchant has the same phone, and reissued codes text it: no hourly SMS limit here.
     SMS_PER_PHONE_PER_HOUR: '100000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '100000',
   });
   dynamo = new DynamoDBClient({
     endpoint: testStack.stack.urls.dynamodb,

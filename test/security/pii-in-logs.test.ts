@@ -76,7 +76,7 @@ beforeAll(async () => {
   logger.setLogLevel('DEBUG');
   testStack = await startTestStack(
     'pii-in-logs',
-    { SMS_PER_PHONE_PER_HOUR: '1000', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    { SMS_PER_PHONE_PER_HOUR: '1000', EMAIL_PER_ADDRESS_PER_HOUR: '1000', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
     { quiet: false },
   );
   ({ api, reviewer, operator } = testStack);
