@@ -65,14 +65,12 @@ describe('email and SMS confirmations', () => {
       const received = await emailsTo(email);
       return received.length === 2 ? received : undefined;
     });
+    // Subjects are our words and the application id: never the name the applicant typed.
     expect(mails.map((mail) => mail.subject)).toEqual([
-      'Merchant application received: Zhang & Sons <Store>',
-      'Merchant application approved: Zhang & Sons <Store>',
+      `Merchant application received: ${merchant.applicationId}`,
+      `Merchant application approved: ${merchant.applicationId}`,
     ]);
-    for (const mail of mails) {
-      expect(mail.html).toContain('Zhang &amp; Sons &lt;Store&gt;');
-      expect(mail.html).not.toContain('<Store>');
-    }
+    for (const mail of mails) expect(mail.html).not.toContain('<Store>');
     expect(mails[1]?.text).toContain(merchant.merchantNo);
     const texts = await eventually(async () => {
       const received = await smsTo(phone);

@@ -201,7 +201,7 @@ describe('exactly once per (subject, template), even when the step is retried', 
     await notifyApplicant(deps, { applicationId: 'APP1', event: 'RECEIVED' });
     await notifyApplicant(deps, { applicationId: 'APP1', event: 'RECEIVED' });
     expect(calls).toEqual({ email: 1, sms: 1 });
-    expect(emails[0]?.subject).toBe('商户进件申请已受理：张三便利店');
+    expect(emails[0]?.subject).toBe('商户进件申请已受理：APP1');
     const stored = current();
     await deps.applications.save(
       { ...stored, submissionCount: 2, revision: stored.revision + 1 },
