@@ -7,6 +7,7 @@ import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
 import { type MessagingConfig, readDeadlines, readMessagingConfig } from './config/env';
+import { DynamoOneTimeCodeStore } from './one-time-codes/dynamodb-store';
 import type { FieldCipher } from './ports';
 
 /*
@@ -54,6 +55,9 @@ export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedT
 export const suppressionList = () => new DynamoSuppressionList(sharedTable());
 /** Per-phone hourly SMS counters over the shared table. */
 export const sendQuota = () => new DynamoSendQuota(sharedTable());
+
+/** One-time codes (verification, sign-in) over the shared table. */
+export const oneTimeCodeStore = () => new DynamoOneTimeCodeStore(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

@@ -25,6 +25,7 @@
  * | Versions of a merchant, oldest first            | pk = MER#<merchantNo>, sk begins_with VER# (VER#<6 digits>) |
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
+ * | One-time code of a purpose, subject and channel (TTL) | pk = OTC#<purpose>#<subjectId>#<channel>, sk = OTC |
  * | Messages of a pool to an address in one clock hour (TTL) | pk = QUOTA#<pool>#<hmac(address)>#<yyyy-mm-ddThh>, sk = QUOTA |
  *
  * An application is its own idempotency record: its id derives from the scoped hash of the
@@ -91,6 +92,8 @@ export const KEY_FAMILIES = {
   changeRequest: 'CHANGE#',
   transferRequest: 'TRANSFER#',
   suppression: 'SUPPRESS#',
+  /** One-time codes (shared/one-time-codes/): the live code of a purpose, subject and channel. */
+  oneTimeCode: 'OTC#',
   /** Hourly per-address send counters (SMS, activation-code SMS, email). */
   sendQuota: 'QUOTA#',
 } as const;
@@ -180,6 +183,15 @@ export const keys = {
   suppression: (channel: 'EMAIL' | 'SMS', addressHash: string): TableKey => ({
     pk: `${F.suppression}${channel}#${addressHash}`,
     sk: 'SUPPRESS',
+  }),
+  /**
+   * The live one-time code of `purpose` (`contact-verification`, `session`, …) for `subjectId` on
+   * one channel, with its attempts and the times of this hour's issues. Subjects are ids, never
+   * personal data.
+   */
+  oneTimeCode: (purpose: string, subjectId: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
+    pk: `${F.oneTimeCode}${purpose}#${subjectId}#${channel}`,
+    sk: 'OTC',
   }),
   /**
    * The counter of one pool (`SMS`, `SMS_ACTIVATION_CODE`, `EMAIL`) for one address in one UTC

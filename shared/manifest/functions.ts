@@ -1,4 +1,5 @@
 import * as changeRequests from './change-requests';
+import * as contacts from './contacts';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
@@ -26,6 +27,7 @@ import {
 export const FUNCTIONS: readonly FunctionEntry[] = [
   platform,
   onboarding,
+  contacts,
   reviews,
   merchants,
   terminals,

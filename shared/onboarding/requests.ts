@@ -41,6 +41,7 @@ import {
 import { parseApplication } from '../validation/application-schema';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
+import { keptVerifications, unverifiedContacts } from './contacts';
 import { documentProblems, MAX_DOCUMENT_BYTES, UPLOAD_URL_SECONDS } from './documents';
 import { type OnboardingExecution, onboardingExecution } from './process';
 import { applicationView } from './view';
@@ -135,6 +136,8 @@ export async function createApplication(
     timeline: [timelineEntry('DRAFT', createdAt, `merchant:${applicationId}`, 'CREATED')],
     submissionCount: 0,
     uniquenessKeys: [],
+    // Nothing verified yet: submit needs both channels (spec 6).
+    contactVerifications: {},
     revision: 1,
     requestHash,
     createdAt,
@@ -178,7 +181,11 @@ export async function loadApplication(deps: Pick<ApplicationDeps, 'applications'
   return record;
 }
 
-function requireEditable(record: ApplicationRecord, deps: DraftDeps): void {
+/** 409 unless the application can still be corrected (DRAFT or NEEDS_CHANGES, not expired). */
+export function requireEditable(
+  record: ApplicationRecord,
+  deps: Pick<DraftDeps, 'clock' | 'deadlines'>,
+): void {
   const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
   if (!EDITABLE_STATUSES.includes(status)) {
     throw invalidState(`The application cannot be changed while ${status}`);
@@ -193,7 +200,7 @@ const STALE_WRITE_ATTEMPTS = 3;
  * the same item (its status, its task tokens); a request that loses that race is built again on
  * the fresh record instead of answering 409, and only a persistent conflict reaches the client.
  */
-async function applyToLatest<T>(
+export async function applyToLatest<T>(
   deps: Pick<ApplicationDeps, 'applications'>,
   applicationId: string,
   build: (record: ApplicationRecord) => Promise<{
@@ -231,6 +238,8 @@ export async function updateApplication(deps: DraftDeps, applicationId: string, 
     const next: ApplicationRecord = {
       ...record,
       body,
+      // A changed phone or email must be verified again (spec 6).
+      contactVerifications: keptVerifications(record, body),
       revision: record.revision + 1,
       updatedAt: at,
       timeline: [
@@ -322,8 +331,19 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
       requireEditable(record, deps);
       // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
       const body = parseApplication(record.body, now);
+      // Contacts first: nothing is sent to an address that did not prove it asked (spec 6).
+      const unverified = unverifiedContacts(record);
       const missing = await documentProblems(record, deps.storage);
-      if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
+      if (unverified.length > 0 || missing.length > 0) {
+        throw validationFailed(
+          [...unverified, ...missing],
+          unverified.length === 0
+            ? 'Required documents are missing'
+            : missing.length === 0
+              ? 'Verify the contact phone and email first'
+              : 'Verify the contact phone and email, and upload every required document',
+        );
+      }
       const markers = await uniquenessMarkerKeys(body, deps.hasher);
       const at = now.toISOString();
       const next: ApplicationRecord = {

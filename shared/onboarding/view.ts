@@ -1,5 +1,6 @@
 import {
   type ApplicationRecord,
+  contactVerified,
   DOCUMENT_KINDS,
   type DocumentKind,
   effectiveStatus,
@@ -32,6 +33,11 @@ export async function applicationView(
     ...masked,
     status,
     documents,
+    // Which contact channels are verified (spec 6): submit needs both.
+    contactVerified: {
+      phone: contactVerified(record, 'SMS'),
+      email: contactVerified(record, 'EMAIL'),
+    },
     reasons: status === 'REJECTED' || status === 'NEEDS_CHANGES' ? record.reasons : [],
     merchantNo: record.merchantNo ?? null,
     terminalId: record.terminalId ?? null,

@@ -28,6 +28,7 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   merchantVersionsPrefix: keys.merchantVersionsPrefix('M1'),
   transferRequest: keys.transferRequest('X1'),
   suppression: keys.suppression('EMAIL', 'h'),
+  oneTimeCode: keys.oneTimeCode('session', 'A1', 'SMS'),
   sendQuota: keys.sendQuota('SMS', 'h', '2026-11-23T08'),
 };
 

@@ -77,6 +77,8 @@ describe('every template in both locales', () => {
         'CHANGE_EXPIRED',
         'REVIEW_ESCALATED',
         'ACCESS_TOKEN_REISSUED',
+        'VERIFICATION_CODE',
+        'SIGN_IN_CODE',
       ].sort(),
     );
   });
