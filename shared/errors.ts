@@ -18,7 +18,7 @@ export type ErrorCode =
   /** A request the API rejected before any handler, for a reason without a more specific code. */
   | 'BAD_REQUEST'
   | 'ACTIVATION_CODE_INVALID'
-  /** A wrong one-time code (contact verification, sign-in, signature); `attemptsLeft` says how many tries remain. */
+  /** A wrong one-time code (contact verification, sign-in, signature): `attemptsLeft` says how many tries remain. */
   | 'VERIFICATION_CODE_INVALID'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

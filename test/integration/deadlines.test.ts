@@ -6,6 +6,7 @@ import { findFreePort } from '../../local/ports';
 import { type LocalStack, type LocalStackPorts, startLocalStack } from '../../local/stack';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 
 /*
  * Deadlines from configuration (seconds here): escalation, supervisors told, expiry.
@@ -44,6 +45,7 @@ async function submittedApplication(api: ApiClient, email: string) {
     });
     await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
   }
+  await verifyContacts(api, id, token);
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
   return { id, token };
 }

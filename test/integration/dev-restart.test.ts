@@ -9,6 +9,7 @@ import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../.
 import { findFreePort } from '../../local/ports';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 import { census, scanTable } from '../support/table-census';
 
 /*
@@ -163,6 +164,7 @@ async function pendingReview(api: ApiClient, reviewer: string, index: number) {
     expect(doc.status).toBe(201);
     await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
   }
+  await verifyContacts(api, id, token);
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });

@@ -15,6 +15,8 @@ export async function approvedMerchant(
     phone?: string;
     businessName?: string;
     locale?: 'zh-CN' | 'en';
+    /** Runs once the contacts are verified, before the documents and the submit. */
+    beforeSubmit?: (applicationId: string, token: string) => Promise<void>;
   } = {},
 ): Promise<{
   merchantNo: string;
@@ -24,8 +26,9 @@ export async function approvedMerchant(
   email: string;
 }> {
   const email = options.email ?? `merchant-${Date.now()}-${++sequence}@example.com`;
+  const { beforeSubmit, ...fixture } = options;
   const created = await api.call('POST', '/v1/applications', {
-    body: individualApplication({ ...options, email }),
+    body: individualApplication({ ...fixture, email }),
     headers: { 'idempotency-key': `approved-${Date.now()}-${sequence}` },
   });
   expect(created.status).toBe(201);
@@ -34,6 +37,7 @@ export async function approvedMerchant(
     accessToken: string;
   };
   await verifyContacts(api, applicationId, token);
+  await beforeSubmit?.(applicationId, token);
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
       token,
