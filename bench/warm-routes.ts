@@ -91,6 +91,7 @@ function ports() {
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf,
     createIfAbsent: async () => undefined,
+    forgetReplayableToken: async () => undefined,
     save: async () => undefined,
     replaceTokenHash: async () => true,
     markerHolder: async () => undefined,
@@ -102,6 +103,7 @@ function ports() {
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf: async () => ({ tokenHash: draft.tokenHash }),
     createIfAbsent: async () => undefined,
+    forgetReplayableToken: async () => undefined,
     save: async () => undefined,
     replaceTokenHash: async () => true,
   });
