@@ -21,7 +21,7 @@ import {
 import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
-import type { SmsQuota, SuppressionList } from '../shared/ports/notifications';
+import type { SendQuota, SuppressionList } from '../shared/ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../shared/ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../shared/ports/terminals';
 import { decideReview, getReview, listReviews } from '../shared/reviews/requests';
@@ -91,6 +91,7 @@ function ports() {
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf,
     createIfAbsent: async () => undefined,
+    forgetReplayableToken: async () => undefined,
     save: async () => undefined,
     replaceTokenHash: async () => true,
     markerHolder: async () => undefined,
@@ -102,6 +103,7 @@ function ports() {
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf: async () => ({ tokenHash: draft.tokenHash }),
     createIfAbsent: async () => undefined,
+    forgetReplayableToken: async () => undefined,
     save: async () => undefined,
     replaceTokenHash: async () => true,
   });
@@ -133,7 +135,7 @@ function ports() {
     get: async () => undefined,
   });
   const suppressions = fake<SuppressionList>('suppressions', { isSuppressed: async () => false });
-  const smsQuota = fake<SmsQuota>('smsQuota', { take: async () => true });
+  const sendQuota = fake<SendQuota>('sendQuota', { take: async () => true });
   const sms = fake<SmsSender>('sms', { send: async () => 'bench-sms-id' });
   const mailer = fake<Mailer>('mailer', { send: async () => 'bench-email-id' });
   const storage = {
@@ -163,7 +165,7 @@ function ports() {
     workflow,
     sends,
     suppressions,
-    smsQuota,
+    sendQuota,
     sms,
     mailer,
     storage,
@@ -400,7 +402,7 @@ export async function routeCases(): Promise<RouteCase[]> {
     hasher: benchHasher,
     sends: p.sends,
     suppressions: p.suppressions,
-    smsQuota: p.smsQuota,
+    sendQuota: p.sendQuota,
     sms: p.sms,
     clock: fixedClock,
     config: messagingConfig(),

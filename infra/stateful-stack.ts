@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { HmacKey } from '../shared/config/env';
 import { TABLE_SCHEMA } from '../shared/keys';
 
 export type StatefulStackProps = StackProps;
@@ -18,8 +19,8 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   /** Customer-managed symmetric key (yearly rotation) encrypting the table and the documents bucket. */
   readonly dataKey: kms.Key;
-  /** HMAC_256 key for keyed hashes of licence and ID numbers (uniqueness markers, blocklist lookups). */
-  readonly piiHmacKey: kms.Key;
+  /** HMAC_256 keys of keyed hashes, one per purpose (identity numbers, activation codes, one-time codes, addresses). */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.Key>>;
   /**
    * Symmetric key (yearly rotation) whose data keys encrypt ID and account numbers field by field.
    * Not the table key: every function may use the table key through DynamoDB, while only the
@@ -46,13 +47,23 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.piiHmacKey = new kms.Key(this, 'PiiHmacKey', {
-      description: 'Merchant onboarding: HMAC key for keyed hashes of licence and ID numbers',
-      keySpec: kms.KeySpec.HMAC_256,
-      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
-      // Automatic rotation is not available for HMAC keys (and would change every stored hash).
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // One HMAC_256 key per purpose (shared/config/env.ts HMAC_KEYS): each function is granted only
+    // the keys of what it hashes. The identity key keeps its original construct id, so a stack
+    // deployed before keeps the key of its uniqueness markers and blocklist.
+    const hmacKey = (id: string, what: string) =>
+      new kms.Key(this, id, {
+        description: `Merchant onboarding: HMAC key for keyed hashes of ${what}`,
+        keySpec: kms.KeySpec.HMAC_256,
+        keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+        // Automatic rotation is not available for HMAC keys (and would change every stored hash).
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.hmacKeys = {
+      identity: hmacKey('PiiHmacKey', 'licence, ID and settlement-account numbers'),
+      'activation-code': hmacKey('ActivationCodeHmacKey', 'terminal activation codes'),
+      'one-time-code': hmacKey('OneTimeCodeHmacKey', 'verification, sign-in and signature codes'),
+      'notification-address': hmacKey('AddressHmacKey', 'phone numbers and email addresses'),
+    };
 
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },

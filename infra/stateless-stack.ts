@@ -10,7 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ENV } from '../shared/config/env';
+import { ENV, type HmacKey } from '../shared/config/env';
 import {
   EVENT_FUNCTIONS,
   FUNCTIONS,
@@ -38,8 +38,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   /** The customer-managed key of the table and the documents bucket. */
   readonly dataKey: kms.IKey;
-  /** The HMAC_256 key for keyed hashes of licence / ID numbers. */
-  readonly piiHmacKey: kms.IKey;
+  /** The HMAC_256 keys of keyed hashes, one per purpose. */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.IKey>>;
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
@@ -99,6 +99,7 @@ export class StatelessStack extends StackWithParts {
         [ENV.smsOriginationIdentity]: config.smsOriginationIdentity,
         [ENV.smsSignature]: config.smsSignature,
         [ENV.smsPerPhonePerHour]: String(config.smsPerPhonePerHour),
+        [ENV.emailPerAddressPerHour]: String(config.emailPerAddressPerHour),
         [ENV.supervisorLocale]: config.supervisorLocale,
         [ENV.reviewEscalationSeconds]: String(config.reviewEscalationSeconds),
         [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),
@@ -106,7 +107,6 @@ export class StatelessStack extends StackWithParts {
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
         [ENV.retentionSeconds]: String(config.retentionSeconds),
-        [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
         [ENV.staffJwksUri]: identity.jwksUri,
@@ -144,7 +144,7 @@ export class StatelessStack extends StackWithParts {
     const grants = new ManifestGrants(this, {
       table: props.table,
       dataKey: props.dataKey,
-      piiHmacKey: props.piiHmacKey,
+      hmacKeys: props.hmacKeys,
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
       workflows: this.workflows,

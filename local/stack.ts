@@ -3,7 +3,14 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
+import {
+  DEFAULT_SUPERVISOR_EMAIL,
+  ENV,
+  HMAC_KEYS,
+  type HmacKey,
+  hmacKeyIdVariable,
+  hmacLocalSecretVariable,
+} from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
 import { FUNCTIONS, ROUTES, SCHEDULED_FUNCTIONS, taskFunctionsOf } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
@@ -29,6 +36,7 @@ import {
 } from './dynamodb-local';
 import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from './faults';
 import { ensureDir, loadOrCreateSecret } from './files';
+import { type LocalHmacSecrets, localHmacSecrets } from './hmac-secrets';
 import { closeServer, listen } from './http';
 import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
 import { createLogger, type LocalLogger } from './log';
@@ -149,14 +157,19 @@ const DEADLINE_VARIABLES = [
   ENV.retentionSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
-const NOTIFICATION_VARIABLES = [ENV.smsPerPhonePerHour, ENV.supervisorLocale] as const;
+const NOTIFICATION_VARIABLES = [
+  ENV.smsPerPhonePerHour,
+  ENV.emailPerAddressPerHour,
+  ENV.supervisorLocale,
+] as const;
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',
   'AWS_PROFILE',
   'AWS_ENDPOINT_URL',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
-  ENV.piiHmacKeyId,
+  // KMS keys would replace the local secrets of the keyed hasher.
+  ...HMAC_KEYS.map(hmacKeyIdVariable),
 ] as const;
 
 /**
@@ -199,7 +212,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   const stateMachines = resolveStateMachines(options.stateMachines);
-  const env = buildEnv(stateDir, urls, options.env ?? {});
+  const hmac = localHmacSecrets(stateDir);
+  if (hmac.sharedWithIdentity.length > 0) {
+    log.info(
+      `keys: this state dir predates per-purpose HMAC keys, so ${hmac.sharedWithIdentity.join(', ')} ` +
+        'share its identity secret (its stored hashes keep matching); a new state dir gets a secret per purpose',
+    );
+  }
+  const env = buildEnv(stateDir, urls, hmac, options.env ?? {});
   // The handlers' SDK clients go through the proxy; the stack's own client (ensureTable) does not.
   if (urls.dynamodbFaultProxy !== undefined && options.env?.AWS_ENDPOINT_URL_DYNAMODB === undefined) {
     env.AWS_ENDPOINT_URL_DYNAMODB = urls.dynamodbFaultProxy;
@@ -396,6 +416,7 @@ async function listenOrExplain(
 function buildEnv(
   stateDir: string,
   urls: LocalStackUrls,
+  hmac: LocalHmacSecrets,
   overrides: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const fromProcess = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -411,9 +432,10 @@ function buildEnv(
     [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     [ENV.smsOriginationIdentity]: fromProcess(ENV.smsOriginationIdentity, 'LOCALSMS'),
     [ENV.smsSignature]: fromProcess(ENV.smsSignature, '拉卡拉'),
-    // Generated once per state directory so keyed hashes of stored PII stay comparable across restarts.
-    [ENV.piiHmacLocalSecret]: loadOrCreateSecret(join(stateDir, 'pii-hmac-secret'), () =>
-      randomBytes(32).toString('base64url'),
+    // One secret per HMAC purpose, generated once per state directory so keyed hashes of stored
+    // values stay comparable across restarts.
+    ...Object.fromEntries(
+      Object.entries(hmac.secrets).map(([key, secret]) => [hmacLocalSecretVariable(key as HmacKey), secret]),
     ),
     // Stands in for the KMS key of the field cipher; per state dir so stored fields decrypt after a restart.
     [ENV.fieldCipherLocalKey]: loadOrCreateSecret(join(stateDir, 'field-cipher-key'), () =>

@@ -204,7 +204,8 @@ export class ApiWaf extends StackPart {
       webAclArn: this.webAcl.attrArn,
     });
     // WAF's own log: which rule matched which request. WAF logs headers, so the Authorization header
-    // (merchant tokens, staff JWTs) is redacted; bodies are never logged by WAF.
+    // (merchant tokens, staff JWTs) is redacted, and so is Idempotency-Key (with the body, what a
+    // replay of a create needs); bodies are never logged by WAF.
     const stackName = Stack.of(this).stackName;
     const wafLogs = new logs.LogGroup(this, 'WafLogs', {
       logGroupName: `aws-waf-logs-${stackName}`,
@@ -218,7 +219,11 @@ export class ApiWaf extends StackPart {
       logDestinationConfigs: [
         `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${wafLogs.logGroupName}`,
       ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: 'cookie' } }],
+      redactedFields: [
+        { singleHeader: { Name: 'authorization' } },
+        { singleHeader: { Name: 'cookie' } },
+        { singleHeader: { Name: 'idempotency-key' } },
+      ],
     });
   }
 }

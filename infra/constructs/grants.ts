@@ -4,15 +4,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
-import { ENV } from '../../shared/config/env';
+import { ENV, HMAC_KEYS, type HmacKey, hmacKeyIdVariable } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
 import { processNamed } from '../../shared/manifest/processes';
-import type {
-  Capability,
-  FieldCipherUse,
-  FunctionEntry,
-  ProcessName,
-  TableAccess,
+import {
+  type Capability,
+  type FieldCipherUse,
+  type FunctionEntry,
+  HMAC_CAPABILITIES,
+  type ProcessName,
+  type TableAccess,
 } from '../../shared/manifest/types';
 import { emailDomain, type OnboardingConfig } from '../config';
 import { type HouseFunction, METRICS_NAMESPACE } from '../house-function';
@@ -28,8 +29,8 @@ export interface GrantTargets {
   readonly table: dynamodb.ITable;
   /** The customer-managed key of the table and the documents bucket. */
   readonly dataKey: kms.IKey;
-  /** The HMAC_256 key for keyed hashes. */
-  readonly piiHmacKey: kms.IKey;
+  /** The HMAC_256 keys of keyed hashes, one per purpose. */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.IKey>>;
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
@@ -172,15 +173,20 @@ export class ManifestGrants {
     processes: readonly ProcessName[],
   ): void {
     const { workflows, config } = this.targets;
+    const hmacKey = HMAC_KEYS.find((key) => HMAC_CAPABILITIES[key] === capability);
+    if (hmacKey) {
+      // One key per purpose: the role can compute only the hashes of the purposes it was given.
+      const key = this.targets.hmacKeys[hmacKey];
+      fn.addEnvironment(hmacKeyIdVariable(hmacKey), key.keyArn);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
+      return;
+    }
     switch (capability) {
-      case 'piiHmac':
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['kms:GenerateMac'],
-            resources: [this.targets.piiHmacKey.keyArn],
-          }),
-        );
-        return;
+      case 'identityHmac':
+      case 'activationCodeHmac':
+      case 'oneTimeCodeHmac':
+      case 'addressHmac':
+        throw new Error(`${capability} has no key in HMAC_CAPABILITIES`);
       case 'documentsPut':
         this.attach(fn, 'DocumentsPutPolicy', [
           new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${this.documents.arn}/*`] }),

@@ -28,6 +28,16 @@ export class ConditionFailedError extends Error {
 }
 
 /**
+ * A transaction cancelled only because another transaction was writing one of its items at the
+ * same time (no condition failed): nothing was written, and trying again is safe.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+}
+
+/**
  * Runs a conditional write and tells whether its condition held: `false` when DynamoDB refused it
  * for a failed condition (the invariant held), any other error is thrown.
  */

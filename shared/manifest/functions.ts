@@ -1,4 +1,5 @@
 import * as changeRequests from './change-requests';
+import * as contacts from './contacts';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
@@ -28,6 +29,7 @@ import {
 export const FUNCTIONS: readonly FunctionEntry[] = [
   platform,
   onboarding,
+  contacts,
   reviews,
   merchants,
   terminals,
@@ -102,6 +104,9 @@ export function manifestProblems(entries: readonly FunctionEntry[] = FUNCTIONS):
       const guarded = trigger.auth === 'merchant' || trigger.auth === 'merchant-or-staff';
       if (guarded !== (trigger.object !== undefined))
         problems.push(`${name}: an object kind is required on merchant routes and allowed nowhere else`);
+      // The guard forgets a first token's replayable copy on the token's first use (spec 6).
+      if (trigger.object === 'application' && !entry.table?.write?.includes('tokenReplay'))
+        problems.push(`${name}: an application route must write tokenReplay (the guard forgets it)`);
     }
     if (trigger.kind === 'task' && !PROCESSES.some((process) => process.name === trigger.process))
       problems.push(`${name}: unknown process ${trigger.process}`);

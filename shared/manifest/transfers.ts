@@ -118,12 +118,12 @@ export const TASK_TRANSFER_EXPIRE = {
 export const TASK_TRANSFER_NOTIFY = {
   name: 'task-transfer-notify',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
     read: ['merchant'],
-    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'smsQuota'],
+    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -131,7 +131,7 @@ export const TASK_TRANSFER_NOTIFY = {
 export const TASK_TRANSFER_ESCALATE_REVIEW = {
   name: 'task-transfer-escalate-review',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  capabilities: ['sendEmail', 'piiHmac'],
+  capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   table: { write: ['reviewTask', 'transferRequest', 'sendRecord', 'suppression'] },
 } as const satisfies TaskEntry;

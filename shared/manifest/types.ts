@@ -1,4 +1,4 @@
-import type { WorkflowProcess } from '../config/env';
+import type { HmacKey, WorkflowProcess } from '../config/env';
 import type { KeyFamily } from '../keys';
 
 /*
@@ -85,8 +85,14 @@ export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | ScheduleTrigge
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
-  /** kms:GenerateMac with the PII HMAC key (keyed hashes of licence / ID numbers, addresses, codes). */
-  | 'piiHmac'
+  /** kms:GenerateMac with the identity HMAC key: licence, ID and account numbers (markers, blocklist). */
+  | 'identityHmac'
+  /** kms:GenerateMac with the activation-code HMAC key: issuing and checking activation codes. */
+  | 'activationCodeHmac'
+  /** kms:GenerateMac with the one-time-code HMAC key: verification, sign-in and signature codes. */
+  | 'oneTimeCodeHmac'
+  /** kms:GenerateMac with the address HMAC key: phones and emails (suppression list, send quotas). */
+  | 'addressHmac'
   /** s3:PutObject on the documents bucket, to presign upload URLs. */
   | 'documentsPut'
   /**
@@ -108,6 +114,14 @@ export type Capability =
   | 'sendSms'
   /** cloudwatch:PutMetricData in the service's namespace only (EMF log lines need none). */
   | 'putMetrics';
+
+/** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
+export const HMAC_CAPABILITIES = {
+  identity: 'identityHmac',
+  'activation-code': 'activationCodeHmac',
+  'one-time-code': 'oneTimeCodeHmac',
+  'notification-address': 'addressHmac',
+} as const satisfies Record<HmacKey, Capability>;
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [

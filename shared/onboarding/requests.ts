@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
-import { sha256Hex } from '../auth/tokens';
+import { digestsEqual, newMerchantToken, sha256Hex } from '../auth/tokens';
 import type { Deadlines } from '../config/env';
 import {
   type Actor,
@@ -11,6 +11,7 @@ import {
   DOCUMENT_KINDS,
   EDITABLE_STATUSES,
   effectiveStatus,
+  TOKEN_REPLAY_SECONDS,
   UNDECIDED_STATUSES,
 } from '../domain/application';
 import { changedFieldNames } from '../domain/diff';
@@ -40,6 +41,7 @@ import {
 import { parseApplication } from '../validation/application-schema';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
+import { keptVerifications, unverifiedContacts } from './contacts';
 import { MAX_DOCUMENT_BYTES, pinDocuments, UPLOAD_URL_SECONDS } from './documents';
 import { type OnboardingExecution, onboardingExecution } from './process';
 import { applicationView } from './view';
@@ -56,6 +58,9 @@ export interface ApplicationDeps {
 /** What the use cases on an existing draft need (no keyed hashing). */
 export type DraftDeps = Omit<ApplicationDeps, 'hasher'>;
 
+/** What creating a draft needs: no keyed hashing (the token is random, the id a plain hash). */
+export type CreateDeps = Pick<ApplicationDeps, 'applications' | 'clock'>;
+
 /** What the document upload route needs: a draft and a storage that signs uploads. */
 export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 
@@ -63,15 +68,6 @@ export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 export interface WorkflowDeps extends ApplicationDeps {
   readonly workflow: WorkflowEngine<OnboardingExecution>;
   readonly reviews: ReviewTaskRepository;
-}
-
-/** The merchant token is derived, not stored: a replay can return it again without keeping it. */
-async function deriveAccessToken(
-  hasher: KeyedHasher,
-  applicationId: string,
-  keyHash: string,
-): Promise<string> {
-  return `${applicationId}.${await hasher.mac('merchant-access-token', `${applicationId}:${keyHash}`)}`;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -102,17 +98,20 @@ function timelineEntry(
   return fields && fields.length > 0 ? { status, at, actor, action, fields } : { status, at, actor, action };
 }
 
-/** What creating a draft answers (the first time and on every replay of its key). */
+/**
+ * What creating a draft answers: the first time, and on a replay of its key and body while the
+ * token was never used and for {@link TOKEN_REPLAY_SECONDS}; later replays omit `accessToken`.
+ */
 export interface CreatedApplication {
   readonly applicationId: string;
   readonly status: 'DRAFT';
   readonly createdAt: string;
-  readonly accessToken: string;
+  readonly accessToken?: string;
 }
 
 /** `POST /v1/applications`: creates a draft, exactly once per Idempotency-Key. */
 export async function createApplication(
-  deps: ApplicationDeps,
+  deps: CreateDeps,
   input: { idempotencyKey: string | undefined; body: unknown },
 ): Promise<CreatedApplication> {
   const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
@@ -123,7 +122,8 @@ export async function createApplication(
   const requestHash = requestHashOf(input.body);
 
   const applicationId = applicationIdFor(keyHash);
-  const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
+  // Random like every later token: whoever saw the request (key and body) cannot derive it.
+  const accessToken = newMerchantToken(applicationId);
   const createdAt = now.toISOString();
   const record: ApplicationRecord = {
     applicationId,
@@ -136,24 +136,38 @@ export async function createApplication(
     timeline: [timelineEntry('DRAFT', createdAt, `merchant:${applicationId}`, 'CREATED')],
     submissionCount: 0,
     uniquenessKeys: [],
+    // Nothing verified yet: submit needs both channels (spec 6).
+    contactVerifications: {},
     revision: 1,
     requestHash,
     createdAt,
     updatedAt: createdAt,
   };
-  // Write first, read nothing: a new key (the common case) costs one conditional PutItem, and a
-  // taken key returns the stored application with the refusal. The condition is also what makes
-  // concurrent requests with one key create exactly one application.
-  const stored = await deps.applications.createIfAbsent(record);
+  // Write first, read nothing: a new key (the common case) costs one conditional transaction (the
+  // draft and its replayable first token), and a taken key returns the stored application. The
+  // condition is also what makes concurrent requests with one key create exactly one application.
+  let stored: ApplicationRecord | undefined;
+  try {
+    stored = await deps.applications.createIfAbsent(record, {
+      token: accessToken,
+      replayUntil: new Date(now.getTime() + TOKEN_REPLAY_SECONDS * 1000).toISOString(),
+    });
+  } catch (error) {
+    if (error instanceof StaleWriteError)
+      throw new AppError('CONFLICT', 'The same Idempotency-Key is being used right now; retry');
+    throw error;
+  }
   if (stored) {
     if (stored.requestHash !== requestHash) throw idempotencyKeyReused();
-    // The first answer again: a draft's id, its creation time and the token re-derived.
-    const replayToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
+    // The first answer again (id, status, creation time), with the token only while it was never
+    // used (nor replaced) and for 24 hours: a replay by whoever saw the request gets no credential.
+    const firstToken = await deps.applications.replayableToken(stored.applicationId, now);
+    const live = firstToken !== undefined && digestsEqual(sha256Hex(firstToken), stored.tokenHash);
     return {
       applicationId: stored.applicationId,
       status: 'DRAFT',
       createdAt: stored.createdAt,
-      accessToken: replayToken,
+      ...(live ? { accessToken: firstToken } : {}),
     };
   }
   logger.info('application created', { applicationId });
@@ -167,7 +181,11 @@ export async function loadApplication(deps: Pick<ApplicationDeps, 'applications'
   return record;
 }
 
-function requireEditable(record: ApplicationRecord, deps: DraftDeps): void {
+/** 409 unless the application can still be corrected (DRAFT or NEEDS_CHANGES, not expired). */
+export function requireEditable(
+  record: ApplicationRecord,
+  deps: Pick<DraftDeps, 'clock' | 'deadlines'>,
+): void {
   const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
   if (!EDITABLE_STATUSES.includes(status)) {
     throw invalidState(`The application cannot be changed while ${status}`);
@@ -182,7 +200,7 @@ const STALE_WRITE_ATTEMPTS = 3;
  * the same item (its status, its task tokens); a request that loses that race is built again on
  * the fresh record instead of answering 409, and only a persistent conflict reaches the client.
  */
-async function applyToLatest<T>(
+export async function applyToLatest<T>(
   deps: Pick<ApplicationDeps, 'applications'>,
   applicationId: string,
   build: (record: ApplicationRecord) => Promise<{
@@ -220,6 +238,8 @@ export async function updateApplication(deps: DraftDeps, applicationId: string, 
     const next: ApplicationRecord = {
       ...record,
       body,
+      // A changed phone or email must be verified again (spec 6).
+      contactVerifications: keptVerifications(record, body),
       revision: record.revision + 1,
       updatedAt: at,
       timeline: [
@@ -304,9 +324,20 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
       requireEditable(record, deps);
       // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
       const body = parseApplication(record.body, now);
+      // Contacts first: nothing is sent to an address that did not prove it asked (spec 6).
+      const unverified = unverifiedContacts(record);
       // Each document is pinned to the version stored now: checks, review and downloads use that one.
       const { problems: missing, documents } = await pinDocuments(record, deps.storage, now.toISOString());
-      if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
+      if (unverified.length > 0 || missing.length > 0) {
+        throw validationFailed(
+          [...unverified, ...missing],
+          unverified.length === 0
+            ? 'Required documents are missing'
+            : missing.length === 0
+              ? 'Verify the contact phone and email first'
+              : 'Verify the contact phone and email, and upload every required document',
+        );
+      }
       const markers = await uniquenessMarkerKeys(body, deps.hasher);
       const at = now.toISOString();
       const next: ApplicationRecord = {

@@ -1,6 +1,7 @@
 import { merchantFacingTimeline } from '../domain/actors';
 import {
   type ApplicationRecord,
+  contactVerified,
   DOCUMENT_KINDS,
   type DocumentKind,
   effectiveStatus,
@@ -33,6 +34,11 @@ export async function applicationView(
     ...masked,
     status,
     documents,
+    // Which contact channels are verified (spec 6): submit needs both.
+    contactVerified: {
+      phone: contactVerified(record, 'SMS'),
+      email: contactVerified(record, 'EMAIL'),
+    },
     reasons: status === 'REJECTED' || status === 'NEEDS_CHANGES' ? record.reasons : [],
     merchantNo: record.merchantNo ?? null,
     terminalId: record.terminalId ?? null,

@@ -1,5 +1,10 @@
 import type { Deadlines } from '../config/env';
-import { type ApplicationRecord, type ApplicationStatus, applicationTaskId } from '../domain/application';
+import {
+  type ApplicationRecord,
+  type ApplicationStatus,
+  applicationTaskId,
+  contactVerified,
+} from '../domain/application';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
 import { logger } from '../logger';
 import {
@@ -13,7 +18,7 @@ import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
 import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import {
   type ApplicationRepository,
   type ReviewTaskRepository,
@@ -36,7 +41,7 @@ export interface WorkflowTaskDeps {
   readonly terminals: TerminalRepository;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentInspector;
   readonly workflow: WorkflowControl;
@@ -48,6 +53,7 @@ export interface WorkflowTaskDeps {
     acquirerCode: string;
     smsSignature: string;
     smsPerPhonePerHour: number;
+    emailPerAddressPerHour: number;
     supervisorEmail: string;
     supervisorLocale: Locale;
   };
@@ -460,26 +466,43 @@ async function notifyOf(
   };
   const { contact } = record.body;
   const outcomes: SendOutcome[] = [];
+  // An address changed by a correction and not verified again gets nothing (spec 6): not even
+  // the outcome of the application it was put on.
+  const unverified = (['EMAIL', 'SMS'] as const).filter((channel) => !contactVerified(record, channel));
+  if (unverified.length > 0) {
+    logger.info('not sent to an unverified contact', { applicationId, channels: unverified.join(',') });
+  }
   for (const template of templates) {
     const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
-    const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
-      deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
-    );
-    const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
-      const sn = record.body.terminal?.serialNumber;
-      const activation =
-        template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
-          ? await newActivationCode(deps, sn, record.merchantNo)
-          : undefined;
-      const message = renderSms(
-        template,
-        locale,
-        { ...values, activationCode: activation?.code },
-        deps.config.smsSignature,
+    if (!unverified.includes('EMAIL')) {
+      const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
+        deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
       );
-      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-    });
-    outcomes.push(email, sms);
+      outcomes.push(email);
+    }
+    if (unverified.includes('SMS')) continue;
+    const sn = record.body.terminal?.serialNumber;
+    const carriesCode = template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn;
+    // The approval SMS with an activation code counts against the code's own hourly counter.
+    const quota = carriesCode ? 'SMS_ACTIVATION_CODE' : 'SMS';
+    const sms = await sendOnce(
+      deps,
+      { ...common, channel: 'SMS', address: contact.phone, quota },
+      async () => {
+        const activation =
+          carriesCode && record.merchantNo && sn
+            ? await newActivationCode(deps, sn, record.merchantNo)
+            : undefined;
+        const message = renderSms(
+          template,
+          locale,
+          { ...values, activationCode: activation?.code },
+          deps.config.smsSignature,
+        );
+        return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+      },
+    );
+    outcomes.push(sms);
   }
   await applicationSteps.noteUndelivered(deps, applicationId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
@@ -495,8 +518,10 @@ export async function notifyApplicant(deps: NotifyDeps, input: { applicationId: 
   const record = await applicationSteps.load(deps, input.applicationId);
   const template = templateFor(record, input.event);
   if (!template) return { sent: [] };
-  const [email, sms] = await notifyOf(deps, record, [template]);
-  return { email: email?.result, sms: sms?.result };
+  const outcomes = await notifyOf(deps, record, [template]);
+  const resultOf = (channel: 'EMAIL' | 'SMS') =>
+    outcomes.find((outcome) => outcome.channel === channel)?.result;
+  return { email: resultOf('EMAIL'), sms: resultOf('SMS') };
 }
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */

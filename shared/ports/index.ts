@@ -3,10 +3,34 @@
  * `shared/adapters/`; the local stack points those same adapters at emulators.
  */
 
-/** Keyed hashing (HMAC) of identity numbers and derivation of merchant token secrets. */
+import type { HmacKey } from '../config/env';
+
+/**
+ * What each keyed hash is for, and the HMAC key (one per purpose, shared/config/env.ts) it is
+ * computed with. The purpose is also the MAC's domain separator (`<purpose>\0<value>`), so equal
+ * digits of two kinds of number never give equal hashes, even under one key.
+ */
+export const MAC_PURPOSE_KEYS = {
+  'uniq-license': 'identity',
+  'uniq-legal-person-id': 'identity',
+  'settlement-account': 'identity',
+  'activation-code': 'activation-code',
+  'one-time-code': 'one-time-code',
+  'notification-address:EMAIL': 'notification-address',
+  'notification-address:SMS': 'notification-address',
+} as const satisfies Record<string, HmacKey>;
+
+/** One purpose of a keyed hash. */
+export type MacPurpose = keyof typeof MAC_PURPOSE_KEYS;
+
+/** Keyed hashing (HMAC) of identity numbers, codes and addresses, each purpose under its own key. */
 export interface KeyedHasher {
-  /** Deterministic base64url MAC of `value` under the product's secret key, domain-separated by `purpose`. */
-  mac(purpose: string, value: string): Promise<string>;
+  /**
+   * Deterministic base64url MAC of `value` under the key of `purpose` ({@link MAC_PURPOSE_KEYS}),
+   * domain-separated by `purpose`. Throws when this function was given no such key (its manifest
+   * entry lacks the capability): a programming error, never a request's fault.
+   */
+  mac(purpose: MacPurpose, value: string): Promise<string>;
 }
 
 /** One stored object, as the documents bucket reports it (one version of it where it keeps versions). */

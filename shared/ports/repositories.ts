@@ -33,20 +33,29 @@ export interface ApplicationRepository {
   ): Promise<ApplicationRecord | undefined>;
   /**
    * Sets the token hash (`''` = revoked: no token matches) and appends `entry` to the timeline,
-   * with a new revision so a concurrent whole-record save cannot write the old hash back. With
-   * `expectedTokenHash` the write is conditional on it (rotation, revocation); false when the
-   * condition failed or the application does not exist.
+   * with a new revision so a concurrent whole-record save cannot write the old hash back, and
+   * forgets the replayable first token in the same transaction. With `expectedTokenHash` the write
+   * is conditional on it (rotation, revocation); false when the condition failed or the
+   * application does not exist.
    */
   replaceTokenHash(
     applicationId: string,
     change: { tokenHash: string; expectedTokenHash?: string; entry: TimelineEntry },
   ): Promise<boolean>;
   /**
-   * Creates the application unless its id is taken, in one conditional write (the id derives from
-   * the Idempotency-Key, so a taken id is a taken key): `undefined` when created, otherwise the
-   * stored application that holds the id.
+   * Creates the application unless its id is taken, in one transaction with the sealed copy of its
+   * first token that a replay may answer until `replayUntil` (the id derives from the
+   * Idempotency-Key, so a taken id is a taken key): `undefined` when created, otherwise the stored
+   * application that holds the id.
    */
-  createIfAbsent(record: ApplicationRecord): Promise<ApplicationRecord | undefined>;
+  createIfAbsent(
+    record: ApplicationRecord,
+    firstToken: { readonly token: string; readonly replayUntil: string },
+  ): Promise<ApplicationRecord | undefined>;
+  /** The first token of the application while a replay may still answer it (never used, before its time). */
+  replayableToken(applicationId: string, now: Date): Promise<string | undefined>;
+  /** Forgets the first token's replayable copy (its first use); nothing happens when there is none. */
+  forgetReplayableToken(applicationId: string): Promise<void>;
   /**
    * Writes `next` if the stored revision is still `expectedRevision` (else {@link StaleWriteError}),
    * claiming and releasing uniqueness markers in the same transaction

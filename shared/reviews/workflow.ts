@@ -109,6 +109,8 @@ export async function escalateReview(
       channel: 'EMAIL',
       address: supervisorEmail,
       maxAttempts: WORKFLOW_SEND_ATTEMPTS,
+      // The deployment's own address: an escalation is never held back by a quota.
+      quota: 'NONE',
     },
     () =>
       deps.mailer.send({

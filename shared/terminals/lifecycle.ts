@@ -22,7 +22,7 @@ import {
 import { renderTerminalSms } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, SmsSender } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
@@ -36,17 +36,17 @@ export interface TerminalDeps {
   readonly hasher: KeyedHasher;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly sms: SmsSender;
   readonly paymentHost: PaymentHost;
   readonly clock: Clock;
-  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number; emailPerAddressPerHour: number };
 }
 
 /** The adapters of the routes that send an activation code by SMS. */
 type ActivationSmsDeps = Pick<
   TerminalDeps,
-  'terminals' | 'merchants' | 'hasher' | 'sends' | 'suppressions' | 'smsQuota' | 'sms' | 'clock' | 'config'
+  'terminals' | 'merchants' | 'hasher' | 'sends' | 'suppressions' | 'sendQuota' | 'sms' | 'clock' | 'config'
 >;
 
 /** A valid SN in a path (the same rule as registration). */
@@ -142,6 +142,8 @@ export async function sendNewActivationCode(
       channel: 'SMS',
       address: merchant.contact.phone,
       maxAttempts: 1,
+      // Its own hourly counter: other traffic to the phone cannot use up the code's.
+      quota: 'SMS_ACTIVATION_CODE',
     },
     async () => {
       const issued = await newActivationCode(

@@ -18,7 +18,7 @@ import {
 } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import type { ReviewTaskRepository } from '../ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../ports/terminals';
 import { requireRecordedDecision } from '../reviews/decision';
@@ -37,13 +37,13 @@ export interface TransferWorkflowDeps {
   readonly workflow: WorkflowControl;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly hasher: KeyedHasher;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
-  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number; emailPerAddressPerHour: number };
 }
 
 /**
@@ -219,18 +219,20 @@ async function tellMerchant(
   template: TerminalTemplate,
   subjectId: string,
   values: TerminalTemplateValues,
-  smsOnly: () => Promise<Partial<TerminalTemplateValues>> = async () => ({}),
+  smsOnly?: () => Promise<Partial<TerminalTemplateValues>>,
 ): Promise<SendOutcome[]> {
   const { contact, locale } = merchant;
   const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
   const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
     deps.mailer.send({ to: [contact.email], ...renderTerminalEmail(template, locale, values) }),
   );
-  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+  // An SMS with an activation code counts against the code's own hourly counter.
+  const quota = smsOnly ? 'SMS_ACTIVATION_CODE' : 'SMS';
+  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone, quota }, async () => {
     const message = renderTerminalSms(
       template,
       locale,
-      { ...values, ...(await smsOnly()) },
+      { ...values, ...(smsOnly ? await smsOnly() : {}) },
       deps.config.smsSignature,
     );
     return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });

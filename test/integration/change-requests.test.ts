@@ -39,6 +39,7 @@ beforeAll(async () => {
     RESUBMISSION_SECONDS: '240',
     // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, reviewer, operator } = testStack);
   [first, second] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);

@@ -6,6 +6,7 @@ import { findFreePort } from '../../local/ports';
 import { type LocalStack, type LocalStackPorts, startLocalStack } from '../../local/stack';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 
 /**
  * This test starts (and restarts) the local stack itself, DynamoDB Local's JVM included, which takes
@@ -30,7 +31,7 @@ let ports: LocalStackPorts;
 
 async function start(env: Record<string, string>) {
   // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
-  const withoutSmsLimit = { SMS_PER_PHONE_PER_HOUR: '10000', ...env };
+  const withoutSmsLimit = { SMS_PER_PHONE_PER_HOUR: '10000', EMAIL_PER_ADDRESS_PER_HOUR: '10000', ...env };
   stack = await startLocalStack({ stateDir, ports, quiet: true, retryIntervalMs: 10, env: withoutSmsLimit });
   return new ApiClient(stack.urls.api);
 }
@@ -50,6 +51,7 @@ async function submittedApplication(api: ApiClient, email: string) {
     });
     await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
+  await verifyContacts(api, id, token);
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
   return { id, token };
 }

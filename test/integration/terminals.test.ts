@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
-import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
+import { keyedHasherFromEnv } from '../../shared/adapters/keyed-hasher';
 import { keys } from '../../shared/keys';
 import { activateTerminal } from '../../shared/terminals/lifecycle';
 import { type ApiClient, eventually } from '../support/api-client';
@@ -28,6 +28,7 @@ beforeAll(async () => {
     TRANSFER_ACCEPTANCE_SECONDS: '8',
     // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, reviewer, operator } = testStack);
 });
@@ -216,7 +217,7 @@ describe('one machine, one code', () => {
     const later = { now: () => new Date(Date.now() + 31 * 86_400_000) };
     const deps = {
       terminals: new DynamoTerminalRepository(tableFromEnv()),
-      hasher: new LocalKeyedHasher(process.env.PII_HMAC_LOCAL_SECRET ?? ''),
+      hasher: keyedHasherFromEnv(),
       clock: later,
     };
     await expect(activateTerminal(deps, m.merchantNo, sn, { activationCode: code })).rejects.toMatchObject({

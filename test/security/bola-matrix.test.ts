@@ -122,6 +122,7 @@ beforeAll(async () => {
     REVIEW_FINAL_SECONDS: '1200',
     TRANSFER_ACCEPTANCE_SECONDS: '1200',
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   const { api, reviewer, operator } = testStack;
   snA = `BOLA${Date.now().toString(36).toUpperCase()}`;

@@ -7,6 +7,7 @@ import { KEY_FAMILIES, keys, REVIEW_QUEUE_PENDING, type TableKey } from '../../.
 /** Every key builder called with sample arguments. */
 const SAMPLES: Record<string, TableKey | { pk: string }> = {
   application: keys.application('A1'),
+  tokenReplay: keys.tokenReplay('A1'),
   idempotency: keys.idempotency('h'),
   reviewTask: keys.reviewTask('T1'),
   reviewWait: keys.reviewWait('T1'),
@@ -29,7 +30,8 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   merchantVersionsPrefix: keys.merchantVersionsPrefix('M1'),
   transferRequest: keys.transferRequest('X1'),
   suppression: keys.suppression('EMAIL', 'h'),
-  smsQuota: keys.smsQuota('h', '2026-11-23T08'),
+  oneTimeCode: keys.oneTimeCode('session', 'A1', 'SMS'),
+  sendQuota: keys.sendQuota('SMS', 'h', '2026-11-23T08'),
 };
 
 describe('shared/keys.ts', () => {

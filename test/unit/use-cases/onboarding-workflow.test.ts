@@ -150,6 +150,7 @@ function world(record: ApplicationRecord, options: { failEmails?: number } = {})
       acquirerCode: '102',
       smsSignature: '拉卡拉',
       smsPerPhonePerHour: 5,
+      emailPerAddressPerHour: 10,
       supervisorEmail: 'leads@example.com',
       supervisorLocale: 'zh-CN' as const,
     },
