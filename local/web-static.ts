@@ -40,9 +40,14 @@ export function createWebStatic(options: {
   documentsOrigin: string;
   /** @default LOCAL_CONSOLE_CONFIG */
   consoleConfig?: ConsoleRuntimeConfig;
+  /** Origins the pages may also call (`connect-src`): an identity provider's token endpoint. */
+  connectOrigins?: readonly string[];
 }): WebStatic {
   const consoleConfig = JSON.stringify(options.consoleConfig ?? LOCAL_CONSOLE_CONFIG);
-  const security = webSecurityHeaders({ documentsOrigin: options.documentsOrigin });
+  const security = webSecurityHeaders({
+    documentsOrigin: options.documentsOrigin,
+    ...(options.connectOrigins ? { connectOrigins: options.connectOrigins } : {}),
+  });
   const send = (
     res: ServerResponse,
     status: number,

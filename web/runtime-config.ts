@@ -17,7 +17,15 @@ import * as z from 'zod/mini';
 /** The file name, relative to the console's base path. */
 export const CONSOLE_CONFIG_FILE = 'config.json';
 
-const httpsUrl = z.url({ protocol: /^https$/ });
+/** An https URL, or plain http on the loopback address (a provider run by a local test). */
+const httpsUrl = z
+  .url({ protocol: /^https?$/ })
+  .check(
+    z.refine(
+      (value) => value.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(value),
+      'must be an https URL',
+    ),
+  );
 
 const oidcSignIn = z.object({
   kind: z.literal('oidc'),

@@ -263,6 +263,13 @@ describe('the console’s config.json', () => {
     expect(() =>
       parseConsoleConfig({ signIn: { ...good, tokenEndpoint: 'http://idp.example.com/token' } }),
     ).toThrow(/signIn\.tokenEndpoint/);
+    expect(() =>
+      parseConsoleConfig({ signIn: { ...good, tokenEndpoint: 'http://idp.127.0.0.1.example/token' } }),
+    ).toThrow(/must be an https URL/);
+    // Plain http only on the loopback address, where a local test runs its provider.
+    expect(
+      parseConsoleConfig({ signIn: { ...good, tokenEndpoint: 'http://127.0.0.1:8443/token' } }).signIn,
+    ).toMatchObject({ tokenEndpoint: 'http://127.0.0.1:8443/token' });
     expect(() => parseConsoleConfig({ signIn: { ...good, scopes: ['email'] } })).toThrow(/openid/);
     expect(() => parseConsoleConfig({ signIn: { kind: 'password' } })).toThrow(/signIn/);
     expect(() => parseConsoleConfig('local')).toThrow(/config\.json/);
