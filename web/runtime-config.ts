@@ -22,7 +22,8 @@ const httpsUrl = z
   .url({ protocol: /^https?$/ })
   .check(
     z.refine(
-      (value) => value.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(value),
+      (value) =>
+        value.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(value),
       'must be an https URL',
     ),
   );

@@ -101,17 +101,15 @@ async function handleProvider(req: IncomingMessage, res: ServerResponse): Promis
     }
     // An ID token the local API accepts, as the pool's would be in AWS.
     const idToken = await testStack.api.staffToken('wang.fang', ['reviewer']);
-    res
-      .writeHead(200, { ...cors, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
-      .end(
-        JSON.stringify({
-          id_token: idToken,
-          access_token: 'unused',
-          refresh_token: 'refresh-1',
-          token_type: 'Bearer',
-          expires_in: 300,
-        }),
-      );
+    res.writeHead(200, { ...cors, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(
+      JSON.stringify({
+        id_token: idToken,
+        access_token: 'unused',
+        refresh_token: 'refresh-1',
+        token_type: 'Bearer',
+        expires_in: 300,
+      }),
+    );
     return;
   }
   if (req.method === 'POST' && url.pathname === '/oauth2/revoke') {

@@ -90,7 +90,8 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     // Template.fromStack synthesizes the whole app, which also runs the registered cdk-nag plugin.
     stateful = Template.fromStack(stacks.stateful);
     stateless = Template.fromStack(stacks.stateless);
-  });
+    // A whole-app synth with cdk-nag takes about a minute alone, and longer beside other suites.
+  }, 240_000);
 
   it("keeps every template under CloudFormation's 1,000,000-byte limit for a template body", () => {
     const app = stacks.stateless.node.root as App;
