@@ -2,6 +2,7 @@ import { type App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { type OnboardingConfig, readConfig } from './config';
 import { SKIP_BUNDLING_CONTEXT_KEY, SKIP_BUNDLING_ENV_VAR } from './house-function';
+import { type DeploymentProfile, readProfile } from './profiles';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -12,12 +13,17 @@ export interface OnboardingAppOptions {
   readonly functionsDir?: string;
   /** Register the cdk-nag AwsSolutions and NIST 800-53 R5 packs as synth-time validation plugins. @default true */
   readonly nag?: boolean;
-  /** @default the CLI's account/region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), or environment-agnostic */
+  /**
+   * @default the CLI's account, and the profile's region (`-c region`, else CDK_DEFAULT_REGION),
+   * or environment-agnostic
+   */
   readonly env?: Environment;
 }
 
 export interface OnboardingStacks {
   readonly config: OnboardingConfig;
+  /** Where and with which providers it deploys (`-c partition`, `-c region`, infra/profiles/). */
+  readonly profile: DeploymentProfile;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
@@ -36,18 +42,23 @@ export function skipBundlingRequested(app: App): boolean {
  */
 export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {}): OnboardingStacks {
   const config = readConfig(app.node);
-  const env = options.env ?? {
-    account: process.env.CDK_DEFAULT_ACCOUNT,
-    region: process.env.CDK_DEFAULT_REGION,
+  const profile = readProfile(app.node, options.env ? options.env.region : process.env.CDK_DEFAULT_REGION);
+  const env: Environment = {
+    account: options.env ? options.env.account : process.env.CDK_DEFAULT_ACCOUNT,
+    region: profile.region,
   };
 
   const stateful = new StatefulStack(app, 'MerchantOnboarding-Stateful', {
     env,
     description: 'POS merchant onboarding: table, documents bucket, KMS keys (retained)',
+    providerSecrets: profile.providerSecrets,
   });
   const stateless = new StatelessStack(app, 'MerchantOnboarding-Stateless', {
     env,
-    description: 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms',
+    description:
+      profile.staffIdentity.kind === 'cognito'
+        ? 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms'
+        : 'POS merchant onboarding: API, functions, workflow, staff authorizer, alarms',
     table: stateful.table,
     dataKey: stateful.dataKey,
     piiHmacKey: stateful.piiHmacKey,
@@ -56,6 +67,8 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     config,
     skipBundling: options.skipBundling,
     functionsDir: options.functionsDir,
+    profile,
+    providerSecrets: stateful.providerSecrets,
   });
 
   if (options.nag ?? true) {
@@ -67,5 +80,5 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
       new NIST80053R5Checks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
     );
   }
-  return { config, stateful, stateless };
+  return { config, profile, stateful, stateless };
 }

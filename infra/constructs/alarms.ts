@@ -25,8 +25,8 @@ const FIVE_MINUTES_SUM = { period: Duration.minutes(5), statistic: 'Sum' } as co
 export interface AlarmsProps {
   /** Every function, by its file name. */
   readonly functions: ReadonlyMap<string, HouseFunction>;
-  /** The event function of SES bounces and complaints. */
-  readonly emailEventsFunction: HouseFunction;
+  /** The event function of SES bounces and complaints, where the profile sends email through SES. */
+  readonly emailEventsFunction: HouseFunction | undefined;
   readonly stateMachines: ReadonlyMap<ProcessName, sfn.StateMachine>;
   readonly api: apigw.RestApi;
   readonly table: dynamodb.ITable;
@@ -65,7 +65,9 @@ export class Alarms extends StackPart {
           period: Duration.minutes(5),
           statistic: 'Maximum',
         }),
-        'An SES bounce or complaint event could not be processed (Lambda gave up, or SNS could not deliver): the address may not be suppressed. Inspect the event dead-letter queue and redrive it.',
+        props.emailEventsFunction
+          ? 'An SES bounce or complaint event could not be processed (Lambda gave up, or SNS could not deliver): the address may not be suppressed. Inspect the event dead-letter queue and redrive it.'
+          : 'A scheduled run (SMS delivery receipts) failed all of its attempts. Inspect the event dead-letter queue; the receipts wait at the provider for the next run.',
       ],
       [
         'TableThrottles',
@@ -97,11 +99,15 @@ export class Alarms extends StackPart {
         }),
         'An email or SMS failed on its last attempt (send record FAILED, NOTIFICATION_FAILED in its subject timeline; see the "notification failed on its last attempt" log line).',
       ],
-      [
-        'EmailEventsFailed',
-        props.emailEventsFunction.function.metricErrors(FIVE_MINUTES_SUM),
-        'Recording an SES bounce or complaint failed: the address may not be suppressed (Lambda retries the event twice).',
-      ],
+      ...(props.emailEventsFunction
+        ? [
+            [
+              'EmailEventsFailed',
+              props.emailEventsFunction.function.metricErrors(FIVE_MINUTES_SUM),
+              'Recording an SES bounce or complaint failed: the address may not be suppressed (Lambda retries the event twice).',
+            ] as [string, cloudwatch.IMetric, string],
+          ]
+        : []),
     ];
     for (const [alarmId, metric, description, threshold = 1] of alarms) {
       const alarm = new cloudwatch.Alarm(this, `${alarmId}Alarm`, {

@@ -30,6 +30,8 @@ function errorBody(code: ErrorCode, message: string): string {
 export interface ApiWafProps {
   readonly api: apigw.RestApi;
   readonly logsKey: kms.IKey;
+  /** Whether the region offers an AWS managed rule group (the deployment profile's). @default all are */
+  readonly managedRuleGroupAvailable?: (ruleGroup: string) => boolean;
 }
 
 /**
@@ -48,17 +50,23 @@ export class ApiWaf extends StackPart {
       metricName,
       sampledRequestsEnabled: false,
     });
+    // A managed group the region does not offer is left out (no rule) rather than failing the deployment.
     const managed = (
       name: string,
       priority: number,
       ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
-    ): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
-      visibilityConfig: visibility(name),
-    });
+    ): wafv2.CfnWebACL.RuleProperty[] =>
+      (props.managedRuleGroupAvailable?.(name) ?? true)
+        ? [
+            {
+              name,
+              priority,
+              overrideAction: { none: {} },
+              statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+              visibilityConfig: visibility(name),
+            },
+          ]
+        : [];
     this.webAcl = new wafv2.CfnWebACL(this, 'ApiWebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -99,12 +107,12 @@ export class ApiWaf extends StackPart {
           },
           visibilityConfig: visibility('BodyOver32KB'),
         },
-        managed('AWSManagedRulesAmazonIpReputationList', 2),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+        ...managed('AWSManagedRulesAmazonIpReputationList', 2),
+        ...managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
         // Bodies up to 32 KB are valid (spec 4.1; BodyOver32KB above blocks beyond, the handler
         // answers 413 too), whereas this group's SizeRestrictions_BODY blocks at 8 KB; and API clients
         // such as POS back ends need not send a User-Agent: count these two rules instead of blocking.
-        managed('AWSManagedRulesCommonRuleSet', 4, [
+        ...managed('AWSManagedRulesCommonRuleSet', 4, [
           { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
           { name: 'NoUserAgent_HEADER', actionToUse: { count: {} } },
         ]),

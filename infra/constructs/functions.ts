@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionEntry } from '../../shared/manifest/types';
-import { HouseFunction } from '../house-function';
+import { HouseFunction, type ProfileAdapterModule } from '../house-function';
 import { StackPart } from './stack-part';
 
 /** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
@@ -15,8 +15,17 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
  */
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
-/** Routes first, then Tasks, then event handlers (the order of alarms and outputs). */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2 } as const;
+/**
+ * Reserved concurrency of each scheduled function: one run at a time (a pull of delivery receipts
+ * must not race another over the same receipts).
+ */
+const SCHEDULE_FUNCTION_CONCURRENCY = 1;
+
+/**
+ * Routes first, then Tasks, then event handlers, then what only some profiles deploy (the order of
+ * alarms and outputs; the global profile's functions keep their order).
+ */
+const TRIGGER_ORDER = { route: 0, task: 1, event: 2, authorizer: 3, schedule: 4 } as const;
 
 export interface ManifestFunctionsProps {
   readonly entries: readonly FunctionEntry[];
@@ -27,6 +36,10 @@ export interface ManifestFunctionsProps {
   readonly skipBundling?: boolean;
   /** Directory of the handler entry files. @default FUNCTIONS_DIR */
   readonly functionsDir?: string;
+  /** The deployment profile's adapter modules every bundle carries. @default none */
+  readonly bundledAdapters?: readonly ProfileAdapterModule[];
+  /** X-Ray active tracing (the profile's). @default true */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -63,17 +76,22 @@ export class ManifestFunctions extends StackPart {
         functionsDir: props.functionsDir,
         skipBundling: props.skipBundling,
         lazyModules: entry.lazyModules,
+        bundledAdapters: props.bundledAdapters,
+        tracing: props.tracing,
         environment: props.environment,
-        timeout: kind === 'task' ? TASK_FUNCTION_TIMEOUT : undefined,
+        timeout: kind === 'task' || kind === 'schedule' ? TASK_FUNCTION_TIMEOUT : undefined,
         logEncryptionKey: props.logsKey,
-        ...(kind === 'event'
+        // Invoked asynchronously (SNS, EventBridge): what fails all of Lambda's attempts is kept.
+        ...(kind === 'event' || kind === 'schedule'
           ? {
               deadLetterQueue: this.eventDeadLetterQueue,
-              reservedConcurrentExecutions: EVENT_FUNCTION_CONCURRENCY,
+              reservedConcurrentExecutions:
+                kind === 'event' ? EVENT_FUNCTION_CONCURRENCY : SCHEDULE_FUNCTION_CONCURRENCY,
             }
           : {}),
       });
-      if (kind !== 'event') acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
+      if (kind === 'route' || kind === 'task' || kind === 'authorizer')
+        acknowledgeSynchronousFunction(fn, entry.name, kind);
       Validations.of(fn.function).acknowledge({
         id: 'NIST.800.53.R5-LambdaInsideVPC',
         reason:
@@ -104,10 +122,19 @@ export function pascalCase(name: string): string {
  * cdk-nag NIST 800-53 R5 acknowledgements of a function that API Gateway or Step Functions invokes
  * synchronously (every function but the event functions).
  */
-function acknowledgeSynchronousFunction(fn: HouseFunction, name: string, isTask: boolean): void {
-  const caller = isTask
-    ? 'Step Functions invokes it synchronously (the ASL Task Resource is the function ARN): a failure goes back to the state machine, whose Retry and Catch handle it (ExecutionsFailed alarm)'
-    : 'API Gateway invokes it synchronously (Lambda proxy integration): a failure is the 5xx answer the client sees (Api5xx alarm)';
+function acknowledgeSynchronousFunction(
+  fn: HouseFunction,
+  name: string,
+  kind: 'route' | 'task' | 'authorizer',
+): void {
+  const isTask = kind === 'task';
+  const caller = {
+    task: 'Step Functions invokes it synchronously (the ASL Task Resource is the function ARN): a failure goes back to the state machine, whose Retry and Catch handle it (ExecutionsFailed alarm)',
+    route:
+      'API Gateway invokes it synchronously (Lambda proxy integration): a failure is the 5xx answer the client sees (Api5xx alarm)',
+    authorizer:
+      "API Gateway invokes it synchronously as the staff routes' TOKEN authorizer (answers cached 5 minutes per token): a failure is the 401/500 answer the client sees (Api5xx alarm)",
+  }[kind];
   Validations.of(fn.function).acknowledge(
     {
       id: 'NIST.800.53.R5-LambdaDLQ',

@@ -1,10 +1,23 @@
 import { groupsFromClaim } from '../auth/principals';
-import { readStaffJwtConfig } from '../config/env';
+import { readStaffJwtConfig, type StaffJwtAlgorithm } from '../config/env';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 
+/** How a staff JWT is checked beyond its signature, issuer, audience and expiry. */
+export interface StaffJwtRules {
+  /** Pinned signature algorithms (never `none` or HMAC). @default ['RS256'] */
+  readonly algorithms?: readonly StaffJwtAlgorithm[];
+  /** The claim holding the staff member's groups. @default 'cognito:groups' */
+  readonly groupsClaim?: string;
+  /** The `token_use` required (Cognito ID tokens: `id`); empty for an IdP that sets none. @default 'id' */
+  readonly tokenUse?: string;
+}
+
 /**
- * Verifies Cognito ID tokens (RS256, issuer, audience, expiry, `token_use`) against the user
- * pool's JWKS — in AWS the Cognito pool, locally the dev server's key.
+ * Verifies staff JWTs against an identity provider's JWKS: the signature with a pinned algorithm
+ * (RS256 and/or ES256), the issuer, the audience and the expiry (jose), then `token_use` where the
+ * IdP sets one, a subject, and the groups from the configured claim. The same code checks Cognito
+ * ID tokens (the global profile, and the local dev server's tokens) and the tokens of an acquirer's
+ * OIDC identity provider (the China profile's Lambda authorizer and merchant-or-staff handlers).
  *
  * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
  * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. Deployed,
@@ -15,14 +28,22 @@ import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 export class JwtStaffVerifier implements StaffTokenVerifier {
   private verifier: Promise<(token: string) => Promise<Record<string, unknown>>> | undefined;
   private readonly jwksUrl: URL;
+  private readonly algorithms: readonly StaffJwtAlgorithm[];
+  private readonly groupsClaim: string;
+  private readonly tokenUse: string;
 
   constructor(
     jwksUri: string,
     private readonly issuer: string,
     private readonly audience: string,
+    rules: StaffJwtRules = {},
   ) {
     // Parsed now, so a malformed URI still fails the cold start rather than the first staff call.
     this.jwksUrl = new URL(jwksUri);
+    this.algorithms = rules.algorithms ?? ['RS256'];
+    if (this.algorithms.length === 0) throw new Error('At least one staff JWT algorithm is required');
+    this.groupsClaim = rules.groupsClaim ?? 'cognito:groups';
+    this.tokenUse = rules.tokenUse ?? 'id';
   }
 
   private load(): Promise<(token: string) => Promise<Record<string, unknown>>> {
@@ -33,7 +54,7 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
           await jwtVerify(token, jwks, {
             issuer: this.issuer,
             audience: this.audience,
-            algorithms: ['RS256'],
+            algorithms: [...this.algorithms],
           })
         ).payload;
     });
@@ -46,13 +67,15 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
 
   async verify(token: string): Promise<StaffIdentity> {
     const payload = await (await this.load())(token);
-    if (payload.token_use !== 'id' || typeof payload.sub !== 'string') throw new Error('not an ID token');
-    return { sub: payload.sub, groups: groupsFromClaim(payload['cognito:groups']) };
+    if (this.tokenUse !== '' && payload.token_use !== this.tokenUse)
+      throw new Error(`not a token of use ${this.tokenUse}`);
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject');
+    return { sub: payload.sub, groups: groupsFromClaim(payload[this.groupsClaim]) };
   }
 }
 
-/** The verifier for this deployment's user pool. */
+/** The verifier for this deployment's staff identity provider. */
 export function staffVerifierFromEnv(): JwtStaffVerifier {
-  const { jwksUri, issuer, audience } = readStaffJwtConfig();
-  return new JwtStaffVerifier(jwksUri, issuer, audience);
+  const { jwksUri, issuer, audience, ...rules } = readStaffJwtConfig();
+  return new JwtStaffVerifier(jwksUri, issuer, audience, rules);
 }

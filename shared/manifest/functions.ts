@@ -3,6 +3,7 @@ import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
 import { PROCESSES } from './processes';
+import * as providers from './providers';
 import * as reviews from './reviews';
 import * as terminals from './terminals';
 import * as transfers from './transfers';
@@ -31,6 +32,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   terminals,
   transfers,
   changeRequests,
+  providers,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */

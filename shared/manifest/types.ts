@@ -68,8 +68,30 @@ export interface EventTrigger {
   readonly source: 'email-events';
 }
 
+/**
+ * API Gateway's authorizer of the `staff` routes where the deployment profile has no managed user
+ * pool (the China profile: staff sign in at the acquirer's OIDC identity provider). A profile with
+ * a managed user pool (Cognito) deploys no such function; neither does `npm run dev`, whose server
+ * checks staff tokens itself.
+ */
+export interface AuthorizerTrigger {
+  readonly kind: 'authorizer';
+}
+
+/**
+ * Invoked on a schedule by the stack, where the deployment profile needs its `source`:
+ * `sms-delivery-receipts` pulls the delivery receipts of a provider that reports them that way
+ * (the China profile's mainland SMS provider).
+ */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  readonly source: 'sms-delivery-receipts';
+  /** Minutes between two runs. */
+  readonly rateMinutes: number;
+}
+
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger;
+export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | AuthorizerTrigger | ScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -85,12 +107,20 @@ export type Capability =
   | 'stopExecution'
   /** states:SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat (the callback pattern) on `workflows`. */
   | 'taskResponse'
-  /** ses:SendEmail from the configured sender, through the configuration set. */
+  /**
+   * Sending email through the profile's transport: ses:SendEmail from the configured sender through
+   * the configuration set, or reading the SMTP relay's credentials from Secrets Manager.
+   */
   | 'sendEmail'
-  /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
+  /**
+   * Sending SMS through the profile's provider: sms-voice:SendTextMessage (AWS End User Messaging
+   * SMS), or reading the mainland provider's credentials from Secrets Manager.
+   */
   | 'sendSms'
   /** cloudwatch:PutMetricData in the service's namespace only (EMF log lines need none). */
-  | 'putMetrics';
+  | 'putMetrics'
+  /** Pulling the SMS provider's delivery receipts: reading its credentials from Secrets Manager. */
+  | 'smsDeliveryReceipts';
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [

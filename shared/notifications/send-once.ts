@@ -7,9 +7,9 @@ import {
 } from '../domain/notification';
 import { logger } from '../logger';
 import { countMetric } from '../metrics';
-import type { Clock, KeyedHasher } from '../ports';
+import type { Clock, KeyedHasher, SendReference } from '../ports';
 import type { SendRecordRepository } from '../ports/merchants';
-import { RecipientOptedOutError, type SmsQuota, type SuppressionList } from '../ports/notifications';
+import { RecipientRefusedError, type SmsQuota, type SuppressionList } from '../ports/notifications';
 
 /**
  * Attempts a workflow notification step makes in all: the first and the 4 retries (`MaxAttempts`)
@@ -90,7 +90,8 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
  * 2. a suppressed address (bounce, complaint, SMS opt-out) is not sent to → SUPPRESSED;
  * 3. an SMS counts once (first attempt) against the phone's hourly limit (atomic counter) →
  *    RATE_LIMITED over it;
- * 4. the provider is called; an opt-out it reports suppresses the phone → SUPPRESSED;
+ * 4. the provider is called with the record's reference; a recipient it refuses for good (an SMS
+ *    opt-out, an address the mail relay rejects permanently) is suppressed → SUPPRESSED;
  * 5. the provider's message id is stored. If that write fails, the error propagates and the record
  *    stays claimed, so the retried step does not send the message a second time.
  * A provider failure is recorded FAILED and reported, never thrown, so one channel's failure does
@@ -100,17 +101,17 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
 export function sendOnce(
   deps: SmsDeliveryDeps,
   request: SendRequest,
-  send: () => Promise<string>,
+  send: (reference: SendReference) => Promise<string>,
 ): Promise<SendOutcome>;
 export function sendOnce(
   deps: DeliveryDeps,
   request: SendRequest & { readonly channel: 'EMAIL' },
-  send: () => Promise<string>,
+  send: (reference: SendReference) => Promise<string>,
 ): Promise<SendOutcome>;
 export async function sendOnce(
   deps: DeliveryDeps & Partial<SmsDeliveryDeps>,
   request: SendRequest,
-  send: () => Promise<string>,
+  send: (reference: SendReference) => Promise<string>,
 ): Promise<SendOutcome> {
   const { subjectId, template, channel } = request;
   const recipient = channel === 'EMAIL' ? maskEmail(request.address) : maskPhone(request.address);
@@ -152,11 +153,23 @@ export async function sendOnce(
 
   let providerMessageId: string;
   try {
-    providerMessageId = await send();
+    providerMessageId = await send({ subjectId, template });
   } catch (error) {
-    if (error instanceof RecipientOptedOutError) {
-      await deps.suppressions.suppress({ channel, addressHash: hash, reason: 'OPT_OUT', at: at() });
-      logger.warn('notification suppressed: the recipient opted out', ids);
+    if (error instanceof RecipientRefusedError) {
+      const { reason, detail } = error;
+      await deps.suppressions.suppress({
+        channel,
+        addressHash: hash,
+        reason,
+        at: at(),
+        ...(detail === undefined ? {} : { detail }),
+      });
+      logger.warn(
+        reason === 'OPT_OUT'
+          ? 'notification suppressed: the recipient opted out'
+          : 'notification suppressed: the provider refused the recipient',
+        { ...ids, reason, detail },
+      );
       await countMetric('NotificationsSuppressed');
       return outcome('SUPPRESSED', await end('SUPPRESSED'));
     }

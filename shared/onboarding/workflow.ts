@@ -444,7 +444,7 @@ async function notifyOf(
     const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
       deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
     );
-    const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+    const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async (ref) => {
       const sn = record.body.terminal?.serialNumber;
       const activation =
         template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
@@ -456,7 +456,7 @@ async function notifyOf(
         { ...values, activationCode: activation?.code },
         deps.config.smsSignature,
       );
-      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+      return deps.sms.send({ to: contact.phone, ...message, reference: ref });
     });
     outcomes.push(email, sms);
   }

@@ -120,7 +120,7 @@ export async function sendNewActivationCode(
       address: merchant.contact.phone,
       maxAttempts: 1,
     },
-    async () => {
+    async (ref) => {
       const issued = await newActivationCode(
         deps,
         input.serialNumber,
@@ -141,7 +141,7 @@ export async function sendNewActivationCode(
         },
         deps.config.smsSignature,
       );
-      return deps.sms.send({ to: merchant.contact.phone, body: sms.body, templateId: sms.templateId });
+      return deps.sms.send({ to: merchant.contact.phone, ...sms, reference: ref });
     },
   );
   await noteInTerminalHistory(deps, input, undeliveredNotes([outcome]));

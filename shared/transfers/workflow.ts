@@ -209,14 +209,14 @@ async function tellMerchant(
   const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
     deps.mailer.send({ to: [contact.email], ...renderTerminalEmail(template, locale, values) }),
   );
-  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async (ref) => {
     const message = renderTerminalSms(
       template,
       locale,
       { ...values, ...(await smsOnly()) },
       deps.config.smsSignature,
     );
-    return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+    return deps.sms.send({ to: contact.phone, ...message, reference: ref });
   });
   return [email, sms];
 }

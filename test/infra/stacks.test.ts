@@ -1017,9 +1017,9 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         Name: setName,
         SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
       });
-      const topicId = logicalIdOf(stacks.stateless.emailEventsTopic);
+      const topicId = logicalIdOf(stacks.stateless.emailEventsTopic as never);
       stateless.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-        ConfigurationSetName: { Ref: logicalIdOf(stacks.stateless.emailConfigurationSet) },
+        ConfigurationSetName: { Ref: logicalIdOf(stacks.stateless.emailConfigurationSet as never) },
         EventDestination: Match.objectLike({
           Enabled: true,
           MatchingEventTypes: ['bounce', 'complaint'],
