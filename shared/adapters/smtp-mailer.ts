@@ -32,6 +32,8 @@ export interface SmtpMailerOptions {
   readonly host: string;
   /** 465: TLS from the first byte; any other port: STARTTLS, required (never plain text). */
   readonly port: number;
+  /** TLS from the first byte on another port than 465. @default port === 465 */
+  readonly implicitTls?: boolean;
   readonly credentials: SmtpCredentialSource;
   /** Connection, greeting and socket timeouts. @default 10 s (within the functions' timeouts) */
   readonly timeoutMs?: number;
@@ -87,16 +89,16 @@ export class SmtpMailer implements Mailer {
 
   private async sendWith(credentials: SmtpCredentials, message: EmailMessage): Promise<string> {
     const { host, port, from } = this.options;
+    const implicitTls = this.options.implicitTls ?? port === 465;
     const transport = createTransport({
       host,
       port,
-      secure: port === 465,
-      requireTLS: port !== 465,
+      secure: implicitTls,
+      requireTLS: !implicitTls,
       auth: { user: credentials.username, pass: credentials.password },
       tls: {
         minVersion: 'TLSv1.2',
         rejectUnauthorized: true,
-        servername: host,
         ...(credentials.ca ? { ca: credentials.ca } : {}),
       },
       connectionTimeout: this.timeoutMs,
