@@ -135,7 +135,8 @@ export function bundlingFor(
     ...PROFILE_ADAPTER_MODULES.filter((module) => !bundledAdapters.includes(module)),
     ...lazyModules,
   ];
-  if (lazyModules.length === 0) return { ...HOUSE_BUNDLING, externalModules };
+  if (lazyModules.length === 0)
+    return bundledAdapters.length === 0 ? HOUSE_BUNDLING : { ...HOUSE_BUNDLING, externalModules };
   return {
     ...HOUSE_BUNDLING,
     externalModules,

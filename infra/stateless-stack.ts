@@ -289,15 +289,11 @@ function providerEnvironment(profile: DeploymentProfile): Record<string, string>
 }
 
 /**
- * cdk-nag acknowledgements where the profile turns X-Ray off (its region does not offer the
- * integration): on the resources themselves (the stage and every state machine).
+ * The cdk-nag acknowledgement where the profile turns X-Ray off (its region does not offer the
+ * integration): AwsSolutions-SF2 on every state machine (the packs check no other X-Ray setting).
  */
 function acknowledgeNoTracing(stack: StatelessStack, reason: string): void {
   for (const stateMachine of stack.workflows.stateMachines.values()) {
     Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-SF2', reason });
   }
-  Validations.of(stack.api.deploymentStage).acknowledge(
-    { id: 'AwsSolutions-APIG6', reason },
-    { id: 'NIST.800.53.R5-APIGWXrayEnabled', reason },
-  );
 }

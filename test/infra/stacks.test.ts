@@ -348,7 +348,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'sms-voice:SendTextMessage': 'sendSms',
         'cloudwatch:PutMetricData': 'putMetrics',
       };
-      for (const entry of FUNCTIONS) {
+      for (const entry of FUNCTIONS.filter((candidate) => stacks.profile.deploys(candidate))) {
         const fn = stacks.stateless.functions.get(entry.name);
         const role = stacks.stateless.getLogicalId(fn?.function.role?.node.defaultChild as never);
         const statements = statementsByRole.get(role) ?? [];
