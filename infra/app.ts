@@ -11,6 +11,9 @@
  * - `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (abuse limit).
  * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
  * - `alarmEmail` (optional): subscribed to the alarm topic.
+ * - `partition` (`aws`, default, or `aws-cn`) and `region`: the deployment profile (infra/profiles/);
+ *   `aws-cn` needs `region=cn-north-1` or `cn-northwest-1` and reads its providers' context
+ *   (`smtpHost`, `smtpPort`, `staffOidc*`, `smsProvider*`; docs/deploy.md).
  * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild
  *   bundles, for quick synth checks; never deploy such a synth.
  */

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registeredSmsTexts } from '../../scripts/sms-registered-texts';
 import { KEY_FAMILIES } from '../../shared/keys';
-import { TEMPLATE_CATALOG } from '../../shared/notifications/catalog';
-import { renderSms } from '../../shared/notifications/templates';
 import { type ApiClient, eventually } from '../support/api-client';
 import {
   type LocalSmtpRelay,
@@ -30,20 +29,9 @@ const SMS_KEY = {
   secretKey: 'china-secret-key-00000000000000000',
 };
 
-/** Every registered text the product can send (both locales, and the approval without a code), numbered. */
+/** Every registered text the product can send, numbered as a provider would. */
 function registeredTemplates(): Record<string, string> {
-  const texts = new Set<string>();
-  for (const entry of TEMPLATE_CATALOG) {
-    for (const locale of ['zh-CN', 'en'] as const) {
-      const sms = entry.render(locale, '拉卡拉').sms;
-      if (sms) texts.add(sms.registeredText);
-    }
-  }
-  for (const locale of ['zh-CN', 'en'] as const) {
-    const values = { businessName: 'x', applicationId: 'x', merchantNo: '102110154110007' };
-    texts.add(renderSms('APPLICATION_APPROVED', locale, values, '拉卡拉').registeredText);
-  }
-  return Object.fromEntries([...texts].map((text, index) => [text, String(1_900_000 + index)]));
+  return Object.fromEntries(registeredSmsTexts().map(({ text }, index) => [text, String(1_900_000 + index)]));
 }
 
 let relay: LocalSmtpRelay;
