@@ -61,7 +61,7 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
         : 'POS merchant onboarding: API, functions, workflow, staff authorizer, alarms',
     table: stateful.table,
     dataKey: stateful.dataKey,
-    piiHmacKey: stateful.piiHmacKey,
+    hmacKeys: stateful.hmacKeys,
     fieldKey: stateful.fieldKey,
     documentsBucket: stateful.documentsBucket,
     config,

@@ -1,9 +1,7 @@
-import { CfnOutput, Duration, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -13,10 +11,10 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ENV } from '../shared/config/env';
+import { ENV, type HmacKey } from '../shared/config/env';
 import { FUNCTIONS, manifestProblems, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
-import type { FunctionEntry } from '../shared/manifest/types';
+import type { FunctionEntry, ScheduleTrigger } from '../shared/manifest/types';
 import type { OnboardingConfig } from './config';
 import { Alarms } from './constructs/alarms';
 import { EmailEvents } from './constructs/email-events';
@@ -24,6 +22,7 @@ import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
 import { ManifestGrants } from './constructs/grants';
 import { OnboardingRestApi } from './constructs/rest-api';
+import { Schedules } from './constructs/schedules';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
 import { Workflows } from './constructs/workflows';
@@ -36,8 +35,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   /** The customer-managed key of the table and the documents bucket. */
   readonly dataKey: kms.IKey;
-  /** The HMAC_256 key for keyed hashes of licence / ID numbers. */
-  readonly piiHmacKey: kms.IKey;
+  /** The HMAC_256 keys of keyed hashes, one per purpose. */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.IKey>>;
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
@@ -108,13 +107,14 @@ export class StatelessStack extends StackWithParts {
         [ENV.smsOriginationIdentity]: config.smsOriginationIdentity,
         [ENV.smsSignature]: config.smsSignature,
         [ENV.smsPerPhonePerHour]: String(config.smsPerPhonePerHour),
+        [ENV.emailPerAddressPerHour]: String(config.emailPerAddressPerHour),
         [ENV.supervisorLocale]: config.supervisorLocale,
         [ENV.reviewEscalationSeconds]: String(config.reviewEscalationSeconds),
         [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),
         [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
-        [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
+        [ENV.retentionSeconds]: String(config.retentionSeconds),
         ...identity.verifierEnvironment,
         ...providerEnvironment(profile),
       },
@@ -159,12 +159,11 @@ export class StatelessStack extends StackWithParts {
       : undefined;
     this.emailConfigurationSet = emailEvents?.configurationSet;
     this.emailEventsTopic = emailEvents?.topic;
-    this.scheduleFunctions(entries, functions.byName);
 
     const grants = new ManifestGrants(this, {
       table: props.table,
       dataKey: props.dataKey,
-      piiHmacKey: props.piiHmacKey,
+      hmacKeys: props.hmacKeys,
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
       workflows: this.workflows,
@@ -178,6 +177,14 @@ export class StatelessStack extends StackWithParts {
       grants.grantTable(fn, entry.table);
       grants.grantEntry(fn, entry);
     }
+    new Schedules(this, 'Schedules', {
+      entries: entries.filter(
+        (entry): entry is FunctionEntry & { readonly trigger: ScheduleTrigger } =>
+          entry.trigger.kind === 'schedule',
+      ),
+      functionOf: (name) => functions.get(name),
+      deadLetterQueue: this.eventDeadLetterQueue,
+    });
 
     this.api = new OnboardingRestApi(this, 'RestApi', {
       routes: ROUTES,
@@ -238,32 +245,6 @@ export class StatelessStack extends StackWithParts {
     const fn = names.length === 1 && names[0] !== undefined ? byName.get(names[0]) : undefined;
     if (!fn) throw new Error('Expected exactly one authorizer function where staff sign in at an OIDC IdP');
     return fn.function;
-  }
-
-  /**
-   * An EventBridge rule per `schedule` entry the profile deploys (every `rateMinutes`), whose
-   * failed deliveries go to the event dead-letter queue like the function's own failures.
-   */
-  private scheduleFunctions(
-    entries: readonly FunctionEntry[],
-    byName: ReadonlyMap<string, HouseFunction>,
-  ): void {
-    for (const entry of entries) {
-      const { trigger } = entry;
-      if (trigger.kind !== 'schedule') continue;
-      const fn = byName.get(entry.name);
-      if (!fn) throw new Error(`No function named ${entry.name}`);
-      new events.Rule(this, `${pascalCase(entry.name)}Schedule`, {
-        description: `Runs functions/${entry.name}.ts (${trigger.source}) every ${trigger.rateMinutes} minute(s)`,
-        schedule: events.Schedule.rate(Duration.minutes(trigger.rateMinutes)),
-        targets: [
-          new eventsTargets.LambdaFunction(fn.function, {
-            deadLetterQueue: this.eventDeadLetterQueue,
-            retryAttempts: 2,
-          }),
-        ],
-      });
-    }
   }
 }
 

@@ -16,16 +16,22 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
 /**
- * Reserved concurrency of each scheduled function: one run at a time (a pull of delivery receipts
- * must not race another over the same receipts).
+ * Routes first, then Tasks, then event handlers, then scheduled ones, then what only some profiles
+ * deploy (the order of alarms and outputs; the global profile's functions keep their order).
  */
-const SCHEDULE_FUNCTION_CONCURRENCY = 1;
+const TRIGGER_ORDER = { route: 0, task: 1, event: 2, schedule: 3, authorizer: 4 } as const;
 
 /**
- * Routes first, then Tasks, then event handlers, then what only some profiles deploy (the order of
- * alarms and outputs; the global profile's functions keep their order).
+ * A scheduled function runs one invocation at a time: a slow run is never overtaken by the next
+ * (nor does a pull of delivery receipts race another over the same receipts).
  */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2, authorizer: 3, schedule: 4 } as const;
+const SCHEDULED_FUNCTION_CONCURRENCY = 1;
+
+/**
+ * Scheduled functions may work through many items (the retention sweep: every due application),
+ * unless their entry says less (`timeoutSeconds`).
+ */
+const SCHEDULED_FUNCTION_TIMEOUT = Duration.minutes(15);
 
 export interface ManifestFunctionsProps {
   readonly entries: readonly FunctionEntry[];
@@ -70,7 +76,8 @@ export class ManifestFunctions extends StackPart {
       (a, b) => TRIGGER_ORDER[a.trigger.kind] - TRIGGER_ORDER[b.trigger.kind],
     );
     for (const entry of ordered) {
-      const { kind } = entry.trigger;
+      const { trigger } = entry;
+      const { kind } = trigger;
       const fn = new HouseFunction(this, pascalCase(entry.name), {
         name: entry.name,
         functionsDir: props.functionsDir,
@@ -79,14 +86,22 @@ export class ManifestFunctions extends StackPart {
         bundledAdapters: props.bundledAdapters,
         tracing: props.tracing,
         environment: props.environment,
-        timeout: kind === 'task' || kind === 'schedule' ? TASK_FUNCTION_TIMEOUT : undefined,
+        timeout:
+          kind === 'task'
+            ? TASK_FUNCTION_TIMEOUT
+            : trigger.kind === 'schedule'
+              ? trigger.timeoutSeconds === undefined
+                ? SCHEDULED_FUNCTION_TIMEOUT
+                : Duration.seconds(trigger.timeoutSeconds)
+              : undefined,
         logEncryptionKey: props.logsKey,
-        // Invoked asynchronously (SNS, EventBridge): what fails all of Lambda's attempts is kept.
+        // Event and scheduled functions are invoked asynchronously (SNS, EventBridge): failed
+        // invocations (after Lambda's own retries) land in the dead-letter queue, which is alarmed.
         ...(kind === 'event' || kind === 'schedule'
           ? {
               deadLetterQueue: this.eventDeadLetterQueue,
               reservedConcurrentExecutions:
-                kind === 'event' ? EVENT_FUNCTION_CONCURRENCY : SCHEDULE_FUNCTION_CONCURRENCY,
+                kind === 'event' ? EVENT_FUNCTION_CONCURRENCY : SCHEDULED_FUNCTION_CONCURRENCY,
             }
           : {}),
       });
@@ -133,7 +148,7 @@ function acknowledgeSynchronousFunction(
     route:
       'API Gateway invokes it synchronously (Lambda proxy integration): a failure is the 5xx answer the client sees (Api5xx alarm)',
     authorizer:
-      "API Gateway invokes it synchronously as the staff routes' TOKEN authorizer (answers cached 5 minutes per token): a failure is the 401/500 answer the client sees (Api5xx alarm)",
+      "API Gateway invokes it synchronously as the staff routes' TOKEN authorizer (no cache, so a revoked token is refused at once): a failure is the 401/500 answer the client sees (Api5xx alarm)",
   }[kind];
   Validations.of(fn.function).acknowledge(
     {

@@ -162,19 +162,21 @@ export class OnboardingRestApi extends StackPart {
       validateRequestParameters: true,
     });
     const staff = props.staffAuthorizer;
+    // No cache: a cached Allow would outlive a revoked token's last minutes (staff revocation
+    // takes effect within the 5-minute token age; docs/security.md).
     const authorizer =
       staff.kind === 'cognito'
         ? new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
             cognitoUserPools: [staff.userPool],
             identitySource: apigw.IdentitySource.header('Authorization'),
-            resultsCacheTtl: Duration.minutes(5),
+            resultsCacheTtl: Duration.seconds(0),
           })
         : new apigw.TokenAuthorizer(this, 'StaffAuthorizer', {
             handler: staff.handler,
             identitySource: apigw.IdentitySource.header('Authorization'),
             // Only a well-formed Bearer JWT reaches the function; anything else is 401 at once.
             validationRegex: '^Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
-            resultsCacheTtl: Duration.minutes(5),
+            resultsCacheTtl: Duration.seconds(0),
           });
     const integrations = new Map<string, apigw.LambdaIntegration>();
     for (const route of props.routes) {

@@ -24,7 +24,9 @@ export function globalProfile(region: string | undefined): DeploymentProfile {
       const { trigger } = entry;
       // No Lambda authorizer (Cognito's authorizer is API Gateway's own), no receipts to pull
       // (End User Messaging SMS publishes its events).
-      return trigger.kind !== 'authorizer' && trigger.kind !== 'schedule';
+      return (
+        trigger.kind !== 'authorizer' && !(trigger.kind === 'schedule' && trigger.provider !== undefined)
+      );
     },
   };
 }

@@ -1,5 +1,9 @@
 import { groupsFromClaim } from '../auth/principals';
-import { readStaffJwtConfig, type StaffJwtAlgorithm } from '../config/env';
+import {
+  DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS,
+  readStaffJwtConfig,
+  type StaffJwtAlgorithm,
+} from '../config/env';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 
 /** How a staff JWT is checked beyond its signature, issuer, audience and expiry. */
@@ -10,6 +14,11 @@ export interface StaffJwtRules {
   readonly groupsClaim?: string;
   /** The `token_use` required (Cognito ID tokens: `id`); empty for an IdP that sets none. @default 'id' */
   readonly tokenUse?: string;
+  /**
+   * The oldest token (by `iat`) accepted, whatever its `exp` says; a token without `iat` is
+   * refused. @default DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS (300)
+   */
+  readonly maxTokenAgeSeconds?: number;
 }
 
 /**
@@ -18,6 +27,11 @@ export interface StaffJwtRules {
  * IdP sets one, a subject, and the groups from the configured claim. The same code checks Cognito
  * ID tokens (the global profile, and the local dev server's tokens) and the tokens of an acquirer's
  * OIDC identity provider (the China profile's Lambda authorizer and merchant-or-staff handlers).
+ *
+ * It refuses any token issued (`iat`) more than `maxTokenAgeSeconds` ago, whatever its `exp` says:
+ * a revoked staff member (disabled, signed out everywhere, removed from a group) can refresh no
+ * more, so the last token they hold stops working within that age (5 minutes, the user pool's
+ * token lifetime; the acquirer's IdP must let its clients refresh within it).
  *
  * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
  * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. Deployed,
@@ -31,6 +45,7 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
   private readonly algorithms: readonly StaffJwtAlgorithm[];
   private readonly groupsClaim: string;
   private readonly tokenUse: string;
+  private readonly maxTokenAgeSeconds: number;
 
   constructor(
     jwksUri: string,
@@ -44,6 +59,7 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
     if (this.algorithms.length === 0) throw new Error('At least one staff JWT algorithm is required');
     this.groupsClaim = rules.groupsClaim ?? 'cognito:groups';
     this.tokenUse = rules.tokenUse ?? 'id';
+    this.maxTokenAgeSeconds = rules.maxTokenAgeSeconds ?? DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS;
   }
 
   private load(): Promise<(token: string) => Promise<Record<string, unknown>>> {
@@ -55,6 +71,8 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
             issuer: this.issuer,
             audience: this.audience,
             algorithms: [...this.algorithms],
+            // Needs `iat` (Cognito always sets it; an IdP's must): no age, no access.
+            maxTokenAge: this.maxTokenAgeSeconds,
           })
         ).payload;
     });

@@ -16,7 +16,13 @@ export const AUTHORIZE_STAFF = {
 /** Every minute: the SMS provider's delivery receipts onto the send records they belong to. */
 export const POLL_SMS_RECEIPTS = {
   name: 'poll-sms-receipts',
-  trigger: { kind: 'schedule', source: 'sms-delivery-receipts', rateMinutes: 1 },
+  trigger: {
+    kind: 'schedule',
+    schedule: 'rate(1 minute)',
+    provider: 'sms-delivery-receipts',
+    // Five pulls of at most 5 s each and their writes: a stuck run ends before the next is due.
+    timeoutSeconds: 30,
+  },
   capabilities: ['smsDeliveryReceipts'],
   table: { write: ['sendRecord'] },
 } as const satisfies FunctionEntry;

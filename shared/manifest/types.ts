@@ -1,4 +1,4 @@
-import type { WorkflowProcess } from '../config/env';
+import type { HmacKey, WorkflowProcess } from '../config/env';
 import type { KeyFamily } from '../keys';
 
 /*
@@ -69,6 +69,7 @@ export interface EventTrigger {
 }
 
 /**
+/**
  * API Gateway's authorizer of the `staff` routes where the deployment profile has no managed user
  * pool (the China profile: staff sign in at the acquirer's OIDC identity provider). A profile with
  * a managed user pool (Cognito) deploys no such function; neither does `npm run dev`, whose server
@@ -79,15 +80,28 @@ export interface AuthorizerTrigger {
 }
 
 /**
- * Invoked on a schedule by the stack, where the deployment profile needs its `source`:
- * `sms-delivery-receipts` pulls the delivery receipts of a provider that reports them that way
- * (the China profile's mainland SMS provider).
+ * Invoked on a schedule (an EventBridge rule in AWS), one run at a time (reserved concurrency 1).
  */
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
-  readonly source: 'sms-delivery-receipts';
-  /** Minutes between two runs. */
-  readonly rateMinutes: number;
+  /** EventBridge schedule expression (UTC), e.g. `cron(0 19 * * ? *)` = 03:00 Asia/Shanghai. */
+  readonly schedule: string;
+  /**
+   * The local route that runs it now in `npm run dev` (`/_local/...`); absent for a function that
+   * only a deployment profile's provider needs (`provider`), which the local stack does not run.
+   */
+  readonly localPath?: `/_local/${string}`;
+  /**
+   * The provider need that makes a deployment profile deploy it, where only some do:
+   * `sms-delivery-receipts` pulls the delivery receipts of an SMS provider that reports them on
+   * request (the China profile's mainland provider). Absent: every profile deploys it.
+   */
+  readonly provider?: 'sms-delivery-receipts';
+  /**
+   * The function's timeout, under the schedule's period where runs come often (one run at a
+   * time). @default 900 (the sweeps: 15 minutes to work through many items)
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** How a function is invoked. */
@@ -95,12 +109,23 @@ export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | AuthorizerTrig
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
-  /** kms:GenerateMac with the PII HMAC key (keyed hashes of licence / ID numbers, addresses, codes). */
-  | 'piiHmac'
+  /** kms:GenerateMac with the identity HMAC key: licence, ID and account numbers (markers, blocklist). */
+  | 'identityHmac'
+  /** kms:GenerateMac with the activation-code HMAC key: issuing and checking activation codes. */
+  | 'activationCodeHmac'
+  /** kms:GenerateMac with the one-time-code HMAC key: verification, sign-in and signature codes. */
+  | 'oneTimeCodeHmac'
+  /** kms:GenerateMac with the address HMAC key: phones and emails (suppression list, send quotas). */
+  | 'addressHmac'
   /** s3:PutObject on the documents bucket, to presign upload URLs. */
   | 'documentsPut'
-  /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
+  /**
+   * s3:GetObject / GetObjectVersion (HeadObject, presigned GETs) on the documents bucket, to see
+   * which documents were uploaded and read the pinned version of submitted ones.
+   */
   | 'documentsRead'
+  /** s3:DeleteObject / DeleteObjectVersion and the listings under `applications/`, to erase documents for good. */
+  | 'documentsErase'
   /** states:StartExecution on the state machines of `workflows`. */
   | 'startExecution'
   /** states:StopExecution on the executions of `workflows`. */
@@ -121,6 +146,14 @@ export type Capability =
   | 'putMetrics'
   /** Pulling the SMS provider's delivery receipts: reading its credentials from Secrets Manager. */
   | 'smsDeliveryReceipts';
+
+/** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
+export const HMAC_CAPABILITIES = {
+  identity: 'identityHmac',
+  'activation-code': 'activationCodeHmac',
+  'one-time-code': 'oneTimeCodeHmac',
+  'notification-address': 'addressHmac',
+} as const satisfies Record<HmacKey, Capability>;
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [

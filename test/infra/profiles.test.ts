@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTE_RATE_RULES } from '../../infra/constructs/api-waf';
 import { PROJECT_ROOT } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
 import { readProfile } from '../../infra/profiles';
@@ -14,7 +15,9 @@ import {
   LISTED_SERVICES,
   NOT_IN_CHINA_REGIONS,
 } from '../../infra/profiles/china-resource-types';
+import { HMAC_KEYS, hmacKeyIdVariable } from '../../shared/config/env';
 import { FUNCTIONS } from '../../shared/manifest/functions';
+import { HMAC_CAPABILITIES } from '../../shared/manifest/types';
 
 /*
  * Both deployment profiles synthesized (without bundling) with the cdk-nag packs: the global one
@@ -122,6 +125,66 @@ describe.each(Object.keys(PROFILES) as (keyof typeof PROFILES)[])('the %s profil
     });
   }
 
+  it('creates one KMS HMAC_256 key per purpose, each granted only to the functions whose entry names it', () => {
+    const { stacks, templates } = profile(name);
+    const keys = Object.entries(templates.stateful.Resources as Resources).filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::KMS::Key' &&
+        resource.Properties?.KeySpec === 'HMAC_256' &&
+        resource.Properties?.KeyUsage === 'GENERATE_VERIFY_MAC',
+    );
+    expect(keys.map(([id]) => id).sort()).toEqual(
+      HMAC_KEYS.map((key) =>
+        stacks.stateful.getLogicalId(stacks.stateful.hmacKeys[key].node.defaultChild as never),
+      ).sort(),
+    );
+    const functions = Object.values(templates.stateless.Resources as Resources).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    for (const entry of FUNCTIONS.filter((candidate) => stacks.profile.deploys(candidate))) {
+      const fn = functions.find(
+        (resource) => resource.Properties?.Description === `functions/${entry.name}.ts`,
+      );
+      const variables =
+        (fn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      for (const key of HMAC_KEYS)
+        expect(hmacKeyIdVariable(key) in variables, `${entry.name} ${hmacKeyIdVariable(key)}`).toBe(
+          (entry.capabilities ?? []).includes(HMAC_CAPABILITIES[key]),
+        );
+    }
+  });
+
+  it('runs the retention sweep daily at 03:00 Shanghai, one run at a time, failures kept', () => {
+    const resources = Object.entries(profile(name).templates.stateless.Resources as Resources);
+    const rules = resources.filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::Events::Rule' &&
+        resource.Properties?.ScheduleExpression === 'cron(0 19 * * ? *)',
+    );
+    expect(rules).toHaveLength(1);
+    expect(JSON.stringify(rules[0]?.[1].Properties?.Targets)).toContain('DeadLetterConfig');
+    const sweep = resources.find(
+      ([, resource]) => resource.Properties?.Description === 'functions/sweep-retention.ts',
+    );
+    expect(sweep?.[1].Properties).toMatchObject({ Timeout: 900, ReservedConcurrentExecutions: 1 });
+  });
+
+  it('puts the per-IP WAF rate rules on the API stage', () => {
+    const resources = Object.values(profile(name).templates.stateless.Resources as Resources);
+    const acls = resources.filter((resource) => resource.Type === 'AWS::WAFv2::WebACL');
+    expect(acls).toHaveLength(1);
+    const rules = (acls[0]?.Properties?.Rules ?? []) as {
+      Name: string;
+      Statement: Record<string, unknown>;
+    }[];
+    for (const rule of ['RateLimitPerIp', ...ROUTE_RATE_RULES.map((candidate) => candidate.name)])
+      expect(
+        rules.find((candidate) => candidate.Name === rule)?.Statement.RateBasedStatement,
+        rule,
+      ).toBeDefined();
+    expect(resources.filter((resource) => resource.Type === 'AWS::WAFv2::WebACLAssociation')).toHaveLength(1);
+  });
+
   it('synthesizes the stacks for its region and partition', () => {
     const { stacks } = profile(name);
     expect(stacks.stateful.region).toBe(region);
@@ -136,7 +199,6 @@ describe('the global profile', () => {
     const types = new Set(resources.map((resource) => resource.Type));
     expect(types).toContain('AWS::Cognito::UserPool');
     expect(types).toContain('AWS::SES::ConfigurationSet');
-    expect(types).not.toContain('AWS::Events::Rule');
     const functions = resources.filter((resource) => resource.Type === 'AWS::Lambda::Function');
     for (const fn of functions) expect(fn.Properties?.TracingConfig).toEqual({ Mode: 'Active' });
     const authorizers = resources.filter((resource) => resource.Type === 'AWS::ApiGateway::Authorizer');
@@ -196,7 +258,8 @@ describe('the China profile', () => {
     expect(authorizer.Properties).toMatchObject({
       Type: 'TOKEN',
       IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 300,
+      // No cache: staff revocation takes effect within the 5-minute token age.
+      AuthorizerResultTtlInSeconds: 0,
     });
     const staffMethods = resources.filter(
       ([, resource]) =>
@@ -258,11 +321,18 @@ describe('the China profile', () => {
   });
 
   it('pulls SMS delivery receipts every minute, with failures kept in the dead-letter queue', () => {
-    const rules = resourcesOf('stateless').filter(([, resource]) => resource.Type === 'AWS::Events::Rule');
+    const rules = resourcesOf('stateless').filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::Events::Rule' && resource.Properties?.ScheduleExpression === 'rate(1 minute)',
+    );
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0] as [string, { Properties: Record<string, unknown> }];
-    expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
     expect(JSON.stringify(rule.Properties.Targets)).toContain('DeadLetterConfig');
+    // A stuck run ends before the next one is due (one run at a time).
+    const poller = resourcesOf('stateless').find(
+      ([, resource]) => resource.Properties?.Description === 'functions/poll-sms-receipts.ts',
+    );
+    expect(poller?.[1].Properties).toMatchObject({ Timeout: 30, ReservedConcurrentExecutions: 1 });
   });
 
   it('turns X-Ray off everywhere (not offered with Lambda in the China regions) and has no SES or Cognito', () => {
@@ -300,20 +370,30 @@ describe('cfn-lint (where installed)', () => {
   it.skipIf(!available).each([
     ['china', ['cn-north-1', 'cn-northwest-1']],
     ['global', ['ap-southeast-1', 'us-east-1']],
-  ] as const)('reports no error for the %s profile in %j', (name, regions) => {
-    const files = (['stateful', 'stateless'] as const).map((which) => {
-      const file = join(dir, `${name}-${which}.template.json`);
-      writeFileSync(file, JSON.stringify(profile(name).templates[which]));
-      return file;
-    });
-    // Only errors fail: warnings (e.g. W3005, a DependsOn CDK adds beside a GetAtt) are listed, not failed.
-    const result = spawnSync('cfn-lint', ['--format', 'parseable', '--regions', ...regions, '--', ...files], {
-      encoding: 'utf8',
-    });
-    const errors = result.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
-    expect(errors).toEqual([]);
-    expect(result.status === 0 || result.status === 4, result.stderr).toBe(true);
-  });
+  ] as const)(
+    'reports no error for the %s profile in %j',
+    (name, regions) => {
+      const files = (['stateful', 'stateless'] as const).map((which) => {
+        const file = join(dir, `${name}-${which}.template.json`);
+        writeFileSync(file, JSON.stringify(profile(name).templates[which]));
+        return file;
+      });
+      // Only errors fail: warnings (e.g. W3005, a DependsOn CDK adds beside a GetAtt) are listed, not failed.
+      const result = spawnSync(
+        'cfn-lint',
+        ['--format', 'parseable', '--regions', ...regions, '--', ...files],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const errors = result.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
+      expect(errors).toEqual([]);
+      expect(result.status === 0 || result.status === 4, result.stderr).toBe(true);
+      // cfn-lint reads two templates of ~80 resources each against two regions' schemas: a minute or
+      // two on a loaded machine.
+    },
+    300_000,
+  );
 
   it('is looked for, and its absence is said (the resource-type test above then stands alone)', () => {
     if (!available)

@@ -39,6 +39,29 @@ export interface RelayedMessage {
   readonly user: string | undefined;
   readonly secure: boolean;
   readonly raw: string;
+  /** The decoded text/plain part. */
+  readonly text: string;
+}
+
+/**
+ * The decoded text/plain part of a message as nodemailer writes it (base64, quoted-printable or
+ * 7bit), or '' without one.
+ */
+export function plainTextOf(raw: string): string {
+  const part = /Content-Type: text\/plain[^\r\n]*((?:\r?\n[^\r\n]+)*)\r?\n\r?\n([\s\S]*?)(?=\r?\n--|$)/i.exec(
+    raw,
+  );
+  if (!part) return '';
+  const [, headers = '', body = ''] = part;
+  const encoding = /Content-Transfer-Encoding:\s*(\S+)/i.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
 }
 
 /** A running local SMTP relay. */
@@ -49,6 +72,8 @@ export interface LocalSmtpRelay {
   readonly messages: RelayedMessage[];
   /** Logins refused (wrong user or password). */
   readonly refusedLogins: string[];
+  /** Recipients refused at RCPT TO (`refuse`). */
+  readonly refusedRecipients: string[];
   /** The password the relay accepts now (a rotation changes it). */
   password: string;
   close(): Promise<void>;
@@ -69,11 +94,13 @@ export async function startSmtpRelay(options: {
   const certificate = options.certificate ?? (await selfSignedCertificate());
   const messages: RelayedMessage[] = [];
   const refusedLogins: string[] = [];
+  const refusedRecipients: string[] = [];
   const relay = {
     port: 0,
     ca: certificate.cert,
     messages,
     refusedLogins,
+    refusedRecipients,
     password: options.password,
     close: async () => {},
   };
@@ -95,19 +122,24 @@ export async function startSmtpRelay(options: {
     },
     onRcptTo(address, _session, callback) {
       const refusal = options.refuse?.(address.address);
-      if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+      if (refusal) {
+        refusedRecipients.push(address.address);
+        return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+      }
       return callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           user: session.user as string | undefined,
           secure: session.secure,
-          raw: Buffer.concat(chunks).toString('utf8'),
+          raw,
+          text: plainTextOf(raw),
         });
         callback(null, 'Queued');
       });
@@ -142,6 +174,8 @@ export interface TencentSmsFake {
   readonly badSignatures: number[];
   /** Numbers that unsubscribed (SendSms answers FailedOperation.PhoneNumberInBlacklist). */
   readonly unsubscribed: Set<string>;
+  /** The numbers of SendSms requests answered with that refusal. */
+  readonly refusedPhones: string[];
   /** Receipts waiting for PullSmsSendStatus (each is returned once). */
   readonly receipts: Record<string, string>[];
   /** The key pair the fake accepts now (a rotation changes it). */
@@ -207,6 +241,7 @@ export async function startTencentSmsFake(key: {
     sent: [],
     badSignatures: [],
     unsubscribed: new Set(),
+    refusedPhones: [],
     receipts: [],
     key,
     report(serialNo, delivered, description) {
@@ -243,6 +278,7 @@ export async function startTencentSmsFake(key: {
       if (action === 'SendSms') {
         const phone = (input.PhoneNumberSet as string[])[0] ?? '';
         if (fake.unsubscribed.has(phone)) {
+          fake.refusedPhones.push(phone);
           answer({
             SendStatusSet: [
               { SerialNo: '', PhoneNumber: phone, Code: 'FailedOperation.PhoneNumberInBlacklist' },

@@ -139,8 +139,26 @@ describe('staff authorizer (OIDC identity provider)', () => {
       .setAudience(AUDIENCE)
       .setExpirationTime('15m')
       .sign(hmacKey);
+    // Older than the 5-minute token age (staff revocation within 5 minutes), however long its expiry.
+    const stale = await new SignJWT({ groups: ['reviewer'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setSubject('staff-7')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now - 6 * 60)
+      .setExpirationTime(now + 3600)
+      .sign(rsa);
+    const ageless = await new SignJWT({ groups: ['reviewer'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .setSubject('staff-7')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('15m')
+      .sign(rsa);
     const forged = [
       ['missing', ''],
+      ['issued more than 5 minutes ago', `Bearer ${stale}`],
+      ['no issue time', `Bearer ${ageless}`],
       ['not bearer', `Basic ${Buffer.from('a:b').toString('base64')}`],
       ['merchant token', 'Bearer 01JD8X4ZQ3M6T0V7W9Y2B5C8EF.secretsecretsecretsecretsecretsecretsecret1234'],
       ['alg none', `Bearer ${unsigned}`],
