@@ -9,7 +9,7 @@ import {
 import { applicationTaskId } from '../../shared/domain/application';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
-import { approvedMerchant } from '../support/onboarding';
+import { approvedMerchant, verifyContacts } from '../support/onboarding';
 import { type StoredItem, scanTable } from '../support/table-census';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -138,6 +138,7 @@ describe('retention of applications that never became a merchant', () => {
     ).toBe(200);
 
     const rejected = await draft();
+    await verifyContacts(api, rejected.id, rejected.token);
     expect(
       (await api.call('POST', `/v1/applications/${rejected.id}/submit`, { token: rejected.token })).status,
     ).toBe(202);
@@ -162,6 +163,7 @@ describe('retention of applications that never became a merchant', () => {
 
     const approved = await approvedMerchant(api, reviewer);
     const pending = await draft();
+    await verifyContacts(api, pending.id, pending.token);
     expect(
       (await api.call('POST', `/v1/applications/${pending.id}/submit`, { token: pending.token })).status,
     ).toBe(202);
