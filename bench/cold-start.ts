@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { FUNCTIONS_DIR, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/house-function';
+import { globalProfile } from '../infra/profiles/global';
 import { DEFAULT_SUPERVISOR_EMAIL, ENV, HMAC_KEYS, hmacKeyIdVariable } from '../shared/config/env';
 import { FUNCTIONS } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
@@ -19,14 +20,17 @@ export const INIT_RATIO_MAX = 1.15;
 export const BYTES_OVER_FLOOR_MAX_KB = 100;
 
 /**
- * Every deployed function: one per manifest entry (as StatelessStack deploys them), then any other
- * file under functions/ (one file per deployed function, README § Layout).
+ * Every deployed function of the global profile: one per manifest entry it deploys (as
+ * StatelessStack deploys them), then any other file under functions/ without an entry (one file
+ * per deployed function, README § Layout). The China profile's own functions are not measured.
  */
 export function deployedFunctionNames(): string[] {
+  const deploys = globalProfile(undefined).deploys;
   const files = readdirSync(FUNCTIONS_DIR)
     .filter((file) => file.endsWith('.ts'))
-    .map((file) => file.slice(0, -3));
-  return [...new Set([...FUNCTIONS.map((entry) => entry.name), ...files])];
+    .map((file) => file.slice(0, -3))
+    .filter((name) => !FUNCTIONS.some((entry) => entry.name === name));
+  return [...new Set([...FUNCTIONS.filter(deploys).map((entry) => entry.name), ...files])];
 }
 
 /**

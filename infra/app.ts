@@ -12,6 +12,9 @@
  *   codes have their own counter); `emailPerAddressPerHour`: the same for one email address.
  * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
  * - `alarmEmail` (optional): subscribed to the alarm topic.
+ * - `partition` (`aws`, default, or `aws-cn`) and `region`: the deployment profile (infra/profiles/);
+ *   `aws-cn` needs `region=cn-north-1` or `cn-northwest-1` and reads its providers' context
+ *   (`smtpHost`, `smtpPort`, `staffOidc*`, `smsProvider*`; docs/deploy.md).
  * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild
  *   bundles, for quick synth checks; never deploy such a synth.
  * - `webDomainName` and `webCertificateArn` (optional, together): the web apps' custom host name and

@@ -33,6 +33,17 @@ export const SERVICE_NAME = 'merchant-onboarding';
 /** CloudWatch namespace the functions may publish custom metrics to (and nothing else). */
 export const METRICS_NAMESPACE = 'MerchantOnboarding';
 
+/**
+ * Adapter modules of providers that only some deployment profiles use (infra/profiles/): the SMTP
+ * relay and the mainland SMS provider. They are imported on first use (shared/adapters/ses-mailer.ts,
+ * sms-sender.ts) and stay out of every bundle (external) unless the profile names them, so the
+ * global profile's bundles carry neither them nor nodemailer and the Secrets Manager client.
+ */
+export const PROFILE_ADAPTER_MODULES = ['./smtp-mailer', './tencent-sms'] as const;
+
+/** One of {@link PROFILE_ADAPTER_MODULES} (the import specifier, as its importer writes it). */
+export type ProfileAdapterModule = (typeof PROFILE_ADAPTER_MODULES)[number];
+
 /** The Lambda runtime of every function (see the AwsSolutions-L1 acknowledgement below). */
 export const HOUSE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
@@ -56,8 +67,9 @@ export const HOUSE_BUNDLING: BundlingOptions = {
   // Lets CommonJS dependencies call require() from inside the ESM bundle.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
   // Bundle the AWS SDK v3 clients too: each function ships exactly the clients (and the
-  // versions from package-lock.json) that it imports, instead of the runtime's copy.
-  externalModules: [],
+  // versions from package-lock.json) that it imports, instead of the runtime's copy. Only the
+  // adapters of other profiles stay out (see bundlingFor).
+  externalModules: [...PROFILE_ADAPTER_MODULES],
   bundleAwsSDK: true,
   // esbuild's size summary of each of ~50 bundles is noise in `cdk synth`; warnings still show.
   logLevel: LogLevel.WARNING,
@@ -114,11 +126,20 @@ const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
  * from the installed tree after bundling (not installed by NodejsFunction's `nodeModules`, which
  * runs `npm ci` against the registry on every synth).
  */
-export function bundlingFor(lazyModules: readonly LazyModule[] = []): BundlingOptions {
-  if (lazyModules.length === 0) return HOUSE_BUNDLING;
+export function bundlingFor(
+  lazyModules: readonly LazyModule[] = [],
+  /** The profile's adapters, bundled (imported on first use) instead of left out. @default none */
+  bundledAdapters: readonly ProfileAdapterModule[] = [],
+): BundlingOptions {
+  const externalModules = [
+    ...PROFILE_ADAPTER_MODULES.filter((module) => !bundledAdapters.includes(module)),
+    ...lazyModules,
+  ];
+  if (lazyModules.length === 0)
+    return bundledAdapters.length === 0 ? HOUSE_BUNDLING : { ...HOUSE_BUNDLING, externalModules };
   return {
     ...HOUSE_BUNDLING,
-    externalModules: [...(HOUSE_BUNDLING.externalModules ?? []), ...lazyModules],
+    externalModules,
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
@@ -171,6 +192,10 @@ export interface HouseFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Packages shipped next to the bundle, loaded on first use (the manifest entry's). @default none */
   readonly lazyModules?: readonly LazyModule[];
+  /** The deployment profile's adapter modules the bundle carries (see bundlingFor). @default none */
+  readonly bundledAdapters?: readonly ProfileAdapterModule[];
+  /** X-Ray active tracing (off where the profile's region does not offer it). @default true */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -216,7 +241,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: (props.tracing ?? true) ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       role: this.role,
       logGroup: this.logGroup,
       deadLetterQueue: props.deadLetterQueue,
@@ -253,7 +278,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
         handler: 'handler',
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-        bundling: bundlingFor(props.lazyModules),
+        bundling: bundlingFor(props.lazyModules, props.bundledAdapters),
       });
     }
 

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { DEFAULT_WEB_DIR } from '../local/web-build';
 import { type OnboardingConfig, readConfig } from './config';
 import { SKIP_BUNDLING_CONTEXT_KEY, SKIP_BUNDLING_ENV_VAR } from './house-function';
+import { type DeploymentProfile, readProfile } from './profiles';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 import { WebStack } from './web-stack';
@@ -14,7 +15,10 @@ export interface OnboardingAppOptions {
   readonly functionsDir?: string;
   /** Register the cdk-nag AwsSolutions and NIST 800-53 R5 packs as synth-time validation plugins. @default true */
   readonly nag?: boolean;
-  /** @default the CLI's account/region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), or environment-agnostic */
+  /**
+   * @default the CLI's account, and the profile's region (`-c region`, else CDK_DEFAULT_REGION),
+   * or environment-agnostic
+   */
   readonly env?: Environment;
   /** The built web apps (`npm run build:web`). @default DEFAULT_WEB_DIR (`.dist/web`) */
   readonly webDir?: string;
@@ -22,9 +26,12 @@ export interface OnboardingAppOptions {
 
 export interface OnboardingStacks {
   readonly config: OnboardingConfig;
+  /** Where and with which providers it deploys (`-c partition`, `-c region`, infra/profiles/). */
+  readonly profile: DeploymentProfile;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
-  readonly web: WebStack;
+  /** The web apps' files, where the profile hosts them. */
+  readonly web: WebStack | undefined;
 }
 
 /** `-c skipBundling=true` or `CDK_SKIP_BUNDLING=1` (or `true`). */
@@ -42,18 +49,23 @@ export function skipBundlingRequested(app: App): boolean {
  */
 export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {}): OnboardingStacks {
   const config = readConfig(app.node);
-  const env = options.env ?? {
-    account: process.env.CDK_DEFAULT_ACCOUNT,
-    region: process.env.CDK_DEFAULT_REGION,
+  const profile = readProfile(app.node, options.env ? options.env.region : process.env.CDK_DEFAULT_REGION);
+  const env: Environment = {
+    account: options.env ? options.env.account : process.env.CDK_DEFAULT_ACCOUNT,
+    region: profile.region,
   };
 
   const stateful = new StatefulStack(app, 'MerchantOnboarding-Stateful', {
     env,
     description: 'POS merchant onboarding: table, documents bucket, KMS keys (retained)',
+    providerSecrets: profile.providerSecrets,
   });
   const stateless = new StatelessStack(app, 'MerchantOnboarding-Stateless', {
     env,
-    description: 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms',
+    description:
+      profile.staffIdentity.kind === 'cognito'
+        ? 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms'
+        : 'POS merchant onboarding: API, functions, workflow, staff authorizer, alarms',
     table: stateful.table,
     dataKey: stateful.dataKey,
     hmacKeys: stateful.hmacKeys,
@@ -62,16 +74,23 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     config,
     skipBundling: options.skipBundling,
     functionsDir: options.functionsDir,
+    profile,
+    providerSecrets: stateful.providerSecrets,
   });
 
-  const web = new WebStack(app, 'MerchantOnboarding-Web', {
-    env,
-    description: 'POS merchant onboarding: the staff console and merchant pages (files and runtime config)',
-    hostingStack: stateless,
-    logsKey: stateless.logsKey,
-    webDir: options.webDir ?? DEFAULT_WEB_DIR,
-    consoleConfig: { signIn: stateless.consoleSignIn },
-  });
+  // Where the profile does not host the web apps (see its reason), there is no web stack.
+  const web =
+    stateless.webHosting && stateless.consoleSignIn
+      ? new WebStack(app, 'MerchantOnboarding-Web', {
+          env,
+          description:
+            'POS merchant onboarding: the staff console and merchant pages (files and runtime config)',
+          hostingStack: stateless,
+          logsKey: stateless.logsKey,
+          webDir: options.webDir ?? DEFAULT_WEB_DIR,
+          consoleConfig: { signIn: stateless.consoleSignIn },
+        })
+      : undefined;
 
   if (options.nag ?? true) {
     // cdk-nag v3 is a policy-validation plugin (Validations), no longer an Aspect; acknowledgements
@@ -82,5 +101,5 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
       new NIST80053R5Checks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
     );
   }
-  return { config, stateful, stateless, web };
+  return { config, profile, stateful, stateless, web };
 }

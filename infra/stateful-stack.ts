@@ -4,11 +4,16 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { HmacKey } from '../shared/config/env';
 import { TABLE_SCHEMA } from '../shared/keys';
+import type { ProviderSecretSpec } from './profiles';
 
-export type StatefulStackProps = StackProps;
+export interface StatefulStackProps extends StackProps {
+  /** The secrets the deployment profile's providers need (none for the global profile). @default none */
+  readonly providerSecrets?: readonly ProviderSecretSpec[];
+}
 
 /**
  * Everything that holds data and must survive a redeploy or a stack deletion: the table, the
@@ -31,6 +36,16 @@ export class StatefulStack extends Stack {
   readonly documentsBucket: s3.Bucket;
   /** Destination of the documents bucket's server access logs. */
   readonly accessLogsBucket: s3.Bucket;
+  /**
+   * The providers' credentials (SMTP relay, SMS provider) by id, where the profile has such
+   * providers, and the key that encrypts them. Retained: the operator puts the values in.
+   */
+  readonly providerSecrets:
+    | {
+        readonly secrets: ReadonlyMap<ProviderSecretSpec['id'], secretsmanager.Secret>;
+        readonly key: kms.Key;
+      }
+    | undefined;
 
   constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
@@ -200,7 +215,46 @@ export class StatefulStack extends Stack {
         'The documents are ID cards and bank cards of merchants (sensitive personal information under PIPL art. 28): where a copy may be kept is a data-residency decision (cross-border transfer rules) for the operator, not a default of this app. The bucket is versioned, KMS-encrypted and retained on stack deletion; add replication to a region the operator is allowed to use.',
     });
 
+    this.providerSecrets = this.createProviderSecrets(props?.providerSecrets ?? []);
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documentsBucket.bucketName });
+  }
+
+  /**
+   * One secret per provider, created with a random placeholder value: the operator puts the
+   * provider's credentials in (docs/deploy.md). Encrypted with a key of their own, so that only the
+   * functions granted that key through Secrets Manager can read them; kept when the stack goes.
+   */
+  private createProviderSecrets(specs: readonly ProviderSecretSpec[]): StatefulStack['providerSecrets'] {
+    if (specs.length === 0) return undefined;
+    const key = new kms.Key(this, 'ProviderSecretsKey', {
+      description: "Merchant onboarding: encrypts the providers' credentials in Secrets Manager",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const secrets = new Map<ProviderSecretSpec['id'], secretsmanager.Secret>();
+    for (const spec of specs) {
+      const secret = new secretsmanager.Secret(this, spec.id, {
+        description: spec.description,
+        encryptionKey: key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(secret).acknowledge(
+        {
+          id: 'AwsSolutions-SMG4',
+          reason:
+            "The credentials are issued by the provider (the SMTP relay's account, the SMS provider's API key), not by AWS: a rotation Lambda would need each provider's own key-management API. Rotation is the operator's procedure in docs/deploy.md (a second key at the provider, put-secret-value, functions read the new value within 5 minutes or at once when the old one is refused, then the old key is revoked).",
+        },
+        {
+          id: 'NIST.800.53.R5-SecretsManagerRotationEnabled',
+          reason:
+            "Rotation depends on the provider's own key-management API (the SMTP relay's account, the SMS provider's API keys); the operator's rotation procedure is in docs/deploy.md, and the functions pick up a rotated value without a deployment.",
+        },
+      );
+      secrets.set(spec.id, secret);
+      new CfnOutput(this, `${spec.id}Arn`, { value: secret.secretArn });
+    }
+    return { secrets, key };
   }
 }

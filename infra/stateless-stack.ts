@@ -5,21 +5,16 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ENV, type HmacKey } from '../shared/config/env';
-import {
-  EVENT_FUNCTIONS,
-  FUNCTIONS,
-  manifestProblems,
-  ROUTES,
-  SCHEDULED_FUNCTIONS,
-  taskFunctionsOf,
-} from '../shared/manifest/functions';
+import { FUNCTIONS, manifestProblems, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
+import type { FunctionEntry, ScheduleTrigger } from '../shared/manifest/types';
 import { cognitoHostedUiSignIn, type OidcSignIn } from '../web/runtime-config';
 import { WEB_APPS } from '../web/security-headers';
 import type { OnboardingConfig } from './config';
@@ -35,6 +30,8 @@ import { StaffIdentity } from './constructs/staff-identity';
 import type { WebHosting } from './constructs/web-hosting';
 import { Workflows } from './constructs/workflows';
 import type { HouseFunction } from './house-function';
+import type { DeploymentProfile, ProviderSecretSpec } from './profiles';
+import { globalProfile } from './profiles/global';
 import { exportWebHosting, WebHostingStack } from './web-stack';
 
 /** What the stateless stack needs from the stateful one (and from configuration). */
@@ -52,6 +49,13 @@ export interface StatelessStackProps extends StackProps {
   readonly skipBundling?: boolean;
   /** Directory of the handler entry files. @default FUNCTIONS_DIR */
   readonly functionsDir?: string;
+  /** Where and with which providers it deploys (infra/profiles/). @default the global profile */
+  readonly profile?: DeploymentProfile;
+  /** The providers' secrets of the stateful stack (profiles with such providers). */
+  readonly providerSecrets?: {
+    readonly secrets: ReadonlyMap<ProviderSecretSpec['id'], secretsmanager.ISecret>;
+    readonly key: kms.IKey;
+  };
 }
 
 /**
@@ -63,8 +67,9 @@ export class StatelessStack extends StackWithParts {
   /** Every function by its file name under `functions/`. */
   readonly functions: ReadonlyMap<string, HouseFunction>;
   readonly api: apigw.RestApi;
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
+  /** The staff user pool and its client, where the profile's staff identity is Cognito. */
+  readonly userPool: cognito.UserPool | undefined;
+  readonly userPoolClient: cognito.UserPoolClient | undefined;
   readonly workflows: Workflows;
   /** The onboarding process's state machine. */
   readonly stateMachine: sfn.StateMachine;
@@ -72,26 +77,32 @@ export class StatelessStack extends StackWithParts {
   readonly stateMachineName: string;
   readonly stateMachineArn: string;
   readonly alarmTopic: sns.Topic;
-  /** SES configuration set of every email: bounces and complaints go to {@link emailEventsTopic}. */
-  readonly emailConfigurationSet: ses.ConfigurationSet;
-  /** Encrypted topic of SES bounce and complaint events, subscribed by the email event function. */
-  readonly emailEventsTopic: sns.Topic;
+  /** SES configuration set of every email: bounces and complaints go to {@link emailEventsTopic} (SES profiles). */
+  readonly emailConfigurationSet: ses.ConfigurationSet | undefined;
+  /** Encrypted topic of SES bounce and complaint events, subscribed by the email event function (SES profiles). */
+  readonly emailEventsTopic: sns.Topic | undefined;
   /** Customer-managed key of every log group of this stack (function, workflow, API, WAF logs). */
   readonly logsKey: kms.Key;
   /** Events the event functions could not process (alarmed on its first message). */
   readonly eventDeadLetterQueue: sqs.Queue;
-  /** The web apps' bucket and distribution (a nested stack; the files come from the web stack). */
-  readonly webHosting: WebHosting;
-  /** How the console signs staff in: the pool's Hosted UI with the staff client. */
-  readonly consoleSignIn: OidcSignIn;
+  /**
+   * The web apps' bucket and distribution (a nested stack; the files come from the web stack),
+   * where the profile hosts them.
+   */
+  readonly webHosting: WebHosting | undefined;
+  /** How the console signs staff in: the pool's Hosted UI with the staff client (hosted profiles). */
+  readonly consoleSignIn: OidcSignIn | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const problems = manifestProblems();
     if (problems.length > 0) throw new Error(`The manifest is inconsistent:\n${problems.join('\n')}`);
     const { config } = props;
+    const profile = props.profile ?? globalProfile(undefined);
+    const entries = FUNCTIONS.filter((entry) => profile.deploys(entry));
+    const tracing = profile.xray.enabled;
 
-    const identity = new StaffIdentity(this, 'StaffIdentity', {
+    const identity = new StaffIdentity(this, 'StaffIdentity', profile.staffIdentity, {
       signInDomainPrefix: config.staffSignInDomainPrefix || undefined,
     });
     this.userPool = identity.userPool;
@@ -99,7 +110,7 @@ export class StatelessStack extends StackWithParts {
     this.logsKey = createLogsKey(this);
 
     const functions = new ManifestFunctions(this, 'Functions', {
-      entries: FUNCTIONS,
+      entries,
       environment: {
         [ENV.tableName]: props.table.tableName,
         [ENV.documentsBucket]: props.documentsBucket.bucketName,
@@ -117,13 +128,14 @@ export class StatelessStack extends StackWithParts {
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
         [ENV.retentionSeconds]: String(config.retentionSeconds),
-        [ENV.staffJwtIssuer]: identity.issuer,
-        [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
-        [ENV.staffJwksUri]: identity.jwksUri,
+        ...identity.verifierEnvironment,
+        ...providerEnvironment(profile),
       },
       logsKey: this.logsKey,
       skipBundling: props.skipBundling,
       functionsDir: props.functionsDir,
+      bundledAdapters: profile.bundledAdapters,
+      tracing,
     });
     this.functions = functions.byName;
     this.eventDeadLetterQueue = functions.eventDeadLetterQueue;
@@ -136,20 +148,30 @@ export class StatelessStack extends StackWithParts {
       })),
       functionArnOf: (name) => functions.get(name).functionArn,
       logsKey: this.logsKey,
+      tracing,
     });
     this.stateMachine = this.workflows.stateMachineOf('onboarding');
     this.stateMachineName = this.workflows.stateMachineNameOf('onboarding');
     this.stateMachineArn = this.workflows.arnOf('onboarding');
 
-    const [emailEventsFunction, ...otherEventFunctions] = EVENT_FUNCTIONS.map((name) => functions.get(name));
-    if (!emailEventsFunction || otherEventFunctions.length > 0)
-      throw new Error('Expected exactly one event function (SES bounces and complaints)');
-    const emailEvents = new EmailEvents(this, 'EmailEvents', {
-      subscriber: emailEventsFunction,
-      deadLetterQueue: this.eventDeadLetterQueue,
-    });
-    this.emailConfigurationSet = emailEvents.configurationSet;
-    this.emailEventsTopic = emailEvents.topic;
+    const [emailEventsFunction, ...otherEventFunctions] = entries
+      .filter((entry) => entry.trigger.kind === 'event')
+      .map((entry) => functions.get(entry.name));
+    if (
+      otherEventFunctions.length > 0 ||
+      (profile.email.kind === 'ses') !== (emailEventsFunction !== undefined)
+    )
+      throw new Error(
+        'Expected exactly one event function (SES bounces and complaints) where email goes through SES',
+      );
+    const emailEvents = emailEventsFunction
+      ? new EmailEvents(this, 'EmailEvents', {
+          subscriber: emailEventsFunction,
+          deadLetterQueue: this.eventDeadLetterQueue,
+        })
+      : undefined;
+    this.emailConfigurationSet = emailEvents?.configurationSet;
+    this.emailEventsTopic = emailEvents?.topic;
 
     const grants = new ManifestGrants(this, {
       table: props.table,
@@ -158,16 +180,21 @@ export class StatelessStack extends StackWithParts {
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
       workflows: this.workflows,
-      emailConfigurationSetName: emailEvents.configurationSetName,
+      emailConfigurationSetName: emailEvents?.configurationSetName,
       config,
+      profile,
+      providerSecrets: props.providerSecrets,
     });
-    for (const entry of FUNCTIONS) {
+    for (const entry of entries) {
       const fn = functions.get(entry.name);
       grants.grantTable(fn, entry.table);
       grants.grantEntry(fn, entry);
     }
     new Schedules(this, 'Schedules', {
-      entries: SCHEDULED_FUNCTIONS,
+      entries: entries.filter(
+        (entry): entry is FunctionEntry & { readonly trigger: ScheduleTrigger } =>
+          entry.trigger.kind === 'schedule',
+      ),
       functionOf: (name) => functions.get(name),
       deadLetterQueue: this.eventDeadLetterQueue,
     });
@@ -175,26 +202,39 @@ export class StatelessStack extends StackWithParts {
     this.api = new OnboardingRestApi(this, 'RestApi', {
       routes: ROUTES,
       functionOf: (name) => functions.get(name).function,
-      userPool: this.userPool,
+      staffAuthorizer: this.userPool
+        ? { kind: 'cognito', userPool: this.userPool }
+        : { kind: 'lambda', handler: this.authorizerFunction(entries, functions.byName) },
       logsKey: this.logsKey,
       stage: config.stage,
+      tracing,
+      wafManagedRuleGroupAvailable: (ruleGroup) => profile.wafManagedRules.available(ruleGroup),
     }).api;
 
     // After the API (its origin) and before the staff client (whose callbacks are its address).
-    this.webHosting = new WebHostingStack(this, 'WebHosting', {
-      restApiId: this.api.restApiId,
-      stage: config.stage,
-      documentsOrigin: `https://${props.documentsBucket.bucketRegionalDomainName}`,
-      consoleConnectOrigins: [identity.signInUrl],
-      ...(config.webDomainName
-        ? { domain: { name: config.webDomainName, certificateArn: config.webCertificateArn } }
-        : {}),
-    }).hosting;
-    exportWebHosting(this, this.webHosting);
-    identity.allowConsole(
-      WEB_APPS.filter((app) => app.name === 'console').map((app) => `${this.webHosting.url}${app.basePath}`),
-    );
-    this.consoleSignIn = cognitoHostedUiSignIn(identity.signInUrl, identity.userPoolClient.userPoolClientId);
+    if (profile.webHosting.enabled && identity.signInUrl && identity.userPoolClient) {
+      const hosting = new WebHostingStack(this, 'WebHosting', {
+        restApiId: this.api.restApiId,
+        stage: config.stage,
+        documentsOrigin: `https://${props.documentsBucket.bucketRegionalDomainName}`,
+        consoleConnectOrigins: [identity.signInUrl],
+        ...(config.webDomainName
+          ? { domain: { name: config.webDomainName, certificateArn: config.webCertificateArn } }
+          : {}),
+      }).hosting;
+      this.webHosting = hosting;
+      exportWebHosting(this, hosting);
+      identity.allowConsole(
+        WEB_APPS.filter((app) => app.name === 'console').map((app) => `${hosting.url}${app.basePath}`),
+      );
+      this.consoleSignIn = cognitoHostedUiSignIn(
+        identity.signInUrl,
+        identity.userPoolClient.userPoolClientId,
+      );
+    } else {
+      this.webHosting = undefined;
+      this.consoleSignIn = undefined;
+    }
 
     this.alarmTopic = new Alarms(this, 'Alarms', {
       functions: this.functions,
@@ -219,14 +259,60 @@ export class StatelessStack extends StackWithParts {
       }
     }
 
+    if (!tracing) acknowledgeNoTracing(this, profile.xray.enabled ? '' : profile.xray.reason);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
-    new CfnOutput(this, 'StaffUserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'StaffUserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    if (this.userPool && this.userPoolClient) {
+      new CfnOutput(this, 'StaffUserPoolId', { value: this.userPool.userPoolId });
+      new CfnOutput(this, 'StaffUserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    }
     for (const [process, stateMachine] of this.workflows.stateMachines) {
       // The onboarding output keeps its original id, which deployments may read.
       const id = process === 'onboarding' ? 'StateMachineArn' : `${pascalCase(process)}StateMachineArn`;
       new CfnOutput(this, id, { value: stateMachine.stateMachineArn });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /** The function of the `authorizer` entry (profiles whose staff sign in at an OIDC IdP). */
+  private authorizerFunction(
+    entries: readonly FunctionEntry[],
+    byName: ReadonlyMap<string, HouseFunction>,
+  ): HouseFunction['function'] {
+    const names = entries.filter((entry) => entry.trigger.kind === 'authorizer').map((entry) => entry.name);
+    const fn = names.length === 1 && names[0] !== undefined ? byName.get(names[0]) : undefined;
+    if (!fn) throw new Error('Expected exactly one authorizer function where staff sign in at an OIDC IdP');
+    return fn.function;
+  }
+}
+
+/** Environment of the functions for the profile's email and SMS providers (none for SES and End User Messaging SMS). */
+function providerEnvironment(profile: DeploymentProfile): Record<string, string> {
+  return {
+    ...(profile.email.kind === 'smtp'
+      ? {
+          [ENV.emailTransport]: 'smtp',
+          [ENV.smtpHost]: profile.email.host,
+          [ENV.smtpPort]: String(profile.email.port),
+        }
+      : {}),
+    ...(profile.sms.kind === 'tencent-cloud'
+      ? {
+          [ENV.smsTransport]: 'tencent-cloud',
+          [ENV.smsProviderEndpoint]: profile.sms.endpoint,
+          [ENV.smsProviderRegion]: profile.sms.region,
+          [ENV.smsProviderAppId]: profile.sms.appId,
+        }
+      : {}),
+  };
+}
+
+/**
+ * The cdk-nag acknowledgement where the profile turns X-Ray off (its region does not offer the
+ * integration): AwsSolutions-SF2 on every state machine (the packs check no other X-Ray setting).
+ */
+function acknowledgeNoTracing(stack: StatelessStack, reason: string): void {
+  for (const stateMachine of stack.workflows.stateMachines.values()) {
+    Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-SF2', reason });
   }
 }

@@ -573,18 +573,23 @@ function localRoutes(parts: {
 }): LocalRoute[] {
   return [
     // Each scheduled function (an EventBridge rule in AWS) runs now on its local path, with the
-    // event EventBridge sends; the function works from the real clock, as deployed.
-    ...SCHEDULED_FUNCTIONS.map(
-      (entry): LocalRoute => ({
-        method: 'POST',
-        path: entry.trigger.localPath,
-        handle: async () => ({
-          statusCode: 200,
-          body: await invokeLambda(parts.loader, entry.name, scheduledEvent(entry.trigger.schedule), {
-            timeoutMs: 120_000,
-          }),
-        }),
-      }),
+    // event EventBridge sends; the function works from the real clock, as deployed. One that only a
+    // profile's provider needs (pulling a mainland SMS provider's receipts) has no local path.
+    ...SCHEDULED_FUNCTIONS.flatMap(({ name, trigger: { localPath, schedule } }): LocalRoute[] =>
+      localPath === undefined
+        ? []
+        : [
+            {
+              method: 'POST',
+              path: localPath,
+              handle: async () => ({
+                statusCode: 200,
+                body: await invokeLambda(parts.loader, name, scheduledEvent(schedule), {
+                  timeoutMs: 120_000,
+                }),
+              }),
+            },
+          ],
     ),
     {
       method: 'GET',

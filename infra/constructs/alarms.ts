@@ -37,8 +37,8 @@ const FIVE_MINUTES_SUM = { period: Duration.minutes(5), statistic: 'Sum' } as co
 export interface AlarmsProps {
   /** Every function, by its file name. */
   readonly functions: ReadonlyMap<string, HouseFunction>;
-  /** The event function of SES bounces and complaints. */
-  readonly emailEventsFunction: HouseFunction;
+  /** The event function of SES bounces and complaints, where the profile sends email through SES. */
+  readonly emailEventsFunction: HouseFunction | undefined;
   readonly stateMachines: ReadonlyMap<ProcessName, sfn.StateMachine>;
   readonly api: apigw.RestApi;
   readonly table: dynamodb.ITable;
@@ -78,7 +78,9 @@ export class Alarms extends StackPart {
           period: Duration.minutes(5),
           statistic: 'Maximum',
         }),
-        'An SES bounce or complaint event could not be processed (Lambda gave up, or SNS could not deliver): the address may not be suppressed. Inspect the event dead-letter queue and redrive it.',
+        props.emailEventsFunction
+          ? 'An SES bounce or complaint event could not be processed (Lambda gave up, or SNS could not deliver): the address may not be suppressed; or a scheduled run (the retention sweep) failed all of its attempts. Inspect the event dead-letter queue and redrive it.'
+          : 'A scheduled run (the retention sweep, SMS delivery receipts) failed all of its attempts. Inspect the event dead-letter queue; the next run takes up what is left (the receipts wait at the provider).',
       ],
       [
         'TableThrottles',
@@ -116,11 +118,15 @@ export class Alarms extends StackPart {
         `${ACTIVATION_LOCKS_PER_HOUR} or more terminals were locked by five wrong activation codes within an hour: a guessing campaign rather than mistyping. See the "terminal locked" log lines and the WAF rate rule on activate.`,
         ACTIVATION_LOCKS_PER_HOUR,
       ],
-      [
-        'EmailEventsFailed',
-        props.emailEventsFunction.function.metricErrors(FIVE_MINUTES_SUM),
-        'Recording an SES bounce or complaint failed: the address may not be suppressed (Lambda retries the event twice).',
-      ],
+      ...(props.emailEventsFunction
+        ? [
+            [
+              'EmailEventsFailed',
+              props.emailEventsFunction.function.metricErrors(FIVE_MINUTES_SUM),
+              'Recording an SES bounce or complaint failed: the address may not be suppressed (Lambda retries the event twice).',
+            ] as [string, cloudwatch.IMetric, string],
+          ]
+        : []),
     ];
     for (const [alarmId, metric, description, threshold = 1] of alarms) {
       const alarm = new cloudwatch.Alarm(this, `${alarmId}Alarm`, {

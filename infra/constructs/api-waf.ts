@@ -77,6 +77,8 @@ function errorBody(code: ErrorCode, message: string): string {
 export interface ApiWafProps {
   readonly api: apigw.RestApi;
   readonly logsKey: kms.IKey;
+  /** Whether the region offers an AWS managed rule group (the deployment profile's). @default all are */
+  readonly managedRuleGroupAvailable?: (ruleGroup: string) => boolean;
 }
 
 /**
@@ -95,17 +97,23 @@ export class ApiWaf extends StackPart {
       metricName,
       sampledRequestsEnabled: false,
     });
+    // A managed group the region does not offer is left out (no rule) rather than failing the deployment.
     const managed = (
       name: string,
       priority: number,
       ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
-    ): wafv2.CfnWebACL.RuleProperty => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
-      visibilityConfig: visibility(name),
-    });
+    ): wafv2.CfnWebACL.RuleProperty[] =>
+      (props.managedRuleGroupAvailable?.(name) ?? true)
+        ? [
+            {
+              name,
+              priority,
+              overrideAction: { none: {} },
+              statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+              visibilityConfig: visibility(name),
+            },
+          ]
+        : [];
     this.webAcl = new wafv2.CfnWebACL(this, 'ApiWebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
@@ -188,12 +196,12 @@ export class ApiWaf extends StackPart {
           },
           visibilityConfig: visibility('BodyOver32KB'),
         },
-        managed('AWSManagedRulesAmazonIpReputationList', 2 + ROUTE_RATE_RULES.length),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 3 + ROUTE_RATE_RULES.length),
+        ...managed('AWSManagedRulesAmazonIpReputationList', 2 + ROUTE_RATE_RULES.length),
+        ...managed('AWSManagedRulesKnownBadInputsRuleSet', 3 + ROUTE_RATE_RULES.length),
         // Bodies up to 32 KB are valid (spec 4.1; BodyOver32KB above blocks beyond, the handler
         // answers 413 too), whereas this group's SizeRestrictions_BODY blocks at 8 KB; and API clients
         // such as POS back ends need not send a User-Agent: count these two rules instead of blocking.
-        managed('AWSManagedRulesCommonRuleSet', 4 + ROUTE_RATE_RULES.length, [
+        ...managed('AWSManagedRulesCommonRuleSet', 4 + ROUTE_RATE_RULES.length, [
           { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
           { name: 'NoUserAgent_HEADER', actionToUse: { count: {} } },
         ]),

@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionEntry } from '../../shared/manifest/types';
-import { HouseFunction } from '../house-function';
+import { HouseFunction, type ProfileAdapterModule } from '../house-function';
 import { StackPart } from './stack-part';
 
 /** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
@@ -15,13 +15,22 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
  */
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
-/** Routes first, then Tasks, then event handlers, then scheduled ones (the order of alarms and outputs). */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2, schedule: 3 } as const;
+/**
+ * Routes first, then Tasks, then event handlers, then scheduled ones, then what only some profiles
+ * deploy (the order of alarms and outputs; the global profile's functions keep their order).
+ */
+const TRIGGER_ORDER = { route: 0, task: 1, event: 2, schedule: 3, authorizer: 4 } as const;
 
-/** A scheduled function runs one invocation at a time: a slow run is never overtaken by the next. */
+/**
+ * A scheduled function runs one invocation at a time: a slow run is never overtaken by the next
+ * (nor does a pull of delivery receipts race another over the same receipts).
+ */
 const SCHEDULED_FUNCTION_CONCURRENCY = 1;
 
-/** Scheduled functions may work through many items (the retention sweep: every due application). */
+/**
+ * Scheduled functions may work through many items (the retention sweep: every due application),
+ * unless their entry says less (`timeoutSeconds`).
+ */
 const SCHEDULED_FUNCTION_TIMEOUT = Duration.minutes(15);
 
 export interface ManifestFunctionsProps {
@@ -33,6 +42,10 @@ export interface ManifestFunctionsProps {
   readonly skipBundling?: boolean;
   /** Directory of the handler entry files. @default FUNCTIONS_DIR */
   readonly functionsDir?: string;
+  /** The deployment profile's adapter modules every bundle carries. @default none */
+  readonly bundledAdapters?: readonly ProfileAdapterModule[];
+  /** X-Ray active tracing (the profile's). @default true */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -63,22 +76,27 @@ export class ManifestFunctions extends StackPart {
       (a, b) => TRIGGER_ORDER[a.trigger.kind] - TRIGGER_ORDER[b.trigger.kind],
     );
     for (const entry of ordered) {
-      const { kind } = entry.trigger;
+      const { trigger } = entry;
+      const { kind } = trigger;
       const fn = new HouseFunction(this, pascalCase(entry.name), {
         name: entry.name,
         functionsDir: props.functionsDir,
         skipBundling: props.skipBundling,
         lazyModules: entry.lazyModules,
+        bundledAdapters: props.bundledAdapters,
+        tracing: props.tracing,
         environment: props.environment,
         timeout:
           kind === 'task'
             ? TASK_FUNCTION_TIMEOUT
-            : kind === 'schedule'
-              ? SCHEDULED_FUNCTION_TIMEOUT
+            : trigger.kind === 'schedule'
+              ? trigger.timeoutSeconds === undefined
+                ? SCHEDULED_FUNCTION_TIMEOUT
+                : Duration.seconds(trigger.timeoutSeconds)
               : undefined,
         logEncryptionKey: props.logsKey,
-        // Event and scheduled functions are invoked asynchronously: failed invocations (after
-        // Lambda's own retries) land in the dead-letter queue, which is alarmed.
+        // Event and scheduled functions are invoked asynchronously (SNS, EventBridge): failed
+        // invocations (after Lambda's own retries) land in the dead-letter queue, which is alarmed.
         ...(kind === 'event' || kind === 'schedule'
           ? {
               deadLetterQueue: this.eventDeadLetterQueue,
@@ -87,8 +105,8 @@ export class ManifestFunctions extends StackPart {
             }
           : {}),
       });
-      if (kind === 'route' || kind === 'task')
-        acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
+      if (kind === 'route' || kind === 'task' || kind === 'authorizer')
+        acknowledgeSynchronousFunction(fn, entry.name, kind);
       Validations.of(fn.function).acknowledge({
         id: 'NIST.800.53.R5-LambdaInsideVPC',
         reason:
@@ -119,10 +137,19 @@ export function pascalCase(name: string): string {
  * cdk-nag NIST 800-53 R5 acknowledgements of a function that API Gateway or Step Functions invokes
  * synchronously (every function but the event functions).
  */
-function acknowledgeSynchronousFunction(fn: HouseFunction, name: string, isTask: boolean): void {
-  const caller = isTask
-    ? 'Step Functions invokes it synchronously (the ASL Task Resource is the function ARN): a failure goes back to the state machine, whose Retry and Catch handle it (ExecutionsFailed alarm)'
-    : 'API Gateway invokes it synchronously (Lambda proxy integration): a failure is the 5xx answer the client sees (Api5xx alarm)';
+function acknowledgeSynchronousFunction(
+  fn: HouseFunction,
+  name: string,
+  kind: 'route' | 'task' | 'authorizer',
+): void {
+  const isTask = kind === 'task';
+  const caller = {
+    task: 'Step Functions invokes it synchronously (the ASL Task Resource is the function ARN): a failure goes back to the state machine, whose Retry and Catch handle it (ExecutionsFailed alarm)',
+    route:
+      'API Gateway invokes it synchronously (Lambda proxy integration): a failure is the 5xx answer the client sees (Api5xx alarm)',
+    authorizer:
+      "API Gateway invokes it synchronously as the staff routes' TOKEN authorizer (no cache, so a revoked token is refused at once): a failure is the 401/500 answer the client sees (Api5xx alarm)",
+  }[kind];
   Validations.of(fn.function).acknowledge(
     {
       id: 'NIST.800.53.R5-LambdaDLQ',

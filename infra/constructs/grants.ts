@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
 import { ENV, HMAC_KEYS, type HmacKey, hmacKeyIdVariable } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
@@ -17,6 +18,7 @@ import {
 } from '../../shared/manifest/types';
 import { emailDomain, type OnboardingConfig } from '../config';
 import { type HouseFunction, METRICS_NAMESPACE } from '../house-function';
+import type { DeploymentProfile, ProviderSecretSpec } from '../profiles';
 import type { Workflows } from './workflows';
 
 /** Item actions that read (a transaction's ConditionCheck included); the adapters never Scan or batch. */
@@ -35,8 +37,16 @@ export interface GrantTargets {
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
   readonly workflows: Workflows;
-  readonly emailConfigurationSetName: string;
+  /** The SES configuration set (where the profile sends email through SES). */
+  readonly emailConfigurationSetName: string | undefined;
   readonly config: OnboardingConfig;
+  /** Which providers carry email and SMS. */
+  readonly profile: Pick<DeploymentProfile, 'email' | 'sms'>;
+  /** The providers' secrets (stateful stack) by id, and the key they are encrypted with. */
+  readonly providerSecrets?: {
+    readonly secrets: ReadonlyMap<ProviderSecretSpec['id'], secretsmanager.ISecret>;
+    readonly key: kms.IKey;
+  };
 }
 
 /**
@@ -269,6 +279,12 @@ export class ManifestGrants {
         return;
       }
       case 'sendEmail': {
+        if (this.targets.profile.email.kind === 'smtp') {
+          this.grantSecret(fn, 'SmtpRelaySecret', ENV.smtpSecretId);
+          return;
+        }
+        const configurationSetName = this.targets.emailConfigurationSetName;
+        if (configurationSetName === undefined) throw new Error('SES email needs its configuration set');
         const identityArn = (identity: string) =>
           `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:identity/${identity}`;
         fn.addToRolePolicy(
@@ -280,15 +296,24 @@ export class ManifestGrants {
             resources: [
               identityArn(config.senderEmail),
               identityArn(emailDomain(config.senderEmail)),
-              `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${this.targets.emailConfigurationSetName}`,
+              `arn:${Aws.PARTITION}:ses:${Aws.REGION}:${Aws.ACCOUNT_ID}:configuration-set/${configurationSetName}`,
             ],
             conditions: { StringEquals: { 'ses:FromAddress': config.senderEmail } },
           }),
         );
-        fn.addEnvironment(ENV.sesConfigurationSet, this.targets.emailConfigurationSetName);
+        fn.addEnvironment(ENV.sesConfigurationSet, configurationSetName);
         return;
       }
+      case 'smsDeliveryReceipts':
+        if (this.targets.profile.sms.kind !== 'tencent-cloud')
+          throw new Error('Only a provider whose receipts are pulled needs smsDeliveryReceipts');
+        this.grantSecret(fn, 'SmsProviderSecret', ENV.smsProviderSecretId);
+        return;
       case 'sendSms': {
+        if (this.targets.profile.sms.kind === 'tencent-cloud') {
+          this.grantSecret(fn, 'SmsProviderSecret', ENV.smsProviderSecretId);
+          return;
+        }
         const identity = smsOriginationIdentityArn(config.smsOriginationIdentity);
         if (identity.scoped) {
           fn.addToRolePolicy(
@@ -320,6 +345,27 @@ export class ManifestGrants {
         return;
       }
     }
+  }
+
+  /**
+   * secretsmanager:GetSecretValue on one provider secret, kms:Decrypt of its key through Secrets
+   * Manager only, and the variable that names the secret.
+   */
+  private grantSecret(fn: HouseFunction, id: ProviderSecretSpec['id'], variable: string): void {
+    const secret = this.targets.providerSecrets?.secrets.get(id);
+    const key = this.targets.providerSecrets?.key;
+    if (!secret || !key) throw new Error(`The profile's ${id} is missing`);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+    fn.addEnvironment(variable, secret.secretArn);
   }
 
   /**

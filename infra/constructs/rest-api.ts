@@ -20,18 +20,31 @@ const ACK_NO_APIG_AUTHORIZER: Record<Exclude<RouteAuth, 'staff'>, string> = {
   merchant:
     "The merchant's credential is the opaque per-application access token issued by create-application (stored only as a hash in DynamoDB), not a Cognito identity; the handler verifies the Bearer token on every request, so no API Gateway authorizer type can check it.",
   'merchant-or-staff':
-    "Accepts either a merchant's opaque access token or a staff Cognito JWT; a Cognito authorizer would reject every merchant. The handler verifies both: the access-token hash, or the staff JWT's signature against STAFF_JWKS_URI, issuer, audience and cognito:groups.",
+    "Accepts either a merchant's opaque access token or a staff JWT; a staff authorizer would reject every merchant. The handler verifies both: the access-token hash, or the staff JWT's signature against STAFF_JWKS_URI, issuer, audience and the groups claim.",
 };
+
+/**
+ * What verifies staff on `staff` routes: API Gateway's Cognito authorizer over the staff user
+ * pool, or a Lambda TOKEN authorizer verifying the tokens of the acquirer's OIDC identity provider
+ * (where the profile has no user pool).
+ */
+export type StaffAuthorizerSource =
+  | { readonly kind: 'cognito'; readonly userPool: cognito.IUserPool }
+  | { readonly kind: 'lambda'; readonly handler: lambda.IFunction };
 
 export interface RestApiProps {
   /** Every route of the manifest. */
   readonly routes: readonly RouteDefinition[];
   /** The function that serves a route. */
   readonly functionOf: (name: string) => lambda.IFunction;
-  /** The staff user pool behind the Cognito authorizer of `staff` routes. */
-  readonly userPool: cognito.IUserPool;
+  /** What verifies staff on `staff` routes. */
+  readonly staffAuthorizer: StaffAuthorizerSource;
   readonly logsKey: kms.IKey;
   readonly stage: string;
+  /** X-Ray tracing of the stage (the profile's). @default true */
+  readonly tracing?: boolean;
+  /** Whether a managed WAF rule group is offered (the profile's). @default all are */
+  readonly wafManagedRuleGroupAvailable?: (ruleGroup: string) => boolean;
 }
 
 /**
@@ -82,14 +95,17 @@ export class OnboardingRestApi extends StackPart {
             responseLatency: apigw.AccessLogField.contextResponseLatency(),
             integrationLatency: apigw.AccessLogField.contextIntegrationLatency(),
             errorMessage: apigw.AccessLogField.contextErrorMessage(),
-            staffSub: apigw.AccessLogField.contextAuthorizerClaims('sub'),
+            staffSub:
+              props.staffAuthorizer.kind === 'cognito'
+                ? apigw.AccessLogField.contextAuthorizerClaims('sub')
+                : apigw.AccessLogField.contextAuthorizerPrincipalId(),
             wafStatus: '$context.waf.status',
           }),
         ),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         // Full request/response logging would write personal data to CloudWatch.
         dataTraceEnabled: false,
-        tracingEnabled: true,
+        tracingEnabled: props.tracing ?? true,
         metricsEnabled: true,
         throttlingRateLimit: API_THROTTLING.rateLimit,
         throttlingBurstLimit: API_THROTTLING.burstLimit,
@@ -107,7 +123,11 @@ export class OnboardingRestApi extends StackPart {
     this.acknowledgeStage();
     this.addMethods(props);
     this.addGatewayResponses();
-    new ApiWaf(this, 'Waf', { api: this.api, logsKey: props.logsKey });
+    new ApiWaf(this, 'Waf', {
+      api: this.api,
+      logsKey: props.logsKey,
+      managedRuleGroupAvailable: props.wafManagedRuleGroupAvailable,
+    });
   }
 
   private acknowledgeStage(): void {
@@ -141,13 +161,23 @@ export class OnboardingRestApi extends StackPart {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
-      cognitoUserPools: [props.userPool],
-      identitySource: apigw.IdentitySource.header('Authorization'),
-      // No cache: a cached Allow would outlive a revoked token's last minutes (staff revocation
-      // takes effect within the 5-minute token lifetime; docs/security.md).
-      resultsCacheTtl: Duration.seconds(0),
-    });
+    const staff = props.staffAuthorizer;
+    // No cache: a cached Allow would outlive a revoked token's last minutes (staff revocation
+    // takes effect within the 5-minute token age; docs/security.md).
+    const authorizer =
+      staff.kind === 'cognito'
+        ? new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
+            cognitoUserPools: [staff.userPool],
+            identitySource: apigw.IdentitySource.header('Authorization'),
+            resultsCacheTtl: Duration.seconds(0),
+          })
+        : new apigw.TokenAuthorizer(this, 'StaffAuthorizer', {
+            handler: staff.handler,
+            identitySource: apigw.IdentitySource.header('Authorization'),
+            // Only a well-formed Bearer JWT reaches the function; anything else is 401 at once.
+            validationRegex: '^Bearer [A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$',
+            resultsCacheTtl: Duration.seconds(0),
+          });
     const integrations = new Map<string, apigw.LambdaIntegration>();
     for (const route of props.routes) {
       let integration = integrations.get(route.functionName);
@@ -166,9 +196,19 @@ export class OnboardingRestApi extends StackPart {
           pathParameters.map((name) => [`method.request.path.${name}`, true]),
         ),
         ...(route.auth === 'staff'
-          ? { authorizationType: apigw.AuthorizationType.COGNITO, authorizer }
+          ? {
+              authorizationType:
+                staff.kind === 'cognito' ? apigw.AuthorizationType.COGNITO : apigw.AuthorizationType.CUSTOM,
+              authorizer,
+            }
           : { authorizationType: apigw.AuthorizationType.NONE }),
       });
+      if (route.auth === 'staff' && staff.kind === 'lambda') {
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: `${route.method} ${route.path} (staff): staff sign in at the acquirer's OIDC identity provider, not a Cognito user pool (the deployment profile has none: Cognito user pools are not offered in the AWS China regions). The Lambda TOKEN authorizer verifies the IdP's JWT (pinned algorithms, issuer, audience, expiry) and the handler checks the staff group.`,
+        });
+      }
       if (route.auth !== 'staff') {
         const reason = `${route.method} ${route.path} (${route.auth}): ${ACK_NO_APIG_AUTHORIZER[route.auth]}`;
         Validations.of(method).acknowledge(

@@ -1,7 +1,9 @@
 import { Aws, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env';
 import type { StaffGroup } from '../../shared/manifest/types';
+import type { StaffIdentityProfile } from '../profiles';
 import { StackPart } from './stack-part';
 
 /** Every staff group of the manifest, with its precedence and what its members do. */
@@ -28,26 +30,57 @@ export interface StaffIdentityProps {
 }
 
 /**
- * The staff user pool (MFA, strong passwords, threat protection, no self sign-up), one Cognito
- * group per staff group of the manifest, and the public client (no secret) whose ID tokens API
- * Gateway's Cognito authorizer and the merchant-or-staff handlers accept. Staff sign in to the
- * console through the pool's Hosted UI with that client (authorization code + PKCE, back to the
- * console's addresses given by {@link allowConsole}); SRP stays open to scripts.
+ * Where staff sign in, as the profile says (infra/profiles/):
+ * - `cognito`: the staff user pool (MFA, strong passwords, threat protection, no self sign-up), one
+ *   Cognito group per staff group of the manifest, and the public client (no secret) whose ID
+ *   tokens API Gateway's Cognito authorizer and the merchant-or-staff handlers accept. Staff sign
+ *   in to the console through the pool's Hosted UI with that client (authorization code + PKCE,
+ *   back to the console's addresses given by {@link allowConsole}); SRP stays open to scripts.
+ * - `oidc`: the acquirer's own identity provider, nothing to create here: its issuer, audience and
+ *   keys, which the Lambda authorizer and the merchant-or-staff handlers verify tokens against.
  */
 export class StaffIdentity extends StackPart {
-  readonly userPool: cognito.UserPool;
-  readonly userPoolClient: cognito.UserPoolClient;
-  /** `iss` of the staff ID tokens. */
+  /** The staff user pool and its client (`cognito` only). */
+  readonly userPool: cognito.UserPool | undefined;
+  readonly userPoolClient: cognito.UserPoolClient | undefined;
+  /** `iss` of the staff tokens. */
   readonly issuer: string;
-  /** Where the handlers fetch the pool's signing keys. */
+  /** `aud` of the staff tokens. */
+  readonly audience: string;
+  /** Where the handlers fetch the signing keys. */
   readonly jwksUri: string;
-  /** The Hosted UI's base URL (`https://<prefix>.auth.<region>.amazoncognito.com`). */
-  readonly signInUrl: string;
+  /** The Hosted UI's base URL (`https://<prefix>.auth.<region>.amazoncognito.com`; `cognito` only). */
+  readonly signInUrl: string | undefined;
+  /** Every variable a function that verifies staff tokens reads (STAFF_JWT_*, STAFF_GROUPS_CLAIM, …). */
+  readonly verifierEnvironment: Readonly<Record<string, string>>;
   private consoleUrls: readonly string[] | undefined;
 
-  constructor(scope: Construct, id: string, props: StaffIdentityProps = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    profile: StaffIdentityProfile = { kind: 'cognito' },
+    props: StaffIdentityProps = {},
+  ) {
     super(scope, id);
-    this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
+    if (profile.kind === 'oidc') {
+      this.userPool = undefined;
+      this.userPoolClient = undefined;
+      this.signInUrl = undefined;
+      this.issuer = profile.issuer;
+      this.audience = profile.audience;
+      this.jwksUri = profile.jwksUri;
+      this.verifierEnvironment = {
+        [ENV.staffJwtIssuer]: this.issuer,
+        [ENV.staffJwtAudience]: this.audience,
+        [ENV.staffJwksUri]: this.jwksUri,
+        [ENV.staffJwtAlgorithms]: profile.algorithms.join(','),
+        [ENV.staffGroupsClaim]: profile.groupsClaim,
+        // An OIDC IdP's tokens carry no Cognito `token_use`.
+        [ENV.staffTokenUse]: '',
+      };
+      return;
+    }
+    const userPool = new cognito.UserPool(this, 'StaffUserPool', {
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
@@ -72,9 +105,10 @@ export class StaffIdentity extends StackPart {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    this.userPool = userPool;
     for (const [groupName, { precedence, description }] of Object.entries(STAFF_GROUPS)) {
       new cognito.CfnUserPoolGroup(this, `${groupName.charAt(0).toUpperCase()}${groupName.slice(1)}Group`, {
-        userPoolId: this.userPool.userPoolId,
+        userPoolId: userPool.userPoolId,
         groupName,
         precedence,
         description,
@@ -90,7 +124,7 @@ export class StaffIdentity extends StackPart {
         return [...this.consoleUrls];
       },
     });
-    this.userPoolClient = this.userPool.addClient('StaffClient', {
+    const userPoolClient = userPool.addClient('StaffClient', {
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
       // The Hosted UI's authorization code grant only (no implicit grant: tokens never travel in a
@@ -111,10 +145,18 @@ export class StaffIdentity extends StackPart {
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
     });
-    this.issuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
+    this.userPoolClient = userPoolClient;
+    this.issuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${userPool.userPoolId}`;
+    this.audience = userPoolClient.userPoolClientId;
     this.jwksUri = `${this.issuer}/.well-known/jwks.json`;
+    // The verifier's defaults are Cognito's (RS256, `cognito:groups`, `token_use` id).
+    this.verifierEnvironment = {
+      [ENV.staffJwtIssuer]: this.issuer,
+      [ENV.staffJwtAudience]: this.audience,
+      [ENV.staffJwksUri]: this.jwksUri,
+    };
     // The classic Hosted UI (sign-in, new password, TOTP set-up and challenge) on a Cognito domain.
-    const domain = this.userPool.addDomain('StaffSignInDomain', {
+    const domain = userPool.addDomain('StaffSignInDomain', {
       cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `merchant-onboarding-${Aws.ACCOUNT_ID}` },
       managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
     });

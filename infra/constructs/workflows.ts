@@ -23,6 +23,13 @@ export interface WorkflowsProps {
   /** The deployed ARN of a Task function. */
   readonly functionArnOf: (name: string) => string;
   readonly logsKey: kms.IKey;
+  /** X-Ray tracing of the executions (the profile's). @default true */
+  readonly tracing?: boolean;
+}
+
+/** Service integration ARNs of an ASL document, in the partition the stack deploys to. */
+export function partitionAwareAsl(definition: string): string {
+  return definition.replaceAll('"arn:aws:states:::', `"arn:${Aws.PARTITION}:states:::`);
 }
 
 /**
@@ -52,11 +59,15 @@ export class Workflows extends StackPart {
       const pascal = pascalCase(process.name);
       const stateMachineName = `${stackName}-${pascal}`;
       this.names.set(process.name, stateMachineName);
-      // substituteAsl throws on any placeholder without a value.
-      const definition = substituteAsl(
-        readAsl(process),
-        Object.fromEntries(
-          process.taskFunctions.map((name) => [substitutionKey(name), props.functionArnOf(name)]),
+      // substituteAsl throws on any placeholder without a value. The ASL names service
+      // integrations in the global partition (`arn:aws:states:::lambda:invoke…`, as `npm run dev`
+      // reads them); deployed, they name the partition of the stack (`arn:aws-cn:…` in China).
+      const definition = partitionAwareAsl(
+        substituteAsl(
+          readAsl(process),
+          Object.fromEntries(
+            process.taskFunctions.map((name) => [substitutionKey(name), props.functionArnOf(name)]),
+          ),
         ),
       );
       const logGroup = new logs.LogGroup(
@@ -74,7 +85,7 @@ export class Workflows extends StackPart {
         stateMachineName,
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromString(definition),
-        tracingEnabled: true,
+        tracingEnabled: props.tracing ?? true,
         logs: {
           destination: logGroup,
           level: sfn.LogLevel.ALL,

@@ -3,7 +3,7 @@ import { newMerchantToken, sha256Hex } from '../auth/tokens';
 import { type ApplicationRecord, contactVerified } from '../domain/application';
 import { AppError, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import { renderCodeSms } from '../notifications/code-templates';
+import { codeTemplateValues, renderCodeSms } from '../notifications/code-templates';
 import type { SendLimits } from '../notifications/send-once';
 import {
   type CodeDeliveryDeps,
@@ -86,11 +86,7 @@ export async function startSession(deps: SessionDeps, applicationId: string) {
         renderCodeSms(
           'SIGN_IN_CODE',
           record.body.locale,
-          {
-            code: code.code,
-            applicationId,
-            minutes: ONE_TIME_CODE_POLICY.ttlSeconds / 60,
-          },
+          codeTemplateValues(code.code, applicationId, ONE_TIME_CODE_POLICY.ttlSeconds / 60),
           deps.config.smsSignature,
         ),
     });

@@ -4,6 +4,7 @@ import type { Channel } from '../domain/notification';
 import { keys, type TableKey } from '../keys';
 import type { FieldCipher } from '../ports';
 import type {
+  DeliveryReceipts,
   MerchantRepository,
   ProvisionOutcome,
   SendRecord,
@@ -159,8 +160,8 @@ export class DynamoMerchantRepository implements MerchantRepository {
   }
 }
 
-/** Send records: one item per (subject, template, channel). */
-export class DynamoSendRecordRepository implements SendRecordRepository {
+/** Send records: one item per (subject, template, channel), with the delivery receipts recorded on them. */
+export class DynamoSendRecordRepository implements SendRecordRepository, DeliveryReceipts {
   constructor(private readonly table: DynamoTable) {}
 
   async claim(input: Parameters<SendRecordRepository['claim']>[0]): Promise<number | undefined> {
@@ -226,6 +227,37 @@ export class DynamoSendRecordRepository implements SendRecordRepository {
         },
       },
     );
+  }
+
+  async recordDelivery(input: Parameters<DeliveryReceipts['recordDelivery']>[0]): Promise<boolean> {
+    const withDetail = input.detail !== undefined;
+    try {
+      await this.table.update(
+        keys.sendRecord(input.subjectId, input.template, input.channel),
+        `SET #delivery = :delivery, #deliveredAt = :at${withDetail ? ', #deliveryDetail = :detail' : ''}`,
+        {
+          // Only the attempt the provider accepted under this id: a receipt of an earlier attempt, or
+          // one naming a record we never sent with this id, changes nothing.
+          condition: '#providerMessageId = :id',
+          names: {
+            '#delivery': 'delivery',
+            '#deliveredAt': 'deliveredAt',
+            '#providerMessageId': 'providerMessageId',
+            ...(withDetail ? { '#deliveryDetail': 'deliveryDetail' } : {}),
+          },
+          values: {
+            ':delivery': input.delivery,
+            ':at': input.at,
+            ':id': input.providerMessageId,
+            ...(withDetail ? { ':detail': input.detail } : {}),
+          },
+        },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return false;
+      throw error;
+    }
   }
 
   async get(subjectId: string, template: string, channel: Channel): Promise<SendRecord | undefined> {

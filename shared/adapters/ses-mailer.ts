@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { readEmailConfig } from '../config/env';
+import { readEmailConfig, readEmailTransport, readSmtpConfig } from '../config/env';
 import type { EmailMessage, Mailer } from '../ports';
 
 /**
@@ -34,8 +34,34 @@ export class SesMailer implements Mailer {
   }
 }
 
-/** The mailer of this deployment. */
-export function mailerFromEnv(): SesMailer {
+/**
+ * A mailer whose module is imported on its first message: the SMTP adapter of the China profile,
+ * which only that profile's bundles contain (infra/house-function.ts ships it, nodemailer and the
+ * Secrets Manager client only where the profile sends email through a relay).
+ */
+class DeferredMailer implements Mailer {
+  private mailer: Promise<Mailer> | undefined;
+  constructor(private readonly load: () => Promise<Mailer>) {}
+  async send(message: EmailMessage): Promise<string> {
+    this.mailer ??= this.load();
+    // A failed import is not kept: the next message tries again.
+    this.mailer.catch(() => {
+      this.mailer = undefined;
+    });
+    return (await this.mailer).send(message);
+  }
+}
+
+/**
+ * The mailer of this deployment: SES (the global profile, and the emulator in `npm run dev`), or
+ * the SMTP relay where EMAIL_TRANSPORT says `smtp` (the China profile). Its configuration is read
+ * now, at cold start, either way.
+ */
+export function mailerFromEnv(): Mailer {
+  if (readEmailTransport() === 'smtp') {
+    const config = readSmtpConfig();
+    return new DeferredMailer(() => import('./smtp-mailer').then((smtp) => smtp.smtpMailerFromEnv(config)));
+  }
   // No configuration set locally: the emulator has none (bounces are fed in by `/_local/email-events`).
   const { from, configurationSet } = readEmailConfig();
   return new SesMailer(new SESv2Client({}), from, configurationSet);

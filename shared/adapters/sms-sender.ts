@@ -3,10 +3,10 @@ import {
   PinpointSMSVoiceV2Client,
   SendTextMessageCommand,
 } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { readSmsOriginationIdentity } from '../config/env';
+import { readSmsOriginationIdentity, readSmsProviderConfig, readSmsTransport } from '../config/env';
 import { toE164 } from '../domain/notification';
-import type { SmsSender } from '../ports';
-import { RecipientOptedOutError } from '../ports/notifications';
+import type { SmsMessage, SmsSender } from '../ports';
+import { RecipientOptedOutError, type SmsReceiptSource } from '../ports/notifications';
 
 /**
  * SMS through AWS End User Messaging SMS (`pinpoint-sms-voice-v2` SendTextMessage) rather than SNS:
@@ -20,7 +20,7 @@ export class EndUserMessagingSmsSender implements SmsSender {
     private readonly originationIdentity: string,
   ) {}
 
-  async send(message: { to: string; body: string; templateId: string }): Promise<string> {
+  async send(message: SmsMessage): Promise<string> {
     try {
       const out = await this.client.send(
         new SendTextMessageCommand({
@@ -43,7 +43,40 @@ export class EndUserMessagingSmsSender implements SmsSender {
   }
 }
 
-/** The SMS sender of this deployment. */
-export function smsSenderFromEnv(): EndUserMessagingSmsSender {
+/**
+ * The mainland provider's adapter, imported on first use: only the China profile's bundles
+ * contain it (infra/house-function.ts), with the Secrets Manager client it reads its key with.
+ */
+function deferredTencentSms(): SmsSender & SmsReceiptSource {
+  const config = readSmsProviderConfig();
+  let adapter: Promise<SmsSender & SmsReceiptSource> | undefined;
+  const load = () => {
+    adapter ??= import('./tencent-sms').then((tencent) => tencent.tencentSmsFromEnv(config));
+    // A failed import is not kept: the next message tries again.
+    adapter.catch(() => {
+      adapter = undefined;
+    });
+    return adapter;
+  };
+  return {
+    send: async (message) => (await load()).send(message),
+    pull: async () => (await load()).pull(),
+  };
+}
+
+/**
+ * The SMS sender of this deployment: End User Messaging SMS (the global profile, and the local
+ * outbox in `npm run dev`), or the mainland provider where SMS_TRANSPORT says `tencent-cloud` (the
+ * China profile). Its configuration is read now, at cold start, either way.
+ */
+export function smsSenderFromEnv(): SmsSender {
+  if (readSmsTransport() === 'tencent-cloud') return deferredTencentSms();
   return new EndUserMessagingSmsSender(new PinpointSMSVoiceV2Client({}), readSmsOriginationIdentity());
+}
+
+/** The delivery receipts of this deployment's SMS provider, where it reports them on request. */
+export function smsReceiptSourceFromEnv(): SmsReceiptSource {
+  if (readSmsTransport() !== 'tencent-cloud')
+    throw new Error('End User Messaging SMS publishes delivery events; it has no receipts to pull');
+  return deferredTencentSms();
 }

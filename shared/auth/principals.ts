@@ -76,14 +76,24 @@ export function groupsFromClaim(claim: unknown): string[] {
 }
 
 /**
- * The staff member on a route behind the Cognito authorizer (AWS) or the local server's
- * equivalent: both put the verified claims in `requestContext.authorizer.claims`.
+ * What the authorizer in front of a staff route verified: the Cognito authorizer (AWS) and the
+ * local server's equivalent put the token's claims in `requestContext.authorizer.claims`; the
+ * Lambda authorizer of an OIDC identity provider (the China profile) puts `sub` and the
+ * comma-separated `groups` in the authorizer context itself (shared/auth/staff-authorizer.ts).
  */
+function verifiedStaffClaims(event: APIGatewayProxyEvent): { sub: unknown; groups: unknown } {
+  const authorizer = event.requestContext?.authorizer as Record<string, unknown> | null | undefined;
+  const claims = authorizer?.claims as Record<string, unknown> | undefined;
+  if (claims) return { sub: claims.sub, groups: claims['cognito:groups'] };
+  return { sub: authorizer?.sub, groups: authorizer?.groups };
+}
+
+/** The staff member on a route behind the staff authorizer, if in one of the `allowed` groups. */
 export function staffFromAuthorizer(event: APIGatewayProxyEvent, allowed: readonly string[]): StaffPrincipal {
-  const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
-  const sub = claims?.sub;
+  const claims = verifiedStaffClaims(event);
+  const sub = claims.sub;
   if (typeof sub !== 'string' || sub === '') throw unauthenticated('missing');
-  const groups = groupsFromClaim(claims?.['cognito:groups']);
+  const groups = groupsFromClaim(claims.groups);
   if (!groups.some((group) => allowed.includes(group))) throw staffGroupRequired(allowed, groups);
   return { kind: 'staff', sub, groups };
 }

@@ -394,8 +394,8 @@ export async function notifyChangeOutcome(
         : []),
       ...(channels.sms
         ? [
-            sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, () =>
-              deps.sms.send({ to: contact.phone, body: sms.body, templateId: sms.templateId }),
+            sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, (ref) =>
+              deps.sms.send({ to: contact.phone, ...sms, reference: ref }),
             ),
           ]
         : []),

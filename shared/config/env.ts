@@ -39,6 +39,30 @@ export const ENV = {
   staffJwtIssuer: 'STAFF_JWT_ISSUER',
   staffJwtAudience: 'STAFF_JWT_AUDIENCE',
   staffJwksUri: 'STAFF_JWKS_URI',
+  /** Signature algorithms a staff JWT may use, comma-separated (`RS256`, `ES256`); default `RS256`. */
+  staffJwtAlgorithms: 'STAFF_JWT_ALGORITHMS',
+  /** The claim holding a staff member's groups; default `cognito:groups`. */
+  staffGroupsClaim: 'STAFF_GROUPS_CLAIM',
+  /** The `token_use` a staff JWT must carry (`id` for Cognito ID tokens, the default); empty: not checked. */
+  staffTokenUse: 'STAFF_TOKEN_USE',
+  /** How email leaves: `ses` (default) or `smtp` (a relay, in the China profile). */
+  emailTransport: 'EMAIL_TRANSPORT',
+  /** The SMTP relay's host name (with `smtp`). */
+  smtpHost: 'SMTP_HOST',
+  /** The SMTP relay's port: 465 (TLS from the first byte) or 587 (STARTTLS, required); default 465. */
+  smtpPort: 'SMTP_PORT',
+  /** Secrets Manager secret (name or ARN) of the relay's `username` and `password` (and optional `ca`). */
+  smtpSecretId: 'SMTP_SECRET_ID',
+  /** How SMS leave: `end-user-messaging` (default) or `tencent-cloud` (a mainland provider's API). */
+  smsTransport: 'SMS_TRANSPORT',
+  /** The mainland SMS provider's API endpoint (`https://sms.tencentcloudapi.com`). */
+  smsProviderEndpoint: 'SMS_PROVIDER_ENDPOINT',
+  /** The provider's region of the SMS application (`ap-guangzhou`). */
+  smsProviderRegion: 'SMS_PROVIDER_REGION',
+  /** The provider's SMS application id (`SmsSdkAppId`). */
+  smsProviderAppId: 'SMS_PROVIDER_APP_ID',
+  /** Secrets Manager secret (name or ARN) of the provider's API key and registered template ids. */
+  smsProviderSecretId: 'SMS_PROVIDER_SECRET_ID',
   /** `true` only against s3rver, which needs path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   /** `false` only against s3rver, which keeps no object versions (the bucket in AWS is versioned). */
@@ -304,13 +328,43 @@ export function readFieldCipherKey(): KeySource {
   return keySource(ENV.fieldCipherKeyId, ENV.fieldCipherLocalKey);
 }
 
-/** What a staff ID token is verified against, and the oldest one (by `iat`) still accepted. */
-export function readStaffJwtConfig(): {
+/** Signature algorithms a staff JWT may be signed with (asymmetric only: never `none` or HMAC). */
+export const STAFF_JWT_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+/** One of {@link STAFF_JWT_ALGORITHMS}. */
+export type StaffJwtAlgorithm = (typeof STAFF_JWT_ALGORITHMS)[number];
+
+/** What a staff JWT is verified against, and where its groups are. */
+export interface StaffJwtConfig {
   readonly jwksUri: string;
   readonly issuer: string;
   readonly audience: string;
+  /** Pinned algorithms; a token signed otherwise is refused. */
+  readonly algorithms: readonly StaffJwtAlgorithm[];
+  /** The claim holding the groups (`cognito:groups`, or the IdP's, e.g. `groups`). */
+  readonly groupsClaim: string;
+  /** The `token_use` claim required (`id` for Cognito); empty when the IdP sets none. */
+  readonly tokenUse: string;
+  /** The oldest token (by `iat`) still accepted, whatever its `exp` says. */
   readonly maxTokenAgeSeconds: number;
-} {
+}
+
+/** Parses a comma-separated list of staff JWT algorithms; throws on anything else (or nothing). */
+export function parseStaffJwtAlgorithms(value: string): StaffJwtAlgorithm[] {
+  const names = value.split(',').map((name) => name.trim());
+  const known = (name: string): name is StaffJwtAlgorithm =>
+    (STAFF_JWT_ALGORITHMS as readonly string[]).includes(name);
+  const unknown = names.filter((name) => !known(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`Staff JWT algorithms must be among ${STAFF_JWT_ALGORITHMS.join(', ')}, got "${value}"`);
+  return names.filter(known);
+}
+
+/**
+ * What a staff JWT is verified against (Cognito's ID tokens unless configured otherwise), and the
+ * oldest one (by `iat`) still accepted.
+ */
+export function readStaffJwtConfig(): StaffJwtConfig {
   const [jwksUri, issuer, audience] = [ENV.staffJwksUri, ENV.staffJwtIssuer, ENV.staffJwtAudience].map(
     (name) => optionalString(name),
   );
@@ -321,7 +375,77 @@ export function readStaffJwtConfig(): {
   });
   if (!Number.isInteger(maxTokenAgeSeconds) || maxTokenAgeSeconds < 1)
     throw new Error(`${ENV.staffTokenMaxAgeSeconds} must be a whole number ≥ 1`);
-  return { jwksUri, issuer, audience, maxTokenAgeSeconds };
+  return {
+    jwksUri,
+    issuer,
+    audience,
+    algorithms: parseStaffJwtAlgorithms(optionalString(ENV.staffJwtAlgorithms, 'RS256')),
+    groupsClaim: optionalString(ENV.staffGroupsClaim, 'cognito:groups'),
+    tokenUse: getStringFromEnv({ key: ENV.staffTokenUse, defaultValue: 'id' }),
+    maxTokenAgeSeconds,
+  };
+}
+
+/** How email leaves this deployment. */
+export type EmailTransport = 'ses' | 'smtp';
+
+/** The email transport: SES unless `EMAIL_TRANSPORT` says `smtp`. */
+export function readEmailTransport(): EmailTransport {
+  const value = optionalString(ENV.emailTransport, 'ses');
+  if (value !== 'ses' && value !== 'smtp') throw new Error(`${ENV.emailTransport} must be ses or smtp`);
+  return value;
+}
+
+/** The SMTP relay: host, port and the secret of its credentials. */
+export interface SmtpConfig {
+  readonly from: string;
+  readonly host: string;
+  readonly port: number;
+  readonly secretId: string;
+}
+
+/** Reads the SMTP relay's configuration (the transport `smtp`). */
+export function readSmtpConfig(): SmtpConfig {
+  const port = getNumberFromEnv({ key: ENV.smtpPort, defaultValue: 465 });
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${ENV.smtpPort} is not a port`);
+  return {
+    from: nonEmpty(ENV.senderEmail),
+    host: nonEmpty(ENV.smtpHost),
+    port,
+    secretId: nonEmpty(ENV.smtpSecretId),
+  };
+}
+
+/** How SMS leave this deployment. */
+export type SmsTransport = 'end-user-messaging' | 'tencent-cloud';
+
+/** The SMS transport: End User Messaging SMS unless `SMS_TRANSPORT` says `tencent-cloud`. */
+export function readSmsTransport(): SmsTransport {
+  const value = optionalString(ENV.smsTransport, 'end-user-messaging');
+  if (value !== 'end-user-messaging' && value !== 'tencent-cloud')
+    throw new Error(`${ENV.smsTransport} must be end-user-messaging or tencent-cloud`);
+  return value;
+}
+
+/** The mainland SMS provider's API: endpoint, region, application, approved signature and secret. */
+export interface SmsProviderConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly appId: string;
+  /** The approved signature (签名), the same as SMS_SIGNATURE. */
+  readonly signature: string;
+  readonly secretId: string;
+}
+
+/** Reads the mainland SMS provider's configuration (the transport `tencent-cloud`). */
+export function readSmsProviderConfig(): SmsProviderConfig {
+  return {
+    endpoint: nonEmpty(ENV.smsProviderEndpoint),
+    region: nonEmpty(ENV.smsProviderRegion),
+    appId: nonEmpty(ENV.smsProviderAppId),
+    signature: nonEmpty(ENV.smsSignature),
+    secretId: nonEmpty(ENV.smsProviderSecretId),
+  };
 }
 
 /** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */

@@ -4,6 +4,7 @@ import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
 import { PROCESSES } from './processes';
+import * as providers from './providers';
 import * as retention from './retention';
 import * as reviews from './reviews';
 import * as terminals from './terminals';
@@ -36,6 +37,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   transfers,
   changeRequests,
   retention,
+  providers,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */
@@ -108,6 +110,9 @@ export function manifestProblems(entries: readonly FunctionEntry[] = FUNCTIONS):
       if (trigger.object === 'application' && !entry.table?.write?.includes('tokenReplay'))
         problems.push(`${name}: an application route must write tokenReplay (the guard forgets it)`);
     }
+    // A scheduled function runs locally on its path, unless only a provider's profile deploys it.
+    if (trigger.kind === 'schedule' && (trigger.localPath === undefined) === (trigger.provider === undefined))
+      problems.push(`${name}: a scheduled function has a local path or a provider, not both`);
     if (trigger.kind === 'task' && !PROCESSES.some((process) => process.name === trigger.process))
       problems.push(`${name}: unknown process ${trigger.process}`);
     const drives = (entry.capabilities ?? []).some((capability) =>

@@ -69,19 +69,43 @@ export interface EventTrigger {
 }
 
 /**
- * Invoked on a schedule (an EventBridge rule in AWS, `POST /_local/<name>` in `npm run dev`), one
- * run at a time (reserved concurrency 1).
+/**
+ * API Gateway's authorizer of the `staff` routes where the deployment profile has no managed user
+ * pool (the China profile: staff sign in at the acquirer's OIDC identity provider). A profile with
+ * a managed user pool (Cognito) deploys no such function; neither does `npm run dev`, whose server
+ * checks staff tokens itself.
+ */
+export interface AuthorizerTrigger {
+  readonly kind: 'authorizer';
+}
+
+/**
+ * Invoked on a schedule (an EventBridge rule in AWS), one run at a time (reserved concurrency 1).
  */
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
   /** EventBridge schedule expression (UTC), e.g. `cron(0 19 * * ? *)` = 03:00 Asia/Shanghai. */
   readonly schedule: string;
-  /** The local route that runs it now (`/_local/...`). */
-  readonly localPath: `/_local/${string}`;
+  /**
+   * The local route that runs it now in `npm run dev` (`/_local/...`); absent for a function that
+   * only a deployment profile's provider needs (`provider`), which the local stack does not run.
+   */
+  readonly localPath?: `/_local/${string}`;
+  /**
+   * The provider need that makes a deployment profile deploy it, where only some do:
+   * `sms-delivery-receipts` pulls the delivery receipts of an SMS provider that reports them on
+   * request (the China profile's mainland provider). Absent: every profile deploys it.
+   */
+  readonly provider?: 'sms-delivery-receipts';
+  /**
+   * The function's timeout, under the schedule's period where runs come often (one run at a
+   * time). @default 900 (the sweeps: 15 minutes to work through many items)
+   */
+  readonly timeoutSeconds?: number;
 }
 
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | ScheduleTrigger;
+export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | AuthorizerTrigger | ScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -108,12 +132,20 @@ export type Capability =
   | 'stopExecution'
   /** states:SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat (the callback pattern) on `workflows`. */
   | 'taskResponse'
-  /** ses:SendEmail from the configured sender, through the configuration set. */
+  /**
+   * Sending email through the profile's transport: ses:SendEmail from the configured sender through
+   * the configuration set, or reading the SMTP relay's credentials from Secrets Manager.
+   */
   | 'sendEmail'
-  /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
+  /**
+   * Sending SMS through the profile's provider: sms-voice:SendTextMessage (AWS End User Messaging
+   * SMS), or reading the mainland provider's credentials from Secrets Manager.
+   */
   | 'sendSms'
   /** cloudwatch:PutMetricData in the service's namespace only (EMF log lines need none). */
-  | 'putMetrics';
+  | 'putMetrics'
+  /** Pulling the SMS provider's delivery receipts: reading its credentials from Secrets Manager. */
+  | 'smsDeliveryReceipts';
 
 /** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
 export const HMAC_CAPABILITIES = {

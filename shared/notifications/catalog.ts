@@ -1,6 +1,11 @@
 import { ACCESS_TOKEN_TEMPLATES } from './access-token-templates';
 import { CHANGE_TEMPLATES, type ChangeTemplate, type ChangeTemplateValues } from './change-templates';
-import { CODE_TEMPLATES, type CodeTemplate, type CodeTemplateValues } from './code-templates';
+import {
+  CODE_TEMPLATES,
+  type CodeTemplate,
+  type CodeTemplateValues,
+  codeTemplateValues,
+} from './code-templates';
 import { SUPERVISOR_TEMPLATES } from './supervisor-templates';
 import {
   type Locale,
@@ -85,7 +90,7 @@ function entries<T extends string, V>(
 export const TEMPLATE_CATALOG: readonly CatalogEntry[] = [
   ...entries<CodeTemplate, CodeTemplateValues>(
     CODE_TEMPLATES,
-    { code: '384917', applicationId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF', minutes: 10 },
+    codeTemplateValues('384917', '01JD8X4ZQ3M6T0V7W9Y2B5C8EF', 10),
     {
       VERIFICATION_CODE: {
         audience: 'merchant',

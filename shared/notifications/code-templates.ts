@@ -13,6 +13,11 @@ export type CodeTemplate = 'VERIFICATION_CODE' | 'SIGN_IN_CODE';
 export interface CodeTemplateValues {
   readonly code: string;
   readonly applicationId: string;
+  /**
+   * The application as an SMS names it ({@link applicationTail}): a value of its own rather than
+   * computed in the copy, so a template-based SMS provider gets it as a parameter of the text.
+   */
+  readonly applicationTail: string;
   /** How long the code is valid. */
   readonly minutes: number;
 }
@@ -26,6 +31,11 @@ export const CODE_SMS_TEMPLATE_IDS: Readonly<Record<CodeTemplate, string>> = {
 /** The application as an SMS names it: the end of its id. */
 export const applicationTail = (applicationId: string) => applicationId.slice(-6);
 
+/** The values of a code message for `applicationId`. */
+export function codeTemplateValues(code: string, applicationId: string, minutes: number): CodeTemplateValues {
+  return { code, applicationId, applicationTail: applicationTail(applicationId), minutes };
+}
+
 /** The code family: the verification code by SMS or email, the sign-in code by SMS only. */
 export const CODE_TEMPLATES: TemplateFamily<CodeTemplate, CodeTemplateValues> = {
   copy: {
@@ -36,12 +46,12 @@ export const CODE_TEMPLATES: TemplateFamily<CodeTemplate, CodeTemplateValues> = 
           `您的验证码是 ${v.code}，${v.minutes} 分钟内有效，用于验证商户进件申请（${v.applicationId}）的联系邮箱。`,
           '请勿将验证码告诉他人。如果您没有申请，请忽略本邮件：验证之前，我们不会向这个地址发送任何其他内容。',
         ],
-        sms: `验证码${v.code}，${v.minutes}分钟内有效，用于验证申请尾号${applicationTail(v.applicationId)}的联系电话，请勿告诉他人`,
+        sms: `验证码${v.code}，${v.minutes}分钟内有效，用于验证申请尾号${v.applicationTail}的联系电话，请勿告诉他人`,
       }),
       SIGN_IN_CODE: (v) => ({
         subject: `商户进件登录验证码：${v.applicationId}`,
         blocks: [`您的登录验证码是 ${v.code}，${v.minutes} 分钟内有效。如非本人操作，请忽略。`],
-        sms: `登录验证码${v.code}，${v.minutes}分钟内有效，用于申请尾号${applicationTail(v.applicationId)}，如非本人操作请忽略`,
+        sms: `登录验证码${v.code}，${v.minutes}分钟内有效，用于申请尾号${v.applicationTail}，如非本人操作请忽略`,
       }),
     },
     en: {
@@ -51,12 +61,12 @@ export const CODE_TEMPLATES: TemplateFamily<CodeTemplate, CodeTemplateValues> = 
           `Your code is ${v.code}. It is valid for ${v.minutes} minutes and verifies the contact email of merchant application ${v.applicationId}.`,
           'Do not share it. If you did not apply, ignore this email: until it is verified, nothing else is sent to this address.',
         ],
-        sms: `Code ${v.code} verifies your phone for application …${applicationTail(v.applicationId)}; ${v.minutes} min`,
+        sms: `Code ${v.code} verifies your phone for application …${v.applicationTail}; ${v.minutes} min`,
       }),
       SIGN_IN_CODE: (v) => ({
         subject: `Your sign-in code: ${v.applicationId}`,
         blocks: [`Your sign-in code is ${v.code}, valid for ${v.minutes} minutes. Not you? Ignore it.`],
-        sms: `Sign-in code ${v.code} for application …${applicationTail(v.applicationId)}, valid ${v.minutes} min`,
+        sms: `Sign-in code ${v.code} for application …${v.applicationTail}, valid ${v.minutes} min`,
       }),
     },
   },

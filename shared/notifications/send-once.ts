@@ -7,10 +7,10 @@ import {
 } from '../domain/notification';
 import { logger } from '../logger';
 import { countMetric } from '../metrics';
-import type { Clock, KeyedHasher } from '../ports';
+import type { Clock, KeyedHasher, SendReference } from '../ports';
 import type { SendRecordRepository } from '../ports/merchants';
 import {
-  RecipientOptedOutError,
+  RecipientRefusedError,
   type SendQuota,
   type SendQuotaPool,
   type SuppressionList,
@@ -113,7 +113,8 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
  * 2. a suppressed address (bounce, complaint, SMS opt-out) is not sent to → SUPPRESSED;
  * 3. a message counts once (first attempt) against its address's hourly limit (an atomic counter
  *    per pool: SMS, activation-code SMS, email) → RATE_LIMITED over it;
- * 4. the provider is called; an opt-out it reports suppresses the phone → SUPPRESSED;
+ * 4. the provider is called with the record's reference; a recipient it refuses for good (an SMS
+ *    opt-out, an address the mail relay rejects permanently) is suppressed → SUPPRESSED;
  * 5. the provider's message id is stored. If that write fails, the error propagates and the record
  *    stays claimed, so the retried step does not send the message a second time.
  * A provider failure is recorded FAILED and reported, never thrown, so one channel's failure does
@@ -123,17 +124,17 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
 export function sendOnce(
   deps: QuotaDeliveryDeps,
   request: SendRequest,
-  send: () => Promise<string>,
+  send: (reference: SendReference) => Promise<string>,
 ): Promise<SendOutcome>;
 export function sendOnce(
   deps: DeliveryDeps,
   request: SendRequest & { readonly channel: 'EMAIL'; readonly quota: 'NONE' },
-  send: () => Promise<string>,
+  send: (reference: SendReference) => Promise<string>,
 ): Promise<SendOutcome>;
 export async function sendOnce(
   deps: DeliveryDeps & Partial<QuotaDeliveryDeps>,
   request: SendRequest,
-  send: () => Promise<string>,
+  send: (reference: SendReference) => Promise<string>,
 ): Promise<SendOutcome> {
   const { subjectId, template, channel } = request;
   const recipient = channel === 'EMAIL' ? maskEmail(request.address) : maskPhone(request.address);
@@ -182,11 +183,23 @@ export async function sendOnce(
 
   let providerMessageId: string;
   try {
-    providerMessageId = await send();
+    providerMessageId = await send({ subjectId, template });
   } catch (error) {
-    if (error instanceof RecipientOptedOutError) {
-      await deps.suppressions.suppress({ channel, addressHash: hash, reason: 'OPT_OUT', at: at() });
-      logger.warn('notification suppressed: the recipient opted out', ids);
+    if (error instanceof RecipientRefusedError) {
+      const { reason, detail } = error;
+      await deps.suppressions.suppress({
+        channel,
+        addressHash: hash,
+        reason,
+        at: at(),
+        ...(detail === undefined ? {} : { detail }),
+      });
+      logger.warn(
+        reason === 'OPT_OUT'
+          ? 'notification suppressed: the recipient opted out'
+          : 'notification suppressed: the provider refused the recipient',
+        { ...ids, reason, detail },
+      );
       await countMetric('NotificationsSuppressed');
       return outcome('SUPPRESSED', await end('SUPPRESSED'));
     }

@@ -42,8 +42,16 @@ export interface RenderedEmail {
 
 /** A rendered SMS and the id it is registered under with the carriers. */
 export interface RenderedSms {
+  /** `【signature】text`, as sent whole (End User Messaging SMS, the local outbox). */
   readonly body: string;
   readonly templateId: string;
+  /**
+   * The text as a template-based provider registers it: the values replaced by `{1}`, `{2}`, … in
+   * their order of appearance, without the signature (the provider adds its approved signature).
+   */
+  readonly registeredText: string;
+  /** The values of the placeholders of {@link registeredText}, in order. */
+  readonly params: readonly string[];
 }
 
 /** A family of templates: copy per locale and template, and the SMS template ids. */
@@ -87,10 +95,50 @@ export function renderSmsText(
   signature: string,
   templateId: string,
   name: string,
+  template: { readonly registeredText: string; readonly params: readonly string[] } = {
+    registeredText: text,
+    params: [],
+  },
 ): RenderedSms {
   const body = `【${signature}】${text}`;
   if ([...body].length > SMS_SEGMENT_CHARS) throw new Error(`SMS ${name} exceeds one segment`);
-  return { body, templateId };
+  return { body, templateId, ...template };
+}
+
+/** Marks a value in the copy rendered by {@link smsParams} (never in a real value: a control character). */
+const MARK = '\u0000';
+
+/**
+ * The registered form of an SMS: the copy is rendered a second time with every string value
+ * replaced by a mark naming it, so whatever a template interpolates, in whatever order, becomes a
+ * placeholder with no change to the templates. A template that transforms a value (slices it,
+ * formats it) cannot be told apart this way and throws, which the catalog test catches.
+ */
+function smsParams<V>(
+  render: (values: V) => string | undefined,
+  values: V,
+  text: string,
+  name: string,
+): { registeredText: string; params: string[] } {
+  const marked = Object.fromEntries(
+    Object.entries(values as Record<string, unknown>).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? `${MARK}${key}${MARK}` : value,
+    ]),
+  ) as V;
+  const parts = (render(marked) ?? '').split(MARK);
+  const params: string[] = [];
+  let registeredText = '';
+  for (const [index, part] of parts.entries()) {
+    if (index % 2 === 0) registeredText += part;
+    else {
+      params.push(String((values as Record<string, unknown>)[part]));
+      registeredText += `{${params.length}}`;
+    }
+  }
+  const rebuilt = registeredText.replace(/\{(\d+)\}/g, (_match, n: string) => params[Number(n) - 1] ?? '');
+  if (rebuilt !== text) throw new Error(`SMS ${name}: its values cannot be told apart from its text`);
+  return { registeredText, params };
 }
 
 /** Renders the templates of one family. */
@@ -100,10 +148,13 @@ export function templateRenderer<T extends string, V>(family: TemplateFamily<T, 
       return renderEmailCopy(family.copy[locale][template](values), locale);
     },
     sms(template: T, locale: Locale, values: V, signature: string): RenderedSms {
-      const text = family.copy[locale][template](values).sms;
+      const copy = family.copy[locale][template];
+      const text = copy(values).sms;
       const templateId = family.smsTemplateIds[template];
       if (text === undefined || templateId === undefined) throw new Error(`No SMS template ${template}`);
-      return renderSmsText(text, signature, templateId, `${template}/${locale}`);
+      const name = `${template}/${locale}`;
+      const registered = smsParams((marked: V) => copy(marked).sms, values, text, name);
+      return renderSmsText(text, signature, templateId, name, registered);
     },
   };
 }

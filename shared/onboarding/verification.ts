@@ -3,7 +3,7 @@ import { type ApplicationRecord, contactVerified } from '../domain/application';
 import { maskEmail, maskPhone } from '../domain/masking';
 import { type Channel, normalizedAddress } from '../domain/notification';
 import { AppError, invalidState, validationFailed } from '../errors';
-import { renderCodeEmail, renderCodeSms } from '../notifications/code-templates';
+import { codeTemplateValues, renderCodeEmail, renderCodeSms } from '../notifications/code-templates';
 import type { SendLimits } from '../notifications/send-once';
 import {
   type CodeDeliveryDeps,
@@ -66,11 +66,8 @@ export async function requestVerification(deps: VerificationDeps, record: Applic
   if (contactVerified(record, channel)) throw invalidState(`${CONTACT_FIELD[channel]} is verified already`);
   const to = target(record, channel);
   const issued = await issueOneTimeCode(deps, to);
-  const values = (code: { code: string }) => ({
-    code: code.code,
-    applicationId: record.applicationId,
-    minutes: ONE_TIME_CODE_POLICY.ttlSeconds / 60,
-  });
+  const values = (code: { code: string }) =>
+    codeTemplateValues(code.code, record.applicationId, ONE_TIME_CODE_POLICY.ttlSeconds / 60);
   const locale = record.body.locale;
   const outcome = await sendOneTimeCode(deps, to, issued, {
     template: 'VERIFICATION_CODE',

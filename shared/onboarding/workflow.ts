@@ -488,7 +488,7 @@ async function notifyOf(
     const sms = await sendOnce(
       deps,
       { ...common, channel: 'SMS', address: contact.phone, quota },
-      async () => {
+      async (ref) => {
         const activation =
           carriesCode && record.merchantNo && sn
             ? await newActivationCode(deps, sn, record.merchantNo)
@@ -499,7 +499,7 @@ async function notifyOf(
           { ...values, activationCode: activation?.code },
           deps.config.smsSignature,
         );
-        return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+        return deps.sms.send({ to: contact.phone, ...message, reference: ref });
       },
     );
     outcomes.push(sms);

@@ -194,10 +194,9 @@ export async function sendOneTimeCode(
     const { sms: render } = message;
     const provider = deps.sms;
     if (!render || !provider) throw new Error(`${message.template} has no SMS`);
-    return sendOnce(deps, request, () => {
-      const text = render(issued);
-      return provider.send({ to: target.address, body: text.body, templateId: text.templateId });
-    });
+    return sendOnce(deps, request, (reference) =>
+      provider.send({ to: target.address, ...render(issued), reference }),
+    );
   }
   const { email: render } = message;
   const provider = deps.mailer;

@@ -128,9 +128,32 @@ export interface Mailer {
   send(message: EmailMessage): Promise<string>;
 }
 
+/** Which send record a message belongs to (shared/notifications/send-once.ts). */
+export interface SendReference {
+  readonly subjectId: string;
+  readonly template: string;
+}
+
+/**
+ * One SMS: the whole text (`body`) for providers that take it as it is, the registered template
+ * and its parameters for template-based providers, and the send record it belongs to, for
+ * providers that echo a reference in their delivery receipts.
+ */
+export interface SmsMessage {
+  readonly to: string;
+  /** `【signature】text`. */
+  readonly body: string;
+  readonly templateId: string;
+  /** The text as registered with the provider, values as `{1}`, `{2}`, … (no signature). */
+  readonly registeredText?: string;
+  /** The values of those placeholders, in order. */
+  readonly params?: readonly string[];
+  readonly reference?: SendReference;
+}
+
 /** Sends one SMS; returns the provider's message id. */
 export interface SmsSender {
-  send(message: { to: string; body: string; templateId: string }): Promise<string>;
+  send(message: SmsMessage): Promise<string>;
 }
 
 /** The current time (injectable so tests can move it). */

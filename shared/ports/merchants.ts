@@ -21,6 +21,32 @@ export interface SendRecord {
   readonly claimedAt: string;
   readonly completedAt?: string;
   readonly providerMessageId?: string;
+  /** What the provider's delivery receipt said, where the provider reports one. */
+  readonly delivery?: DeliveryStatus;
+  readonly deliveredAt?: string;
+  /** The provider's description of an undelivered message (a status code, never the address). */
+  readonly deliveryDetail?: string;
+}
+
+/** A delivery receipt's verdict. */
+export type DeliveryStatus = 'DELIVERED' | 'UNDELIVERED';
+
+/** Delivery receipts of sent messages, recorded on their send records. */
+export interface DeliveryReceipts {
+  /**
+   * Records a receipt on the send record of (subject, template, channel), only if that record was
+   * sent with `providerMessageId` (a receipt of another attempt, or of nothing we sent, changes
+   * nothing): `false` then.
+   */
+  recordDelivery(input: {
+    subjectId: string;
+    template: string;
+    channel: Channel;
+    providerMessageId: string;
+    delivery: DeliveryStatus;
+    at: string;
+    detail?: string;
+  }): Promise<boolean>;
 }
 
 /** Merchants, numbering sequences, terminals and send records. */

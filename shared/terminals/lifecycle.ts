@@ -145,7 +145,7 @@ export async function sendNewActivationCode(
       // Its own hourly counter: other traffic to the phone cannot use up the code's.
       quota: 'SMS_ACTIVATION_CODE',
     },
-    async () => {
+    async (ref) => {
       const issued = await newActivationCode(
         deps,
         input.serialNumber,
@@ -166,7 +166,7 @@ export async function sendNewActivationCode(
         },
         deps.config.smsSignature,
       );
-      return deps.sms.send({ to: merchant.contact.phone, body: sms.body, templateId: sms.templateId });
+      return deps.sms.send({ to: merchant.contact.phone, ...sms, reference: ref });
     },
   );
   await noteInTerminalHistory(deps, input, undeliveredNotes([outcome]));

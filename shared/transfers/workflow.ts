@@ -228,15 +228,19 @@ async function tellMerchant(
   );
   // An SMS with an activation code counts against the code's own hourly counter.
   const quota = smsOnly ? 'SMS_ACTIVATION_CODE' : 'SMS';
-  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone, quota }, async () => {
-    const message = renderTerminalSms(
-      template,
-      locale,
-      { ...values, ...(smsOnly ? await smsOnly() : {}) },
-      deps.config.smsSignature,
-    );
-    return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-  });
+  const sms = await sendOnce(
+    deps,
+    { ...common, channel: 'SMS', address: contact.phone, quota },
+    async (ref) => {
+      const message = renderTerminalSms(
+        template,
+        locale,
+        { ...values, ...(smsOnly ? await smsOnly() : {}) },
+        deps.config.smsSignature,
+      );
+      return deps.sms.send({ to: contact.phone, ...message, reference: ref });
+    },
+  );
   return [email, sms];
 }
 

@@ -12,6 +12,12 @@ import { parseConsoleConfig } from '../../web/runtime-config';
 import { WEB_APPS, webSecurityHeaders } from '../../web/security-headers';
 import { WEB_FIXTURE_DIR } from './fixtures/web';
 
+/** The global profile hosts the web apps: both parts exist. */
+function defined<T>(part: T | undefined): T {
+  if (part === undefined) throw new Error('the global profile hosts the web apps');
+  return part;
+}
+
 /*
  * The web hosting and the web stack, synthesized with the CDK context of cdk.json and cdk-nag's
  * AwsSolutions and NIST 800-53 R5 packs (a finding fails the synth): origin access control, the
@@ -61,8 +67,8 @@ describe('web hosting and the web stack (whole app, cdk.json context, cdk-nag)',
   beforeAll(() => {
     const app = new App({ context: CDK_CONTEXT });
     stacks = buildOnboardingApp(app, { skipBundling: true, env: {}, webDir: WEB_FIXTURE_DIR });
-    hosting = Template.fromStack(Stack.of(stacks.stateless.webHosting));
-    web = Template.fromStack(stacks.web);
+    hosting = Template.fromStack(Stack.of(defined(stacks.stateless.webHosting)));
+    web = Template.fromStack(defined(stacks.web));
     stateless = Template.fromStack(stacks.stateless);
     hostingResources = hosting.toJSON().Resources;
   }, 240_000);
@@ -113,8 +119,8 @@ describe('web hosting and the web stack (whole app, cdk.json context, cdk-nag)',
   });
 
   function webBucketId(): string {
-    const hostingStack = Stack.of(stacks.stateless.webHosting);
-    return hostingStack.getLogicalId(stacks.stateless.webHosting.bucket.node.defaultChild as never);
+    const hostingStack = Stack.of(defined(stacks.stateless.webHosting));
+    return hostingStack.getLogicalId(defined(stacks.stateless.webHosting).bucket.node.defaultChild as never);
   }
 
   it('lets only this distribution read the bucket (GetObject), and only over TLS', () => {
@@ -277,8 +283,8 @@ describe('web hosting and the web stack (whole app, cdk.json context, cdk-nag)',
   it('logs every request to the log bucket and, without a custom domain, uses the distribution’s own certificate', () => {
     const logs =
       hostingResources[
-        Stack.of(stacks.stateless.webHosting).getLogicalId(
-          stacks.stateless.webHosting.logsBucket.node.defaultChild as never,
+        Stack.of(defined(stacks.stateless.webHosting)).getLogicalId(
+          defined(stacks.stateless.webHosting).logsBucket.node.defaultChild as never,
         )
       ];
     expect(distribution().Logging).toEqual({
@@ -349,7 +355,7 @@ describe('web hosting and the web stack (whole app, cdk.json context, cdk-nag)',
   });
 
   it('writes a config.json the console accepts: the Hosted UI’s endpoints and the staff client', () => {
-    const assembly = (stacks.web.node.root as App).synth();
+    const assembly = (defined(stacks.web).node.root as App).synth();
     const shell = Object.values(web.findResources('Custom::CDKBucketDeployment'))
       .map((resource) => resource.Properties)
       .find((properties) => properties.DestinationBucketKeyPrefix === 'console/');
@@ -386,10 +392,10 @@ describe('web hosting and the web stack (whole app, cdk.json context, cdk-nag)',
   });
 
   it('keeps the hosting and web templates small (a nested stack and a stack of their own)', () => {
-    const assembly = (stacks.web.node.root as App).synth();
+    const assembly = (defined(stacks.web).node.root as App).synth();
     const hostingBytes = JSON.stringify(hosting.toJSON()).length;
     expect(hostingBytes).toBeLessThan(50_000);
-    const webBytes = readFileSync(join(assembly.directory, stacks.web.templateFile)).byteLength;
+    const webBytes = readFileSync(join(assembly.directory, defined(stacks.web).templateFile)).byteLength;
     expect(webBytes).toBeLessThan(50_000);
   });
 

@@ -17,6 +17,8 @@ export async function approvedMerchant(
     locale?: 'zh-CN' | 'en';
     /** Runs once the contacts are verified, before the documents and the submit. */
     beforeSubmit?: (applicationId: string, token: string) => Promise<void>;
+    /** Where the verification codes are read. @default {@link verificationCode} (the local outboxes) */
+    codeOf?: VerificationCodeReader;
   } = {},
 ): Promise<{
   merchantNo: string;
@@ -26,7 +28,7 @@ export async function approvedMerchant(
   email: string;
 }> {
   const email = options.email ?? `merchant-${Date.now()}-${++sequence}@example.com`;
-  const { beforeSubmit, ...fixture } = options;
+  const { beforeSubmit, codeOf, ...fixture } = options;
   const created = await api.call('POST', '/v1/applications', {
     body: individualApplication({ ...fixture, email }),
     headers: { 'idempotency-key': `approved-${Date.now()}-${sequence}` },
@@ -36,7 +38,7 @@ export async function approvedMerchant(
     applicationId: string;
     accessToken: string;
   };
-  await verifyContacts(api, applicationId, token);
+  await verifyContacts(api, applicationId, token, codeOf);
   await beforeSubmit?.(applicationId, token);
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
@@ -102,19 +104,23 @@ export async function verificationCode(
   });
 }
 
+/** Reads the verification code sent for an application's contact on a channel. */
+export type VerificationCodeReader = (applicationId: string, channel: ContactChannel) => Promise<string>;
+
 /** Asks for a code on `channel` and confirms it, as a merchant does before submitting (spec 6). */
 export async function verifyContact(
   api: ApiClient,
   applicationId: string,
   token: string,
   channel: ContactChannel,
+  codeOf: VerificationCodeReader = (id, on) => verificationCode(api, id, on),
 ): Promise<void> {
   const sent = await api.call('POST', `/v1/applications/${applicationId}/verifications`, {
     token,
     body: { channel },
   });
   expect(sent.status, JSON.stringify(sent.json)).toBe(202);
-  const code = await verificationCode(api, applicationId, channel);
+  const code = await codeOf(applicationId, channel);
   const confirmed = await api.call('POST', `/v1/applications/${applicationId}/verifications/confirm`, {
     token,
     body: { channel, code },
@@ -123,7 +129,12 @@ export async function verifyContact(
 }
 
 /** Verifies the contact phone and email of an application: what submit needs first. */
-export async function verifyContacts(api: ApiClient, applicationId: string, token: string): Promise<void> {
-  await verifyContact(api, applicationId, token, 'SMS');
-  await verifyContact(api, applicationId, token, 'EMAIL');
+export async function verifyContacts(
+  api: ApiClient,
+  applicationId: string,
+  token: string,
+  codeOf?: VerificationCodeReader,
+): Promise<void> {
+  await verifyContact(api, applicationId, token, 'SMS', codeOf);
+  await verifyContact(api, applicationId, token, 'EMAIL', codeOf);
 }

@@ -56,7 +56,7 @@ describe('staff token age', () => {
   });
 
   it('takes the age limit from configuration (the local stack’s 1-hour tokens)', async () => {
-    const verifier = new JwtStaffVerifier(jwksUri, ISSUER, AUDIENCE, 3600);
+    const verifier = new JwtStaffVerifier(jwksUri, ISSUER, AUDIENCE, { maxTokenAgeSeconds: 3600 });
     await expect(verifier.verify(await idToken(1800))).resolves.toMatchObject({ sub: 'rev-1' });
   });
 });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleFunction, deployedEsbuildOptions, floorSource, sdkClientsOf } from '../../../bench/bundle';
-import { bundlingFor, FUNCTIONS_DIR, HOUSE_BUNDLING } from '../../../infra/house-function';
+import {
+  bundlingFor,
+  FUNCTIONS_DIR,
+  HOUSE_BUNDLING,
+  PROFILE_ADAPTER_MODULES,
+} from '../../../infra/house-function';
 import { entryOf, functionsWithLazyModule } from '../../../shared/manifest/functions';
 import { GET_MERCHANT } from '../../../shared/manifest/merchants';
 import { CREATE_APPLICATION } from '../../../shared/manifest/onboarding';
@@ -20,7 +25,8 @@ describe('bench bundling', () => {
       sourcemap: true,
       sourcesContent: false,
       charset: 'utf8',
-      external: [],
+      // Only the adapters of profiles other than the global one stay out (and are never loaded there).
+      external: [...PROFILE_ADAPTER_MODULES],
       mainFields: ['module', 'main'],
       banner: { js: HOUSE_BUNDLING.banner },
     });
@@ -85,14 +91,21 @@ describe('bench bundling', () => {
     const lazy = bundlingFor(GET_MERCHANT.lazyModules);
     // Copied from the installed tree after bundling, never installed from the registry (nodeModules).
     expect(lazy.nodeModules).toBeUndefined();
-    expect(lazy.externalModules).toEqual(['jose']);
+    expect(lazy.externalModules).toEqual([...PROFILE_ADAPTER_MODULES, 'jose']);
+    // A profile that sends through those adapters bundles them (they stay lazily imported).
+    expect(bundlingFor(GET_MERCHANT.lazyModules, [...PROFILE_ADAPTER_MODULES]).externalModules).toEqual([
+      'jose',
+    ]);
     expect(lazy.commandHooks?.afterBundling('/in', '/out')).toEqual([
       "mkdir -p '/out/node_modules/jose' && cp -R '/in/node_modules/jose/package.json' '/out/node_modules/jose/package.json'",
       "mkdir -p '/out/node_modules/jose' && cp -R '/in/node_modules/jose/LICENSE.md' '/out/node_modules/jose/LICENSE.md'",
       "mkdir -p '/out/node_modules/jose/dist' && cp -R '/in/node_modules/jose/dist/webapi' '/out/node_modules/jose/dist/webapi'",
     ]);
     expect(bundlingFor((CREATE_APPLICATION as FunctionEntry).lazyModules)).toBe(HOUSE_BUNDLING);
-    expect(deployedEsbuildOptions(bundlingFor(GET_MERCHANT.lazyModules)).external).toEqual(['jose']);
+    expect(deployedEsbuildOptions(bundlingFor(GET_MERCHANT.lazyModules)).external).toEqual([
+      ...PROFILE_ADAPTER_MODULES,
+      'jose',
+    ]);
 
     const outDir = mkdtempSync(join(tmpdir(), 'bundle-test-'));
     try {
