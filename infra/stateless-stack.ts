@@ -41,6 +41,8 @@ export interface StatelessStackProps extends StackProps {
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
+  /** The write-once (Object Lock) bucket of signed agreements. */
+  readonly agreementArchiveBucket: s3.IBucket;
   readonly config: OnboardingConfig;
   /** Inline stub code instead of esbuild bundles (see HouseFunctionProps.skipBundling). @default false */
   readonly skipBundling?: boolean;
@@ -103,6 +105,8 @@ export class StatelessStack extends StackWithParts {
         [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
+        [ENV.agreementReminderSeconds]: String(config.agreementReminderSeconds),
+        ...(config.merchantPagesUrl ? { [ENV.merchantPagesUrl]: config.merchantPagesUrl } : {}),
         [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
@@ -144,6 +148,7 @@ export class StatelessStack extends StackWithParts {
       piiHmacKey: props.piiHmacKey,
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
+      agreementArchiveBucket: props.agreementArchiveBucket,
       workflows: this.workflows,
       emailConfigurationSetName: emailEvents.configurationSetName,
       config,

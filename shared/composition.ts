@@ -1,5 +1,7 @@
+import { DynamoAgreementRepository, DynamoSignatureCodeStore } from './adapters/dynamodb-agreements';
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
+import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoSmsQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
@@ -54,6 +56,13 @@ export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedT
 export const suppressionList = () => new DynamoSuppressionList(sharedTable());
 /** Per-phone hourly SMS counters over the shared table. */
 export const smsQuota = () => new DynamoSmsQuota(sharedTable());
+
+/** Fee plans over the shared table. */
+export const feePlanRepository = () => new DynamoFeePlanRepository(sharedTable());
+/** Agreement versions and their head over the shared table. */
+export const agreementRepository = () => new DynamoAgreementRepository(sharedTable());
+/** Signature codes (keyed hashes) of agreements over the shared table. */
+export const signatureCodeStore = () => new DynamoSignatureCodeStore(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

@@ -28,6 +28,16 @@ export type ErrorCode =
   | 'TERMINAL_ALREADY_BOUND'
   | 'ACTIVATION_LOCKED'
   | 'ACTIVATION_CODE_EXPIRED'
+  /** The signature (one-time) code is wrong; `attemptsLeft` says how many tries remain (spec 6, 7). */
+  | 'VERIFICATION_CODE_INVALID'
+  /** Five wrong codes: a new code is needed. */
+  | 'VERIFICATION_LOCKED'
+  /** The code expired, was used, or was never sent. */
+  | 'VERIFICATION_EXPIRED'
+  /** The agreement the merchant read is not the one waiting (another version or another digest). */
+  | 'AGREEMENT_CHANGED'
+  /** A terminal cannot be activated before the merchant signed an agreement. */
+  | 'AGREEMENT_NOT_SIGNED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -49,6 +59,11 @@ const STATUS_OF: Record<ErrorCode, number> = {
   TERMINAL_ALREADY_BOUND: 409,
   ACTIVATION_LOCKED: 409,
   ACTIVATION_CODE_EXPIRED: 409,
+  VERIFICATION_CODE_INVALID: 400,
+  VERIFICATION_LOCKED: 409,
+  VERIFICATION_EXPIRED: 409,
+  AGREEMENT_CHANGED: 409,
+  AGREEMENT_NOT_SIGNED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

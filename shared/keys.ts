@@ -25,6 +25,13 @@
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
  * | SMS sent to a phone in one clock hour (TTL)     | pk = SMSQ#<hmac(phone)>#<yyyy-mm-ddThh>, sk = SMSQ |
+ * | Fee plan version (immutable)                    | pk = FEEPLAN#CODE#<code>, sk = V#<6 digits>        |
+ * | Current version of every fee plan, by code      | pk = FEEPLAN#LIST, sk = <code>                     |
+ * | Agreement version of a merchant                 | pk = AGR#<merchantNo>, sk = V#<6 digits>           |
+ * | Newest agreement version first                  | pk = AGR#<merchantNo>, sk begins_with V#, descending |
+ * | Agreement head (newest and signed version)      | pk = AGR#<merchantNo>, sk = HEAD                   |
+ * | Signature code of a merchant's agreement        | pk = AGR#<merchantNo>, sk = CODE#SIGN              |
+ * | Signature codes issued in one clock hour (TTL)  | pk = AGR#<merchantNo>, sk = CODEQ#<yyyy-mm-ddThh>  |
  *
  * An application is its own idempotency record: its id derives from the scoped hash of the
  * Idempotency-Key (`applicationIdFor`), the item keeps the create body's hash (`requestHash`), and
@@ -85,6 +92,10 @@ export const KEY_FAMILIES = {
   transferRequest: 'TRANSFER#',
   suppression: 'SUPPRESS#',
   smsQuota: 'SMSQ#',
+  /** Fee plans: every version of a code and the list of current versions. */
+  feePlan: 'FEEPLAN#',
+  /** A merchant's agreement versions, their head and the signature codes. */
+  agreement: 'AGR#',
 } as const;
 
 /** A family of items, by its partition-key prefix. */
@@ -97,6 +108,9 @@ const MARKER_SK = 'UNIQ';
 
 /** Prefix of a merchant version's sort key, followed by the zero-padded version number. */
 const VERSION_SK_PREFIX = 'VER#';
+
+/** Sort key of a fee-plan or agreement version: zero-padded so that sort keys order numerically. */
+const numberedVersion = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
 export const keys = {
   application: (applicationId: string): TableKey => ({ pk: `${F.application}${applicationId}`, sk: 'APP' }),
@@ -172,6 +186,29 @@ export const keys = {
   smsQuota: (phoneHash: string, hour: string): TableKey => ({
     pk: `${F.smsQuota}${phoneHash}#${hour}`,
     sk: 'SMSQ',
+  }),
+  /** One version of a fee plan (never rewritten). */
+  feePlanVersion: (code: string, version: number): TableKey => ({
+    pk: `${F.feePlan}CODE#${code}`,
+    sk: numberedVersion(version),
+  }),
+  /** The current version of a fee plan, in the one list of plans. */
+  feePlanCurrent: (code: string): TableKey => ({ pk: `${F.feePlan}LIST`, sk: code }),
+  /** The partition of the current versions (a Query lists every plan). */
+  feePlanList: () => ({ pk: `${F.feePlan}LIST` }),
+  agreementVersion: (merchantNo: string, version: number): TableKey => ({
+    pk: `${F.agreement}${merchantNo}`,
+    sk: numberedVersion(version),
+  }),
+  agreementVersionsPrefix: (merchantNo: string) => ({ pk: `${F.agreement}${merchantNo}`, skPrefix: 'V#' }),
+  /** Which agreement version is the newest and which one is signed (in force). */
+  agreementHead: (merchantNo: string): TableKey => ({ pk: `${F.agreement}${merchantNo}`, sk: 'HEAD' }),
+  /** The current signature code of a merchant's agreement (a keyed hash, never the code). */
+  signatureCode: (merchantNo: string): TableKey => ({ pk: `${F.agreement}${merchantNo}`, sk: 'CODE#SIGN' }),
+  /** How many signature codes were issued in one UTC clock hour (`2026-11-23T08`); expires by TTL. */
+  signatureCodeQuota: (merchantNo: string, hour: string): TableKey => ({
+    pk: `${F.agreement}${merchantNo}`,
+    sk: `CODEQ#${hour}`,
   }),
 } as const;
 

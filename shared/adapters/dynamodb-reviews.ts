@@ -77,12 +77,15 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
 
   decide(
     taskId: string,
-    decision: Pick<ReviewTaskRecord, 'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt'>,
+    decision: Pick<
+      ReviewTaskRecord,
+      'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
+    >,
   ): Promise<boolean> {
     return succeeds(
       this.table.update(
         keys.reviewTask(taskId),
-        'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at REMOVE gsi1pk, gsi1sk',
+        `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at${decision.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk`,
         {
           condition: '#status = :pending',
           names: { '#status': 'status' },
@@ -94,6 +97,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
             ':checks': decision.checks ?? {},
             ':by': decision.decidedBy,
             ':at': decision.decidedAt,
+            ...(decision.feePlan ? { ':plan': decision.feePlan } : {}),
           },
         },
       ),
@@ -104,7 +108,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     return succeeds(
       this.table.update(
         keys.reviewTask(task.taskId),
-        'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt',
+        'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan',
         {
           // Only while no new wait took the task over: that one has the decision already.
           condition: '#status = :decided AND taskToken = :used',

@@ -23,6 +23,12 @@ export const ENV = {
   resubmissionSeconds: 'RESUBMISSION_SECONDS',
   draftTtlSeconds: 'DRAFT_TTL_SECONDS',
   transferAcceptanceSeconds: 'TRANSFER_ACCEPTANCE_SECONDS',
+  /** How long an agreement may wait unsigned before the merchant is reminded (seconds). */
+  agreementReminderSeconds: 'AGREEMENT_REMINDER_SECONDS',
+  /** The write-once bucket of signed agreements (S3 Object Lock in AWS). */
+  agreementArchiveBucket: 'AGREEMENT_ARCHIVE_BUCKET',
+  /** The merchant pages' address, for links in messages (`https://…/m/`); empty for no link. */
+  merchantPagesUrl: 'MERCHANT_PAGES_URL',
   /** KMS HMAC_256 key used for keyed hashes of licence and ID numbers (AWS). */
   piiHmacKeyId: 'PII_HMAC_KEY_ID',
   /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
@@ -45,7 +51,7 @@ export const ENV = {
  * `workflow/<process>.asl.json`. A function that starts executions of one reads its ARN from
  * {@link stateMachineArnVariable}.
  */
-export const WORKFLOW_PROCESSES = ['onboarding', 'terminal-transfer', 'change-request'] as const;
+export const WORKFLOW_PROCESSES = ['onboarding', 'terminal-transfer', 'change-request', 'agreement'] as const;
 
 /** One process with a state machine of its own. */
 export type WorkflowProcess = (typeof WORKFLOW_PROCESSES)[number];
@@ -71,6 +77,7 @@ export const DEADLINE_DEFAULTS = {
   resubmissionSeconds: 14 * 24 * 3600,
   draftTtlSeconds: 30 * 24 * 3600,
   transferAcceptanceSeconds: 7 * 24 * 3600,
+  agreementReminderSeconds: 3 * 24 * 3600,
 } as const;
 
 /*
@@ -168,6 +175,8 @@ export interface MessagingConfig {
   readonly supervisorEmail: string;
   readonly supervisorLocale: 'zh-CN' | 'en';
   readonly smsPerPhonePerHour: number;
+  /** The merchant pages' address for links in messages; empty for none. */
+  readonly merchantPagesUrl: string;
 }
 
 /** Reads the acquirer and messaging configuration. */
@@ -178,6 +187,7 @@ export function readMessagingConfig(): MessagingConfig {
     supervisorEmail: optionalString(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     supervisorLocale: readSupervisorLocale(),
     smsPerPhonePerHour: readSmsPerPhonePerHour(),
+    merchantPagesUrl: optionalString(ENV.merchantPagesUrl),
   };
 }
 
@@ -244,4 +254,25 @@ export function readStaffJwtConfig(): {
 /** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */
 export function paymentHostSimulatorDeclines(): readonly string[] {
   return optionalString(ENV.paymentHostSimulatorDecline).split(',');
+}
+
+/** Seconds an agreement waits unsigned before the reminder (default 3 days; seconds in tests). */
+export function readAgreementReminderSeconds(): number {
+  const value = getNumberFromEnv({
+    key: ENV.agreementReminderSeconds,
+    defaultValue: DEADLINE_DEFAULTS.agreementReminderSeconds,
+  });
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${ENV.agreementReminderSeconds} must be a whole number of seconds ≥ 1`);
+  return value;
+}
+
+/** The archive bucket of signed agreements; empty where a function does not archive. */
+export function readAgreementArchiveBucket(): string {
+  return optionalString(ENV.agreementArchiveBucket);
+}
+
+/** The merchant pages' base address for links in messages, or empty (no link). */
+export function readMerchantPagesUrl(): string {
+  return optionalString(ENV.merchantPagesUrl);
 }

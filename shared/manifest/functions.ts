@@ -1,3 +1,4 @@
+import * as agreements from './agreements';
 import * as changeRequests from './change-requests';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
@@ -31,6 +32,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   terminals,
   transfers,
   changeRequests,
+  agreements,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */

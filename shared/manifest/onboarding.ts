@@ -213,11 +213,15 @@ export const TASK_AWAIT_RESUBMISSION = {
   },
 } as const satisfies TaskEntry;
 
-/** Task ProvisionMerchant: merchant number, merchant, binding, then the approval message. */
+/**
+ * Task ProvisionMerchant: merchant number, merchant (with its fee plan), binding, agreement version 1
+ * and the start of its process, then the approval message.
+ */
 export const TASK_PROVISION_MERCHANT = {
   name: 'task-provision-merchant',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'piiHmac', 'startExecution'],
+  workflows: ['agreement'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
@@ -225,6 +229,8 @@ export const TASK_PROVISION_MERCHANT = {
     write: [
       'application',
       'merchant',
+      'feePlan',
+      'agreement',
       'sequence',
       'uniqueness',
       'terminal',

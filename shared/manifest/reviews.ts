@@ -38,7 +38,9 @@ export const DECIDE_REVIEW = {
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
-  table: { write: ['reviewTask'] },
+  // A reviewer's `feePlanCode` is checked against the application's MCC (read without opening a
+  // field); a default plan is stored on its first use.
+  table: { read: ['application'], write: ['reviewTask', 'feePlan'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
+import { requireSignedAgreement } from '../agreements/requests';
 import type { StaffPrincipal } from '../auth/principals';
 import { macsEqual } from '../auth/tokens';
 import { terminalIdOf } from '../domain/merchant';
@@ -14,6 +15,7 @@ import {
 } from '../notifications/send-once';
 import { renderTerminalSms } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, SmsSender } from '../ports';
+import type { AgreementRepository } from '../ports/agreements';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SmsQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
@@ -348,12 +350,15 @@ const activateSchema = /* @__PURE__ */ lazy(() =>
 );
 
 /**
- * `POST /v1/terminals/{sn}/activate` (the merchant): lock first (after 5 wrong codes even the
+ * `POST /v1/terminals/{sn}/activate` (the merchant): the agreement gate (409 AGREEMENT_NOT_SIGNED
+ * until the merchant signed an agreement), then the lock (after 5 wrong codes even the
  * right one is refused), then expiry, then the code, compared as keyed hashes in constant time.
  * A wrong code is counted with a conditional write, so parallel guesses cannot exceed the limit.
  */
 export async function activateTerminal(
-  deps: Pick<TerminalDeps, 'terminals' | 'hasher' | 'clock'>,
+  deps: Pick<TerminalDeps, 'terminals' | 'hasher' | 'clock'> & {
+    agreements: Pick<AgreementRepository, 'head'>;
+  },
   merchantNo: string | undefined,
   serialNumber: string,
   input: unknown,
@@ -362,6 +367,8 @@ export async function activateTerminal(
   const terminal = await ownTerminal(deps, merchantNo, serialNumber);
   if (terminal.status !== 'BOUND')
     throw invalidState(`The terminal is ${terminal.status}, not waiting for activation`);
+  // Before any code is counted: no terminal is switched on before the merchant signed its rates.
+  await requireSignedAgreement(deps, terminal.merchantNo);
   const attempts = terminal.activationAttempts ?? 0;
   if (!terminal.activationCodeHash || attempts >= MAX_ACTIVATION_ATTEMPTS) {
     throw new AppError('ACTIVATION_LOCKED', 'Too many wrong codes: ask for a new activation code', {

@@ -28,6 +28,14 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   transferRequest: keys.transferRequest('X1'),
   suppression: keys.suppression('EMAIL', 'h'),
   smsQuota: keys.smsQuota('h', '2026-11-23T08'),
+  feePlanVersion: keys.feePlanVersion('RETAIL-STD', 2),
+  feePlanCurrent: keys.feePlanCurrent('RETAIL-STD'),
+  feePlanList: keys.feePlanList(),
+  agreementVersion: keys.agreementVersion('M1', 2),
+  agreementVersionsPrefix: keys.agreementVersionsPrefix('M1'),
+  agreementHead: keys.agreementHead('M1'),
+  signatureCode: keys.signatureCode('M1'),
+  signatureCodeQuota: keys.signatureCodeQuota('M1', '2026-11-23T08'),
 };
 
 describe('shared/keys.ts', () => {
@@ -65,7 +73,7 @@ describe('shared/keys.ts', () => {
       const source = readFileSync(join(dir, file), 'utf8');
       expect(source, file).not.toMatch(/\b(?:pk|sk):\s*[`'"]/);
       expect(source, file).not.toMatch(
-        /[`'"](?:APP|IDEM|TASK|MER|SEQ|UNIQ|TERM|SEND|BLOCK|CHANGE|TRANSFER|SUPPRESS|SMSQ)#/,
+        /[`'"](?:APP|IDEM|TASK|MER|SEQ|UNIQ|TERM|SEND|BLOCK|CHANGE|TRANSFER|SUPPRESS|SMSQ|FEEPLAN|AGR)#/,
       );
     }
   });

@@ -141,11 +141,21 @@ describe('guarded terminal routes', () => {
       body: { activationCode: '000000' },
     });
     const hasher = { mac: async (_p: string, value: string) => sha256Hex(value) };
+    // The merchant signed its agreement: the activation gate lets the code be checked.
+    const signedAgreement = {
+      head: async (merchantNo: string) => ({
+        merchantNo,
+        latestVersion: 1,
+        signedVersion: 1,
+        latestSource: 'PROVISIONED',
+      }),
+    };
     const foreign = await activate({
       applications: repository,
       terminals: terminals(IDS.otherMerchantNo),
       hasher: hasher as never,
       clock: fixedClock,
+      agreements: signedAgreement,
     })(event, lambdaContext('activate'));
     expect(foreign.statusCode).toBe(404);
     expect(terminalReads).toBe(1);
@@ -155,6 +165,7 @@ describe('guarded terminal routes', () => {
       terminals: terminals(IDS.merchantNo),
       hasher: hasher as never,
       clock: fixedClock,
+      agreements: signedAgreement,
     })(event, lambdaContext('activate'));
     expect(terminalReads).toBe(1);
   });
@@ -168,8 +179,8 @@ describe('the manifest and the guards', () => {
     const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
-    expect(guarded.length).toBe(17);
-    expect(staff.length).toBe(11);
+    expect(guarded.length).toBe(20);
+    expect(staff.length).toBe(14);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],
       [staff, 'staffRoute'],
