@@ -49,7 +49,7 @@ export const AGREEMENT_TEMPLATES: TemplateFamily<AgreementTemplate, AgreementTem
       AGREEMENT_SIGNATURE_CODE: (v) => ({
         subject: `商户服务协议签约验证码：${v.merchantNo}`,
         blocks: ['签约验证码已通过短信发送给法定代表人，10 分钟内有效。'],
-        sms: `商户协议签约验证码${v.code}，10分钟内有效，请勿告知他人`,
+        sms: `商户${v.merchantNo}协议签约验证码${v.code}，10分钟内有效，请勿告知他人`,
       }),
       AGREEMENT_UPDATED: (v) => ({
         subject: `商户服务协议已更新，请签署：${v.merchantNo}`,
@@ -75,7 +75,7 @@ export const AGREEMENT_TEMPLATES: TemplateFamily<AgreementTemplate, AgreementTem
       AGREEMENT_SIGNATURE_CODE: (v) => ({
         subject: `Merchant agreement signing code: ${v.merchantNo}`,
         blocks: ["The signing code was sent by SMS to the legal person's phone; it is valid for 10 minutes."],
-        sms: `Agreement signing code ${v.code}, valid 10 min. Do not share it`,
+        sms: `Merchant ${v.merchantNo} signing code ${v.code}, valid 10 min`,
       }),
       AGREEMENT_UPDATED: (v) => ({
         subject: `Merchant agreement updated, please sign: ${v.merchantNo}`,
