@@ -28,7 +28,7 @@ export type ErrorCode =
   | 'TERMINAL_ALREADY_BOUND'
   | 'ACTIVATION_LOCKED'
   | 'ACTIVATION_CODE_EXPIRED'
-  /** The signature (one-time) code is wrong; `attemptsLeft` says how many tries remain (spec 6, 7). */
+  /** The signature (one-time) code is wrong: `attemptsLeft` says how many tries remain (spec 6, 7). */
   | 'VERIFICATION_CODE_INVALID'
   /** Five wrong codes: a new code is needed. */
   | 'VERIFICATION_LOCKED'
