@@ -6,12 +6,13 @@ import { hrefOf, usePath } from '../../common/router';
 import { CATALOGUES, I18nProvider, useI18n } from './i18n';
 import { forgetAll, loadSession, type MerchantSession } from './merchant-session';
 import { ActivatePage } from './pages/activate';
+import { AgreementPage } from './pages/agreement';
 import { ApplyPage } from './pages/apply';
 import { DocumentsPage } from './pages/documents';
 import { StatusPage } from './pages/status';
 
 /*
- * Pages (hash routes): `/` the form, `/documents`, `/status`, `/activate`. Later pages have their
+ * Pages (hash routes): `/` the form, `/documents`, `/status`, `/agreement` (signing), `/activate`. Later pages have their
  * places here: `/verify` (section 6, contact verification, between the form and the documents),
  * `/agreement` (section 7, read and sign, between approval and activation) and `/sign-in`
  * (section 11, application id + SMS code → a new session token for a merchant who comes back).
@@ -88,6 +89,7 @@ function Page(props: {
   }
   if (path === '/documents') return <DocumentsPage session={session} />;
   if (path === '/status') return <StatusPage session={session} />;
+  if (path === '/agreement') return <AgreementPage session={session} />;
   if (path === '/activate') return <ActivatePage session={session} />;
   return <StatusPage session={session} />;
 }
