@@ -78,7 +78,9 @@ export class StatelessStack extends StackWithParts {
   readonly eventDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    super(scope, id, props);
+    // ~60 functions with their roles, policies and log groups: the template is written without
+    // indentation so that it stays well under CloudFormation's 1 MB limit.
+    super(scope, id, { ...props, suppressTemplateIndentation: props.suppressTemplateIndentation ?? true });
     const problems = manifestProblems();
     if (problems.length > 0) throw new Error(`The manifest is inconsistent:\n${problems.join('\n')}`);
     const { config } = props;

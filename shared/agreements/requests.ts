@@ -172,7 +172,7 @@ const signSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     agreementId: z.string().check(z.minLength(1), z.maxLength(64)),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
-    code: z.string().check(z.regex(/^\d{6}$/)),
+    code: z.string().check(z.regex(/^[0-9]{6}$/)),
   }),
 );
 

@@ -94,17 +94,19 @@ async function defaultPlan(deps: FeePlanDeps, level: PlanRiskLevel): Promise<Fee
   return raced;
 }
 
-/** `GET /v1/fee-plans` (staff): the current version of every plan, the defaults included. */
+/**
+ * `GET /v1/fee-plans` (staff): the current version of every plan, the defaults included. A read
+ * only: a shipped default not stored yet is listed as the version 1 its first use will store
+ * (`createdAt` is then when it was listed).
+ */
 export async function listFeePlans(deps: FeePlanDeps) {
-  let plans = await deps.feePlans.listCurrent();
-  const missing = (['LOW', 'HIGH'] as const).filter(
-    (level) => !plans.some((plan) => plan.code === defaultPlanCode(level)),
-  );
-  if (missing.length > 0) {
-    for (const level of missing) await defaultPlan(deps, level);
-    plans = await deps.feePlans.listCurrent();
-  }
-  return { items: plans.sort((a, b) => a.code.localeCompare(b.code)).map(feePlanView) };
+  const plans = await deps.feePlans.listCurrent();
+  const shipped = (['LOW', 'HIGH'] as const)
+    .filter((level) => !plans.some((plan) => plan.code === defaultPlanCode(level)))
+    .map(
+      (level): FeePlan => ({ ...SHIPPED_DEFAULT_PLANS[level], createdAt: deps.clock.now().toISOString() }),
+    );
+  return { items: [...plans, ...shipped].sort((a, b) => a.code.localeCompare(b.code)).map(feePlanView) };
 }
 
 /** The plan risk level of an MCC; a PROHIBITED or unknown MCC never reaches a plan. */

@@ -23,8 +23,8 @@ export const LIST_FEE_PLANS = {
     auth: 'staff',
     groups: ['reviewer', 'operator'],
   },
-  // Writes only to store a shipped default plan the first time the list is read.
-  table: { write: ['feePlan'] },
+  // Read only: a shipped default plan not stored yet is listed as the version 1 it will be stored as.
+  table: { read: ['feePlan'] },
 } as const satisfies StaffRouteEntry;
 
 /**
@@ -61,6 +61,8 @@ export const GET_AGREEMENT = {
   // The presigned GET of the PDF is made with this function's s3:GetObject.
   capabilities: ['documentsRead'],
   lazyModules: ['jose'],
+  // The guard builds the application repository (encrypted items) for the token lookup; no field is opened.
+  fieldCipher: 'key-id',
   table: { read: ['application', 'agreement'] },
 } as const satisfies GuardedRouteEntry;
 
@@ -94,6 +96,8 @@ export const SIGN_AGREEMENT = {
     throttle: { rateLimit: 5, burstLimit: 10 },
   },
   capabilities: ['piiHmac', 'documentsRead', 'agreementArchive'],
+  // The guard builds the application repository (encrypted items) for the token lookup; no field is opened.
+  fieldCipher: 'key-id',
   table: { read: ['application'], write: ['agreement'] },
 } as const satisfies GuardedRouteEntry;
 

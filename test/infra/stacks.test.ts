@@ -151,7 +151,10 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('versions the access-logs bucket and expires old versions of both buckets', () => {
-      const buckets = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      const all = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      expect(all).toHaveLength(3);
+      // The agreement archive keeps every version for its Object Lock retention: nothing expires.
+      const buckets = all.filter((bucket) => !bucket.Properties.ObjectLockEnabled);
       expect(buckets).toHaveLength(2);
       for (const bucket of buckets) {
         expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
@@ -190,9 +193,27 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
+    it('keeps signed agreements write-once: Object Lock in compliance mode for the configured retention', () => {
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: DEFAULT_CONFIG.agreementRetentionDays } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: Match.objectLike({
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+            }),
+          ],
+        }),
+      });
+    });
+
     it('denies non-TLS requests on every bucket', () => {
       const policies = stateful.findResources('AWS::S3::BucketPolicy');
-      expect(Object.keys(policies)).toHaveLength(2);
+      expect(Object.keys(policies)).toHaveLength(3);
       for (const policy of Object.values(policies)) {
         expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
       }
@@ -296,9 +317,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
       // Resuming a wait and stopping an execution name their execution: no ARN needed for those.
       expect(withStateMachine.sort()).toEqual([
+        'change-merchant-fee-plan AGREEMENT_STATE_MACHINE_ARN',
         'create-change-request CHANGE_REQUEST_STATE_MACHINE_ARN',
         'create-transfer-request TERMINAL_TRANSFER_STATE_MACHINE_ARN',
         'submit-application ONBOARDING_STATE_MACHINE_ARN',
+        'task-change-apply AGREEMENT_STATE_MACHINE_ARN',
+        'task-provision-merchant AGREEMENT_STATE_MACHINE_ARN',
       ]);
     });
 
@@ -416,10 +440,19 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           });
 
         // Capabilities: each granted action belongs to a capability of the entry, and each is there.
+        // PutObject on the agreement archive is its own capability (another bucket than the documents').
+        const archive = (statement: { Resource?: unknown }) =>
+          JSON.stringify(statement.Resource).includes('AgreementArchiveBucket');
         const granted = new Set(
-          statements
-            .flatMap(actionsOf)
-            .flatMap((action) => (CAPABILITY_ACTIONS[action] ? [CAPABILITY_ACTIONS[action]] : [])),
+          statements.flatMap((statement) =>
+            actionsOf(statement).flatMap((action) =>
+              action === 's3:PutObject' && archive(statement)
+                ? ['agreementArchive']
+                : CAPABILITY_ACTIONS[action]
+                  ? [CAPABILITY_ACTIONS[action]]
+                  : [],
+            ),
+          ),
         );
         expect([...granted].sort(), label).toEqual([...(entry.capabilities ?? [])].sort());
       }
@@ -495,6 +528,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'accept-transfer-request states:SendTaskSuccess TerminalTransfer',
         'cancel-change-request states:StopExecution ChangeRequest',
         'cancel-transfer-request states:StopExecution TerminalTransfer',
+        'change-merchant-fee-plan states:StartExecution Agreement',
         'create-change-request states:StartExecution ChangeRequest',
         'create-transfer-request states:StartExecution TerminalTransfer',
         'decide-review states:SendTaskSuccess ChangeRequest',
@@ -504,7 +538,9 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'submit-application states:StartExecution Onboarding',
         'task-await-resubmission states:SendTaskSuccess Onboarding',
         'task-await-review states:SendTaskSuccess Onboarding',
+        'task-change-apply states:StartExecution Agreement',
         'task-change-await-review states:SendTaskSuccess ChangeRequest',
+        'task-provision-merchant states:StartExecution Agreement',
         'task-run-checks states:SendTaskSuccess Onboarding',
         'task-transfer-await-acceptance states:SendTaskSuccess TerminalTransfer',
         'task-transfer-await-review states:SendTaskSuccess TerminalTransfer',
@@ -557,7 +593,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(WORKFLOW_PROCESSES.map((process) => process.name)).toEqual([...PROCESS_NAMES]);
       stateless.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOW_PROCESSES.length);
       const machines = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'));
-      expect(machines).toHaveLength(3);
+      expect(machines).toHaveLength(4);
       const logGroups = new Set<string>();
       for (const machine of machines) {
         expect(machine.Properties).toMatchObject({
@@ -568,7 +604,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         logGroups.add(JSON.stringify(machine.Properties.LoggingConfiguration.Destinations));
       }
       // Each its own log group.
-      expect(logGroups.size).toBe(3);
+      expect(logGroups.size).toBe(4);
     });
 
     const logicalIdOf = (task: string) =>
