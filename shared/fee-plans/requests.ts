@@ -9,6 +9,7 @@ import { zodProblems } from '../validation/problems';
 import {
   defaultPlanCode,
   type FeePlan,
+  PLAN_RISK_LEVELS,
   type PlanRiskLevel,
   planRiskLevelOf,
   SHIPPED_DEFAULT_PLANS,
@@ -128,10 +129,9 @@ export async function resolveFeePlan(
   const level = riskLevelOfMcc(input.mcc);
   if (input.code === undefined) return defaultPlan(deps, level);
   const field = input.field ?? 'feePlanCode';
-  const plan =
-    input.code === defaultPlanCode(level)
-      ? await defaultPlan(deps, level)
-      : await deps.feePlans.current(input.code);
+  // A default code is stored on its first use, whichever level it is for.
+  const defaultLevel = PLAN_RISK_LEVELS.find((candidate) => defaultPlanCode(candidate) === input.code);
+  const plan = defaultLevel ? await defaultPlan(deps, defaultLevel) : await deps.feePlans.current(input.code);
   if (!plan) {
     throw validationFailed([{ field, code: 'UNKNOWN_FEE_PLAN', message: 'No fee plan has this code' }]);
   }

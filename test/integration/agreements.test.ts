@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAgreementRepository } from '../../shared/adapters/dynamodb-agreements';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { eventually } from '../support/api-client';
+import { validPersonalAccount } from '../support/fixtures';
 import {
   approvedMerchant,
   latestSms,
@@ -288,6 +289,60 @@ describe('the agreement', () => {
     await signAgreement(t.api, merchant.merchantNo, merchant.token);
     expect((await repository.get(merchant.merchantNo, 1))?.status).toBe('SUPERSEDED');
     expect((await repository.get(merchant.merchantNo, 2))?.status).toBe('SIGNED');
+  });
+
+  it('an applied change request that changes settlement.cycle makes the next version with the new cycle', async () => {
+    const current = await t.api.call('GET', `/v1/merchants/${merchant.merchantNo}`, {
+      token: merchant.token,
+    });
+    const filed = await t.api.call('POST', `/v1/merchants/${merchant.merchantNo}/change-requests`, {
+      token: merchant.token,
+      headers: { 'idempotency-key': `agreement-cycle-${Date.now()}` },
+      body: {
+        changes: {
+          settlement: {
+            accountType: 'PERSONAL',
+            accountName: '张三',
+            accountNumber: validPersonalAccount(),
+            bankName: '中国建设银行',
+            cycle: 'T0',
+          },
+        },
+        reason: '改为 T+0 结算',
+        expectedVersion: current.json.version,
+      },
+    });
+    expect(filed.status).toBe(202);
+    const task = await eventually(async () => {
+      const got = await t.api.call('GET', `/v1/reviews/${filed.json.changeRequestId}`, { token: t.reviewer });
+      return got.status === 200 && got.json.status === 'PENDING' ? got.json : undefined;
+    });
+    const decided = await t.api.call('POST', `/v1/reviews/${task.taskId}/decision`, {
+      token: t.reviewer,
+      body: {
+        decision: 'APPROVE',
+        checks: { phoneCallback: { done: true }, siteInspection: { done: true } },
+      },
+    });
+    expect(decided.status).toBe(200);
+    const v3 = await eventually(async () => {
+      const got = await t.api.call('GET', `/v1/merchants/${merchant.merchantNo}/agreement`, {
+        token: merchant.token,
+      });
+      return got.json.version === 3 && got.json.sha256 ? got.json : undefined;
+    });
+    expect(v3).toMatchObject({
+      cause: 'SETTLEMENT_CYCLE_CHANGED',
+      settlementCycle: 'T0',
+      status: 'AWAITING_SIGNATURE',
+      feePlan: { code: 'RETAIL-STD', version: 2 },
+      inForce: { version: 2 },
+    });
+    const pdf = new Uint8Array(await (await fetch(v3.documentUrl)).arrayBuffer());
+    expect(await pdfText(pdf)).toContain('每笔交易另加 0.05%');
+    expect((await new DynamoAgreementRepository(tableFromEnv()).get(merchant.merchantNo, 2))?.status).toBe(
+      'SIGNED',
+    );
   });
 });
 
