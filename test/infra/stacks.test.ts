@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -21,8 +21,15 @@ import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboardin
 import { WORKFLOW_PROCESSES as PROCESS_NAMES } from '../../shared/config/env';
 import { statusOf } from '../../shared/errors';
 import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
+import { TASK_AGREEMENT_RENDER } from '../../shared/manifest/agreements';
 import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
-import { EVENT_FUNCTIONS, FUNCTIONS, ROUTES, taskFunctionsOf } from '../../shared/manifest/functions';
+import {
+  EVENT_FUNCTIONS,
+  FUNCTIONS,
+  functionsWithLazyModule,
+  ROUTES,
+  taskFunctionsOf,
+} from '../../shared/manifest/functions';
 import { PROCESSES } from '../../shared/manifest/processes';
 import { countMetric } from '../../shared/metrics';
 
@@ -1282,6 +1289,55 @@ describe('lazy modules', () => {
     };
     expect(JSON.parse((await handler()).body)).toEqual({ alg: 'RS256' });
   }, 120_000);
+});
+
+describe('the agreement renderer', () => {
+  it('ships pdfkit, fontkit, their dependencies and the one font file next to its bundle, and renders with them alone', async () => {
+    const app = new App({ context: CDK_CONTEXT });
+    const stack = new Stack(app, 'Renderer');
+    new HouseFunction(stack, 'Renderer', {
+      name: 'render-handler',
+      functionsDir: join(PROJECT_ROOT, 'test/infra/fixtures'),
+      lazyModules: TASK_AGREEMENT_RENDER.lazyModules,
+    });
+    const assembly = app.synth();
+    const [assetDir] = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => join(assembly.directory, entry));
+    if (!assetDir) throw new Error('no asset');
+    // Outside the repository: nothing can be found in its node_modules by walking up.
+    expect(assetDir.startsWith(PROJECT_ROOT)).toBe(false);
+    const modules = join(assetDir, 'node_modules');
+    expect(readdirSync(modules)).toEqual(expect.arrayContaining(['pdfkit', 'fontkit', '@expo-google-fonts']));
+    // One weight of the font (10 MB), not the package's nine.
+    expect(readdirSync(join(modules, '@expo-google-fonts/noto-sans-sc')).sort()).toEqual([
+      '400Regular',
+      'LICENSE',
+      'LICENSE_FONT',
+      'package.json',
+    ]);
+    const size = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce(
+        (sum, entry) =>
+          sum + (entry.isDirectory() ? size(join(dir, entry.name)) : statSync(join(dir, entry.name)).size),
+        0,
+      );
+    expect(size(assetDir)).toBeLessThan(20 * 2 ** 20);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/import\(["']pdfkit["']\)/);
+    expect(code).not.toMatch(/from\s*["']pdfkit["']/);
+    const { handler } = (await import(join(assetDir, 'index.mjs'))) as {
+      handler: () => Promise<{ body: string }>;
+    };
+    const pdf = Buffer.from((await handler()).body, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.byteLength).toBeGreaterThan(10_000);
+  }, 180_000);
+
+  it('is the only function that ships the font', () => {
+    expect(functionsWithLazyModule('@expo-google-fonts/noto-sans-sc')).toEqual(['task-agreement-render']);
+    expect(functionsWithLazyModule('pdfkit')).toEqual(['task-agreement-render']);
+  });
 });
 
 describe('handler entry files (complete once functions/ is written)', () => {
