@@ -8,7 +8,10 @@ import type { Construct } from 'constructs';
 import type { HmacKey } from '../shared/config/env';
 import { TABLE_SCHEMA } from '../shared/keys';
 
-export type StatefulStackProps = StackProps;
+export interface StatefulStackProps extends StackProps {
+  /** Object Lock retention (compliance mode) of signed agreements, in days. @default 1825 */
+  readonly agreementRetentionDays?: number;
+}
 
 /**
  * Everything that holds data and must survive a redeploy or a stack deletion: the table, the
@@ -31,6 +34,11 @@ export class StatefulStack extends Stack {
   readonly documentsBucket: s3.Bucket;
   /** Destination of the documents bucket's server access logs. */
   readonly accessLogsBucket: s3.Bucket;
+  /**
+   * Signed merchant agreements, write-once: S3 Object Lock in compliance mode with a default
+   * retention, so no one can overwrite or delete a signed PDF before the retention ends.
+   */
+  readonly agreementArchiveBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
@@ -200,7 +208,31 @@ export class StatefulStack extends Stack {
         'The documents are ID cards and bank cards of merchants (sensitive personal information under PIPL art. 28): where a copy may be kept is a data-residency decision (cross-border transfer rules) for the operator, not a default of this app. The bucket is versioned, KMS-encrypted and retained on stack deletion; add replication to a region the operator is allowed to use.',
     });
 
+    this.agreementArchiveBucket = new s3.Bucket(this, 'AgreementArchiveBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Object Lock needs versioning; every signed PDF is kept in compliance mode for the retention.
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
+        Duration.days(props?.agreementRetentionDays ?? 1825),
+      ),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'agreements/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.agreementArchiveBucket).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason:
+        'Signed merchant agreements are personal data of merchants and their legal persons: where a copy may be kept is a data-residency decision for the operator. The bucket is versioned, Object-Lock protected (compliance mode), KMS-encrypted and retained on stack deletion; add replication (with Object Lock on the destination) to a region the operator is allowed to use.',
+    });
+
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documentsBucket.bucketName });
+    new CfnOutput(this, 'AgreementArchiveBucketName', { value: this.agreementArchiveBucket.bucketName });
   }
 }

@@ -43,6 +43,8 @@ export interface StatelessStackProps extends StackProps {
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
+  /** The write-once (Object Lock) bucket of signed agreements. */
+  readonly agreementArchiveBucket: s3.IBucket;
   readonly config: OnboardingConfig;
   /** Inline stub code instead of esbuild bundles (see HouseFunctionProps.skipBundling). @default false */
   readonly skipBundling?: boolean;
@@ -78,7 +80,9 @@ export class StatelessStack extends StackWithParts {
   readonly eventDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    super(scope, id, props);
+    // ~60 functions with their roles, policies and log groups: the template is written without
+    // indentation so that it stays well under CloudFormation's 1 MB limit.
+    super(scope, id, { ...props, suppressTemplateIndentation: props.suppressTemplateIndentation ?? true });
     const problems = manifestProblems();
     if (problems.length > 0) throw new Error(`The manifest is inconsistent:\n${problems.join('\n')}`);
     const { config } = props;
@@ -107,6 +111,8 @@ export class StatelessStack extends StackWithParts {
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
         [ENV.retentionSeconds]: String(config.retentionSeconds),
+        [ENV.agreementReminderSeconds]: String(config.agreementReminderSeconds),
+        ...(config.merchantPagesUrl ? { [ENV.merchantPagesUrl]: config.merchantPagesUrl } : {}),
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
         [ENV.staffJwksUri]: identity.jwksUri,
@@ -147,6 +153,7 @@ export class StatelessStack extends StackWithParts {
       hmacKeys: props.hmacKeys,
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
+      agreementArchiveBucket: props.agreementArchiveBucket,
       workflows: this.workflows,
       emailConfigurationSetName: emailEvents.configurationSetName,
       config,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -27,10 +27,12 @@ import {
 } from '../../shared/config/env';
 import { statusOf } from '../../shared/errors';
 import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
+import { TASK_AGREEMENT_RENDER } from '../../shared/manifest/agreements';
 import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
 import {
   EVENT_FUNCTIONS,
   FUNCTIONS,
+  functionsWithLazyModule,
   ROUTES,
   SCHEDULED_FUNCTIONS,
   taskFunctionsOf,
@@ -195,7 +197,10 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('versions the access-logs bucket and expires old versions of both buckets', () => {
-      const buckets = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      const all = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      expect(all).toHaveLength(3);
+      // The agreement archive keeps every version for its Object Lock retention: nothing expires.
+      const buckets = all.filter((bucket) => !bucket.Properties.ObjectLockEnabled);
       expect(buckets).toHaveLength(2);
       for (const bucket of buckets) {
         expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
@@ -254,9 +259,27 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
+    it('keeps signed agreements write-once: Object Lock in compliance mode for the configured retention', () => {
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: DEFAULT_CONFIG.agreementRetentionDays } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: Match.objectLike({
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+            }),
+          ],
+        }),
+      });
+    });
+
     it('denies non-TLS requests on every bucket', () => {
       const policies = stateful.findResources('AWS::S3::BucketPolicy');
-      expect(Object.keys(policies)).toHaveLength(2);
+      expect(Object.keys(policies)).toHaveLength(3);
       for (const policy of Object.values(policies)) {
         expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
       }
@@ -361,9 +384,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
       // Resuming a wait and stopping an execution name their execution: no ARN needed for those.
       expect(withStateMachine.sort()).toEqual([
+        'change-merchant-fee-plan AGREEMENT_STATE_MACHINE_ARN',
         'create-change-request CHANGE_REQUEST_STATE_MACHINE_ARN',
         'create-transfer-request TERMINAL_TRANSFER_STATE_MACHINE_ARN',
         'submit-application ONBOARDING_STATE_MACHINE_ARN',
+        'task-change-apply AGREEMENT_STATE_MACHINE_ARN',
+        'task-provision-merchant AGREEMENT_STATE_MACHINE_ARN',
       ]);
     });
 
@@ -509,14 +535,19 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           );
           return keys.map((key: HmacKey) => HMAC_CAPABILITIES[key]);
         };
+        // PutObject on the agreement archive is its own capability (another bucket than the documents').
+        const archive = (statement: { Resource?: unknown }) =>
+          JSON.stringify(statement.Resource).includes('AgreementArchiveBucket');
         const granted = new Set(
           statements.flatMap((statement) =>
             actionsOf(statement).flatMap((action) =>
               action === 'kms:GenerateMac'
                 ? hmacCapabilitiesOf(statement)
-                : CAPABILITY_ACTIONS[action]
-                  ? [CAPABILITY_ACTIONS[action]]
-                  : [],
+                : action === 's3:PutObject' && archive(statement)
+                  ? ['agreementArchive']
+                  : CAPABILITY_ACTIONS[action]
+                    ? [CAPABILITY_ACTIONS[action]]
+                    : [],
             ),
           ),
         );
@@ -604,6 +635,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'accept-transfer-request states:SendTaskSuccess TerminalTransfer',
         'cancel-change-request states:StopExecution ChangeRequest',
         'cancel-transfer-request states:StopExecution TerminalTransfer',
+        'change-merchant-fee-plan states:StartExecution Agreement',
         'create-change-request states:StartExecution ChangeRequest',
         'create-transfer-request states:StartExecution TerminalTransfer',
         'decide-review states:SendTaskSuccess ChangeRequest',
@@ -613,7 +645,9 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'submit-application states:StartExecution Onboarding',
         'task-await-resubmission states:SendTaskSuccess Onboarding',
         'task-await-review states:SendTaskSuccess Onboarding',
+        'task-change-apply states:StartExecution Agreement',
         'task-change-await-review states:SendTaskSuccess ChangeRequest',
+        'task-provision-merchant states:StartExecution Agreement',
         'task-run-checks states:SendTaskSuccess Onboarding',
         'task-transfer-await-acceptance states:SendTaskSuccess TerminalTransfer',
         'task-transfer-await-review states:SendTaskSuccess TerminalTransfer',
@@ -666,7 +700,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(WORKFLOW_PROCESSES.map((process) => process.name)).toEqual([...PROCESS_NAMES]);
       stateless.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOW_PROCESSES.length);
       const machines = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'));
-      expect(machines).toHaveLength(3);
+      expect(machines).toHaveLength(4);
       const logGroups = new Set<string>();
       for (const machine of machines) {
         expect(machine.Properties).toMatchObject({
@@ -677,7 +711,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         logGroups.add(JSON.stringify(machine.Properties.LoggingConfiguration.Destinations));
       }
       // Each its own log group.
-      expect(logGroups.size).toBe(3);
+      expect(logGroups.size).toBe(4);
     });
 
     const logicalIdOf = (task: string) =>
@@ -1480,6 +1514,55 @@ describe('lazy modules', () => {
     };
     expect(JSON.parse((await handler()).body)).toEqual({ alg: 'RS256' });
   }, 120_000);
+});
+
+describe('the agreement renderer', () => {
+  it('ships pdfkit, fontkit, their dependencies and the one font file next to its bundle, and renders with them alone', async () => {
+    const app = new App({ context: CDK_CONTEXT });
+    const stack = new Stack(app, 'Renderer');
+    new HouseFunction(stack, 'Renderer', {
+      name: 'render-handler',
+      functionsDir: join(PROJECT_ROOT, 'test/infra/fixtures'),
+      lazyModules: TASK_AGREEMENT_RENDER.lazyModules,
+    });
+    const assembly = app.synth();
+    const [assetDir] = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => join(assembly.directory, entry));
+    if (!assetDir) throw new Error('no asset');
+    // Outside the repository: nothing can be found in its node_modules by walking up.
+    expect(assetDir.startsWith(PROJECT_ROOT)).toBe(false);
+    const modules = join(assetDir, 'node_modules');
+    expect(readdirSync(modules)).toEqual(expect.arrayContaining(['pdfkit', 'fontkit', '@expo-google-fonts']));
+    // One weight of the font (10 MB), not the package's nine.
+    expect(readdirSync(join(modules, '@expo-google-fonts/noto-sans-sc')).sort()).toEqual([
+      '400Regular',
+      'LICENSE',
+      'LICENSE_FONT',
+      'package.json',
+    ]);
+    const size = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce(
+        (sum, entry) =>
+          sum + (entry.isDirectory() ? size(join(dir, entry.name)) : statSync(join(dir, entry.name)).size),
+        0,
+      );
+    expect(size(assetDir)).toBeLessThan(20 * 2 ** 20);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/import\(["']pdfkit["']\)/);
+    expect(code).not.toMatch(/from\s*["']pdfkit["']/);
+    const { handler } = (await import(join(assetDir, 'index.mjs'))) as {
+      handler: () => Promise<{ body: string }>;
+    };
+    const pdf = Buffer.from((await handler()).body, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.byteLength).toBeGreaterThan(10_000);
+  }, 180_000);
+
+  it('is the only function that ships the font', () => {
+    expect(functionsWithLazyModule('@expo-google-fonts/noto-sans-sc')).toEqual(['task-agreement-render']);
+    expect(functionsWithLazyModule('pdfkit')).toEqual(['task-agreement-render']);
+  });
 });
 
 describe('handler entry files (complete once functions/ is written)', () => {

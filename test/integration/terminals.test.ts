@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAgreementRepository } from '../../shared/adapters/dynamodb-agreements';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
 import { keyedHasherFromEnv } from '../../shared/adapters/keyed-hasher';
@@ -217,6 +218,7 @@ describe('one machine, one code', () => {
     const later = { now: () => new Date(Date.now() + 31 * 86_400_000) };
     const deps = {
       terminals: new DynamoTerminalRepository(tableFromEnv()),
+      agreements: new DynamoAgreementRepository(tableFromEnv()),
       hasher: keyedHasherFromEnv(),
       clock: later,
     };
