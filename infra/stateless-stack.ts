@@ -1,4 +1,4 @@
-import { CfnOutput, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type NestedStack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -70,6 +70,8 @@ export class StatelessStack extends StackWithParts {
   readonly stateMachineName: string;
   readonly stateMachineArn: string;
   readonly alarmTopic: sns.Topic;
+  /** The nested stack of the operational alarms (see Alarms). */
+  readonly alarmStack: NestedStack;
   /** SES configuration set of every email: bounces and complaints go to {@link emailEventsTopic}. */
   readonly emailConfigurationSet: ses.ConfigurationSet;
   /** Encrypted topic of SES bounce and complaint events, subscribed by the email event function. */
@@ -177,7 +179,7 @@ export class StatelessStack extends StackWithParts {
       stage: config.stage,
     }).api;
 
-    this.alarmTopic = new Alarms(this, 'Alarms', {
+    const alarms = new Alarms(this, 'Alarms', {
       functions: this.functions,
       emailEventsFunction,
       stateMachines: this.workflows.stateMachines,
@@ -185,7 +187,9 @@ export class StatelessStack extends StackWithParts {
       table: props.table,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       alarmEmail: config.alarmEmail,
-    }).topic;
+    });
+    this.alarmTopic = alarms.topic;
+    this.alarmStack = alarms.alarmStack;
 
     // cdk-nag NIST 800-53 R5: on the resources themselves rather than the stack: a stack-level
     // acknowledgement is copied into the metadata of all ~350 resources and brings the template
