@@ -188,7 +188,7 @@ describe('onboarding journey on the local stack', () => {
       body: { terminals: [{ serialNumber: sn, model: 'A8' }] },
     });
     expect(terminalStatus.json.results).toEqual([{ serialNumber: sn, result: 'ALREADY_REGISTERED' }]);
-  });
+  }, 120_000);
 
   it('REQUEST_CHANGES loop: reasons to the merchant, PUT, resubmit, checks again, then approval', async () => {
     const email = `loop-${Date.now()}@example.com`;

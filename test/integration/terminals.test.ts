@@ -55,7 +55,11 @@ async function activationCodeFor(terminalId: string) {
 
 describe('one machine, one code', () => {
   it('binds an SN to exactly one merchant when 20 binds race for it', async () => {
-    const [a, b] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
+    // Binding needs no signed agreement (activation does).
+    const [a, b] = await Promise.all([
+      approvedMerchant(api, reviewer, { signAgreement: false }),
+      approvedMerchant(api, reviewer, { signAgreement: false }),
+    ]);
     const sn = newSn();
     await stock(sn);
     const results = await Promise.all(
