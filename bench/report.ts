@@ -7,6 +7,7 @@ export const SECTIONS = {
   throughput: 'Local throughput (POST /v1/applications)',
   cost: 'Cost per onboarding',
   scale: 'Scale (read units vs stored applications)',
+  'agreement-pdf': 'Agreement PDF rendering (per agreement, in-process)',
 } as const;
 
 /** One of {@link SECTIONS}. */

@@ -121,6 +121,10 @@ async function main(): Promise<void> {
       log('scale (child process)');
       results.push(await runPhase('scale', {}));
     }
+    if (wants('agreement-pdf')) {
+      log('agreement PDF rendering (child process)');
+      results.push(await runPhase('agreement-pdf', {}));
+    }
     if (wants('warm-overhead')) {
       log('warm overhead (child process)');
       results.push(await runPhase('warm-overhead', functionEnvironment()));

@@ -19,6 +19,7 @@ import {
   withdrawApplication,
 } from '../shared/onboarding/requests';
 import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
+import type { FeePlanRepository } from '../shared/ports/agreements';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
 import type { SendQuota, SuppressionList } from '../shared/ports/notifications';
@@ -367,6 +368,8 @@ export async function routeCases(): Promise<RouteCase[]> {
     applications: p.applications,
     workflow: p.workflow,
     clock: fixedClock,
+    // The measured decision names no fee plan: the repository is never read.
+    feePlans: {} as FeePlanRepository,
   };
   const decision = { decision: 'APPROVE', checks: { phoneCallback: { done: true, notes: '已电话回访' } } };
   add(
@@ -437,6 +440,15 @@ export async function routeCases(): Promise<RouteCase[]> {
     terminals: bound,
     hasher: benchHasher,
     clock: fixedClock,
+    // A merchant that signed its agreement: the gate's one read, then the code.
+    agreements: {
+      head: async () => ({
+        merchantNo: IDS.merchantNo,
+        latestVersion: 1,
+        signedVersion: 1,
+        latestSource: 'PROVISIONED',
+      }),
+    },
   };
   const activateBody = { activationCode: IDS.activationCode };
   add(

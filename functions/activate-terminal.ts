@@ -1,5 +1,5 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { applicationRepository, terminalRepository } from '../shared/composition';
+import { agreementRepository, applicationRepository, terminalRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { ACTIVATE_TERMINAL } from '../shared/manifest/terminals';
@@ -24,6 +24,7 @@ export const makeHandler = (
 export const handler = makeHandler({
   applications: applicationRepository(),
   terminals: terminalRepository(),
+  agreements: agreementRepository(),
   hasher: keyedHasherFromEnv(),
   clock: systemClock,
 });

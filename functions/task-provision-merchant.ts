@@ -1,8 +1,12 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import type { AgreementExecution } from '../shared/agreements/process';
 import {
+  agreementRepository,
   applicationRepository,
+  feePlanRepository,
   merchantRepository,
   messagingConfig,
   reviewRepository,
@@ -13,7 +17,7 @@ import {
 } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { provisionAndConfirm } from '../shared/onboarding/workflow';
-import { systemClock } from '../shared/ports';
+import { systemClock, type WorkflowEngine } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
@@ -24,6 +28,9 @@ const deps = {
   suppressions: suppressionList(),
   sendQuota: sendQuota(),
   terminals: terminalRepository(),
+  feePlans: feePlanRepository(),
+  agreements: agreementRepository(),
+  agreementWorkflow: workflowFromEnv('agreement') as WorkflowEngine<AgreementExecution>,
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),
   sms: smsSenderFromEnv(),
@@ -32,8 +39,9 @@ const deps = {
 };
 
 /**
- * Workflow Task: merchant number, merchant, markers and terminal binding in one transaction, then
- * the confirmation with the activation code by email and SMS (at most once each).
+ * Workflow Task: merchant number, merchant (with its fee plan), markers and terminal binding in one
+ * transaction, agreement version 1 and its process, then the confirmation with the activation code
+ * and the agreement's rates by email and SMS (at most once each).
  */
 export const handler = onboardingTask('task-provision-merchant', (input) =>
   provisionAndConfirm(deps, input.applicationId),

@@ -71,6 +71,16 @@ export interface OnboardingConfig {
    * `<prefix>.auth.<region>.amazoncognito.com`, unique in the region. Empty: `merchant-onboarding-<account id>`.
    */
   readonly staffSignInDomainPrefix: string;
+  /** Context `agreementReminderSeconds`: how long an agreement waits unsigned before the reminder (default 3 days). */
+  readonly agreementReminderSeconds: number;
+  /**
+   * Context `agreementRetentionDays`: the S3 Object Lock retention (compliance mode) of signed
+   * agreements in the archive bucket (default 1825 days, 5 years). Nobody, the root user included,
+   * can delete or shorten it before it ends.
+   */
+  readonly agreementRetentionDays: number;
+  /** Context `merchantPagesUrl` (optional): the merchant pages' address, linked from agreement messages; empty for no link. */
+  readonly merchantPagesUrl: string;
 }
 
 /** The values of `cdk.json`, used when a context key is absent (e.g. in tests). */
@@ -94,6 +104,9 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   webDomainName: '',
   webCertificateArn: '',
   staffSignInDomainPrefix: '',
+  agreementReminderSeconds: 259_200,
+  agreementRetentionDays: 1825,
+  merchantPagesUrl: '',
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -142,6 +155,9 @@ export function readConfig(node: Node): OnboardingConfig {
     webDomainName: contextString(node, 'webDomainName').trim().toLowerCase(),
     webCertificateArn: contextString(node, 'webCertificateArn').trim(),
     staffSignInDomainPrefix: contextString(node, 'staffSignInDomainPrefix').trim(),
+    agreementReminderSeconds: contextSeconds(node, 'agreementReminderSeconds'),
+    agreementRetentionDays: contextPositiveInteger(node, 'agreementRetentionDays', ' of days'),
+    merchantPagesUrl: contextString(node, 'merchantPagesUrl'),
   };
   validateConfig(config);
   return config;
@@ -172,6 +188,9 @@ export function validateConfig(config: OnboardingConfig): void {
   }
   if (config.supervisorLocale !== 'zh-CN' && config.supervisorLocale !== 'en') {
     throw new Error('Context "supervisorLocale" must be zh-CN or en');
+  }
+  if (config.merchantPagesUrl !== '' && !/^https:\/\/[^\s]+$/.test(config.merchantPagesUrl)) {
+    throw new Error('Context "merchantPagesUrl" must be an https:// address or empty');
   }
   if (config.reviewFinalSeconds <= config.reviewEscalationSeconds) {
     throw new Error('Context "reviewFinalSeconds" must be greater than "reviewEscalationSeconds"');

@@ -87,10 +87,56 @@ export const LAZY_MODULE_FILES: Readonly<Record<ShippedPackage, readonly string[
   // What the metrics package imports in turn (commons, which the bundle also holds, is a separate copy).
   '@aws-lambda-powertools/commons': ['package.json', 'lib/esm'],
   '@aws/lambda-invoke-store': ['package.json', 'LICENSE', 'dist-cjs', 'dist-es'],
+  // The agreement renderer: pdfkit's Node ESM build (with its standard-font metrics and colour
+  // profile, which it reads at run time), fontkit, their dependencies as Node's ESM resolution
+  // loads them, and the one font file the agreement uses (10 MB; the package has 9 weights).
+  pdfkit: ['package.json', 'LICENSE', 'js/pdfkit.node.mjs', 'js/data', 'js/standard-fonts'],
+  fontkit: ['package.json', 'dist/module.mjs'],
+  '@expo-google-fonts/noto-sans-sc': [
+    'package.json',
+    'LICENSE',
+    'LICENSE_FONT',
+    '400Regular/NotoSansSC_400Regular.ttf',
+  ],
+  '@noble/ciphers': ['package.json', 'LICENSE', 'esm'],
+  '@noble/hashes': ['package.json', 'LICENSE', 'esm'],
+  fflate: ['package.json', 'LICENSE', 'esm'],
+  linebreak: ['package.json', 'LICENSE', 'dist/module.mjs', 'node_modules'],
+  'png-js': ['package.json', 'LICENSE', 'lib'],
+  '@swc/helpers': ['package.json', 'LICENSE', 'esm'],
+  brotli: ['package.json', 'decompress.js', 'dec'],
+  clone: ['package.json', 'LICENSE', 'clone.js'],
+  dfa: ['package.json', 'index.js'],
+  'fast-deep-equal': ['package.json', 'LICENSE', 'index.js'],
+  restructure: ['package.json', 'LICENSE', 'index.js', 'src'],
+  'tiny-inflate': ['package.json', 'LICENSE', 'index.js'],
+  'unicode-properties': ['package.json', 'LICENSE', 'dist/module.mjs'],
+  'unicode-trie': ['package.json', 'LICENSE', 'index.js', 'swap.js'],
+  'base64-js': ['package.json', 'LICENSE', 'index.js'],
+  pako: ['package.json', 'LICENSE', 'index.js', 'lib'],
 };
 
 /** A package copied next to a bundle: a lazy module, or a dependency of one. */
-type ShippedPackage = LazyModule | '@aws-lambda-powertools/commons' | '@aws/lambda-invoke-store';
+type ShippedPackage =
+  | LazyModule
+  | '@aws-lambda-powertools/commons'
+  | '@aws/lambda-invoke-store'
+  | '@noble/ciphers'
+  | '@noble/hashes'
+  | 'fflate'
+  | 'linebreak'
+  | 'png-js'
+  | '@swc/helpers'
+  | 'brotli'
+  | 'clone'
+  | 'dfa'
+  | 'fast-deep-equal'
+  | 'restructure'
+  | 'tiny-inflate'
+  | 'unicode-properties'
+  | 'unicode-trie'
+  | 'base64-js'
+  | 'pako';
 
 function isShipped(name: string): name is ShippedPackage {
   return Object.hasOwn(LAZY_MODULE_FILES, name);

@@ -57,8 +57,9 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
 
   const stateful = new StatefulStack(app, 'MerchantOnboarding-Stateful', {
     env,
-    description: 'POS merchant onboarding: table, documents bucket, KMS keys (retained)',
+    description: 'POS merchant onboarding: table, documents and agreement buckets, KMS keys (retained)',
     providerSecrets: profile.providerSecrets,
+    agreementRetentionDays: config.agreementRetentionDays,
   });
   const stateless = new StatelessStack(app, 'MerchantOnboarding-Stateless', {
     env,
@@ -71,6 +72,7 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     hmacKeys: stateful.hmacKeys,
     fieldKey: stateful.fieldKey,
     documentsBucket: stateful.documentsBucket,
+    agreementArchiveBucket: stateful.agreementArchiveBucket,
     config,
     skipBundling: options.skipBundling,
     functionsDir: options.functionsDir,

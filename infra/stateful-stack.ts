@@ -13,6 +13,8 @@ import type { ProviderSecretSpec } from './profiles';
 export interface StatefulStackProps extends StackProps {
   /** The secrets the deployment profile's providers need (none for the global profile). @default none */
   readonly providerSecrets?: readonly ProviderSecretSpec[];
+  /** Object Lock retention (compliance mode) of signed agreements, in days. @default 1825 */
+  readonly agreementRetentionDays?: number;
 }
 
 /**
@@ -46,6 +48,11 @@ export class StatefulStack extends Stack {
         readonly key: kms.Key;
       }
     | undefined;
+  /**
+   * Signed merchant agreements, write-once: S3 Object Lock in compliance mode with a default
+   * retention, so no one can overwrite or delete a signed PDF before the retention ends.
+   */
+  readonly agreementArchiveBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props?: StatefulStackProps) {
     super(scope, id, props);
@@ -216,9 +223,32 @@ export class StatefulStack extends Stack {
     });
 
     this.providerSecrets = this.createProviderSecrets(props?.providerSecrets ?? []);
+    this.agreementArchiveBucket = new s3.Bucket(this, 'AgreementArchiveBucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // Object Lock needs versioning; every signed PDF is kept in compliance mode for the retention.
+      versioned: true,
+      objectLockEnabled: true,
+      objectLockDefaultRetention: s3.ObjectLockRetention.compliance(
+        Duration.days(props?.agreementRetentionDays ?? 1825),
+      ),
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'agreements/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.agreementArchiveBucket).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason:
+        'Signed merchant agreements are personal data of merchants and their legal persons: where a copy may be kept is a data-residency decision for the operator. The bucket is versioned, Object-Lock protected (compliance mode), KMS-encrypted and retained on stack deletion; add replication (with Object Lock on the destination) to a region the operator is allowed to use.',
+    });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documentsBucket.bucketName });
+    new CfnOutput(this, 'AgreementArchiveBucketName', { value: this.agreementArchiveBucket.bucketName });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { CfnOutput, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type NestedStack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -44,6 +44,8 @@ export interface StatelessStackProps extends StackProps {
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
+  /** The write-once (Object Lock) bucket of signed agreements. */
+  readonly agreementArchiveBucket: s3.IBucket;
   readonly config: OnboardingConfig;
   /** Inline stub code instead of esbuild bundles (see HouseFunctionProps.skipBundling). @default false */
   readonly skipBundling?: boolean;
@@ -77,6 +79,8 @@ export class StatelessStack extends StackWithParts {
   readonly stateMachineName: string;
   readonly stateMachineArn: string;
   readonly alarmTopic: sns.Topic;
+  /** The nested stack of the operational alarms (see Alarms). */
+  readonly alarmStack: NestedStack;
   /** SES configuration set of every email: bounces and complaints go to {@link emailEventsTopic} (SES profiles). */
   readonly emailConfigurationSet: ses.ConfigurationSet | undefined;
   /** Encrypted topic of SES bounce and complaint events, subscribed by the email event function (SES profiles). */
@@ -94,7 +98,9 @@ export class StatelessStack extends StackWithParts {
   readonly consoleSignIn: OidcSignIn | undefined;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    super(scope, id, props);
+    // ~60 functions with their roles, policies and log groups: the template is written without
+    // indentation so that it stays well under CloudFormation's 1 MB limit.
+    super(scope, id, { ...props, suppressTemplateIndentation: props.suppressTemplateIndentation ?? true });
     const problems = manifestProblems();
     if (problems.length > 0) throw new Error(`The manifest is inconsistent:\n${problems.join('\n')}`);
     const { config } = props;
@@ -130,6 +136,8 @@ export class StatelessStack extends StackWithParts {
         [ENV.retentionSeconds]: String(config.retentionSeconds),
         ...identity.verifierEnvironment,
         ...providerEnvironment(profile),
+        [ENV.agreementReminderSeconds]: String(config.agreementReminderSeconds),
+        ...(config.merchantPagesUrl ? { [ENV.merchantPagesUrl]: config.merchantPagesUrl } : {}),
       },
       logsKey: this.logsKey,
       skipBundling: props.skipBundling,
@@ -179,6 +187,7 @@ export class StatelessStack extends StackWithParts {
       hmacKeys: props.hmacKeys,
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
+      agreementArchiveBucket: props.agreementArchiveBucket,
       workflows: this.workflows,
       emailConfigurationSetName: emailEvents?.configurationSetName,
       config,
@@ -236,7 +245,7 @@ export class StatelessStack extends StackWithParts {
       this.consoleSignIn = undefined;
     }
 
-    this.alarmTopic = new Alarms(this, 'Alarms', {
+    const alarms = new Alarms(this, 'Alarms', {
       functions: this.functions,
       emailEventsFunction,
       stateMachines: this.workflows.stateMachines,
@@ -244,7 +253,9 @@ export class StatelessStack extends StackWithParts {
       table: props.table,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       alarmEmail: config.alarmEmail,
-    }).topic;
+    });
+    this.alarmTopic = alarms.topic;
+    this.alarmStack = alarms.alarmStack;
 
     // cdk-nag NIST 800-53 R5: on the resources themselves rather than the stack: a stack-level
     // acknowledgement is copied into the metadata of all ~350 resources and brings the template

@@ -6,6 +6,8 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 export const TABLE_NAME = 'pos-onboarding';
 /** The documents bucket (s3rver locally). */
 export const DOCUMENTS_BUCKET = 'pos-onboarding-documents';
+/** The archive of signed agreements (s3rver locally: no Object Lock, which only AWS enforces). */
+export const AGREEMENT_ARCHIVE_BUCKET = 'pos-onboarding-agreements';
 /** The ARN of a local state machine: one per process (`onboarding`, `terminal-transfer`...), named after it. */
 export function localStateMachineArn(name: string): string {
   return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:${name}`;

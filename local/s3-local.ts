@@ -24,11 +24,15 @@ const CORS_CONFIGURATION = `<CORSConfiguration>
   </CORSRule>
 </CORSConfiguration>`;
 
-/** Starts s3rver with its files in `directory` and the documents bucket created (kept if it exists). */
+/**
+ * Starts s3rver with its files in `directory` and the documents bucket (and `otherBuckets`, e.g.
+ * the agreement archive) created, kept if they exist.
+ */
 export async function startS3Local(options: {
   directory: string;
   port: number;
   bucket: string;
+  otherBuckets?: readonly string[];
   log: LocalLogger;
 }): Promise<S3Local> {
   const instance = new S3rver({
@@ -37,7 +41,10 @@ export async function startS3Local(options: {
     // s3rver logs every request; far too noisy next to the API log.
     silent: true,
     directory: options.directory,
-    configureBuckets: [{ name: options.bucket, configs: [CORS_CONFIGURATION] }],
+    configureBuckets: [
+      { name: options.bucket, configs: [CORS_CONFIGURATION] },
+      ...(options.otherBuckets ?? []).map((name) => ({ name, configs: [] })),
+    ],
   });
   const { port } = await instance.run();
   const url = `http://127.0.0.1:${port}`;

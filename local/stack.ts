@@ -18,6 +18,7 @@ import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
 import { createAwsJsonServer } from './aws-json-server';
 import {
+  AGREEMENT_ARCHIVE_BUCKET,
   DOCUMENTS_BUCKET,
   LOCAL_ACCESS_KEY_ID,
   LOCAL_ACCOUNT_ID,
@@ -155,6 +156,7 @@ const DEADLINE_VARIABLES = [
   ENV.draftTtlSeconds,
   ENV.transferAcceptanceSeconds,
   ENV.retentionSeconds,
+  ENV.agreementReminderSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
 const NOTIFICATION_VARIABLES = [
@@ -255,6 +257,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         directory: ensureDir(join(stateDir, 's3')),
         port: ports.s3,
         bucket: DOCUMENTS_BUCKET,
+        otherBuckets: [AGREEMENT_ARCHIVE_BUCKET],
         log,
       }).then((part) => {
         stoppers.push(part.stop);
@@ -454,6 +457,9 @@ function buildEnv(
   const env: Record<string, string> = {
     [ENV.tableName]: TABLE_NAME,
     [ENV.documentsBucket]: DOCUMENTS_BUCKET,
+    [ENV.agreementArchiveBucket]: AGREEMENT_ARCHIVE_BUCKET,
+    // The agreement messages link the merchant pages served by this API server.
+    [ENV.merchantPagesUrl]: fromProcess(ENV.merchantPagesUrl, `${urls.api}/m/`),
     // Every process's state machine on the local Step Functions endpoint.
     ...Object.fromEntries(
       PROCESSES.map((process) => [process.arnVariable, localStateMachineArn(process.name)]),

@@ -3,7 +3,8 @@
  *
  * Two merchants apply, upload documents, are checked by the workflow and approved by a reviewer;
  * the first one reads its merchant number, terminal ID and activation code from the email and SMS,
- * has a lost code reissued, activates its terminal and runs the test transaction, rotates its
+ * has a lost code reissued, signs its merchant agreement (the rates, read as a PDF, signed with an SMS
+ * code; activation is refused before), activates its terminal and runs the test transaction, rotates its
  * access token, and moves the terminal to the second merchant (transfer accepted, reviewed,
  * completed); the second merchant activates it and changes its contact with a change request.
  * Every step prints what it sent and what came back; the first surprise stops the demo with the
@@ -420,6 +421,60 @@ async function activationCode(phone: string, after: number): Promise<string> {
   });
 }
 
+/**
+ * The merchant signs its agreement, as on the agreement page: reads the PDF and its sha256, gets a
+ * code on the legal person's phone, signs. No terminal is activated before.
+ */
+async function signAgreement(applicant: Applicant, serialNumber?: string): Promise<void> {
+  await step(`${applicant.label} reads its merchant agreement and signs it with an SMS code`, async () => {
+    const merchantNo = need(applicant.merchantNo, 'the merchant number');
+    const agreement = await waitFor('the rendered agreement', async () => {
+      const got = await call('GET', `/v1/merchants/${merchantNo}/agreement`, {
+        token: applicant.token,
+        expect: 200,
+        quiet: true,
+      });
+      return got.sha256 ? got : undefined;
+    });
+    const rates = Object.entries(agreement.feePlan.rates as Record<string, { bps: number; capFen?: number }>)
+      .map(
+        ([type, rate]) =>
+          `${type} ${rate.bps} bps${rate.capFen === undefined ? '' : ` (cap ${rate.capFen} fen)`}`,
+      )
+      .join(', ');
+    note(
+      `${agreement.agreementId} v${agreement.version}, plan ${agreement.feePlan.code} v${agreement.feePlan.version}: ${rates}`,
+    );
+    const pdf = await fetch(localUploadUrl(agreement.documentUrl));
+    note(`the PDF (${(await pdf.arrayBuffer()).byteLength} bytes), sha256 ${hint(agreement.sha256, 12)}`);
+    if (serialNumber) {
+      await call('POST', `/v1/terminals/${serialNumber}/activate`, {
+        token: applicant.token,
+        body: { activationCode: '000000' },
+        expect: 409,
+        show: (b) => `activation before signing: ${b.error.code}`,
+      });
+    }
+    const before = (await smsTo(applicant.phone)).length;
+    await call('POST', `/v1/merchants/${merchantNo}/agreement/signature-codes`, {
+      token: applicant.token,
+      expect: 202,
+      show: (b) => `a code by SMS to the legal person, ${b.sentTo}`,
+    });
+    const code = await waitFor('the signature code SMS', async () => {
+      const messages = await smsTo(applicant.phone);
+      if (messages.length <= before) return undefined;
+      return /(?:签约验证码|signing code )(\d{6})/.exec(messages.at(-1)?.body ?? '')?.[1];
+    });
+    await call('POST', `/v1/merchants/${merchantNo}/agreement/sign`, {
+      token: applicant.token,
+      body: { agreementId: agreement.agreementId, sha256: agreement.sha256, code },
+      expect: 200,
+      show: (b) => `${b.status} at ${b.signedAt}`,
+    });
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The tour
 
@@ -558,6 +613,8 @@ async function main(): Promise<void> {
     },
   );
 
+  await signAgreement(shop, serialNumber);
+
   await step('the merchant activates the terminal and runs the test transaction', async () => {
     await call('POST', `/v1/terminals/${serialNumber}/activate`, {
       token: shop.token,
@@ -629,6 +686,7 @@ async function main(): Promise<void> {
     };
   })();
   await applyAndGetApproved(buyer, reviewer, image);
+  await signAgreement(buyer);
 
   const transfer = await step(`Shop moves terminal ${serialNumber} to Buyer; Buyer accepts`, async () => {
     const created = await call('POST', `/v1/terminals/${serialNumber}/transfer-requests`, {

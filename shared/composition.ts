@@ -1,5 +1,7 @@
+import { DynamoAgreementRepository } from './adapters/dynamodb-agreements';
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
+import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
@@ -58,6 +60,11 @@ export const sendQuota = () => new DynamoSendQuota(sharedTable());
 
 /** One-time codes (verification, sign-in) over the shared table. */
 export const oneTimeCodeStore = () => new DynamoOneTimeCodeStore(sharedTable());
+
+/** Fee plans over the shared table. */
+export const feePlanRepository = () => new DynamoFeePlanRepository(sharedTable());
+/** Agreement versions and their head over the shared table. */
+export const agreementRepository = () => new DynamoAgreementRepository(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

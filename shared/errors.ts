@@ -36,6 +36,10 @@ export type ErrorCode =
   | 'VERIFICATION_LOCKED'
   /** No live one-time code: it expired, was used, or none was requested. */
   | 'VERIFICATION_EXPIRED'
+  /** The agreement the merchant read is not the one waiting (another version or another digest). */
+  | 'AGREEMENT_CHANGED'
+  /** A terminal cannot be activated before the merchant signed an agreement. */
+  | 'AGREEMENT_NOT_SIGNED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -61,6 +65,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   ACTIVATION_CODE_LIMIT: 409,
   VERIFICATION_LOCKED: 409,
   VERIFICATION_EXPIRED: 409,
+  AGREEMENT_CHANGED: 409,
+  AGREEMENT_NOT_SIGNED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

@@ -30,6 +30,11 @@
  * | Progress of the retention sweep                 | pk = RETAIN#PROGRESS, sk = RETAIN                  |
  * | One-time code of a purpose, subject and channel (TTL) | pk = OTC#<purpose>#<subjectId>#<channel>, sk = OTC |
  * | Messages of a pool to an address in one clock hour (TTL) | pk = QUOTA#<pool>#<hmac(address)>#<yyyy-mm-ddThh>, sk = QUOTA |
+ * | Fee plan version (immutable)                    | pk = FEEPLAN#CODE#<code>, sk = V#<6 digits>        |
+ * | Current version of every fee plan, by code      | pk = FEEPLAN#LIST, sk = <code>                     |
+ * | Agreement version of a merchant                 | pk = AGR#<merchantNo>, sk = V#<6 digits>           |
+ * | Newest agreement version first                  | pk = AGR#<merchantNo>, sk begins_with V#, descending |
+ * | Agreement head (newest and signed version)      | pk = AGR#<merchantNo>, sk = HEAD                   |
  *
  * An application is its own idempotency record: its id derives from the scoped hash of the
  * Idempotency-Key (`applicationIdFor`), the item keeps the create body's hash (`requestHash`), and
@@ -118,6 +123,10 @@ export const KEY_FAMILIES = {
   oneTimeCode: 'OTC#',
   /** Hourly per-address send counters (SMS, activation-code SMS, email). */
   sendQuota: 'QUOTA#',
+  /** Fee plans: every version of a code and the list of current versions. */
+  feePlan: 'FEEPLAN#',
+  /** A merchant's agreement versions and their head (signature codes are one-time codes, `OTC#`). */
+  agreement: 'AGR#',
 } as const;
 
 /** A family of items, by its partition-key prefix. */
@@ -130,6 +139,9 @@ const MARKER_SK = 'UNIQ';
 
 /** Prefix of a merchant version's sort key, followed by the zero-padded version number. */
 const VERSION_SK_PREFIX = 'VER#';
+
+/** Sort key of a fee-plan or agreement version: zero-padded so that sort keys order numerically. */
+const numberedVersion = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
 export const keys = {
   application: (applicationId: string): TableKey => ({ pk: `${F.application}${applicationId}`, sk: 'APP' }),
@@ -234,6 +246,22 @@ export const keys = {
     pk: `${F.sendQuota}${pool}#${addressHash}#${hour}`,
     sk: 'QUOTA',
   }),
+  /** One version of a fee plan (never rewritten). */
+  feePlanVersion: (code: string, version: number): TableKey => ({
+    pk: `${F.feePlan}CODE#${code}`,
+    sk: numberedVersion(version),
+  }),
+  /** The current version of a fee plan, in the one list of plans. */
+  feePlanCurrent: (code: string): TableKey => ({ pk: `${F.feePlan}LIST`, sk: code }),
+  /** The partition of the current versions (a Query lists every plan). */
+  feePlanList: () => ({ pk: `${F.feePlan}LIST` }),
+  agreementVersion: (merchantNo: string, version: number): TableKey => ({
+    pk: `${F.agreement}${merchantNo}`,
+    sk: numberedVersion(version),
+  }),
+  agreementVersionsPrefix: (merchantNo: string) => ({ pk: `${F.agreement}${merchantNo}`, skPrefix: 'V#' }),
+  /** Which agreement version is the newest and which one is signed (in force). */
+  agreementHead: (merchantNo: string): TableKey => ({ pk: `${F.agreement}${merchantNo}`, sk: 'HEAD' }),
 } as const;
 
 function uniquenessMarker(pk: string): TableKey {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, NestedStack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -50,10 +50,15 @@ export interface AlarmsProps {
 /**
  * The operational alarms (workflow failures, API 5xx, dead letters, table throttles, every
  * function's errors and throttles, failed notifications, activation codes capped or guessed), all
- * to one encrypted topic.
+ * to one encrypted topic. The topic stays in the stateless stack (its ARN and its confirmed email
+ * subscription survive any change of the alarms); the alarms are a nested stack of their own, since
+ * one CloudFormation template holds at most 500 resources and the functions, their roles, policies,
+ * log groups and API methods take most of the stateless stack's.
  */
 export class Alarms extends StackPart {
   readonly topic: sns.Topic;
+  /** The nested stack the alarms live in (its template, its logical ids). */
+  readonly alarmStack: NestedStack;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -66,6 +71,9 @@ export class Alarms extends StackPart {
     if (props.alarmEmail !== '') {
       this.topic.addSubscription(new snsSubscriptions.EmailSubscription(props.alarmEmail));
     }
+    this.alarmStack = new NestedStack(this, 'AlarmStack', {
+      description: 'Merchant onboarding: operational alarms (to the alarm topic of the stateless stack)',
+    });
     const action = new cwActions.SnsAction(this.topic);
     const alarms: Array<[string, cloudwatch.IMetric, string, number?]> = [
       ...[...props.stateMachines].flatMap(([process, stateMachine], index) =>
@@ -129,7 +137,7 @@ export class Alarms extends StackPart {
         : []),
     ];
     for (const [alarmId, metric, description, threshold = 1] of alarms) {
-      const alarm = new cloudwatch.Alarm(this, `${alarmId}Alarm`, {
+      const alarm = new cloudwatch.Alarm(this.alarmStack, `${alarmId}Alarm`, {
         alarmDescription: description,
         metric,
         threshold,

@@ -36,6 +36,8 @@ export interface GrantTargets {
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
+  /** The write-once (Object Lock) bucket of signed agreements. */
+  readonly agreementArchiveBucket: s3.IBucket;
   readonly workflows: Workflows;
   /** The SES configuration set (where the profile sends email through SES). */
   readonly emailConfigurationSetName: string | undefined;
@@ -55,13 +57,22 @@ export interface GrantTargets {
  * (rendered from the Fn::ImportValue) has a stable, readable id.
  */
 function documentsBucketArn(consumer: Stack, bucket: s3.IBucket): { arn: string; forNag: string } {
+  return bucketArnIn(consumer, bucket, 'DocumentsBucketArn');
+}
+
+/** A bucket's ARN in the consuming stack, through a named export when it lives in another stack. */
+function bucketArnIn(
+  consumer: Stack,
+  bucket: s3.IBucket,
+  exportSuffix: string,
+): { arn: string; forNag: string } {
   const producer = Stack.of(bucket);
   if (producer === consumer) {
     const cfn = bucket.node.defaultChild;
     if (!(cfn instanceof CfnElement)) throw new Error(`${bucket.node.path} has no CloudFormation resource`);
     return { arn: bucket.bucketArn, forNag: `<${consumer.getLogicalId(cfn)}.Arn>` };
   }
-  const exportName = `${producer.stackName}-DocumentsBucketArn`;
+  const exportName = `${producer.stackName}-${exportSuffix}`;
   return { arn: producer.exportValue(bucket.bucketArn, { name: exportName }), forNag: exportName };
 }
 
@@ -246,6 +257,27 @@ export class ManifestGrants {
           }),
         ]).acknowledgeObjectWildcard('applications/*');
         return;
+      case 'agreementArchive': {
+        const bucket = this.targets.agreementArchiveBucket;
+        const arn = bucketArnIn(Stack.of(fn), bucket, 'AgreementArchiveBucketArn');
+        const policy = this.attach(fn, 'AgreementArchivePolicy', [
+          // PutObject only: a signed PDF is written once and never read back, changed or deleted
+          // by the application (Object Lock keeps it for the retention whatever any role may do).
+          new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${arn.arn}/*`] }),
+          new iam.PolicyStatement({
+            actions: ['kms:GenerateDataKey'],
+            resources: [this.targets.dataKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+          }),
+        ]);
+        Validations.of(policy.policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${arn.forNag}/*]`,
+          reason:
+            'Object-level PutObject into the agreement archive only: each signed agreement gets its own key (merchant number and agreement id) at run time.',
+        });
+        fn.addEnvironment(ENV.agreementArchiveBucket, bucket.bucketName);
+        return;
+      }
       case 'startExecution':
         fn.addToRolePolicy(
           new iam.PolicyStatement({

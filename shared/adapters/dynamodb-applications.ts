@@ -49,6 +49,23 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     return item ? stripKeys(await openFields(this.cipher, key, item, APPLICATION_FIELDS)) : undefined;
   }
 
+  async mccOf(applicationId: string): Promise<string | undefined> {
+    // The business part holds no encrypted field: nothing is opened.
+    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(
+      keys.application(applicationId),
+    );
+    return item?.body?.business?.mcc;
+  }
+
+  async signerOf(applicationId: string): Promise<{ phone: string; locale: 'zh-CN' | 'en' } | undefined> {
+    // The legal person's phone is not an encrypted field: nothing is opened.
+    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(
+      keys.application(applicationId),
+    );
+    const phone = item?.body?.legalPerson?.phone;
+    return phone ? { phone, locale: item.body.locale === 'en' ? 'en' : 'zh-CN' } : undefined;
+  }
+
   async tokenHashOf(applicationId: string): Promise<{ tokenHash: string; merchantNo?: string } | undefined> {
     // No decryption: authorizing a merchant token needs no personal data (nor a KMS call).
     const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(

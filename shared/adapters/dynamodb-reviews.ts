@@ -107,12 +107,15 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
 
   decide(
     taskId: string,
-    decision: Pick<ReviewTaskRecord, 'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt'>,
+    decision: Pick<
+      ReviewTaskRecord,
+      'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
+    >,
   ): Promise<boolean> {
     return succeeds(
       this.table.update(
         keys.reviewTask(taskId),
-        'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at REMOVE gsi1pk, gsi1sk',
+        `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at${decision.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk`,
         {
           condition: '#status = :pending',
           names: { '#status': 'status' },
@@ -124,6 +127,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
             ':checks': decision.checks ?? {},
             ':by': decision.decidedBy,
             ':at': decision.decidedAt,
+            ...(decision.feePlan ? { ':plan': decision.feePlan } : {}),
           },
         },
       ),
@@ -142,7 +146,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
         {
           update: keys.reviewTask(task.taskId),
           expression:
-            'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt',
+            'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan',
           condition: '#status = :decided',
           names: { '#status': 'status' },
           values: {

@@ -32,6 +32,12 @@ export const ENV = {
   retentionSeconds: 'RETENTION_SECONDS',
   /** Oldest staff ID token (by `iat`) a handler accepts, in seconds (default 300: revocation within 5 minutes). */
   staffTokenMaxAgeSeconds: 'STAFF_TOKEN_MAX_AGE_SECONDS',
+  /** How long an agreement may wait unsigned before the merchant is reminded (seconds). */
+  agreementReminderSeconds: 'AGREEMENT_REMINDER_SECONDS',
+  /** The write-once bucket of signed agreements (S3 Object Lock in AWS). */
+  agreementArchiveBucket: 'AGREEMENT_ARCHIVE_BUCKET',
+  /** The merchant pages' address, for links in messages (`https://…/m/`); empty for no link. */
+  merchantPagesUrl: 'MERCHANT_PAGES_URL',
   /** Symmetric KMS key whose data keys encrypt ID and account numbers field by field (AWS). */
   fieldCipherKeyId: 'FIELD_CIPHER_KEY_ID',
   /** Local-only key wrapping those data keys, used instead of KMS by `npm run dev` and tests. */
@@ -76,7 +82,7 @@ export const ENV = {
  * `workflow/<process>.asl.json`. A function that starts executions of one reads its ARN from
  * {@link stateMachineArnVariable}.
  */
-export const WORKFLOW_PROCESSES = ['onboarding', 'terminal-transfer', 'change-request'] as const;
+export const WORKFLOW_PROCESSES = ['onboarding', 'terminal-transfer', 'change-request', 'agreement'] as const;
 
 /** One process with a state machine of its own. */
 export type WorkflowProcess = (typeof WORKFLOW_PROCESSES)[number];
@@ -102,6 +108,7 @@ export const DEADLINE_DEFAULTS = {
   resubmissionSeconds: 14 * 24 * 3600,
   draftTtlSeconds: 30 * 24 * 3600,
   transferAcceptanceSeconds: 7 * 24 * 3600,
+  agreementReminderSeconds: 3 * 24 * 3600,
 } as const;
 
 /*
@@ -223,6 +230,8 @@ export interface MessagingConfig {
   readonly supervisorLocale: 'zh-CN' | 'en';
   readonly smsPerPhonePerHour: number;
   readonly emailPerAddressPerHour: number;
+  /** The merchant pages' address for links in messages; empty for none. */
+  readonly merchantPagesUrl: string;
 }
 
 /** Reads the acquirer and messaging configuration. */
@@ -234,6 +243,7 @@ export function readMessagingConfig(): MessagingConfig {
     supervisorLocale: readSupervisorLocale(),
     smsPerPhonePerHour: readSmsPerPhonePerHour(),
     emailPerAddressPerHour: readEmailPerAddressPerHour(),
+    merchantPagesUrl: optionalString(ENV.merchantPagesUrl),
   };
 }
 
@@ -451,4 +461,25 @@ export function readSmsProviderConfig(): SmsProviderConfig {
 /** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */
 export function paymentHostSimulatorDeclines(): readonly string[] {
   return optionalString(ENV.paymentHostSimulatorDecline).split(',');
+}
+
+/** Seconds an agreement waits unsigned before the reminder (default 3 days; seconds in tests). */
+export function readAgreementReminderSeconds(): number {
+  const value = getNumberFromEnv({
+    key: ENV.agreementReminderSeconds,
+    defaultValue: DEADLINE_DEFAULTS.agreementReminderSeconds,
+  });
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${ENV.agreementReminderSeconds} must be a whole number of seconds ≥ 1`);
+  return value;
+}
+
+/** The archive bucket of signed agreements; empty where a function does not archive. */
+export function readAgreementArchiveBucket(): string {
+  return optionalString(ENV.agreementArchiveBucket);
+}
+
+/** The merchant pages' base address for links in messages, or empty (no link). */
+export function readMerchantPagesUrl(): string {
+  return optionalString(ENV.merchantPagesUrl);
 }

@@ -1,3 +1,4 @@
+import type { FeePlanRef } from '../fee-plans/plan';
 import type { Address, Contact, MerchantType, Settlement } from '../validation/application-schema';
 
 /** Merchant states (spec 4.1). */
@@ -26,6 +27,8 @@ export interface MerchantRecord {
   readonly settlement: Settlement;
   readonly locale: 'zh-CN' | 'en';
   readonly applicationId: string;
+  /** The fee plan version approved for the merchant (or set later by an operator). */
+  readonly feePlan?: FeePlanRef;
   readonly terminalCount: number;
   readonly createdAt: string;
   readonly updatedAt: string;

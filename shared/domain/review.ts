@@ -1,3 +1,4 @@
+import type { FeePlanRef } from '../fee-plans/plan';
 import type { AutomatedCheck } from './application';
 
 /** Kinds of review tasks (spec 4.2). */
@@ -41,4 +42,6 @@ export interface ReviewTaskRecord {
   readonly checks?: Partial<Record<RequiredCheck, CheckRecord>>;
   readonly decidedBy?: string;
   readonly decidedAt?: string;
+  /** The fee plan version the reviewer chose at approval (applications only; default plan otherwise). */
+  readonly feePlan?: FeePlanRef;
 }

@@ -77,8 +77,14 @@ export const TASK_CHANGE_AWAIT_REVIEW = {
 export const TASK_CHANGE_APPLY = {
   name: 'task-change-apply',
   trigger: { kind: 'task', process: 'change-request' },
+  // A changed settlement cycle makes the next agreement version and starts its process.
+  capabilities: ['startExecution'],
+  workflows: ['agreement'],
   fieldCipher: 'decrypt',
-  table: { read: ['reviewTask'], write: ['idempotency', 'merchant', 'changeRequest'] },
+  table: {
+    read: ['reviewTask'],
+    write: ['idempotency', 'merchant', 'changeRequest', 'feePlan', 'agreement'],
+  },
 } as const satisfies TaskEntry;
 
 /** Task ChangeRecordDecision: a REJECT decision with the reviewer's reasons. */

@@ -1,3 +1,4 @@
+import * as agreements from './agreements';
 import * as changeRequests from './change-requests';
 import * as contacts from './contacts';
 import * as merchants from './merchants';
@@ -38,6 +39,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   changeRequests,
   retention,
   providers,
+  agreements,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */

@@ -222,11 +222,15 @@ export const TASK_AWAIT_RESUBMISSION = {
   },
 } as const satisfies TaskEntry;
 
-/** Task ProvisionMerchant: merchant number, merchant, binding, then the approval message. */
+/**
+ * Task ProvisionMerchant: merchant number, merchant (with its fee plan), binding, agreement version 1
+ * and the start of its process, then the approval message.
+ */
 export const TASK_PROVISION_MERCHANT = {
   name: 'task-provision-merchant',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac', 'startExecution'],
+  workflows: ['agreement'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
@@ -234,6 +238,8 @@ export const TASK_PROVISION_MERCHANT = {
     write: [
       'application',
       'merchant',
+      'feePlan',
+      'agreement',
       'sequence',
       'uniqueness',
       'terminal',

@@ -20,6 +20,7 @@ export const PROCESSES: readonly ProcessDefinition[] = (
     ['onboarding', 'workflow/onboarding.asl.json'],
     ['terminal-transfer', 'workflow/terminal-transfer.asl.json'],
     ['change-request', 'workflow/change-request.asl.json'],
+    ['agreement', 'workflow/agreement.asl.json'],
   ] as const
 ).map(([name, aslPath]) => ({ name, aslPath, arnVariable: stateMachineArnVariable(name) }));
 

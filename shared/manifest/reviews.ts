@@ -38,8 +38,10 @@ export const DECIDE_REVIEW = {
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
-  // The only reader of the waiting tokens (reviewWait): it hands the decision over.
-  table: { read: ['reviewWait'], write: ['reviewTask'] },
+  // The only reader of the waiting tokens (reviewWait): it hands the decision over. A reviewer's
+  // `feePlanCode` is checked against the application's MCC (read without opening a field); a
+  // default plan is stored on its first use.
+  table: { read: ['application', 'reviewWait'], write: ['reviewTask', 'feePlan'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */

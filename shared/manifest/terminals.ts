@@ -86,7 +86,8 @@ export const ACTIVATE_TERMINAL = {
   lazyModules: ['@aws-lambda-powertools/metrics'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
-  table: { read: ['application'], write: ['merchant', 'terminal'] },
+  // The agreement head says whether the merchant signed (no terminal is switched on before).
+  table: { read: ['application', 'agreement'], write: ['merchant', 'terminal'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/terminals/{sn}/test-transaction`: the simulated 0.01 CNY sale and its void. */

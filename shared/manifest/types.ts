@@ -145,7 +145,9 @@ export type Capability =
   /** cloudwatch:PutMetricData in the service's namespace only (EMF log lines need none). */
   | 'putMetrics'
   /** Pulling the SMS provider's delivery receipts: reading its credentials from Secrets Manager. */
-  | 'smsDeliveryReceipts';
+  | 'smsDeliveryReceipts'
+  /** s3:PutObject of signed agreements into the write-once (Object Lock) archive bucket. */
+  | 'agreementArchive';
 
 /** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
 export const HMAC_CAPABILITIES = {
@@ -187,7 +189,12 @@ export type LazyModule =
   /** Verifies staff JWTs on the merchant-or-staff routes, which mostly see merchant tokens. */
   | 'jose'
   /** Writes the product metrics (shared/metrics.ts), which only a failed, suppressed or rate-limited message counts. */
-  | '@aws-lambda-powertools/metrics';
+  | '@aws-lambda-powertools/metrics'
+  /** Renders agreement PDFs (with fontkit and the font below): the renderer function only. */
+  | 'pdfkit'
+  | 'fontkit'
+  /** The Noto Sans SC font file embedded (as a subset) in agreement PDFs; read, never imported. */
+  | '@expo-google-fonts/noto-sans-sc';
 
 /** One function: a file `functions/<name>.ts` that exports `handler`. */
 export interface FunctionEntry {

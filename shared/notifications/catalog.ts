@@ -1,4 +1,10 @@
+import { SHIPPED_DEFAULT_PLANS } from '../fee-plans/plan';
 import { ACCESS_TOKEN_TEMPLATES } from './access-token-templates';
+import {
+  AGREEMENT_TEMPLATES,
+  type AgreementTemplate,
+  type AgreementTemplateValues,
+} from './agreement-templates';
 import { CHANGE_TEMPLATES, type ChangeTemplate, type ChangeTemplateValues } from './change-templates';
 import {
   CODE_TEMPLATES,
@@ -47,6 +53,21 @@ const onboarding: TemplateValues = {
   terminalId: TERMINAL_ID,
   activationCode: '384917',
   reasons: [{ field: 'business.address.detail', reason: '地址不完整 / address incomplete' }],
+  agreement: {
+    feePlan: SHIPPED_DEFAULT_PLANS.LOW,
+    settlementCycle: 'T1',
+    url: 'https://merchant.example.com/m/#/agreement',
+  },
+};
+
+const agreement: AgreementTemplateValues = {
+  merchantNo: MERCHANT_NO,
+  agreementId: `AGR-${MERCHANT_NO}-002`,
+  version: 2,
+  feePlan: { ...SHIPPED_DEFAULT_PLANS.LOW, code: 'RETAIL-STD', version: 3 },
+  settlementCycle: 'T0',
+  agreementUrl: 'https://merchant.example.com/m/#/agreement',
+  code: '384917',
 };
 
 const terminal: TerminalTemplateValues = {
@@ -151,6 +172,22 @@ export const TEMPLATE_CATALOG: readonly CatalogEntry[] = [
     CHANGE_REJECTED: { audience: 'merchant', event: 'change request rejected, with the reasons' },
     CHANGE_STALE: { audience: 'merchant', event: 'approved, but the merchant changed since: not applied' },
     CHANGE_EXPIRED: { audience: 'merchant', event: 'no decision before the final deadline' },
+  }),
+  ...entries<AgreementTemplate, AgreementTemplateValues>(AGREEMENT_TEMPLATES, agreement, {
+    AGREEMENT_SIGNATURE_CODE: {
+      audience: 'merchant',
+      event: "the merchant asked to sign its agreement: the code, by SMS to the legal person's phone only",
+    },
+    AGREEMENT_UPDATED: {
+      audience: 'merchant',
+      event:
+        'a new agreement version (fee plan changed, settlement cycle changed) waits for signature, with its rates',
+    },
+    AGREEMENT_REMINDER: {
+      audience: 'merchant',
+      event:
+        'an agreement version is still unsigned after the reminder wait (default 3 days), with its rates',
+    },
   }),
   ...entries(
     ACCESS_TOKEN_TEMPLATES,

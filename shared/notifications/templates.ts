@@ -1,3 +1,5 @@
+import type { FeePlanTerms } from '../fee-plans/plan';
+import { ratesBlock, whereToSign } from './agreement-templates';
 import { reasonItems, type TemplateFamily, templateRenderer } from './template-engine';
 
 /**
@@ -26,6 +28,12 @@ export interface TemplateValues {
   readonly terminalId?: string;
   readonly activationCode?: string;
   readonly reasons?: readonly { field: string; reason: string }[];
+  /** At approval: the agreement waiting to be signed (its rates and where to sign it). */
+  readonly agreement?: {
+    readonly feePlan: FeePlanTerms;
+    readonly settlementCycle: 'T1' | 'T0';
+    readonly url?: string;
+  };
 }
 
 /** Template ids ready for mainland SMS template registration. */
@@ -60,10 +68,18 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
                 '激活方法：激活码已通过短信单独发送，30 天内有效。请在终端上输入 6 位激活码完成激活，再进行一笔 0.01 元的测试交易（交易会自动撤销），测试通过后商户即可正常收款。',
               ]
             : ['终端绑定后，激活码将通过短信发送给您。']),
+          ...(v.agreement
+            ? [
+                '商户服务协议待签署：签署前终端无法激活。协议约定的费率：',
+                ratesBlock(v.agreement.feePlan, v.agreement.settlementCycle, 'zh-CN'),
+                `结算周期：${v.agreement.settlementCycle === 'T0' ? 'T+0' : 'T+1'}。`,
+                whereToSign(v.agreement.url, 'zh-CN'),
+              ]
+            : []),
         ],
         sms: v.activationCode
-          ? `商户号${v.merchantNo}终端号${v.terminalId}激活码${v.activationCode}，30天内有效`
-          : `进件已通过，商户号${v.merchantNo}，详情见邮件`,
+          ? `商户号${v.merchantNo}终端号${v.terminalId}激活码${v.activationCode}，签约后可激活，30天内有效`
+          : `进件已通过，商户号${v.merchantNo}，请签署协议，详情见邮件`,
       }),
       APPLICATION_REJECTED: (v) => ({
         subject: `商户进件未通过：${v.applicationId}`,
@@ -106,10 +122,18 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
             : [
                 'Once a terminal is bound to your merchant number, its activation code is sent to you by SMS.',
               ]),
+          ...(v.agreement
+            ? [
+                'Your merchant agreement is waiting for signature: terminals cannot be activated before it is signed. The rates it states:',
+                ratesBlock(v.agreement.feePlan, v.agreement.settlementCycle, 'en'),
+                `Settlement: ${v.agreement.settlementCycle === 'T0' ? 'T+0' : 'T+1'}.`,
+                whereToSign(v.agreement.url, 'en'),
+              ]
+            : []),
         ],
         sms: v.activationCode
-          ? `MID ${v.merchantNo} TID ${v.terminalId} code ${v.activationCode}, valid 30 days`
-          : `Approved. MID ${v.merchantNo}, details by email`,
+          ? `MID ${v.merchantNo} TID ${v.terminalId} code ${v.activationCode}; sign agreement`
+          : `Approved. MID ${v.merchantNo}; sign agreement, see email`,
       }),
       APPLICATION_REJECTED: (v) => ({
         subject: `Merchant application rejected: ${v.applicationId}`,

@@ -1,3 +1,5 @@
+import { agreementAfterProvisioning } from '../agreements/changes';
+import type { AgreementExecution } from '../agreements/process';
 import type { Deadlines } from '../config/env';
 import {
   type ApplicationRecord,
@@ -6,7 +8,9 @@ import {
   contactVerified,
 } from '../domain/application';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
+import { resolveFeePlan } from '../fee-plans/requests';
 import { logger } from '../logger';
+import { agreementPageUrl } from '../notifications/agreement-templates';
 import {
   type SendOutcome,
   sendOnce,
@@ -15,8 +19,22 @@ import {
   WORKFLOW_SEND_ATTEMPTS,
 } from '../notifications/send-once';
 import type { Locale } from '../notifications/template-engine';
-import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
-import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
+import {
+  type MerchantTemplate,
+  renderEmail,
+  renderSms,
+  type TemplateValues,
+} from '../notifications/templates';
+import type {
+  Clock,
+  DocumentInspector,
+  KeyedHasher,
+  Mailer,
+  SmsSender,
+  WorkflowControl,
+  WorkflowEngine,
+} from '../ports';
+import type { AgreementRepository, FeePlanRepository } from '../ports/agreements';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
 import {
@@ -49,6 +67,9 @@ export interface WorkflowTaskDeps {
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
+  readonly feePlans: FeePlanRepository;
+  readonly agreements: AgreementRepository;
+  readonly agreementWorkflow: WorkflowEngine<AgreementExecution>;
   readonly config: {
     acquirerCode: string;
     smsSignature: string;
@@ -56,6 +77,8 @@ export interface WorkflowTaskDeps {
     emailPerAddressPerHour: number;
     supervisorEmail: string;
     supervisorLocale: Locale;
+    /** The merchant pages' address for the agreement link (empty: no link). */
+    merchantPagesUrl?: string;
   };
 }
 
@@ -323,7 +346,7 @@ export async function awaitResubmission(
  * resumed the workflow. Idempotent: an approved application is returned as is.
  */
 export async function provisionMerchant(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'clock' | 'config'>,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'feePlans' | 'clock' | 'config'>,
   applicationId: string,
 ): Promise<ApplicationRecord> {
   const record = await applicationSteps.load(deps, applicationId);
@@ -337,6 +360,10 @@ export async function provisionMerchant(
     decisions: ['APPROVE'],
   });
   const body = record.body;
+  // The plan version the reviewer picked, else the default of the MCC's risk level.
+  const feePlan =
+    task?.feePlan ??
+    (await resolveFeePlan(deps, { mcc: body.business.mcc }).then(({ code, version }) => ({ code, version })));
   const prefix = merchantNumberPrefix(
     deps.config.acquirerCode,
     body.business.address.divisionCode,
@@ -388,6 +415,7 @@ export async function provisionMerchant(
       settlement: body.settlement,
       locale: body.locale,
       applicationId,
+      feePlan,
       terminalCount: bound ? 1 : 0,
       createdAt: at,
       updatedAt: at,
@@ -413,11 +441,22 @@ export async function provisionMerchant(
  * (a retry of a failed send finds the merchant provisioned and only sends what is unsent).
  */
 export async function provisionAndConfirm(
-  deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'merchants'>,
+  deps: NotifyDeps &
+    Pick<WorkflowTaskDeps, 'reviews' | 'merchants' | 'feePlans' | 'agreements' | 'agreementWorkflow'>,
   applicationId: string,
 ) {
   const record = await provisionMerchant(deps, applicationId);
-  await notifyOf(deps, record);
+  // Agreement version 1 (idempotent) and its process; the approval message states its rates.
+  const agreement = await agreementAfterProvisioning(deps, record.merchantNo ?? '');
+  await notifyOf(deps, record, undefined, {
+    agreement: {
+      feePlan: agreement.feePlan,
+      settlementCycle: agreement.settlementCycle,
+      ...(agreementPageUrl(deps.config.merchantPagesUrl ?? '')
+        ? { url: agreementPageUrl(deps.config.merchantPagesUrl ?? '') }
+        : {}),
+    },
+  });
   return { merchantNo: record.merchantNo, terminalId: record.terminalId ?? null };
 }
 
@@ -452,6 +491,7 @@ async function notifyOf(
   deps: NotifyDeps,
   record: ApplicationRecord,
   templates: readonly MerchantTemplate[] = [TEMPLATE_OF[record.status]].filter((t) => t !== undefined),
+  extra: Pick<TemplateValues, 'agreement'> = {},
 ): Promise<SendOutcome[]> {
   const { applicationId } = record;
   // One subject per submission round: a second request for changes is a new message.
@@ -463,6 +503,7 @@ async function notifyOf(
     merchantNo: record.merchantNo,
     terminalId: record.terminalId,
     reasons: record.reasons,
+    ...extra,
   };
   const { contact } = record.body;
   const outcomes: SendOutcome[] = [];

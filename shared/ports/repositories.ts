@@ -23,6 +23,13 @@ export interface ApplicationRepository {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
   /** What a merchant token is checked against: the stored hash (and the merchant, once approved). */
   tokenHashOf(applicationId: string): Promise<{ tokenHash: string; merchantNo?: string } | undefined>;
+  /** The application's MCC, read without opening any encrypted field (no KMS call). */
+  mccOf(applicationId: string): Promise<string | undefined>;
+  /**
+   * Who signs the merchant's agreements: the legal person's phone and the application's locale,
+   * read without opening any encrypted field (no KMS call).
+   */
+  signerOf(applicationId: string): Promise<{ phone: string; locale: 'zh-CN' | 'en' } | undefined>;
   /**
    * The application, read once, if `accepts` its stored token hash: personal data is decrypted
    * only for a caller whose token matched (`undefined` for a missing one or a refused token).
@@ -98,7 +105,10 @@ export interface ReviewTaskRepository {
   /** PENDING → DECIDED, out of the queue; false when it was not pending. */
   decide(
     taskId: string,
-    decision: Pick<ReviewTaskRecord, 'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt'>,
+    decision: Pick<
+      ReviewTaskRecord,
+      'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
+    >,
   ): Promise<boolean>;
   /** Undoes {@link decide} if no new wait took the task over since `usedToken`; false otherwise. */
   undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean>;

@@ -4,8 +4,12 @@ import { changeRequestReviewSubject } from '../change-requests/requests';
 import { maskApplicationBody } from '../domain/application';
 import type { ReviewTaskRecord } from '../domain/review';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
+import type { FeePlanRef } from '../fee-plans/plan';
+import { resolveFeePlan } from '../fee-plans/requests';
+import { FEE_PLAN_CODE } from '../fee-plans/schema';
 import { logger } from '../logger';
 import type { Clock, WorkflowControl } from '../ports';
+import type { FeePlanRepository } from '../ports/agreements';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
 import { transferView } from '../transfers/requests';
@@ -18,6 +22,8 @@ export interface ReviewDeps {
   readonly applications: ApplicationRepository;
   readonly workflow: WorkflowControl;
   readonly clock: Clock;
+  /** The fee plans a reviewer may pick at approval (`feePlanCode`). */
+  readonly feePlans: FeePlanRepository;
 }
 
 /** A task as listed in the queue (no token, no personal data). */
@@ -116,6 +122,8 @@ const decisionSchema = /* @__PURE__ */ lazy(() => {
     checks: z.optional(
       z.strictObject({ phoneCallback: z.optional(checkSchema), siteInspection: z.optional(checkSchema) }),
     ),
+    // APPROVE of an application only; without it the merchant gets the default plan of its MCC's risk level.
+    feePlanCode: z.optional(z.string().check(z.regex(FEE_PLAN_CODE))),
   });
 });
 
@@ -154,6 +162,22 @@ async function handOverDecision(
 }
 
 /**
+ * The current version of the plan a reviewer picked, checked against the application's MCC risk
+ * level (400 on `feePlanCode` otherwise); the version is fixed now, so the merchant gets what the
+ * reviewer approved even if the plan is republished before provisioning.
+ */
+async function chosenFeePlan(
+  deps: Pick<ReviewDeps, 'applications' | 'feePlans' | 'clock'>,
+  task: ReviewTaskRecord,
+  code: string,
+): Promise<FeePlanRef> {
+  const mcc = await deps.applications.mccOf(task.subjectId);
+  if (!mcc) throw notFound('Application');
+  const plan = await resolveFeePlan(deps, { mcc, code });
+  return { code: plan.code, version: plan.version };
+}
+
+/**
  * `POST /v1/reviews/{taskId}/decision`: the rules of spec 4.2, then PENDING → DECIDED with a
  * conditional write (a second decision → 409) and the waiting workflow resumed. If the workflow
  * cannot be resumed, the decision is undone so the reviewer can simply try again.
@@ -166,7 +190,7 @@ export async function decideReview(
 ) {
   const parsed = z.safeParse(decisionSchema(), input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input }));
-  const { decision, reasons = [], checks = {} } = parsed.data;
+  const { decision, reasons = [], checks = {}, feePlanCode } = parsed.data;
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
   if (task.status !== 'PENDING') throw invalidState(`The task is already ${task.status}`);
@@ -197,7 +221,15 @@ export async function decideReview(
       }
     }
   }
+  if (feePlanCode !== undefined && (decision !== 'APPROVE' || task.kind !== 'APPLICATION')) {
+    problems.push({
+      field: 'feePlanCode',
+      code: 'NOT_ALLOWED',
+      message: 'A fee plan is chosen only when approving an application',
+    });
+  }
   if (problems.length > 0) throw validationFailed(problems);
+  const feePlan = feePlanCode === undefined ? undefined : await chosenFeePlan(deps, task, feePlanCode);
 
   const decidedAt = deps.clock.now().toISOString();
   const decided = await deps.reviews.decide(taskId, {
@@ -206,9 +238,10 @@ export async function decideReview(
     checks,
     decidedBy: reviewer.sub,
     decidedAt,
+    ...(feePlan ? { feePlan } : {}),
   });
   if (!decided) throw invalidState('The task was decided already');
   await handOverDecision(deps, task, { taskId, decision });
   logger.info('review decided', { taskId, decision });
-  return { taskId, status: 'DECIDED', decision, decidedAt };
+  return { taskId, status: 'DECIDED', decision, decidedAt, ...(feePlan ? { feePlan } : {}) };
 }

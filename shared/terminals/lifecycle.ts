@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
+import { requireSignedAgreement } from '../agreements/requests';
 import type { StaffPrincipal } from '../auth/principals';
 import { macsEqual } from '../auth/tokens';
 import { terminalIdOf } from '../domain/merchant';
@@ -21,6 +22,7 @@ import {
 } from '../notifications/send-once';
 import { renderTerminalSms } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, SmsSender } from '../ports';
+import type { AgreementRepository } from '../ports/agreements';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
@@ -442,14 +444,18 @@ const expired = () =>
   new AppError('ACTIVATION_CODE_EXPIRED', 'The activation code has expired: ask for a new one');
 
 /**
- * `POST /v1/terminals/{sn}/activate` (the merchant): lock first (after 5 wrong codes even the
- * right one is refused), then expiry; then one attempt is reserved with a conditional write
- * (`ADD activationAttempts 1 IF activationAttempts < 5`) and only then is the code compared, as
- * keyed hashes in constant time. However many guesses arrive at once, at most 5 codes per issued
- * code are ever compared; the refused ones answer ACTIVATION_LOCKED without being looked at.
+ * `POST /v1/terminals/{sn}/activate` (the merchant): the agreement gate first (409
+ * AGREEMENT_NOT_SIGNED until the merchant signed an agreement, before any attempt is counted), then
+ * the lock (after 5 wrong codes even the right one is refused), then expiry; then one attempt is
+ * reserved with a conditional write (`ADD activationAttempts 1 IF activationAttempts < 5`) and only
+ * then is the code compared, as keyed hashes in constant time. However many guesses arrive at once,
+ * at most 5 codes per issued code are ever compared; the refused ones answer ACTIVATION_LOCKED
+ * without being looked at.
  */
 export async function activateTerminal(
-  deps: Pick<TerminalDeps, 'terminals' | 'hasher' | 'clock'>,
+  deps: Pick<TerminalDeps, 'terminals' | 'hasher' | 'clock'> & {
+    agreements: Pick<AgreementRepository, 'head'>;
+  },
   merchantNo: string | undefined,
   serialNumber: string,
   input: unknown,
@@ -458,6 +464,8 @@ export async function activateTerminal(
   const terminal = await ownTerminal(deps, merchantNo, serialNumber);
   if (terminal.status !== 'BOUND')
     throw invalidState(`The terminal is ${terminal.status}, not waiting for activation`);
+  // Before any code is counted: no terminal is switched on before the merchant signed its rates.
+  await requireSignedAgreement(deps, terminal.merchantNo);
   const storedHash = terminal.activationCodeHash;
   if (!storedHash || (terminal.activationAttempts ?? 0) >= MAX_ACTIVATION_ATTEMPTS) throw locked();
   const now = deps.clock.now().toISOString();

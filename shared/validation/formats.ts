@@ -22,6 +22,10 @@ export const FORMATS = {
   merchantNo: 'a 15-digit merchant number, e.g. 102110154110007',
   activationCode: 'the 6-digit activation code from the SMS, e.g. 384917',
   pageLimit: 'a whole number from 1 to 100',
+  feePlanCode: '2 to 32 capital letters, digits and hyphens, starting with a letter, e.g. RETAIL-STD',
+  sha256:
+    'the 64 lower-case hex digits of the SHA-256 digest of the agreement PDF (sha256 of GET …/agreement)',
+  signatureCode: 'the 6-digit signature code from the SMS to the legal person, e.g. 384917',
   plainText: 'text without control characters or invisible formatting characters (such as U+202E)',
 } as const;
 
@@ -38,6 +42,9 @@ const PATTERN_FORMATS: Readonly<Record<string, FormatName>> = {
   '/^\\d{15}$/': 'merchantNo',
   '/^\\d{6}$/': 'activationCode',
   '/^(?:[1-9]|[1-9]\\d|100)$/': 'pageLimit',
+  '/^[A-Z][A-Z0-9-]{1,31}$/': 'feePlanCode',
+  '/^[0-9a-f]{64}$/': 'sha256',
+  '/^[0-9]{6}$/': 'signatureCode',
   '/^[^\\p{Cc}\\p{Cf}]*$/u': 'plainText',
 };
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../../local/web-build';
 import { eventually } from '../support/api-client';
 import { validPersonalAccount, validResidentId } from '../support/fixtures';
-import { latestSms, verificationCode } from '../support/onboarding';
+import { latestSms, renderedAgreement, signatureCode, verificationCode } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { applicationWhen } from './support/applications';
 import { checkPage, launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
@@ -260,7 +260,7 @@ describe('the merchant pages on a phone', () => {
     await checkPage(tab, 'status (resubmitted)');
   }, 180_000);
 
-  it('after approval, activates the terminal with the SMS code and runs the test transaction', async () => {
+  it('after approval, signs the agreement, activates the terminal with the SMS code and runs the test transaction', async () => {
     const { page } = tab;
     const { api, reviewer } = testStack;
     const session = JSON.parse(
@@ -279,6 +279,31 @@ describe('the merchant pages on a phone', () => {
     await page.getByText('Your application is approved!').waitFor();
     await page.getByText(approved.merchantNo).waitFor();
     await checkPage(tab, 'status (approved)');
+
+    // The agreement: its rates, the PDF to read, a code to the legal person's phone, the signature.
+    await page.getByRole('link', { name: 'Sign the agreement' }).click();
+    await page.getByRole('heading', { name: 'Sign your merchant agreement' }).waitFor();
+    await renderedAgreement(api, approved.merchantNo, session.token);
+    const pdfLink = page.getByRole('link', { name: 'Read the agreement (PDF)' });
+    if (!(await pdfLink.isVisible())) await page.getByRole('button', { name: 'Refresh' }).click();
+    await pdfLink.waitFor();
+    const pdf = await fetch((await pdfLink.getAttribute('href')) ?? '');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    await page.getByText('Debit card 0.50%, capped at CNY 20').waitFor();
+    await checkPage(tab, 'agreement');
+    const smsBefore = ((await api.call('GET', '/_local/sms')).json.messages as unknown[]).length;
+    await page.getByRole('button', { name: 'Send the signature code' }).click();
+    await page.getByText(/^Code sent to 1\d\d\*{4}\d{4}\.$/).waitFor();
+    await textbox(page, 'Signature code').fill(await signatureCode(api, approved.merchantNo, smsBefore));
+    await page.getByRole('checkbox', { name: 'I have read the agreement and accept its rates' }).check();
+    await page.getByRole('button', { name: 'Sign the agreement' }).click();
+    await page.getByText(/^The agreement is signed/).waitFor();
+    await checkPage(tab, 'agreement signed');
+
     await page.getByRole('link', { name: 'Activate your terminal' }).click();
     await page.getByRole('heading', { name: 'Activate your terminal' }).waitFor();
     await checkPage(tab, 'activation');

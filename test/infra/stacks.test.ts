@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -28,10 +28,12 @@ import {
 } from '../../shared/config/env';
 import { statusOf } from '../../shared/errors';
 import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
+import { TASK_AGREEMENT_RENDER } from '../../shared/manifest/agreements';
 import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
 import {
   EVENT_FUNCTIONS,
   FUNCTIONS,
+  functionsWithLazyModule,
   ROUTES,
   SCHEDULED_FUNCTIONS,
   taskFunctionsOf,
@@ -88,22 +90,40 @@ describe('onboarding stacks (synthesized without bundling)', () => {
   let stacks: OnboardingStacks;
   let stateful: Template;
   let stateless: Template;
+  /** The nested stack of the alarms. */
+  let alarms: Template;
+
+  /**
+   * What a value of the alarm stack is in the stateless stack: a parameter of the nested stack
+   * (`{Ref: <parameter>}`) is the value the stateless stack passes it (a Ref or GetAtt there).
+   */
+  const inStateless = (value: Json): Json => {
+    const parameter = value?.Ref;
+    if (typeof parameter !== 'string') return value;
+    const nested = Object.values(stateless.findResources('AWS::CloudFormation::Stack'));
+    expect(nested).toHaveLength(1);
+    return nested[0]?.Properties.Parameters?.[parameter] ?? value;
+  };
 
   beforeAll(() => {
     stacks = synthApp();
     // Template.fromStack synthesizes the whole app, which also runs the registered cdk-nag plugin.
     stateful = Template.fromStack(stacks.stateful);
     stateless = Template.fromStack(stacks.stateless);
+    alarms = Template.fromStack(stacks.stateless.alarmStack);
     // A whole-app synth with cdk-nag takes about a minute alone, and longer beside other suites.
   }, 240_000);
 
-  it("keeps every template under CloudFormation's 1,000,000-byte limit for a template body", () => {
+  it("keeps every template under CloudFormation's limits: 1,000,000 bytes of body, 500 resources", () => {
     const app = stacks.stateless.node.root as App;
     const assembly = app.synth();
-    for (const stack of [stacks.stateful, stacks.stateless]) {
-      const bytes = readFileSync(join(assembly.directory, stack.templateFile)).byteLength;
+    for (const stack of [stacks.stateful, stacks.stateless, stacks.stateless.alarmStack]) {
+      const body = readFileSync(join(assembly.directory, stack.templateFile));
       // Written without indentation (cdk.json), so the size is what CloudFormation receives.
-      expect(bytes, stack.stackName).toBeLessThan(1_000_000);
+      expect(body.byteLength, stack.stackName).toBeLessThan(1_000_000);
+      // The alarms are a nested stack of their own so that the stateless stack stays under it.
+      const resources = Object.keys(JSON.parse(body.toString('utf8')).Resources).length;
+      expect(resources, stack.stackName).toBeLessThanOrEqual(500);
     }
     expect(CDK_CONTEXT['@aws-cdk/core:suppressTemplateIndentation']).toBe(true);
   });
@@ -201,7 +221,10 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('versions the access-logs bucket and expires old versions of both buckets', () => {
-      const buckets = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      const all = Object.values(stateful.findResources('AWS::S3::Bucket'));
+      expect(all).toHaveLength(3);
+      // The agreement archive keeps every version for its Object Lock retention: nothing expires.
+      const buckets = all.filter((bucket) => !bucket.Properties.ObjectLockEnabled);
       expect(buckets).toHaveLength(2);
       for (const bucket of buckets) {
         expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
@@ -260,9 +283,27 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
+    it('keeps signed agreements write-once: Object Lock in compliance mode for the configured retention', () => {
+      stateful.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: DEFAULT_CONFIG.agreementRetentionDays } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: Match.objectLike({
+          ServerSideEncryptionConfiguration: [
+            Match.objectLike({
+              ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }),
+            }),
+          ],
+        }),
+      });
+    });
+
     it('denies non-TLS requests on every bucket', () => {
       const policies = stateful.findResources('AWS::S3::BucketPolicy');
-      expect(Object.keys(policies)).toHaveLength(2);
+      expect(Object.keys(policies)).toHaveLength(3);
       for (const policy of Object.values(policies)) {
         expect(JSON.stringify(policy)).toContain('"aws:SecureTransport":"false"');
       }
@@ -367,9 +408,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
       // Resuming a wait and stopping an execution name their execution: no ARN needed for those.
       expect(withStateMachine.sort()).toEqual([
+        'change-merchant-fee-plan AGREEMENT_STATE_MACHINE_ARN',
         'create-change-request CHANGE_REQUEST_STATE_MACHINE_ARN',
         'create-transfer-request TERMINAL_TRANSFER_STATE_MACHINE_ARN',
         'submit-application ONBOARDING_STATE_MACHINE_ARN',
+        'task-change-apply AGREEMENT_STATE_MACHINE_ARN',
+        'task-provision-merchant AGREEMENT_STATE_MACHINE_ARN',
       ]);
     });
 
@@ -515,14 +559,19 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           );
           return keys.map((key: HmacKey) => HMAC_CAPABILITIES[key]);
         };
+        // PutObject on the agreement archive is its own capability (another bucket than the documents').
+        const archive = (statement: { Resource?: unknown }) =>
+          JSON.stringify(statement.Resource).includes('AgreementArchiveBucket');
         const granted = new Set(
           statements.flatMap((statement) =>
             actionsOf(statement).flatMap((action) =>
               action === 'kms:GenerateMac'
                 ? hmacCapabilitiesOf(statement)
-                : CAPABILITY_ACTIONS[action]
-                  ? [CAPABILITY_ACTIONS[action]]
-                  : [],
+                : action === 's3:PutObject' && archive(statement)
+                  ? ['agreementArchive']
+                  : CAPABILITY_ACTIONS[action]
+                    ? [CAPABILITY_ACTIONS[action]]
+                    : [],
             ),
           ),
         );
@@ -610,6 +659,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'accept-transfer-request states:SendTaskSuccess TerminalTransfer',
         'cancel-change-request states:StopExecution ChangeRequest',
         'cancel-transfer-request states:StopExecution TerminalTransfer',
+        'change-merchant-fee-plan states:StartExecution Agreement',
         'create-change-request states:StartExecution ChangeRequest',
         'create-transfer-request states:StartExecution TerminalTransfer',
         'decide-review states:SendTaskSuccess ChangeRequest',
@@ -619,7 +669,9 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'submit-application states:StartExecution Onboarding',
         'task-await-resubmission states:SendTaskSuccess Onboarding',
         'task-await-review states:SendTaskSuccess Onboarding',
+        'task-change-apply states:StartExecution Agreement',
         'task-change-await-review states:SendTaskSuccess ChangeRequest',
+        'task-provision-merchant states:StartExecution Agreement',
         'task-run-checks states:SendTaskSuccess Onboarding',
         'task-transfer-await-acceptance states:SendTaskSuccess TerminalTransfer',
         'task-transfer-await-review states:SendTaskSuccess TerminalTransfer',
@@ -672,7 +724,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(WORKFLOW_PROCESSES.map((process) => process.name)).toEqual([...PROCESS_NAMES]);
       stateless.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOW_PROCESSES.length);
       const machines = Object.values(stateless.findResources('AWS::StepFunctions::StateMachine'));
-      expect(machines).toHaveLength(3);
+      expect(machines).toHaveLength(4);
       const logGroups = new Set<string>();
       for (const machine of machines) {
         expect(machine.Properties).toMatchObject({
@@ -683,7 +735,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         logGroups.add(JSON.stringify(machine.Properties.LoggingConfiguration.Destinations));
       }
       // Each its own log group.
-      expect(logGroups.size).toBe(3);
+      expect(logGroups.size).toBe(4);
     });
 
     const logicalIdOf = (task: string) =>
@@ -1011,7 +1063,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         ['ActivationCodeCapReached', 1, 300],
         ['ActivationLocked', 10, 3600],
       ] as const) {
-        stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        alarms.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: metricName,
           Namespace: METRICS_NAMESPACE,
           Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
@@ -1083,14 +1135,14 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('alarms on failed, timed-out, aborted and throttled executions through an encrypted topic', () => {
-      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      alarms.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ExecutionsAborted',
         Namespace: 'AWS/States',
         Threshold: 20,
         AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
       });
       for (const metricName of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
-        stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        alarms.hasResourceProperties('AWS::CloudWatch::Alarm', {
           MetricName: metricName,
           Namespace: 'AWS/States',
           Threshold: 1,
@@ -1102,12 +1154,13 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('sends every alarm to the alarm topic only', () => {
-      const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms.length).toBeGreaterThan(10);
-      for (const alarm of alarms) {
-        expect(alarm.Properties.AlarmActions).toEqual([
-          { Ref: stacks.stateless.getLogicalId(stacks.stateless.alarmTopic.node.defaultChild as never) },
-        ]);
+      const all = Object.values(alarms.findResources('AWS::CloudWatch::Alarm'));
+      expect(all.length).toBeGreaterThan(10);
+      for (const alarm of all) {
+        expect(alarm.Properties.AlarmActions).toHaveLength(1);
+        expect(inStateless(alarm.Properties.AlarmActions[0])).toEqual({
+          Ref: stacks.stateless.getLogicalId(stacks.stateless.alarmTopic.node.defaultChild as never),
+        });
       }
     });
 
@@ -1117,12 +1170,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       );
       for (const metricName of ['Errors', 'Throttles']) {
         const covered: string[] = [];
-        const alarms = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+        const ofMetric = Object.values(alarms.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
           (
             alarm.Properties.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string } } }> | undefined
           )?.some((query) => query.MetricStat?.Metric.MetricName === metricName),
         );
-        for (const alarm of alarms) {
+        for (const alarm of ofMetric) {
           const queries = alarm.Properties.Metrics as Json[];
           const stats = queries.filter((query) => query.MetricStat);
           expect(stats.length).toBeLessThanOrEqual(10);
@@ -1132,7 +1185,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           for (const query of stats) {
             expect(query.MetricStat.Metric.Namespace).toBe('AWS/Lambda');
             expect(query.MetricStat.Stat).toBe('Sum');
-            covered.push(query.MetricStat.Metric.Dimensions[0].Value.Ref);
+            covered.push(inStateless(query.MetricStat.Metric.Dimensions[0].Value).Ref);
           }
           expect(alarm.Properties.Threshold).toBe(1);
         }
@@ -1141,7 +1194,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('alarms on DynamoDB throttles of the table and gsi1, and on 5xx answers of the API', () => {
-      const throttles = Object.values(stateless.findResources('AWS::CloudWatch::Alarm')).find((alarm) =>
+      const throttles = Object.values(alarms.findResources('AWS::CloudWatch::Alarm')).find((alarm) =>
         JSON.stringify(alarm.Properties.Metrics ?? []).includes('ReadThrottleEvents'),
       );
       if (!throttles) throw new Error('no DynamoDB throttle alarm');
@@ -1161,7 +1214,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           { name: 'WriteThrottleEvents', index: 'gsi1' },
         ]),
       );
-      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      alarms.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: '5XXError',
         Namespace: 'AWS/ApiGateway',
         Threshold: 1,
@@ -1196,12 +1249,18 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           ]),
         }),
       });
-      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
+      const deadLetters = Object.values(alarms.findResources('AWS::CloudWatch::Alarm')).find(
+        (alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+      );
+      expect(deadLetters?.Properties).toMatchObject({
         Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+      expect(deadLetters?.Properties.Dimensions).toHaveLength(1);
+      expect(deadLetters?.Properties.Dimensions[0].Name).toBe('QueueName');
+      expect(inStateless(deadLetters?.Properties.Dimensions[0].Value)).toEqual({
+        'Fn::GetAtt': [queueId, 'QueueName'],
       });
       // Only the event and scheduled functions are invoked asynchronously: no other has a DLQ.
       const withDlq = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
@@ -1211,7 +1270,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('alarms on a notification that failed on its last attempt, on the metric the functions emit', async () => {
-      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      alarms.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'NotificationsFailed',
         Namespace: METRICS_NAMESPACE,
         Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
@@ -1293,11 +1352,13 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           ]),
         }),
       });
-      stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'Errors',
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(subscriber.function) } }],
-      });
+      const failed = Object.values(alarms.findResources('AWS::CloudWatch::Alarm')).filter(
+        (alarm) => alarm.Properties.MetricName === 'Errors' && alarm.Properties.Namespace === 'AWS/Lambda',
+      );
+      expect(
+        failed.map((alarm) => inStateless(alarm.Properties.Dimensions[0].Value)),
+        'an Errors alarm of handle-email-events',
+      ).toContainEqual({ Ref: logicalIdOf(subscriber.function) });
     });
 
     it('names the configuration set to exactly the functions that send email, and lets them use it', () => {
@@ -1486,6 +1547,55 @@ describe('lazy modules', () => {
     };
     expect(JSON.parse((await handler()).body)).toEqual({ alg: 'RS256' });
   }, 120_000);
+});
+
+describe('the agreement renderer', () => {
+  it('ships pdfkit, fontkit, their dependencies and the one font file next to its bundle, and renders with them alone', async () => {
+    const app = new App({ context: CDK_CONTEXT });
+    const stack = new Stack(app, 'Renderer');
+    new HouseFunction(stack, 'Renderer', {
+      name: 'render-handler',
+      functionsDir: join(PROJECT_ROOT, 'test/infra/fixtures'),
+      lazyModules: TASK_AGREEMENT_RENDER.lazyModules,
+    });
+    const assembly = app.synth();
+    const [assetDir] = readdirSync(assembly.directory)
+      .filter((entry) => entry.startsWith('asset.'))
+      .map((entry) => join(assembly.directory, entry));
+    if (!assetDir) throw new Error('no asset');
+    // Outside the repository: nothing can be found in its node_modules by walking up.
+    expect(assetDir.startsWith(PROJECT_ROOT)).toBe(false);
+    const modules = join(assetDir, 'node_modules');
+    expect(readdirSync(modules)).toEqual(expect.arrayContaining(['pdfkit', 'fontkit', '@expo-google-fonts']));
+    // One weight of the font (10 MB), not the package's nine.
+    expect(readdirSync(join(modules, '@expo-google-fonts/noto-sans-sc')).sort()).toEqual([
+      '400Regular',
+      'LICENSE',
+      'LICENSE_FONT',
+      'package.json',
+    ]);
+    const size = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce(
+        (sum, entry) =>
+          sum + (entry.isDirectory() ? size(join(dir, entry.name)) : statSync(join(dir, entry.name)).size),
+        0,
+      );
+    expect(size(assetDir)).toBeLessThan(20 * 2 ** 20);
+    const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
+    expect(code).toMatch(/import\(["']pdfkit["']\)/);
+    expect(code).not.toMatch(/from\s*["']pdfkit["']/);
+    const { handler } = (await import(join(assetDir, 'index.mjs'))) as {
+      handler: () => Promise<{ body: string }>;
+    };
+    const pdf = Buffer.from((await handler()).body, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.byteLength).toBeGreaterThan(10_000);
+  }, 180_000);
+
+  it('is the only function that ships the font', () => {
+    expect(functionsWithLazyModule('@expo-google-fonts/noto-sans-sc')).toEqual(['task-agreement-render']);
+    expect(functionsWithLazyModule('pdfkit')).toEqual(['task-agreement-render']);
+  });
 });
 
 describe('handler entry files (complete once functions/ is written)', () => {

@@ -61,6 +61,8 @@ describe('email and SMS confirmations', () => {
       phone,
       locale: 'en',
       businessName: 'Zhang & Sons <Store>',
+      // The messages of the application alone (the agreement's are in agreements.test.ts).
+      signAgreement: false,
     });
     // The verification code came first; then the notices of the application.
     const mails = await eventually(async () => {
@@ -82,7 +84,8 @@ describe('email and SMS confirmations', () => {
     });
     expect(texts.map((sms) => sms.body)).toEqual([
       '【拉卡拉】Application received; we will send the outcome by SMS and email',
-      `【拉卡拉】Approved. MID ${merchant.merchantNo}, details by email`,
+      // The approval says an agreement waits for signature (its rates are in the email).
+      `【拉卡拉】Approved. MID ${merchant.merchantNo}; sign agreement, see email`,
     ]);
   });
 
@@ -116,7 +119,12 @@ describe('email and SMS confirmations', () => {
       );
       sms.destroy();
     };
-    const merchant = await approvedMerchant(api, reviewer, { email, phone, beforeSubmit: suppressBoth });
+    const merchant = await approvedMerchant(api, reviewer, {
+      email,
+      phone,
+      beforeSubmit: suppressBoth,
+      signAgreement: false,
+    });
     const notes = await eventually(async () => {
       const timeline = await timelineOf(merchant.applicationId, merchant.token);
       const suppressed = timeline.filter((entry) => entry.action === 'NOTIFICATION_SUPPRESSED');
@@ -166,7 +174,7 @@ describe('email and SMS confirmations', () => {
       body: { terminals: [{ serialNumber: sn, model: 'A8' }] },
     });
     expect(stocked.status).toBe(201);
-    const merchant = await approvedMerchant(api, reviewer, { phone, serialNumber: sn });
+    const merchant = await approvedMerchant(api, reviewer, { phone, serialNumber: sn, signAgreement: false });
     // The verification code and "received" (2 of the phone's 5), the approval with the activation
     // code (1 of the codes' own 5).
     await eventually(async () => ((await smsTo(phone)).length === 3 ? true : undefined));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
-import { verifyContacts } from '../support/onboarding';
+import { signAgreement, verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
@@ -166,6 +166,8 @@ describe('onboarding journey on the local stack', () => {
     expect([...sms.body].length).toBeLessThanOrEqual(70);
     expect(sms.body).toMatch(/激活码\d{6}/);
     const code = /激活码(\d{6})/.exec(sms.body)?.[1];
+    // No terminal is switched on before the merchant signed its agreement (its rates).
+    await signAgreement(api, approved.merchantNo, draft.token);
     const activated = await api.call('POST', `/v1/terminals/${sn}/activate`, {
       token: draft.token,
       body: { activationCode: code },
@@ -186,7 +188,7 @@ describe('onboarding journey on the local stack', () => {
       body: { terminals: [{ serialNumber: sn, model: 'A8' }] },
     });
     expect(terminalStatus.json.results).toEqual([{ serialNumber: sn, result: 'ALREADY_REGISTERED' }]);
-  });
+  }, 120_000);
 
   it('REQUEST_CHANGES loop: reasons to the merchant, PUT, resubmit, checks again, then approval', async () => {
     const email = `loop-${Date.now()}@example.com`;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAgreementRepository } from '../../shared/adapters/dynamodb-agreements';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
 import { keyedHasherFromEnv } from '../../shared/adapters/keyed-hasher';
@@ -54,7 +55,11 @@ async function activationCodeFor(terminalId: string) {
 
 describe('one machine, one code', () => {
   it('binds an SN to exactly one merchant when 20 binds race for it', async () => {
-    const [a, b] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
+    // Binding needs no signed agreement (activation does).
+    const [a, b] = await Promise.all([
+      approvedMerchant(api, reviewer, { signAgreement: false }),
+      approvedMerchant(api, reviewer, { signAgreement: false }),
+    ]);
     const sn = newSn();
     await stock(sn);
     const results = await Promise.all(
@@ -217,6 +222,7 @@ describe('one machine, one code', () => {
     const later = { now: () => new Date(Date.now() + 31 * 86_400_000) };
     const deps = {
       terminals: new DynamoTerminalRepository(tableFromEnv()),
+      agreements: new DynamoAgreementRepository(tableFromEnv()),
       hasher: keyedHasherFromEnv(),
       clock: later,
     };

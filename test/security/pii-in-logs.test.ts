@@ -12,7 +12,7 @@ import {
 import { logger } from '../../shared/logger';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication, validPersonalAccount, validResidentId } from '../support/fixtures';
-import { latestSms, verifyContacts } from '../support/onboarding';
+import { latestSms, signAgreement, verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
@@ -179,6 +179,8 @@ describe('personal data in logs and in the table', () => {
       await latestSms(api, new RegExp(`(?:终端号|TID )${view.terminalId}\\D+(\\d{6})`))
     )[1] as string;
     used.activationCodes.push(code);
+    // The agreement is signed with a code texted to the legal person: a secret like the activation code.
+    used.activationCodes.push((await signAgreement(api, view.merchantNo, approved.token)).code);
     const activated = await api.call('POST', `/v1/terminals/${sn}/activate`, {
       token: approved.token,
       body: { activationCode: code },

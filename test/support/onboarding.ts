@@ -5,7 +5,10 @@ import { individualApplication } from './fixtures';
 const KINDS = ['ID_CARD_FRONT', 'ID_CARD_BACK', 'BANK_CARD', 'STORE_PHOTO'];
 let sequence = 0;
 
-/** An approved merchant through the real journey: create, upload, submit, approve. */
+/**
+ * An approved merchant through the real journey: create, verify the contacts, upload, submit,
+ * approve, then (unless told not to) sign the agreement so that its terminal can be activated.
+ */
 export async function approvedMerchant(
   api: ApiClient,
   reviewerToken: string,
@@ -19,6 +22,12 @@ export async function approvedMerchant(
     beforeSubmit?: (applicationId: string, token: string) => Promise<void>;
     /** Where the verification codes are read. @default {@link verificationCode} (the local outboxes) */
     codeOf?: VerificationCodeReader;
+    /** Sign the merchant agreement as the merchant would (default), so terminals can be activated. */
+    signAgreement?: boolean;
+    /** The fee plan the reviewer picks at approval (default: the MCC's default plan). */
+    feePlanCode?: string;
+    /** Runs with the review task before the approval (e.g. a refused decision). */
+    beforeDecision?: (taskId: string) => Promise<void>;
   } = {},
 ): Promise<{
   merchantNo: string;
@@ -28,7 +37,7 @@ export async function approvedMerchant(
   email: string;
 }> {
   const email = options.email ?? `merchant-${Date.now()}-${++sequence}@example.com`;
-  const { beforeSubmit, codeOf, ...fixture } = options;
+  const { beforeSubmit, codeOf, signAgreement: sign, feePlanCode, beforeDecision, ...fixture } = options;
   const created = await api.call('POST', '/v1/applications', {
     body: individualApplication({ ...fixture, email }),
     headers: { 'idempotency-key': `approved-${Date.now()}-${sequence}` },
@@ -52,16 +61,63 @@ export async function approvedMerchant(
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewerToken });
     return page.json.items.find((t: { subjectId: string }) => t.subjectId === applicationId);
   });
+  await beforeDecision?.(task.taskId);
   const decision = await api.call('POST', `/v1/reviews/${task.taskId}/decision`, {
     token: reviewerToken,
-    body: { decision: 'APPROVE', checks: { phoneCallback: { done: true } } },
+    body: {
+      decision: 'APPROVE',
+      checks: { phoneCallback: { done: true } },
+      ...(feePlanCode ? { feePlanCode } : {}),
+    },
   });
   expect(decision.status).toBe(200);
   const approved = await eventually(async () => {
     const got = await api.call('GET', `/v1/applications/${applicationId}`, { token });
     return got.json.status === 'APPROVED' ? got.json : undefined;
   });
+  if (sign !== false) await signAgreement(api, approved.merchantNo, token);
   return { merchantNo: approved.merchantNo, token, applicationId, terminalId: approved.terminalId, email };
+}
+
+/** The merchant's newest agreement once its PDF is rendered (its process renders it after approval). */
+export async function renderedAgreement(api: ApiClient, merchantNo: string, token: string) {
+  return eventually(async () => {
+    const got = await api.call('GET', `/v1/merchants/${merchantNo}/agreement`, { token });
+    return got.status === 200 && got.json.sha256 && got.json.status === 'AWAITING_SIGNATURE'
+      ? got.json
+      : undefined;
+  });
+}
+
+/** The newest signature code texted for `merchantNo` (the SMS names the merchant). */
+export async function signatureCode(api: ApiClient, merchantNo: string, after = 0): Promise<string> {
+  const match = await eventually(async () => {
+    const { json } = await api.call('GET', '/_local/sms');
+    const messages = (json.messages as { body: string }[]).slice(after);
+    for (const message of [...messages].reverse()) {
+      const found = new RegExp(`${merchantNo}(?:协议签约验证码| signing code )(\\d{6})`).exec(message.body);
+      if (found?.[1]) return found[1];
+    }
+    return undefined;
+  });
+  return match;
+}
+
+/** Signs the merchant's newest agreement as the merchant does: read it, get the code, sign. */
+export async function signAgreement(api: ApiClient, merchantNo: string, token: string) {
+  const agreement = await renderedAgreement(api, merchantNo, token);
+  const before = ((await api.call('GET', '/_local/sms')).json.messages as unknown[]).length;
+  const requested = await api.call('POST', `/v1/merchants/${merchantNo}/agreement/signature-codes`, {
+    token,
+  });
+  expect(requested.status).toBe(202);
+  const code = await signatureCode(api, merchantNo, before);
+  const signed = await api.call('POST', `/v1/merchants/${merchantNo}/agreement/sign`, {
+    token,
+    body: { agreementId: agreement.agreementId, sha256: agreement.sha256, code },
+  });
+  expect(signed.status).toBe(200);
+  return { agreementId: agreement.agreementId as string, signedAt: signed.json.signedAt as string, code };
 }
 
 /** The latest SMS whose body matches, e.g. the activation code of a terminal ID. */

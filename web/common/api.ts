@@ -341,6 +341,54 @@ export const confirmSession = (applicationId: string, code: string) =>
     { body: { code } },
   );
 
+// The merchant agreement (the merchant).
+
+/** A rate of a fee plan: basis points and a cap in fen. */
+export interface RateView {
+  readonly bps: number;
+  readonly capFen?: number;
+}
+
+/** The newest agreement version of a merchant. */
+export interface AgreementView {
+  readonly agreementId: string;
+  readonly version: number;
+  readonly status: 'AWAITING_SIGNATURE' | 'SIGNED' | 'SUPERSEDED';
+  readonly feePlan: {
+    readonly code: string;
+    readonly version: number;
+    readonly rates: Readonly<Record<'DEBIT' | 'CREDIT' | 'QR', RateView>>;
+    readonly t0SurchargeBps: number;
+  };
+  readonly settlementCycle: 'T1' | 'T0';
+  readonly sha256: string | null;
+  readonly documentUrl: string | null;
+  readonly signedAt: string | null;
+  readonly inForce: { readonly agreementId: string; readonly version: number } | null;
+}
+
+export const getAgreement = (token: string, merchantNo: string) =>
+  call<AgreementView>('GET', `/v1/merchants/${segment(merchantNo)}/agreement`, { token });
+export const requestSignatureCode = (token: string, merchantNo: string) =>
+  call<{ channel: 'SMS'; sentTo: string; expiresAt: string }>(
+    'POST',
+    `/v1/merchants/${segment(merchantNo)}/agreement/signature-codes`,
+    { token },
+  );
+export const signAgreement = (
+  token: string,
+  merchantNo: string,
+  body: { agreementId: string; sha256: string; code: string },
+) =>
+  call<{ status: 'SIGNED'; signedAt: string }>(
+    'POST',
+    `/v1/merchants/${segment(merchantNo)}/agreement/sign`,
+    {
+      token,
+      body,
+    },
+  );
+
 // Terminal activation (the merchant).
 
 export const activateTerminal = (token: string, serialNumber: string, activationCode: string) =>

@@ -32,6 +32,12 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   suppression: keys.suppression('EMAIL', 'h'),
   oneTimeCode: keys.oneTimeCode('session', 'A1', 'SMS'),
   sendQuota: keys.sendQuota('SMS', 'h', '2026-11-23T08'),
+  feePlanVersion: keys.feePlanVersion('RETAIL-STD', 2),
+  feePlanCurrent: keys.feePlanCurrent('RETAIL-STD'),
+  feePlanList: keys.feePlanList(),
+  agreementVersion: keys.agreementVersion('M1', 2),
+  agreementVersionsPrefix: keys.agreementVersionsPrefix('M1'),
+  agreementHead: keys.agreementHead('M1'),
 };
 
 describe('shared/keys.ts', () => {
@@ -82,7 +88,7 @@ describe('shared/keys.ts', () => {
       const source = readFileSync(join(dir, file), 'utf8');
       expect(source, file).not.toMatch(/\b(?:pk|sk):\s*[`'"]/);
       expect(source, file).not.toMatch(
-        /[`'"](?:APP|IDEM|TASK|MER|SEQ|UNIQ|TERM|SEND|BLOCK|CHANGE|TRANSFER|SUPPRESS|SMSQ)#/,
+        /[`'"](?:APP|IDEM|TASK|MER|SEQ|UNIQ|TERM|SEND|BLOCK|CHANGE|TRANSFER|SUPPRESS|SMSQ|FEEPLAN|AGR)#/,
       );
     }
   });

@@ -142,11 +142,21 @@ describe('guarded terminal routes', () => {
       body: { activationCode: '000000' },
     });
     const hasher = { mac: async (_p: string, value: string) => sha256Hex(value) };
+    // The merchant signed its agreement: the activation gate lets the code be checked.
+    const signedAgreement = {
+      head: async (merchantNo: string) => ({
+        merchantNo,
+        latestVersion: 1,
+        signedVersion: 1,
+        latestSource: 'PROVISIONED',
+      }),
+    };
     const foreign = await activate({
       applications: repository,
       terminals: terminals(IDS.otherMerchantNo),
       hasher: hasher as never,
       clock: fixedClock,
+      agreements: signedAgreement,
     })(event, lambdaContext('activate'));
     expect(foreign.statusCode).toBe(404);
     expect(terminalReads).toBe(1);
@@ -156,6 +166,7 @@ describe('guarded terminal routes', () => {
       terminals: terminals(IDS.merchantNo),
       hasher: hasher as never,
       clock: fixedClock,
+      agreements: signedAgreement,
     })(event, lambdaContext('activate'));
     expect(terminalReads).toBe(1);
   });
@@ -169,8 +180,8 @@ describe('the manifest and the guards', () => {
     const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
-    expect(guarded.length).toBe(19);
-    expect(staff.length).toBe(11);
+    expect(guarded.length).toBe(22);
+    expect(staff.length).toBe(14);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],
       [staff, 'staffRoute'],

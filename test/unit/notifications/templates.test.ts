@@ -79,6 +79,9 @@ describe('every template in both locales', () => {
         'ACCESS_TOKEN_REISSUED',
         'VERIFICATION_CODE',
         'SIGN_IN_CODE',
+        'AGREEMENT_SIGNATURE_CODE',
+        'AGREEMENT_UPDATED',
+        'AGREEMENT_REMINDER',
       ].sort(),
     );
   });
@@ -126,7 +129,7 @@ describe('the values that matter', () => {
     const { terminalId: _t, activationCode: _c, ...noTerminal } = application;
     expect(renderEmail('APPLICATION_APPROVED', 'zh-CN', noTerminal).text).toContain('终端绑定后');
     expect(renderSms('APPLICATION_APPROVED', 'en', noTerminal, SIGNATURE).body).toBe(
-      '【拉卡拉】Approved. MID 102110154110007, details by email',
+      '【拉卡拉】Approved. MID 102110154110007; sign agreement, see email',
     );
   });
 

@@ -74,12 +74,22 @@ function boundTerminal(code: string): TerminalRecord {
   };
 }
 
+/** The merchant signed its agreement: the activation gate lets the codes through. */
+const SIGNED = {
+  head: async () => ({
+    merchantNo: MERCHANT,
+    latestVersion: 1,
+    signedVersion: 1,
+    latestSource: 'PROVISIONED',
+  }),
+};
+
 describe('activation attempts', () => {
   it('compares at most 5 of 20 concurrent wrong codes, and then locks even the right one', async () => {
     const { hasher, state } = countingHasher();
     const right = '482913';
     const world = oneTerminal(boundTerminal(right));
-    const deps = { terminals: world.terminals, hasher, clock: { now: () => NOW } };
+    const deps = { terminals: world.terminals, agreements: SIGNED, hasher, clock: { now: () => NOW } };
     const wrong = Array.from({ length: 20 }, (_, i) => String(100000 + i));
     const results = await Promise.allSettled(
       wrong.map((activationCode) => activateTerminal(deps, MERCHANT, SN, { activationCode })),
@@ -101,7 +111,7 @@ describe('activation attempts', () => {
     const { hasher } = countingHasher();
     const right = '482913';
     const world = oneTerminal(boundTerminal(right));
-    const deps = { terminals: world.terminals, hasher, clock: { now: () => NOW } };
+    const deps = { terminals: world.terminals, agreements: SIGNED, hasher, clock: { now: () => NOW } };
     const guesses = [...Array.from({ length: 4 }, (_, i) => String(200000 + i)), right];
     const results = await Promise.allSettled(
       guesses.map((activationCode) => activateTerminal(deps, MERCHANT, SN, { activationCode })),
@@ -113,7 +123,7 @@ describe('activation attempts', () => {
   it('answers the attempts left on each wrong code, 0 on the fifth', async () => {
     const { hasher } = countingHasher();
     const world = oneTerminal(boundTerminal('482913'));
-    const deps = { terminals: world.terminals, hasher, clock: { now: () => NOW } };
+    const deps = { terminals: world.terminals, agreements: SIGNED, hasher, clock: { now: () => NOW } };
     const left: unknown[] = [];
     for (let i = 0; i < MAX_ACTIVATION_ATTEMPTS; i++) {
       const error = await activateTerminal(deps, MERCHANT, SN, { activationCode: '000000' }).catch((e) => e);

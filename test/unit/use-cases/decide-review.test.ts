@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StaffPrincipal } from '../../../shared/auth/principals';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
 import type { WorkflowEngine } from '../../../shared/ports';
+import type { FeePlanRepository } from '../../../shared/ports/agreements';
 import type { ApplicationRepository, ReviewTaskRepository } from '../../../shared/ports/repositories';
 import { decideReview } from '../../../shared/reviews/requests';
 
@@ -63,6 +64,8 @@ function setup(
     applications: {} as ApplicationRepository,
     workflow,
     clock: { now: () => new Date('2026-11-22T01:00:00Z') },
+    // No decision of these tests names a fee plan: the repository is never read.
+    feePlans: {} as FeePlanRepository,
   };
   return {
     deps,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { agreementExecution } from '../../../shared/agreements/process';
 import { changeRequestExecution } from '../../../shared/change-requests/process';
 import { DEADLINE_DEFAULTS } from '../../../shared/config/env';
 import { readAsl, substitutionKey } from '../../../shared/manifest/asl';
@@ -30,6 +31,7 @@ const EXECUTION_INPUT: Record<string, Record<string, unknown>> = {
   onboarding: { ...onboardingExecution('APP1', deadlines) },
   'terminal-transfer': { ...transferExecution('TR1', deadlines) },
   'change-request': { ...changeRequestExecution('CR1', deadlines) },
+  agreement: { ...agreementExecution('AGR-102110554110001-001', 259_200) },
 };
 
 /** Every process with its Task functions, from the manifest. */

@@ -6,6 +6,7 @@ import { hrefOf, usePath } from '../../common/router';
 import { CATALOGUES, I18nProvider, useI18n } from './i18n';
 import { forgetAll, loadSession, type MerchantSession } from './merchant-session';
 import { ActivatePage } from './pages/activate';
+import { AgreementPage } from './pages/agreement';
 import { ApplyPage } from './pages/apply';
 import { DocumentsPage } from './pages/documents';
 import { SignInPage } from './pages/sign-in';
@@ -14,9 +15,9 @@ import { VerifyPage } from './pages/verify';
 
 /*
  * Pages (hash routes): `/` the form, `/verify` (section 6: the contact mobile and email confirm a
- * code each), `/documents`, `/status`, `/activate`, and `/sign-in` (section 11: application id +
- * SMS code → a new session token for a merchant who comes back). `/agreement` (section 7, read and
- * sign, between approval and activation) has its place here too.
+ * code each), `/documents`, `/status`, `/agreement` (section 7: read and sign, between approval and
+ * activation), `/activate`, and `/sign-in` (section 11: application id + SMS code → a new session
+ * token for a merchant who comes back).
  */
 
 /** The merchant pages: language, the page session, and the steps. */
@@ -94,6 +95,7 @@ function Page(props: {
   if (path === '/verify') return <VerifyPage session={session} />;
   if (path === '/documents') return <DocumentsPage session={session} />;
   if (path === '/status') return <StatusPage session={session} />;
+  if (path === '/agreement') return <AgreementPage session={session} />;
   if (path === '/activate') return <ActivatePage session={session} />;
   return <StatusPage session={session} />;
 }

@@ -13,9 +13,9 @@ import { useI18n } from '../i18n';
 import type { MerchantSession } from '../merchant-session';
 
 /**
- * Terminal activation with the SMS code, then the test transaction (spec 4.1). From section 7 on, the
- * agreement must be signed first (activation answers 409 AGREEMENT_NOT_SIGNED): its signing page
- * comes between the status page and this one.
+ * Terminal activation with the SMS code, then the test transaction (spec 4.1). The agreement must be
+ * signed first (activation answers 409 AGREEMENT_NOT_SIGNED): the signing page comes between the
+ * status page and this one, and is linked from here.
  */
 export function ActivatePage(props: { session: MerchantSession }) {
   const { t } = useI18n();
@@ -51,6 +51,7 @@ export function ActivatePage(props: { session: MerchantSession }) {
       return t.activate.attemptsLeft(caught.details.attemptsLeft);
     if (caught.code === 'ACTIVATION_LOCKED') return t.activate.locked;
     if (caught.code === 'ACTIVATION_CODE_EXPIRED') return t.activate.expired;
+    if (caught.code === 'AGREEMENT_NOT_SIGNED') return t.activate.signFirst;
     return `${caught.message} (${caught.code})`;
   };
 
@@ -58,7 +59,8 @@ export function ActivatePage(props: { session: MerchantSession }) {
     <section>
       <h1>{t.activate.title}</h1>
       <p>
-        <a href={hrefOf('/status')}>{t.activate.back}</a>
+        <a href={hrefOf('/status')}>{t.activate.back}</a> ·{' '}
+        <a href={hrefOf('/agreement')}>{t.status.agreement}</a>
       </p>
       {list.length === 0 || !terminal ? (
         <p class="notice">{t.activate.noTerminal}</p>

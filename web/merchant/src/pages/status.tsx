@@ -102,9 +102,14 @@ export function StatusPage(props: { session: MerchantSession }) {
             </a>
           ) : null}
           {app.status === 'APPROVED' ? (
-            <a class="button wide" href={hrefOf('/activate')}>
-              {t.status.activate}
-            </a>
+            <>
+              <a class="button wide" href={hrefOf('/agreement')}>
+                {t.status.agreement}
+              </a>
+              <a class="button secondary wide" href={hrefOf('/activate')}>
+                {t.status.activate}
+              </a>
+            </>
           ) : null}
           <button type="button" class="secondary" onClick={view.reload}>
             {t.status.refresh}

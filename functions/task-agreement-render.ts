@@ -1,0 +1,38 @@
+import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
+import { agreementFilesFromEnv } from '../shared/adapters/s3-agreement-files';
+import { mailerFromEnv } from '../shared/adapters/ses-mailer';
+import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
+import { agreementTask } from '../shared/agreements/process';
+import { renderAgreementPdf } from '../shared/agreements/render';
+import { renderAgreement } from '../shared/agreements/workflow';
+import {
+  agreementRepository,
+  applicationRepository,
+  merchantRepository,
+  messagingConfig,
+  sendQuota,
+  sendRecordRepository,
+  suppressionList,
+} from '../shared/composition';
+import { systemClock } from '../shared/ports';
+
+// Only the adapters this step uses, created once per cold start. pdfkit and the font load on the
+// first render (lazy modules), not here.
+const deps = {
+  agreements: agreementRepository(),
+  merchants: merchantRepository(),
+  applications: applicationRepository(),
+  files: agreementFilesFromEnv(),
+  render: renderAgreementPdf,
+  sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  sendQuota: sendQuota(),
+  hasher: keyedHasherFromEnv(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
+  clock: systemClock,
+  config: messagingConfig(),
+};
+
+/** Workflow Task: renders one agreement version's PDF (once) and announces a version after the first. */
+export const handler = agreementTask('task-agreement-render', (input) => renderAgreement(deps, input));
