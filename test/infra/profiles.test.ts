@@ -243,6 +243,8 @@ describe('the China profile', () => {
     expect(globalTypes.filter((type) => NOT_IN_CHINA_REGIONS.has(type)).sort()).toEqual([
       'AWS::Cognito::UserPool',
       'AWS::Cognito::UserPoolClient',
+      // The console's Hosted UI (the China profile does not host the web apps).
+      'AWS::Cognito::UserPoolDomain',
       'AWS::Cognito::UserPoolGroup',
       'AWS::Cognito::UserPoolGroup',
       'AWS::SES::ConfigurationSet',
