@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -103,7 +103,9 @@ export function acknowledgeBucketDeploymentHandler(stack: Construct, bucketArnEx
         'Action::s3:List*',
         'Action::s3:Abort*',
         'Action::s3:DeleteObject*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        // The bootstrap bucket's name carries the region: a token in an environment-agnostic stack,
+        // the literal name where the profile pins a region.
+        `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${Token.isUnresolved(Stack.of(stack).region) ? '<AWS::Region>' : Stack.of(stack).region}/*`,
         `Resource::${bucketArnExport}/*`,
         'Resource::*',
       ].map((finding) => ({ id: `AwsSolutions-IAM5[${finding}]`, reason: wildcards })),

@@ -18,6 +18,7 @@ import {
 import { HMAC_KEYS, hmacKeyIdVariable } from '../../shared/config/env';
 import { FUNCTIONS } from '../../shared/manifest/functions';
 import { HMAC_CAPABILITIES } from '../../shared/manifest/types';
+import { WEB_FIXTURE_DIR } from './fixtures/web';
 
 /*
  * Both deployment profiles synthesized (without bundling) with the cdk-nag packs: the global one
@@ -43,7 +44,7 @@ interface Synthesized {
 
 function synth(context: Record<string, unknown>): Synthesized {
   const app = new App({ context: { ...CDK_CONTEXT, ...context } });
-  const stacks = buildOnboardingApp(app, { skipBundling: true, env: {} });
+  const stacks = buildOnboardingApp(app, { skipBundling: true, env: {}, webDir: WEB_FIXTURE_DIR });
   // Template.fromStack synthesizes the whole app, which also runs the registered cdk-nag packs.
   return {
     stacks,
@@ -243,6 +244,8 @@ describe('the China profile', () => {
     expect(globalTypes.filter((type) => NOT_IN_CHINA_REGIONS.has(type)).sort()).toEqual([
       'AWS::Cognito::UserPool',
       'AWS::Cognito::UserPoolClient',
+      // The console's Hosted UI (the China profile does not host the web apps).
+      'AWS::Cognito::UserPoolDomain',
       'AWS::Cognito::UserPoolGroup',
       'AWS::Cognito::UserPoolGroup',
       'AWS::SES::ConfigurationSet',

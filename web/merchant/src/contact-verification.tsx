@@ -7,6 +7,7 @@ import {
   requestVerification,
 } from '../../common/api';
 import { Alert, StatusMessage, TextField } from '../../common/components';
+import { explainCodeError } from './code-errors';
 import { useI18n } from './i18n';
 import type { MerchantSession } from './merchant-session';
 
@@ -65,13 +66,8 @@ function ChannelCode(props: {
   const [error, setError] = useState<string>();
 
   const explain = (caught: unknown): string => {
-    if (!(caught instanceof ApiError)) return t.networkError;
-    if (caught.code === 'VERIFICATION_CODE_INVALID' && typeof caught.details.attemptsLeft === 'number')
-      return t.verify.attemptsLeft(caught.details.attemptsLeft);
-    if (caught.code === 'VERIFICATION_LOCKED') return t.verify.locked;
-    if (caught.code === 'VERIFICATION_EXPIRED') return t.verify.expired;
-    if (caught.code === 'RATE_LIMITED' && typeof caught.details.retryAfterSeconds === 'number')
-      return t.verify.rateLimited(Math.ceil(caught.details.retryAfterSeconds / 60));
+    const known = explainCodeError(t, caught);
+    if (known !== undefined || !(caught instanceof ApiError)) return known ?? t.networkError;
     const field = caught.fields[0];
     if (field) return t.problems[field.code] ?? field.message;
     return `${caught.message} (${caught.code})`;

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, confirmSession, startSession } from '../../../common/api';
 import { Alert, StatusMessage, TextField } from '../../../common/components';
 import { navigate } from '../../../common/router';
+import { explainCodeError } from '../code-errors';
 import { useI18n } from '../i18n';
 import { forgetAll, type MerchantSession, saveSession } from '../merchant-session';
 
@@ -22,13 +23,8 @@ export function SignInPage(props: { onSession: (session: MerchantSession) => voi
   const id = applicationId.trim().toUpperCase();
 
   const explain = (caught: unknown): string => {
-    if (!(caught instanceof ApiError)) return t.networkError;
-    if (caught.code === 'VERIFICATION_CODE_INVALID' && typeof caught.details.attemptsLeft === 'number')
-      return t.verify.attemptsLeft(caught.details.attemptsLeft);
-    if (caught.code === 'VERIFICATION_LOCKED') return t.verify.locked;
-    if (caught.code === 'VERIFICATION_EXPIRED') return t.verify.expired;
-    if (caught.code === 'RATE_LIMITED' && typeof caught.details.retryAfterSeconds === 'number')
-      return t.verify.rateLimited(Math.ceil(caught.details.retryAfterSeconds / 60));
+    const known = explainCodeError(t, caught);
+    if (known !== undefined || !(caught instanceof ApiError)) return known ?? t.networkError;
     if (caught.code === 'NOT_FOUND') return t.signIn.invalidId;
     return `${caught.message} (${caught.code})`;
   };
