@@ -122,7 +122,7 @@ export async function agreementAfterAppliedChange(
 ): Promise<{ agreementId: string; version: number } | undefined> {
   const request = await deps.changeRequests.get(changeRequestId);
   const newCycle = request?.changes.settlement?.cycle;
-  if (!request || request.status !== 'APPLIED' || !newCycle) return undefined;
+  if (request?.status !== 'APPLIED' || !newCycle) return undefined;
   if (request.before?.settlement?.cycle === newCycle) return undefined;
   const merchant = await deps.merchants.getMerchant(request.merchantNo);
   if (!merchant) throw new Error(`No merchant ${request.merchantNo}`);
