@@ -1,0 +1,26 @@
+import { ACCESS_TOKEN_CONTRACTS } from '../access-tokens/contract';
+import { CHANGE_REQUEST_CONTRACTS } from '../change-requests/contract';
+import { MERCHANT_CONTRACTS } from '../merchants/contract';
+import { ONBOARDING_CONTRACTS } from '../onboarding/contract';
+import { REVIEW_CONTRACTS } from '../reviews/contract';
+import { TERMINAL_CONTRACTS } from '../terminals/contract';
+import { TRANSFER_CONTRACTS } from '../transfers/contract';
+import type { RouteContract } from './contract';
+import { PLATFORM_CONTRACTS } from './platform-contract';
+
+/*
+ * Every route's contract, area by area (each area's `contract.ts` beside its use cases): the
+ * OpenAPI generator and the tests read this list, no function does. A new area adds its list here.
+ */
+
+/** Every contract. */
+export const CONTRACTS: readonly RouteContract[] = [
+  ...PLATFORM_CONTRACTS,
+  ...ONBOARDING_CONTRACTS,
+  ...ACCESS_TOKEN_CONTRACTS,
+  ...MERCHANT_CONTRACTS,
+  ...CHANGE_REQUEST_CONTRACTS,
+  ...TERMINAL_CONTRACTS,
+  ...TRANSFER_CONTRACTS,
+  ...REVIEW_CONTRACTS,
+];
