@@ -2,6 +2,7 @@ import { CfnOutput, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,6 +26,7 @@ import { EmailEvents } from './constructs/email-events';
 import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
 import { ManifestGrants } from './constructs/grants';
+import { IntegrationSurface } from './constructs/integration';
 import { OnboardingRestApi } from './constructs/rest-api';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
@@ -74,9 +76,17 @@ export class StatelessStack extends StackWithParts {
   readonly logsKey: kms.Key;
   /** Events the event functions could not process (alarmed on its first message). */
   readonly eventDeadLetterQueue: sqs.Queue;
+  /** The domain event bus. */
+  readonly eventBus: events.EventBus;
+  /** The webhook delivery queue. */
+  readonly webhookDeliveryQueue: sqs.Queue;
+  /** Webhook jobs, events and stream batches that could not be handled (alarmed). */
+  readonly integrationDeadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
-    super(scope, id, props);
+    // Without indentation: ~60 functions with their roles, log groups and alarms take most of the
+    // 1 MB CloudFormation allows a template; what CloudFormation reads is the same.
+    super(scope, id, { suppressTemplateIndentation: true, ...props });
     const problems = manifestProblems();
     if (problems.length > 0) throw new Error(`The manifest is inconsistent:\n${problems.join('\n')}`);
     const { config } = props;
@@ -138,7 +148,18 @@ export class StatelessStack extends StackWithParts {
     this.emailConfigurationSet = emailEvents.configurationSet;
     this.emailEventsTopic = emailEvents.topic;
 
+    const integration = new IntegrationSurface(this, 'Integration', {
+      table: props.table,
+      entries: FUNCTIONS,
+      functionOf: (name) => functions.get(name),
+    });
+    this.eventBus = integration.bus;
+    this.webhookDeliveryQueue = integration.deliveryQueue;
+    this.integrationDeadLetterQueue = integration.deadLetterQueue;
+
     const grants = new ManifestGrants(this, {
+      eventBus: integration.bus,
+      deliveryQueue: integration.deliveryQueue,
       table: props.table,
       dataKey: props.dataKey,
       piiHmacKey: props.piiHmacKey,
@@ -169,6 +190,8 @@ export class StatelessStack extends StackWithParts {
       api: this.api,
       table: props.table,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
+      integrationDeadLetterQueue: integration.deadLetterQueue,
+      eventRelay: integration.relay,
       alarmEmail: config.alarmEmail,
     }).topic;
 
@@ -194,5 +217,6 @@ export class StatelessStack extends StackWithParts {
       new CfnOutput(this, id, { value: stateMachine.stateMachineArn });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'EventBusName', { value: integration.bus.eventBusName });
   }
 }

@@ -27,6 +27,7 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb-local';
+import { LocalEventBus } from './event-bus';
 import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from './faults';
 import { ensureDir, loadOrCreateSecret } from './files';
 import { closeServer, listen } from './http';
@@ -37,7 +38,9 @@ import { startS3Local } from './s3-local';
 import { startSesLocal } from './ses-local';
 import { type LocalStateMachine, LocalStepFunctions } from './sfn-endpoint';
 import { SmsOutbox } from './sms-endpoint';
+import { LocalQueue, LocalQueuePoller } from './sqs-queue';
 import { LocalStaffAuth, type StaffTokenRequest } from './staff-auth';
+import { LocalTableStream } from './table-stream';
 import { DEFAULT_WEB_DIR } from './web-build';
 import { createWebStatic } from './web-static';
 
@@ -57,6 +60,10 @@ export interface LocalStackPorts {
   readonly ses: number;
   /** `S3_PORT`, default 4569. */
   readonly s3: number;
+  /** `EVENTS_PORT` (the local EventBridge bus), default any free port. */
+  readonly events: number;
+  /** `SQS_PORT` (the local webhook delivery queue), default any free port. */
+  readonly sqs: number;
 }
 
 /** Options of {@link startLocalStack}; every field is optional. */
@@ -95,6 +102,13 @@ export interface LocalStackOptions {
   readonly webDir?: string;
 }
 
+/** The local parts of the integration surface. */
+export interface IntegrationParts {
+  readonly queue: LocalQueue;
+  readonly bus: LocalEventBus;
+  readonly stream: LocalTableStream;
+}
+
 /** Base URLs of the running parts. */
 export interface LocalStackUrls {
   readonly api: string;
@@ -105,6 +119,10 @@ export interface LocalStackUrls {
   readonly sesWeb: string;
   readonly s3: string;
   readonly sms: string;
+  /** The local EventBridge bus (PutEvents). */
+  readonly events: string;
+  /** The local SQS endpoint of the webhook delivery queue. */
+  readonly sqs: string;
   /** The DynamoDB fault proxy the handlers use, when the fault switch is on. */
   readonly dynamodbFaultProxy?: string;
 }
@@ -119,6 +137,8 @@ export interface LocalStack {
   readonly faults: FaultInjector;
   /** The ARN of every state machine the local Step Functions endpoint runs. */
   readonly stateMachineArns: readonly string[];
+  /** The table's stream relay, the event bus and the webhook delivery queue (their counters too). */
+  readonly integration: IntegrationParts;
   /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -131,6 +151,8 @@ const DEFAULT_PORTS: LocalStackPorts = {
   sms: 8084,
   ses: 8005,
   s3: 4569,
+  events: 0,
+  sqs: 0,
 };
 const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   api: 'PORT',
@@ -139,6 +161,8 @@ const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   sms: 'SMS_PORT',
   ses: 'SES_PORT',
   s3: 'S3_PORT',
+  events: 'EVENTS_PORT',
+  sqs: 'SQS_PORT',
 };
 const DEADLINE_VARIABLES = [
   ENV.reviewEscalationSeconds,
@@ -149,6 +173,17 @@ const DEADLINE_VARIABLES = [
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
 const NOTIFICATION_VARIABLES = [ENV.smsPerPhonePerHour, ENV.supervisorLocale] as const;
+/** Webhook settings taken from the developer's environment when set (e.g. retries in seconds). */
+const WEBHOOK_VARIABLES = [
+  ENV.webhookRetryBaseSeconds,
+  ENV.webhookRetryMaxAgeSeconds,
+  ENV.webhookTimeoutSeconds,
+  ENV.webhookSecretOverlapSeconds,
+] as const;
+/** The local bus's name (CDK names the deployed one). */
+const EVENT_BUS_NAME = 'pos-onboarding-events';
+/** The local webhook delivery queue. */
+const WEBHOOK_QUEUE_NAME = 'webhook-deliveries';
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',
@@ -191,6 +226,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
     sfn: `http://127.0.0.1:${ports.sfn}`,
     sms: `http://127.0.0.1:${ports.sms}`,
+    events: `http://127.0.0.1:${ports.events}`,
+    sqs: `http://127.0.0.1:${ports.sqs}`,
     ses: `http://127.0.0.1:${ports.ses}`,
     sesWeb: `http://127.0.0.1:${ports.ses}/`,
     s3: `http://127.0.0.1:${ports.s3}`,
@@ -198,6 +235,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   const stateMachines = resolveStateMachines(options.stateMachines);
+  let integrationParts: IntegrationParts | undefined;
   const env = buildEnv(stateDir, urls, options.env ?? {});
   // The handlers' SDK clients go through the proxy; the stack's own client (ensureTable) does not.
   if (urls.dynamodbFaultProxy !== undefined && options.env?.AWS_ENDPOINT_URL_DYNAMODB === undefined) {
@@ -239,11 +277,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     ]);
     const dynamoClient = localDynamoDbClient(dynamodb.url);
-    try {
-      await ensureTable(dynamoClient, TABLE_NAME, log);
-    } finally {
-      dynamoClient.destroy();
-    }
+    stoppers.push(async () => dynamoClient.destroy());
+    await ensureTable(dynamoClient, TABLE_NAME, log);
     if (faultProxyPort !== undefined) {
       const proxy = await startDynamoDbFaultProxy({
         upstream: dynamodb.url,
@@ -289,6 +324,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Stopped after the API server and before the endpoints: halted executions never re-run handlers.
     stoppers.push(() => sfn.close());
 
+    const queue = new LocalQueue({ name: WEBHOOK_QUEUE_NAME, stateDir, log });
+    const integration = {
+      queue,
+      bus: new LocalEventBus(EVENT_BUS_NAME, queue),
+      stream: new LocalTableStream({
+        dynamodbUrl: dynamodb.url,
+        tableName: TABLE_NAME,
+        stateDir,
+        log,
+        invoke: (event) => invokeLambda(loader, 'relay-table-events', event, { timeoutMs: 60_000 }),
+      }),
+    };
+    integrationParts = integration;
+
     const staffAuth = await LocalStaffAuth.create({
       stateDir,
       issuer: env[ENV.staffJwtIssuer] ?? `${apiUrl}/_local`,
@@ -296,7 +345,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiServer = createApiServer({
       routes: ROUTES,
-      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults }),
+      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults, integration }),
       loader,
       staffAuth,
       log,
@@ -304,6 +353,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await listenOrExplain(apiServer, ports.api, PORT_ENV.api);
     stoppers.push(() => closeServer(apiServer));
+
+    // Domain events: the table's stream → relay → bus → webhook queue → delivery, as in AWS.
+    const eventsServer = createAwsJsonServer({
+      serviceName: 'EventBridge',
+      targetPrefix: 'AWSEvents',
+      operations: integration.bus.operations,
+      log,
+    });
+    await listenOrExplain(eventsServer, ports.events, PORT_ENV.events);
+    stoppers.push(() => closeServer(eventsServer));
+    const sqsServer = createAwsJsonServer({
+      serviceName: 'SQS',
+      targetPrefix: 'AmazonSQS',
+      operations: integration.queue.operations,
+      log,
+    });
+    await listenOrExplain(sqsServer, ports.sqs, PORT_ENV.sqs);
+    stoppers.push(() => closeServer(sqsServer));
+    const poller = new LocalQueuePoller(
+      integration.queue,
+      (event) => invokeLambda(loader, 'deliver-webhooks', event, { timeoutMs: 60_000 }),
+      log,
+    );
+    poller.start();
+    stoppers.push(() => poller.stop());
+    await integration.stream.start(dynamoClient);
+    stoppers.push(() => integration.stream.stop());
 
     await waitUntilReady(urls, log);
     const resumed = sfn.resumePending();
@@ -315,11 +391,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   let stopping: Promise<void> | undefined;
+  const parts = integrationParts as IntegrationParts | undefined;
+  if (!parts) throw new Error('unreachable: the integration parts start with the stack');
   return {
     urls,
     stateDir,
     env,
     faults,
+    integration: parts,
     stateMachineArns: stateMachines.map((machine) => machine.stateMachineArn),
     stop: () => {
       stopping ??= stopAll();
@@ -422,6 +501,10 @@ function buildEnv(
     [ENV.staffJwtAudience]: 'local-staff',
     [ENV.staffJwksUri]: `${urls.api}/_local/jwks.json`,
     [ENV.s3ForcePathStyle]: 'true',
+    [ENV.eventBusName]: EVENT_BUS_NAME,
+    [ENV.webhookQueueUrl]: `${urls.sqs}/${LOCAL_ACCOUNT_ID}/${WEBHOOK_QUEUE_NAME}`,
+    // Receivers on this machine (http://127.0.0.1:<port>); private and link-local stay refused.
+    [ENV.webhookAllowLoopback]: 'true',
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
@@ -432,8 +515,10 @@ function buildEnv(
     AWS_ENDPOINT_URL_SESV2: urls.ses,
     AWS_ENDPOINT_URL_SFN: urls.sfn,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: urls.sms,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: urls.events,
+    AWS_ENDPOINT_URL_SQS: urls.sqs,
   };
-  for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES]) {
+  for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES, ...WEBHOOK_VARIABLES]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
@@ -512,8 +597,22 @@ function localRoutes(parts: {
   sfn: LocalStepFunctions;
   loader: HandlerLoader;
   faults: FaultInjector;
+  integration: IntegrationParts;
 }): LocalRoute[] {
   return [
+    {
+      // The domain events published lately (oldest first), as the bus received them.
+      method: 'GET',
+      path: '/_local/events',
+      handle: ({ query }) => {
+        const type = query.get('type');
+        const events = parts.integration.bus.events();
+        return {
+          statusCode: 200,
+          body: { events: type === null ? events : events.filter((e) => e.type === type) },
+        };
+      },
+    },
     {
       method: 'GET',
       path: '/_local/faults',

@@ -5,6 +5,7 @@ import { DynamoSmsQuota, DynamoSuppressionList } from './adapters/dynamodb-notif
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
+import { DynamoWebhookRepository } from './adapters/dynamodb-webhooks';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
 import { type MessagingConfig, readDeadlines, readMessagingConfig } from './config/env';
 import type { FieldCipher } from './ports';
@@ -54,6 +55,10 @@ export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedT
 export const suppressionList = () => new DynamoSuppressionList(sharedTable());
 /** Per-phone hourly SMS counters over the shared table. */
 export const smsQuota = () => new DynamoSmsQuota(sharedTable());
+
+/** Webhook endpoints, deliveries and events; `withCipher` where secrets are sealed or opened. */
+export const webhookRepository = (withCipher = false) =>
+  new DynamoWebhookRepository(sharedTable(), withCipher ? sharedFieldCipher() : undefined);
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

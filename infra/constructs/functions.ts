@@ -4,9 +4,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionEntry } from '../../shared/manifest/types';
 import { HouseFunction } from '../house-function';
+import { acknowledgeMappedFunction } from './integration';
 import { StackPart } from './stack-part';
 
-/** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
+/**
+ * Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s), and
+ * so may the functions of the stream and the delivery queue (a receiver may take 10 s).
+ */
 const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
@@ -16,7 +20,7 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
 /** Routes first, then Tasks, then event handlers (the order of alarms and outputs). */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2 } as const;
+const TRIGGER_ORDER = { route: 0, task: 1, event: 2, 'table-stream': 3, queue: 4 } as const;
 
 export interface ManifestFunctionsProps {
   readonly entries: readonly FunctionEntry[];
@@ -64,7 +68,7 @@ export class ManifestFunctions extends StackPart {
         skipBundling: props.skipBundling,
         lazyModules: entry.lazyModules,
         environment: props.environment,
-        timeout: kind === 'task' ? TASK_FUNCTION_TIMEOUT : undefined,
+        timeout: kind === 'route' || kind === 'event' ? undefined : TASK_FUNCTION_TIMEOUT,
         logEncryptionKey: props.logsKey,
         ...(kind === 'event'
           ? {
@@ -73,7 +77,8 @@ export class ManifestFunctions extends StackPart {
             }
           : {}),
       });
-      if (kind !== 'event') acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
+      if (kind === 'table-stream' || kind === 'queue') acknowledgeMappedFunction(fn, entry.name, kind);
+      else if (kind !== 'event') acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
       Validations.of(fn.function).acknowledge({
         id: 'NIST.800.53.R5-LambdaInsideVPC',
         reason:

@@ -1,8 +1,10 @@
 import { Aws, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
 import { ENV } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
@@ -36,6 +38,10 @@ export interface GrantTargets {
   readonly workflows: Workflows;
   readonly emailConfigurationSetName: string;
   readonly config: OnboardingConfig;
+  /** The domain event bus (`putEvents`). */
+  readonly eventBus: events.IEventBus;
+  /** The webhook delivery queue (`webhookQueue`). */
+  readonly deliveryQueue: sqs.IQueue;
 }
 
 /**
@@ -263,6 +269,19 @@ export class ManifestGrants {
         });
         return;
       }
+      case 'putEvents':
+        this.targets.eventBus.grantPutEventsTo(fn);
+        fn.addEnvironment(ENV.eventBusName, this.targets.eventBus.eventBusName);
+        return;
+      case 'webhookQueue':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'],
+            resources: [this.targets.deliveryQueue.queueArn],
+          }),
+        );
+        fn.addEnvironment(ENV.webhookQueueUrl, this.targets.deliveryQueue.queueUrl);
+        return;
       case 'putMetrics': {
         const policy = this.attach(fn, 'PutMetricsPolicy', [
           new iam.PolicyStatement({

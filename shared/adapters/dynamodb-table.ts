@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -160,6 +161,22 @@ export class DynamoTable {
         }),
       );
       return unmarshall(out.Attributes ?? {}) as T;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
+      throw error;
+    }
+  }
+
+  /** Delete with an optional condition; a failed condition throws {@link ConditionFailedError}. */
+  async delete(key: TableKey, condition?: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          ConditionExpression: condition,
+        }),
+      );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
       throw error;

@@ -1,4 +1,5 @@
 import * as changeRequests from './change-requests';
+import * as integration from './integration';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
@@ -31,6 +32,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   terminals,
   transfers,
   changeRequests,
+  integration,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */

@@ -68,8 +68,27 @@ export interface EventTrigger {
   readonly source: 'email-events';
 }
 
+/**
+ * Invoked with batches of the table's change stream (DynamoDB Streams, new and old images) through
+ * an event source mapping that passes only the records of item families with an event mapper
+ * (shared/events/mappers.ts); `npm run dev` polls DynamoDB Local's stream with the same filter.
+ */
+export interface TableStreamTrigger {
+  readonly kind: 'table-stream';
+}
+
+/**
+ * Invoked with batches of an SQS queue of the stack (event source mapping, partial batch failures);
+ * `npm run dev` runs a local queue with the same semantics. `webhook-deliveries`: the domain events
+ * the bus routes to webhooks, and each endpoint's delivery attempts.
+ */
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  readonly queue: 'webhook-deliveries';
+}
+
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger;
+export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | TableStreamTrigger | QueueTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -90,7 +109,11 @@ export type Capability =
   /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
   | 'sendSms'
   /** cloudwatch:PutMetricData in the service's namespace only (EMF log lines need none). */
-  | 'putMetrics';
+  | 'putMetrics'
+  /** events:PutEvents on the domain event bus. */
+  | 'putEvents'
+  /** sqs:SendMessage and sqs:ChangeMessageVisibility on the webhook delivery queue. */
+  | 'webhookQueue';
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [

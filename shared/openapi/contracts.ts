@@ -5,6 +5,7 @@ import { ONBOARDING_CONTRACTS } from '../onboarding/contract';
 import { REVIEW_CONTRACTS } from '../reviews/contract';
 import { TERMINAL_CONTRACTS } from '../terminals/contract';
 import { TRANSFER_CONTRACTS } from '../transfers/contract';
+import { WEBHOOK_CONTRACTS } from '../webhooks/contract';
 import type { RouteContract } from './contract';
 import { PLATFORM_CONTRACTS } from './platform-contract';
 
@@ -23,4 +24,5 @@ export const CONTRACTS: readonly RouteContract[] = [
   ...TERMINAL_CONTRACTS,
   ...TRANSFER_CONTRACTS,
   ...REVIEW_CONTRACTS,
+  ...WEBHOOK_CONTRACTS,
 ];

@@ -68,6 +68,13 @@ export interface paths {
      */
     post: operations["withdrawApplication"];
   };
+  "/v1/events/{eventId}/redeliver": {
+    /**
+     * Deliver an event again to the endpoints it went to
+     * @description Staff: operator.
+     */
+    post: operations["redeliverEvent"];
+  };
   "/v1/health": {
     /**
      * The service answers
@@ -221,6 +228,39 @@ export interface paths {
      * @description The merchant (its access token).
      */
     post: operations["cancelTransferRequest"];
+  };
+  "/v1/webhook-endpoints": {
+    /**
+     * The endpoints (never their secrets)
+     * @description Staff: operator.
+     */
+    get: operations["listWebhookEndpoints"];
+    /**
+     * Register an endpoint for some event types
+     * @description Staff: operator. `url`: https, at most 2,048 characters, never a private, loopback or link-local address (checked again on every address the name resolves to at each delivery). The `secret` that signs the deliveries is in this answer only.
+     */
+    post: operations["createWebhookEndpoint"];
+  };
+  "/v1/webhook-endpoints/{id}": {
+    /**
+     * Delete an endpoint: nothing more is sent to it
+     * @description Staff: operator.
+     */
+    delete: operations["deleteWebhookEndpoint"];
+  };
+  "/v1/webhook-endpoints/{id}/deliveries": {
+    /**
+     * An endpoint's deliveries, newest event first, with every attempt
+     * @description Staff: operator.
+     */
+    get: operations["listWebhookDeliveries"];
+  };
+  "/v1/webhook-endpoints/{id}/secret": {
+    /**
+     * Rotate the signing secret
+     * @description Staff: operator. The new secret signs from now on; the old one keeps signing beside it (two `v1=` in `Webhook-Signature`) until `previousSecretExpiresAt`, 24 hours later.
+     */
+    post: operations["rotateWebhookSecret"];
   };
 }
 
@@ -522,6 +562,35 @@ export interface components {
         }[];
       reasons: components["schemas"]["Reason"][];
       timeline: components["schemas"]["ChangeRequestTimelineEntry"][];
+    };
+    WebhookEndpoint: {
+      id: string;
+      url: string;
+      events: ("application.submitted" | "application.needs_changes" | "application.approved" | "application.rejected" | "application.expired" | "application.withdrawn" | "agreement.signed" | "merchant.activated" | "merchant.suspended" | "terminal.bound" | "terminal.unbound" | "terminal.activated" | "transfer.completed" | "change_request.applied" | "change_request.rejected" | "change_request.stale" | "risk_alert.opened" | "limits.changed")[];
+      createdAt: components["schemas"]["Timestamp"];
+      secretRotatedAt: components["schemas"]["Timestamp"] | null;
+      previousSecretExpiresAt: components["schemas"]["Timestamp"] | null;
+    };
+    WebhookDelivery: {
+      eventId: string;
+      /** @enum {string} */
+      eventType: "application.submitted" | "application.needs_changes" | "application.approved" | "application.rejected" | "application.expired" | "application.withdrawn" | "agreement.signed" | "merchant.activated" | "merchant.suspended" | "terminal.bound" | "terminal.unbound" | "terminal.activated" | "transfer.completed" | "change_request.applied" | "change_request.rejected" | "change_request.stale" | "risk_alert.opened" | "limits.changed";
+      /** @enum {string} */
+      status: "PENDING" | "DELIVERED" | "FAILED";
+      attempts: number;
+      lastHttpStatus: number | null;
+      lastAttemptAt: components["schemas"]["Timestamp"] | null;
+      nextAttemptAt: components["schemas"]["Timestamp"] | null;
+      attemptLog: ({
+          at: components["schemas"]["Timestamp"];
+          httpStatus: number | null;
+          /** @enum {string} */
+          result: "DELIVERED" | "FAILED";
+          /** @enum {string} */
+          error?: "TIMEOUT" | "BLOCKED_ADDRESS" | "DNS" | "CONNECTION";
+          durationMs: number;
+        })[];
+      createdAt: components["schemas"]["Timestamp"];
     };
   };
   responses: never;
@@ -1673,6 +1742,152 @@ export interface operations {
             };
             [key: string]: unknown;
           });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Deliver an event again to the endpoints it went to
+   * @description Staff: operator.
+   */
+  redeliverEvent: {
+    parameters: {
+      path: {
+        eventId: string;
+      };
+    };
+    responses: {
+      /** @description Queued: a new round of attempts for each endpoint that still exists */
+      202: {
+        content: {
+          "application/json": {
+            eventId: string;
+            deliveries: {
+                endpointId: string;
+                /** @constant */
+                status: "PENDING";
+              }[];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
         };
       };
       /** @description The body is too large: PAYLOAD_TOO_LARGE */
@@ -4581,6 +4796,639 @@ export interface operations {
             };
             [key: string]: unknown;
           });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * The endpoints (never their secrets)
+   * @description Staff: operator.
+   */
+  listWebhookEndpoints: {
+    responses: {
+      /** @description Every endpoint */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["WebhookEndpoint"][];
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Register an endpoint for some event types
+   * @description Staff: operator. `url`: https, at most 2,048 characters, never a private, loopback or link-local address (checked again on every address the name resolves to at each delivery). The `secret` that signs the deliveries is in this answer only.
+   */
+  createWebhookEndpoint: {
+    requestBody: {
+      content: {
+        "application/json": {
+          url: string;
+          events: ("application.submitted" | "application.needs_changes" | "application.approved" | "application.rejected" | "application.expired" | "application.withdrawn" | "agreement.signed" | "merchant.activated" | "merchant.suspended" | "terminal.bound" | "terminal.unbound" | "terminal.activated" | "transfer.completed" | "change_request.applied" | "change_request.rejected" | "change_request.stale" | "risk_alert.opened" | "limits.changed")[];
+        };
+      };
+    };
+    responses: {
+      /** @description Registered: keep the secret */
+      201: {
+        content: {
+          "application/json": {
+            id: string;
+            url: string;
+            events: ("application.submitted" | "application.needs_changes" | "application.approved" | "application.rejected" | "application.expired" | "application.withdrawn" | "agreement.signed" | "merchant.activated" | "merchant.suspended" | "terminal.bound" | "terminal.unbound" | "terminal.activated" | "transfer.completed" | "change_request.applied" | "change_request.rejected" | "change_request.stale" | "risk_alert.opened" | "limits.changed")[];
+            secret: string;
+            createdAt: components["schemas"]["Timestamp"];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: CONFLICT */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "CONFLICT";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Delete an endpoint: nothing more is sent to it
+   * @description Staff: operator.
+   */
+  deleteWebhookEndpoint: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description Deleted */
+      204: {
+        content: never;
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * An endpoint's deliveries, newest event first, with every attempt
+   * @description Staff: operator.
+   */
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        limit?: string;
+        cursor?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description One page; `nextCursor` fetches the next */
+      200: {
+        content: {
+          "application/json": {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Rotate the signing secret
+   * @description Staff: operator. The new secret signs from now on; the old one keeps signing beside it (two `v1=` in `Webhook-Signature`) until `previousSecretExpiresAt`, 24 hours later.
+   */
+  rotateWebhookSecret: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description The new secret, shown once */
+      200: {
+        content: {
+          "application/json": {
+            id: string;
+            secret: string;
+            previousSecretExpiresAt: components["schemas"]["Timestamp"];
+            secretRotatedAt: components["schemas"]["Timestamp"];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
         };
       };
       /** @description The body is too large: PAYLOAD_TOO_LARGE */

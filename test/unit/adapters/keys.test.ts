@@ -28,6 +28,11 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   transferRequest: keys.transferRequest('X1'),
   suppression: keys.suppression('EMAIL', 'h'),
   smsQuota: keys.smsQuota('h', '2026-11-23T08'),
+  webhookEndpoints: keys.webhookEndpoints(),
+  webhookEndpoint: keys.webhookEndpoint('E1'),
+  webhookDeliveries: keys.webhookDeliveries('E1'),
+  webhookDelivery: keys.webhookDelivery('E1', 'V1'),
+  event: keys.event('V1'),
 };
 
 describe('shared/keys.ts', () => {
