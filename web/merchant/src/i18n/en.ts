@@ -172,6 +172,8 @@ export const en: typeof zhCN = {
     testSubmit: 'Run the test transaction',
     testApproved: (sale: string, voided: string) =>
       `Test transaction approved (sale ${sale}, void ${voided}). Your terminal is ready.`,
+    testDeclined: (step: string, code: string) =>
+      `The test ${step === 'VOID' ? 'void' : 'sale'} was declined (response ${code}). Try again in a moment.`,
     noTerminal: 'No terminal is bound to you yet. You will get the activation code by SMS once it is.',
     back: 'Back to your application',
   },

@@ -177,6 +177,8 @@ export const zhCN = {
     testSubmit: '开始测试交易',
     testApproved: (sale: string, voided: string) =>
       `测试交易成功（消费 ${sale}，撤销 ${voided}）。终端可以正常使用了。`,
+    testDeclined: (step: string, code: string) =>
+      `测试${step === 'VOID' ? '撤销' : '消费'}被拒绝（应答码 ${code}）。请稍后再试。`,
     noTerminal: '还没有为你绑定终端。绑定后会收到激活码短信。',
     back: '返回审核进度',
   },
