@@ -32,8 +32,13 @@ export interface OnboardingConfig {
    * every SMS template must still fit one 70-character segment with it (checked at synth).
    */
   readonly smsSignature: string;
-  /** Context `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (default 5). */
+  /**
+   * Context `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (default 5);
+   * SMS with an activation code have their own counter with the same limit.
+   */
   readonly smsPerPhonePerHour: number;
+  /** Context `emailPerAddressPerHour`: most emails one address receives per clock hour (default 10). */
+  readonly emailPerAddressPerHour: number;
   /** Context `reviewEscalationSeconds`: review waiting time before the task is escalated (default 2 days). */
   readonly reviewEscalationSeconds: number;
   /** Context `reviewFinalSeconds`: review waiting time before the application expires; greater than the escalation (default 7 days). */
@@ -44,6 +49,12 @@ export interface OnboardingConfig {
   readonly draftTtlSeconds: number;
   /** Context `transferAcceptanceSeconds`: how long the receiving merchant has to accept a terminal transfer (default 7 days). */
   readonly transferAcceptanceSeconds: number;
+  /**
+   * Context `retentionSeconds`: how long rejected, withdrawn and expired applications (and drafts
+   * past their lifetime) are kept before the daily sweep erases them, documents included, leaving
+   * an audit stub (default 180 days, PIPL minimisation).
+   */
+  readonly retentionSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
 }
@@ -58,11 +69,13 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   smsOriginationIdentity: '',
   smsSignature: '拉卡拉',
   smsPerPhonePerHour: 5,
+  emailPerAddressPerHour: 10,
   reviewEscalationSeconds: 172_800,
   reviewFinalSeconds: 604_800,
   resubmissionSeconds: 1_209_600,
   draftTtlSeconds: 2_592_000,
   transferAcceptanceSeconds: 604_800,
+  retentionSeconds: 15_552_000,
   alarmEmail: '',
 };
 
@@ -101,11 +114,13 @@ export function readConfig(node: Node): OnboardingConfig {
     smsOriginationIdentity: contextString(node, 'smsOriginationIdentity'),
     smsSignature: contextString(node, 'smsSignature'),
     smsPerPhonePerHour: contextPositiveInteger(node, 'smsPerPhonePerHour'),
+    emailPerAddressPerHour: contextPositiveInteger(node, 'emailPerAddressPerHour'),
     reviewEscalationSeconds: contextSeconds(node, 'reviewEscalationSeconds'),
     reviewFinalSeconds: contextSeconds(node, 'reviewFinalSeconds'),
     resubmissionSeconds: contextSeconds(node, 'resubmissionSeconds'),
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
+    retentionSeconds: contextSeconds(node, 'retentionSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
   };
   validateConfig(config);

@@ -50,7 +50,7 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     description: 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms',
     table: stateful.table,
     dataKey: stateful.dataKey,
-    piiHmacKey: stateful.piiHmacKey,
+    hmacKeys: stateful.hmacKeys,
     fieldKey: stateful.fieldKey,
     documentsBucket: stateful.documentsBucket,
     config,

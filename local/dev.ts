@@ -79,6 +79,7 @@ function banner({ urls, stateDir, stateMachineArns }: LocalStack): string {
     `  SMS opt-out     PutOptedOutNumber on the SMS endpoint (aws pinpoint-sms-voice-v2, --endpoint-url)`,
     `  executions      ${urls.api}/_local/executions`,
     `  faults          ${urls.api}/_local/faults (POST {"faults":"ProvisionMerchant:2,dynamodb.TransactWriteItems:3"})`,
+    `  retention sweep POST ${urls.api}/_local/retention-run (the daily erasure, now; RETENTION_SECONDS sets the period)`,
     '',
     'AWS endpoints (any SDK or the AWS CLI with --endpoint-url):',
     `  DynamoDB        ${urls.dynamodb}  (table ${TABLE_NAME})`,

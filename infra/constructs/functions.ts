@@ -19,8 +19,24 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
  */
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
-/** Routes first, then Tasks, then event handlers (the order of alarms and outputs). */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2, 'table-stream': 3, queue: 4 } as const;
+/**
+ * Routes first, then Tasks, then event handlers, then scheduled ones, then the stream and queue
+ * consumers (the order of alarms and outputs).
+ */
+const TRIGGER_ORDER = {
+  route: 0,
+  task: 1,
+  event: 2,
+  schedule: 3,
+  'table-stream': 4,
+  queue: 5,
+} as const;
+
+/** A scheduled function runs one invocation at a time: a slow run is never overtaken by the next. */
+const SCHEDULED_FUNCTION_CONCURRENCY = 1;
+
+/** Scheduled functions may work through many items (the retention sweep: every due application). */
+const SCHEDULED_FUNCTION_TIMEOUT = Duration.minutes(15);
 
 export interface ManifestFunctionsProps {
   readonly entries: readonly FunctionEntry[];
@@ -68,17 +84,26 @@ export class ManifestFunctions extends StackPart {
         skipBundling: props.skipBundling,
         lazyModules: entry.lazyModules,
         environment: props.environment,
-        timeout: kind === 'route' || kind === 'event' ? undefined : TASK_FUNCTION_TIMEOUT,
+        timeout:
+          kind === 'route' || kind === 'event'
+            ? undefined
+            : kind === 'schedule'
+              ? SCHEDULED_FUNCTION_TIMEOUT
+              : TASK_FUNCTION_TIMEOUT,
         logEncryptionKey: props.logsKey,
-        ...(kind === 'event'
+        // Event and scheduled functions are invoked asynchronously: failed invocations (after
+        // Lambda's own retries) land in the dead-letter queue, which is alarmed.
+        ...(kind === 'event' || kind === 'schedule'
           ? {
               deadLetterQueue: this.eventDeadLetterQueue,
-              reservedConcurrentExecutions: EVENT_FUNCTION_CONCURRENCY,
+              reservedConcurrentExecutions:
+                kind === 'event' ? EVENT_FUNCTION_CONCURRENCY : SCHEDULED_FUNCTION_CONCURRENCY,
             }
           : {}),
       });
       if (kind === 'table-stream' || kind === 'queue') acknowledgeMappedFunction(fn, entry.name, kind);
-      else if (kind !== 'event') acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
+      else if (kind === 'route' || kind === 'task')
+        acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
       Validations.of(fn.function).acknowledge({
         id: 'NIST.800.53.R5-LambdaInsideVPC',
         reason:

@@ -6,15 +6,16 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
-import { ENV } from '../../shared/config/env';
+import { ENV, HMAC_KEYS, type HmacKey, hmacKeyIdVariable } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
 import { processNamed } from '../../shared/manifest/processes';
-import type {
-  Capability,
-  FieldCipherUse,
-  FunctionEntry,
-  ProcessName,
-  TableAccess,
+import {
+  type Capability,
+  type FieldCipherUse,
+  type FunctionEntry,
+  HMAC_CAPABILITIES,
+  type ProcessName,
+  type TableAccess,
 } from '../../shared/manifest/types';
 import { emailDomain, type OnboardingConfig } from '../config';
 import { type HouseFunction, METRICS_NAMESPACE } from '../house-function';
@@ -30,8 +31,8 @@ export interface GrantTargets {
   readonly table: dynamodb.ITable;
   /** The customer-managed key of the table and the documents bucket. */
   readonly dataKey: kms.IKey;
-  /** The HMAC_256 key for keyed hashes. */
-  readonly piiHmacKey: kms.IKey;
+  /** The HMAC_256 keys of keyed hashes, one per purpose. */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.IKey>>;
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
@@ -78,8 +79,9 @@ export class ManifestGrants {
   /**
    * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
    * of the families it reads or writes, writes of those it writes; a Query of the review queue on
-   * gsi1 for `reviewQueue`; the table's key through DynamoDB. No Scan, no batch or table-level
-   * action, nothing at all for a function without table access.
+   * gsi1 for `reviewQueue`, a Query of the retention index (gsi2, its own partitions) for
+   * `retention`; the table's key through DynamoDB. No Scan, no batch or table-level action,
+   * nothing at all for a function without table access.
    */
   grantTable(fn: HouseFunction, access: TableAccess | undefined): void {
     const { table, dataKey } = this.targets;
@@ -116,6 +118,16 @@ export class ManifestGrants {
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
+        }),
+      );
+    }
+    if (read.includes('retention')) {
+      // The retention index (keys only): its partitions are the retention family's.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi2.indexName}`],
+          conditions: leadingKeys(['retention']),
         }),
       );
     }
@@ -167,15 +179,20 @@ export class ManifestGrants {
     processes: readonly ProcessName[],
   ): void {
     const { workflows, config } = this.targets;
+    const hmacKey = HMAC_KEYS.find((key) => HMAC_CAPABILITIES[key] === capability);
+    if (hmacKey) {
+      // One key per purpose: the role can compute only the hashes of the purposes it was given.
+      const key = this.targets.hmacKeys[hmacKey];
+      fn.addEnvironment(hmacKeyIdVariable(hmacKey), key.keyArn);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
+      return;
+    }
     switch (capability) {
-      case 'piiHmac':
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['kms:GenerateMac'],
-            resources: [this.targets.piiHmacKey.keyArn],
-          }),
-        );
-        return;
+      case 'identityHmac':
+      case 'activationCodeHmac':
+      case 'oneTimeCodeHmac':
+      case 'addressHmac':
+        throw new Error(`${capability} has no key in HMAC_CAPABILITIES`);
       case 'documentsPut':
         this.attach(fn, 'DocumentsPutPolicy', [
           new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${this.documents.arn}/*`] }),
@@ -190,7 +207,11 @@ export class ManifestGrants {
         return;
       case 'documentsRead':
         this.attach(fn, 'DocumentsReadPolicy', [
-          new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${this.documents.arn}/*`] }),
+          // GetObjectVersion: the pinned version of a submitted document (HeadObject, presigned GET).
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject', 's3:GetObjectVersion'],
+            resources: [`${this.documents.arn}/*`],
+          }),
           // HeadObject answers 404 for a missing object only with ListBucket; without it S3
           // answers 403 and "not uploaded yet" could not be told from a real failure.
           new iam.PolicyStatement({
@@ -198,7 +219,28 @@ export class ManifestGrants {
             resources: [this.documents.arn],
             conditions: { StringLike: { 's3:prefix': ['applications/*'] } },
           }),
+          // The checksums HeadObject reports, and the bytes of a presigned GET, of objects encrypted
+          // with the data key: S3 decrypts on this role's behalf.
+          new iam.PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [this.targets.dataKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+          }),
         ]).acknowledgeObjectWildcard();
+        return;
+      case 'documentsErase':
+        this.attach(fn, 'DocumentsErasePolicy', [
+          // Every version of every object under an application's prefix, for good.
+          new iam.PolicyStatement({
+            actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+            resources: [`${this.documents.arn}/applications/*`],
+          }),
+          new iam.PolicyStatement({
+            actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+            resources: [this.documents.arn],
+            conditions: { StringLike: { 's3:prefix': ['applications/*'] } },
+          }),
+        ]).acknowledgeObjectWildcard('applications/*');
         return;
       case 'startExecution':
         fn.addToRolePolicy(
@@ -309,9 +351,10 @@ export class ManifestGrants {
     const forNag = this.documents.forNag;
     return {
       policy,
-      acknowledgeObjectWildcard: () =>
+      /** `objects` is the wildcard after the bucket ARN (`*`, or a prefix such as `applications/*`). */
+      acknowledgeObjectWildcard: (objects = '*') =>
         Validations.of(policy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${forNag}/*]`,
+          id: `AwsSolutions-IAM5[Resource::${forNag}/${objects}]`,
           reason:
             'Object-level access to the documents bucket only: object keys are generated per application and document at run time, so they cannot be listed in the policy.',
         }),

@@ -28,6 +28,16 @@ export class ConditionFailedError extends Error {
 }
 
 /**
+ * A transaction cancelled only because another transaction was writing one of its items at the
+ * same time (no condition failed): nothing was written, and trying again is safe.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+}
+
+/**
  * Runs a conditional write and tells whether its condition held: `false` when DynamoDB refused it
  * for a failed condition (the invariant held), any other error is thrown.
  */
@@ -167,7 +177,10 @@ export class DynamoTable {
     }
   }
 
-  /** Delete with an optional condition; a failed condition throws {@link ConditionFailedError}. */
+  /**
+   * Deletes the item of `key` (nothing happens when there is none), with an optional condition; a
+   * failed condition throws {@link ConditionFailedError}.
+   */
   async delete(key: TableKey, condition?: string): Promise<void> {
     try {
       await this.client.send(

@@ -56,7 +56,7 @@ function imageOf(image: Record<string, unknown> | undefined): Record<string, unk
 export function itemChangeOf(record: DynamoDBRecord): ItemChange | undefined {
   const key = record.dynamodb?.Keys?.[TABLE_SCHEMA.partitionKey]?.S;
   const family = key === undefined ? undefined : familyOfKey(key);
-  if (family === undefined || EVENT_MAPPERS[family] === undefined) return undefined;
+  if (family === undefined || EVENT_MAPPERS[family].length === 0) return undefined;
   return {
     family,
     oldImage: imageOf(record.dynamodb?.OldImage),
@@ -71,7 +71,7 @@ export function eventsOfRecord(record: DynamoDBRecord): DomainEvent[] {
   const changedAt = changedAtOf(record);
   const createdAt = changedAt.toISOString();
   const recordId = record.eventID ?? record.dynamodb?.SequenceNumber ?? '';
-  return (EVENT_MAPPERS[change.family] ?? [])
+  return EVENT_MAPPERS[change.family]
     .flatMap((mapper) => mapper(change))
     .map((event, index) => ({ id: eventIdOf(recordId, index, changedAt), createdAt, ...event }));
 }

@@ -21,6 +21,6 @@ export const GET_OPENAPI = {
 export const HANDLE_EMAIL_EVENTS = {
   name: 'handle-email-events',
   trigger: { kind: 'event', source: 'email-events' },
-  capabilities: ['piiHmac'],
+  capabilities: ['addressHmac'],
   table: { write: ['suppression'] },
 } as const satisfies FunctionEntry;

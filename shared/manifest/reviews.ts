@@ -38,7 +38,8 @@ export const DECIDE_REVIEW = {
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
-  table: { write: ['reviewTask'] },
+  // The only reader of the waiting tokens (reviewWait): it hands the decision over.
+  table: { read: ['reviewWait'], write: ['reviewTask'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */

@@ -1,4 +1,4 @@
-import type { WorkflowProcess } from '../config/env';
+import type { HmacKey, WorkflowProcess } from '../config/env';
 import type { KeyFamily } from '../keys';
 
 /*
@@ -87,17 +87,46 @@ export interface QueueTrigger {
   readonly queue: 'webhook-deliveries';
 }
 
+/**
+ * Invoked on a schedule (an EventBridge rule in AWS, `POST /_local/<name>` in `npm run dev`), one
+ * run at a time (reserved concurrency 1).
+ */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  /** EventBridge schedule expression (UTC), e.g. `cron(0 19 * * ? *)` = 03:00 Asia/Shanghai. */
+  readonly schedule: string;
+  /** The local route that runs it now (`/_local/...`). */
+  readonly localPath: `/_local/${string}`;
+}
+
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | TableStreamTrigger | QueueTrigger;
+export type Trigger =
+  | RouteTrigger
+  | TaskTrigger
+  | EventTrigger
+  | TableStreamTrigger
+  | QueueTrigger
+  | ScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
-  /** kms:GenerateMac with the PII HMAC key (keyed hashes of licence / ID numbers, addresses, codes). */
-  | 'piiHmac'
+  /** kms:GenerateMac with the identity HMAC key: licence, ID and account numbers (markers, blocklist). */
+  | 'identityHmac'
+  /** kms:GenerateMac with the activation-code HMAC key: issuing and checking activation codes. */
+  | 'activationCodeHmac'
+  /** kms:GenerateMac with the one-time-code HMAC key: verification, sign-in and signature codes. */
+  | 'oneTimeCodeHmac'
+  /** kms:GenerateMac with the address HMAC key: phones and emails (suppression list, send quotas). */
+  | 'addressHmac'
   /** s3:PutObject on the documents bucket, to presign upload URLs. */
   | 'documentsPut'
-  /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
+  /**
+   * s3:GetObject / GetObjectVersion (HeadObject, presigned GETs) on the documents bucket, to see
+   * which documents were uploaded and read the pinned version of submitted ones.
+   */
   | 'documentsRead'
+  /** s3:DeleteObject / DeleteObjectVersion and the listings under `applications/`, to erase documents for good. */
+  | 'documentsErase'
   /** states:StartExecution on the state machines of `workflows`. */
   | 'startExecution'
   /** states:StopExecution on the executions of `workflows`. */
@@ -114,6 +143,14 @@ export type Capability =
   | 'putEvents'
   /** sqs:SendMessage and sqs:ChangeMessageVisibility on the webhook delivery queue. */
   | 'webhookQueue';
+
+/** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
+export const HMAC_CAPABILITIES = {
+  identity: 'identityHmac',
+  'activation-code': 'activationCodeHmac',
+  'one-time-code': 'oneTimeCodeHmac',
+  'notification-address': 'addressHmac',
+} as const satisfies Record<HmacKey, Capability>;
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { CONFIRM_VERIFICATION, REQUEST_VERIFICATION } from '../manifest/contacts';
 import {
   CREATE_APPLICATION,
   CREATE_DOCUMENT,
@@ -21,6 +22,7 @@ import {
 } from '../openapi/schemas';
 import { applicationSchemas } from '../validation/application-schema';
 import { documentRequestSchema } from './requests';
+import { verificationConfirmSchema, verificationRequestSchema } from './verification';
 
 /* The application routes in the OpenAPI document (see shared/openapi/contract.ts). */
 
@@ -52,6 +54,8 @@ export const applicationView = component(
         uploaded: z.boolean(),
       }),
     ),
+    /** Which contacts confirmed a verification code (spec 6): submit needs both. */
+    contactVerified: z.object({ phone: z.boolean(), email: z.boolean() }),
     reasons: z.array(reason()),
     requirements,
     merchantNo: z.nullable(z.string()),
@@ -70,9 +74,10 @@ export const ONBOARDING_CONTRACTS = [
     tag: 'Applications',
     summary: 'Create a draft application',
     description:
-      'Answers the `accessToken` of the application once: it is stored only as a hash and is the ' +
+      'Answers the `accessToken` of the application: it is stored only as a hash and is the ' +
       "merchant's credential from now on. The same `Idempotency-Key` with the same body answers the " +
-      'first response again; with another body `422`.',
+      'first response again — with the `accessToken` only while that token was never used nor ' +
+      'replaced and for 24 hours, without it after; with another body `422`.',
     headers: idempotencyKeyHeader,
     body: applicationBody,
     responses: {
@@ -81,12 +86,12 @@ export const ONBOARDING_CONTRACTS = [
         body: z.object({
           applicationId: applicationId(),
           status: z.literal('DRAFT'),
-          accessToken: z.string(),
+          accessToken: z.optional(z.string()),
           createdAt: isoTime(),
         }),
       },
     },
-    errors: ['IDEMPOTENCY_KEY_REUSED'],
+    errors: ['IDEMPOTENCY_KEY_REUSED', 'CONFLICT'],
   }),
   defineRoute({
     entry: UPDATE_APPLICATION,
@@ -113,19 +118,17 @@ export const ONBOARDING_CONTRACTS = [
     body: documentRequestSchema,
     responses: {
       201: {
-        description: 'Where and how to upload the file (the URLs expire after 15 minutes)',
+        description:
+          'Where and how to upload the file: one PUT with exactly these headers (the URL signs the ' +
+          'content type, the exact size and `If-None-Match: *`, so it writes its new key once and ' +
+          'nothing can replace the document later); the URL expires after 15 minutes',
         body: z.object({
           documentId: z.string(),
           kind: documentKind(),
           uploadUrl: z.string(),
           method: z.literal('PUT'),
           headers: z.record(z.string(), z.string()),
-          sizeBytes: z.optional(z.int()),
-          upload: z.object({
-            method: z.literal('POST'),
-            url: z.string(),
-            fields: z.record(z.string(), z.string()),
-          }),
+          sizeBytes: z.int(),
           expiresAt: isoTime(),
           maxBytes: z.int(),
         }),
@@ -137,6 +140,10 @@ export const ONBOARDING_CONTRACTS = [
     entry: SUBMIT_APPLICATION,
     tag: 'Applications',
     summary: 'Submit the application (again, after changes)',
+    description:
+      'Needs both contacts verified (`contact.phone` / `contact.email` with `UNVERIFIED` in ' +
+      '`fields` otherwise) and every required document uploaded; each document is pinned to the ' +
+      'version stored now.',
     responses: {
       202: {
         description: 'Submitted: the automated checks run next',
@@ -156,5 +163,50 @@ export const ONBOARDING_CONTRACTS = [
       },
     },
     errors: ['INVALID_STATE', 'CONFLICT'],
+  }),
+  defineRoute({
+    entry: REQUEST_VERIFICATION,
+    tag: 'Applications',
+    summary: 'Send a verification code to the contact phone or email',
+    description:
+      'A 6-digit code valid for 10 minutes, the only message an unverified address ever gets. A ' +
+      'verified channel needs none (`409`); at most 5 codes an hour per channel and the ' +
+      "address's hourly quota (`429` with `retryAfterSeconds`); an address that bounced or opted " +
+      'out is `400` with `UNDELIVERABLE` on its field.',
+    body: verificationRequestSchema,
+    responses: {
+      202: {
+        description: 'Sent to the masked address',
+        body: z.object({
+          channel: z.enum(['SMS', 'EMAIL']),
+          sentTo: z.string(),
+          expiresAt: isoTime(),
+        }),
+      },
+    },
+    errors: ['INVALID_STATE'],
+  }),
+  defineRoute({
+    entry: CONFIRM_VERIFICATION,
+    tag: 'Applications',
+    summary: 'Confirm a contact with the code it received',
+    description:
+      'A wrong code is `400 VERIFICATION_CODE_INVALID` with `attemptsLeft`; after 5 wrong codes ' +
+      '`409 VERIFICATION_LOCKED`, and an expired or used code `409 VERIFICATION_EXPIRED` (request ' +
+      'a new code). A channel verified already answers the same `200`.',
+    body: verificationConfirmSchema,
+    responses: {
+      200: {
+        description: 'The contact is verified',
+        body: z.object({ channel: z.enum(['SMS', 'EMAIL']), verified: z.literal(true) }),
+      },
+    },
+    errors: [
+      'VERIFICATION_CODE_INVALID',
+      'VERIFICATION_LOCKED',
+      'VERIFICATION_EXPIRED',
+      'INVALID_STATE',
+      'CONFLICT',
+    ],
   }),
 ];

@@ -13,11 +13,13 @@ const APPLICATION_EVENTS: Readonly<Record<string, DomainEventType>> = {
 
 /**
  * Application items (`APP#<id>`, sort key `APP`): one event per state entered. (A draft never
- * submitted expires without a write, it only reads as EXPIRED: it publishes nothing.) Data: ids
- * and statuses only.
+ * submitted expires without a write, it only reads as EXPIRED: it publishes nothing; nor does the
+ * retention sweep's audit stub, with `purgedAt`, which stores that EXPIRED months later.) Data:
+ * ids and statuses only.
  */
 export const applicationEvents: ItemChangeMapper = (change) => {
   if (sortKeyOf(change) !== 'APP' || change.newImage === undefined) return [];
+  if (text(change.newImage, 'purgedAt') !== undefined) return [];
   const entered = enteredStatus(change);
   const type = entered === undefined ? undefined : APPLICATION_EVENTS[entered];
   if (entered === undefined || type === undefined) return [];

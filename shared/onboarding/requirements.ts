@@ -7,6 +7,7 @@ import {
   type Reason,
   requiredDocumentKinds,
 } from '../domain/application';
+import { unverifiedContacts } from './contacts';
 
 /*
  * What the merchant must still do on an application (spec 9, `requirements` of
@@ -15,8 +16,7 @@ import {
  * passed, the deadline itself, and why each correction is asked for.
  *
  * Each source below looks at one kind of requirement; a new kind is one more source in
- * {@link REQUIREMENT_SOURCES}. Contact verification (spec 6) adds its source here: `contact.phone`
- * and `contact.email` while the contact's phone or email is not verified.
+ * {@link REQUIREMENT_SOURCES}.
  */
 
 /** What `requirements` answers. */
@@ -44,6 +44,14 @@ export type RequirementSource = (context: RequirementContext) => {
   readonly errors?: readonly Reason[];
 };
 
+/**
+ * The contact phone and email until each is verified by a code (spec 6): `contact.phone`,
+ * `contact.email` — the same fields submit reports as `UNVERIFIED`.
+ */
+export const contactsDue: RequirementSource = ({ record }) => ({
+  due: unverifiedContacts(record).map((problem) => problem.field),
+});
+
 /** Every required document not uploaded yet. */
 export const documentsDue: RequirementSource = ({ record, documents }) => ({
   due: requiredDocumentKinds(record.body.type)
@@ -58,7 +66,7 @@ export const correctionsDue: RequirementSource = ({ record }) => {
 };
 
 /** The sources, in the order their items are listed. */
-export const REQUIREMENT_SOURCES: readonly RequirementSource[] = [documentsDue, correctionsDue];
+export const REQUIREMENT_SOURCES: readonly RequirementSource[] = [contactsDue, documentsDue, correctionsDue];
 
 /** The status an application had before it expired (`undefined` when it did not). */
 function statusBeforeExpiry(

@@ -117,7 +117,10 @@ export const REVIEW_CONTRACTS = [
     summary: "The task's documents, each with a short-lived download URL",
     responses: {
       200: {
-        description: 'The documents (`url` is `null` while not uploaded)',
+        description:
+          'The documents as submitted: `url` downloads exactly the pinned version, and is `null` ' +
+          'unless `state` is `SUBMITTED` (`REPLACED`: the stored content is no longer the submitted ' +
+          'one; `NOT_SUBMITTED`: uploaded after the submission)',
         body: z.object({
           taskId: z.string(),
           documents: z.array(
@@ -125,7 +128,13 @@ export const REVIEW_CONTRACTS = [
               kind: documentKind(),
               documentId: z.string(),
               contentType: documentContentType(),
+              state: z.enum(['SUBMITTED', 'REPLACED', 'MISSING', 'NOT_SUBMITTED']),
               uploaded: z.boolean(),
+              versionId: z.optional(z.nullable(z.string())),
+              etag: z.optional(z.string()),
+              checksum: z.optional(z.nullable(z.string())),
+              sizeBytes: z.optional(z.int()),
+              submittedAt: z.optional(isoTime()),
               url: z.nullable(z.string()),
             }),
           ),

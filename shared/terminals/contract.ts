@@ -57,6 +57,13 @@ export const TERMINAL_CONTRACTS = [
           merchantNo: z.nullable(merchantNo()),
           terminalId: z.nullable(terminalId()),
           openTransferId: z.nullable(z.string()),
+          pendingRebind: z.nullable(
+            z.object({
+              merchantNo: merchantNo(),
+              requestedBy: z.nullable(z.string()),
+              requestedAt: z.nullable(isoTime()),
+            }),
+          ),
           activation: z.nullable(
             z.object({
               expiresAt: isoTime(),
@@ -87,6 +94,10 @@ export const TERMINAL_CONTRACTS = [
     entry: BIND_TERMINAL,
     tag: 'Terminals',
     summary: 'Bind a terminal in stock to a merchant; the activation code goes out by SMS',
+    description:
+      'A serial number unbound from another merchant in the last 30 days is bound only by a second ' +
+      'operator: the first bind answers `202 PENDING_APPROVAL` and records the request, the same ' +
+      'bind by another operator within 24 hours binds it.',
     params: snParam,
     body: bindSchema,
     responses: {
@@ -99,6 +110,16 @@ export const TERMINAL_CONTRACTS = [
           status: z.literal('BOUND'),
           activationCodeSent: z.boolean(),
           activationCodeNotSent: z.optional(z.string()),
+        }),
+      },
+      202: {
+        description: 'Recorded: a second operator must make the same bind',
+        body: z.object({
+          serialNumber: serialNumber(),
+          merchantNo: merchantNo(),
+          status: z.literal('PENDING_APPROVAL'),
+          requestedBy: z.string(),
+          approvalExpiresAt: isoTime(),
         }),
       },
     },
@@ -138,7 +159,7 @@ export const TERMINAL_CONTRACTS = [
         }),
       },
     },
-    errors: ['INVALID_STATE', 'CONFLICT', 'RATE_LIMITED'],
+    errors: ['INVALID_STATE', 'CONFLICT', 'ACTIVATION_CODE_LIMIT', 'RATE_LIMITED'],
   }),
   defineRoute({
     entry: ACTIVATE_TERMINAL,
@@ -156,7 +177,13 @@ export const TERMINAL_CONTRACTS = [
         }),
       },
     },
-    errors: ['ACTIVATION_CODE_INVALID', 'ACTIVATION_LOCKED', 'ACTIVATION_CODE_EXPIRED', 'INVALID_STATE'],
+    errors: [
+      'ACTIVATION_CODE_INVALID',
+      'ACTIVATION_LOCKED',
+      'ACTIVATION_CODE_EXPIRED',
+      'INVALID_STATE',
+      'CONFLICT',
+    ],
   }),
   defineRoute({
     entry: RUN_TEST_TRANSACTION,

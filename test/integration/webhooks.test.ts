@@ -3,7 +3,7 @@ import { verifyWebhook } from '../../docs/examples/webhook-receiver.mjs';
 import type { DomainEvent } from '../../shared/events/types';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
-import { approvedMerchant, latestSms } from '../support/onboarding';
+import { approvedMerchant, latestSms, verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { TestReceiver } from '../support/webhook-receiver';
 
@@ -95,17 +95,23 @@ describe('webhooks', () => {
       headers: { 'idempotency-key': `webhooks-${Date.now()}` },
     });
     const { applicationId, accessToken: token } = created.json;
+    // A new draft: its contacts to verify and every document to upload, by the draft's expiry.
+    const draft = await api.call('GET', `/v1/applications/${applicationId}`, { token });
+    expect(draft.json.requirements.currentlyDue).toEqual([
+      'contact.phone',
+      'contact.email',
+      ...KINDS.map((kind) => `documents.${kind}`),
+    ]);
+    await verifyContacts(api, applicationId, token);
     for (const kind of KINDS) {
       const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
         token,
-        body: { kind, contentType: 'image/png' },
+        body: { kind, contentType: 'image/png', sizeBytes: 3 },
       });
-      await fetch(doc.json.uploadUrl, {
-        method: 'PUT',
-        headers: { 'content-type': 'image/png' },
-        body: 'png',
-      });
+      await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
     }
+    const ready = await api.call('GET', `/v1/applications/${applicationId}`, { token });
+    expect(ready.json.requirements.currentlyDue).toEqual([]);
     const decide = async (decision: object) => {
       const task = await eventually(async () => {
         const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });

@@ -12,7 +12,7 @@ export interface paths {
   "/v1/applications": {
     /**
      * Create a draft application
-     * @description Public. Answers the `accessToken` of the application once: it is stored only as a hash and is the merchant's credential from now on. The same `Idempotency-Key` with the same body answers the first response again; with another body `422`.
+     * @description Public. Answers the `accessToken` of the application: it is stored only as a hash and is the merchant's credential from now on. The same `Idempotency-Key` with the same body answers the first response again — with the `accessToken` only while that token was never used nor replaced and for 24 hours, without it after; with another body `422`.
      */
     post: operations["createApplication"];
   };
@@ -54,12 +54,40 @@ export interface paths {
      */
     post: operations["createDocument"];
   };
+  "/v1/applications/{id}/sessions": {
+    /**
+     * Sign in again: a code by SMS to the contact phone
+     * @description Public. The code goes to the merchant's current contact phone once approved, else to the application's verified contact phone. The answer is the same for an id that names no application (nothing to enumerate); at most 5 codes an hour per id (`429`).
+     */
+    post: operations["startSession"];
+  };
+  "/v1/applications/{id}/sessions/confirm": {
+    /**
+     * Exchange the SMS code for a new access token
+     * @description Public. Every earlier token of the application stops working. The code rules of the contact verification apply (`VERIFICATION_CODE_INVALID` with `attemptsLeft`, `VERIFICATION_LOCKED`, `VERIFICATION_EXPIRED`), answered alike for an id that names nothing.
+     */
+    post: operations["confirmSession"];
+  };
   "/v1/applications/{id}/submit": {
     /**
      * Submit the application (again, after changes)
-     * @description The merchant (its access token).
+     * @description The merchant (its access token). Needs both contacts verified (`contact.phone` / `contact.email` with `UNVERIFIED` in `fields` otherwise) and every required document uploaded; each document is pinned to the version stored now.
      */
     post: operations["submitApplication"];
+  };
+  "/v1/applications/{id}/verifications": {
+    /**
+     * Send a verification code to the contact phone or email
+     * @description The merchant (its access token). A 6-digit code valid for 10 minutes, the only message an unverified address ever gets. A verified channel needs none (`409`); at most 5 codes an hour per channel and the address's hourly quota (`429` with `retryAfterSeconds`); an address that bounced or opted out is `400` with `UNDELIVERABLE` on its field.
+     */
+    post: operations["requestVerification"];
+  };
+  "/v1/applications/{id}/verifications/confirm": {
+    /**
+     * Confirm a contact with the code it received
+     * @description The merchant (its access token). A wrong code is `400 VERIFICATION_CODE_INVALID` with `attemptsLeft`; after 5 wrong codes `409 VERIFICATION_LOCKED`, and an expired or used code `409 VERIFICATION_EXPIRED` (request a new code). A channel verified already answers the same `200`.
+     */
+    post: operations["confirmVerification"];
   };
   "/v1/applications/{id}/withdraw": {
     /**
@@ -183,7 +211,7 @@ export interface paths {
   "/v1/terminals/{sn}/bind": {
     /**
      * Bind a terminal in stock to a merchant; the activation code goes out by SMS
-     * @description Staff: operator.
+     * @description Staff: operator. A serial number unbound from another merchant in the last 30 days is bound only by a second operator: the first bind answers `202 PENDING_APPROVAL` and records the request, the same bind by another operator within 24 hours binds it.
      */
     post: operations["bindTerminal"];
   };
@@ -329,7 +357,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "VALIDATION_FAILED" | "BAD_REQUEST" | "ACTIVATION_CODE_INVALID" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT" | "TERMINAL_ALREADY_BOUND" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+        code: "VALIDATION_FAILED" | "BAD_REQUEST" | "ACTIVATION_CODE_INVALID" | "VERIFICATION_CODE_INVALID" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT" | "TERMINAL_ALREADY_BOUND" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "ACTIVATION_CODE_LIMIT" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
         message: string;
         fields?: components["schemas"]["FieldProblem"][];
         requestId?: string;
@@ -371,6 +399,10 @@ export interface components {
           contentType: "image/jpeg" | "image/png" | "application/pdf";
           uploaded: boolean;
         })[];
+      contactVerified: {
+        phone: boolean;
+        email: boolean;
+      };
       reasons: components["schemas"]["Reason"][];
       requirements: components["schemas"]["Requirements"];
       merchantNo: string | null;
@@ -608,7 +640,7 @@ export interface operations {
 
   /**
    * Create a draft application
-   * @description Public. Answers the `accessToken` of the application once: it is stored only as a hash and is the merchant's credential from now on. The same `Idempotency-Key` with the same body answers the first response again; with another body `422`.
+   * @description Public. Answers the `accessToken` of the application: it is stored only as a hash and is the merchant's credential from now on. The same `Idempotency-Key` with the same body answers the first response again — with the `accessToken` only while that token was never used nor replaced and for 24 hours, without it after; with another body `422`.
    */
   createApplication: {
     parameters: {
@@ -629,7 +661,7 @@ export interface operations {
             applicationId: string;
             /** @constant */
             status: "DRAFT";
-            accessToken: string;
+            accessToken?: string;
             createdAt: components["schemas"]["Timestamp"];
           };
         };
@@ -641,6 +673,19 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: CONFLICT */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "CONFLICT";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -1374,12 +1419,12 @@ export interface operations {
           kind: "ID_CARD_FRONT" | "ID_CARD_BACK" | "BUSINESS_LICENSE" | "BANK_CARD" | "STORE_PHOTO";
           /** @enum {string} */
           contentType: "image/jpeg" | "image/png" | "application/pdf";
-          sizeBytes?: number;
+          sizeBytes: number;
         };
       };
     };
     responses: {
-      /** @description Where and how to upload the file (the URLs expire after 15 minutes) */
+      /** @description Where and how to upload the file: one PUT with exactly these headers (the URL signs the content type, the exact size and `If-None-Match: *`, so it writes its new key once and nothing can replace the document later); the URL expires after 15 minutes */
       201: {
         content: {
           "application/json": {
@@ -1392,15 +1437,7 @@ export interface operations {
             headers: {
               [key: string]: string;
             };
-            sizeBytes?: number;
-            upload: {
-              /** @constant */
-              method: "POST";
-              url: string;
-              fields: {
-                [key: string]: string;
-              };
-            };
+            sizeBytes: number;
             expiresAt: components["schemas"]["Timestamp"];
             maxBytes: number;
           };
@@ -1529,8 +1566,262 @@ export interface operations {
     };
   };
   /**
+   * Sign in again: a code by SMS to the contact phone
+   * @description Public. The code goes to the merchant's current contact phone once approved, else to the application's verified contact phone. The answer is the same for an id that names no application (nothing to enumerate); at most 5 codes an hour per id (`429`).
+   */
+  startSession: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    responses: {
+      /** @description A code is on its way (if the id names an application with a verified phone) */
+      202: {
+        content: {
+          "application/json": {
+            /** @constant */
+            channel: "SMS";
+            expiresAt: components["schemas"]["Timestamp"];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Exchange the SMS code for a new access token
+   * @description Public. Every earlier token of the application stops working. The code rules of the contact verification apply (`VERIFICATION_CODE_INVALID` with `attemptsLeft`, `VERIFICATION_LOCKED`, `VERIFICATION_EXPIRED`), answered alike for an id that names nothing.
+   */
+  confirmSession: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The new token */
+      200: {
+        content: {
+          "application/json": {
+            applicationId: string;
+            accessToken: string;
+            issuedAt: components["schemas"]["Timestamp"];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED, VERIFICATION_CODE_INVALID */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED" | "VERIFICATION_CODE_INVALID";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: VERIFICATION_LOCKED, VERIFICATION_EXPIRED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
    * Submit the application (again, after changes)
-   * @description The merchant (its access token).
+   * @description The merchant (its access token). Needs both contacts verified (`contact.phone` / `contact.email` with `UNVERIFIED` in `fields` otherwise) and every required document uploaded; each document is pinned to the version stored now.
    */
   submitApplication: {
     parameters: {
@@ -1595,6 +1886,311 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Send a verification code to the contact phone or email
+   * @description The merchant (its access token). A 6-digit code valid for 10 minutes, the only message an unverified address ever gets. A verified channel needs none (`409`); at most 5 codes an hour per channel and the address's hourly quota (`429` with `retryAfterSeconds`); an address that bounced or opted out is `400` with `UNDELIVERABLE` on its field.
+   */
+  requestVerification: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          channel: "SMS" | "EMAIL";
+        };
+      };
+    };
+    responses: {
+      /** @description Sent to the masked address */
+      202: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            channel: "SMS" | "EMAIL";
+            sentTo: string;
+            expiresAt: components["schemas"]["Timestamp"];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: INVALID_STATE */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INVALID_STATE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Confirm a contact with the code it received
+   * @description The merchant (its access token). A wrong code is `400 VERIFICATION_CODE_INVALID` with `attemptsLeft`; after 5 wrong codes `409 VERIFICATION_LOCKED`, and an expired or used code `409 VERIFICATION_EXPIRED` (request a new code). A channel verified already answers the same `200`.
+   */
+  confirmVerification: {
+    parameters: {
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          channel: "SMS" | "EMAIL";
+          code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The contact is verified */
+      200: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            channel: "SMS" | "EMAIL";
+            /** @constant */
+            verified: true;
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED, VERIFICATION_CODE_INVALID */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED" | "VERIFICATION_CODE_INVALID";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, VERIFICATION_LOCKED, VERIFICATION_EXPIRED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "CONFLICT" | "INVALID_STATE" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -3140,7 +3736,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The documents (`url` is `null` while not uploaded) */
+      /** @description The documents as submitted: `url` downloads exactly the pinned version, and is `null` unless `state` is `SUBMITTED` (`REPLACED`: the stored content is no longer the submitted one; `NOT_SUBMITTED`: uploaded after the submission) */
       200: {
         content: {
           "application/json": {
@@ -3151,7 +3747,14 @@ export interface operations {
                 documentId: string;
                 /** @enum {string} */
                 contentType: "image/jpeg" | "image/png" | "application/pdf";
+                /** @enum {string} */
+                state: "SUBMITTED" | "REPLACED" | "MISSING" | "NOT_SUBMITTED";
                 uploaded: boolean;
+                versionId?: string | null;
+                etag?: string;
+                checksum?: string | null;
+                sizeBytes?: number;
+                submittedAt?: components["schemas"]["Timestamp"];
                 url: string | null;
               })[];
             expiresAt: components["schemas"]["Timestamp"] | null;
@@ -3403,6 +4006,11 @@ export interface operations {
             merchantNo: string | null;
             terminalId: string | null;
             openTransferId: string | null;
+            pendingRebind: ({
+              merchantNo: string;
+              requestedBy: string | null;
+              requestedAt: components["schemas"]["Timestamp"] | null;
+            }) | null;
             activation: {
               expiresAt: components["schemas"]["Timestamp"];
               expired: boolean;
@@ -3575,13 +4183,13 @@ export interface operations {
           };
         };
       };
-      /** @description The current state does not allow it: INVALID_STATE, ACTIVATION_LOCKED, ACTIVATION_CODE_EXPIRED */
+      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_LOCKED, ACTIVATION_CODE_EXPIRED */
       409: {
         content: {
           "application/json": components["schemas"]["Error"] & ({
             error: {
               /** @enum {string} */
-              code: "INVALID_STATE" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED";
+              code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -3734,13 +4342,13 @@ export interface operations {
           };
         };
       };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
+      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_CODE_LIMIT */
       409: {
         content: {
           "application/json": components["schemas"]["Error"] & ({
             error: {
               /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
+              code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_CODE_LIMIT";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -3819,7 +4427,7 @@ export interface operations {
   };
   /**
    * Bind a terminal in stock to a merchant; the activation code goes out by SMS
-   * @description Staff: operator.
+   * @description Staff: operator. A serial number unbound from another merchant in the last 30 days is bound only by a second operator: the first bind answers `202 PENDING_APPROVAL` and records the request, the same bind by another operator within 24 hours binds it.
    */
   bindTerminal: {
     parameters: {
@@ -3846,6 +4454,19 @@ export interface operations {
             status: "BOUND";
             activationCodeSent: boolean;
             activationCodeNotSent?: string;
+          };
+        };
+      };
+      /** @description Recorded: a second operator must make the same bind */
+      202: {
+        content: {
+          "application/json": {
+            serialNumber: string;
+            merchantNo: string;
+            /** @constant */
+            status: "PENDING_APPROVAL";
+            requestedBy: string;
+            approvalExpiresAt: components["schemas"]["Timestamp"];
           };
         };
       };

@@ -230,7 +230,8 @@ export const createDocument = (
   body: {
     kind: DocumentKind;
     contentType: 'image/jpeg' | 'image/png' | 'application/pdf';
-    sizeBytes?: number;
+    /** The file's exact size: the upload URL signs it. */
+    sizeBytes: number;
   },
 ) =>
   data(
@@ -245,6 +246,44 @@ export const submitApplication = (token: string, applicationId: string) =>
     client.POST('/v1/applications/{id}/submit', {
       params: { path: { id: applicationId } },
       headers: bearer(token),
+    }),
+  );
+
+// Contact verification and signing in again (the merchant).
+
+/** A contact channel: the phone (`SMS`) or the email. */
+export type ContactChannel = 'SMS' | 'EMAIL';
+
+export const requestVerification = (token: string, applicationId: string, channel: ContactChannel) =>
+  data(
+    client.POST('/v1/applications/{id}/verifications', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+      body: { channel },
+    }),
+  );
+export const confirmVerification = (
+  token: string,
+  applicationId: string,
+  channel: ContactChannel,
+  code: string,
+) =>
+  data(
+    client.POST('/v1/applications/{id}/verifications/confirm', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+      body: { channel, code },
+    }),
+  );
+/** Public: a sign-in code by SMS to the application's contact phone (the same answer for any id). */
+export const startSession = (applicationId: string) =>
+  data(client.POST('/v1/applications/{id}/sessions', { params: { path: { id: applicationId } } }));
+/** Public: the SMS code for a new access token. */
+export const confirmSession = (applicationId: string, code: string) =>
+  data(
+    client.POST('/v1/applications/{id}/sessions/confirm', {
+      params: { path: { id: applicationId } },
+      body: { code },
     }),
   );
 
