@@ -342,8 +342,8 @@ export class ManifestGrants {
   }
 
   /**
-   * Statements with a wildcard resource go in a policy of their own (the function's default policy
-   * acknowledges X-Ray's `*` only), each with its own cdk-nag acknowledgement.
+   * Statements with a wildcard resource go in a policy of their own (the function role's inline
+   * policy acknowledges X-Ray's `*` only), each with its own cdk-nag acknowledgement.
    */
   private attach(fn: HouseFunction, id: string, statements: iam.PolicyStatement[]) {
     const policy = new iam.Policy(fn, id, { statements });

@@ -78,6 +78,29 @@ type CfnResources = Record<string, { Type: string; Properties?: Record<string, u
 /** A synthesized template fragment, as loosely typed as the assertions library hands it out. */
 type Json = ReturnType<Template['toJSON']>;
 
+/**
+ * Every IAM policy of a template in the shape of an `AWS::IAM::Policy` resource: the policy
+ * resources, and each role's inline policies (a function's own grants, see FunctionRole) as if
+ * attached to that role alone.
+ */
+function policiesOf(resources: CfnResources): CfnResources[string][] {
+  const policies = Object.values(resources).filter((resource) => resource.Type === 'AWS::IAM::Policy');
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type !== 'AWS::IAM::Role') continue;
+    for (const inline of (resource.Properties?.Policies ?? []) as Json[]) {
+      policies.push({
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: inline.PolicyName,
+          PolicyDocument: inline.PolicyDocument,
+          Roles: [{ Ref: id }],
+        },
+      });
+    }
+  }
+  return policies;
+}
+
 function synthApp(context: Record<string, unknown> = {}): OnboardingStacks {
   // skipBundling: inline stub code, the functions/*.ts entry files are neither read nor required.
   const app = new App({ context: { ...CDK_CONTEXT, ...context } });
@@ -105,6 +128,19 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       expect(bytes, stack.stackName).toBeLessThan(1_000_000);
     }
     expect(CDK_CONTEXT['@aws-cdk/core:suppressTemplateIndentation']).toBe(true);
+  });
+
+  it("keeps every stack under CloudFormation's 500 resources: a function's own grants are its role's inline policy", () => {
+    for (const template of [stateful, stateless])
+      expect(Object.keys(template.toJSON().Resources).length).toBeLessThanOrEqual(500);
+    const resources = stateless.toJSON().Resources as CfnResources;
+    for (const [name, fn] of stacks.stateless.functions) {
+      const role = stacks.stateless.getLogicalId(fn.role.node.defaultChild as never);
+      expect(resources[role]?.Properties?.Policies, name).toEqual([
+        expect.objectContaining({ PolicyName: 'Permissions' }),
+      ]);
+      expect(fn.role.node.tryFindChild('DefaultPolicy'), name).toBeUndefined();
+    }
   });
 
   describe('stateful stack', () => {
@@ -400,7 +436,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     it('grants each function exactly what its manifest entry names: table families, field key, capabilities', () => {
       const resources = stateless.toJSON().Resources as CfnResources;
       const statementsByRole = new Map<string, Json[]>();
-      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+      for (const policy of policiesOf(resources)) {
         const document = policy.Properties?.PolicyDocument as { Statement: Json[] };
         for (const role of (policy.Properties?.Roles ?? []) as { Ref: string }[]) {
           statementsByRole.set(role.Ref, [...(statementsByRole.get(role.Ref) ?? []), ...document.Statement]);
@@ -592,7 +628,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           (match) => match[1],
         );
       const grants = new Set<string>();
-      for (const policy of Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy')) {
+      for (const policy of policiesOf(resources)) {
         const document = policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] };
         const roles = ((policy.Properties?.Roles ?? []) as { Ref: string }[]).map((role) =>
           roleOf.get(role.Ref),
@@ -673,7 +709,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('never grants dynamodb:Scan or wildcard actions', () => {
-      const policies = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
+      const policies = JSON.stringify(policiesOf(stateless.toJSON().Resources as CfnResources));
       expect(policies).not.toContain('dynamodb:Scan');
       expect(policies).not.toMatch(/"[a-z0-9-]+:[A-Za-z]*\*"/);
     });
@@ -725,8 +761,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       for (const process of WORKFLOW_PROCESSES) {
         const machine = stacks.stateless.workflows.stateMachines.get(process.name);
         const role = stacks.stateless.getLogicalId(machine?.role.node.defaultChild as never);
-        const invoke = Object.values(resources)
-          .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+        const invoke = policiesOf(resources)
           .filter((policy) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: role }]))
           .flatMap(
             (policy) =>
@@ -1326,7 +1361,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         if ('SES_CONFIGURATION_SET' in variables) withSet.push(name);
       }
       expect(withSet.sort()).toEqual(senders);
-      const policies = JSON.stringify(stateless.findResources('AWS::IAM::Policy'));
+      const policies = JSON.stringify(policiesOf(stateless.toJSON().Resources as CfnResources));
       expect(policies).toContain(':configuration-set/');
     });
   });
