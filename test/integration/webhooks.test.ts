@@ -26,6 +26,9 @@ beforeAll(async () => {
     WEBHOOK_RETRY_BASE_SECONDS: '1',
     WEBHOOK_RETRY_MAX_AGE_SECONDS: '120',
     WEBHOOK_TIMEOUT_SECONDS: '3',
+    // Several journeys text and email the fixture's contacts within the hour.
+    SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, operator, reviewer } = stack);
 }, 120_000);
