@@ -392,6 +392,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       operations: integration.bus.operations,
       log,
     });
+    await release(ports.events);
     await listenOrExplain(eventsServer, ports.events, PORT_ENV.events);
     stoppers.push(() => closeServer(eventsServer));
     const sqsServer = createAwsJsonServer({
@@ -400,6 +401,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       operations: integration.queue.operations,
       log,
     });
+    await release(ports.sqs);
     await listenOrExplain(sqsServer, ports.sqs, PORT_ENV.sqs);
     stoppers.push(() => closeServer(sqsServer));
     const poller = new LocalQueuePoller(
