@@ -96,6 +96,9 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      // Domain events are derived from it (shared/events/): never lost, never for a change that did
+      // not happen, and no extra write per change.
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.table.addGlobalSecondaryIndex({

@@ -2,6 +2,7 @@ import { CfnOutput, type NestedStack, type StackProps, Validations } from 'aws-c
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -23,13 +24,14 @@ import { EmailEvents } from './constructs/email-events';
 import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
 import { ManifestGrants } from './constructs/grants';
+import { IntegrationSurface } from './constructs/integration';
 import { OnboardingRestApi } from './constructs/rest-api';
 import { Schedules } from './constructs/schedules';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
 import type { WebHosting } from './constructs/web-hosting';
 import { Workflows } from './constructs/workflows';
-import type { HouseFunction } from './house-function';
+import { FunctionRole, type HouseFunction } from './house-function';
 import type { DeploymentProfile, ProviderSecretSpec } from './profiles';
 import { globalProfile } from './profiles/global';
 import { exportWebHosting, WebHostingStack } from './web-stack';
@@ -89,6 +91,12 @@ export class StatelessStack extends StackWithParts {
   readonly logsKey: kms.Key;
   /** Events the event functions could not process (alarmed on its first message). */
   readonly eventDeadLetterQueue: sqs.Queue;
+  /** The domain event bus. */
+  readonly eventBus: events.EventBus;
+  /** The webhook delivery queue. */
+  readonly webhookDeliveryQueue: sqs.Queue;
+  /** Webhook jobs, events and stream batches that could not be handled (alarmed). */
+  readonly integrationDeadLetterQueue: sqs.Queue;
   /**
    * The web apps' bucket and distribution (a nested stack; the files come from the web stack),
    * where the profile hosts them.
@@ -181,7 +189,18 @@ export class StatelessStack extends StackWithParts {
     this.emailConfigurationSet = emailEvents?.configurationSet;
     this.emailEventsTopic = emailEvents?.topic;
 
+    const integration = new IntegrationSurface(this, 'Integration', {
+      table: props.table,
+      entries,
+      functionOf: (name) => functions.get(name),
+    });
+    this.eventBus = integration.bus;
+    this.webhookDeliveryQueue = integration.deliveryQueue;
+    this.integrationDeadLetterQueue = integration.deadLetterQueue;
+
     const grants = new ManifestGrants(this, {
+      eventBus: integration.bus,
+      deliveryQueue: integration.deliveryQueue,
       table: props.table,
       dataKey: props.dataKey,
       hmacKeys: props.hmacKeys,
@@ -252,6 +271,8 @@ export class StatelessStack extends StackWithParts {
       api: this.api,
       table: props.table,
       eventDeadLetterQueue: this.eventDeadLetterQueue,
+      integrationDeadLetterQueue: integration.deadLetterQueue,
+      eventRelay: integration.relay,
       alarmEmail: config.alarmEmail,
     });
     this.alarmTopic = alarms.topic;
@@ -261,7 +282,10 @@ export class StatelessStack extends StackWithParts {
     // acknowledgement is copied into the metadata of all ~350 resources and brings the template
     // near its 1 MB limit.
     for (const child of this.node.findAll()) {
-      if (child instanceof iam.CfnPolicy) {
+      // A function's own statements are its role's inline policy (FunctionRole); the rest are
+      // policy resources of one role each.
+      const functionRole = child instanceof iam.CfnRole && child.node.scope instanceof FunctionRole;
+      if (child instanceof iam.CfnPolicy || functionRole) {
         Validations.of(child).acknowledge({
           id: 'NIST.800.53.R5-IAMNoInlinePolicy',
           reason:
@@ -283,6 +307,7 @@ export class StatelessStack extends StackWithParts {
       new CfnOutput(this, id, { value: stateMachine.stateMachineArn });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'EventBusName', { value: integration.bus.eventBusName });
   }
 
   /** The function of the `authorizer` entry (profiles whose staff sign in at an OIDC IdP). */

@@ -135,7 +135,9 @@ export function localDynamoDbClient(url: string, maxAttempts = 3): DynamoDBClien
 
 /**
  * Creates the single table if it is missing (pk/sk, GSI `gsi1` on gsi1pk/gsi1sk projecting ALL,
- * on-demand) and enables TTL on `expiresAt`; an existing table and its data are left alone.
+ * the keys-only retention index `gsi2`, on-demand, a stream of new and old images as in AWS) and
+ * enables TTL on `expiresAt`; an existing table and its data are left alone (a table from before
+ * the stream or the retention index gets them).
  */
 export async function ensureTable(
   client: DynamoDBClient,
@@ -156,6 +158,16 @@ export async function ensureTable(
   ];
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A state dir from before the stream: enable it, as the stack update does in AWS.
+    if (described.Table?.StreamSpecification?.StreamEnabled !== true) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        }),
+      );
+      log.info(`dynamodb: enabled the stream of ${tableName}`);
+    }
     // A state dir from before the retention index: add it, as the stack update does in AWS.
     const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
     if (!indexes.some((index) => index.IndexName === retentionIndex.IndexName)) {
@@ -174,6 +186,7 @@ export async function ensureTable(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },

@@ -35,6 +35,7 @@ import {
   localDynamoDbClient,
   startDynamoDbLocal,
 } from './dynamodb-local';
+import { LocalEventBus } from './event-bus';
 import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from './faults';
 import { ensureDir, loadOrCreateSecret } from './files';
 import { type LocalHmacSecrets, localHmacSecrets } from './hmac-secrets';
@@ -46,7 +47,9 @@ import { startS3Local } from './s3-local';
 import { startSesLocal } from './ses-local';
 import { type LocalStateMachine, LocalStepFunctions } from './sfn-endpoint';
 import { SmsOutbox } from './sms-endpoint';
+import { LocalQueue, LocalQueuePoller } from './sqs-queue';
 import { LocalStaffAuth, type StaffTokenRequest } from './staff-auth';
+import { LocalTableStream } from './table-stream';
 import { DEFAULT_WEB_DIR } from './web-build';
 import { createWebStatic } from './web-static';
 
@@ -66,6 +69,10 @@ export interface LocalStackPorts {
   readonly ses: number;
   /** `S3_PORT`, default 4569. */
   readonly s3: number;
+  /** `EVENTS_PORT` (the local EventBridge bus), default any free port. */
+  readonly events: number;
+  /** `SQS_PORT` (the local webhook delivery queue), default any free port. */
+  readonly sqs: number;
 }
 
 /** Options of {@link startLocalStack}; every field is optional. */
@@ -104,6 +111,13 @@ export interface LocalStackOptions {
   readonly webDir?: string;
 }
 
+/** The local parts of the integration surface. */
+export interface IntegrationParts {
+  readonly queue: LocalQueue;
+  readonly bus: LocalEventBus;
+  readonly stream: LocalTableStream;
+}
+
 /** Base URLs of the running parts. */
 export interface LocalStackUrls {
   readonly api: string;
@@ -114,6 +128,10 @@ export interface LocalStackUrls {
   readonly sesWeb: string;
   readonly s3: string;
   readonly sms: string;
+  /** The local EventBridge bus (PutEvents). */
+  readonly events: string;
+  /** The local SQS endpoint of the webhook delivery queue. */
+  readonly sqs: string;
   /** The DynamoDB fault proxy the handlers use, when the fault switch is on. */
   readonly dynamodbFaultProxy?: string;
 }
@@ -128,6 +146,8 @@ export interface LocalStack {
   readonly faults: FaultInjector;
   /** The ARN of every state machine the local Step Functions endpoint runs. */
   readonly stateMachineArns: readonly string[];
+  /** The table's stream relay, the event bus and the webhook delivery queue (their counters too). */
+  readonly integration: IntegrationParts;
   /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -140,6 +160,8 @@ const DEFAULT_PORTS: LocalStackPorts = {
   sms: 8084,
   ses: 8005,
   s3: 4569,
+  events: 0,
+  sqs: 0,
 };
 const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   api: 'PORT',
@@ -148,6 +170,8 @@ const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   sms: 'SMS_PORT',
   ses: 'SES_PORT',
   s3: 'S3_PORT',
+  events: 'EVENTS_PORT',
+  sqs: 'SQS_PORT',
 };
 const DEADLINE_VARIABLES = [
   ENV.reviewEscalationSeconds,
@@ -164,6 +188,17 @@ const NOTIFICATION_VARIABLES = [
   ENV.emailPerAddressPerHour,
   ENV.supervisorLocale,
 ] as const;
+/** Webhook settings taken from the developer's environment when set (e.g. retries in seconds). */
+const WEBHOOK_VARIABLES = [
+  ENV.webhookRetryBaseSeconds,
+  ENV.webhookRetryMaxAgeSeconds,
+  ENV.webhookTimeoutSeconds,
+  ENV.webhookSecretOverlapSeconds,
+] as const;
+/** The local bus's name (CDK names the deployed one). */
+const EVENT_BUS_NAME = 'pos-onboarding-events';
+/** The local webhook delivery queue. */
+const WEBHOOK_QUEUE_NAME = 'webhook-deliveries';
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',
@@ -212,6 +247,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodb: `http://127.0.0.1:${ports.dynamodb}`,
     sfn: `http://127.0.0.1:${ports.sfn}`,
     sms: `http://127.0.0.1:${ports.sms}`,
+    events: `http://127.0.0.1:${ports.events}`,
+    sqs: `http://127.0.0.1:${ports.sqs}`,
     ses: `http://127.0.0.1:${ports.ses}`,
     sesWeb: `http://127.0.0.1:${ports.ses}/`,
     s3: `http://127.0.0.1:${ports.s3}`,
@@ -219,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   const stateMachines = resolveStateMachines(options.stateMachines);
+  let integrationParts: IntegrationParts | undefined;
   const hmac = localHmacSecrets(stateDir);
   if (hmac.sharedWithIdentity.length > 0) {
     log.info(
@@ -269,11 +307,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     ]);
     const dynamoClient = localDynamoDbClient(dynamodb.url);
-    try {
-      await ensureTable(dynamoClient, TABLE_NAME, log);
-    } finally {
-      dynamoClient.destroy();
-    }
+    stoppers.push(async () => dynamoClient.destroy());
+    await ensureTable(dynamoClient, TABLE_NAME, log);
     if (faultProxyPort !== undefined) {
       await release(faultProxyPort);
       const proxy = await startDynamoDbFaultProxy({
@@ -322,6 +357,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Stopped after the API server and before the endpoints: halted executions never re-run handlers.
     stoppers.push(() => sfn.close());
 
+    const queue = new LocalQueue({ name: WEBHOOK_QUEUE_NAME, stateDir, log });
+    const integration = {
+      queue,
+      bus: new LocalEventBus(EVENT_BUS_NAME, queue),
+      stream: new LocalTableStream({
+        dynamodbUrl: dynamodb.url,
+        tableName: TABLE_NAME,
+        stateDir,
+        log,
+        invoke: (event) => invokeLambda(loader, 'relay-table-events', event, { timeoutMs: 60_000 }),
+      }),
+    };
+    integrationParts = integration;
+
     const staffAuth = await LocalStaffAuth.create({
       stateDir,
       issuer: env[ENV.staffJwtIssuer] ?? `${apiUrl}/_local`,
@@ -329,7 +378,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiServer = createApiServer({
       routes: ROUTES,
-      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults }),
+      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults, integration }),
       loader,
       staffAuth,
       log,
@@ -338,6 +387,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await release(ports.api);
     await listenOrExplain(apiServer, ports.api, PORT_ENV.api);
     stoppers.push(() => closeServer(apiServer));
+
+    // Domain events: the table's stream → relay → bus → webhook queue → delivery, as in AWS.
+    const eventsServer = createAwsJsonServer({
+      serviceName: 'EventBridge',
+      targetPrefix: 'AWSEvents',
+      operations: integration.bus.operations,
+      log,
+    });
+    await release(ports.events);
+    await listenOrExplain(eventsServer, ports.events, PORT_ENV.events);
+    stoppers.push(() => closeServer(eventsServer));
+    const sqsServer = createAwsJsonServer({
+      serviceName: 'SQS',
+      targetPrefix: 'AmazonSQS',
+      operations: integration.queue.operations,
+      log,
+    });
+    await release(ports.sqs);
+    await listenOrExplain(sqsServer, ports.sqs, PORT_ENV.sqs);
+    stoppers.push(() => closeServer(sqsServer));
+    const poller = new LocalQueuePoller(
+      integration.queue,
+      (event) => invokeLambda(loader, 'deliver-webhooks', event, { timeoutMs: 60_000 }),
+      log,
+    );
+    poller.start();
+    stoppers.push(() => poller.stop());
+    await integration.stream.start(dynamoClient);
+    stoppers.push(() => integration.stream.stop());
 
     await waitUntilReady(urls, log);
     const resumed = sfn.resumePending();
@@ -349,11 +427,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 
   let stopping: Promise<void> | undefined;
+  const parts = integrationParts as IntegrationParts | undefined;
+  if (!parts) throw new Error('unreachable: the integration parts start with the stack');
   return {
     urls,
     stateDir,
     env,
     faults,
+    integration: parts,
     stateMachineArns: stateMachines.map((machine) => machine.stateMachineArn),
     stop: () => {
       stopping ??= stopAll();
@@ -484,6 +565,10 @@ function buildEnv(
     // The dev server issues 1-hour staff tokens (a pool issues 5-minute ones): the age limit follows.
     [ENV.staffTokenMaxAgeSeconds]: '3600',
     [ENV.s3ForcePathStyle]: 'true',
+    [ENV.eventBusName]: EVENT_BUS_NAME,
+    [ENV.webhookQueueUrl]: `${urls.sqs}/${LOCAL_ACCOUNT_ID}/${WEBHOOK_QUEUE_NAME}`,
+    // Receivers on this machine (http://127.0.0.1:<port>); private and link-local stay refused.
+    [ENV.webhookAllowLoopback]: 'true',
     // s3rver keeps no versions: documents are pinned by ETag and erased by key (docs/security.md).
     [ENV.documentsVersioned]: 'false',
     AWS_REGION: LOCAL_REGION,
@@ -496,8 +581,10 @@ function buildEnv(
     AWS_ENDPOINT_URL_SESV2: urls.ses,
     AWS_ENDPOINT_URL_SFN: urls.sfn,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: urls.sms,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: urls.events,
+    AWS_ENDPOINT_URL_SQS: urls.sqs,
   };
-  for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES]) {
+  for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES, ...WEBHOOK_VARIABLES]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
@@ -576,6 +663,7 @@ function localRoutes(parts: {
   sfn: LocalStepFunctions;
   loader: HandlerLoader;
   faults: FaultInjector;
+  integration: IntegrationParts;
 }): LocalRoute[] {
   return [
     // Each scheduled function (an EventBridge rule in AWS) runs now on its local path, with the
@@ -597,6 +685,19 @@ function localRoutes(parts: {
             },
           ],
     ),
+    {
+      // The domain events published lately (oldest first), as the bus received them.
+      method: 'GET',
+      path: '/_local/events',
+      handle: ({ query }) => {
+        const type = query.get('type');
+        const events = parts.integration.bus.events();
+        return {
+          statusCode: 200,
+          body: { events: type === null ? events : events.filter((e) => e.type === type) },
+        };
+      },
+    },
     {
       method: 'GET',
       path: '/_local/faults',

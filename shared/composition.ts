@@ -7,6 +7,7 @@ import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-noti
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
+import { DynamoWebhookRepository } from './adapters/dynamodb-webhooks';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
 import { type MessagingConfig, readDeadlines, readMessagingConfig } from './config/env';
 import { DynamoOneTimeCodeStore } from './one-time-codes/dynamodb-store';
@@ -65,6 +66,9 @@ export const oneTimeCodeStore = () => new DynamoOneTimeCodeStore(sharedTable());
 export const feePlanRepository = () => new DynamoFeePlanRepository(sharedTable());
 /** Agreement versions and their head over the shared table. */
 export const agreementRepository = () => new DynamoAgreementRepository(sharedTable());
+/** Webhook endpoints, deliveries and events; `withCipher` where secrets are sealed or opened. */
+export const webhookRepository = (withCipher = false) =>
+  new DynamoWebhookRepository(sharedTable(), withCipher ? sharedFieldCipher() : undefined);
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

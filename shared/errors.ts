@@ -75,6 +75,11 @@ const STATUS_OF: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
 };
 
+/** Every error code of the API (the OpenAPI document lists them). */
+export function errorCodes(): readonly ErrorCode[] {
+  return Object.keys(STATUS_OF) as ErrorCode[];
+}
+
 /** The HTTP status of an error code: the one map, also behind API Gateway's own error responses. */
 export function statusOf(code: ErrorCode): number {
   return STATUS_OF[code];

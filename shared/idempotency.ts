@@ -13,9 +13,13 @@ import { AppError, validationFailed } from './errors';
  */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
-/** Checks the `Idempotency-Key` header (8–128 printable ASCII characters, spec 4.1); 400 otherwise. */
+/** The `Idempotency-Key` header's rule (spec 4.1): 8–128 printable ASCII characters. */
+export const IDEMPOTENCY_KEY_RULE = { minLength: 8, maxLength: 128, pattern: /^[\x21-\x7e]+$/ } as const;
+
+/** Checks the `Idempotency-Key` header ({@link IDEMPOTENCY_KEY_RULE}); 400 otherwise. */
 export function checkIdempotencyKey(key: string | undefined): string {
-  if (key === undefined || key.length < 8 || key.length > 128 || !/^[\x21-\x7e]+$/.test(key)) {
+  const { minLength, maxLength, pattern } = IDEMPOTENCY_KEY_RULE;
+  if (key === undefined || key.length < minLength || key.length > maxLength || !pattern.test(key)) {
     throw validationFailed([
       {
         field: 'headers.Idempotency-Key',

@@ -35,6 +35,9 @@
  * | Agreement version of a merchant                 | pk = AGR#<merchantNo>, sk = V#<6 digits>           |
  * | Newest agreement version first                  | pk = AGR#<merchantNo>, sk begins_with V#, descending |
  * | Agreement head (newest and signed version)      | pk = AGR#<merchantNo>, sk = HEAD                   |
+ * | Webhook endpoints (all, or one)                 | pk = WEBHOOK#ENDPOINTS, sk = EP#<endpointId>       |
+ * | Deliveries of an endpoint, newest event first   | pk = WHDELIVERY#<endpointId>, sk = <eventId> (time-ordered ids) |
+ * | Event delivered to webhooks, by id (TTL)        | pk = EVENT#<eventId>, sk = EVENT                   |
  *
  * An application is its own idempotency record: its id derives from the scoped hash of the
  * Idempotency-Key (`applicationIdFor`), the item keeps the create body's hash (`requestHash`), and
@@ -127,10 +130,23 @@ export const KEY_FAMILIES = {
   feePlan: 'FEEPLAN#',
   /** A merchant's agreement versions and their head (signature codes are one-time codes, `OTC#`). */
   agreement: 'AGR#',
+  /** The webhook endpoints (one partition: operators keep a handful). */
+  webhookEndpoint: 'WEBHOOK#',
+  /** The deliveries of one webhook endpoint, by event. */
+  webhookDelivery: 'WHDELIVERY#',
+  /** A domain event delivered to at least one webhook endpoint (for redelivery). */
+  event: 'EVENT#',
 } as const;
 
 /** A family of items, by its partition-key prefix. */
 export type KeyFamily = keyof typeof KEY_FAMILIES;
+
+/** The family of a partition key value (`undefined` for one of no family). */
+export function familyOfKey(partitionKey: string): KeyFamily | undefined {
+  return (Object.keys(KEY_FAMILIES) as KeyFamily[]).find((family) =>
+    partitionKey.startsWith(KEY_FAMILIES[family]),
+  );
+}
 
 const F = KEY_FAMILIES;
 
@@ -262,6 +278,19 @@ export const keys = {
   agreementVersionsPrefix: (merchantNo: string) => ({ pk: `${F.agreement}${merchantNo}`, skPrefix: 'V#' }),
   /** Which agreement version is the newest and which one is signed (in force). */
   agreementHead: (merchantNo: string): TableKey => ({ pk: `${F.agreement}${merchantNo}`, sk: 'HEAD' }),
+  /** The partition of every webhook endpoint (a Query lists them). */
+  webhookEndpoints: () => ({ pk: `${F.webhookEndpoint}ENDPOINTS`, skPrefix: 'EP#' }),
+  webhookEndpoint: (endpointId: string): TableKey => ({
+    pk: `${F.webhookEndpoint}ENDPOINTS`,
+    sk: `EP#${endpointId}`,
+  }),
+  /** The deliveries of one endpoint (a Query lists them, by event id). */
+  webhookDeliveries: (endpointId: string) => ({ pk: `${F.webhookDelivery}${endpointId}` }),
+  webhookDelivery: (endpointId: string, eventId: string): TableKey => ({
+    pk: `${F.webhookDelivery}${endpointId}`,
+    sk: eventId,
+  }),
+  event: (eventId: string): TableKey => ({ pk: `${F.event}${eventId}`, sk: 'EVENT' }),
 } as const;
 
 function uniquenessMarker(pk: string): TableKey {

@@ -43,6 +43,10 @@ export interface AlarmsProps {
   readonly api: apigw.RestApi;
   readonly table: dynamodb.ITable;
   readonly eventDeadLetterQueue: sqs.IQueue;
+  /** Webhook jobs, events and stream batches that could not be handled. */
+  readonly integrationDeadLetterQueue: sqs.IQueue;
+  /** The relay of the table's stream to the event bus. */
+  readonly eventRelay: HouseFunction;
   /** Subscribed to the alarm topic unless empty. */
   readonly alarmEmail: string;
 }
@@ -89,6 +93,23 @@ export class Alarms extends StackPart {
         props.emailEventsFunction
           ? 'An SES bounce or complaint event could not be processed (Lambda gave up, or SNS could not deliver): the address may not be suppressed; or a scheduled run (the retention sweep) failed all of its attempts. Inspect the event dead-letter queue and redrive it.'
           : 'A scheduled run (the retention sweep, SMS delivery receipts) failed all of its attempts. Inspect the event dead-letter queue; the next run takes up what is left (the receipts wait at the provider).',
+      ],
+      [
+        'IntegrationDeadLetters',
+        props.integrationDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        'A webhook delivery job was received too often, the bus could not put an event on the delivery queue, or the relay gave up on stream records: inspect the integration dead-letter queue.',
+      ],
+      [
+        'EventRelayBehind',
+        props.eventRelay.function.metric('IteratorAge', {
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        'Domain events are more than 10 minutes behind the table (the relay is failing or throttled; records expire from the stream after 24 hours).',
+        600_000,
       ],
       [
         'TableThrottles',

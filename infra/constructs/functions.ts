@@ -4,9 +4,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { FunctionEntry } from '../../shared/manifest/types';
 import { HouseFunction, type ProfileAdapterModule } from '../house-function';
+import { acknowledgeMappedFunction } from './integration';
 import { StackPart } from './stack-part';
 
-/** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
+/**
+ * Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s), and
+ * so may the functions of the stream and the delivery queue (a receiver may take 10 s).
+ */
 const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
@@ -16,10 +20,19 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
 /**
- * Routes first, then Tasks, then event handlers, then scheduled ones, then what only some profiles
- * deploy (the order of alarms and outputs; the global profile's functions keep their order).
+ * Routes first, then Tasks, then event handlers, then scheduled ones, then the stream and queue
+ * consumers, then what only some profiles deploy (the order of alarms and outputs; the global
+ * profile's functions keep their order).
  */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2, schedule: 3, authorizer: 4 } as const;
+const TRIGGER_ORDER = {
+  route: 0,
+  task: 1,
+  event: 2,
+  schedule: 3,
+  'table-stream': 4,
+  queue: 5,
+  authorizer: 6,
+} as const;
 
 /**
  * A scheduled function runs one invocation at a time: a slow run is never overtaken by the next
@@ -87,7 +100,7 @@ export class ManifestFunctions extends StackPart {
         tracing: props.tracing,
         environment: props.environment,
         timeout:
-          kind === 'task'
+          kind === 'task' || kind === 'table-stream' || kind === 'queue'
             ? TASK_FUNCTION_TIMEOUT
             : trigger.kind === 'schedule'
               ? trigger.timeoutSeconds === undefined
@@ -105,7 +118,8 @@ export class ManifestFunctions extends StackPart {
             }
           : {}),
       });
-      if (kind === 'route' || kind === 'task' || kind === 'authorizer')
+      if (kind === 'table-stream' || kind === 'queue') acknowledgeMappedFunction(fn, entry.name, kind);
+      else if (kind === 'route' || kind === 'task' || kind === 'authorizer')
         acknowledgeSynchronousFunction(fn, entry.name, kind);
       Validations.of(fn.function).acknowledge({
         id: 'NIST.800.53.R5-LambdaInsideVPC',

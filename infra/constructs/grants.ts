@@ -1,9 +1,11 @@
 import { Aws, CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
 import { ENV, HMAC_KEYS, type HmacKey, hmacKeyIdVariable } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
@@ -49,6 +51,10 @@ export interface GrantTargets {
     readonly secrets: ReadonlyMap<ProviderSecretSpec['id'], secretsmanager.ISecret>;
     readonly key: kms.IKey;
   };
+  /** The domain event bus (`putEvents`). */
+  readonly eventBus: events.IEventBus;
+  /** The webhook delivery queue (`webhookQueue`). */
+  readonly deliveryQueue: sqs.IQueue;
 }
 
 /**
@@ -362,6 +368,19 @@ export class ManifestGrants {
         });
         return;
       }
+      case 'putEvents':
+        this.targets.eventBus.grantPutEventsTo(fn);
+        fn.addEnvironment(ENV.eventBusName, this.targets.eventBus.eventBusName);
+        return;
+      case 'webhookQueue':
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'],
+            resources: [this.targets.deliveryQueue.queueArn],
+          }),
+        );
+        fn.addEnvironment(ENV.webhookQueueUrl, this.targets.deliveryQueue.queueUrl);
+        return;
       case 'putMetrics': {
         const policy = this.attach(fn, 'PutMetricsPolicy', [
           new iam.PolicyStatement({
@@ -401,8 +420,8 @@ export class ManifestGrants {
   }
 
   /**
-   * Statements with a wildcard resource go in a policy of their own (the function's default policy
-   * acknowledges X-Ray's `*` only), each with its own cdk-nag acknowledgement.
+   * Statements with a wildcard resource go in a policy of their own (the function role's inline
+   * policy acknowledges X-Ray's `*` only), each with its own cdk-nag acknowledgement.
    */
   private attach(fn: HouseFunction, id: string, statements: iam.PolicyStatement[]) {
     const policy = new iam.Policy(fn, id, { statements });

@@ -98,7 +98,8 @@ export async function startSession(deps: SessionDeps, applicationId: string) {
   return { channel: 'SMS' as const, expiresAt: issued.expiresAt };
 }
 
-const confirmSchema = /* @__PURE__ */ lazy(() => z.strictObject({ code: z.string() }));
+/** The body of `POST …/sessions/confirm` (also the OpenAPI contract's). */
+export const sessionConfirmSchema = /* @__PURE__ */ lazy(() => z.strictObject({ code: z.string() }));
 
 /**
  * `POST /v1/applications/{id}/sessions/confirm` (public) `{"code"}` → `200 {"applicationId",
@@ -112,7 +113,7 @@ export async function confirmSession(
   input: unknown,
 ) {
   if (!APPLICATION_ID.test(applicationId)) throw notFound('Application');
-  const parsed = z.safeParse(confirmSchema(), input ?? {});
+  const parsed = z.safeParse(sessionConfirmSchema(), input ?? {});
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input: input ?? {} }));
   const found = await signInPhone(deps, applicationId);
   await confirmOneTimeCode(deps, sessionTarget(applicationId, found?.phone), parsed.data.code);

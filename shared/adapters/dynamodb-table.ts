@@ -126,11 +126,6 @@ export class DynamoTable {
     }
   }
 
-  /** Deletes the item of `key` (nothing happens when there is none). */
-  async delete(key: TableKey): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key) }));
-  }
-
   /**
    * Puts `item` only if no item has its key: `undefined` when written, otherwise the item that holds
    * the key. DynamoDB returns that item with the refusal (`ReturnValuesOnConditionCheckFailure`),
@@ -176,6 +171,25 @@ export class DynamoTable {
         }),
       );
       return unmarshall(out.Attributes ?? {}) as T;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes the item of `key` (nothing happens when there is none), with an optional condition; a
+   * failed condition throws {@link ConditionFailedError}.
+   */
+  async delete(key: TableKey, condition?: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: marshall(key),
+          ConditionExpression: condition,
+        }),
+      );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
       throw error;

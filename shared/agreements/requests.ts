@@ -122,7 +122,8 @@ export async function requestSignatureCode(deps: SignatureCodeRequestDeps, princ
   };
 }
 
-const signSchema = /* @__PURE__ */ lazy(() =>
+/** `POST /v1/merchants/{merchantNo}/agreement/sign`: the version read, its PDF's digest and the SMS code. */
+export const signSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     agreementId: z.string().check(z.minLength(1), z.maxLength(64)),
     sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),

@@ -75,6 +75,23 @@ export const ENV = {
   documentsVersioned: 'DOCUMENTS_VERSIONED',
   /** Simulator only: `sale` and/or `void` (comma-separated) are declined (read at every call). */
   paymentHostSimulatorDecline: 'PAYMENT_HOST_SIMULATOR_DECLINE',
+  /** The EventBridge bus the domain events go to. */
+  eventBusName: 'EVENT_BUS_NAME',
+  /** The SQS queue of webhook deliveries. */
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  /** First retry delay of a failed webhook delivery, doubled at each attempt (seconds, ≥ 1); default 30. */
+  webhookRetryBaseSeconds: 'WEBHOOK_RETRY_BASE_SECONDS',
+  /** How long a delivery is retried before it is FAILED (seconds); default 72 hours. */
+  webhookRetryMaxAgeSeconds: 'WEBHOOK_RETRY_MAX_AGE_SECONDS',
+  /** How long a receiver has to answer 2xx (seconds); default 10. */
+  webhookTimeoutSeconds: 'WEBHOOK_TIMEOUT_SECONDS',
+  /** How long a rotated secret keeps signing beside the new one (seconds); default 24 hours. */
+  webhookSecretOverlapSeconds: 'WEBHOOK_SECRET_OVERLAP_SECONDS',
+  /**
+   * `true` only in `npm run dev` and the tests: webhook URLs may be `http://127.0.0.1:<port>` (and
+   * loopback addresses are allowed). Unset in AWS: https only, no private, loopback or link-local.
+   */
+  webhookAllowLoopback: 'WEBHOOK_ALLOW_LOOPBACK',
 } as const;
 
 /**
@@ -482,4 +499,53 @@ export function readAgreementArchiveBucket(): string {
 /** The merchant pages' base address for links in messages, or empty (no link). */
 export function readMerchantPagesUrl(): string {
   return optionalString(ENV.merchantPagesUrl);
+}
+
+/** The domain event bus. */
+export function readEventBusName(): string {
+  return nonEmpty(ENV.eventBusName);
+}
+
+/** Defaults of the webhook settings (seconds). */
+export const WEBHOOK_DEFAULTS = {
+  retryBaseSeconds: 30,
+  retryMaxAgeSeconds: 72 * 3600,
+  timeoutSeconds: 10,
+  secretOverlapSeconds: 24 * 3600,
+} as const;
+
+/** How webhooks are delivered and retried. */
+export interface WebhookConfig {
+  readonly queueUrl: string;
+  /** First retry delay, doubled at each attempt (with jitter), at most 12 hours. */
+  readonly retryBaseSeconds: number;
+  /** A delivery not answered 2xx within this long after the event is FAILED. */
+  readonly retryMaxAgeSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly secretOverlapSeconds: number;
+  /** Local only: `http://127.0.0.1:<port>` URLs and loopback addresses are allowed. */
+  readonly allowLoopback: boolean;
+}
+
+function positiveNumber(name: string, defaultValue: number, minimum = 1): number {
+  const value = getNumberFromEnv({ key: name, defaultValue });
+  if (!Number.isFinite(value) || value < minimum) throw new Error(`${name} must be a number ≥ ${minimum}`);
+  return value;
+}
+
+/** The webhook settings (a bad value fails the cold start). */
+export function readWebhookConfig(): WebhookConfig {
+  return {
+    queueUrl: optionalString(ENV.webhookQueueUrl),
+    retryBaseSeconds: Math.floor(
+      positiveNumber(ENV.webhookRetryBaseSeconds, WEBHOOK_DEFAULTS.retryBaseSeconds),
+    ),
+    retryMaxAgeSeconds: positiveNumber(ENV.webhookRetryMaxAgeSeconds, WEBHOOK_DEFAULTS.retryMaxAgeSeconds),
+    timeoutSeconds: positiveNumber(ENV.webhookTimeoutSeconds, WEBHOOK_DEFAULTS.timeoutSeconds),
+    secretOverlapSeconds: positiveNumber(
+      ENV.webhookSecretOverlapSeconds,
+      WEBHOOK_DEFAULTS.secretOverlapSeconds,
+    ),
+    allowLoopback: optionalString(ENV.webhookAllowLoopback) === 'true',
+  };
 }

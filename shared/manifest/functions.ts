@@ -1,6 +1,7 @@
 import * as agreements from './agreements';
 import * as changeRequests from './change-requests';
 import * as contacts from './contacts';
+import * as integration from './integration';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
@@ -37,6 +38,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   terminals,
   transfers,
   changeRequests,
+  integration,
   retention,
   providers,
   agreements,

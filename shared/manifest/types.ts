@@ -69,7 +69,6 @@ export interface EventTrigger {
 }
 
 /**
-/**
  * API Gateway's authorizer of the `staff` routes where the deployment profile has no managed user
  * pool (the China profile: staff sign in at the acquirer's OIDC identity provider). A profile with
  * a managed user pool (Cognito) deploys no such function; neither does `npm run dev`, whose server
@@ -80,7 +79,27 @@ export interface AuthorizerTrigger {
 }
 
 /**
- * Invoked on a schedule (an EventBridge rule in AWS), one run at a time (reserved concurrency 1).
+ * Invoked with batches of the table's change stream (DynamoDB Streams, new and old images) through
+ * an event source mapping that passes only the records of item families with an event mapper
+ * (shared/events/mappers.ts); `npm run dev` polls DynamoDB Local's stream with the same filter.
+ */
+export interface TableStreamTrigger {
+  readonly kind: 'table-stream';
+}
+
+/**
+ * Invoked with batches of an SQS queue of the stack (event source mapping, partial batch failures);
+ * `npm run dev` runs a local queue with the same semantics. `webhook-deliveries`: the domain events
+ * the bus routes to webhooks, and each endpoint's delivery attempts.
+ */
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  readonly queue: 'webhook-deliveries';
+}
+
+/**
+ * Invoked on a schedule (an EventBridge rule in AWS, `POST /_local/<name>` in `npm run dev`), one
+ * run at a time (reserved concurrency 1).
  */
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
@@ -105,7 +124,14 @@ export interface ScheduleTrigger {
 }
 
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger | AuthorizerTrigger | ScheduleTrigger;
+export type Trigger =
+  | RouteTrigger
+  | TaskTrigger
+  | EventTrigger
+  | AuthorizerTrigger
+  | TableStreamTrigger
+  | QueueTrigger
+  | ScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -147,7 +173,11 @@ export type Capability =
   /** Pulling the SMS provider's delivery receipts: reading its credentials from Secrets Manager. */
   | 'smsDeliveryReceipts'
   /** s3:PutObject of signed agreements into the write-once (Object Lock) archive bucket. */
-  | 'agreementArchive';
+  | 'agreementArchive'
+  /** events:PutEvents on the domain event bus. */
+  | 'putEvents'
+  /** sqs:SendMessage and sqs:ChangeMessageVisibility on the webhook delivery queue. */
+  | 'webhookQueue';
 
 /** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
 export const HMAC_CAPABILITIES = {

@@ -252,12 +252,12 @@ export async function updateApplication(deps: DraftDeps, applicationId: string, 
   return applicationView(next, {
     storage: deps.storage,
     now,
-    draftTtlSeconds: deps.deadlines.draftTtlSeconds,
+    deadlines: deps.deadlines,
   });
 }
 
 /** Built on first use: module scope is cold start for every function importing this module. */
-const documentRequestSchema = /* @__PURE__ */ lazy(() =>
+export const documentRequestSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     kind: z.enum(DOCUMENT_KINDS),
     contentType: z.enum(DOCUMENT_CONTENT_TYPES),
@@ -418,7 +418,7 @@ export async function getApplication(deps: DraftDeps, applicationId: string) {
   return applicationView(record, {
     storage: deps.storage,
     now: deps.clock.now(),
-    draftTtlSeconds: deps.deadlines.draftTtlSeconds,
+    deadlines: deps.deadlines,
   });
 }
 

@@ -34,8 +34,12 @@ export type VerificationDeps = Pick<DraftDeps, 'applications' | 'clock' | 'deadl
   OneTimeCodeDeps &
   CodeDeliveryDeps & { readonly config: SendLimits & { readonly smsSignature: string } };
 
-const requestSchema = /* @__PURE__ */ lazy(() => z.strictObject({ channel: z.enum(CONTACT_CHANNELS) }));
-const confirmSchema = /* @__PURE__ */ lazy(() =>
+/** The body of `POST …/verifications` (also the OpenAPI contract's). */
+export const verificationRequestSchema = /* @__PURE__ */ lazy(() =>
+  z.strictObject({ channel: z.enum(CONTACT_CHANNELS) }),
+);
+/** The body of `POST …/verifications/confirm` (also the OpenAPI contract's). */
+export const verificationConfirmSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ channel: z.enum(CONTACT_CHANNELS), code: z.string() }),
 );
 
@@ -61,7 +65,7 @@ function target(record: ApplicationRecord, channel: Channel): OneTimeCodeTarget 
  * hourly quota, 429 `RATE_LIMITED`; an address that bounced or opted out 400 `UNDELIVERABLE`.
  */
 export async function requestVerification(deps: VerificationDeps, record: ApplicationRecord, input: unknown) {
-  const { channel } = parse(requestSchema(), input);
+  const { channel } = parse(verificationRequestSchema(), input);
   requireEditable(record, deps);
   if (contactVerified(record, channel)) throw invalidState(`${CONTACT_FIELD[channel]} is verified already`);
   const to = target(record, channel);
@@ -93,7 +97,7 @@ export async function confirmVerification(
   record: ApplicationRecord,
   input: unknown,
 ) {
-  const { channel, code } = parse(confirmSchema(), input);
+  const { channel, code } = parse(verificationConfirmSchema(), input);
   requireEditable(record, deps);
   if (contactVerified(record, channel)) return { channel, verified: true as const };
   const to = target(record, channel);

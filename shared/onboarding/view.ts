@@ -1,3 +1,4 @@
+import type { Deadlines } from '../config/env';
 import { merchantFacingTimeline } from '../domain/actors';
 import {
   type ApplicationRecord,
@@ -8,11 +9,16 @@ import {
   maskApplicationBody,
 } from '../domain/application';
 import type { DocumentInspector } from '../ports';
+import { requirementsOf } from './requirements';
 
 /** The masked application as the merchant sees it (spec 4.1 `GET /v1/applications/{id}`). */
 export async function applicationView(
   record: ApplicationRecord,
-  deps: { storage: DocumentInspector; now: Date; draftTtlSeconds: number },
+  deps: {
+    storage: DocumentInspector;
+    now: Date;
+    deadlines: Pick<Deadlines, 'draftTtlSeconds' | 'resubmissionSeconds'>;
+  },
 ) {
   const kinds = DOCUMENT_KINDS.filter((kind): kind is DocumentKind => record.documents[kind] !== undefined);
   const documents = await Promise.all(
@@ -27,7 +33,7 @@ export async function applicationView(
       };
     }),
   );
-  const status = effectiveStatus(record, deps.now, deps.draftTtlSeconds);
+  const status = effectiveStatus(record, deps.now, deps.deadlines.draftTtlSeconds);
   const masked = maskApplicationBody(record.body);
   return {
     applicationId: record.applicationId,
@@ -40,6 +46,7 @@ export async function applicationView(
       email: contactVerified(record, 'EMAIL'),
     },
     reasons: status === 'REJECTED' || status === 'NEEDS_CHANGES' ? record.reasons : [],
+    requirements: requirementsOf({ record, documents }, status, deps.now, deps.deadlines),
     merchantNo: record.merchantNo ?? null,
     terminalId: record.terminalId ?? null,
     // The merchant sees `reviewer` / `operator`, never a staff subject.

@@ -53,7 +53,7 @@ export function reviewItem(task: ReviewTaskRecord) {
 
 // Schemas are built on first use (lazy), not at import: this module is in several functions'
 // bundles that never parse these bodies, and module scope runs in every cold start.
-const listQuerySchema = /* @__PURE__ */ lazy(() =>
+export const listQuerySchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     status: z.optional(z.literal('PENDING')),
     limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
@@ -102,7 +102,7 @@ export async function getReview(
   };
 }
 
-const decisionSchema = /* @__PURE__ */ lazy(() => {
+export const decisionSchema = /* @__PURE__ */ lazy(() => {
   const checkSchema = z.strictObject({
     done: z.boolean(),
     notes: z.optional(z.string().check(z.maxLength(2000))),

@@ -197,7 +197,7 @@ function secondsToNextHour(now: Date): number {
 
 // Schemas are built on first use, not at import: module scope runs in every cold start of every
 // function that bundles this module, and each function parses at most one of them.
-const bindSchema = /* @__PURE__ */ lazy(() =>
+export const bindSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) }),
 );
 
@@ -308,7 +308,7 @@ export async function bindTerminal(
   };
 }
 
-const reasonSchema = /* @__PURE__ */ lazy(() =>
+export const reasonSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }),
 );
 
@@ -431,7 +431,7 @@ async function ownTerminal(
   return terminal as TerminalRecord & { merchantNo: string; terminalId: string };
 }
 
-const activateSchema = /* @__PURE__ */ lazy(() =>
+export const activateSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) }),
 );
 

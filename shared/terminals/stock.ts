@@ -7,7 +7,7 @@ import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
 
 // Built on first use, not at import: module scope runs in every cold start.
-const registerSchema = /* @__PURE__ */ lazy(() =>
+export const registerSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     terminals: z
       .array(

@@ -53,7 +53,7 @@ export function transferView(record: TransferRequestRecord) {
 
 // Built on first use, not at import: this module is in many functions' bundles (module scope runs
 // in every cold start) and only one of them parses this body.
-const createSchema = /* @__PURE__ */ lazy(() =>
+export const createSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     toMerchantNo: z.string().check(z.regex(/^\d{15}$/)),
     reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),

@@ -21,6 +21,8 @@ export const FORMATS = {
     '6 to 32 characters of capital letters, digits and hyphens, starting with a letter or digit, e.g. LKL00012345',
   merchantNo: 'a 15-digit merchant number, e.g. 102110154110007',
   activationCode: 'the 6-digit activation code from the SMS, e.g. 384917',
+  terminalId: 'an 8-digit terminal ID, e.g. 00000042',
+  id: '26 characters of Crockford base32 (digits and capital letters except I, L, O, U), e.g. 01JD8X4ZQ3M6T0V7W9Y2B5C8EF',
   pageLimit: 'a whole number from 1 to 100',
   feePlanCode: '2 to 32 capital letters, digits and hyphens, starting with a letter, e.g. RETAIL-STD',
   sha256:
@@ -41,6 +43,8 @@ const PATTERN_FORMATS: Readonly<Record<string, FormatName>> = {
   '/^[A-Z0-9][A-Z0-9-]{5,31}$/': 'serialNumber',
   '/^\\d{15}$/': 'merchantNo',
   '/^\\d{6}$/': 'activationCode',
+  '/^\\d{8}$/': 'terminalId',
+  '/^[0-9A-HJKMNP-TV-Z]{26}$/': 'id',
   '/^(?:[1-9]|[1-9]\\d|100)$/': 'pageLimit',
   '/^[A-Z][A-Z0-9-]{1,31}$/': 'feePlanCode',
   '/^[0-9a-f]{64}$/': 'sha256',

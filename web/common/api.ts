@@ -1,11 +1,14 @@
 /**
- * The typed client of the `/v1` API (and the local `/_local/tokens` sign-in) for both web apps: one
- * module, one function per route, so each app bundles only the routes it calls. The pages are served
- * on the API's own origin, so every path is relative and no CORS is involved. A client generated
- * from the OpenAPI document is meant to replace this module, keeping its function names.
+ * The client of the `/v1` API (and the local `/_local/tokens` sign-in) for both web apps, typed
+ * from the OpenAPI document: `./api-schema.ts` is generated from it by `npm run openapi`
+ * (openapi-typescript) and openapi-fetch checks every path, parameter, body and answer against it.
+ * One function per route, so each app bundles only the routes it calls. The pages are served on
+ * the API's own origin, so every path is relative and no CORS is involved.
  */
+import createClient from 'openapi-fetch';
 import type { ApplicationStatus, DocumentKind } from '../../shared/domain/application';
 import type { ApplicationBody } from '../../shared/validation/application-schema';
+import type { components, paths } from './api-schema';
 
 // The API's own lists (shared/domain is free of Node-only code), not a copy.
 export { DOCUMENT_KINDS, requiredDocumentKinds } from '../../shared/domain/application';
@@ -32,265 +35,199 @@ export class ApiError extends Error {
   }
 }
 
-/** One entry of an application's timeline. */
-export interface TimelineEntry {
-  readonly status: ApplicationStatus;
-  readonly at: string;
-  readonly actor: string;
-  readonly action?: string;
-  readonly fields?: readonly string[];
-}
+/** The document's named schemas. */
+type Schemas = components['schemas'];
 
+/** One entry of a timeline: an application's, a change request's or a transfer's. */
+export type TimelineEntry =
+  | Schemas['ApplicationTimelineEntry']
+  | Schemas['ChangeRequestTimelineEntry']
+  | Schemas['TransferTimelineEntry'];
 /** A reviewer's (or an automated check's) reason on a field. */
-export interface Reason {
-  readonly field: string;
-  readonly code?: string;
-  readonly reason: string;
-}
-
-/** `GET /v1/applications/{id}`: the masked application. */
-export interface ApplicationView extends Omit<ApplicationBody, 'locale'> {
-  readonly applicationId: string;
-  readonly status: ApplicationStatus;
-  readonly locale?: 'zh-CN' | 'en';
-  readonly documents: readonly {
-    kind: DocumentKind;
-    documentId?: string;
-    contentType?: string;
-    uploaded: boolean;
-  }[];
-  /** Which contacts confirmed a verification code (spec 6): submit needs both. */
-  readonly contactVerified: { readonly phone: boolean; readonly email: boolean };
-  readonly reasons: readonly Reason[];
-  readonly merchantNo: string | null;
-  readonly terminalId: string | null;
-  readonly timeline: readonly TimelineEntry[];
-  readonly createdAt: string;
-  readonly updatedAt: string;
-}
-
+export type Reason = Schemas['Reason'];
+/** `GET /v1/applications/{id}`: the masked application, with what the merchant must still do. */
+export type ApplicationView = Schemas['Application'];
 /** `POST /v1/applications/{id}/documents`. */
-export interface DocumentUpload {
-  readonly documentId: string;
-  readonly uploadUrl: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly expiresAt: string;
-  readonly maxBytes: number;
-}
-
-export type ReviewKind = 'APPLICATION' | 'CHANGE_REQUEST' | 'TERMINAL_TRANSFER';
-export type RequiredCheck = 'phoneCallback' | 'siteInspection';
-export type Decision = 'APPROVE' | 'REJECT' | 'REQUEST_CHANGES';
-
+export type DocumentUpload = Answer<'/v1/applications/{id}/documents', 'post'>;
+export type ReviewKind = ReviewItem['kind'];
+export type RequiredCheck = ReviewItem['requiredChecks'][number];
+export type Decision = NonNullable<ReviewItem['decision']>;
 /** One automated check's result. */
-export interface AutomatedCheck {
-  readonly name: string;
-  readonly result: string;
-  readonly detail?: string;
-}
-
+export type AutomatedCheck = Schemas['AutomatedCheck'];
 /** A task of the review queue. */
-export interface ReviewItem {
-  readonly taskId: string;
-  readonly kind: ReviewKind;
-  readonly subjectId: string;
-  readonly status: string;
-  readonly createdAt: string;
-  readonly deadline: string;
-  readonly finalDeadline?: string;
-  readonly escalated: boolean;
-  readonly automatedChecks: readonly AutomatedCheck[];
-  readonly requiredChecks: readonly RequiredCheck[];
-  readonly summary: string;
-  readonly decision?: Decision;
-  readonly reasons?: readonly Reason[];
-  readonly decidedBy?: string;
-  readonly decidedAt?: string;
-}
-
+export type ReviewItem = Schemas['ReviewTask'];
 /** `GET /v1/reviews/{taskId}`: the task and its masked subject (shape depends on the kind). */
-export interface ReviewDetail extends ReviewItem {
-  readonly subject: (Record<string, unknown> & { timeline?: readonly TimelineEntry[] }) | null;
-}
-
+export type ReviewDetail = Answer<'/v1/reviews/{taskId}', 'get'>;
 /** `GET /v1/reviews/{taskId}/documents`: presigned GETs of the subject's documents. */
-export interface ReviewDocuments {
-  readonly taskId: string;
-  readonly documents: readonly {
-    kind: DocumentKind;
-    documentId: string;
-    contentType: string;
-    uploaded: boolean;
-    url: string | null;
-  }[];
-  readonly expiresAt: string | null;
-}
-
+export type ReviewDocuments = Answer<'/v1/reviews/{taskId}/documents', 'get'>;
 /** `GET /v1/merchants/{merchantNo}` (masked). */
-export interface MerchantView {
-  readonly merchantNo: string;
-  readonly status: string;
-  readonly version: number;
-  readonly type: ApplicationBody['type'];
-  readonly business: Record<string, unknown> & { name: string; mcc: string };
-  readonly contact: { name: string; phone: string; email: string };
-  readonly settlement: Record<string, unknown> & { cycle: string };
-  readonly terminals: readonly { serialNumber: string; terminalId: string; status: string }[];
-}
-
+export type MerchantView = Schemas['Merchant'];
+/** `GET /v1/merchants/{merchantNo}/agreement`: the newest version, its PDF and the version in force. */
+export type AgreementView = Schemas['Agreement'];
 /** `GET /v1/merchants/{merchantNo}/versions`. */
-export interface MerchantVersions {
-  readonly merchantNo: string;
-  readonly currentVersion: number;
-  readonly items: readonly {
-    version: number;
-    at: string;
-    actor: string;
-    action: string;
-    fields: readonly string[];
-    changeRequestId: string | null;
-  }[];
-}
-
+export type MerchantVersions = Answer<'/v1/merchants/{merchantNo}/versions', 'get'>;
 /** `GET /v1/terminals/{sn}`. */
-export interface TerminalView {
-  readonly serialNumber: string;
-  readonly model: string;
-  readonly status: string;
-  readonly merchantNo: string | null;
-  readonly terminalId: string | null;
-  readonly history: readonly {
-    action: string;
-    merchantNo?: string | null;
-    terminalId?: string | null;
-    at: string;
-    actor: string;
-  }[];
-}
-
+export type TerminalView = Answer<'/v1/terminals/{sn}', 'get'>;
 /** `POST /v1/terminals`: one result per submitted row. */
-export interface RegisterResult {
-  readonly registered: number;
-  readonly results: readonly { serialNumber: string; result: string; status?: string }[];
+export type RegisterResult = Answer<'/v1/terminals', 'post'>;
+
+/** The JSON body of a route's 2xx answer. */
+type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? {
+      [S in keyof R]: S extends 200 | 201 | 202
+        ? R[S] extends { content: { 'application/json': infer B } }
+          ? B
+          : never
+        : never;
+    }[keyof R]
+  : never;
+
+/** The API on this origin. */
+const client = createClient<paths>({ credentials: 'omit', headers: { accept: 'application/json' } });
+
+/** The `Authorization` header of a token. */
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** An answer's data; an error answer becomes an {@link ApiError} (network failures stay TypeErrors). */
+async function data<T>(request: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data: body, error, response } = await request;
+  if (response.ok) return body as T;
+  const problem = (error as { error?: Record<string, unknown> } | undefined)?.error ?? {};
+  const { code, message, fields, requestId: _requestId, ...details } = problem;
+  throw new ApiError(
+    response.status,
+    typeof code === 'string' ? code : `HTTP_${response.status}`,
+    typeof message === 'string' ? message : response.statusText,
+    Array.isArray(fields) ? (fields as FieldProblem[]) : [],
+    details,
+  );
 }
 
-interface CallOptions {
-  readonly token?: string;
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** One request; an error answer becomes an {@link ApiError} (network failures stay TypeErrors). */
-async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    credentials: 'omit',
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  if (!response.ok) {
-    const error = (json as { error?: Record<string, unknown> } | undefined)?.error ?? {};
-    const { code, message, fields, requestId: _requestId, ...details } = error;
-    throw new ApiError(
-      response.status,
-      typeof code === 'string' ? code : `HTTP_${response.status}`,
-      typeof message === 'string' ? message : response.statusText,
-      Array.isArray(fields) ? (fields as FieldProblem[]) : [],
-      details,
-    );
-  }
-  return json as T;
-}
-
-const segment = encodeURIComponent;
-
-// Staff sign-in (local stack only; Cognito Hosted UI in AWS).
+// Staff sign-in (local stack only, not in the document; Cognito Hosted UI in AWS).
 
 /** `POST /_local/tokens`: a staff JWT from the local stack's key. */
-export const localStaffToken = (sub: string, groups: readonly string[]) =>
-  call<{ token: string }>('POST', '/_local/tokens', { body: { sub, groups } });
+export async function localStaffToken(sub: string, groups: readonly string[]): Promise<{ token: string }> {
+  const response = await fetch('/_local/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ sub, groups }),
+    credentials: 'omit',
+  });
+  const json = (await response.json().catch(() => ({}))) as {
+    token?: string;
+    error?: { code?: string; message?: string };
+  };
+  if (!response.ok || !json.token)
+    throw new ApiError(
+      response.status,
+      json.error?.code ?? `HTTP_${response.status}`,
+      json.error?.message ?? '',
+    );
+  return { token: json.token };
+}
 
 // Review queue and cases (reviewer).
 
-export const listReviews = (token: string, query: { limit?: number; cursor?: string } = {}) => {
-  const params = new URLSearchParams({ status: 'PENDING', limit: String(query.limit ?? 100) });
-  if (query.cursor) params.set('cursor', query.cursor);
-  return call<{ items: ReviewItem[]; nextCursor: string | null }>('GET', `/v1/reviews?${params}`, { token });
-};
+export const listReviews = (token: string, query: { limit?: number; cursor?: string } = {}) =>
+  data(
+    client.GET('/v1/reviews', {
+      params: {
+        query: {
+          status: 'PENDING',
+          limit: String(query.limit ?? 100),
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        },
+      },
+      headers: bearer(token),
+    }),
+  );
 export const getReview = (token: string, taskId: string) =>
-  call<ReviewDetail>('GET', `/v1/reviews/${segment(taskId)}`, { token });
+  data(client.GET('/v1/reviews/{taskId}', { params: { path: { taskId } }, headers: bearer(token) }));
 export const getReviewDocuments = (token: string, taskId: string) =>
-  call<ReviewDocuments>('GET', `/v1/reviews/${segment(taskId)}/documents`, { token });
+  data(
+    client.GET('/v1/reviews/{taskId}/documents', { params: { path: { taskId } }, headers: bearer(token) }),
+  );
 export const decideReview = (
   token: string,
   taskId: string,
   body: {
     decision: Decision;
-    reasons?: readonly { field: string; reason: string }[];
+    reasons?: { field: string; reason: string }[];
     checks?: Partial<Record<RequiredCheck, { done: boolean; notes?: string }>>;
+    /** Approving an application only: the fee plan (else the default of the MCC's risk level). */
+    feePlanCode?: string;
   },
 ) =>
-  call<{ taskId: string; status: string; decision: Decision; decidedAt: string }>(
-    'POST',
-    `/v1/reviews/${segment(taskId)}/decision`,
-    { token, body },
+  data(
+    client.POST('/v1/reviews/{taskId}/decision', {
+      params: { path: { taskId } },
+      headers: bearer(token),
+      body,
+    }),
   );
 
 // Merchants (staff, or the merchant's own token).
 
 export const getMerchant = (token: string, merchantNo: string) =>
-  call<MerchantView>('GET', `/v1/merchants/${segment(merchantNo)}`, { token });
+  data(
+    client.GET('/v1/merchants/{merchantNo}', { params: { path: { merchantNo } }, headers: bearer(token) }),
+  );
 export const listMerchantVersions = (token: string, merchantNo: string) =>
-  call<MerchantVersions>('GET', `/v1/merchants/${segment(merchantNo)}/versions`, { token });
+  data(
+    client.GET('/v1/merchants/{merchantNo}/versions', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
+    }),
+  );
 
 // Terminals (operator; lookup also reviewer).
 
-export const registerTerminals = (
-  token: string,
-  terminals: readonly { serialNumber: string; model: string }[],
-) => call<RegisterResult>('POST', '/v1/terminals', { token, body: { terminals } });
+export const registerTerminals = (token: string, terminals: { serialNumber: string; model: string }[]) =>
+  data(client.POST('/v1/terminals', { headers: bearer(token), body: { terminals } }));
 export const getTerminal = (token: string, serialNumber: string) =>
-  call<TerminalView>('GET', `/v1/terminals/${segment(serialNumber)}`, { token });
+  data(client.GET('/v1/terminals/{sn}', { params: { path: { sn: serialNumber } }, headers: bearer(token) }));
 export const bindTerminal = (token: string, serialNumber: string, merchantNo: string) =>
-  call<{ serialNumber: string; merchantNo: string; terminalId: string; status: string }>(
-    'POST',
-    `/v1/terminals/${segment(serialNumber)}/bind`,
-    { token, body: { merchantNo } },
+  data(
+    client.POST('/v1/terminals/{sn}/bind', {
+      params: { path: { sn: serialNumber } },
+      headers: bearer(token),
+      body: { merchantNo },
+    }),
   );
 export const unbindTerminal = (token: string, serialNumber: string, reason: string) =>
-  call<{ serialNumber: string; status: string }>('POST', `/v1/terminals/${segment(serialNumber)}/unbind`, {
-    token,
-    body: { reason },
-  });
+  data(
+    client.POST('/v1/terminals/{sn}/unbind', {
+      params: { path: { sn: serialNumber } },
+      headers: bearer(token),
+      body: { reason },
+    }),
+  );
 export const reissueActivationCode = (token: string, serialNumber: string) =>
-  call<{ serialNumber: string; activationCodeSent: boolean; expiresAt?: string }>(
-    'POST',
-    `/v1/terminals/${segment(serialNumber)}/activation-code`,
-    { token },
+  data(
+    client.POST('/v1/terminals/{sn}/activation-code', {
+      params: { path: { sn: serialNumber } },
+      headers: bearer(token),
+    }),
   );
 
 // Applications (the merchant).
 
 export const createApplication = (body: ApplicationBody, idempotencyKey: string) =>
-  call<{ applicationId: string; status: ApplicationStatus; accessToken: string; createdAt: string }>(
-    'POST',
-    '/v1/applications',
-    { body, headers: { 'idempotency-key': idempotencyKey } },
-  );
+  data(client.POST('/v1/applications', { params: { header: { 'idempotency-key': idempotencyKey } }, body }));
 export const updateApplication = (token: string, applicationId: string, body: ApplicationBody) =>
-  call<ApplicationView>('PUT', `/v1/applications/${segment(applicationId)}`, { token, body });
+  data(
+    client.PUT('/v1/applications/{id}', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+      body,
+    }),
+  );
 export const getApplication = (token: string, applicationId: string) =>
-  call<ApplicationView>('GET', `/v1/applications/${segment(applicationId)}`, { token });
+  data(
+    client.GET('/v1/applications/{id}', { params: { path: { id: applicationId } }, headers: bearer(token) }),
+  );
 export const createDocument = (
   token: string,
   applicationId: string,
@@ -300,12 +237,20 @@ export const createDocument = (
     /** The file's exact size: the upload URL signs it. */
     sizeBytes: number;
   },
-) => call<DocumentUpload>('POST', `/v1/applications/${segment(applicationId)}/documents`, { token, body });
+) =>
+  data(
+    client.POST('/v1/applications/{id}/documents', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+      body,
+    }),
+  );
 export const submitApplication = (token: string, applicationId: string) =>
-  call<{ applicationId: string; status: ApplicationStatus }>(
-    'POST',
-    `/v1/applications/${segment(applicationId)}/submit`,
-    { token },
+  data(
+    client.POST('/v1/applications/{id}/submit', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+    }),
   );
 
 // Contact verification and signing in again (the merchant).
@@ -314,10 +259,12 @@ export const submitApplication = (token: string, applicationId: string) =>
 export type ContactChannel = 'SMS' | 'EMAIL';
 
 export const requestVerification = (token: string, applicationId: string, channel: ContactChannel) =>
-  call<{ channel: ContactChannel; sentTo: string; expiresAt: string }>(
-    'POST',
-    `/v1/applications/${segment(applicationId)}/verifications`,
-    { token, body: { channel } },
+  data(
+    client.POST('/v1/applications/{id}/verifications', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+      body: { channel },
+    }),
   );
 export const confirmVerification = (
   token: string,
@@ -325,83 +272,70 @@ export const confirmVerification = (
   channel: ContactChannel,
   code: string,
 ) =>
-  call<{ channel: ContactChannel; verified: true }>(
-    'POST',
-    `/v1/applications/${segment(applicationId)}/verifications/confirm`,
-    { token, body: { channel, code } },
+  data(
+    client.POST('/v1/applications/{id}/verifications/confirm', {
+      params: { path: { id: applicationId } },
+      headers: bearer(token),
+      body: { channel, code },
+    }),
   );
 /** Public: a sign-in code by SMS to the application's contact phone (the same answer for any id). */
 export const startSession = (applicationId: string) =>
-  call<{ channel: 'SMS'; expiresAt: string }>('POST', `/v1/applications/${segment(applicationId)}/sessions`);
+  data(client.POST('/v1/applications/{id}/sessions', { params: { path: { id: applicationId } } }));
 /** Public: the SMS code for a new access token. */
 export const confirmSession = (applicationId: string, code: string) =>
-  call<{ applicationId: string; accessToken: string; issuedAt: string }>(
-    'POST',
-    `/v1/applications/${segment(applicationId)}/sessions/confirm`,
-    { body: { code } },
+  data(
+    client.POST('/v1/applications/{id}/sessions/confirm', {
+      params: { path: { id: applicationId } },
+      body: { code },
+    }),
   );
 
-// The merchant agreement (the merchant).
-
-/** A rate of a fee plan: basis points and a cap in fen. */
-export interface RateView {
-  readonly bps: number;
-  readonly capFen?: number;
-}
-
-/** The newest agreement version of a merchant. */
-export interface AgreementView {
-  readonly agreementId: string;
-  readonly version: number;
-  readonly status: 'AWAITING_SIGNATURE' | 'SIGNED' | 'SUPERSEDED';
-  readonly feePlan: {
-    readonly code: string;
-    readonly version: number;
-    readonly rates: Readonly<Record<'DEBIT' | 'CREDIT' | 'QR', RateView>>;
-    readonly t0SurchargeBps: number;
-  };
-  readonly settlementCycle: 'T1' | 'T0';
-  readonly sha256: string | null;
-  readonly documentUrl: string | null;
-  readonly signedAt: string | null;
-  readonly inForce: { readonly agreementId: string; readonly version: number } | null;
-}
+// The merchant agreement (the merchant; staff may read it too).
 
 export const getAgreement = (token: string, merchantNo: string) =>
-  call<AgreementView>('GET', `/v1/merchants/${segment(merchantNo)}/agreement`, { token });
+  data(
+    client.GET('/v1/merchants/{merchantNo}/agreement', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
+    }),
+  );
 export const requestSignatureCode = (token: string, merchantNo: string) =>
-  call<{ channel: 'SMS'; sentTo: string; expiresAt: string }>(
-    'POST',
-    `/v1/merchants/${segment(merchantNo)}/agreement/signature-codes`,
-    { token },
+  data(
+    client.POST('/v1/merchants/{merchantNo}/agreement/signature-codes', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
+    }),
   );
 export const signAgreement = (
   token: string,
   merchantNo: string,
   body: { agreementId: string; sha256: string; code: string },
 ) =>
-  call<{ status: 'SIGNED'; signedAt: string }>(
-    'POST',
-    `/v1/merchants/${segment(merchantNo)}/agreement/sign`,
-    {
-      token,
+  data(
+    client.POST('/v1/merchants/{merchantNo}/agreement/sign', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
       body,
-    },
+    }),
   );
 
 // Terminal activation (the merchant).
 
 export const activateTerminal = (token: string, serialNumber: string, activationCode: string) =>
-  call<{ serialNumber: string; terminalId: string; status: string }>(
-    'POST',
-    `/v1/terminals/${segment(serialNumber)}/activate`,
-    { token, body: { activationCode } },
+  data(
+    client.POST('/v1/terminals/{sn}/activate', {
+      params: { path: { sn: serialNumber } },
+      headers: bearer(token),
+      body: { activationCode },
+    }),
   );
 export const runTestTransaction = (token: string, serialNumber: string) =>
-  call<{ result: string; saleId: string; voidId: string }>(
-    'POST',
-    `/v1/terminals/${segment(serialNumber)}/test-transaction`,
-    { token },
+  data(
+    client.POST('/v1/terminals/{sn}/test-transaction', {
+      params: { path: { sn: serialNumber } },
+      headers: bearer(token),
+    }),
   );
 
 /**

@@ -38,6 +38,11 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   agreementVersion: keys.agreementVersion('M1', 2),
   agreementVersionsPrefix: keys.agreementVersionsPrefix('M1'),
   agreementHead: keys.agreementHead('M1'),
+  webhookEndpoints: keys.webhookEndpoints(),
+  webhookEndpoint: keys.webhookEndpoint('E1'),
+  webhookDeliveries: keys.webhookDeliveries('E1'),
+  webhookDelivery: keys.webhookDelivery('E1', 'V1'),
+  event: keys.event('V1'),
 };
 
 describe('shared/keys.ts', () => {

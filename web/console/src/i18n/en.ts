@@ -158,6 +158,8 @@ export const en: typeof zhCN = {
     bind: 'Bind',
     bindMerchantNo: 'Bind to merchant number',
     bound: (terminalId: string) => `Bound as terminal ${terminalId}; the activation code went out by SMS.`,
+    rebindRequested: (until: string) =>
+      `This terminal was unbound from another merchant recently: the binding is recorded and waits for a second operator to bind it the same way before ${until}.`,
     unbind: 'Unbind',
     unbindReason: 'Unbind reason',
     unbound: 'Unbound; the terminal is back in stock.',

@@ -155,6 +155,8 @@ export const zhCN = {
     bind: '绑定',
     bindMerchantNo: '绑定到商户号',
     bound: (terminalId: string) => `已绑定，终端号 ${terminalId}，激活码已通过短信发送。`,
+    rebindRequested: (until: string) =>
+      `该终端近期从其他商户解绑：本次绑定已记录，需第二位操作员在 ${until} 前以相同方式绑定后生效。`,
     unbind: '解绑',
     unbindReason: '解绑原因',
     unbound: '已解绑，终端回到库存。',

@@ -119,7 +119,7 @@ function TerminalDetails(props: { serialNumber: string }) {
 }
 
 function TerminalActions(props: { view: TerminalView; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { session, describeError } = useSession();
   const { view } = props;
   const [merchantNo, setMerchantNo] = useState('');
@@ -158,7 +158,10 @@ function TerminalActions(props: { view: TerminalView; onChanged: () => void }) {
             e.preventDefault();
             void act(async () => {
               const bound = await bindTerminal(session.token, view.serialNumber, merchantNo.trim());
-              return t.terminals.bound(bound.terminalId);
+              // A recently unbound SN moves to another merchant only with a second operator.
+              return bound.status === 'PENDING_APPROVAL'
+                ? t.terminals.rebindRequested(formatDateTime(bound.approvalExpiresAt, lang))
+                : t.terminals.bound(bound.terminalId);
             });
           }}
         >

@@ -42,6 +42,8 @@ export const en: typeof zhCN = {
     save: 'Save and upload documents',
     saveChanges: 'Save changes',
     fixErrors: (count: number) => `${count} field(s) still need attention: see the fields marked in red.`,
+    signInAgain: (applicationId: string) =>
+      `Your application ${applicationId} was created earlier. Sign in with its number and a code sent to your mobile to continue.`,
     mccHint: 'Type a code or a name to search, e.g. "grocery" or "5411".',
     mccHigh: 'This category needs a site inspection.',
     mccProhibited: 'This category is not accepted; the application would be rejected.',
@@ -244,6 +246,8 @@ export const en: typeof zhCN = {
     testSubmit: 'Run the test transaction',
     testApproved: (sale: string, voided: string) =>
       `Test transaction approved (sale ${sale}, void ${voided}). Your terminal is ready.`,
+    testDeclined: (step: string, code: string) =>
+      `The test ${step === 'VOID' ? 'void' : 'sale'} was declined (response ${code}). Try again in a moment.`,
     noTerminal: 'No terminal is bound to you yet. You will get the activation code by SMS once it is.',
     back: 'Back to your application',
     signFirst: 'Sign your merchant agreement first: the terminal is activated only after.',

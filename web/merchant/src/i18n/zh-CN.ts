@@ -37,6 +37,8 @@ export const zhCN = {
     save: '保存并上传证件',
     saveChanges: '保存修改',
     fixErrors: (count: number) => `还有 ${count} 处需要修改，请查看标红的字段。`,
+    signInAgain: (applicationId: string) =>
+      `您的申请 ${applicationId} 已在之前创建。请用申请编号和发送到手机的验证码登录后继续。`,
     mccHint: '输入编码或名称搜索，例如“超市”或“5411”。',
     mccHigh: '此类目需要实地考察。',
     mccProhibited: '此类目不予受理，申请会被拒绝。',
@@ -248,6 +250,8 @@ export const zhCN = {
     testSubmit: '开始测试交易',
     testApproved: (sale: string, voided: string) =>
       `测试交易成功（消费 ${sale}，撤销 ${voided}）。终端可以正常使用了。`,
+    testDeclined: (step: string, code: string) =>
+      `测试${step === 'VOID' ? '撤销' : '消费'}被拒绝（应答码 ${code}）。请稍后再试。`,
     noTerminal: '还没有为你绑定终端。绑定后会收到激活码短信。',
     back: '返回审核进度',
     signFirst: '请先签署商户服务协议，签署后才能激活终端。',

@@ -136,7 +136,11 @@ export function ActivatePage(props: { session: MerchantSession }) {
                     setError(undefined);
                     try {
                       const answer = await runTestTransaction(session.token, terminal.serialNumber);
-                      setResult(t.activate.testApproved(answer.saleId, answer.voidId));
+                      setResult(
+                        answer.result === 'APPROVED'
+                          ? t.activate.testApproved(answer.saleId, answer.voidId)
+                          : t.activate.testDeclined(answer.step, answer.responseCode ?? '-'),
+                      );
                     } catch (caught) {
                       setError(explain(caught));
                     } finally {

@@ -73,6 +73,11 @@ export function ApplyPage(props: {
           } else {
             try {
               const created = await createApplication(body, idempotencyKey());
+              // A replay answers the token only until its first use: without it, sign in again.
+              if (created.accessToken === undefined) {
+                forgetAll();
+                throw new ApiError(409, 'SIGN_IN_AGAIN', t.form.signInAgain(created.applicationId));
+              }
               const next = { applicationId: created.applicationId, token: created.accessToken };
               saveSession(next);
               saveDraft(values, created.applicationId);

@@ -1,0 +1,56 @@
+import { agreementEvents } from '../agreements/events';
+import { changeRequestEvents } from '../change-requests/events';
+import type { KeyFamily } from '../keys';
+import { merchantEvents } from '../merchants/events';
+import { applicationEvents } from '../onboarding/events';
+import { terminalEvents } from '../terminals/events';
+import { transferEvents } from '../transfers/events';
+import type { ItemChangeMapper } from './types';
+
+/*
+ * The mappers of every item family, each beside its process. Every family of shared/keys.ts has a
+ * row, so a new family does not compile until someone decides whether its changes are events; an
+ * empty row publishes nothing (and says why). The relay's stream filter (CDK and `npm run dev`)
+ * follows from this table, so records of families without mappers never invoke it.
+ */
+
+/** The mappers of each family: the state changes of spec 5–8 are on the first six. */
+export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper[]>> = {
+  application: [applicationEvents],
+  merchant: [merchantEvents],
+  terminal: [terminalEvents],
+  transferRequest: [transferEvents],
+  changeRequest: [changeRequestEvents],
+  agreement: [agreementEvents],
+  // Below: no events. Review work is internal to the acquirer (its outcome is the subject's state).
+  reviewTask: [],
+  reviewWait: [],
+  reviewQueue: [],
+  // Mechanics of requests: idempotency, replayable first tokens, sequences, uniqueness markers.
+  idempotency: [],
+  tokenReplay: [],
+  sequence: [],
+  uniqueness: [],
+  // Messaging: send records, suppressions, hourly quotas and one-time codes (a verified contact
+  // shows on the application, whose status does not change).
+  sendRecord: [],
+  suppression: [],
+  sendQuota: [],
+  oneTimeCode: [],
+  // The blocklist is staff data; the retention index and progress are the sweep's bookkeeping
+  // (erasing an application replaces its item with a stub, which publishes nothing either).
+  blocklist: [],
+  retention: [],
+  // Fee plans are the acquirer's price list: a merchant's terms change when it signs an agreement
+  // version (agreement.signed), not when an operator edits a plan.
+  feePlan: [],
+  // The integration surface itself: publishing about its own deliveries would loop.
+  webhookEndpoint: [],
+  webhookDelivery: [],
+  event: [],
+};
+
+/** The families whose changes the relay receives. */
+export function relayedFamilies(): KeyFamily[] {
+  return (Object.keys(EVENT_MAPPERS) as KeyFamily[]).filter((family) => EVENT_MAPPERS[family].length > 0);
+}

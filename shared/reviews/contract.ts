@@ -1,0 +1,172 @@
+import * as z from 'zod/mini';
+import { CHANGE_REQUEST_STATUSES } from '../change-requests/contract';
+import { DECIDE_REVIEW, GET_REVIEW, GET_REVIEW_DOCUMENTS, LIST_REVIEWS } from '../manifest/reviews';
+import { defineRoute } from '../openapi/contract';
+import {
+  APPLICATION_STATUSES,
+  automatedCheck,
+  component,
+  documentContentType,
+  documentKind,
+  isoTime,
+  MERCHANT_STATUSES,
+  maskedApplicationBody,
+  merchantNo,
+  reason,
+  timelineEntry,
+} from '../openapi/schemas';
+import { transferView } from '../transfers/contract';
+import { decisionSchema, listQuerySchema } from './requests';
+
+/* The review routes in the OpenAPI document (see shared/openapi/contract.ts). */
+
+const decision = () => z.enum(['APPROVE', 'REJECT', 'REQUEST_CHANGES']);
+
+/** A task as the queue lists it. */
+const reviewItem = {
+  taskId: z.string(),
+  kind: z.enum(['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER']),
+  subjectId: z.string(),
+  status: z.enum(['PENDING', 'DECIDED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED']),
+  createdAt: isoTime(),
+  deadline: isoTime(),
+  finalDeadline: isoTime(),
+  escalated: z.boolean(),
+  automatedChecks: z.array(automatedCheck()),
+  requiredChecks: z.array(z.enum(['phoneCallback', 'siteInspection'])),
+  summary: z.string(),
+  decision: z.optional(decision()),
+  reasons: z.optional(z.array(z.object({ field: z.string(), reason: z.string() }))),
+  decidedBy: z.optional(z.string()),
+  decidedAt: z.optional(isoTime()),
+};
+
+/** An application under review, masked. */
+const applicationSubject = component(
+  'ApplicationUnderReview',
+  z.object({
+    applicationId: z.string(),
+    status: z.enum(APPLICATION_STATUSES),
+    ...maskedApplicationBody(),
+    documents: z.array(z.object({ documentId: z.string(), contentType: documentContentType() })),
+    timeline: z.array(timelineEntry('ApplicationTimelineEntry', APPLICATION_STATUSES)),
+  }),
+);
+
+/** A change request under review: the masked before and after of each changed key. */
+const changeRequestSubject = component(
+  'ChangeRequestUnderReview',
+  z.object({
+    changeRequestId: z.string(),
+    merchantNo: merchantNo(),
+    status: z.enum(CHANGE_REQUEST_STATUSES),
+    reason: z.string(),
+    expectedVersion: z.int(),
+    currentVersion: z.nullable(z.int()),
+    merchant: z.nullable(
+      z.object({
+        type: z.enum(['INDIVIDUAL', 'ENTERPRISE']),
+        name: z.string(),
+        mcc: z.string(),
+        status: z.enum(MERCHANT_STATUSES),
+      }),
+    ),
+    keys: z.array(z.string()),
+    fields: z.array(z.string()),
+    diff: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    reasons: z.array(reason()),
+    timeline: z.array(timelineEntry('ChangeRequestTimelineEntry', CHANGE_REQUEST_STATUSES)),
+  }),
+);
+
+export const REVIEW_CONTRACTS = [
+  defineRoute({
+    entry: LIST_REVIEWS,
+    tag: 'Reviews',
+    summary: 'The pending review tasks, oldest first',
+    query: listQuerySchema,
+    responses: {
+      200: {
+        description: 'One page; `nextCursor` fetches the next',
+        body: z.object({
+          items: z.array(component('ReviewTask', z.object(reviewItem))),
+          nextCursor: z.nullable(z.string()),
+        }),
+      },
+    },
+    errors: [],
+  }),
+  defineRoute({
+    entry: GET_REVIEW,
+    tag: 'Reviews',
+    summary: 'A task with its masked subject',
+    responses: {
+      200: {
+        description: 'The task and its subject',
+        body: z.object({
+          ...reviewItem,
+          subject: z.nullable(z.union([applicationSubject, transferView, changeRequestSubject])),
+        }),
+      },
+    },
+    errors: [],
+  }),
+  defineRoute({
+    entry: GET_REVIEW_DOCUMENTS,
+    tag: 'Reviews',
+    summary: "The task's documents, each with a short-lived download URL",
+    responses: {
+      200: {
+        description:
+          'The documents as submitted: `url` downloads exactly the pinned version, and is `null` ' +
+          'unless `state` is `SUBMITTED` (`REPLACED`: the stored content is no longer the submitted ' +
+          'one; `NOT_SUBMITTED`: uploaded after the submission)',
+        body: z.object({
+          taskId: z.string(),
+          documents: z.array(
+            z.object({
+              kind: documentKind(),
+              documentId: z.string(),
+              contentType: documentContentType(),
+              state: z.enum(['SUBMITTED', 'REPLACED', 'MISSING', 'NOT_SUBMITTED']),
+              uploaded: z.boolean(),
+              versionId: z.optional(z.nullable(z.string())),
+              etag: z.optional(z.string()),
+              checksum: z.optional(z.nullable(z.string())),
+              sizeBytes: z.optional(z.int()),
+              submittedAt: z.optional(isoTime()),
+              url: z.nullable(z.string()),
+            }),
+          ),
+          expiresAt: z.nullable(isoTime()),
+        }),
+      },
+    },
+    errors: [],
+  }),
+  defineRoute({
+    entry: DECIDE_REVIEW,
+    tag: 'Reviews',
+    summary: 'Approve, reject or return for changes',
+    description:
+      'REJECT and REQUEST_CHANGES need reasons (REQUEST_CHANGES only for applications); APPROVE needs ' +
+      'every required check done. `feePlanCode` (approving an application only) picks the plan: its ' +
+      "current version must allow the MCC's risk level (`NOT_ALLOWED`, `UNKNOWN_FEE_PLAN` on the " +
+      'field otherwise); without it the merchant gets the default plan of that level.',
+    body: decisionSchema,
+    responses: {
+      200: {
+        description: 'Decided: the workflow goes on',
+        body: z.object({
+          taskId: z.string(),
+          status: z.literal('DECIDED'),
+          decision: decision(),
+          decidedAt: isoTime(),
+          /** The plan version fixed at approval, when `feePlanCode` picked one. */
+          feePlan: z.optional(z.object({ code: z.string(), version: z.int() })),
+        }),
+      },
+    },
+    errors: ['INVALID_STATE'],
+  }),
+];
