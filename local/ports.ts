@@ -1,10 +1,44 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-/** Asks the OS for a free TCP port on 127.0.0.1 (used for port 0 where a child process needs a number). */
-export function findFreePort(): Promise<number> {
-  return holdFreePort().then(async (hold) => {
-    await hold.release();
-    return hold.port;
+/**
+ * A free TCP port on 127.0.0.1 for a part that must come back on the same port (a restarted
+ * stack, a child process that needs a number). It is drawn from below the kernel's ephemeral
+ * range: a port from that range, found free and let go, can be taken seconds later as the local
+ * end of any outgoing connection (DynamoDB Local's JVM, another test worker's SDK client), and the
+ * part then fails to bind it. Ports below the range are only ever taken by an explicit bind.
+ */
+export async function findFreePort(): Promise<number> {
+  const [low, high] = stablePortRange();
+  for (let attempt = 0; attempt < 64; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await canBind(port)) return port;
+  }
+  const hold = await holdFreePort();
+  await hold.release();
+  return hold.port;
+}
+
+/** Ports from 10000 up to the start of the ephemeral range (Linux: 32768 unless tuned). */
+function stablePortRange(): readonly [number, number] {
+  let ephemeralStart = 32_768;
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    if (Number.isInteger(first) && first > 0) ephemeralStart = first;
+  } catch {
+    // Not Linux: assume the Linux default.
+  }
+  return ephemeralStart > 12_000 ? [10_000, ephemeralStart] : [49_152, 65_535];
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.unref();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 

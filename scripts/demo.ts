@@ -3,8 +3,8 @@
  *
  * Two merchants apply, upload documents, are checked by the workflow and approved by a reviewer;
  * the first one reads its merchant number, terminal ID and activation code from the email and SMS,
- * has a lost code reissued, signs its merchant agreement (the rates, read as a PDF, signed with an SMS
- * code; activation is refused before), activates its terminal and runs the test transaction, rotates its
+ * signs its merchant agreement (the rates, read as a PDF, signed with an SMS code; activation is
+ * refused before), has a lost code reissued, activates its terminal and runs the test transaction, rotates its
  * access token, and moves the terminal to the second merchant (transfer accepted, reviewed,
  * completed); the second merchant activates it and changes its contact with a change request.
  * Every step prints what it sent and what came back; the first surprise stops the demo with the
@@ -227,7 +227,10 @@ function pngImage(): Buffer {
 interface Applicant {
   readonly label: string;
   readonly type: 'INDIVIDUAL' | 'ENTERPRISE';
+  /** The contact's phone (verified, and where notices go). */
   readonly phone: string;
+  /** The legal person's phone, where the signature code goes, when it is not the contact's. */
+  readonly signerPhone?: string;
   readonly email: string;
   readonly body: Json;
   applicationId?: string;
@@ -412,9 +415,9 @@ async function smsTo(phone: string): Promise<{ body: string }[]> {
 async function activationCode(phone: string, after: number): Promise<string> {
   return waitFor('the activation SMS', async () => {
     const messages = await smsTo(phone);
-    if (messages.length <= after) return undefined;
-    for (const message of [...messages].reverse()) {
-      const code = /(?:激活码|code )(\d{6})/.exec(message.body)?.[1];
+    // Only the texts since `after`: an older one (the signing code) is no activation code.
+    for (const message of messages.slice(after).reverse()) {
+      const code = /(?:激活码|activation code )(\d{6})/.exec(message.body)?.[1];
       if (code) return code;
     }
     return undefined;
@@ -455,14 +458,15 @@ async function signAgreement(applicant: Applicant, serialNumber?: string): Promi
         show: (b) => `activation before signing: ${b.error.code}`,
       });
     }
-    const before = (await smsTo(applicant.phone)).length;
+    const signerPhone = applicant.signerPhone ?? applicant.phone;
+    const before = (await smsTo(signerPhone)).length;
     await call('POST', `/v1/merchants/${merchantNo}/agreement/signature-codes`, {
       token: applicant.token,
       expect: 202,
       show: (b) => `a code by SMS to the legal person, ${b.sentTo}`,
     });
     const code = await waitFor('the signature code SMS', async () => {
-      const messages = await smsTo(applicant.phone);
+      const messages = await smsTo(signerPhone);
       if (messages.length <= before) return undefined;
       return /(?:签约验证码|signing code )(\d{6})/.exec(messages.at(-1)?.body ?? '')?.[1];
     });
@@ -589,6 +593,8 @@ async function main(): Promise<void> {
     },
   );
 
+  await signAgreement(shop, serialNumber);
+
   const newCode = await step(
     'the merchant lost the code: an operator reissues it before activation',
     async () => {
@@ -612,8 +618,6 @@ async function main(): Promise<void> {
       return code;
     },
   );
-
-  await signAgreement(shop, serialNumber);
 
   await step('the merchant activates the terminal and runs the test transaction', async () => {
     await call('POST', `/v1/terminals/${serialNumber}/activate`, {
@@ -657,11 +661,14 @@ async function main(): Promise<void> {
 
   const buyer: Applicant = (() => {
     const phone = phoneNumber(phones);
+    // A company's legal person is rarely its contact: the signature code goes to its own phone.
+    const signerPhone = phoneNumber(phones);
     const email = `demo-${RUN.toLowerCase()}-buyer@example.com`;
     return {
       label: 'Buyer',
       type: 'ENTERPRISE',
       phone,
+      signerPhone,
       email,
       body: {
         type: 'ENTERPRISE',
@@ -672,7 +679,7 @@ async function main(): Promise<void> {
           mcc: '5411',
           address: { divisionCode: '310104', detail: 'No. 1 Caoxi Road, Xuhui' },
         },
-        legalPerson: { name: '李四', idNumber: residentId(), phone },
+        legalPerson: { name: '李四', idNumber: residentId(), phone: signerPhone },
         contact: { name: 'Li Si', phone, email },
         settlement: {
           accountType: 'CORPORATE',
@@ -803,6 +810,7 @@ async function main(): Promise<void> {
     for (const [who, phone] of [
       ['Shop', shop.phone],
       ['Buyer', buyer.phone],
+      ['Buyer (legal person)', buyer.signerPhone ?? buyer.phone],
       ['Buyer (new contact)', change.newPhone],
     ] as const) {
       // Activation codes count on their own (other traffic cannot use up a code's allowance).

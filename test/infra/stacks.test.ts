@@ -128,9 +128,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
   const inStateless = (value: Json): Json => {
     const parameter = value?.Ref;
     if (typeof parameter !== 'string') return value;
-    const nested = Object.values(stateless.findResources('AWS::CloudFormation::Stack'));
-    expect(nested).toHaveLength(1);
-    return nested[0]?.Properties.Parameters?.[parameter] ?? value;
+    const alarmStackId = stacks.stateless.getLogicalId(
+      stacks.stateless.alarmStack.nestedStackResource as unknown as import('aws-cdk-lib').CfnElement,
+    );
+    const nested = stateless.findResources('AWS::CloudFormation::Stack')[alarmStackId];
+    expect(nested, alarmStackId).toBeDefined();
+    return nested?.Properties.Parameters?.[parameter] ?? value;
   };
 
   beforeAll(() => {

@@ -125,6 +125,8 @@ describe('the China profile providers, end to end on 127.0.0.1', () => {
       email,
       phone: '13600136000',
       codeOf: codeAtProviders,
+      // The signing journey has its own tests; here the texts and mails of onboarding itself.
+      signAgreement: false,
     });
     const sends = await eventually(async () => {
       const found = await sendsOf(merchant.applicationId);
@@ -237,6 +239,7 @@ describe('the China profile providers, end to end on 127.0.0.1', () => {
       email,
       phone: '13500135000',
       codeOf: codeAtProviders,
+      signAgreement: false,
       // Verified, then the mailbox goes and the number unsubscribes before the workflow writes.
       beforeSubmit: async () => {
         goneMailboxes.add(email);

@@ -7,6 +7,7 @@ import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
 import { findFreePort } from '../../local/ports';
+import { WORKFLOW_PROCESSES } from '../../shared/config/env';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 import { verifyContacts } from '../support/onboarding';
@@ -101,9 +102,7 @@ async function expectBannerForOtherClients(): Promise<void> {
   for (const port of [...ports, env.DYNAMODB_FAULT_PROXY_PORT]) {
     expect(output).toContain(`http://127.0.0.1:${port}`);
   }
-  const arns = ['onboarding', 'terminal-transfer', 'change-request'].map(
-    (name) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`,
-  );
+  const arns = WORKFLOW_PROCESSES.map((name) => `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`);
   for (const arn of arns) expect(output).toContain(arn);
   const credentials = /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) AWS_REGION=(\S+)/.exec(output);
   expect(credentials).not.toBeNull();

@@ -47,11 +47,11 @@ describe('registered SMS texts', () => {
     );
     const withoutCode = renderSms('APPLICATION_APPROVED', 'zh-CN', values, '拉卡拉');
     expect(withCode).toMatchObject({
-      registeredText: '商户号{1}终端号{2}激活码{3}，30天内有效',
+      registeredText: '商户号{1}终端号{2}激活码{3}，签约后可激活，30天内有效',
       params: ['102110154110007', '00000042', '384917'],
     });
     expect(withoutCode).toMatchObject({
-      registeredText: '进件已通过，商户号{1}，详情见邮件',
+      registeredText: '进件已通过，商户号{1}，请签署协议，详情见邮件',
       params: ['102110154110007'],
     });
   });
