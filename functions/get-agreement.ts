@@ -19,9 +19,9 @@ export interface GetAgreementDeps {
 
 /** `GET /v1/merchants/{merchantNo}/agreement` (the merchant, or staff): the newest version and its PDF. */
 export const makeHandler = (deps: GetAgreementDeps) =>
-  guardedRoute(GET_AGREEMENT, deps, async (request) => ({
+  guardedRoute(GET_AGREEMENT, deps, async (request, access) => ({
     statusCode: 200,
-    body: await getAgreement(deps, pathParameter(request, 'merchantNo')),
+    body: await getAgreement(deps, pathParameter(request, 'merchantNo'), access.principal.kind),
   }));
 
 export const handler = makeHandler({

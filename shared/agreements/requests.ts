@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { MerchantPrincipal } from '../auth/principals';
+import { merchantFacingTimeline } from '../domain/actors';
 import { maskPhone } from '../domain/masking';
 import { AppError, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
@@ -16,8 +17,11 @@ import { confirmSignatureCode, type SignatureCodeDeps, sendSignatureCode } from 
 /** How long the presigned GET of an agreement PDF is valid (spec: at most 15 minutes). */
 export const AGREEMENT_URL_SECONDS = 600;
 
-/** An agreement version as the API shows it (the newest, or one of the list). */
-export function agreementView(record: AgreementRecord) {
+/**
+ * An agreement version as the API shows it (the newest, or one of the list). The merchant sees
+ * roles where the audit trail names a staff member (see shared/domain/actors.ts).
+ */
+export function agreementView(record: AgreementRecord, audience: 'merchant' | 'staff' = 'merchant') {
   return {
     agreementId: record.agreementId,
     version: record.version,
@@ -36,7 +40,7 @@ export function agreementView(record: AgreementRecord) {
     sha256: record.document?.sha256 ?? null,
     signedAt: record.signature?.signedAt ?? null,
     supersededAt: record.supersededAt ?? null,
-    timeline: record.timeline,
+    timeline: audience === 'merchant' ? merchantFacingTimeline(record.timeline) : record.timeline,
   };
 }
 
@@ -48,6 +52,7 @@ export function agreementView(record: AgreementRecord) {
 export async function getAgreement(
   deps: { agreements: AgreementRepository; downloads: AgreementDownloads },
   merchantNo: string,
+  audience: 'merchant' | 'staff' = 'merchant',
 ) {
   const latest = await deps.agreements.latest(merchantNo);
   if (!latest) throw notFound('Agreement');
@@ -68,7 +73,7 @@ export async function getAgreement(
     }
   }
   return {
-    ...agreementView(latest),
+    ...agreementView(latest, audience),
     documentUrl,
     documentUrlExpiresInSeconds: documentUrl ? AGREEMENT_URL_SECONDS : null,
     inForce:

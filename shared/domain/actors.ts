@@ -5,7 +5,7 @@
  */
 
 /** Staff actions taken as an operator (everything else a staff member does to a merchant's case is a review). */
-const OPERATOR_ACTIONS: ReadonlySet<string> = new Set(['ACCESS_TOKEN_REISSUED']);
+const OPERATOR_ACTIONS: ReadonlySet<string> = new Set(['ACCESS_TOKEN_REISSUED', 'FEE_PLAN_CHANGED']);
 
 /** `staff:<sub>` → `reviewer` (or `operator` for an operator's action); any other actor as it is. */
 export function merchantFacingActor(actor: string, action: string): string {

@@ -265,6 +265,12 @@ describe('the agreement', () => {
       action: 'FEE_PLAN_CHANGED',
       reason: '年度费率调整',
     });
+    // The merchant sees the operator's role and reason, staff see who it was.
+    expect(v2.timeline[0]).toMatchObject({ actor: 'operator', reason: '年度费率调整' });
+    const asStaff = await t.api.call('GET', `/v1/merchants/${merchant.merchantNo}/agreement`, {
+      token: t.operator,
+    });
+    expect(asStaff.json.timeline[0]).toMatchObject({ actor: 'staff:op-1', action: 'FEE_PLAN_CHANGED' });
     const pdf = new Uint8Array(await (await fetch(v2.documentUrl)).arrayBuffer());
     expect(await pdfText(pdf)).toContain('借记卡 0.45% 封顶 18 元');
     // v1 signed is still in force: nothing new blocks the merchant.
