@@ -28,6 +28,10 @@ export type ErrorCode =
   | 'TERMINAL_ALREADY_BOUND'
   | 'ACTIVATION_LOCKED'
   | 'ACTIVATION_CODE_EXPIRED'
+  /** The merchant was suspended after a risk alert: nothing new is switched on for it. */
+  | 'MERCHANT_SUSPENDED'
+  /** The terminal was suspended after a risk alert. */
+  | 'TERMINAL_SUSPENDED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -49,6 +53,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   TERMINAL_ALREADY_BOUND: 409,
   ACTIVATION_LOCKED: 409,
   ACTIVATION_CODE_EXPIRED: 409,
+  MERCHANT_SUSPENDED: 409,
+  TERMINAL_SUSPENDED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

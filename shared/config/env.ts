@@ -38,6 +38,15 @@ export const ENV = {
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   /** Simulator only: `sale` and/or `void` (comma-separated) are declined (read at every call). */
   paymentHostSimulatorDecline: 'PAYMENT_HOST_SIMULATOR_DECLINE',
+  /**
+   * Daily checks (limits by merchant type, rule thresholds, daily run page size): a JSON object
+   * merged over the defaults of shared/daily-checks/settings.ts; empty for the defaults.
+   */
+  dailyChecksSettings: 'DAILY_CHECKS_SETTINGS',
+  /** Who receives the operators' daily report (dormant terminals, alerts of the day). */
+  operatorEmail: 'OPERATOR_EMAIL',
+  /** The SQS queue of the daily run's pages (each message: one page of one index shard). */
+  dailyRunQueueUrl: 'DAILY_RUN_QUEUE_URL',
 } as const;
 
 /**
@@ -239,6 +248,24 @@ export function readStaffJwtConfig(): {
   );
   if (!jwksUri || !issuer || !audience) throw new Error('STAFF_JWT_* is not set');
   return { jwksUri, issuer, audience };
+}
+
+/** Where the operators' daily report goes when OPERATOR_EMAIL is not set (also the CDK context default). */
+export const DEFAULT_OPERATOR_EMAIL = 'operators@example.com';
+
+/** The daily-checks settings as configured (JSON text; empty means the defaults). */
+export function readDailyChecksSettingsText(): string {
+  return optionalString(ENV.dailyChecksSettings);
+}
+
+/** The operators' address of the daily report. */
+export function readOperatorEmail(): string {
+  return optionalString(ENV.operatorEmail, DEFAULT_OPERATOR_EMAIL);
+}
+
+/** The queue of the daily run's pages (throws at cold start when missing). */
+export function readDailyRunQueueUrl(): string {
+  return nonEmpty(ENV.dailyRunQueueUrl);
 }
 
 /** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */
