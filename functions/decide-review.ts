@@ -1,5 +1,6 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, reviewRepository } from '../shared/composition';
+import { dailyCheckDecisionDeps } from '../shared/daily-checks/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
 import { DECIDE_REVIEW } from '../shared/manifest/reviews';
@@ -20,4 +21,5 @@ export const handler = makeHandler({
   applications: applicationRepository(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
+  dailyChecks: dailyCheckDecisionDeps(),
 });

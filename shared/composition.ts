@@ -1,5 +1,6 @@
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
+import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoSmsQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
@@ -54,6 +55,9 @@ export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedT
 export const suppressionList = () => new DynamoSuppressionList(sharedTable());
 /** Per-phone hourly SMS counters over the shared table. */
 export const smsQuota = () => new DynamoSmsQuota(sharedTable());
+
+/** The daily checks' store (usage, limits, windows, alerts, daily run) over the shared table. */
+export const dailyCheckStore = () => new DynamoDailyCheckStore(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

@@ -400,7 +400,7 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
       startedAt: at,
       merchants: 0,
     });
-    return runFrom(holder ?? { day, status: 'RUNNING', startedAt: at, shardsDone: [], merchants: 0 });
+    return runFrom(holder ?? { day, status: 'RUNNING', startedAt: at, merchants: 0 });
   }
 
   async getRun(day: string) {
@@ -412,12 +412,12 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
     return succeeds(this.table.put({ ...keys.dailyRunPage(day, shard, page) }, 'attribute_not_exists(pk)'));
   }
 
-  async finishShard(day: string, shard: number, merchants: number): Promise<DailyRunRecord> {
+  async finishShard(day: string, shard: number, merchants: number, alerts: number): Promise<DailyRunRecord> {
     try {
       const item = await this.table.update<Item>(keys.dailyRun(day), 'ADD doneSet :shard, merchants :n', {
         // A redelivered last page of a shard counts its merchants once.
         condition: 'attribute_not_exists(doneSet) OR NOT contains(doneSet, :one)',
-        values: { ':shard': new Set([shard]), ':n': merchants, ':one': shard },
+        values: { ':shard': new Set([shard]), ':n': merchants, ':a': alerts, ':one': shard },
       });
       return runFrom(item);
     } catch (error) {
@@ -560,5 +560,6 @@ function runFrom(item: Item): DailyRunRecord {
     ...(typeof item.completedAt === 'string' ? { completedAt: item.completedAt } : {}),
     shardsDone: item.doneSet instanceof Set ? [...(item.doneSet as Set<number>)].sort((a, b) => a - b) : [],
     merchants: Number(item.merchants ?? 0),
+    alerts: Number(item.alerts ?? 0),
   };
 }

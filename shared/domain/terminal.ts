@@ -28,6 +28,9 @@ export interface TerminalRecord {
   readonly activationIssueLeaseUntil?: string;
   /** The transfer request under way for this SN (one at a time). */
   readonly openTransferId?: string;
+  /** Suspended by a reviewer's decision on a risk alert: activation and test transactions are refused. */
+  readonly suspended?: boolean;
+  readonly suspension?: { readonly taskId: string; readonly by: string; readonly at: string };
 }
 
 /**

@@ -33,12 +33,16 @@ export const DECIDE_REVIEW = {
     auth: 'staff',
     groups: ['reviewer'],
   },
-  capabilities: ['taskResponse'],
-  // Hands the decision to whichever process waits on the task.
+  // Hands the decision to whichever process waits on the task; RISK_ALERT and LIMIT_INCREASE tasks
+  // are decided here with their effect (suspension, limits) and the merchant is told.
+  capabilities: ['taskResponse', 'piiHmac', 'sendEmail', 'sendSms'],
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
-  table: { write: ['reviewTask'] },
+  table: {
+    read: ['suppression', 'usage'],
+    write: ['reviewTask', 'merchant', 'terminal', 'limits', 'sendRecord', 'smsQuota'],
+  },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */

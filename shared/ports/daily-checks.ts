@@ -89,6 +89,7 @@ export interface DailyRunRecord {
   readonly completedAt?: string;
   readonly shardsDone: readonly number[];
   readonly merchants: number;
+  readonly alerts: number;
 }
 
 /** The store. */
@@ -138,7 +139,7 @@ export interface DailyCheckStore {
   /** Claims the next page of a shard once (a redelivered page message does not fork the chain). */
   claimPage(day: string, shard: number, page: number): Promise<boolean>;
   /** Marks a shard done; returns the run as it becomes. */
-  finishShard(day: string, shard: number, merchants: number): Promise<DailyRunRecord>;
+  finishShard(day: string, shard: number, merchants: number, alerts: number): Promise<DailyRunRecord>;
   completeRun(day: string, at: string): Promise<boolean>;
   /** Opens an alert found by the daily run (OFF_HOURS), with its day's alert count; false if it exists. */
   openAlert(task: ReviewTaskRecord, day: string, cardType: CardType): Promise<boolean>;
