@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
-import { DEFAULT_SUPERVISOR_EMAIL } from '../shared/config/env';
+import { DEFAULT_OPERATOR_EMAIL, DEFAULT_SUPERVISOR_EMAIL } from '../shared/config/env';
+import { parseDailyChecksSettings } from '../shared/daily-checks/settings';
 import { smsTemplatesTooLongFor } from '../shared/notifications/catalog';
 
 /**
@@ -46,6 +47,13 @@ export interface OnboardingConfig {
   readonly transferAcceptanceSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
+  /** Context `operatorEmail`: who receives the daily checks' report (dormant terminals, alerts). */
+  readonly operatorEmail: string;
+  /**
+   * Context `dailyChecks` (optional): JSON of the daily-check settings over their defaults (limits by
+   * merchant type, rule thresholds; shared/daily-checks/settings.ts), validated at synth.
+   */
+  readonly dailyChecks: string;
 }
 
 /** The values of `cdk.json`, used when a context key is absent (e.g. in tests). */
@@ -64,6 +72,8 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   draftTtlSeconds: 2_592_000,
   transferAcceptanceSeconds: 604_800,
   alarmEmail: '',
+  operatorEmail: DEFAULT_OPERATOR_EMAIL,
+  dailyChecks: '',
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -75,6 +85,13 @@ function contextString(node: Node, key: keyof OnboardingConfig): string {
     throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
   }
   return String(value);
+}
+
+/** A context value given as JSON text or as an object (cdk.json), kept as JSON text. */
+function contextJson(node: Node, key: keyof OnboardingConfig): string {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return String(DEFAULT_CONFIG[key]);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function contextSeconds(node: Node, key: keyof OnboardingConfig): number {
@@ -107,6 +124,8 @@ export function readConfig(node: Node): OnboardingConfig {
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
+    operatorEmail: contextString(node, 'operatorEmail'),
+    dailyChecks: contextJson(node, 'dailyChecks'),
   };
   validateConfig(config);
   return config;
@@ -120,7 +139,8 @@ export function validateConfig(config: OnboardingConfig): void {
   if (!/^\d{3}$/.test(config.acquirerCode)) {
     throw new Error(`Context "acquirerCode" must be exactly 3 digits, got "${config.acquirerCode}"`);
   }
-  for (const key of ['senderEmail', 'supervisorEmail'] as const) {
+  parseDailyChecksSettings(config.dailyChecks);
+  for (const key of ['senderEmail', 'supervisorEmail', 'operatorEmail'] as const) {
     if (!EMAIL.test(config[key])) throw new Error(`Context "${key}" must be an email address`);
   }
   if (config.alarmEmail !== '' && !EMAIL.test(config.alarmEmail)) {

@@ -14,6 +14,7 @@ import { ENV } from '../shared/config/env';
 import {
   EVENT_FUNCTIONS,
   FUNCTIONS,
+  functionOfSource,
   manifestProblems,
   ROUTES,
   taskFunctionsOf,
@@ -21,6 +22,7 @@ import {
 import { PROCESSES } from '../shared/manifest/processes';
 import type { OnboardingConfig } from './config';
 import { Alarms } from './constructs/alarms';
+import { DailyRun } from './constructs/daily-run';
 import { EmailEvents } from './constructs/email-events';
 import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
@@ -28,6 +30,7 @@ import { ManifestGrants } from './constructs/grants';
 import { OnboardingRestApi } from './constructs/rest-api';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
+import { TransactionIngest } from './constructs/transaction-ingest';
 import { Workflows } from './constructs/workflows';
 import type { HouseFunction } from './house-function';
 
@@ -107,6 +110,8 @@ export class StatelessStack extends StackWithParts {
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
         [ENV.staffJwksUri]: identity.jwksUri,
+        [ENV.operatorEmail]: config.operatorEmail,
+        [ENV.dailyChecksSettings]: config.dailyChecks,
       },
       logsKey: this.logsKey,
       skipBundling: props.skipBundling,
@@ -138,7 +143,17 @@ export class StatelessStack extends StackWithParts {
     this.emailConfigurationSet = emailEvents.configurationSet;
     this.emailEventsTopic = emailEvents.topic;
 
+    // Daily checks: the transaction stream and its consumer, the daily run's schedule and page queue.
+    const ingest = new TransactionIngest(this, 'TransactionIngest', {
+      consumer: functions.get(functionOfSource('stream', 'transactions')),
+    });
+    const dailyRun = new DailyRun(this, 'DailyRun', {
+      starter: functions.get(functionOfSource('schedule', 'daily-run')),
+      pageWorker: functions.get(functionOfSource('queue', 'daily-run-pages')),
+    });
+
     const grants = new ManifestGrants(this, {
+      dailyRunQueue: dailyRun.queue,
       table: props.table,
       dataKey: props.dataKey,
       piiHmacKey: props.piiHmacKey,
@@ -171,6 +186,8 @@ export class StatelessStack extends StackWithParts {
       eventDeadLetterQueue: this.eventDeadLetterQueue,
       alarmEmail: config.alarmEmail,
     }).topic;
+    ingest.addAlarms(this.alarmTopic);
+    dailyRun.addAlarms(this.alarmTopic);
 
     // cdk-nag NIST 800-53 R5: on the resources themselves rather than the stack: a stack-level
     // acknowledgement is copied into the metadata of all ~350 resources and brings the template
@@ -194,5 +211,6 @@ export class StatelessStack extends StackWithParts {
       new CfnOutput(this, id, { value: stateMachine.stateMachineArn });
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+    new CfnOutput(this, 'TransactionStreamName', { value: ingest.stream.streamName });
   }
 }

@@ -3,9 +3,9 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
+import { DEFAULT_OPERATOR_EMAIL, DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
-import { FUNCTIONS, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import { FUNCTIONS, functionOfSource, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
 import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
@@ -30,9 +30,11 @@ import {
 import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from './faults';
 import { ensureDir, loadOrCreateSecret } from './files';
 import { closeServer, listen } from './http';
+import { type KinesisLocal, startKinesisLocal } from './kinesis-local';
 import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
 import { createLogger, type LocalLogger } from './log';
 import { findFreePort, portFromEnv } from './ports';
+import { LocalQueue } from './queue-local';
 import { startS3Local } from './s3-local';
 import { startSesLocal } from './ses-local';
 import { type LocalStateMachine, LocalStepFunctions } from './sfn-endpoint';
@@ -57,6 +59,13 @@ export interface LocalStackPorts {
   readonly ses: number;
   /** `S3_PORT`, default 4569. */
   readonly s3: number;
+  /**
+   * `KINESIS_PORT`, default 4567 (kinesalite). When neither the option nor the variable names one
+   * and 4567 is taken (another stack), any free port.
+   */
+  readonly kinesis: number;
+  /** `SQS_PORT` (the daily run's page queue); default any free port. */
+  readonly sqs: number;
 }
 
 /** Options of {@link startLocalStack}; every field is optional. */
@@ -105,6 +114,10 @@ export interface LocalStackUrls {
   readonly sesWeb: string;
   readonly s3: string;
   readonly sms: string;
+  /** kinesalite: the transaction stream `pos-transactions`. */
+  readonly kinesis: string;
+  /** The local SQS endpoint of the daily run's pages. */
+  readonly sqs: string;
   /** The DynamoDB fault proxy the handlers use, when the fault switch is on. */
   readonly dynamodbFaultProxy?: string;
 }
@@ -119,6 +132,9 @@ export interface LocalStack {
   readonly faults: FaultInjector;
   /** The ARN of every state machine the local Step Functions endpoint runs. */
   readonly stateMachineArns: readonly string[];
+  /** Whether the stream poller has read every shard to its end and the daily run's queue is empty. */
+  streamIdle(): boolean;
+  queueIdle(): boolean;
   /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -131,6 +147,8 @@ const DEFAULT_PORTS: LocalStackPorts = {
   sms: 8084,
   ses: 8005,
   s3: 4569,
+  kinesis: 4567,
+  sqs: 0,
 };
 const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   api: 'PORT',
@@ -139,6 +157,8 @@ const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   sms: 'SMS_PORT',
   ses: 'SES_PORT',
   s3: 'S3_PORT',
+  kinesis: 'KINESIS_PORT',
+  sqs: 'SQS_PORT',
 };
 const DEADLINE_VARIABLES = [
   ENV.reviewEscalationSeconds,
@@ -148,7 +168,13 @@ const DEADLINE_VARIABLES = [
   ENV.transferAcceptanceSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
-const NOTIFICATION_VARIABLES = [ENV.smsPerPhonePerHour, ENV.supervisorLocale] as const;
+const NOTIFICATION_VARIABLES = [
+  ENV.smsPerPhonePerHour,
+  ENV.supervisorLocale,
+  ENV.dailyChecksSettings,
+] as const;
+/** The daily run's page queue. */
+const DAILY_RUN_QUEUE = 'daily-run-pages';
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',
@@ -169,7 +195,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   checkJava();
   const stateDir = ensureDir(resolve(options.stateDir ?? process.env.LOCAL_STATE_DIR ?? '.local'));
 
-  const requested = resolvePorts(options.ports);
+  const requested: { -readonly [K in keyof LocalStackPorts]: number } = resolvePorts(options.ports);
+  // kinesalite's default port is a convenience, not a contract: a second stack takes any free one.
+  if (options.ports?.kinesis === undefined && process.env[PORT_ENV.kinesis] === undefined) {
+    const free = await isPortFree(requested.kinesis);
+    if (!free) requested.kinesis = 0;
+  }
   await Promise.all(
     Object.entries(requested).map(([part, port]) =>
       assertPortFree(port, PORT_ENV[part as keyof LocalStackPorts]),
@@ -194,6 +225,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ses: `http://127.0.0.1:${ports.ses}`,
     sesWeb: `http://127.0.0.1:${ports.ses}/`,
     s3: `http://127.0.0.1:${ports.s3}`,
+    kinesis: `http://127.0.0.1:${ports.kinesis}`,
+    sqs: `http://127.0.0.1:${ports.sqs}`,
     ...(faultProxyPort === undefined ? {} : { dynamodbFaultProxy: `http://127.0.0.1:${faultProxyPort}` }),
   };
 
@@ -216,6 +249,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   };
 
+  let kinesis: KinesisLocal | undefined;
+  let queue: LocalQueue | undefined;
   try {
     const [dynamodb, , ses] = await Promise.all([
       startDynamoDbLocal({ dataDir: ensureDir(join(stateDir, 'dynamodb')), port: ports.dynamodb, log }).then(
@@ -289,6 +324,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Stopped after the API server and before the endpoints: halted executions never re-run handlers.
     stoppers.push(() => sfn.close());
 
+    // The daily run's page queue (SQS in AWS) and the transaction stream (Kinesis in AWS).
+    const pageQueue = new LocalQueue({
+      stateDir: ensureDir(join(stateDir, 'queues')),
+      name: DAILY_RUN_QUEUE,
+      functionName: functionOfSource('queue', 'daily-run-pages'),
+      loader,
+      log,
+    });
+    const queueServer = createAwsJsonServer({
+      serviceName: 'SQS',
+      targetPrefix: 'AmazonSQS',
+      operations: pageQueue.operations,
+      log,
+    });
+    await listenOrExplain(queueServer, ports.sqs, PORT_ENV.sqs);
+    stoppers.push(() => closeServer(queueServer));
+    pageQueue.start();
+    stoppers.push(() => pageQueue.stop());
+    kinesis = await startKinesisLocal({
+      stateDir,
+      port: ports.kinesis,
+      log,
+      loader,
+      functionName: functionOfSource('stream', 'transactions'),
+    });
+    stoppers.push(() => (kinesis as KinesisLocal).stop());
+    queue = pageQueue;
+
     const staffAuth = await LocalStaffAuth.create({
       stateDir,
       issuer: env[ENV.staffJwtIssuer] ?? `${apiUrl}/_local`,
@@ -296,7 +359,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiServer = createApiServer({
       routes: ROUTES,
-      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults }),
+      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults, kinesis, queue: pageQueue }),
       loader,
       staffAuth,
       log,
@@ -321,6 +384,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env,
     faults,
     stateMachineArns: stateMachines.map((machine) => machine.stateMachineArn),
+    streamIdle: () => kinesis?.idle() ?? true,
+    queueIdle: () => queue?.idle() ?? true,
     stop: () => {
       stopping ??= stopAll();
       return stopping;
@@ -357,6 +422,15 @@ async function freeUnless(requested: number | undefined, taken: LocalStackPorts)
   let free = await findFreePort();
   while (used.has(free)) free = await findFreePort();
   return free;
+}
+
+/** Whether `port` can be listened on now. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolvePromise(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePromise(true)));
+  });
 }
 
 /** Refuses a busy port with one line naming the variable to change. */
@@ -432,6 +506,10 @@ function buildEnv(
     AWS_ENDPOINT_URL_SESV2: urls.ses,
     AWS_ENDPOINT_URL_SFN: urls.sfn,
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: urls.sms,
+    AWS_ENDPOINT_URL_KINESIS: urls.kinesis,
+    AWS_ENDPOINT_URL_SQS: urls.sqs,
+    [ENV.dailyRunQueueUrl]: `${urls.sqs}/${LOCAL_ACCOUNT_ID}/${DAILY_RUN_QUEUE}`,
+    [ENV.operatorEmail]: fromProcess(ENV.operatorEmail, DEFAULT_OPERATOR_EMAIL),
   };
   for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES]) {
     const value = process.env[name];
@@ -512,8 +590,71 @@ function localRoutes(parts: {
   sfn: LocalStepFunctions;
   loader: HandlerLoader;
   faults: FaultInjector;
+  kinesis: KinesisLocal;
+  queue: LocalQueue;
 }): LocalRoute[] {
   return [
+    {
+      // The stream as the poller sees it: checkpoints, counts, batches sent to the on-failure destination.
+      method: 'GET',
+      path: '/_local/stream',
+      handle: () => ({
+        statusCode: 200,
+        body: {
+          streamName: parts.kinesis.streamName,
+          url: parts.kinesis.url,
+          idle: parts.kinesis.idle(),
+          checkpoints: parts.kinesis.checkpoints(),
+          stats: parts.kinesis.stats(),
+          onFailure: parts.kinesis.failures(),
+        },
+      }),
+    },
+    {
+      // What EventBridge Scheduler does at 02:00: {"day": "2026-12-06"} (default: yesterday, Asia/Shanghai).
+      // With "wait": true the answer comes once every page is done.
+      method: 'POST',
+      path: '/_local/daily-run',
+      handle: async ({ body }) => {
+        let request: { day?: unknown; wait?: unknown };
+        try {
+          request = JSON.parse(body || '{}') as typeof request;
+        } catch {
+          return {
+            statusCode: 400,
+            body: {
+              error: { code: 'VALIDATION_FAILED', message: 'Body must be JSON: {"day": "2026-12-06"}' },
+            },
+          };
+        }
+        try {
+          const started = await invokeLambda(
+            parts.loader,
+            functionOfSource('schedule', 'daily-run'),
+            request.day === undefined ? {} : { day: request.day },
+            { timeoutMs: 30_000 },
+          );
+          if (request.wait === true) {
+            const deadline = Date.now() + 120_000;
+            // Settled: nothing waits in the queue for a few polls in a row.
+            let quiet = 0;
+            while (quiet < 3 && Date.now() < deadline) {
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              quiet = parts.queue.idle() ? quiet + 1 : 0;
+            }
+          }
+          return {
+            statusCode: request.wait === true ? 200 : 202,
+            body: { run: started, queue: parts.queue.snapshot() },
+          };
+        } catch (error) {
+          return {
+            statusCode: 400,
+            body: { error: { code: 'VALIDATION_FAILED', message: (error as Error).message } },
+          };
+        }
+      },
+    },
     {
       method: 'GET',
       path: '/_local/faults',

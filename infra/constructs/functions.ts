@@ -16,7 +16,10 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
 /** Routes first, then Tasks, then event handlers (the order of alarms and outputs). */
-const TRIGGER_ORDER = { route: 0, task: 1, event: 2 } as const;
+const TRIGGER_ORDER = { route: 0, task: 1, event: 2, stream: 3, schedule: 4, queue: 5 } as const;
+
+/** The stream consumer and the daily run's page worker work through batches: longer than an API call. */
+const BATCH_FUNCTION_TIMEOUT = Duration.seconds(30);
 
 export interface ManifestFunctionsProps {
   readonly entries: readonly FunctionEntry[];
@@ -64,7 +67,12 @@ export class ManifestFunctions extends StackPart {
         skipBundling: props.skipBundling,
         lazyModules: entry.lazyModules,
         environment: props.environment,
-        timeout: kind === 'task' ? TASK_FUNCTION_TIMEOUT : undefined,
+        timeout:
+          kind === 'task'
+            ? TASK_FUNCTION_TIMEOUT
+            : kind === 'stream' || kind === 'queue' || kind === 'schedule'
+              ? BATCH_FUNCTION_TIMEOUT
+              : undefined,
         logEncryptionKey: props.logsKey,
         ...(kind === 'event'
           ? {
@@ -73,7 +81,9 @@ export class ManifestFunctions extends StackPart {
             }
           : {}),
       });
-      if (kind !== 'event') acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
+      // Stream, schedule and queue functions are acknowledged by the construct of their source.
+      if (kind === 'route' || kind === 'task')
+        acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
       Validations.of(fn.function).acknowledge({
         id: 'NIST.800.53.R5-LambdaInsideVPC',
         reason:

@@ -3,6 +3,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
 import { ENV } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
@@ -36,6 +37,8 @@ export interface GrantTargets {
   readonly workflows: Workflows;
   readonly emailConfigurationSetName: string;
   readonly config: OnboardingConfig;
+  /** The daily run's page queue (capability `dailyRunQueue`). */
+  readonly dailyRunQueue?: sqs.IQueue;
 }
 
 /**
@@ -261,6 +264,15 @@ export class ManifestGrants {
           id: `AwsSolutions-IAM5[Resource::${identity.forNag}]`,
           reason: identity.reason,
         });
+        return;
+      }
+      case 'dailyRunQueue': {
+        const queue = this.targets.dailyRunQueue;
+        if (!queue) throw new Error('dailyRunQueue needs the daily run queue');
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+        );
+        fn.addEnvironment(ENV.dailyRunQueueUrl, queue.queueUrl);
         return;
       }
       case 'putMetrics': {

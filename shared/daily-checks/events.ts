@@ -10,7 +10,7 @@ import type { KeyFamily } from '../keys';
 
 /** A RISK_ALERT task that did not exist before. */
 export const riskAlertOpened: ItemChangeMapper = ({ oldImage, newImage }) => {
-  if (oldImage || !newImage || newImage.sk !== 'TASK' || newImage.kind !== 'RISK_ALERT') return [];
+  if (oldImage || newImage?.sk !== 'TASK' || newImage.kind !== 'RISK_ALERT') return [];
   return [
     {
       type: 'risk_alert.opened',
@@ -29,7 +29,7 @@ export const riskAlertOpened: ItemChangeMapper = ({ oldImage, newImage }) => {
 
 /** The limits item of a merchant at a new version (operator, approved request, lowered by a reviewer). */
 export const limitsChanged: ItemChangeMapper = ({ oldImage, newImage }) => {
-  if (!newImage || newImage.sk !== 'LIMIT' || oldImage?.version === newImage.version) return [];
+  if (newImage?.sk !== 'LIMIT' || oldImage?.version === newImage.version) return [];
   return [
     {
       type: 'limits.changed',
@@ -45,12 +45,7 @@ export const limitsChanged: ItemChangeMapper = ({ oldImage, newImage }) => {
 
 /** A merchant item whose status became SUSPENDED. */
 export const merchantSuspended: ItemChangeMapper = ({ oldImage, newImage }) => {
-  if (
-    !newImage ||
-    newImage.sk !== 'MER' ||
-    newImage.status !== 'SUSPENDED' ||
-    oldImage?.status === 'SUSPENDED'
-  )
+  if (newImage?.sk !== 'MER' || newImage.status !== 'SUSPENDED' || oldImage?.status === 'SUSPENDED')
     return [];
   return [
     {

@@ -1,4 +1,5 @@
 import * as changeRequests from './change-requests';
+import * as dailyChecks from './daily-checks';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
@@ -31,6 +32,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   terminals,
   transfers,
   changeRequests,
+  dailyChecks,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */
@@ -62,6 +64,19 @@ export function taskFunctionsOf(process: ProcessName): readonly string[] {
 export const EVENT_FUNCTIONS: readonly string[] = FUNCTIONS.filter(
   (entry) => entry.trigger.kind === 'event',
 ).map((entry) => entry.name);
+
+/** The function of a stream, schedule or queue source (exactly one each). */
+export function functionOfSource(
+  kind: 'stream' | 'schedule' | 'queue',
+  source: string,
+  entries: readonly FunctionEntry[] = FUNCTIONS,
+): string {
+  const found = entries.filter(
+    (entry) => entry.trigger.kind === kind && (entry.trigger as { source: string }).source === source,
+  );
+  if (found.length !== 1 || !found[0]) throw new Error(`Expected one ${kind} function for ${source}`);
+  return found[0].name;
+}
 
 /** The functions that ship `module` next to their bundle. */
 export function functionsWithLazyModule(module: LazyModule): readonly string[] {

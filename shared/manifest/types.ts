@@ -68,8 +68,39 @@ export interface EventTrigger {
   readonly source: 'email-events';
 }
 
+/**
+ * Invoked by a Lambda event source mapping on a Kinesis data stream, in batches, with partial
+ * batch failure reports (AWS: infra/constructs/transaction-ingest.ts; `npm run dev`: the local
+ * poller of local/kinesis-local.ts).
+ */
+export interface StreamTrigger {
+  readonly kind: 'stream';
+  /** `transactions`: the payment host's transaction stream (spec section 8). */
+  readonly source: 'transactions';
+}
+
+/** Invoked by an EventBridge Scheduler schedule (locally, by a `/_local/` route). */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  /** `daily-run`: 02:00 Asia/Shanghai every day. */
+  readonly source: 'daily-run';
+}
+
+/** Invoked by a Lambda event source mapping on an SQS queue (one message at a time). */
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  /** `daily-run-pages`: one page of the daily run per message. */
+  readonly source: 'daily-run-pages';
+}
+
 /** How a function is invoked. */
-export type Trigger = RouteTrigger | TaskTrigger | EventTrigger;
+export type Trigger =
+  | RouteTrigger
+  | TaskTrigger
+  | EventTrigger
+  | StreamTrigger
+  | ScheduleTrigger
+  | QueueTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -90,7 +121,9 @@ export type Capability =
   /** sms-voice:SendTextMessage (AWS End User Messaging SMS). */
   | 'sendSms'
   /** cloudwatch:PutMetricData in the service's namespace only (EMF log lines need none). */
-  | 'putMetrics';
+  | 'putMetrics'
+  /** sqs:SendMessage on the daily run's page queue (DAILY_RUN_QUEUE_URL). */
+  | 'dailyRunQueue';
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [
