@@ -39,7 +39,7 @@ async function serveStack(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pos-bench-stack-'));
   const stack = await startLocalStack({
     stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
+    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0, kinesis: 0, sqs: 0 },
     quiet: true,
   });
   const stop = async () => {

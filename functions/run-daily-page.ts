@@ -31,6 +31,8 @@ export const makeHandler = (deps: DailyRunDeps) =>
           logger.error('daily run page failed; it comes back', {
             messageId: record.messageId,
             errorName: (error as Error).name,
+            // AWS error messages name the operation and the attribute, never a value of ours.
+            errorMessage: (error as Error).message.slice(0, 300),
           });
           failures.push({ itemIdentifier: record.messageId });
         }

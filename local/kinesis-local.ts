@@ -11,6 +11,7 @@ import {
   ListShardsCommand,
   ResourceInUseException,
 } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_ACCOUNT_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from './constants';
 import { ensureDir, writeJsonAtomic } from './files';
 import { listen } from './http';
@@ -89,6 +90,8 @@ export async function startKinesisLocal(options: KinesisLocalOptions): Promise<K
     endpoint: url,
     region: LOCAL_REGION,
     credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+    // The Kinesis client speaks HTTP/2 by default (for SubscribeToShard); kinesalite speaks HTTP/1.1.
+    requestHandler: new NodeHttpHandler(),
   });
   try {
     await client.send(new CreateStreamCommand({ StreamName: TRANSACTION_STREAM, ShardCount: LOCAL_SHARDS }));

@@ -414,11 +414,15 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
 
   async finishShard(day: string, shard: number, merchants: number, alerts: number): Promise<DailyRunRecord> {
     try {
-      const item = await this.table.update<Item>(keys.dailyRun(day), 'ADD doneSet :shard, merchants :n', {
-        // A redelivered last page of a shard counts its merchants once.
-        condition: 'attribute_not_exists(doneSet) OR NOT contains(doneSet, :one)',
-        values: { ':shard': new Set([shard]), ':n': merchants, ':a': alerts, ':one': shard },
-      });
+      const item = await this.table.update<Item>(
+        keys.dailyRun(day),
+        'ADD doneSet :shard, merchants :n, alerts :a',
+        {
+          // A redelivered last page of a shard counts its merchants once.
+          condition: 'attribute_not_exists(doneSet) OR NOT contains(doneSet, :one)',
+          values: { ':shard': new Set([shard]), ':n': merchants, ':a': alerts, ':one': shard },
+        },
+      );
       return runFrom(item);
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;

@@ -157,7 +157,8 @@ export function applyRecord(
       dayUsage.salesFen += record.amountFen;
       const { fromHour, toHour } = settings.rules.offHours;
       if (hour >= fromHour && hour < toHour) dayUsage.offHoursFen += record.amountFen;
-      window.lastSaleDay = day;
+      // Records of an older day can come late: the last sale day only moves forward.
+      if (window.lastSaleDay === undefined || day > window.lastSaleDay) window.lastSaleDay = day;
     } else {
       card.declines += 1;
       dayUsage.hourDeclines[hour] = (dayUsage.hourDeclines[hour] ?? 0) + 1;
