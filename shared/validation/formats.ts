@@ -22,6 +22,8 @@ export const FORMATS = {
   merchantNo: 'a 15-digit merchant number, e.g. 102110154110007',
   activationCode: 'the 6-digit activation code from the SMS, e.g. 384917',
   pageLimit: 'a whole number from 1 to 100',
+  transactionId: '1 to 64 letters, digits, underscores or hyphens (the payment host\'s transaction id)',
+  terminalId: 'an 8-digit terminal ID, e.g. 00000042',
   plainText: 'text without control characters or invisible formatting characters (such as U+202E)',
 } as const;
 
@@ -38,6 +40,8 @@ const PATTERN_FORMATS: Readonly<Record<string, FormatName>> = {
   '/^\\d{15}$/': 'merchantNo',
   '/^\\d{6}$/': 'activationCode',
   '/^(?:[1-9]|[1-9]\\d|100)$/': 'pageLimit',
+  '/^[A-Za-z0-9_-]{1,64}$/': 'transactionId',
+  '/^\\d{8}$/': 'terminalId',
   '/^[^\\p{Cc}\\p{Cf}]*$/u': 'plainText',
 };
 

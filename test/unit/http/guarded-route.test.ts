@@ -168,8 +168,8 @@ describe('the manifest and the guards', () => {
     const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
-    expect(guarded.length).toBe(17);
-    expect(staff.length).toBe(11);
+    expect(guarded.length).toBe(20);
+    expect(staff.length).toBe(12);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],
       [staff, 'staffRoute'],

@@ -68,6 +68,12 @@ describe('every template in both locales', () => {
         'CHANGE_EXPIRED',
         'REVIEW_ESCALATED',
         'ACCESS_TOKEN_REISSUED',
+        'MERCHANT_SUSPENDED',
+        'LIMITS_RAISED',
+        'LIMIT_REQUEST_REJECTED',
+        'LIMITS_LOWERED',
+        'MONTHLY_LIMIT_NEAR',
+        'DAILY_REPORT',
       ].sort(),
     );
   });
