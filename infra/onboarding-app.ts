@@ -48,6 +48,9 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
   const stateless = new StatelessStack(app, 'MerchantOnboarding-Stateless', {
     env,
     description: 'POS merchant onboarding: API, functions, workflow, staff user pool, alarms',
+    // ~60 functions with their grants and alarms: without indentation the template keeps well
+    // within CloudFormation's 1 MB.
+    suppressTemplateIndentation: true,
     table: stateful.table,
     dataKey: stateful.dataKey,
     piiHmacKey: stateful.piiHmacKey,

@@ -1,6 +1,7 @@
-import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -51,6 +52,14 @@ export class DailyRun extends StackPart {
       retentionPeriod: Duration.days(14),
     });
     const scheduleDlq = this.scheduleDlq;
+    Validations.of(scheduleDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "It is the schedule target's dead-letter queue itself (alarmed on its first message).",
+    });
+    // A role of its own, so its wildcard (the function's versions, `<arn>:*`) is acknowledged here.
+    const scheduleRole = new iam.Role(this, 'DailyRunScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+    });
     new scheduler.Schedule(this, 'DailyRunSchedule', {
       description: 'Daily checks: summaries, monthly notices, dormant terminals (the day before)',
       schedule: scheduler.ScheduleExpression.cron({
@@ -62,7 +71,14 @@ export class DailyRun extends StackPart {
         input: scheduler.ScheduleTargetInput.fromObject({}),
         retryAttempts: 5,
         deadLetterQueue: scheduleDlq,
+        role: scheduleRole,
       }),
+    });
+    const functionId = Stack.of(this).getLogicalId(props.starter.function.node.defaultChild as CfnElement);
+    Validations.of(scheduleRole.node.findChild('DefaultPolicy')).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+      reason:
+        'lambda:InvokeFunction on the daily run starter and its versions (`:*`), as the Scheduler target grants it; nothing else.',
     });
     for (const fn of [props.starter, props.pageWorker]) {
       Validations.of(fn.function).acknowledge(
