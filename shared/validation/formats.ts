@@ -22,7 +22,7 @@ export const FORMATS = {
   merchantNo: 'a 15-digit merchant number, e.g. 102110154110007',
   activationCode: 'the 6-digit activation code from the SMS, e.g. 384917',
   pageLimit: 'a whole number from 1 to 100',
-  transactionId: '1 to 64 letters, digits, underscores or hyphens (the payment host\'s transaction id)',
+  transactionId: "1 to 64 letters, digits, underscores or hyphens (the payment host's transaction id)",
   terminalId: 'an 8-digit terminal ID, e.g. 00000042',
   plainText: 'text without control characters or invisible formatting characters (such as U+202E)',
 } as const;
