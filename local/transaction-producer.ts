@@ -82,3 +82,145 @@ export function transaction(
 export function shanghaiTime(day: string, time: string): string {
   return `${day}T${time}+08:00`;
 }
+
+/** A merchant of the generated traffic: its number, city and terminals. */
+export interface LoadMerchant {
+  readonly merchantNo: string;
+  readonly divisionCode: string;
+  readonly terminals: readonly { serialNumber: string; terminalId: string }[];
+}
+
+/** The rule patterns the generator mixes in. */
+export const LOAD_PATTERNS = ['VELOCITY', 'SPLIT', 'LOCATION', 'DECLINE_SPIKE', 'OVER_LIMIT'] as const;
+
+/**
+ * Realistic traffic: sales of a few yuan to a few thousand (log-normal), 3 % declined, voids and
+ * refunds of earlier sales, and now and then one of the rule patterns on a random merchant.
+ * Deterministic for a seed, so the bench puts the same records each run.
+ */
+export class TrafficGenerator {
+  private state: number;
+  private readonly recent: TransactionRecord[] = [];
+  readonly patterns: Record<string, number> = {};
+
+  constructor(
+    private readonly merchants: readonly LoadMerchant[],
+    seed = 42,
+    /** The per-transaction limit the SPLIT and OVER_LIMIT patterns aim at (INDIVIDUAL DEBIT default). */
+    private readonly perTransactionFen = 5_000_000,
+  ) {
+    this.state = seed >>> 0 || 1;
+  }
+
+  private random(): number {
+    // xorshift32: fast and repeatable.
+    this.state ^= this.state << 13;
+    this.state ^= this.state >>> 17;
+    this.state ^= this.state << 5;
+    return (this.state >>> 0) / 4_294_967_296;
+  }
+
+  private pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.random() * items.length)] as T;
+  }
+
+  /** The merchant of the next record: `hot` of them go to the first merchant (0 ≤ hot < 1). */
+  private merchant(hot: number): LoadMerchant {
+    return hot > 0 && this.random() < hot ? (this.merchants[0] as LoadMerchant) : this.pick(this.merchants);
+  }
+
+  private base(merchant: LoadMerchant, at: Date, fields: Partial<TransactionRecord> = {}): TransactionRecord {
+    const terminal = this.pick(merchant.terminals);
+    return transaction({
+      merchantNo: merchant.merchantNo,
+      terminalId: terminal.terminalId,
+      serialNumber: terminal.serialNumber,
+      divisionCode: merchant.divisionCode,
+      cardType: this.pick(['DEBIT', 'DEBIT', 'CREDIT', 'QR', 'QR'] as const),
+      amountFen: Math.max(100, Math.round(Math.exp(7 + this.random() * 2.5 + this.random() * 1.5))),
+      at: at.toISOString(),
+      ...fields,
+    });
+  }
+
+  /** `count` ordinary records at `at`, `hot` of them for the first merchant. */
+  normal(count: number, at: Date, hot = 0): TransactionRecord[] {
+    const records: TransactionRecord[] = [];
+    for (let i = 0; i < count; i++) {
+      const roll = this.random();
+      const earlier = this.recent.length > 0 && roll < 0.03 ? this.pick(this.recent) : undefined;
+      const record = earlier
+        ? {
+            ...earlier,
+            transactionId: transactionId(),
+            type: roll < 0.02 ? ('VOID' as const) : ('REFUND' as const),
+            at: at.toISOString(),
+          }
+        : this.base(this.merchant(hot), at, { result: roll > 0.97 ? 'DECLINED' : 'APPROVED' });
+      if (record.type === 'SALE' && record.result === 'APPROVED') {
+        this.recent.push(record);
+        if (this.recent.length > 1000) this.recent.shift();
+      }
+      records.push(record);
+    }
+    return records;
+  }
+
+  /** One rule pattern on a random merchant (times spread as the rule needs). */
+  pattern(name: (typeof LOAD_PATTERNS)[number], at: Date): TransactionRecord[] {
+    this.patterns[name] = (this.patterns[name] ?? 0) + 1;
+    const merchant = this.pick(this.merchants);
+    const terminal = this.pick(merchant.terminals);
+    const on = {
+      terminalId: terminal.terminalId,
+      serialNumber: terminal.serialNumber,
+      cardType: 'DEBIT' as const,
+    };
+    const back = (seconds: number) => new Date(at.getTime() - seconds * 1000);
+    switch (name) {
+      case 'VELOCITY':
+        return Array.from({ length: 22 }, (_, i) =>
+          this.base(merchant, back((21 - i) * 20), { ...on, amountFen: 1_000 }),
+        );
+      case 'SPLIT':
+        return [0, 1, 2].map((i) =>
+          this.base(merchant, back((2 - i) * 300), {
+            ...on,
+            amountFen: Math.round(this.perTransactionFen * 0.95),
+          }),
+        );
+      case 'LOCATION':
+        return [
+          this.base(merchant, at, {
+            ...on,
+            divisionCode: merchant.divisionCode.startsWith('3101') ? '110105' : '310101',
+          }),
+        ];
+      case 'DECLINE_SPIKE':
+        return Array.from({ length: 22 }, (_, i) =>
+          this.base(merchant, back((21 - i) * 60), {
+            ...on,
+            amountFen: 2_000,
+            result: i % 3 === 0 ? 'APPROVED' : 'DECLINED',
+          }),
+        );
+      case 'OVER_LIMIT':
+        return [this.base(merchant, at, { ...on, amountFen: this.perTransactionFen + 100_000 })];
+    }
+  }
+}
+
+/** Merchant numbers and terminals of `count` generated merchants (stable for a prefix). */
+export function loadMerchants(count: number, prefix = '102110154119'): LoadMerchant[] {
+  return Array.from({ length: count }, (_, index) => {
+    const merchantNo = `${prefix}${String(index).padStart(15 - prefix.length, '0')}`;
+    return {
+      merchantNo,
+      divisionCode: '110105',
+      terminals: [0, 1].map((k) => ({
+        serialNumber: `LOAD${String(index).padStart(6, '0')}T${k}`,
+        terminalId: String(90_000_000 + index * 2 + k).padStart(8, '0'),
+      })),
+    };
+  });
+}
