@@ -11,6 +11,7 @@ import type { FigureInput } from './report';
  *   phase.ts warm-overhead <result.json>
  *   phase.ts cost <result.json>           (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
+ *   phase.ts ingest <result.json>         (the transaction stream: bench/ingest.ts)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
     result = await cost();
   } else if (phase === 'scale') {
     result = await scale();
+  } else if (phase === 'ingest') {
+    const { measureIngest } = await import('./ingest');
+    result = await measureIngest(log);
   } else {
     throw new Error(`unknown phase ${phase}`);
   }

@@ -7,6 +7,7 @@ export const SECTIONS = {
   throughput: 'Local throughput (POST /v1/applications)',
   cost: 'Cost per onboarding',
   scale: 'Scale (read units vs stored applications)',
+  ingest: 'Daily checks: transaction stream ingest',
 } as const;
 
 /** One of {@link SECTIONS}. */
