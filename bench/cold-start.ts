@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Metafile } from 'esbuild';
 import { FUNCTIONS_DIR, METRICS_NAMESPACE, SERVICE_NAME } from '../infra/house-function';
-import { DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
+import { DEFAULT_SUPERVISOR_EMAIL, ENV, HMAC_KEYS, hmacKeyIdVariable } from '../shared/config/env';
 import { FUNCTIONS } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
 import { type Bundle, bundleFloor, bundleFunction, clientClassOf } from './bundle';
@@ -56,7 +56,12 @@ export function functionEnvironment(): Record<string, string> {
     [ENV.resubmissionSeconds]: '1209600',
     [ENV.draftTtlSeconds]: '2592000',
     [ENV.transferAcceptanceSeconds]: '604800',
-    [ENV.piiHmacKeyId]: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000000',
+    ...Object.fromEntries(
+      HMAC_KEYS.map((key, index) => [
+        hmacKeyIdVariable(key),
+        `arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-00000000001${index}`,
+      ]),
+    ),
     [ENV.fieldCipherKeyId]: 'arn:aws:kms:us-east-1:000000000000:key/00000000-0000-0000-0000-000000000001',
     [ENV.staffJwtIssuer]: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_bench',
     [ENV.staffJwtAudience]: 'bench-client',

@@ -110,6 +110,8 @@ export function draftApplication(): ApplicationRecord {
     timeline: [{ status: 'DRAFT', at: EARLIER, actor: `merchant:${IDS.applicationId}`, action: 'CREATED' }],
     submissionCount: 0,
     uniquenessKeys: [],
+    // Both contacts verified: the draft can be submitted (spec 6).
+    contactVerifications: { SMS: EARLIER, EMAIL: EARLIER },
     revision: 5,
     createdAt: EARLIER,
     updatedAt: EARLIER,
@@ -153,7 +155,6 @@ export function pendingTask(): ReviewTaskRecord {
     ],
     requiredChecks: ['phoneCallback'],
     summary: 'INDIVIDUAL · 5411 · 张三便利店',
-    taskToken: 'bench-task-token',
   };
 }
 

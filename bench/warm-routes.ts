@@ -21,7 +21,7 @@ import {
 import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
-import type { SmsQuota, SuppressionList } from '../shared/ports/notifications';
+import type { SendQuota, SuppressionList } from '../shared/ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../shared/ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../shared/ports/terminals';
 import { decideReview, getReview, listReviews } from '../shared/reviews/requests';
@@ -91,6 +91,7 @@ function ports() {
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf,
     createIfAbsent: async () => undefined,
+    forgetReplayableToken: async () => undefined,
     save: async () => undefined,
     replaceTokenHash: async () => true,
     markerHolder: async () => undefined,
@@ -102,17 +103,20 @@ function ports() {
     getIfTokenAccepted: async (_id, accepts) => (accepts(draft.tokenHash) ? draft : undefined),
     tokenHashOf: async () => ({ tokenHash: draft.tokenHash }),
     createIfAbsent: async () => undefined,
+    forgetReplayableToken: async () => undefined,
     save: async () => undefined,
     replaceTokenHash: async () => true,
   });
   const reviews = fake<ReviewTaskRepository>('reviews', {
     get: async () => pendingTask(),
     decide: async () => true,
+    waitingToken: async () => 'bench-task-token',
     close: async () => true,
     listPending: async () => ({ items: Array.from({ length: 20 }, pendingTask), nextCursor: 'bench-cursor' }),
   });
   const merchants = fake<MerchantRepository>('merchants', {
     getMerchant: async (merchantNo) => merchantRecord(merchantNo),
+    acceptsTerminals: async () => true,
     merchantTerminals: async () => [
       { serialNumber: IDS.serialNumber, terminalId: IDS.terminalId, status: 'BOUND', boundAt: NOW_ISO },
     ],
@@ -131,18 +135,14 @@ function ports() {
     get: async () => undefined,
   });
   const suppressions = fake<SuppressionList>('suppressions', { isSuppressed: async () => false });
-  const smsQuota = fake<SmsQuota>('smsQuota', { take: async () => true });
+  const sendQuota = fake<SendQuota>('sendQuota', { take: async () => true });
   const sms = fake<SmsSender>('sms', { send: async () => 'bench-sms-id' });
   const mailer = fake<Mailer>('mailer', { send: async () => 'bench-email-id' });
   const storage = {
     presignUpload: async (input: { objectKey: string }) =>
       `https://bench-documents.s3.us-east-1.amazonaws.com/${input.objectKey}?X-Amz-Signature=bench`,
     objectSize: async () => 1024,
-    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg' }),
-    presignPost: async (input: { objectKey: string }) => ({
-      url: 'https://bench-documents.s3.us-east-1.amazonaws.com/',
-      fields: { key: input.objectKey, 'X-Amz-Signature': 'bench' },
-    }),
+    objectInfo: async () => ({ size: 1024, contentType: 'image/jpeg', etag: 'bench-etag' }),
   };
   const staffVerifier = fake<StaffTokenVerifier>('staffVerifier', {});
   const changeRequests = fake<ChangeRequestRepository>('changeRequests', {
@@ -165,7 +165,7 @@ function ports() {
     workflow,
     sends,
     suppressions,
-    smsQuota,
+    sendQuota,
     sms,
     mailer,
     storage,
@@ -198,7 +198,8 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
     unbind: async () => true,
     reserveActivationIssue: async () => true,
     releaseActivationIssue: async () => undefined,
-    setActivationCode: async () => true,
+    setActivationCode: async () => 'SET',
+    reserveAttempt: async () => 1,
     activate: async () => true,
     markVerified: async () => true,
     addHistory: async () => undefined,
@@ -268,7 +269,7 @@ export async function routeCases(): Promise<RouteCase[]> {
     { pathParameters: appPath, headers: bearer },
     () => getApplication(draftDeps, IDS.applicationId),
   );
-  const documentBody = { kind: 'ID_CARD_FRONT', contentType: 'image/jpeg' };
+  const documentBody = { kind: 'ID_CARD_FRONT', contentType: 'image/jpeg', sizeBytes: 2048 };
   add(
     'POST /v1/applications/{id}/documents',
     'create-document',
@@ -401,7 +402,7 @@ export async function routeCases(): Promise<RouteCase[]> {
     hasher: benchHasher,
     sends: p.sends,
     suppressions: p.suppressions,
-    smsQuota: p.smsQuota,
+    sendQuota: p.sendQuota,
     sms: p.sms,
     clock: fixedClock,
     config: messagingConfig(),

@@ -20,6 +20,7 @@ export const makeHandler = (deps: {
       access.scoped(deps),
       pathParameter(request, 'merchantNo'),
       pathParameter(request, 'id'),
+      access.principal.kind,
     ),
   }));
 

@@ -6,8 +6,8 @@ import {
   applicationRepository,
   messagingConfig,
   reviewRepository,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
@@ -22,7 +22,7 @@ const deps = {
   workflow: workflowControlFromEnv(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   terminals: terminalRepository(),
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),
@@ -39,6 +39,5 @@ export const handler = onboardingTask('task-await-resubmission', (input) =>
   awaitResubmission(deps, {
     applicationId: input.applicationId,
     taskToken: input.taskToken ?? '',
-    taskId: input.taskId,
   }),
 );

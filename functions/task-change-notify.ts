@@ -7,8 +7,8 @@ import {
   changeRequestRepository,
   merchantRepository,
   messagingConfig,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
@@ -19,7 +19,7 @@ const deps = {
   merchants: merchantRepository(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   // Addresses are looked up on the suppression list by keyed hash.
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),

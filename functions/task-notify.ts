@@ -4,8 +4,8 @@ import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
   applicationRepository,
   messagingConfig,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
@@ -18,7 +18,7 @@ const deps = {
   applications: applicationRepository(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   terminals: terminalRepository(),
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),

@@ -6,8 +6,8 @@ import {
   merchantRepository,
   messagingConfig,
   reviewRepository,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
@@ -22,7 +22,7 @@ const deps = {
   merchants: merchantRepository(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   terminals: terminalRepository(),
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),

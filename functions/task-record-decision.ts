@@ -5,8 +5,8 @@ import {
   applicationRepository,
   messagingConfig,
   reviewRepository,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
@@ -20,7 +20,7 @@ const deps = {
   reviews: reviewRepository(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   terminals: terminalRepository(),
   hasher: keyedHasherFromEnv(),
   mailer: mailerFromEnv(),
@@ -29,7 +29,10 @@ const deps = {
   config: messagingConfig(),
 };
 
-/** Workflow Task: applies a REJECT decision to the application, then tells the merchant (at most once). */
+/**
+ * Workflow Task: applies the REJECT recorded on the current submission's review task to the
+ * application, then tells the merchant (at most once).
+ */
 export const handler = onboardingTask('task-record-decision', (input) =>
-  recordDecision(deps, { applicationId: input.applicationId, taskId: input.taskId ?? '' }),
+  recordDecision(deps, { applicationId: input.applicationId }),
 );

@@ -8,8 +8,8 @@ import {
   deadlines,
   messagingConfig,
   reviewRepository,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
 } from '../shared/composition';
@@ -27,7 +27,7 @@ const deps = {
   terminals: terminalRepository(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   mailer: mailerFromEnv(),
   sms: smsSenderFromEnv(),
   clock: systemClock,

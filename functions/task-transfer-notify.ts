@@ -4,8 +4,8 @@ import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import {
   merchantRepository,
   messagingConfig,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
   transferRepository,
@@ -22,7 +22,7 @@ const deps = {
   hasher: keyedHasherFromEnv(),
   sends: sendRecordRepository(),
   suppressions: suppressionList(),
-  smsQuota: smsQuota(),
+  sendQuota: sendQuota(),
   mailer: mailerFromEnv(),
   sms: smsSenderFromEnv(),
   clock: systemClock,

@@ -10,10 +10,7 @@ const deps = {
   clock: systemClock,
 };
 
-/** Workflow Task: records a REJECT decision; the SN stays with the sender. */
+/** Workflow Task: records the REJECT recorded on the review task; the SN stays with the sender. */
 export const handler = transferTask('task-transfer-record-decision', (input) =>
-  transferRecordDecision(deps, {
-    transferRequestId: input.transferRequestId,
-    taskId: input.taskId ?? '',
-  }),
+  transferRecordDecision(deps, { transferRequestId: input.transferRequestId }),
 );

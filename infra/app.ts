@@ -8,7 +8,8 @@
  * - `supervisorEmail`: who is told about escalated reviews; `supervisorLocale`: their language (zh-CN or en).
  * - `smsOriginationIdentity`: End User Messaging SMS origination identity or its ARN; empty = service default.
  * - `smsSignature`: SMS signature, sent as 【signature】 at the start of every SMS.
- * - `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (abuse limit).
+ * - `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (abuse limit; activation
+ *   codes have their own counter); `emailPerAddressPerHour`: the same for one email address.
  * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
  * - `alarmEmail` (optional): subscribed to the alarm topic.
  * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild

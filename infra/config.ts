@@ -33,8 +33,13 @@ export interface OnboardingConfig {
    * every SMS template must still fit one 70-character segment with it (checked at synth).
    */
   readonly smsSignature: string;
-  /** Context `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (default 5). */
+  /**
+   * Context `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (default 5);
+   * SMS with an activation code have their own counter with the same limit.
+   */
   readonly smsPerPhonePerHour: number;
+  /** Context `emailPerAddressPerHour`: most emails one address receives per clock hour (default 10). */
+  readonly emailPerAddressPerHour: number;
   /** Context `reviewEscalationSeconds`: review waiting time before the task is escalated (default 2 days). */
   readonly reviewEscalationSeconds: number;
   /** Context `reviewFinalSeconds`: review waiting time before the application expires; greater than the escalation (default 7 days). */
@@ -45,6 +50,12 @@ export interface OnboardingConfig {
   readonly draftTtlSeconds: number;
   /** Context `transferAcceptanceSeconds`: how long the receiving merchant has to accept a terminal transfer (default 7 days). */
   readonly transferAcceptanceSeconds: number;
+  /**
+   * Context `retentionSeconds`: how long rejected, withdrawn and expired applications (and drafts
+   * past their lifetime) are kept before the daily sweep erases them, documents included, leaving
+   * an audit stub (default 180 days, PIPL minimisation).
+   */
+  readonly retentionSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
   /** Context `operatorEmail`: who receives the daily checks' report (dormant terminals, alerts). */
@@ -66,11 +77,13 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   smsOriginationIdentity: '',
   smsSignature: '拉卡拉',
   smsPerPhonePerHour: 5,
+  emailPerAddressPerHour: 10,
   reviewEscalationSeconds: 172_800,
   reviewFinalSeconds: 604_800,
   resubmissionSeconds: 1_209_600,
   draftTtlSeconds: 2_592_000,
   transferAcceptanceSeconds: 604_800,
+  retentionSeconds: 15_552_000,
   alarmEmail: '',
   operatorEmail: DEFAULT_OPERATOR_EMAIL,
   dailyChecks: '',
@@ -118,11 +131,13 @@ export function readConfig(node: Node): OnboardingConfig {
     smsOriginationIdentity: contextString(node, 'smsOriginationIdentity'),
     smsSignature: contextString(node, 'smsSignature'),
     smsPerPhonePerHour: contextPositiveInteger(node, 'smsPerPhonePerHour'),
+    emailPerAddressPerHour: contextPositiveInteger(node, 'emailPerAddressPerHour'),
     reviewEscalationSeconds: contextSeconds(node, 'reviewEscalationSeconds'),
     reviewFinalSeconds: contextSeconds(node, 'reviewFinalSeconds'),
     resubmissionSeconds: contextSeconds(node, 'resubmissionSeconds'),
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
+    retentionSeconds: contextSeconds(node, 'retentionSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
     operatorEmail: contextString(node, 'operatorEmail'),
     dailyChecks: contextJson(node, 'dailyChecks'),

@@ -53,7 +53,7 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     suppressTemplateIndentation: true,
     table: stateful.table,
     dataKey: stateful.dataKey,
-    piiHmacKey: stateful.piiHmacKey,
+    hmacKeys: stateful.hmacKeys,
     fieldKey: stateful.fieldKey,
     documentsBucket: stateful.documentsBucket,
     config,

@@ -1,9 +1,11 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import type { HmacKey } from '../shared/config/env';
 import { TABLE_SCHEMA } from '../shared/keys';
 
 export type StatefulStackProps = StackProps;
@@ -17,8 +19,8 @@ export class StatefulStack extends Stack {
   readonly table: dynamodb.Table;
   /** Customer-managed symmetric key (yearly rotation) encrypting the table and the documents bucket. */
   readonly dataKey: kms.Key;
-  /** HMAC_256 key for keyed hashes of licence and ID numbers (uniqueness markers, blocklist lookups). */
-  readonly piiHmacKey: kms.Key;
+  /** HMAC_256 keys of keyed hashes, one per purpose (identity numbers, activation codes, one-time codes, addresses). */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.Key>>;
   /**
    * Symmetric key (yearly rotation) whose data keys encrypt ID and account numbers field by field.
    * Not the table key: every function may use the table key through DynamoDB, while only the
@@ -45,13 +47,23 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    this.piiHmacKey = new kms.Key(this, 'PiiHmacKey', {
-      description: 'Merchant onboarding: HMAC key for keyed hashes of licence and ID numbers',
-      keySpec: kms.KeySpec.HMAC_256,
-      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
-      // Automatic rotation is not available for HMAC keys (and would change every stored hash).
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // One HMAC_256 key per purpose (shared/config/env.ts HMAC_KEYS): each function is granted only
+    // the keys of what it hashes. The identity key keeps its original construct id, so a stack
+    // deployed before keeps the key of its uniqueness markers and blocklist.
+    const hmacKey = (id: string, what: string) =>
+      new kms.Key(this, id, {
+        description: `Merchant onboarding: HMAC key for keyed hashes of ${what}`,
+        keySpec: kms.KeySpec.HMAC_256,
+        keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+        // Automatic rotation is not available for HMAC keys (and would change every stored hash).
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+    this.hmacKeys = {
+      identity: hmacKey('PiiHmacKey', 'licence, ID and settlement-account numbers'),
+      'activation-code': hmacKey('ActivationCodeHmacKey', 'terminal activation codes'),
+      'one-time-code': hmacKey('OneTimeCodeHmacKey', 'verification, sign-in and signature codes'),
+      'notification-address': hmacKey('AddressHmacKey', 'phone numbers and email addresses'),
+    };
 
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -69,6 +81,13 @@ export class StatefulStack extends Stack {
       partitionKey: { name: TABLE_SCHEMA.gsi1.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_SCHEMA.gsi1.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
+    });
+    // The retention index: keys only (no personal data is copied into it), one partition per day.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.gsi2.indexName,
+      partitionKey: { name: TABLE_SCHEMA.gsi2.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.gsi2.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
     // Backups beyond PITR's 35 days, in a vault with its own key: daily kept 35 days, monthly a year.
@@ -141,11 +160,11 @@ export class StatefulStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
-      // Browsers and apps upload straight to S3 with the presigned PUT URL or POST form from
-      // create-document; the signature itself is the authorization, so any origin may use it.
+      // Browsers and apps upload straight to S3 with the presigned PUT URL from create-document;
+      // the signature itself is the authorization, so any origin may use it.
       cors: [
         {
-          allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.POST],
+          allowedMethods: [s3.HttpMethods.PUT],
           allowedOrigins: ['*'],
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],
@@ -154,11 +173,27 @@ export class StatefulStack extends Stack {
       ],
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        // A replaced document (newer upload of a kind) stays recoverable for 90 days, then goes.
-        { id: 'expire-replaced-documents', noncurrentVersionExpiration: Duration.days(90) },
+        // Keys are written once (below), so a version becomes noncurrent only when someone deletes
+        // its object outside the retention sweeper (which deletes versions for good): such a
+        // document stays recoverable for 90 days, then goes.
+        { id: 'expire-deleted-documents', noncurrentVersionExpiration: Duration.days(90) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Every write must be conditional on the key being new (If-None-Match: *, which the presigned
+    // PUT signs): a document, once uploaded, can never be replaced — not by its own URL used again
+    // within its 15 minutes, not by any other request — so the version pinned at submission is the
+    // only content the key ever has.
+    this.documentsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyOverwritingWrites',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.documentsBucket.arnForObjects('*')],
+        conditions: { Null: { 's3:if-none-match': 'true' } },
+      }),
+    );
     Validations.of(this.documentsBucket).acknowledge({
       id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
       reason:

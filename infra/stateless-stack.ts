@@ -10,13 +10,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ENV } from '../shared/config/env';
+import { ENV, type HmacKey } from '../shared/config/env';
 import {
   EVENT_FUNCTIONS,
   FUNCTIONS,
   functionOfSource,
   manifestProblems,
   ROUTES,
+  SCHEDULED_FUNCTIONS,
   taskFunctionsOf,
 } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
@@ -28,6 +29,7 @@ import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
 import { ManifestGrants } from './constructs/grants';
 import { OnboardingRestApi } from './constructs/rest-api';
+import { Schedules } from './constructs/schedules';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
 import { TransactionIngest } from './constructs/transaction-ingest';
@@ -39,8 +41,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: dynamodb.ITable;
   /** The customer-managed key of the table and the documents bucket. */
   readonly dataKey: kms.IKey;
-  /** The HMAC_256 key for keyed hashes of licence / ID numbers. */
-  readonly piiHmacKey: kms.IKey;
+  /** The HMAC_256 keys of keyed hashes, one per purpose. */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.IKey>>;
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
@@ -100,13 +102,14 @@ export class StatelessStack extends StackWithParts {
         [ENV.smsOriginationIdentity]: config.smsOriginationIdentity,
         [ENV.smsSignature]: config.smsSignature,
         [ENV.smsPerPhonePerHour]: String(config.smsPerPhonePerHour),
+        [ENV.emailPerAddressPerHour]: String(config.emailPerAddressPerHour),
         [ENV.supervisorLocale]: config.supervisorLocale,
         [ENV.reviewEscalationSeconds]: String(config.reviewEscalationSeconds),
         [ENV.reviewFinalSeconds]: String(config.reviewFinalSeconds),
         [ENV.resubmissionSeconds]: String(config.resubmissionSeconds),
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
-        [ENV.piiHmacKeyId]: props.piiHmacKey.keyArn,
+        [ENV.retentionSeconds]: String(config.retentionSeconds),
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
         [ENV.staffJwksUri]: identity.jwksUri,
@@ -156,7 +159,7 @@ export class StatelessStack extends StackWithParts {
       dailyRunQueue: dailyRun.queue,
       table: props.table,
       dataKey: props.dataKey,
-      piiHmacKey: props.piiHmacKey,
+      hmacKeys: props.hmacKeys,
       fieldKey: props.fieldKey,
       documentsBucket: props.documentsBucket,
       workflows: this.workflows,
@@ -168,6 +171,11 @@ export class StatelessStack extends StackWithParts {
       grants.grantTable(fn, entry.table);
       grants.grantEntry(fn, entry);
     }
+    new Schedules(this, 'Schedules', {
+      entries: SCHEDULED_FUNCTIONS,
+      functionOf: (name) => functions.get(name),
+      deadLetterQueue: this.eventDeadLetterQueue,
+    });
 
     this.api = new OnboardingRestApi(this, 'RestApi', {
       routes: ROUTES,

@@ -11,16 +11,20 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EnvelopeFieldCipher } from '../shared/adapters/field-cipher';
+import { LocalKeyedHasher } from '../shared/adapters/keyed-hasher';
+import type { HmacKey } from '../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily } from '../shared/keys';
-import type { FunctionEntry } from '../shared/manifest/types';
+import { type FunctionEntry, HMAC_CAPABILITIES } from '../shared/manifest/types';
+import { MAC_PURPOSE_KEYS, type MacPurpose } from '../shared/ports';
 import type { HandlerLoader, LambdaHandler } from './lambda-runtime';
 
 /*
  * What IAM does in AWS, done in `npm run dev` and the tests: a function may touch only the key
  * families its manifest entry names (`table.read`, `table.write`), and may open an encrypted field
- * only if its entry says `fieldCipher: 'decrypt'` (seal one only with a `fieldCipher` at all). So
- * every integration test proves that the grants CDK derives from the same entries (dynamodb:
- * LeadingKeys, kms:Decrypt on the field key) are enough.
+ * only if its entry says `fieldCipher: 'decrypt'` (seal one only with a `fieldCipher` at all), and
+ * may compute a keyed hash only with the HMAC keys of its capabilities. So every integration test
+ * proves that the grants CDK derives from the same entries (dynamodb:LeadingKeys, kms:Decrypt on
+ * the field key, kms:GenerateMac on each purpose's key) are enough.
  */
 
 /** The function whose invocation is running (set around each handler call). */
@@ -51,7 +55,7 @@ const stringOf = (value: AttributeValue | undefined) => (value && 'S' in value ?
 
 /** The partition-key value a Query's key condition names (`pk = :v` or `gsi1pk = :v`). */
 function queriedKey(input: QueryCommand['input']): string {
-  const match = /\b(?:pk|gsi1pk)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
+  const match = /\b(?:pk|gsi1pk|gsi2pk)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
   return stringOf(match ? input.ExpressionAttributeValues?.[match[1] as string] : undefined);
 }
 
@@ -114,6 +118,17 @@ class KmsAccessDeniedException extends Error {
   }
 }
 
+/** What KMS answers a role without kms:GenerateMac on the HMAC key of a purpose. */
+class HmacAccessDeniedException extends Error {
+  override readonly name = 'AccessDeniedException';
+  constructor(functionName: string, key: HmacKey) {
+    super(
+      `${functionName} is not authorized to compute ${key} keyed hashes (kms:GenerateMac): add ` +
+        `'${HMAC_CAPABILITIES[key]}' to the capabilities of its entry in shared/manifest/`,
+    );
+  }
+}
+
 /** Entries by function name, and how many stacks of this process asked for the check. */
 let enforced:
   | {
@@ -121,6 +136,7 @@ let enforced:
       readonly original: Send;
       users: number;
       restoreCipher: () => void;
+      restoreHasher: () => void;
     }
   | undefined;
 
@@ -138,6 +154,7 @@ export function enforceManifestAccess(entries: readonly FunctionEntry[]): () => 
       original: prototype.send,
       users: 1,
       restoreCipher: () => {},
+      restoreHasher: () => {},
     };
     enforced = state;
     prototype.send = function (this: DynamoDBClient, command: unknown, ...rest: unknown[]) {
@@ -165,6 +182,18 @@ export function enforceManifestAccess(entries: readonly FunctionEntry[]): () => 
       };
     cipher.encrypt = checked('encrypt', encrypt);
     cipher.decrypt = checked('decrypt', decrypt);
+    const hasher = LocalKeyedHasher.prototype;
+    const { mac } = hasher;
+    state.restoreHasher = () => Object.assign(hasher, { mac });
+    hasher.mac = function (this: LocalKeyedHasher, purpose: MacPurpose, value: string) {
+      const functionName = invocation.getStore();
+      if (functionName !== undefined) {
+        const key = MAC_PURPOSE_KEYS[purpose];
+        if (!state.byName.get(functionName)?.capabilities?.includes(HMAC_CAPABILITIES[key]))
+          return Promise.reject(new HmacAccessDeniedException(functionName, key));
+      }
+      return mac.call(this, purpose, value);
+    };
   }
   let undone = false;
   return () => {
@@ -174,6 +203,7 @@ export function enforceManifestAccess(entries: readonly FunctionEntry[]): () => 
     if (enforced.users === 0) {
       prototype.send = enforced.original;
       enforced.restoreCipher();
+      enforced.restoreHasher();
       enforced = undefined;
     }
   };

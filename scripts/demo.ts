@@ -13,7 +13,7 @@
  * plus the presigned upload URLs the API hands out (checked to point at 127.0.0.1 too). Every run
  * uses fresh Idempotency-Keys, serial numbers, ID and licence numbers, bank accounts and phone
  * numbers, so it runs again and again on the same state dir, and no phone gets more than five SMS
- * (the default `SMS_PER_PHONE_PER_HOUR`).
+ * of a kind (the default `SMS_PER_PHONE_PER_HOUR`; activation codes are counted on their own).
  */
 import { randomInt } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
@@ -21,8 +21,10 @@ import { creditCodeCheckCharacter } from '../shared/validation/credit-code';
 import { luhnCheckDigit } from '../shared/validation/luhn';
 import { residentIdCheckCharacter } from '../shared/validation/resident-id';
 
-/** The most SMS this demo sends to any one phone number in a run. */
+/** The most SMS of one kind (with an activation code, or any other) this demo sends to a phone in a run. */
 const SMS_PER_PHONE = 5;
+/** An SMS that carries an activation code (they have an hourly allowance of their own). */
+const ACTIVATION_SMS = /激活码\d{6}|(?:code|activation code) \d{6}, valid 30 days/;
 /** How long to wait for the workflow (checks, provisioning, notifications) at each step. */
 const WAIT_MS = Number(process.env.DEMO_WAIT_SECONDS ?? 60) * 1000;
 
@@ -247,7 +249,7 @@ async function uploadDocuments(applicant: Applicant, image: Buffer): Promise<voi
   for (const kind of REQUIRED_KINDS[applicant.type]) {
     const document = await call('POST', `/v1/applications/${id}/documents`, {
       token: applicant.token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: image.length },
       expect: 201,
       show: (b) => `${kind} → presigned PUT, ${b.maxBytes} bytes at most`,
     });
@@ -257,6 +259,47 @@ async function uploadDocuments(applicant: Applicant, image: Buffer): Promise<voi
       throw new Surprise(`PUT of ${kind} to the presigned URL answered ${put.status}`, await put.text());
   }
   note(`${REQUIRED_KINDS[applicant.type].length} documents uploaded (${image.length}-byte PNG each)`);
+}
+
+/** The newest code of a verification message to the applicant, once it arrived. */
+async function verificationCode(applicant: Applicant, channel: 'SMS' | 'EMAIL'): Promise<string> {
+  return waitFor(`the verification ${channel === 'SMS' ? 'SMS' : 'email'}`, async () => {
+    if (channel === 'SMS') {
+      const messages = await smsTo(applicant.phone);
+      return [...messages]
+        .reverse()
+        .map((m) => /^【[^】]+】(?:验证码|Code )(\d{6})/.exec(m.body)?.[1])
+        .find(Boolean);
+    }
+    const inbox = await call('GET', `/_local/emails?to=${encodeURIComponent(applicant.email)}`, {
+      expect: 200,
+      quiet: true,
+    });
+    return [...inbox.messages]
+      .reverse()
+      .map((m: Json) => /(?:验证码是|Your code is) (\d{6})/.exec(m.text ?? '')?.[1])
+      .find(Boolean);
+  });
+}
+
+/** Verifies the contact phone and email with the codes sent to them: nothing else is sent before. */
+async function verifyContacts(applicant: Applicant): Promise<void> {
+  const id = need(applicant.applicationId, 'the application id');
+  for (const channel of ['SMS', 'EMAIL'] as const) {
+    await call('POST', `/v1/applications/${id}/verifications`, {
+      token: applicant.token,
+      body: { channel },
+      expect: 202,
+      show: (b) => `a ${channel} code to ${b.sentTo}, valid until ${b.expiresAt}`,
+    });
+    const code = await verificationCode(applicant, channel);
+    await call('POST', `/v1/applications/${id}/verifications/confirm`, {
+      token: applicant.token,
+      body: { channel, code },
+      expect: 200,
+      show: (b) => `${b.channel} verified: ${b.verified}`,
+    });
+  }
 }
 
 /** The pending review task of a subject (application, transfer or change request), by paging the queue. */
@@ -293,7 +336,7 @@ async function approve(reviewer: string, task: Json): Promise<void> {
 
 async function applyAndGetApproved(applicant: Applicant, reviewer: string, image: Buffer): Promise<Json> {
   await step(
-    `${applicant.label} applies (${applicant.type}): a draft, then documents, then submit`,
+    `${applicant.label} applies (${applicant.type}): a draft, its contacts verified, documents, submit`,
     async () => {
       const idempotencyKey = `demo-${RUN}-${applicant.label.toLowerCase()}`;
       const created = await call('POST', '/v1/applications', {
@@ -310,9 +353,18 @@ async function applyAndGetApproved(applicant: Applicant, reviewer: string, image
         expect: 201,
         show: (b) => `the same key and body again: the same application ${b.applicationId}`,
       });
-      if (replay.applicationId !== created.applicationId)
-        throw new Surprise('a replayed create answered another application', replay);
+      if (replay.applicationId !== created.applicationId || replay.accessToken !== created.accessToken)
+        throw new Surprise('a replayed create answered another application or token', replay);
+      await verifyContacts(applicant);
       await uploadDocuments(applicant, image);
+      const late = await call('POST', '/v1/applications', {
+        body: applicant.body,
+        headers: { 'idempotency-key': idempotencyKey },
+        expect: 201,
+        show: (b) => `once the token was used, a replay answers ${b.applicationId} without a token`,
+      });
+      if (late.accessToken !== undefined)
+        throw new Surprise('a replay after the first use answered a token', late);
       await call('POST', `/v1/applications/${created.applicationId}/submit`, {
         token: applicant.token,
         expect: 202,
@@ -382,7 +434,7 @@ async function main(): Promise<void> {
   out(`POS onboarding demo, run ${RUN}, against ${API}`);
   out(
     `  uploads go to 127.0.0.1:${S3_PORT ?? '<S3_PORT>'}; mail is also on http://127.0.0.1:${SES_PORT}/ ; ` +
-      `each phone of this run gets at most ${SMS_PER_PHONE} SMS`,
+      `each phone of this run gets at most ${SMS_PER_PHONE} SMS of a kind`,
   );
 
   const phones = new Set<string>();
@@ -695,9 +747,15 @@ async function main(): Promise<void> {
       ['Buyer', buyer.phone],
       ['Buyer (new contact)', change.newPhone],
     ] as const) {
-      const count = (await smsTo(phone)).length;
-      note(`${who}: ${count} SMS`);
-      if (count > SMS_PER_PHONE) throw new Surprise(`${who} got ${count} SMS, more than ${SMS_PER_PHONE}`);
+      // Activation codes count on their own (other traffic cannot use up a code's allowance).
+      const messages = await smsTo(phone);
+      const codes = messages.filter((m) => ACTIVATION_SMS.test(m.body)).length;
+      const others = messages.length - codes;
+      note(`${who}: ${messages.length} SMS (${codes} with an activation code)`);
+      if (codes > SMS_PER_PHONE || others > SMS_PER_PHONE)
+        throw new Surprise(
+          `${who} got ${codes} code SMS and ${others} others: more than ${SMS_PER_PHONE} of a kind`,
+        );
     }
   });
 

@@ -3,8 +3,8 @@ import { smsSenderFromEnv } from './adapters/sms-sender';
 import {
   merchantRepository,
   messagingConfig,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
   terminalRepository,
 } from './composition';
@@ -22,7 +22,7 @@ export function activationCodeSenderDeps() {
     hasher: keyedHasherFromEnv(),
     sends: sendRecordRepository(),
     suppressions: suppressionList(),
-    smsQuota: smsQuota(),
+    sendQuota: sendQuota(),
     sms: smsSenderFromEnv(),
     clock: systemClock,
     config: messagingConfig(),

@@ -2,12 +2,13 @@ import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
-import { DynamoSmsQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
+import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
 import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
 import { type MessagingConfig, readDeadlines, readMessagingConfig } from './config/env';
+import { DynamoOneTimeCodeStore } from './one-time-codes/dynamodb-store';
 import type { FieldCipher } from './ports';
 
 /*
@@ -54,7 +55,10 @@ export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedT
 /** Suppression list (bounces, complaints, SMS opt-outs) over the shared table. */
 export const suppressionList = () => new DynamoSuppressionList(sharedTable());
 /** Per-phone hourly SMS counters over the shared table. */
-export const smsQuota = () => new DynamoSmsQuota(sharedTable());
+export const sendQuota = () => new DynamoSendQuota(sharedTable());
+
+/** One-time codes (verification, sign-in) over the shared table. */
+export const oneTimeCodeStore = () => new DynamoOneTimeCodeStore(sharedTable());
 
 /** The daily checks' store (usage, limits, windows, alerts, daily run) over the shared table. */
 export const dailyCheckStore = () => new DynamoDailyCheckStore(sharedTable());

@@ -18,6 +18,8 @@ export type ErrorCode =
   /** A request the API rejected before any handler, for a reason without a more specific code. */
   | 'BAD_REQUEST'
   | 'ACTIVATION_CODE_INVALID'
+  /** A wrong one-time code (contact verification, sign-in, signature): `attemptsLeft` says how many tries remain. */
+  | 'VERIFICATION_CODE_INVALID'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
@@ -32,6 +34,12 @@ export type ErrorCode =
   | 'MERCHANT_SUSPENDED'
   /** The terminal was suspended after a risk alert. */
   | 'TERMINAL_SUSPENDED'
+  /** The terminal has had the most activation codes it may ever have. */
+  | 'ACTIVATION_CODE_LIMIT'
+  /** Every try of a one-time code was used: only a new code helps. */
+  | 'VERIFICATION_LOCKED'
+  /** No live one-time code: it expired, was used, or none was requested. */
+  | 'VERIFICATION_EXPIRED'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -43,6 +51,7 @@ const STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
   ACTIVATION_CODE_INVALID: 400,
+  VERIFICATION_CODE_INVALID: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -55,6 +64,9 @@ const STATUS_OF: Record<ErrorCode, number> = {
   ACTIVATION_CODE_EXPIRED: 409,
   MERCHANT_SUSPENDED: 409,
   TERMINAL_SUSPENDED: 409,
+  ACTIVATION_CODE_LIMIT: 409,
+  VERIFICATION_LOCKED: 409,
+  VERIFICATION_EXPIRED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_REUSED: 422,

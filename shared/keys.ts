@@ -7,8 +7,10 @@
  * |-------------------------------------------------|----------------------------------------------------|
  * | Application by id                               | pk = APP#<applicationId>, sk = APP                 |
  * | Idempotent application create (per key, for life) | pk = APP#<id from sha256(scope, key)>, sk = APP  |
+ * | First token of an application, for replays (24 h, until first use) | pk = REPLAY#<applicationId>, sk = REPLAY |
  * | Idempotent change request (per key, 24 h TTL)   | pk = IDEM#<sha256(scope, key)>, sk = IDEM          |
  * | Review task by id                               | pk = TASK#<taskId>, sk = TASK                      |
+ * | Token of the workflow waiting on a review task   | pk = WAIT#<taskId>, sk = WAIT (TTL)                |
  * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
  * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
  * | Terminals of a merchant                         | pk = MER#<merchantNo>, sk begins_with TERM#        |
@@ -24,7 +26,6 @@
  * | Versions of a merchant, oldest first            | pk = MER#<merchantNo>, sk begins_with VER# (VER#<6 digits>) |
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
- * | SMS sent to a phone in one clock hour (TTL)     | pk = SMSQ#<hmac(phone)>#<yyyy-mm-ddThh>, sk = SMSQ |
  * | Streamed transaction marker (seen once, TTL)    | pk = TXN#<transactionId>, sk = TXN                 |
  * | Usage of a merchant per day / month             | pk = USAGE#<merchantNo>, sk = DAY#<yyyy-mm-dd> / MONTH#<yyyy-mm> |
  * | Daily summaries of a merchant, by day           | pk = USAGE#<merchantNo>, sk between SUM#<from> and SUM#<to> |
@@ -36,6 +37,10 @@
  * | Terminals whose last sale makes them dormant on a day | pk = DORMANT#<yyyy-mm-dd>#<00..15>, sk = <sn> |
  * | Daily run of a day, and its pages               | pk = RUN#<yyyy-mm-dd>, sk = RUN / PAGE#<shard>#<n> |
  * | Malformed stream record, set aside              | pk = REJECT#<yyyy-mm-dd>, sk = <shardId>#<sequenceNumber> |
+ * | Applications closed / drafted on a day (retention) | GSI2 (keys only): gsi2pk = RETAIN#CLOSED#<day> or RETAIN#DRAFT#<day>, gsi2sk = <applicationId> |
+ * | Progress of the retention sweep                 | pk = RETAIN#PROGRESS, sk = RETAIN                  |
+ * | One-time code of a purpose, subject and channel (TTL) | pk = OTC#<purpose>#<subjectId>#<channel>, sk = OTC |
+ * | Messages of a pool to an address in one clock hour (TTL) | pk = QUOTA#<pool>#<hmac(address)>#<yyyy-mm-ddThh>, sk = QUOTA |
  *
  * An application is its own idempotency record: its id derives from the scoped hash of the
  * Idempotency-Key (`applicationIdFor`), the item keeps the create body's hash (`requestHash`), and
@@ -62,12 +67,24 @@ export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   gsi1: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * The retention index (keys only): rejected, withdrawn and expired applications by the
+   * Asia/Shanghai day they closed, drafts by the day they were created, so the retention sweep
+   * queries one partition per day and never scans.
+   */
+  gsi2: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Epoch seconds; DynamoDB TTL deletes expired drafts, idempotency records and similar. */
   ttlAttribute: 'expiresAt',
 } as const;
 
-/** Name of the one global secondary index. */
+/** Name of the review queue's global secondary index. */
 export const GSI1 = TABLE_SCHEMA.gsi1.indexName;
+
+/** Name of the retention index. */
+export const GSI2 = TABLE_SCHEMA.gsi2.indexName;
+
+/** The two partitions of the retention index: applications that closed, drafts never submitted. */
+export type RetentionKind = 'CLOSED' | 'DRAFT';
 
 /** Partition value of the pending review queue on GSI1. */
 export const REVIEW_QUEUE_PENDING = 'REVIEWQ#PENDING';
@@ -81,8 +98,19 @@ export type IdentityKind = 'LICENSE' | 'ID' | 'ACCOUNT';
  */
 export const KEY_FAMILIES = {
   application: 'APP#',
+  /**
+   * The first access token of an application (sealed), which a replay of its create may answer
+   * until the token is first used; apart from the application so that a route that only reads
+   * the application (GET) can still forget it.
+   */
+  tokenReplay: 'REPLAY#',
   idempotency: 'IDEM#',
   reviewTask: 'TASK#',
+  /**
+   * The Step Functions token of the wait on a review task, apart from the task so that only the
+   * functions that wait or hand a decision over can read it (whoever holds it can resume the wait).
+   */
+  reviewWait: 'WAIT#',
   reviewQueue: 'REVIEWQ#',
   /** A merchant, its terminal list, its versions and its open-change-request marker. */
   merchant: 'MER#',
@@ -95,7 +123,6 @@ export const KEY_FAMILIES = {
   changeRequest: 'CHANGE#',
   transferRequest: 'TRANSFER#',
   suppression: 'SUPPRESS#',
-  smsQuota: 'SMSQ#',
   /** A streamed transaction seen once (the redelivery guard), with its figures as evidence. */
   transaction: 'TXN#',
   /** A merchant's usage counters (day, month) and its daily summaries. */
@@ -112,6 +139,12 @@ export const KEY_FAMILIES = {
   dailyRun: 'RUN#',
   /** Stream records that could not be read, with the reason. */
   rejectedRecord: 'REJECT#',
+  /** The retention index's partitions (GSI2 partition key) and the sweep's progress item. */
+  retention: 'RETAIN#',
+  /** One-time codes (shared/one-time-codes/): the live code of a purpose, subject and channel. */
+  oneTimeCode: 'OTC#',
+  /** Hourly per-address send counters (SMS, activation-code SMS, email). */
+  sendQuota: 'QUOTA#',
 } as const;
 
 /** A family of items, by its partition-key prefix. */
@@ -127,9 +160,16 @@ const VERSION_SK_PREFIX = 'VER#';
 
 export const keys = {
   application: (applicationId: string): TableKey => ({ pk: `${F.application}${applicationId}`, sk: 'APP' }),
+  /** The sealed first token of an application that a replay of its create may answer. */
+  tokenReplay: (applicationId: string): TableKey => ({
+    pk: `${F.tokenReplay}${applicationId}`,
+    sk: 'REPLAY',
+  }),
   /** A change request's Idempotency-Key (applications need none: see the table above). */
   idempotency: (scopedKeyHash: string): TableKey => ({ pk: `${F.idempotency}${scopedKeyHash}`, sk: 'IDEM' }),
   reviewTask: (taskId: string): TableKey => ({ pk: `${F.reviewTask}${taskId}`, sk: 'TASK' }),
+  /** The token of the workflow now waiting on review task `taskId` (expires by TTL). */
+  reviewWait: (taskId: string): TableKey => ({ pk: `${F.reviewWait}${taskId}`, sk: 'WAIT' }),
   /** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */
   reviewQueueEntry: (createdAt: string, taskId: string) => ({
     gsi1pk: REVIEW_QUEUE_PENDING,
@@ -195,10 +235,31 @@ export const keys = {
     pk: `${F.suppression}${channel}#${addressHash}`,
     sk: 'SUPPRESS',
   }),
-  /** The SMS counter of one phone in one UTC clock hour (`hour` = `2026-11-23T08`); expires by TTL. */
-  smsQuota: (phoneHash: string, hour: string): TableKey => ({
-    pk: `${F.smsQuota}${phoneHash}#${hour}`,
-    sk: 'SMSQ',
+  /** The retention index partition of `kind` on Asia/Shanghai day `day` (`2026-12-01`). */
+  retentionPartition: (kind: RetentionKind, day: string): string => `${F.retention}${kind}#${day}`,
+  /** GSI2 attributes that put an application in the retention index (absent while it is not due for retention). */
+  retentionIndexEntry: (kind: RetentionKind, day: string, applicationId: string) => ({
+    gsi2pk: `${F.retention}${kind}#${day}`,
+    gsi2sk: applicationId,
+  }),
+  /** The last day of each retention partition the sweep has finished. */
+  retentionProgress: (): TableKey => ({ pk: `${F.retention}PROGRESS`, sk: 'RETAIN' }),
+  /**
+   * The live one-time code of `purpose` (`contact-verification`, `session`, …) for `subjectId` on
+   * one channel, with its attempts and the times of this hour's issues. Subjects are ids, never
+   * personal data.
+   */
+  oneTimeCode: (purpose: string, subjectId: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
+    pk: `${F.oneTimeCode}${purpose}#${subjectId}#${channel}`,
+    sk: 'OTC',
+  }),
+  /**
+   * The counter of one pool (`SMS`, `SMS_ACTIVATION_CODE`, `EMAIL`) for one address in one UTC
+   * clock hour (`hour` = `2026-11-23T08`); expires by TTL.
+   */
+  sendQuota: (pool: string, addressHash: string, hour: string): TableKey => ({
+    pk: `${F.sendQuota}${pool}#${addressHash}#${hour}`,
+    sk: 'QUOTA',
   }),
   transaction: (transactionId: string): TableKey => ({ pk: `${F.transaction}${transactionId}`, sk: 'TXN' }),
   usageDay: (merchantNo: string, day: string): TableKey => ({

@@ -7,7 +7,7 @@ import { logger } from './logger';
  * there is no PutMetricData call and no metrics client in the bundle. Namespace and the `service`
  * dimension come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME, which CDK sets on
  * every function (infra/house-function.ts); the alarm on NotificationsFailed watches exactly that
- * namespace and dimension.
+ * namespace and dimension, as do those on ActivationCodeCapReached and ActivationLocked.
  *
  * The package is loaded on the first count, not at cold start: every count is on a path most
  * invocations never take (a message failed for good, was suppressed or rate-limited), so a function
@@ -22,7 +22,11 @@ export type ProductMetric =
   /** A message was not sent: its address bounced, complained or opted out. */
   | 'NotificationsSuppressed'
   /** An SMS was not sent: its phone reached the hourly limit. */
-  | 'NotificationsRateLimited';
+  | 'NotificationsRateLimited'
+  /** A terminal was refused an activation code: it had its lifetime cap of codes (alarmed). */
+  | 'ActivationCodeCapReached'
+  /** A fifth wrong activation code locked a terminal (alarmed when many lock within an hour). */
+  | 'ActivationLocked';
 
 let loaded: Promise<{ metrics: Metrics; count: string }> | undefined;
 

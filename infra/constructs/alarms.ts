@@ -17,6 +17,18 @@ import { StackPart } from './stack-part';
 /** Custom metric of a notification that failed on its last attempt (EMF, see shared/metrics.ts). */
 export const NOTIFICATIONS_FAILED_METRIC = 'NotificationsFailed';
 
+/** Custom metric of a terminal refused an activation code: its lifetime cap was reached (EMF). */
+export const ACTIVATION_CODE_CAP_METRIC = 'ActivationCodeCapReached';
+
+/** Custom metric of a terminal locked by five wrong activation codes (EMF). */
+export const ACTIVATION_LOCKED_METRIC = 'ActivationLocked';
+
+/**
+ * Terminals locked by wrong codes within an hour before it looks like a guessing campaign rather
+ * than merchants mistyping (each lock is 5 wrong codes for one terminal).
+ */
+const ACTIVATION_LOCKS_PER_HOUR = 10;
+
 /** Lambda functions per Errors / Throttles alarm: a metric-math alarm reads at most 10 metrics. */
 const METRICS_PER_ALARM = 10;
 
@@ -37,7 +49,8 @@ export interface AlarmsProps {
 
 /**
  * The operational alarms (workflow failures, API 5xx, dead letters, table throttles, every
- * function's errors and throttles, failed notifications), all to one encrypted topic.
+ * function's errors and throttles, failed notifications, activation codes capped or guessed), all
+ * to one encrypted topic.
  */
 export class Alarms extends StackPart {
   readonly topic: sns.Topic;
@@ -89,13 +102,19 @@ export class Alarms extends StackPart {
       ...lambdaAlarms(props.functions, 'Throttles', 'Lambda throttled a function of the onboarding service'),
       [
         'NotificationsFailed',
-        new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: NOTIFICATIONS_FAILED_METRIC,
-          dimensionsMap: { service: SERVICE_NAME },
-          ...FIVE_MINUTES_SUM,
-        }),
+        productMetric(NOTIFICATIONS_FAILED_METRIC, FIVE_MINUTES_SUM),
         'An email or SMS failed on its last attempt (send record FAILED, NOTIFICATION_FAILED in its subject timeline; see the "notification failed on its last attempt" log line).',
+      ],
+      [
+        'ActivationCodeCapReached',
+        productMetric(ACTIVATION_CODE_CAP_METRIC, FIVE_MINUTES_SUM),
+        'A terminal was refused an activation code because it has had the most codes it may ever have (20, each allowing 5 guesses): someone may be guessing its code through reissues, rebindings or transfers. See the "lifetime cap of codes" log line for the SN and its history (GET /v1/terminals/{sn}).',
+      ],
+      [
+        'ActivationLocks',
+        productMetric(ACTIVATION_LOCKED_METRIC, { period: Duration.hours(1), statistic: 'Sum' }),
+        `${ACTIVATION_LOCKS_PER_HOUR} or more terminals were locked by five wrong activation codes within an hour: a guessing campaign rather than mistyping. See the "terminal locked" log lines and the WAF rate rule on activate.`,
+        ACTIVATION_LOCKS_PER_HOUR,
       ],
       [
         'EmailEventsFailed',
@@ -152,6 +171,19 @@ function workflowAlarms(
       `The ${name} workflow: Step Functions throttled its state transitions.`,
     ],
   ];
+}
+
+/** A product metric (EMF, shared/metrics.ts) in the service's namespace and `service` dimension. */
+function productMetric(
+  metricName: string,
+  options: { period: Duration; statistic: string },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME },
+    ...options,
+  });
 }
 
 /** A table (or gsi1) metric, summed over five minutes. */

@@ -15,11 +15,17 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
  */
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
-/** Routes first, then Tasks, then event handlers (the order of alarms and outputs). */
+/** Routes, Tasks, event handlers, then stream, scheduled and queue functions (the order of alarms and outputs). */
 const TRIGGER_ORDER = { route: 0, task: 1, event: 2, stream: 3, schedule: 4, queue: 5 } as const;
 
 /** The stream consumer and the daily run's page worker work through batches: longer than an API call. */
 const BATCH_FUNCTION_TIMEOUT = Duration.seconds(30);
+
+/** A scheduled function runs one invocation at a time: a slow run is never overtaken by the next. */
+const SCHEDULED_FUNCTION_CONCURRENCY = 1;
+
+/** Scheduled functions may work through many items (the retention sweep: every due application). */
+const SCHEDULED_FUNCTION_TIMEOUT = Duration.minutes(15);
 
 export interface ManifestFunctionsProps {
   readonly entries: readonly FunctionEntry[];
@@ -61,6 +67,8 @@ export class ManifestFunctions extends StackPart {
     );
     for (const entry of ordered) {
       const { kind } = entry.trigger;
+      // On an EventBridge rule of its own (a schedule the manifest states), invoked asynchronously.
+      const onRule = entry.trigger.kind === 'schedule' && 'schedule' in entry.trigger;
       const fn = new HouseFunction(this, pascalCase(entry.name), {
         name: entry.name,
         functionsDir: props.functionsDir,
@@ -70,18 +78,23 @@ export class ManifestFunctions extends StackPart {
         timeout:
           kind === 'task'
             ? TASK_FUNCTION_TIMEOUT
-            : kind === 'stream' || kind === 'queue' || kind === 'schedule'
-              ? BATCH_FUNCTION_TIMEOUT
-              : undefined,
+            : onRule
+              ? SCHEDULED_FUNCTION_TIMEOUT
+              : kind === 'stream' || kind === 'queue' || kind === 'schedule'
+                ? BATCH_FUNCTION_TIMEOUT
+                : undefined,
         logEncryptionKey: props.logsKey,
-        ...(kind === 'event'
+        // Event and rule-scheduled functions are invoked asynchronously: failed invocations (after
+        // Lambda's own retries) land in the dead-letter queue, which is alarmed.
+        ...(kind === 'event' || onRule
           ? {
               deadLetterQueue: this.eventDeadLetterQueue,
-              reservedConcurrentExecutions: EVENT_FUNCTION_CONCURRENCY,
+              reservedConcurrentExecutions:
+                kind === 'event' ? EVENT_FUNCTION_CONCURRENCY : SCHEDULED_FUNCTION_CONCURRENCY,
             }
           : {}),
       });
-      // Stream, schedule and queue functions are acknowledged by the construct of their source.
+      // Stream and queue functions, and the schedules a source owns: acknowledged by that source's construct.
       if (kind === 'route' || kind === 'task')
         acknowledgeSynchronousFunction(fn, entry.name, kind === 'task');
       Validations.of(fn.function).acknowledge({

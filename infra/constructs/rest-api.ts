@@ -144,7 +144,9 @@ export class OnboardingRestApi extends StackPart {
     const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
       cognitoUserPools: [props.userPool],
       identitySource: apigw.IdentitySource.header('Authorization'),
-      resultsCacheTtl: Duration.minutes(5),
+      // No cache: a cached Allow would outlive a revoked token's last minutes (staff revocation
+      // takes effect within the 5-minute token lifetime; docs/security.md).
+      resultsCacheTtl: Duration.seconds(0),
     });
     const integrations = new Map<string, apigw.LambdaIntegration>();
     for (const route of props.routes) {

@@ -72,8 +72,11 @@ export class StaffIdentity extends StackPart {
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
       disableOAuth: true,
-      idTokenValidity: Duration.minutes(15),
-      accessTokenValidity: Duration.minutes(15),
+      // The shortest Cognito allows: a revoked staff member (disabled, signed out everywhere, removed
+      // from a group) cannot refresh, so their last token dies within 5 minutes. The API's
+      // authorizer caches nothing and the handlers refuse older tokens (STAFF_TOKEN_MAX_AGE_SECONDS).
+      idTokenValidity: Duration.minutes(5),
+      accessTokenValidity: Duration.minutes(5),
       refreshTokenValidity: Duration.hours(8),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

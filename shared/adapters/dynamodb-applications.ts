@@ -2,19 +2,38 @@ import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import { type IdentityKind, keys } from '../keys';
 import type { FieldCipher } from '../ports';
 import { type ApplicationRepository, DuplicateMerchantError, StaleWriteError } from '../ports/repositories';
-import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
-import { APPLICATION_FIELDS, openFields, sealFields } from './field-cipher-fields';
+import { retentionIndexOf } from '../retention/policy';
+import {
+  ConditionFailedError,
+  type DynamoTable,
+  isTransactionConflict,
+  succeeds,
+  type TransactionWrite,
+} from './dynamodb-table';
+import { APPLICATION_FIELDS, fieldContext, openFields, sealFields } from './field-cipher-fields';
+
+/** How often a create is tried when it only collides with a concurrent create of the same key. */
+const CREATE_ATTEMPTS = 3;
+
+/** The sealed attribute of the replayable first token (its path in the field cipher's context). */
+const REPLAY_TOKEN_FIELD = 'token';
 
 /**
- * The stored application item: the ID and account numbers encrypted field by field (the one
- * place applications are marshalled, for this repository and the merchant provisioning).
+ * The stored application item: the ID and account numbers encrypted field by field, and its entry
+ * in the retention index while it is closed or a draft (the one place applications are
+ * marshalled, for this repository and the merchant provisioning, so every write keeps the index).
  */
 export async function applicationItem(
   cipher: FieldCipher,
   record: ApplicationRecord,
 ): Promise<Record<string, unknown>> {
   const key = keys.application(record.applicationId);
-  return { ...key, ...(await sealFields(cipher, key, record, APPLICATION_FIELDS)) };
+  const retention = retentionIndexOf(record);
+  return {
+    ...key,
+    ...(retention ? keys.retentionIndexEntry(retention.kind, retention.day, record.applicationId) : {}),
+    ...(await sealFields(cipher, key, record, APPLICATION_FIELDS)),
+  };
 }
 
 /** Applications (each its own idempotency record) and uniqueness markers in the one table. */
@@ -54,7 +73,7 @@ export class DynamoApplicationRepository implements ApplicationRepository {
     change: { tokenHash: string; expectedTokenHash?: string; entry: TimelineEntry },
   ): Promise<boolean> {
     const expected = change.expectedTokenHash;
-    return succeeds(
+    const replaced = await succeeds(
       this.table.update(
         keys.application(applicationId),
         'SET tokenHash = :hash, revision = revision + :one, updatedAt = :at, timeline = list_append(timeline, :entry)',
@@ -70,15 +89,61 @@ export class DynamoApplicationRepository implements ApplicationRepository {
         },
       ),
     );
+    // The first token is no longer the one to answer. Should this delete not happen, a replay
+    // still answers no token: it checks the copy against the stored hash.
+    if (replaced) await this.forgetReplayableToken(applicationId);
+    return replaced;
   }
 
-  async createIfAbsent(record: ApplicationRecord): Promise<ApplicationRecord | undefined> {
+  async createIfAbsent(
+    record: ApplicationRecord,
+    firstToken: { readonly token: string; readonly replayUntil: string },
+  ): Promise<ApplicationRecord | undefined> {
     const key = keys.application(record.applicationId);
-    const holder = await this.table.putIfAbsent({ ...(await applicationItem(this.cipher, record)), ...key });
-    if (!holder) return undefined;
-    // The holder is unmarshalled like any read, its personal data decrypted the same way.
-    const stored = holder as ApplicationRecord & Record<string, unknown>;
-    return stripKeys(await openFields(this.cipher, key, stored, APPLICATION_FIELDS));
+    const replayKey = keys.tokenReplay(record.applicationId);
+    const writes: TransactionWrite[] = [
+      {
+        put: { ...(await applicationItem(this.cipher, record)), ...key },
+        condition: 'attribute_not_exists(pk)',
+      },
+      {
+        put: {
+          ...replayKey,
+          [REPLAY_TOKEN_FIELD]: await this.cipher.encrypt(
+            firstToken.token,
+            fieldContext(replayKey, REPLAY_TOKEN_FIELD),
+          ),
+          replayUntil: firstToken.replayUntil,
+          // TTL deletion may lag by days: replayUntil is what a replay checks.
+          expiresAt: epochSeconds(new Date(firstToken.replayUntil)),
+        },
+      },
+    ];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.table.transact(writes);
+        return undefined;
+      } catch (error) {
+        // Concurrent creates with one key: the winner's transaction may still be running.
+        const conflict = isTransactionConflict(error);
+        if (!(error instanceof ConditionFailedError) && !conflict) throw error;
+        // The key is taken: the holder, decrypted like any read (a replay, or another body).
+        const holder = await this.get(record.applicationId);
+        if (holder) return holder;
+        if (!conflict || attempt >= CREATE_ATTEMPTS) throw new StaleWriteError();
+      }
+    }
+  }
+
+  async replayableToken(applicationId: string, now: Date): Promise<string | undefined> {
+    const key = keys.tokenReplay(applicationId);
+    const item = await this.table.get<{ token?: string; replayUntil?: string }>(key);
+    if (!item?.token || !item.replayUntil || Date.parse(item.replayUntil) <= now.getTime()) return undefined;
+    return this.cipher.decrypt(item.token, fieldContext(key, REPLAY_TOKEN_FIELD));
+  }
+
+  async forgetReplayableToken(applicationId: string): Promise<void> {
+    await this.table.delete(keys.tokenReplay(applicationId));
   }
 
   async save(
@@ -139,7 +204,16 @@ export class DynamoApplicationRepository implements ApplicationRepository {
 
 /** Removes the table's key attributes from a stored item. */
 export function stripKeys<T extends Record<string, unknown>>(item: T): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _ttl, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g2,
+    gsi2pk: _r1,
+    gsi2sk: _r2,
+    expiresAt: _ttl,
+    ...rest
+  } = item;
   return rest as T;
 }
 

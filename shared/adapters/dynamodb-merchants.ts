@@ -138,6 +138,11 @@ export class DynamoMerchantRepository implements MerchantRepository {
     return item ? stripKeys(await openFields(this.cipher, key, item, MERCHANT_FIELDS)) : undefined;
   }
 
+  async acceptsTerminals(merchantNo: string): Promise<boolean> {
+    const item = await this.table.get<{ status?: string }>(keys.merchant(merchantNo));
+    return item?.status === 'PENDING_ACTIVATION' || item?.status === 'ACTIVE';
+  }
+
   async merchantTerminals(merchantNo: string): Promise<MerchantTerminalRecord[]> {
     const prefix = keys.merchantTerminalsPrefix(merchantNo);
     const page = await this.table.query<MerchantTerminalRecord & Record<string, unknown>>({

@@ -1,6 +1,6 @@
 import type { Channel } from '../domain/notification';
 import { keys } from '../keys';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SendQuotaPool, SuppressionList } from '../ports/notifications';
 import { epochSeconds } from './dynamodb-applications';
 import { type DynamoTable, succeeds } from './dynamodb-table';
 
@@ -33,18 +33,18 @@ export class DynamoSuppressionList implements SuppressionList {
 const COUNTER_TTL_SECONDS = 2 * 3600;
 
 /**
- * Fixed one-hour windows, one item per phone and hour: a conditional UpdateItem counts the SMS
- * only while the count is below the limit, so parallel senders can never exceed it.
+ * Fixed one-hour windows, one item per pool, address and hour: a conditional UpdateItem counts the
+ * message only while the count is below the limit, so parallel senders can never exceed it.
  */
-export class DynamoSmsQuota implements SmsQuota {
+export class DynamoSendQuota implements SendQuota {
   constructor(private readonly table: DynamoTable) {}
 
-  async take(phoneHash: string, at: Date, limit: number): Promise<boolean> {
+  async take(pool: SendQuotaPool, addressHash: string, at: Date, limit: number): Promise<boolean> {
     const hour = at.toISOString().slice(0, 13);
     const hourStart = new Date(`${hour}:00:00.000Z`);
     return succeeds(
       this.table.update(
-        keys.smsQuota(phoneHash, hour),
+        keys.sendQuota(pool, addressHash, hour),
         'SET expiresAt = if_not_exists(expiresAt, :ttl) ADD #count :one',
         {
           condition: 'attribute_not_exists(#count) OR #count < :limit',

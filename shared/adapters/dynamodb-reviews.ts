@@ -2,8 +2,8 @@ import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review'
 import { AppError } from '../errors';
 import { GSI1, keys, REVIEW_QUEUE_PENDING } from '../keys';
 import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
-import { stripKeys } from './dynamodb-applications';
-import { ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
+import { epochSeconds, stripKeys } from './dynamodb-applications';
+import { type DynamoTable, succeeds } from './dynamodb-table';
 
 function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
@@ -29,7 +29,26 @@ function decodeCursor(cursor: string | undefined): Record<string, unknown> | und
   });
 }
 
-/** Review tasks; the pending queue is a sparse GSI so listing never scans. */
+/**
+ * How long a waiting token is kept: longer than any wait on a review (the final deadline), after
+ * which the token is dead in Step Functions anyway and DynamoDB's TTL removes the item.
+ */
+const WAIT_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
+
+/** The item holding the token of the wait on a task (family `reviewWait`). */
+function waitItem(taskId: string, taskToken: string) {
+  return {
+    ...keys.reviewWait(taskId),
+    taskId,
+    taskToken,
+    expiresAt: epochSeconds() + WAIT_TOKEN_TTL_SECONDS,
+  };
+}
+
+/**
+ * Review tasks; the pending queue is a sparse GSI so listing never scans. The waiting token lives
+ * in an item of its own (`WAIT#<taskId>`), written together with the task.
+ */
 export class DynamoReviewTaskRepository implements ReviewTaskRepository {
   constructor(private readonly table: DynamoTable) {}
 
@@ -38,31 +57,42 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     return item ? stripKeys(item) : undefined;
   }
 
-  create(task: ReviewTaskRecord): Promise<boolean> {
+  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean> {
     return succeeds(
-      this.table.put(
-        { ...keys.reviewTask(task.taskId), ...keys.reviewQueueEntry(task.createdAt, task.taskId), ...task },
-        'attribute_not_exists(pk)',
-      ),
+      this.table.transact([
+        { put: waitItem(task.taskId, taskToken) },
+        {
+          put: {
+            ...keys.reviewTask(task.taskId),
+            ...keys.reviewQueueEntry(task.createdAt, task.taskId),
+            ...task,
+          },
+          condition: 'attribute_not_exists(pk)',
+        },
+      ]),
     );
   }
 
   async attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined> {
-    try {
-      const item = await this.table.update<ReviewTaskRecord & Record<string, unknown>>(
-        keys.reviewTask(taskId),
-        'SET taskToken = :token',
+    const attached = await succeeds(
+      this.table.transact([
+        { put: waitItem(taskId, taskToken) },
         {
+          conditionCheck: keys.reviewTask(taskId),
           condition: '#status IN (:pending, :decided)',
           names: { '#status': 'status' },
-          values: { ':token': taskToken, ':pending': 'PENDING', ':decided': 'DECIDED' },
+          values: { ':pending': 'PENDING', ':decided': 'DECIDED' },
         },
-      );
-      return stripKeys(item);
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return undefined;
-      throw error;
-    }
+      ]),
+    );
+    // Read after the token is in place: a decision written before is seen now; one written later
+    // reads the new token when it hands itself over (see decideReview).
+    return attached ? this.get(taskId) : undefined;
+  }
+
+  async waitingToken(taskId: string): Promise<string | undefined> {
+    const item = await this.table.get<{ taskToken?: string }>(keys.reviewWait(taskId));
+    return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
   }
 
   markEscalated(taskId: string): Promise<boolean> {
@@ -102,22 +132,27 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
 
   undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean> {
     return succeeds(
-      this.table.update(
-        keys.reviewTask(task.taskId),
-        'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt',
+      this.table.transact([
         {
           // Only while no new wait took the task over: that one has the decision already.
-          condition: '#status = :decided AND taskToken = :used',
+          conditionCheck: keys.reviewWait(task.taskId),
+          condition: 'taskToken = :used',
+          values: { ':used': usedToken },
+        },
+        {
+          update: keys.reviewTask(task.taskId),
+          expression:
+            'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt',
+          condition: '#status = :decided',
           names: { '#status': 'status' },
           values: {
             ':pending': 'PENDING',
             ':decided': 'DECIDED',
-            ':used': usedToken,
             ':qpk': REVIEW_QUEUE_PENDING,
             ':qsk': keys.reviewQueueEntry(task.createdAt, task.taskId).gsi1sk,
           },
         },
-      ),
+      ]),
     );
   }
 

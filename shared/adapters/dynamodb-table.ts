@@ -1,6 +1,7 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -24,6 +25,16 @@ export class ConditionFailedError extends Error {
   constructor(readonly failedIndexes: readonly number[] = []) {
     super('A conditional write failed');
   }
+}
+
+/**
+ * A transaction cancelled only because another transaction was writing one of its items at the
+ * same time (no condition failed): nothing was written, and trying again is safe.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
 }
 
 /**
@@ -113,6 +124,11 @@ export class DynamoTable {
       if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError();
       throw error;
     }
+  }
+
+  /** Deletes the item of `key` (nothing happens when there is none). */
+  async delete(key: TableKey): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(key) }));
   }
 
   /**

@@ -79,14 +79,20 @@ export class DynamoTerminalRepository implements TerminalRepository {
     terminalId: string;
     at: string;
     actor: string;
+    holdSince: string;
+    approvalSince: string;
+    reason?: string;
   }): Promise<BindRefusal | undefined> {
     try {
       await this.table.transact([
         {
-          // The SN's own item is the binding marker: only an SN in stock can be bound.
+          // The SN's own item is the binding marker: only an SN in stock can be bound, and one
+          // unbound from another merchant within the hold only with a second operator's approval.
           update: keys.terminal(input.serialNumber),
-          expression: 'SET #status = :bound, merchantNo = :merchant, terminalId = :tid, boundAt = :at',
-          condition: '#status = :inStock',
+          expression:
+            'SET #status = :bound, merchantNo = :merchant, terminalId = :tid, boundAt = :at REMOVE rebindMerchantNo, rebindRequestedBy, rebindRequestedAt',
+          condition:
+            '#status = :inStock AND (attribute_not_exists(lastUnboundFrom) OR lastUnboundFrom = :merchant OR lastUnboundAt <= :holdSince OR (rebindMerchantNo = :merchant AND rebindRequestedBy <> :actor AND rebindRequestedAt > :approvalSince))',
           names: { '#status': 'status' },
           values: {
             ':bound': 'BOUND',
@@ -94,6 +100,9 @@ export class DynamoTerminalRepository implements TerminalRepository {
             ':merchant': input.merchantNo,
             ':tid': input.terminalId,
             ':at': input.at,
+            ':holdSince': input.holdSince,
+            ':actor': input.actor,
+            ':approvalSince': input.approvalSince,
           },
         },
         {
@@ -118,19 +127,55 @@ export class DynamoTerminalRepository implements TerminalRepository {
           terminalId: input.terminalId,
           at: input.at,
           actor: input.actor,
+          ...(input.reason ? { reason: input.reason } : {}),
         }),
       ]);
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
       if (error.failedIndexes.includes(0)) {
-        return (await this.get(input.serialNumber)) ? 'TERMINAL_ALREADY_BOUND' : 'TERMINAL_NOT_FOUND';
+        const terminal = await this.get(input.serialNumber);
+        if (!terminal) return 'TERMINAL_NOT_FOUND';
+        return terminal.status === 'IN_STOCK' ? 'REBIND_NEEDS_APPROVAL' : 'TERMINAL_ALREADY_BOUND';
       }
       const merchant = await this.table.get<{ status: string }>(keys.merchant(input.merchantNo));
       return merchant && ['PENDING_ACTIVATION', 'ACTIVE'].includes(merchant.status)
         ? 'TERMINAL_LIMIT'
         : 'MERCHANT_NOT_ACTIVE';
     }
+  }
+
+  async requestRebind(input: {
+    serialNumber: string;
+    merchantNo: string;
+    actor: string;
+    at: string;
+    holdSince: string;
+  }): Promise<boolean> {
+    return succeeds(
+      this.table.transact([
+        {
+          update: keys.terminal(input.serialNumber),
+          expression: 'SET rebindMerchantNo = :merchant, rebindRequestedBy = :actor, rebindRequestedAt = :at',
+          condition: '#status = :inStock AND lastUnboundFrom <> :merchant AND lastUnboundAt > :holdSince',
+          names: { '#status': 'status' },
+          values: {
+            ':merchant': input.merchantNo,
+            ':actor': input.actor,
+            ':at': input.at,
+            ':inStock': 'IN_STOCK',
+            ':holdSince': input.holdSince,
+          },
+        },
+        historyPut(input.serialNumber, {
+          action: 'REBIND_REQUESTED',
+          merchantNo: input.merchantNo,
+          at: input.at,
+          actor: input.actor,
+          reason: 'unbound from another merchant recently: a second operator must bind it too',
+        }),
+      ]),
+    );
   }
 
   async unbind(input: {
@@ -144,13 +189,14 @@ export class DynamoTerminalRepository implements TerminalRepository {
       this.table.transact([
         {
           update: keys.terminal(input.serialNumber),
+          // The last unbinding is kept: binding the SN to another merchant soon after needs a second operator.
           expression:
-            'SET #status = :inStock REMOVE merchantNo, terminalId, boundAt, activationCodeHash, activationExpiresAt, activationAttempts, activationIssueId, activationIssueLeaseUntil',
+            'SET #status = :inStock, lastUnboundFrom = :merchant, lastUnboundAt = :at REMOVE merchantNo, terminalId, boundAt, activationCodeHash, activationExpiresAt, activationAttempts, activationIssueId, activationIssueLeaseUntil, rebindMerchantNo, rebindRequestedBy, rebindRequestedAt',
           // A terminal in the middle of a transfer is moved by the transfer, not unbound under it.
           condition:
             'merchantNo = :merchant AND #status <> :inStock AND attribute_not_exists(openTransferId)',
           names: { '#status': 'status' },
-          values: { ':inStock': 'IN_STOCK', ':merchant': input.merchantNo },
+          values: { ':inStock': 'IN_STOCK', ':merchant': input.merchantNo, ':at': input.at },
         },
         {
           update: keys.merchant(input.merchantNo),
@@ -211,21 +257,25 @@ export class DynamoTerminalRepository implements TerminalRepository {
     merchantNo: string;
     codeHash: string;
     expiresAt: string;
+    lifetimeCap: number;
     reservedIssueId?: string;
-  }) {
-    const set = 'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero';
+  }): Promise<'SET' | 'NOT_BOUND' | 'CODE_LIMIT'> {
+    const set =
+      'SET activationCodeHash = :hash, activationExpiresAt = :exp, activationAttempts = :zero ADD activationCodesIssued :one';
     const reserved = input.reservedIssueId;
-    return succeeds(
+    const stored = await succeeds(
       this.table.update(
         keys.terminal(input.serialNumber),
         reserved === undefined ? `${set} REMOVE activationIssueId, activationIssueLeaseUntil` : set,
         {
-          condition: `#status = :bound AND merchantNo = :merchant${reserved === undefined ? '' : ' AND activationIssueId = :issue'}`,
+          condition: `#status = :bound AND merchantNo = :merchant AND (attribute_not_exists(activationCodesIssued) OR activationCodesIssued < :cap)${reserved === undefined ? '' : ' AND activationIssueId = :issue'}`,
           names: { '#status': 'status' },
           values: {
             ':hash': input.codeHash,
             ':exp': input.expiresAt,
             ':zero': 0,
+            ':one': 1,
+            ':cap': input.lifetimeCap,
             ':bound': 'BOUND',
             ':merchant': input.merchantNo,
             ...(reserved === undefined ? {} : { ':issue': reserved }),
@@ -233,21 +283,28 @@ export class DynamoTerminalRepository implements TerminalRepository {
         },
       ),
     );
+    if (stored) return 'SET';
+    // Refused: tell the lifetime cap from a binding or reservation that moved (a read after the fact
+    // only names the reason; the write's condition is what enforced it).
+    const terminal = await this.get(input.serialNumber);
+    return (terminal?.activationCodesIssued ?? 0) >= input.lifetimeCap ? 'CODE_LIMIT' : 'NOT_BOUND';
   }
 
-  async recordFailedAttempt(
-    serialNumber: string,
-    codeHash: string,
-    limit: number,
-  ): Promise<number | undefined> {
+  async reserveAttempt(input: {
+    serialNumber: string;
+    codeHash: string;
+    limit: number;
+    now: string;
+  }): Promise<number | undefined> {
     try {
       const item = await this.table.update<{ activationAttempts: number }>(
-        keys.terminal(serialNumber),
+        keys.terminal(input.serialNumber),
         'ADD activationAttempts :one',
         {
-          // Only against the code the caller compared with, and never past the lock.
-          condition: 'activationCodeHash = :hash AND activationAttempts < :limit',
-          values: { ':one': 1, ':hash': codeHash, ':limit': limit },
+          // Only against the code the caller read, unexpired, and never past the lock.
+          condition:
+            'activationCodeHash = :hash AND activationAttempts < :limit AND activationExpiresAt > :now',
+          values: { ':one': 1, ':hash': input.codeHash, ':limit': input.limit, ':now': input.now },
         },
       );
       return item.activationAttempts;
@@ -271,7 +328,8 @@ export class DynamoTerminalRepository implements TerminalRepository {
           expression:
             'SET #status = :activated, activatedAt = :at REMOVE activationCodeHash, activationExpiresAt',
           condition:
-            '#status = :bound AND merchantNo = :merchant AND activationCodeHash = :hash AND activationAttempts < :limit AND activationExpiresAt > :at',
+            // The caller's own attempt is among those reserved: at most `limit` of them.
+            '#status = :bound AND merchantNo = :merchant AND activationCodeHash = :hash AND activationAttempts <= :limit AND activationExpiresAt > :at',
           names: { '#status': 'status' },
           values: {
             ':activated': 'ACTIVATED',

@@ -1,10 +1,13 @@
 import { groupsFromClaim } from '../auth/principals';
-import { readStaffJwtConfig } from '../config/env';
+import { DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS, readStaffJwtConfig } from '../config/env';
 import type { StaffIdentity, StaffTokenVerifier } from '../ports';
 
 /**
  * Verifies Cognito ID tokens (RS256, issuer, audience, expiry, `token_use`) against the user
- * pool's JWKS — in AWS the Cognito pool, locally the dev server's key.
+ * pool's JWKS — in AWS the Cognito pool, locally the dev server's key — and refuses any token
+ * issued (`iat`) more than `maxTokenAgeSeconds` ago, whatever its `exp` says: a revoked staff
+ * member (disabled, signed out everywhere, removed from a group) can refresh no more, so the
+ * last token they hold stops working within that age (5 minutes, the pool's token lifetime).
  *
  * jose is imported on the first JWT, not at module load: the merchant-or-staff routes mostly see
  * merchant tokens, which never need it, and loading it costs ~7 ms of every cold start. Deployed,
@@ -20,6 +23,7 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
     jwksUri: string,
     private readonly issuer: string,
     private readonly audience: string,
+    private readonly maxTokenAgeSeconds: number = DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS,
   ) {
     // Parsed now, so a malformed URI still fails the cold start rather than the first staff call.
     this.jwksUrl = new URL(jwksUri);
@@ -34,6 +38,8 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
             issuer: this.issuer,
             audience: this.audience,
             algorithms: ['RS256'],
+            // Needs `iat` (Cognito always sets it): no age, no access.
+            maxTokenAge: this.maxTokenAgeSeconds,
           })
         ).payload;
     });
@@ -53,6 +59,6 @@ export class JwtStaffVerifier implements StaffTokenVerifier {
 
 /** The verifier for this deployment's user pool. */
 export function staffVerifierFromEnv(): JwtStaffVerifier {
-  const { jwksUri, issuer, audience } = readStaffJwtConfig();
-  return new JwtStaffVerifier(jwksUri, issuer, audience);
+  const { jwksUri, issuer, audience, maxTokenAgeSeconds } = readStaffJwtConfig();
+  return new JwtStaffVerifier(jwksUri, issuer, audience, maxTokenAgeSeconds);
 }

@@ -1,10 +1,18 @@
 import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { readDocumentsConfig } from '../config/env';
-import type { DocumentInspector } from '../ports';
+import type { DocumentInspector, StoredObject } from '../ports';
+
+/** The checksums S3 may report for an object, strongest first. */
+const CHECKSUMS = [
+  ['SHA256', 'ChecksumSHA256'],
+  ['CRC64NVME', 'ChecksumCRC64NVME'],
+  ['CRC32C', 'ChecksumCRC32C'],
+  ['CRC32', 'ChecksumCRC32'],
+] as const;
 
 /**
- * What the documents bucket holds, by HeadObject. Every function but the upload route uses this
- * class alone, so only that route bundles the S3 presigner.
+ * What the documents bucket holds, by HeadObject (of one version when asked). Every function but
+ * the upload route uses this class alone, so only that route bundles the S3 presigner.
  */
 export class S3DocumentInspector implements DocumentInspector {
   constructor(
@@ -16,12 +24,24 @@ export class S3DocumentInspector implements DocumentInspector {
     return (await this.objectInfo(objectKey))?.size;
   }
 
-  async objectInfo(
-    objectKey: string,
-  ): Promise<{ size: number; contentType: string | undefined } | undefined> {
+  async objectInfo(objectKey: string, versionId?: string): Promise<StoredObject | undefined> {
     try {
-      const out = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: objectKey }));
-      return { size: out.ContentLength ?? 0, contentType: out.ContentType };
+      const out = await this.s3.send(
+        new HeadObjectCommand({
+          Bucket: this.bucket,
+          Key: objectKey,
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
+          ChecksumMode: 'ENABLED',
+        }),
+      );
+      const checksum = CHECKSUMS.find(([, field]) => out[field] !== undefined);
+      return {
+        size: out.ContentLength ?? 0,
+        contentType: out.ContentType,
+        etag: (out.ETag ?? '').replaceAll('"', ''),
+        ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
+        ...(checksum ? { checksum: `${checksum[0]}:${out[checksum[1]]}` } : {}),
+      };
     } catch (error) {
       if (
         error instanceof NotFound ||

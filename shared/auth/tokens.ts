@@ -39,10 +39,10 @@ export function parseMerchantToken(token: string): { applicationId: string; secr
 }
 
 /**
- * A fresh random merchant token `<applicationId>.<secret>` (256 random bits), for rotation and
- * operator reissue. Unlike the first token (derived from the Idempotency-Key so a replayed create
- * answers the same token), nothing can derive it again: a replayed create returns the old token,
- * which the stored hash no longer accepts.
+ * A fresh random merchant token `<applicationId>.<secret>` (256 random bits): the first token of
+ * an application and every later one (rotation, sign-in, operator reissue). Nothing can derive it
+ * again; only its SHA-256 is stored (and the first one, sealed, for replays of the create until it
+ * is first used).
  */
 export function newMerchantToken(applicationId: string): string {
   return `${applicationId}.${randomBytes(32).toString('base64url')}`;

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { Deadlines } from '../config/env';
+import { merchantFacingTimeline } from '../domain/actors';
 import type { Actor } from '../domain/application';
 import {
   type ChangeRequestRecord,
@@ -188,13 +189,18 @@ export async function createChangeRequest(
   return response;
 }
 
-/** `GET /v1/merchants/{merchantNo}/change-requests/{id}` */
+/**
+ * `GET /v1/merchants/{merchantNo}/change-requests/{id}`; the merchant (`audience: 'merchant'`)
+ * sees `reviewer` in the timeline, never a staff subject.
+ */
 export async function getChangeRequest(
   deps: Pick<ChangeRequestDeps, 'changeRequests'>,
   merchantNo: string,
   changeRequestId: string,
+  audience: 'merchant' | 'staff' = 'merchant',
 ) {
-  return changeRequestView(await loadOwn(deps, merchantNo, changeRequestId));
+  const view = changeRequestView(await loadOwn(deps, merchantNo, changeRequestId));
+  return audience === 'merchant' ? { ...view, timeline: merchantFacingTimeline(view.timeline) } : view;
 }
 
 /**

@@ -26,7 +26,7 @@ import {
 import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import { openReviewTask, reviewerReasons } from '../reviews/workflow';
 import type { Contact } from '../validation/application-schema';
@@ -44,14 +44,14 @@ export interface ChangeWorkflowDeps {
   readonly reviews: ReviewTaskRepository;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly hasher: KeyedHasher;
   readonly workflow: WorkflowControl;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
-  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number; emailPerAddressPerHour: number };
 }
 
 /** What a wait resumes with when there is nothing to review: the decision route ends quietly. */

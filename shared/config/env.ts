@@ -12,8 +12,13 @@ export const ENV = {
   supervisorEmail: 'SUPERVISOR_EMAIL',
   smsOriginationIdentity: 'SMS_ORIGINATION_IDENTITY',
   smsSignature: 'SMS_SIGNATURE',
-  /** Most SMS one phone may receive per clock hour (abuse limit); default 5. */
+  /**
+   * Most SMS one phone may receive per clock hour (abuse limit); default 5. Activation-code SMS
+   * have a counter of their own with the same limit.
+   */
   smsPerPhonePerHour: 'SMS_PER_PHONE_PER_HOUR',
+  /** Most emails one address may receive per clock hour (abuse limit); default 10. */
+  emailPerAddressPerHour: 'EMAIL_PER_ADDRESS_PER_HOUR',
   /** Language of the supervisors' escalation notices: `zh-CN` (default) or `en`. */
   supervisorLocale: 'SUPERVISOR_LOCALE',
   /** SES configuration set that publishes bounces and complaints (AWS); unset locally. */
@@ -23,10 +28,10 @@ export const ENV = {
   resubmissionSeconds: 'RESUBMISSION_SECONDS',
   draftTtlSeconds: 'DRAFT_TTL_SECONDS',
   transferAcceptanceSeconds: 'TRANSFER_ACCEPTANCE_SECONDS',
-  /** KMS HMAC_256 key used for keyed hashes of licence and ID numbers (AWS). */
-  piiHmacKeyId: 'PII_HMAC_KEY_ID',
-  /** Local-only HMAC secret used instead of KMS by `npm run dev` and tests. */
-  piiHmacLocalSecret: 'PII_HMAC_LOCAL_SECRET',
+  /** How long rejected, withdrawn and expired applications are kept before they are erased (default 180 days). */
+  retentionSeconds: 'RETENTION_SECONDS',
+  /** Oldest staff ID token (by `iat`) a handler accepts, in seconds (default 300: revocation within 5 minutes). */
+  staffTokenMaxAgeSeconds: 'STAFF_TOKEN_MAX_AGE_SECONDS',
   /** Symmetric KMS key whose data keys encrypt ID and account numbers field by field (AWS). */
   fieldCipherKeyId: 'FIELD_CIPHER_KEY_ID',
   /** Local-only key wrapping those data keys, used instead of KMS by `npm run dev` and tests. */
@@ -36,6 +41,8 @@ export const ENV = {
   staffJwksUri: 'STAFF_JWKS_URI',
   /** `true` only against s3rver, which needs path-style URLs. */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  /** `false` only against s3rver, which keeps no object versions (the bucket in AWS is versioned). */
+  documentsVersioned: 'DOCUMENTS_VERSIONED',
   /** Simulator only: `sale` and/or `void` (comma-separated) are declined (read at every call). */
   paymentHostSimulatorDecline: 'PAYMENT_HOST_SIMULATOR_DECLINE',
   /**
@@ -146,18 +153,41 @@ export function readDeadlines(): Deadlines {
   };
 }
 
+/** Default of {@link ENV.retentionSeconds}: 180 days (PIPL minimisation). */
+export const DEFAULT_RETENTION_SECONDS = 180 * 24 * 3600;
+
+/** The retention period of applications that never became a merchant: a whole number of seconds ≥ 1. */
+export function readRetentionSeconds(): number {
+  const value = getNumberFromEnv({ key: ENV.retentionSeconds, defaultValue: DEFAULT_RETENTION_SECONDS });
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${ENV.retentionSeconds} must be a whole number ≥ 1`);
+  return value;
+}
+
+/** Default of {@link ENV.staffTokenMaxAgeSeconds}: the user pool's token lifetime. */
+export const DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS = 300;
+
 /** Default of {@link ENV.smsPerPhonePerHour}. */
 export const DEFAULT_SMS_PER_PHONE_PER_HOUR = 5;
 
-/** The SMS abuse limit: a positive whole number (a bad value fails the cold start, not a send). */
-export function readSmsPerPhonePerHour(): number {
-  const value = getNumberFromEnv({
-    key: ENV.smsPerPhonePerHour,
-    defaultValue: DEFAULT_SMS_PER_PHONE_PER_HOUR,
-  });
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${ENV.smsPerPhonePerHour} must be a whole number ≥ 1`);
+/** Default of {@link ENV.emailPerAddressPerHour}. */
+export const DEFAULT_EMAIL_PER_ADDRESS_PER_HOUR = 10;
+
+/** A limit: a positive whole number (a bad value fails the cold start, not a send). */
+function positiveInteger(key: string, defaultValue: number): number {
+  const value = getNumberFromEnv({ key, defaultValue });
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${key} must be a whole number ≥ 1`);
   return value;
+}
+
+/** The SMS abuse limit (per phone, per clock hour). */
+export function readSmsPerPhonePerHour(): number {
+  return positiveInteger(ENV.smsPerPhonePerHour, DEFAULT_SMS_PER_PHONE_PER_HOUR);
+}
+
+/** The email abuse limit (per address, per clock hour). */
+export function readEmailPerAddressPerHour(): number {
+  return positiveInteger(ENV.emailPerAddressPerHour, DEFAULT_EMAIL_PER_ADDRESS_PER_HOUR);
 }
 
 /** The supervisors' locale: `zh-CN` unless `SUPERVISOR_LOCALE` says `en`. */
@@ -177,6 +207,7 @@ export interface MessagingConfig {
   readonly supervisorEmail: string;
   readonly supervisorLocale: 'zh-CN' | 'en';
   readonly smsPerPhonePerHour: number;
+  readonly emailPerAddressPerHour: number;
 }
 
 /** Reads the acquirer and messaging configuration. */
@@ -187,6 +218,7 @@ export function readMessagingConfig(): MessagingConfig {
     supervisorEmail: optionalString(ENV.supervisorEmail, DEFAULT_SUPERVISOR_EMAIL),
     supervisorLocale: readSupervisorLocale(),
     smsPerPhonePerHour: readSmsPerPhonePerHour(),
+    emailPerAddressPerHour: readEmailPerAddressPerHour(),
   };
 }
 
@@ -195,11 +227,19 @@ export function readTableName(): string {
   return nonEmpty(ENV.tableName);
 }
 
-/** The documents bucket, and whether S3 needs path-style URLs (s3rver locally). */
-export function readDocumentsConfig(): { readonly bucket: string; readonly forcePathStyle: boolean } {
+/**
+ * The documents bucket, whether S3 needs path-style URLs and whether it keeps versions (neither
+ * holds for s3rver locally).
+ */
+export function readDocumentsConfig(): {
+  readonly bucket: string;
+  readonly forcePathStyle: boolean;
+  readonly versioned: boolean;
+} {
   return {
     bucket: nonEmpty(ENV.documentsBucket),
     forcePathStyle: optionalString(ENV.s3ForcePathStyle) === 'true',
+    versioned: optionalString(ENV.documentsVersioned, 'true') !== 'false',
   };
 }
 
@@ -214,10 +254,51 @@ export function readSmsOriginationIdentity(): string {
 }
 
 /**
- * A KMS key (AWS) or, without one, a local secret (`npm run dev`, tests): the keyed hasher's
- * (PII_HMAC_*) or the field cipher's (FIELD_CIPHER_*).
+ * A KMS key (AWS) or, without one, a local secret (`npm run dev`, tests): an HMAC key's
+ * (HMAC_KEY_ID_* / HMAC_LOCAL_SECRET_*) or the field cipher's (FIELD_CIPHER_*).
  */
 export type KeySource = { readonly keyId: string } | { readonly localSecret: string };
+
+/**
+ * The HMAC keys, one per purpose, so that a function allowed to hash one kind of value cannot
+ * compute the keyed hashes of another (and one key's exposure says nothing about the others):
+ * - `identity`: licence, legal-person ID and settlement-account numbers (uniqueness markers,
+ *   duplicate checks, the blocklist);
+ * - `activation-code`: terminal activation codes;
+ * - `one-time-code`: verification, sign-in and signature codes (shared/one-time-codes/);
+ * - `notification-address`: phones and email addresses (suppression list, send quotas).
+ */
+export const HMAC_KEYS = ['identity', 'activation-code', 'one-time-code', 'notification-address'] as const;
+
+/** One HMAC key (by purpose). */
+export type HmacKey = (typeof HMAC_KEYS)[number];
+
+const variableSuffix = (key: HmacKey) => key.toUpperCase().replaceAll('-', '_');
+
+/** `HMAC_KEY_ID_IDENTITY`, …: the KMS HMAC_256 key of a purpose (AWS; set only where granted). */
+export function hmacKeyIdVariable(key: HmacKey): string {
+  return `HMAC_KEY_ID_${variableSuffix(key)}`;
+}
+
+/** `HMAC_LOCAL_SECRET_IDENTITY`, …: the local stand-in secret of a purpose (`npm run dev`, tests). */
+export function hmacLocalSecretVariable(key: HmacKey): string {
+  return `HMAC_LOCAL_SECRET_${variableSuffix(key)}`;
+}
+
+/**
+ * The HMAC keys this function has: KMS where `HMAC_KEY_ID_<KEY>` is set, else the local secret of
+ * `HMAC_LOCAL_SECRET_<KEY>`; a key with neither is absent (the function may not use it).
+ */
+export function readHmacKeys(): Partial<Record<HmacKey, KeySource>> {
+  const keys: Partial<Record<HmacKey, KeySource>> = {};
+  for (const key of HMAC_KEYS) {
+    const keyId = optionalString(hmacKeyIdVariable(key));
+    const localSecret = optionalString(hmacLocalSecretVariable(key));
+    if (keyId) keys[key] = { keyId };
+    else if (localSecret) keys[key] = { localSecret };
+  }
+  return keys;
+}
 
 function keySource(keyVariable: string, localVariable: string): KeySource {
   const keyId = optionalString(keyVariable);
@@ -227,27 +308,29 @@ function keySource(keyVariable: string, localVariable: string): KeySource {
   return { localSecret };
 }
 
-/** The HMAC key of keyed hashes: KMS when PII_HMAC_KEY_ID is set, the local secret otherwise. */
-export function readPiiHmacKey(): KeySource {
-  return keySource(ENV.piiHmacKeyId, ENV.piiHmacLocalSecret);
-}
-
 /** The field cipher's key: KMS when FIELD_CIPHER_KEY_ID is set, the local key otherwise. */
 export function readFieldCipherKey(): KeySource {
   return keySource(ENV.fieldCipherKeyId, ENV.fieldCipherLocalKey);
 }
 
-/** What a staff ID token is verified against. */
+/** What a staff ID token is verified against, and the oldest one (by `iat`) still accepted. */
 export function readStaffJwtConfig(): {
   readonly jwksUri: string;
   readonly issuer: string;
   readonly audience: string;
+  readonly maxTokenAgeSeconds: number;
 } {
   const [jwksUri, issuer, audience] = [ENV.staffJwksUri, ENV.staffJwtIssuer, ENV.staffJwtAudience].map(
     (name) => optionalString(name),
   );
   if (!jwksUri || !issuer || !audience) throw new Error('STAFF_JWT_* is not set');
-  return { jwksUri, issuer, audience };
+  const maxTokenAgeSeconds = getNumberFromEnv({
+    key: ENV.staffTokenMaxAgeSeconds,
+    defaultValue: DEFAULT_STAFF_TOKEN_MAX_AGE_SECONDS,
+  });
+  if (!Number.isInteger(maxTokenAgeSeconds) || maxTokenAgeSeconds < 1)
+    throw new Error(`${ENV.staffTokenMaxAgeSeconds} must be a whole number ≥ 1`);
+  return { jwksUri, issuer, audience, maxTokenAgeSeconds };
 }
 
 /** Where the operators' daily report goes when OPERATOR_EMAIL is not set (also the CDK context default). */

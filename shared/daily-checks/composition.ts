@@ -5,8 +5,8 @@ import {
   dailyCheckStore,
   deadlines,
   messagingConfig,
+  sendQuota,
   sendRecordRepository,
-  smsQuota,
   suppressionList,
 } from '../composition';
 import { systemClock } from '../ports';
@@ -34,7 +34,7 @@ export function dailyCheckDecisionDeps(): DailyCheckDecisionDeps {
     settings: dailyChecksSettings(),
     sends: sendRecordRepository(),
     suppressions: suppressionList(),
-    smsQuota: smsQuota(),
+    sendQuota: sendQuota(),
     hasher: keyedHasherFromEnv(),
     mailer: mailerFromEnv(),
     sms: smsSenderFromEnv(),

@@ -181,6 +181,8 @@ async function finishRun(deps: DailyRunDeps, day: string): Promise<void> {
       channel: 'EMAIL',
       address: deps.operatorEmail,
       maxAttempts: WORKFLOW_SEND_ATTEMPTS,
+      // The deployment's own operators' address, never one a merchant gave: no per-address quota.
+      quota: 'NONE',
     },
     () =>
       deps.mailer.send({

@@ -110,7 +110,6 @@ export function alertTask(
     automatedChecks: [],
     requiredChecks: [],
     summary: `${hit.rule} ${merchantNo} ${hit.day}${hit.serialNumber ? ` ${hit.serialNumber}` : ''}`,
-    taskToken: '',
   };
 }
 

@@ -195,7 +195,6 @@ export async function requestLimitIncrease(deps: LimitDeps, merchantNo: string, 
     automatedChecks: [],
     requiredChecks: [],
     summary: `LIMIT_INCREASE ${merchantNo} ${body.cardType}: ${current.dailyFen}→${body.dailyFen} / ${current.monthlyFen}→${body.monthlyFen} fen`,
-    taskToken: '',
   };
   if (!(await deps.store.openLimitRequest(task)))
     throw new AppError('CONFLICT', `A limit request for ${body.cardType} is under review already`);

@@ -4,15 +4,15 @@ import {
   type DailyCheckTemplateValues,
   dailyCheckMessages,
 } from '../notifications/daily-check-templates';
-import { type SendOutcome, type SmsDeliveryDeps, sendOnce } from '../notifications/send-once';
+import { type QuotaDeliveryDeps, type SendOutcome, sendOnce } from '../notifications/send-once';
 import type { Mailer, SmsSender } from '../ports';
 import type { MerchantProfile } from '../ports/daily-checks';
 
-/** What telling a merchant needs: the exactly-once sender and both channels. */
-export type MerchantNoticeDeps = SmsDeliveryDeps & {
+/** What telling a merchant needs: the exactly-once sender (with the per-address quotas) and both channels. */
+export type MerchantNoticeDeps = QuotaDeliveryDeps & {
   readonly mailer: Mailer;
   readonly sms: SmsSender;
-  readonly config: SmsDeliveryDeps['config'] & { readonly smsSignature: string };
+  readonly config: QuotaDeliveryDeps['config'] & { readonly smsSignature: string };
 };
 
 /**

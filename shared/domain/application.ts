@@ -1,6 +1,6 @@
 import type { ApplicationBody, Contact, Settlement } from '../validation/application-schema';
 import { maskAccountNumber, maskEmail, maskIdNumber, maskLicense, maskPhone } from './masking';
-import type { NotificationNote } from './notification';
+import type { Channel, NotificationNote } from './notification';
 
 /** Application states of spec 5. */
 export type ApplicationStatus =
@@ -46,6 +46,22 @@ export function requiredDocumentKinds(type: ApplicationBody['type']): readonly D
   return type === 'ENTERPRISE' ? [...individual, 'BUSINESS_LICENSE'] : individual;
 }
 
+/**
+ * What was stored for a document when it was submitted: the exact version that is checked,
+ * reviewed, shown and kept from then on, and how to tell it from any other content of the key.
+ */
+export interface PinnedVersion {
+  /** The S3 version id; absent where the store keeps no versions (s3rver: the ETag decides). */
+  readonly versionId?: string;
+  /** The entity tag of that content. */
+  readonly etag: string;
+  /** The full-object checksum S3 reported (`CRC64NVME:<base64>`…), when it reports one. */
+  readonly checksum?: string;
+  readonly size: number;
+  /** When it was pinned (the submission). */
+  readonly at: string;
+}
+
 /** The latest document of a kind (a newer one replaces the older). */
 export interface DocumentRef {
   readonly documentId: string;
@@ -53,6 +69,24 @@ export interface DocumentRef {
   /** S3 object key; contains only ids, never personal data. */
   readonly objectKey: string;
   readonly createdAt: string;
+  /** Set at the first submission that included this document; never changed after. */
+  readonly submitted?: PinnedVersion;
+}
+
+/** When each contact channel was verified (ISO 8601); a missing channel is unverified. */
+export type ContactVerifications = Readonly<Partial<Record<Channel, string>>>;
+
+/**
+ * Whether the contact on `channel` is verified (spec 6): submit needs both, and before it an
+ * address gets nothing but its code. An application submitted before contacts were verified has
+ * no record of it, and its contacts were in use already: they count as verified.
+ */
+export function contactVerified(
+  record: Pick<ApplicationRecord, 'contactVerifications' | 'submissionCount'>,
+  channel: Channel,
+): boolean {
+  const verifications = record.contactVerifications;
+  return verifications === undefined ? record.submissionCount > 0 : verifications[channel] !== undefined;
 }
 
 /** Who did something: the merchant, a staff member (Cognito `sub`), or the system. */
@@ -105,6 +139,12 @@ export interface ApplicationRecord {
   readonly resubmissionToken?: string;
   /** Uniqueness markers this application holds (keys, keyed hashes only). */
   readonly uniquenessKeys: readonly string[];
+  /**
+   * When the contact phone (`SMS`) and email (`EMAIL`) were verified by a code (spec 6); a PUT that
+   * changes one removes it. Absent on applications created before contacts were verified: those
+   * were messaged before and keep being messaged.
+   */
+  readonly contactVerifications?: ContactVerifications;
   /** Optimistic-lock counter, incremented by every write. */
   readonly revision: number;
   /**
@@ -115,6 +155,12 @@ export interface ApplicationRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
 }
+
+/**
+ * How long a replay of a create may answer the first access token (spec 6): only this long, and
+ * only while the token was never used; after that a replay answers the application without it.
+ */
+export const TOKEN_REPLAY_SECONDS = 24 * 3600;
 
 /** Review task id of an application's n-th submission (stable across workflow retries). */
 export function applicationTaskId(applicationId: string, submissionCount: number): string {

@@ -83,8 +83,6 @@ export interface ReviewTaskRecord extends DailyCheckTaskFields {
   readonly automatedChecks: readonly AutomatedCheck[];
   readonly requiredChecks: readonly RequiredCheck[];
   readonly summary: string;
-  /** Current `.waitForTaskToken` token of the workflow waiting on this task. */
-  readonly taskToken: string;
   readonly decision?: Decision;
   readonly reasons?: readonly { field: string; reason: string }[];
   readonly checks?: Partial<Record<RequiredCheck, CheckRecord>>;

@@ -7,6 +7,24 @@ export const MAX_ACTIVATION_ATTEMPTS = 5;
 /** Activation codes are valid for 30 days (spec 4.1). */
 export const ACTIVATION_CODE_DAYS = 30;
 
+/**
+ * Activation codes one terminal may ever be issued, across bindings, transfers and reissues: each
+ * code allows {@link MAX_ACTIVATION_ATTEMPTS} guesses, so a terminal can never be guessed more than
+ * 5 × 20 = 100 times out of 10⁶ codes. Reaching it refuses further codes and raises an alarm
+ * (`ActivationCodeCapReached`): a terminal that needed this many codes is an incident, not routine.
+ */
+export const MAX_ACTIVATION_CODES_PER_TERMINAL = 20;
+
+/**
+ * Days after an unbinding during which binding the SN to another merchant needs a second
+ * operator's approval: moving a bound terminal between merchants is a transfer (the receiver
+ * accepts, a reviewer approves with a phone call-back), never one operator's unbind + bind.
+ */
+export const REBIND_HOLD_DAYS = 30;
+
+/** How long a first operator's request to bind a held SN waits for a second operator. */
+export const REBIND_APPROVAL_HOURS = 24;
+
 /** The stored terminal: stock record and, while bound, the binding marker of its SN (一机一码). */
 export interface TerminalRecord {
   readonly serialNumber: string;
@@ -19,7 +37,10 @@ export interface TerminalRecord {
   /** Keyed hash of the current activation code; the code itself exists only in its SMS. */
   readonly activationCodeHash?: string;
   readonly activationExpiresAt?: string;
+  /** Attempts reserved against the current code (each reserved before its code is compared). */
   readonly activationAttempts?: number;
+  /** Activation codes ever issued for this SN (never reset; see MAX_ACTIVATION_CODES_PER_TERMINAL). */
+  readonly activationCodesIssued?: number;
   /**
    * The operator reissue that holds the next code, and until when (see `reserveActivationIssue`):
    * one reissue at a time, so the code of the last SMS is always the stored one.
@@ -31,6 +52,13 @@ export interface TerminalRecord {
   /** Suspended by a reviewer's decision on a risk alert: activation and test transactions are refused. */
   readonly suspended?: boolean;
   readonly suspension?: { readonly taskId: string; readonly by: string; readonly at: string };
+  /** The merchant the SN was last unbound from, and when (kept after the unbinding). */
+  readonly lastUnboundFrom?: string;
+  readonly lastUnboundAt?: string;
+  /** A first operator's request to bind the held SN to `rebindMerchantNo`, waiting for a second. */
+  readonly rebindMerchantNo?: string;
+  readonly rebindRequestedBy?: string;
+  readonly rebindRequestedAt?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   type StaffPrincipal,
 } from '../auth/principals';
 import { digestsEqual, sha256Hex } from '../auth/tokens';
-import type { ApplicationRecord } from '../domain/application';
+import { type ApplicationRecord, TOKEN_REPLAY_SECONDS } from '../domain/application';
 import type { ChangeRequestRecord } from '../domain/change-request';
 import type { TerminalRecord, TransferRequestRecord } from '../domain/terminal';
 import { forbidden, notFound, unauthenticated } from '../errors';
@@ -121,6 +121,11 @@ async function ownApplication(
     digestsEqual(digest, stored),
   );
   if (!record) throw unauthenticated();
+  // A token's first use ends the replays of its create that could answer it (spec 6). Only the
+  // first token is replayable, and only for its first 24 hours: later requests skip the delete.
+  if (Date.parse(record.createdAt) + TOKEN_REPLAY_SECONDS * 1000 > Date.now()) {
+    await applications.forgetReplayableToken(applicationId);
+  }
   return {
     principal: { kind: 'merchant', applicationId, merchantNo: record.merchantNo },
     record,

@@ -58,7 +58,7 @@ export const CANCEL_CHANGE_REQUEST = {
 export const TASK_CHANGE_RUN_CHECKS = {
   name: 'task-change-run-checks',
   trigger: { kind: 'task', process: 'change-request' },
-  capabilities: ['piiHmac'],
+  capabilities: ['identityHmac'],
   fieldCipher: 'decrypt',
   table: { read: ['reviewTask', 'blocklist'], write: ['idempotency', 'merchant', 'changeRequest'] },
 } as const satisfies TaskEntry;
@@ -70,7 +70,7 @@ export const TASK_CHANGE_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['change-request'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask'] },
+  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask', 'reviewWait'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeApply: applies an approved change if the merchant's version is unchanged. */
@@ -101,17 +101,17 @@ export const TASK_CHANGE_EXPIRE = {
 export const TASK_CHANGE_NOTIFY = {
   name: 'task-change-notify',
   trigger: { kind: 'task', process: 'change-request' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant'], write: ['sendRecord', 'changeRequest', 'suppression', 'smsQuota'] },
+  table: { read: ['merchant'], write: ['sendRecord', 'changeRequest', 'suppression', 'sendQuota'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeEscalateReview: the review deadline passed; flags the task and tells supervisors once. */
 export const TASK_CHANGE_ESCALATE_REVIEW = {
   name: 'task-change-escalate-review',
   trigger: { kind: 'task', process: 'change-request' },
-  capabilities: ['sendEmail', 'piiHmac'],
+  capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: { write: ['reviewTask', 'changeRequest', 'sendRecord', 'suppression'] },

@@ -95,9 +95,9 @@ export const START_DAILY_RUN = {
 export const RUN_DAILY_PAGE = {
   name: 'run-daily-page',
   trigger: { kind: 'queue', source: 'daily-run-pages' },
-  capabilities: ['dailyRunQueue', 'piiHmac', 'sendEmail', 'sendSms'],
+  capabilities: ['dailyRunQueue', 'addressHmac', 'sendEmail', 'sendSms'],
   table: {
-    read: ['activity', 'dormancy', 'terminalActivity', 'merchant', 'limits', 'suppression'],
-    write: ['dailyRun', 'usage', 'reviewTask', 'sendRecord', 'smsQuota'],
+    read: ['activity', 'dormancy', 'terminalActivity', 'merchant', 'limits'],
+    write: ['dailyRun', 'usage', 'reviewTask', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies FunctionEntry;

@@ -1,9 +1,11 @@
 import * as changeRequests from './change-requests';
+import * as contacts from './contacts';
 import * as dailyChecks from './daily-checks';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
 import * as platform from './platform';
 import { PROCESSES } from './processes';
+import * as retention from './retention';
 import * as reviews from './reviews';
 import * as terminals from './terminals';
 import * as transfers from './transfers';
@@ -13,6 +15,7 @@ import {
   type ProcessName,
   type RouteDefinition,
   type RouteEntry,
+  type ScheduleTrigger,
   type TaskEntry,
   WORKFLOW_CAPABILITIES,
 } from './types';
@@ -27,12 +30,14 @@ import {
 export const FUNCTIONS: readonly FunctionEntry[] = [
   platform,
   onboarding,
+  contacts,
   reviews,
   merchants,
   terminals,
   transfers,
   changeRequests,
   dailyChecks,
+  retention,
 ].flatMap((area) => Object.values(area) as FunctionEntry[]);
 
 /** The entry of `functions/<name>.ts`; throws for a name without one. */
@@ -60,6 +65,16 @@ export function taskFunctionsOf(process: ProcessName): readonly string[] {
   ).map((entry) => entry.name);
 }
 
+/**
+ * The functions invoked on the schedule their entry states (an EventBridge rule each); a schedule
+ * owned by its source's construct (the daily run) is not among them.
+ */
+export const SCHEDULED_FUNCTIONS: readonly (FunctionEntry & { readonly trigger: ScheduleTrigger })[] =
+  FUNCTIONS.filter(
+    (entry): entry is FunctionEntry & { readonly trigger: ScheduleTrigger } =>
+      entry.trigger.kind === 'schedule' && 'schedule' in entry.trigger,
+  );
+
 /** The functions invoked by an event source. */
 export const EVENT_FUNCTIONS: readonly string[] = FUNCTIONS.filter(
   (entry) => entry.trigger.kind === 'event',
@@ -72,7 +87,7 @@ export function functionOfSource(
   entries: readonly FunctionEntry[] = FUNCTIONS,
 ): string {
   const found = entries.filter(
-    (entry) => entry.trigger.kind === kind && (entry.trigger as { source: string }).source === source,
+    (entry) => entry.trigger.kind === kind && 'source' in entry.trigger && entry.trigger.source === source,
   );
   if (found.length !== 1 || !found[0]) throw new Error(`Expected one ${kind} function for ${source}`);
   return found[0].name;
@@ -107,6 +122,9 @@ export function manifestProblems(entries: readonly FunctionEntry[] = FUNCTIONS):
       const guarded = trigger.auth === 'merchant' || trigger.auth === 'merchant-or-staff';
       if (guarded !== (trigger.object !== undefined))
         problems.push(`${name}: an object kind is required on merchant routes and allowed nowhere else`);
+      // The guard forgets a first token's replayable copy on the token's first use (spec 6).
+      if (trigger.object === 'application' && !entry.table?.write?.includes('tokenReplay'))
+        problems.push(`${name}: an application route must write tokenReplay (the guard forgets it)`);
     }
     if (trigger.kind === 'task' && !PROCESSES.some((process) => process.name === trigger.process))
       problems.push(`${name}: unknown process ${trigger.process}`);

@@ -15,10 +15,9 @@ export const CREATE_APPLICATION = {
     auth: 'public',
     throttle: { rateLimit: 10, burstLimit: 20 },
   },
-  // The uniqueness markers of licence / ID numbers are keyed hashes.
-  capabilities: ['piiHmac'],
+  // Seals the first token for replays of the create, and opens it for one.
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies RouteEntry;
 
 /** `PUT /v1/applications/{id}`: the returned view tells which documents were uploaded (HeadObject). */
@@ -33,7 +32,7 @@ export const UPDATE_APPLICATION = {
   },
   capabilities: ['documentsRead'],
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/applications/{id}`. */
@@ -48,7 +47,8 @@ export const GET_APPLICATION = {
   },
   capabilities: ['documentsRead'],
   fieldCipher: 'decrypt',
-  table: { read: ['application'] },
+  // Reads only, but a token's first use forgets its replayable copy (the guard).
+  table: { read: ['application'], write: ['tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/documents`: presigns uploads, throttled tighter than the stage. */
@@ -64,7 +64,7 @@ export const CREATE_DOCUMENT = {
   },
   capabilities: ['documentsPut'],
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /**
@@ -80,10 +80,10 @@ export const SUBMIT_APPLICATION = {
     auth: 'merchant',
     object: 'application',
   },
-  capabilities: ['piiHmac', 'documentsRead', 'startExecution', 'taskResponse'],
+  capabilities: ['identityHmac', 'documentsRead', 'startExecution', 'taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'uniqueness'] },
+  table: { write: ['application', 'tokenReplay', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/withdraw`: stops the workflow. */
@@ -99,7 +99,7 @@ export const WITHDRAW_APPLICATION = {
   capabilities: ['stopExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'uniqueness'] },
+  table: { write: ['application', 'tokenReplay', 'reviewTask', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/access-token`: the merchant rotates its token. */
@@ -113,7 +113,7 @@ export const ROTATE_ACCESS_TOKEN = {
     object: 'application',
   },
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `DELETE /v1/applications/{id}/access-token`: the merchant revokes its token. */
@@ -127,7 +127,7 @@ export const REVOKE_ACCESS_TOKEN = {
     object: 'application',
   },
   fieldCipher: 'decrypt',
-  table: { write: ['application'] },
+  table: { write: ['application', 'tokenReplay'] },
 } as const satisfies GuardedRouteEntry;
 
 /**
@@ -145,7 +145,7 @@ export const REISSUE_ACCESS_TOKEN = {
   },
   capabilities: ['sendEmail'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant'], write: ['application'] },
+  table: { read: ['merchant'], write: ['application', 'tokenReplay'] },
 } as const satisfies StaffRouteEntry;
 
 /**
@@ -156,13 +156,22 @@ export const REISSUE_ACCESS_TOKEN = {
 export const TASK_RUN_CHECKS = {
   name: 'task-run-checks',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['piiHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
+  capabilities: ['identityHmac', 'addressHmac', 'documentsRead', 'sendEmail', 'sendSms', 'taskResponse'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
   table: {
     read: ['blocklist'],
-    write: ['application', 'reviewTask', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: [
+      'application',
+      'reviewTask',
+      'reviewWait',
+      'uniqueness',
+      'terminal',
+      'sendRecord',
+      'suppression',
+      'sendQuota',
+    ],
   },
 } as const satisfies TaskEntry;
 
@@ -173,14 +182,14 @@ export const TASK_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'uniqueness'] },
+  table: { write: ['application', 'reviewTask', 'reviewWait', 'uniqueness'] },
 } as const satisfies TaskEntry;
 
 /** Task EscalateReview: the review deadline passed; tells the supervisors. */
 export const TASK_ESCALATE_REVIEW = {
   name: 'task-escalate-review',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'piiHmac'],
+  capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: { write: ['application', 'reviewTask', 'sendRecord', 'suppression'] },
@@ -190,12 +199,12 @@ export const TASK_ESCALATE_REVIEW = {
 export const TASK_RECORD_DECISION = {
   name: 'task-record-decision',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
     read: ['reviewTask'],
-    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -203,13 +212,13 @@ export const TASK_RECORD_DECISION = {
 export const TASK_AWAIT_RESUBMISSION = {
   name: 'task-await-resubmission',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['taskResponse', 'sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['taskResponse', 'sendEmail', 'sendSms', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
   table: {
     read: ['reviewTask'],
-    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'],
+    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -217,7 +226,7 @@ export const TASK_AWAIT_RESUBMISSION = {
 export const TASK_PROVISION_MERCHANT = {
   name: 'task-provision-merchant',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
@@ -230,7 +239,7 @@ export const TASK_PROVISION_MERCHANT = {
       'terminal',
       'sendRecord',
       'suppression',
-      'smsQuota',
+      'sendQuota',
     ],
   },
 } as const satisfies TaskEntry;
@@ -242,10 +251,10 @@ export const TASK_PROVISION_MERCHANT = {
 export const TASK_NOTIFY = {
   name: 'task-notify',
   trigger: { kind: 'task', process: 'onboarding' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },
+  table: { write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'] },
 } as const satisfies TaskEntry;
 
 /** Task ExpireApplication: a deadline passed without a decision or a resubmission. */

@@ -12,6 +12,6 @@ export const HEALTH = {
 export const HANDLE_EMAIL_EVENTS = {
   name: 'handle-email-events',
   trigger: { kind: 'event', source: 'email-events' },
-  capabilities: ['piiHmac'],
+  capabilities: ['addressHmac'],
   table: { write: ['suppression'] },
 } as const satisfies FunctionEntry;

@@ -35,13 +35,14 @@ export const DECIDE_REVIEW = {
   },
   // Hands the decision to whichever process waits on the task; RISK_ALERT and LIMIT_INCREASE tasks
   // are decided here with their effect (suspension, limits) and the merchant is told.
-  capabilities: ['taskResponse', 'piiHmac', 'sendEmail', 'sendSms'],
+  capabilities: ['taskResponse', 'addressHmac', 'sendEmail', 'sendSms'],
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
+  // The only reader of the waiting tokens (reviewWait): it hands the decision over.
   table: {
-    read: ['suppression', 'usage'],
-    write: ['reviewTask', 'merchant', 'terminal', 'limits', 'sendRecord', 'smsQuota'],
+    read: ['reviewWait', 'usage'],
+    write: ['reviewTask', 'merchant', 'terminal', 'limits', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies StaffRouteEntry;
 

@@ -32,10 +32,10 @@ export const BIND_TERMINAL = {
     auth: 'staff',
     groups: ['operator'],
   },
-  capabilities: ['piiHmac', 'sendSms'],
+  capabilities: ['activationCodeHmac', 'addressHmac', 'sendSms'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { write: ['merchant', 'sequence', 'terminal', 'sendRecord', 'suppression', 'smsQuota'] },
+  table: { write: ['merchant', 'sequence', 'terminal', 'sendRecord', 'suppression', 'sendQuota'] },
 } as const satisfies StaffRouteEntry;
 
 /** `POST /v1/terminals/{sn}/unbind` (operator). */
@@ -61,10 +61,10 @@ export const REISSUE_ACTIVATION_CODE = {
     auth: 'staff',
     groups: ['operator'],
   },
-  capabilities: ['piiHmac', 'sendSms'],
+  capabilities: ['activationCodeHmac', 'addressHmac', 'sendSms'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant'], write: ['terminal', 'sendRecord', 'suppression', 'smsQuota'] },
+  table: { read: ['merchant'], write: ['terminal', 'sendRecord', 'suppression', 'sendQuota'] },
 } as const satisfies StaffRouteEntry;
 
 /**
@@ -81,7 +81,9 @@ export const ACTIVATE_TERMINAL = {
     object: 'terminal',
     throttle: { rateLimit: 5, burstLimit: 10 },
   },
-  capabilities: ['piiHmac'],
+  capabilities: ['activationCodeHmac'],
+  // Counts a terminal locked by wrong codes (ActivationLocked), a rare path.
+  lazyModules: ['@aws-lambda-powertools/metrics'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
   table: { read: ['application'], write: ['merchant', 'terminal'] },

@@ -17,7 +17,8 @@ export const CREATE_TRANSFER_REQUEST = {
   },
   capabilities: ['startExecution'],
   workflows: ['terminal-transfer'],
-  fieldCipher: 'decrypt',
+  // Whether the receiver takes terminals is read from its status alone: no field is opened.
+  fieldCipher: 'key-id',
   table: { read: ['application', 'merchant'], write: ['terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
@@ -87,7 +88,7 @@ export const TASK_TRANSFER_AWAIT_REVIEW = {
   trigger: { kind: 'task', process: 'terminal-transfer' },
   capabilities: ['taskResponse'],
   workflows: ['terminal-transfer'],
-  table: { read: ['transferRequest'], write: ['reviewTask'] },
+  table: { read: ['transferRequest'], write: ['reviewTask', 'reviewWait'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferComplete: re-binds the SN to the receiving merchant with a new terminal ID. */
@@ -117,12 +118,12 @@ export const TASK_TRANSFER_EXPIRE = {
 export const TASK_TRANSFER_NOTIFY = {
   name: 'task-transfer-notify',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  capabilities: ['sendEmail', 'sendSms', 'piiHmac'],
+  capabilities: ['sendEmail', 'sendSms', 'addressHmac', 'activationCodeHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
   table: {
     read: ['merchant'],
-    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'smsQuota'],
+    write: ['terminal', 'sendRecord', 'transferRequest', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -130,7 +131,7 @@ export const TASK_TRANSFER_NOTIFY = {
 export const TASK_TRANSFER_ESCALATE_REVIEW = {
   name: 'task-transfer-escalate-review',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  capabilities: ['sendEmail', 'piiHmac'],
+  capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   table: { write: ['reviewTask', 'transferRequest', 'sendRecord', 'suppression'] },
 } as const satisfies TaskEntry;

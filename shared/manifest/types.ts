@@ -1,4 +1,4 @@
-import type { WorkflowProcess } from '../config/env';
+import type { HmacKey, WorkflowProcess } from '../config/env';
 import type { KeyFamily } from '../keys';
 
 /*
@@ -79,10 +79,26 @@ export interface StreamTrigger {
   readonly source: 'transactions';
 }
 
-/** Invoked by an EventBridge Scheduler schedule (locally, by a `/_local/` route). */
+/**
+ * Invoked on a schedule the entry states (an EventBridge rule in AWS, `POST /_local/<name>` in
+ * `npm run dev`), one run at a time (reserved concurrency 1).
+ */
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
-  /** `daily-run`: 02:00 Asia/Shanghai every day. */
+  /** EventBridge schedule expression (UTC), e.g. `cron(0 19 * * ? *)` = 03:00 Asia/Shanghai. */
+  readonly schedule: string;
+  /** The local route that runs it now (`/_local/...`). */
+  readonly localPath: `/_local/${string}`;
+}
+
+/**
+ * Invoked on a schedule that the construct of its source owns (an EventBridge Scheduler schedule
+ * in a time zone, with its own retry policy and dead-letter queue); locally by that source's
+ * `/_local/` route.
+ */
+export interface SourceScheduleTrigger {
+  readonly kind: 'schedule';
+  /** `daily-run`: 02:00 Asia/Shanghai every day (infra/constructs/daily-run.ts). */
   readonly source: 'daily-run';
 }
 
@@ -100,16 +116,28 @@ export type Trigger =
   | EventTrigger
   | StreamTrigger
   | ScheduleTrigger
+  | SourceScheduleTrigger
   | QueueTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
-  /** kms:GenerateMac with the PII HMAC key (keyed hashes of licence / ID numbers, addresses, codes). */
-  | 'piiHmac'
+  /** kms:GenerateMac with the identity HMAC key: licence, ID and account numbers (markers, blocklist). */
+  | 'identityHmac'
+  /** kms:GenerateMac with the activation-code HMAC key: issuing and checking activation codes. */
+  | 'activationCodeHmac'
+  /** kms:GenerateMac with the one-time-code HMAC key: verification, sign-in and signature codes. */
+  | 'oneTimeCodeHmac'
+  /** kms:GenerateMac with the address HMAC key: phones and emails (suppression list, send quotas). */
+  | 'addressHmac'
   /** s3:PutObject on the documents bucket, to presign upload URLs. */
   | 'documentsPut'
-  /** s3:GetObject (HeadObject) on the documents bucket, to see which documents were uploaded. */
+  /**
+   * s3:GetObject / GetObjectVersion (HeadObject, presigned GETs) on the documents bucket, to see
+   * which documents were uploaded and read the pinned version of submitted ones.
+   */
   | 'documentsRead'
+  /** s3:DeleteObject / DeleteObjectVersion and the listings under `applications/`, to erase documents for good. */
+  | 'documentsErase'
   /** states:StartExecution on the state machines of `workflows`. */
   | 'startExecution'
   /** states:StopExecution on the executions of `workflows`. */
@@ -124,6 +152,14 @@ export type Capability =
   | 'putMetrics'
   /** sqs:SendMessage on the daily run's page queue (DAILY_RUN_QUEUE_URL). */
   | 'dailyRunQueue';
+
+/** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
+export const HMAC_CAPABILITIES = {
+  identity: 'identityHmac',
+  'activation-code': 'activationCodeHmac',
+  'one-time-code': 'oneTimeCodeHmac',
+  'notification-address': 'addressHmac',
+} as const satisfies Record<HmacKey, Capability>;
 
 /** The capabilities that drive a state machine (they need `workflows`). */
 export const WORKFLOW_CAPABILITIES: readonly Capability[] = [

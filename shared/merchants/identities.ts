@@ -1,13 +1,13 @@
 import { type IdentityKind, keys } from '../keys';
-import type { KeyedHasher } from '../ports';
+import type { KeyedHasher, MacPurpose } from '../ports';
 import type { ApplicationBody } from '../validation/application-schema';
 
 /** Keyed-hash purposes: one per kind of number, so equal digits in two kinds never collide. */
-export const HASH_PURPOSE: Record<IdentityKind, string> = {
+export const HASH_PURPOSE = {
   LICENSE: 'uniq-license',
   ID: 'uniq-legal-person-id',
   ACCOUNT: 'settlement-account',
-};
+} as const satisfies Record<IdentityKind, MacPurpose>;
 
 /** The identity numbers of an application that make a merchant unique (spec 5). */
 export function uniquenessIdentities(body: ApplicationBody): { kind: IdentityKind; value: string }[] {

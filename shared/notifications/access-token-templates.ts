@@ -20,7 +20,7 @@ export const ACCESS_TOKEN_TEMPLATES: TemplateFamily<AccessTokenTemplate, AccessT
   copy: {
     'zh-CN': {
       ACCESS_TOKEN_REISSUED: (v) => ({
-        subject: `商户访问令牌已重新签发：${v.businessName}`,
+        subject: `商户访问令牌已重新签发：${v.applicationId}`,
         blocks: [
           `运营人员已为申请 ${v.applicationId}（${v.businessName}）重新签发访问令牌，此前的令牌已立即失效。`,
           { list: [`新访问令牌：${v.accessToken}`] },
@@ -30,7 +30,7 @@ export const ACCESS_TOKEN_TEMPLATES: TemplateFamily<AccessTokenTemplate, AccessT
     },
     en: {
       ACCESS_TOKEN_REISSUED: (v) => ({
-        subject: `Your merchant access token was reissued: ${v.businessName}`,
+        subject: `Your merchant access token was reissued: ${v.applicationId}`,
         blocks: [
           `An operator reissued the access token of application ${v.applicationId} (${v.businessName}); the previous token stopped working at once.`,
           { list: [`New access token: ${v.accessToken}`] },

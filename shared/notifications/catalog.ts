@@ -1,5 +1,6 @@
 import { ACCESS_TOKEN_TEMPLATES } from './access-token-templates';
 import { CHANGE_TEMPLATES, type ChangeTemplate, type ChangeTemplateValues } from './change-templates';
+import { CODE_TEMPLATES, type CodeTemplate, type CodeTemplateValues } from './code-templates';
 import { DAILY_CHECK_TEMPLATES } from './daily-check-templates';
 import { SUPERVISOR_TEMPLATES } from './supervisor-templates';
 import {
@@ -83,6 +84,21 @@ function entries<T extends string, V>(
 
 /** Every template, in the order of a merchant's journey. */
 export const TEMPLATE_CATALOG: readonly CatalogEntry[] = [
+  ...entries<CodeTemplate, CodeTemplateValues>(
+    CODE_TEMPLATES,
+    { code: '384917', applicationId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF', minutes: 10 },
+    {
+      VERIFICATION_CODE: {
+        audience: 'merchant',
+        event:
+          'the contact phone or email is verified before submit: the only message an address gets before it is verified',
+      },
+      SIGN_IN_CODE: {
+        audience: 'merchant',
+        event: 'a merchant signs in again with the application id (SMS to the verified contact phone)',
+      },
+    },
+  ),
   ...entries<MerchantTemplate, TemplateValues>(ONBOARDING_TEMPLATES, onboarding, {
     APPLICATION_RECEIVED: {
       audience: 'merchant',

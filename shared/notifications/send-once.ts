@@ -9,7 +9,12 @@ import { logger } from '../logger';
 import { countMetric } from '../metrics';
 import type { Clock, KeyedHasher } from '../ports';
 import type { SendRecordRepository } from '../ports/merchants';
-import { RecipientOptedOutError, type SmsQuota, type SuppressionList } from '../ports/notifications';
+import {
+  RecipientOptedOutError,
+  type SendQuota,
+  type SendQuotaPool,
+  type SuppressionList,
+} from '../ports/notifications';
 
 /**
  * Attempts a workflow notification step makes in all: the first and the 4 retries (`MaxAttempts`)
@@ -18,7 +23,7 @@ import { RecipientOptedOutError, type SmsQuota, type SuppressionList } from '../
  */
 export const WORKFLOW_SEND_ATTEMPTS = 5;
 
-/** What one exactly-once email needs. */
+/** What one exactly-once message to the deployment's own address (supervisors) needs. */
 export interface DeliveryDeps {
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
@@ -26,10 +31,16 @@ export interface DeliveryDeps {
   readonly clock: Clock;
 }
 
-/** What one exactly-once SMS needs: the per-phone hourly limit besides. */
-export interface SmsDeliveryDeps extends DeliveryDeps {
-  readonly smsQuota: SmsQuota;
-  readonly config: { readonly smsPerPhonePerHour: number };
+/** The per-address hourly limits (abuse limits) of the send quota. */
+export interface SendLimits {
+  readonly smsPerPhonePerHour: number;
+  readonly emailPerAddressPerHour: number;
+}
+
+/** What one exactly-once message to a merchant's address needs: the per-address hourly limits besides. */
+export interface QuotaDeliveryDeps extends DeliveryDeps {
+  readonly sendQuota: SendQuota;
+  readonly config: SendLimits;
 }
 
 /** One message to send at most once. */
@@ -41,6 +52,12 @@ export interface SendRequest {
   readonly address: string;
   /** Attempts the caller makes in all ({@link WORKFLOW_SEND_ATTEMPTS} in the workflow, 1 on a request path). */
   readonly maxAttempts: number;
+  /**
+   * The hourly counter it counts against: by default its channel's (`SMS`, `EMAIL`);
+   * `SMS_ACTIVATION_CODE` for an SMS that carries an activation code; `NONE` only for the
+   * deployment's own configured addresses (supervisors), never for an address a merchant gave.
+   */
+  readonly quota?: SendQuotaPool | 'NONE';
 }
 
 /** How one send went. */
@@ -88,8 +105,8 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
  * 1. the send record is claimed with a conditional write (a FAILED record may be claimed again by
  *    a retry; a claimed, sent or ended one never);
  * 2. a suppressed address (bounce, complaint, SMS opt-out) is not sent to → SUPPRESSED;
- * 3. an SMS counts once (first attempt) against the phone's hourly limit (atomic counter) →
- *    RATE_LIMITED over it;
+ * 3. a message counts once (first attempt) against its address's hourly limit (an atomic counter
+ *    per pool: SMS, activation-code SMS, email) → RATE_LIMITED over it;
  * 4. the provider is called; an opt-out it reports suppresses the phone → SUPPRESSED;
  * 5. the provider's message id is stored. If that write fails, the error propagates and the record
  *    stays claimed, so the retried step does not send the message a second time.
@@ -98,17 +115,17 @@ export function addressHash(hasher: KeyedHasher, channel: Channel, address: stri
  * remain; the last attempt's failure is final (an error log line and the NotificationsFailed metric).
  */
 export function sendOnce(
-  deps: SmsDeliveryDeps,
+  deps: QuotaDeliveryDeps,
   request: SendRequest,
   send: () => Promise<string>,
 ): Promise<SendOutcome>;
 export function sendOnce(
   deps: DeliveryDeps,
-  request: SendRequest & { readonly channel: 'EMAIL' },
+  request: SendRequest & { readonly channel: 'EMAIL'; readonly quota: 'NONE' },
   send: () => Promise<string>,
 ): Promise<SendOutcome>;
 export async function sendOnce(
-  deps: DeliveryDeps & Partial<SmsDeliveryDeps>,
+  deps: DeliveryDeps & Partial<QuotaDeliveryDeps>,
   request: SendRequest,
   send: () => Promise<string>,
 ): Promise<SendOutcome> {
@@ -138,13 +155,15 @@ export async function sendOnce(
     await countMetric('NotificationsSuppressed');
     return outcome('SUPPRESSED', await end('SUPPRESSED'));
   }
-  // One message counts once against the phone's limit, on its first attempt: retries of a
+  // One message counts once against its address's limit, on its first attempt: retries of a
   // provider failure deliver nothing more.
-  if (channel === 'SMS' && attempt === 1) {
-    // The overloads make every SMS caller pass the quota; this only narrows the type.
-    if (!deps.smsQuota || !deps.config) throw new Error('An SMS needs the SMS quota');
-    if (!(await deps.smsQuota.take(hash, deps.clock.now(), deps.config.smsPerPhonePerHour))) {
-      logger.warn('SMS rate limited', ids);
+  const pool = request.quota ?? channel;
+  if (pool !== 'NONE' && attempt === 1) {
+    // The overloads make every other caller pass the quota; this only narrows the type.
+    if (!deps.sendQuota || !deps.config) throw new Error('A message to a merchant needs the send quota');
+    const limit = pool === 'EMAIL' ? deps.config.emailPerAddressPerHour : deps.config.smsPerPhonePerHour;
+    if (!(await deps.sendQuota.take(pool, hash, deps.clock.now(), limit))) {
+      logger.warn(channel === 'SMS' ? 'SMS rate limited' : 'email rate limited', { ...ids, pool });
       await countMetric('NotificationsRateLimited');
       return outcome('RATE_LIMITED', await end('RATE_LIMITED'));
     }

@@ -4,7 +4,8 @@ import { reasonItems, type TemplateFamily, templateRenderer } from './template-e
  * Onboarding message templates, zh-CN and English (the merchant's `locale`). Email has a subject,
  * a text part and an HTML part in which every user-supplied string is escaped; an SMS starts with
  * the sender's signature in 【】 and must fit one 70-character segment (both enforced by the
- * template engine).
+ * template engine). Subjects and SMS are the acquirer's words and ids only: nothing the applicant
+ * typed (the business name) goes where a mail client or a lock screen shows it as our word.
  */
 
 export { escapeHtml, type Locale, SMS_SEGMENT_CHARS } from './template-engine';
@@ -41,7 +42,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
   copy: {
     'zh-CN': {
       APPLICATION_RECEIVED: (v) => ({
-        subject: `商户进件申请已受理：${v.businessName}`,
+        subject: `商户进件申请已受理：${v.applicationId}`,
         blocks: [
           `您的商户进件申请（${v.applicationId}）已提交，系统正在进行自动审核，随后由审核人员电话回访（必要时实地考察）。`,
           '审核结果将通过邮件和短信通知您，您也可以随时查询申请状态。',
@@ -49,7 +50,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
         sms: '您的商户进件申请已受理，审核结果将通过短信和邮件通知您',
       }),
       APPLICATION_APPROVED: (v) => ({
-        subject: `商户进件已通过：${v.businessName}`,
+        subject: `商户进件已通过：${v.applicationId}`,
         blocks: [
           `您的商户进件申请（${v.applicationId}）已审核通过。`,
           `商户号：${v.merchantNo ?? ''}`,
@@ -65,7 +66,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
           : `进件已通过，商户号${v.merchantNo}，详情见邮件`,
       }),
       APPLICATION_REJECTED: (v) => ({
-        subject: `商户进件未通过：${v.businessName}`,
+        subject: `商户进件未通过：${v.applicationId}`,
         blocks: [
           `很抱歉，您的商户进件申请（${v.applicationId}）未通过审核，原因如下：`,
           ...reasonItems(v.reasons),
@@ -73,19 +74,19 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
         sms: '您的商户进件未通过审核，原因见邮件',
       }),
       CHANGES_REQUESTED: (v) => ({
-        subject: `商户进件需要补件：${v.businessName}`,
+        subject: `商户进件需要补件：${v.applicationId}`,
         blocks: [`您的商户进件申请（${v.applicationId}）需要修改后重新提交：`, ...reasonItems(v.reasons)],
         sms: '您的商户进件需要补件，请查看邮件后修改并重新提交',
       }),
       APPLICATION_EXPIRED: (v) => ({
-        subject: `商户进件已过期：${v.businessName}`,
+        subject: `商户进件已过期：${v.applicationId}`,
         blocks: [`您的商户进件申请（${v.applicationId}）已过期，如需继续请重新申请。`],
         sms: '您的商户进件已过期，如需继续请重新申请',
       }),
     },
     en: {
       APPLICATION_RECEIVED: (v) => ({
-        subject: `Merchant application received: ${v.businessName}`,
+        subject: `Merchant application received: ${v.applicationId}`,
         blocks: [
           `We have received your merchant application (${v.applicationId}). Automated checks run first, then a reviewer calls you back (and visits your store where required).`,
           'We will tell you the outcome by email and SMS; you can check the status of your application at any time.',
@@ -93,7 +94,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
         sms: 'Application received; we will send the outcome by SMS and email',
       }),
       APPLICATION_APPROVED: (v) => ({
-        subject: `Merchant application approved: ${v.businessName}`,
+        subject: `Merchant application approved: ${v.applicationId}`,
         blocks: [
           `Your merchant application (${v.applicationId}) has been approved.`,
           `Merchant number: ${v.merchantNo ?? ''}`,
@@ -111,7 +112,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
           : `Approved. MID ${v.merchantNo}, details by email`,
       }),
       APPLICATION_REJECTED: (v) => ({
-        subject: `Merchant application rejected: ${v.businessName}`,
+        subject: `Merchant application rejected: ${v.applicationId}`,
         blocks: [
           `We are sorry: your merchant application (${v.applicationId}) was rejected for these reasons:`,
           ...reasonItems(v.reasons),
@@ -119,7 +120,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
         sms: 'Your merchant application was rejected; see email',
       }),
       CHANGES_REQUESTED: (v) => ({
-        subject: `Merchant application needs changes: ${v.businessName}`,
+        subject: `Merchant application needs changes: ${v.applicationId}`,
         blocks: [
           `Please correct your merchant application (${v.applicationId}) and submit it again:`,
           ...reasonItems(v.reasons),
@@ -127,7 +128,7 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
         sms: 'Your application needs changes; see email and resubmit',
       }),
       APPLICATION_EXPIRED: (v) => ({
-        subject: `Merchant application expired: ${v.businessName}`,
+        subject: `Merchant application expired: ${v.applicationId}`,
         blocks: [
           `Your merchant application (${v.applicationId}) has expired. Please apply again if you still need a terminal.`,
         ],

@@ -28,8 +28,6 @@ export interface OnboardingTaskInput {
   readonly applicationId: string;
   /** The token of a `.waitForTaskToken` state. */
   readonly taskToken?: string;
-  /** The review task whose decision a step records. */
-  readonly taskId?: string;
   /** Which message a notification step sends (`RECEIVED`, else the outcome). */
   readonly event?: string;
   /** The caught error, for RecordFailure. */

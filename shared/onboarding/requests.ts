@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import * as z from 'zod/mini';
-import { sha256Hex } from '../auth/tokens';
+import { digestsEqual, newMerchantToken, sha256Hex } from '../auth/tokens';
 import type { Deadlines } from '../config/env';
 import {
   type Actor,
@@ -11,6 +11,7 @@ import {
   DOCUMENT_KINDS,
   EDITABLE_STATUSES,
   effectiveStatus,
+  TOKEN_REPLAY_SECONDS,
   UNDECIDED_STATUSES,
 } from '../domain/application';
 import { changedFieldNames } from '../domain/diff';
@@ -40,7 +41,8 @@ import {
 import { parseApplication } from '../validation/application-schema';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
-import { documentProblems, MAX_DOCUMENT_BYTES, UPLOAD_URL_SECONDS } from './documents';
+import { keptVerifications, unverifiedContacts } from './contacts';
+import { MAX_DOCUMENT_BYTES, pinDocuments, UPLOAD_URL_SECONDS } from './documents';
 import { type OnboardingExecution, onboardingExecution } from './process';
 import { applicationView } from './view';
 
@@ -56,6 +58,9 @@ export interface ApplicationDeps {
 /** What the use cases on an existing draft need (no keyed hashing). */
 export type DraftDeps = Omit<ApplicationDeps, 'hasher'>;
 
+/** What creating a draft needs: no keyed hashing (the token is random, the id a plain hash). */
+export type CreateDeps = Pick<ApplicationDeps, 'applications' | 'clock'>;
+
 /** What the document upload route needs: a draft and a storage that signs uploads. */
 export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 
@@ -63,15 +68,6 @@ export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 export interface WorkflowDeps extends ApplicationDeps {
   readonly workflow: WorkflowEngine<OnboardingExecution>;
   readonly reviews: ReviewTaskRepository;
-}
-
-/** The merchant token is derived, not stored: a replay can return it again without keeping it. */
-async function deriveAccessToken(
-  hasher: KeyedHasher,
-  applicationId: string,
-  keyHash: string,
-): Promise<string> {
-  return `${applicationId}.${await hasher.mac('merchant-access-token', `${applicationId}:${keyHash}`)}`;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -102,17 +98,20 @@ function timelineEntry(
   return fields && fields.length > 0 ? { status, at, actor, action, fields } : { status, at, actor, action };
 }
 
-/** What creating a draft answers (the first time and on every replay of its key). */
+/**
+ * What creating a draft answers: the first time, and on a replay of its key and body while the
+ * token was never used and for {@link TOKEN_REPLAY_SECONDS}; later replays omit `accessToken`.
+ */
 export interface CreatedApplication {
   readonly applicationId: string;
   readonly status: 'DRAFT';
   readonly createdAt: string;
-  readonly accessToken: string;
+  readonly accessToken?: string;
 }
 
 /** `POST /v1/applications`: creates a draft, exactly once per Idempotency-Key. */
 export async function createApplication(
-  deps: ApplicationDeps,
+  deps: CreateDeps,
   input: { idempotencyKey: string | undefined; body: unknown },
 ): Promise<CreatedApplication> {
   const idempotencyKey = checkIdempotencyKey(input.idempotencyKey);
@@ -123,7 +122,8 @@ export async function createApplication(
   const requestHash = requestHashOf(input.body);
 
   const applicationId = applicationIdFor(keyHash);
-  const accessToken = await deriveAccessToken(deps.hasher, applicationId, keyHash);
+  // Random like every later token: whoever saw the request (key and body) cannot derive it.
+  const accessToken = newMerchantToken(applicationId);
   const createdAt = now.toISOString();
   const record: ApplicationRecord = {
     applicationId,
@@ -136,24 +136,38 @@ export async function createApplication(
     timeline: [timelineEntry('DRAFT', createdAt, `merchant:${applicationId}`, 'CREATED')],
     submissionCount: 0,
     uniquenessKeys: [],
+    // Nothing verified yet: submit needs both channels (spec 6).
+    contactVerifications: {},
     revision: 1,
     requestHash,
     createdAt,
     updatedAt: createdAt,
   };
-  // Write first, read nothing: a new key (the common case) costs one conditional PutItem, and a
-  // taken key returns the stored application with the refusal. The condition is also what makes
-  // concurrent requests with one key create exactly one application.
-  const stored = await deps.applications.createIfAbsent(record);
+  // Write first, read nothing: a new key (the common case) costs one conditional transaction (the
+  // draft and its replayable first token), and a taken key returns the stored application. The
+  // condition is also what makes concurrent requests with one key create exactly one application.
+  let stored: ApplicationRecord | undefined;
+  try {
+    stored = await deps.applications.createIfAbsent(record, {
+      token: accessToken,
+      replayUntil: new Date(now.getTime() + TOKEN_REPLAY_SECONDS * 1000).toISOString(),
+    });
+  } catch (error) {
+    if (error instanceof StaleWriteError)
+      throw new AppError('CONFLICT', 'The same Idempotency-Key is being used right now; retry');
+    throw error;
+  }
   if (stored) {
     if (stored.requestHash !== requestHash) throw idempotencyKeyReused();
-    // The first answer again: a draft's id, its creation time and the token re-derived.
-    const replayToken = await deriveAccessToken(deps.hasher, stored.applicationId, keyHash);
+    // The first answer again (id, status, creation time), with the token only while it was never
+    // used (nor replaced) and for 24 hours: a replay by whoever saw the request gets no credential.
+    const firstToken = await deps.applications.replayableToken(stored.applicationId, now);
+    const live = firstToken !== undefined && digestsEqual(sha256Hex(firstToken), stored.tokenHash);
     return {
       applicationId: stored.applicationId,
       status: 'DRAFT',
       createdAt: stored.createdAt,
-      accessToken: replayToken,
+      ...(live ? { accessToken: firstToken } : {}),
     };
   }
   logger.info('application created', { applicationId });
@@ -167,7 +181,11 @@ export async function loadApplication(deps: Pick<ApplicationDeps, 'applications'
   return record;
 }
 
-function requireEditable(record: ApplicationRecord, deps: DraftDeps): void {
+/** 409 unless the application can still be corrected (DRAFT or NEEDS_CHANGES, not expired). */
+export function requireEditable(
+  record: ApplicationRecord,
+  deps: Pick<DraftDeps, 'clock' | 'deadlines'>,
+): void {
   const status = effectiveStatus(record, deps.clock.now(), deps.deadlines.draftTtlSeconds);
   if (!EDITABLE_STATUSES.includes(status)) {
     throw invalidState(`The application cannot be changed while ${status}`);
@@ -182,7 +200,7 @@ const STALE_WRITE_ATTEMPTS = 3;
  * the same item (its status, its task tokens); a request that loses that race is built again on
  * the fresh record instead of answering 409, and only a persistent conflict reaches the client.
  */
-async function applyToLatest<T>(
+export async function applyToLatest<T>(
   deps: Pick<ApplicationDeps, 'applications'>,
   applicationId: string,
   build: (record: ApplicationRecord) => Promise<{
@@ -220,6 +238,8 @@ export async function updateApplication(deps: DraftDeps, applicationId: string, 
     const next: ApplicationRecord = {
       ...record,
       body,
+      // A changed phone or email must be verified again (spec 6).
+      contactVerifications: keptVerifications(record, body),
       revision: record.revision + 1,
       updatedAt: at,
       timeline: [
@@ -241,15 +261,15 @@ const documentRequestSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     kind: z.enum(DOCUMENT_KINDS),
     contentType: z.enum(DOCUMENT_CONTENT_TYPES),
-    /** Optional exact size: then the PUT URL signs Content-Length too. */
-    sizeBytes: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_DOCUMENT_BYTES))),
+    /** The exact size: the PUT URL signs Content-Length, so no other size can be written. */
+    sizeBytes: z.int().check(z.minimum(1), z.maximum(MAX_DOCUMENT_BYTES)),
   }),
 );
 
 /**
- * `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind (content type signed,
- * and the exact size when `sizeBytes` is given), plus a presigned POST form whose policy allows this
- * content type and 1..maxBytes bytes, for clients that do not know the size up front.
+ * `POST /v1/applications/{id}/documents`: a presigned PUT for one document kind whose signature
+ * covers the content type, the exact size and `If-None-Match: *` — the URL writes its new key
+ * once, and nothing can replace the document later (a newer document of a kind is a new key).
  */
 export async function createDocumentUpload(deps: UploadDeps, applicationId: string, input: unknown) {
   const parsed = z.safeParse(documentRequestSchema(), input);
@@ -276,27 +296,20 @@ export async function createDocumentUpload(deps: UploadDeps, applicationId: stri
     return { next, result: undefined };
   });
   // Signed only once the document is recorded, so every URL handed out belongs to the application.
-  const [uploadUrl, post] = await Promise.all([
-    deps.storage.presignUpload({ objectKey, contentType, expiresInSeconds: UPLOAD_URL_SECONDS, sizeBytes }),
-    deps.storage.presignPost({
-      objectKey,
-      contentType,
-      expiresInSeconds: UPLOAD_URL_SECONDS,
-      maxBytes: MAX_DOCUMENT_BYTES,
-    }),
-  ]);
+  const uploadUrl = await deps.storage.presignUpload({
+    objectKey,
+    contentType,
+    expiresInSeconds: UPLOAD_URL_SECONDS,
+    sizeBytes,
+  });
   return {
     documentId,
     kind,
     uploadUrl,
     method: 'PUT',
     // The PUT must carry exactly these headers: they are part of its signature.
-    headers: {
-      'content-type': contentType,
-      ...(sizeBytes === undefined ? {} : { 'content-length': String(sizeBytes) }),
-    },
-    ...(sizeBytes === undefined ? {} : { sizeBytes }),
-    upload: { method: 'POST', url: post.url, fields: post.fields },
+    headers: { 'content-type': contentType, 'content-length': String(sizeBytes), 'if-none-match': '*' },
+    sizeBytes,
     expiresAt: new Date(now.getTime() + UPLOAD_URL_SECONDS * 1000).toISOString(),
     maxBytes: MAX_DOCUMENT_BYTES,
   };
@@ -311,13 +324,26 @@ export async function submitApplication(deps: WorkflowDeps, applicationId: strin
       requireEditable(record, deps);
       // The rules are checked again: a draft may be old (an ID holder turns 18, a rule changed).
       const body = parseApplication(record.body, now);
-      const missing = await documentProblems(record, deps.storage);
-      if (missing.length > 0) throw validationFailed(missing, 'Required documents are missing');
+      // Contacts first: nothing is sent to an address that did not prove it asked (spec 6).
+      const unverified = unverifiedContacts(record);
+      // Each document is pinned to the version stored now: checks, review and downloads use that one.
+      const { problems: missing, documents } = await pinDocuments(record, deps.storage, now.toISOString());
+      if (unverified.length > 0 || missing.length > 0) {
+        throw validationFailed(
+          [...unverified, ...missing],
+          unverified.length === 0
+            ? 'Required documents are missing'
+            : missing.length === 0
+              ? 'Verify the contact phone and email first'
+              : 'Verify the contact phone and email, and upload every required document',
+        );
+      }
       const markers = await uniquenessMarkerKeys(body, deps.hasher);
       const at = now.toISOString();
       const next: ApplicationRecord = {
         ...record,
         status: 'SUBMITTED',
+        documents,
         submissionCount: record.submissionCount + 1,
         uniquenessKeys: markers,
         resubmissionToken: undefined,

@@ -1,5 +1,7 @@
+import { merchantFacingTimeline } from '../domain/actors';
 import {
   type ApplicationRecord,
+  contactVerified,
   DOCUMENT_KINDS,
   type DocumentKind,
   effectiveStatus,
@@ -7,7 +9,7 @@ import {
 } from '../domain/application';
 import type { DocumentInspector } from '../ports';
 
-/** The masked application as merchants and reviewers see it (spec 4.1 `GET /v1/applications/{id}`). */
+/** The masked application as the merchant sees it (spec 4.1 `GET /v1/applications/{id}`). */
 export async function applicationView(
   record: ApplicationRecord,
   deps: { storage: DocumentInspector; now: Date; draftTtlSeconds: number },
@@ -32,10 +34,16 @@ export async function applicationView(
     ...masked,
     status,
     documents,
+    // Which contact channels are verified (spec 6): submit needs both.
+    contactVerified: {
+      phone: contactVerified(record, 'SMS'),
+      email: contactVerified(record, 'EMAIL'),
+    },
     reasons: status === 'REJECTED' || status === 'NEEDS_CHANGES' ? record.reasons : [],
     merchantNo: record.merchantNo ?? null,
     terminalId: record.terminalId ?? null,
-    timeline: record.timeline,
+    // The merchant sees `reviewer` / `operator`, never a staff subject.
+    timeline: merchantFacingTimeline(record.timeline),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

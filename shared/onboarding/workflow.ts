@@ -1,5 +1,10 @@
 import type { Deadlines } from '../config/env';
-import { type ApplicationRecord, type ApplicationStatus, applicationTaskId } from '../domain/application';
+import {
+  type ApplicationRecord,
+  type ApplicationStatus,
+  applicationTaskId,
+  contactVerified,
+} from '../domain/application';
 import { type MerchantRecord, merchantNumber, merchantNumberPrefix, terminalIdOf } from '../domain/merchant';
 import { logger } from '../logger';
 import {
@@ -13,13 +18,14 @@ import type { Locale } from '../notifications/template-engine';
 import { type MerchantTemplate, renderEmail, renderSms } from '../notifications/templates';
 import type { Clock, DocumentInspector, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import {
   type ApplicationRepository,
   type ReviewTaskRepository,
   StaleWriteError,
 } from '../ports/repositories';
 import type { TerminalRepository } from '../ports/terminals';
+import { requireRecordedDecision } from '../reviews/decision';
 import { type EscalationDeps, openReviewTask, reviewerReasons } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import type { MessagingKeys } from '../workflow-kit/messaging';
@@ -35,7 +41,7 @@ export interface WorkflowTaskDeps {
   readonly terminals: TerminalRepository;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentInspector;
   readonly workflow: WorkflowControl;
@@ -47,6 +53,7 @@ export interface WorkflowTaskDeps {
     acquirerCode: string;
     smsSignature: string;
     smsPerPhonePerHour: number;
+    emailPerAddressPerHour: number;
     supervisorEmail: string;
     supervisorLocale: Locale;
   };
@@ -212,20 +219,31 @@ export async function escalateApplicationReview(
 /** What sending an applicant's messages needs. */
 type NotifyDeps = Pick<WorkflowTaskDeps, 'applications' | 'terminals' | MessagingKeys>;
 
+/** The review task of the application's current submission round (derived, never taken from a callback). */
+function currentTaskId(record: ApplicationRecord): string {
+  return applicationTaskId(record.applicationId, record.submissionCount);
+}
+
 /**
- * The reviewer's REJECT or REQUEST_CHANGES on the application, with the reasons (one write after
- * reading the task); `extra` goes into the same write. Returns the record as saved.
+ * The reviewer's `decision` (REJECT or REQUEST_CHANGES) as recorded on the current submission's
+ * review task, with the reasons (one write after reading the task); `extra` goes into the same
+ * write. A task without that recorded decision fails the step ({@link requireRecordedDecision}).
+ * Returns the record as saved.
  */
 async function applyDecision(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
   record: ApplicationRecord,
-  taskId: string,
+  decision: 'REJECT' | 'REQUEST_CHANGES',
   extra: Partial<ApplicationRecord> = {},
 ): Promise<ApplicationRecord> {
-  const task = await deps.reviews.get(taskId);
-  if (!task?.decision || task.decision === 'APPROVE') throw new Error('No recordable decision on the task');
-  const target: ApplicationStatus = task.decision === 'REJECT' ? 'REJECTED' : 'NEEDS_CHANGES';
-  const code = task.decision === 'REJECT' ? 'REJECTED_BY_REVIEWER' : 'CHANGES_REQUESTED';
+  const taskId = currentTaskId(record);
+  const task = requireRecordedDecision(await deps.reviews.get(taskId), taskId, {
+    kind: 'APPLICATION',
+    subjectId: record.applicationId,
+    decisions: [decision],
+  });
+  const target: ApplicationStatus = decision === 'REJECT' ? 'REJECTED' : 'NEEDS_CHANGES';
+  const code = decision === 'REJECT' ? 'REJECTED_BY_REVIEWER' : 'CHANGES_REQUESTED';
   const reasons = reviewerReasons(task, code);
   const at = deps.clock.now().toISOString();
   const release = target === 'REJECTED' ? record.uniquenessKeys : [];
@@ -239,7 +257,7 @@ async function applyDecision(
     updatedAt: at,
     timeline: [
       ...record.timeline,
-      { status: target, at, actor: `staff:${task.decidedBy ?? 'unknown'}`, action: task.decision },
+      { status: target, at, actor: `staff:${task.decidedBy}`, action: decision },
     ],
   };
   await deps.applications.save(next, record.revision, { release });
@@ -247,29 +265,31 @@ async function applyDecision(
 }
 
 /**
- * RecordRejection: the reviewer's decision (REJECT on the workflow's path) with the reasons,
- * then the outcome to the merchant — one step, so the workflow ends on it. Idempotent: a retry
+ * RecordRejection: the reviewer's REJECT recorded on the current submission's task, with the
+ * reasons, then the outcome to the merchant — one step, so the workflow ends on it. An application
+ * the checks rejected (AUTO_REJECTED) is found REJECTED with its messages sent. Idempotent: a retry
  * finds the status written and only sends what is unsent.
  */
 export async function recordDecision(
   deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews'>,
-  input: { applicationId: string; taskId: string },
+  input: { applicationId: string },
 ) {
   let record = await applicationSteps.load(deps, input.applicationId);
-  if (record.status === 'PENDING_REVIEW') record = await applyDecision(deps, record, input.taskId);
+  if (record.status === 'PENDING_REVIEW') record = await applyDecision(deps, record, 'REJECT');
   if (record.status !== 'REJECTED' && record.status !== 'NEEDS_CHANGES') return { skipped: record.status };
   await notifyOf(deps, record);
   return { status: record.status };
 }
 
 /**
- * AwaitResubmission (`.waitForTaskToken`): records the reviewer's REQUEST_CHANGES with the
- * reasons and this state's token in one write, tells the merchant what to correct, and waits
- * until the merchant submits again (submit-application resumes the token).
+ * AwaitResubmission (`.waitForTaskToken`): records the reviewer's REQUEST_CHANGES (from the
+ * current submission's task) with the reasons and this state's token in one write, tells the
+ * merchant what to correct, and waits until the merchant submits again (submit-application
+ * resumes the token).
  */
 export async function awaitResubmission(
   deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'workflow'>,
-  input: { applicationId: string; taskToken: string; taskId?: string },
+  input: { applicationId: string; taskToken: string },
 ) {
   let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'SUBMITTED') {
@@ -277,8 +297,8 @@ export async function awaitResubmission(
     await deps.workflow.resume(input.taskToken, { resubmitted: true, submission: record.submissionCount });
     return { resumed: true };
   }
-  if (record.status === 'PENDING_REVIEW' && input.taskId) {
-    record = await applyDecision(deps, record, input.taskId, { resubmissionToken: input.taskToken });
+  if (record.status === 'PENDING_REVIEW') {
+    record = await applyDecision(deps, record, 'REQUEST_CHANGES', { resubmissionToken: input.taskToken });
   } else if (record.status === 'NEEDS_CHANGES') {
     // A retry or a restart: the wait has a new token.
     const next = {
@@ -298,7 +318,9 @@ export async function awaitResubmission(
 
 /**
  * ProvisionMerchant: merchant number (sequence allocated atomically), merchant record, markers
- * and terminal binding in one transaction. Idempotent: an approved application is returned as is.
+ * and terminal binding in one transaction — only from the approval recorded on the current
+ * submission's review task (DECIDED, APPROVE, every required check done, a reviewer), whatever
+ * resumed the workflow. Idempotent: an approved application is returned as is.
  */
 export async function provisionMerchant(
   deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'merchants' | 'clock' | 'config'>,
@@ -308,7 +330,12 @@ export async function provisionMerchant(
   if (record.status === 'APPROVED') return record;
   if (record.status !== 'PENDING_REVIEW')
     throw new Error(`Cannot provision an application in ${record.status}`);
-  const task = await deps.reviews.get(applicationTaskId(applicationId, record.submissionCount));
+  const taskId = currentTaskId(record);
+  const task = requireRecordedDecision(await deps.reviews.get(taskId), taskId, {
+    kind: 'APPLICATION',
+    subjectId: applicationId,
+    decisions: ['APPROVE'],
+  });
   const body = record.body;
   const prefix = merchantNumberPrefix(
     deps.config.acquirerCode,
@@ -346,7 +373,7 @@ export async function provisionMerchant(
         {
           status: 'APPROVED',
           at,
-          actor: `staff:${task?.decidedBy ?? 'unknown'}`,
+          actor: `staff:${task.decidedBy}`,
           action: bound || !terminal ? 'APPROVED' : 'APPROVED_TERMINAL_UNAVAILABLE',
         },
       ],
@@ -439,26 +466,43 @@ async function notifyOf(
   };
   const { contact } = record.body;
   const outcomes: SendOutcome[] = [];
+  // An address changed by a correction and not verified again gets nothing (spec 6): not even
+  // the outcome of the application it was put on.
+  const unverified = (['EMAIL', 'SMS'] as const).filter((channel) => !contactVerified(record, channel));
+  if (unverified.length > 0) {
+    logger.info('not sent to an unverified contact', { applicationId, channels: unverified.join(',') });
+  }
   for (const template of templates) {
     const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
-    const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
-      deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
-    );
-    const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
-      const sn = record.body.terminal?.serialNumber;
-      const activation =
-        template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn
-          ? await newActivationCode(deps, sn, record.merchantNo)
-          : undefined;
-      const message = renderSms(
-        template,
-        locale,
-        { ...values, activationCode: activation?.code },
-        deps.config.smsSignature,
+    if (!unverified.includes('EMAIL')) {
+      const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
+        deps.mailer.send({ to: [contact.email], ...renderEmail(template, locale, values) }),
       );
-      return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
-    });
-    outcomes.push(email, sms);
+      outcomes.push(email);
+    }
+    if (unverified.includes('SMS')) continue;
+    const sn = record.body.terminal?.serialNumber;
+    const carriesCode = template === 'APPLICATION_APPROVED' && record.terminalId && record.merchantNo && sn;
+    // The approval SMS with an activation code counts against the code's own hourly counter.
+    const quota = carriesCode ? 'SMS_ACTIVATION_CODE' : 'SMS';
+    const sms = await sendOnce(
+      deps,
+      { ...common, channel: 'SMS', address: contact.phone, quota },
+      async () => {
+        const activation =
+          carriesCode && record.merchantNo && sn
+            ? await newActivationCode(deps, sn, record.merchantNo)
+            : undefined;
+        const message = renderSms(
+          template,
+          locale,
+          { ...values, activationCode: activation?.code },
+          deps.config.smsSignature,
+        );
+        return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });
+      },
+    );
+    outcomes.push(sms);
   }
   await applicationSteps.noteUndelivered(deps, applicationId, undeliveredNotes(outcomes));
   throwIfAnyFailed(outcomes);
@@ -474,8 +518,10 @@ export async function notifyApplicant(deps: NotifyDeps, input: { applicationId: 
   const record = await applicationSteps.load(deps, input.applicationId);
   const template = templateFor(record, input.event);
   if (!template) return { sent: [] };
-  const [email, sms] = await notifyOf(deps, record, [template]);
-  return { email: email?.result, sms: sms?.result };
+  const outcomes = await notifyOf(deps, record, [template]);
+  const resultOf = (channel: 'EMAIL' | 'SMS') =>
+    outcomes.find((outcome) => outcome.channel === channel)?.result;
+  return { email: resultOf('EMAIL'), sms: resultOf('SMS') };
 }
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */

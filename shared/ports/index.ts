@@ -3,16 +3,49 @@
  * `shared/adapters/`; the local stack points those same adapters at emulators.
  */
 
-/** Keyed hashing (HMAC) of identity numbers and derivation of merchant token secrets. */
+import type { HmacKey } from '../config/env';
+
+/**
+ * What each keyed hash is for, and the HMAC key (one per purpose, shared/config/env.ts) it is
+ * computed with. The purpose is also the MAC's domain separator (`<purpose>\0<value>`), so equal
+ * digits of two kinds of number never give equal hashes, even under one key.
+ */
+export const MAC_PURPOSE_KEYS = {
+  'uniq-license': 'identity',
+  'uniq-legal-person-id': 'identity',
+  'settlement-account': 'identity',
+  'activation-code': 'activation-code',
+  'one-time-code': 'one-time-code',
+  'notification-address:EMAIL': 'notification-address',
+  'notification-address:SMS': 'notification-address',
+} as const satisfies Record<string, HmacKey>;
+
+/** One purpose of a keyed hash. */
+export type MacPurpose = keyof typeof MAC_PURPOSE_KEYS;
+
+/** Keyed hashing (HMAC) of identity numbers, codes and addresses, each purpose under its own key. */
 export interface KeyedHasher {
-  /** Deterministic base64url MAC of `value` under the product's secret key, domain-separated by `purpose`. */
-  mac(purpose: string, value: string): Promise<string>;
+  /**
+   * Deterministic base64url MAC of `value` under the key of `purpose` ({@link MAC_PURPOSE_KEYS}),
+   * domain-separated by `purpose`. Throws when this function was given no such key (its manifest
+   * entry lacks the capability): a programming error, never a request's fault.
+   */
+  mac(purpose: MacPurpose, value: string): Promise<string>;
 }
 
-/** A browser-style upload form: POST `fields` and then the file (field `file`) to `url`. */
-export interface PresignedPost {
-  readonly url: string;
-  readonly fields: Readonly<Record<string, string>>;
+/** One stored object, as the documents bucket reports it (one version of it where it keeps versions). */
+export interface StoredObject {
+  readonly size: number;
+  readonly contentType: string | undefined;
+  /** The S3 version id of what was read; absent where the store keeps no versions (s3rver). */
+  readonly versionId?: string;
+  /** The entity tag without its quotes: it names this content (an MD5 only without KMS). */
+  readonly etag: string;
+  /**
+   * The full-object checksum S3 keeps (`CRC64NVME:<base64>`, or SHA256, CRC32C, CRC32), when it
+   * reports one; S3 computes CRC64NVME for every upload that brings none.
+   */
+  readonly checksum?: string;
 }
 
 /**
@@ -22,38 +55,42 @@ export interface PresignedPost {
 export interface DocumentInspector {
   /** Size in bytes of an uploaded object, or `undefined` when nothing was uploaded. */
   objectSize(objectKey: string): Promise<number | undefined>;
-  /** Size and stored content type of an uploaded object, or `undefined` when nothing was uploaded. */
-  objectInfo(objectKey: string): Promise<{ size: number; contentType: string | undefined } | undefined>;
+  /**
+   * The stored object — its version `versionId` when given (the store keeps versions), the
+   * current one otherwise — or `undefined` when there is none.
+   */
+  objectInfo(objectKey: string, versionId?: string): Promise<StoredObject | undefined>;
 }
 
 /** Document storage with presigned uploads. */
 export interface DocumentStorage extends DocumentInspector {
   /**
-   * Presigned PUT URL. The content type is always part of the signature; with `sizeBytes` the exact
-   * Content-Length is too, so S3 refuses an upload of another type or size.
+   * Presigned PUT URL that writes `objectKey` once: its signature covers the content type, the
+   * exact Content-Length and `If-None-Match: *`, so S3 refuses another type or size, any second
+   * write to the key, and (conditional writes enforced by the bucket policy) any write without it.
    */
   presignUpload(input: {
     objectKey: string;
     contentType: string;
     expiresInSeconds: number;
-    sizeBytes?: number;
+    sizeBytes: number;
   }): Promise<string>;
-  /**
-   * Presigned POST whose signed policy allows exactly this key and content type and a size of
-   * 1..`maxBytes` bytes (`content-length-range`), for clients that do not know the size up front.
-   */
-  presignPost(input: {
-    objectKey: string;
-    contentType: string;
-    expiresInSeconds: number;
-    maxBytes: number;
-  }): Promise<PresignedPost>;
 }
 
 /** Presigned downloads of stored documents, for reviewers (the S3 presigner is bundled by its route only). */
 export interface DocumentDownloads extends DocumentInspector {
-  /** Presigned GET URL of one object, valid `expiresInSeconds`. */
-  presignDownload(input: { objectKey: string; expiresInSeconds: number }): Promise<string>;
+  /** Presigned GET URL of one object — of its version `versionId` when given — valid `expiresInSeconds`. */
+  presignDownload(input: {
+    objectKey: string;
+    versionId?: string;
+    expiresInSeconds: number;
+  }): Promise<string>;
+}
+
+/** Deletes documents for good (the retention sweeper only). */
+export interface DocumentEraser {
+  /** Deletes every object under `prefix`, every version of each where the store keeps versions; returns how many. */
+  eraseAll(prefix: string): Promise<number>;
 }
 
 /**

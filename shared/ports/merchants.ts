@@ -41,6 +41,11 @@ export interface MerchantRepository {
     terminal?: { serialNumber: string; terminalId: string; model: string };
   }): Promise<ProvisionOutcome>;
   getMerchant(merchantNo: string): Promise<MerchantRecord | undefined>;
+  /**
+   * Whether a merchant with this number exists and may take terminals (PENDING_ACTIVATION or
+   * ACTIVE) — one answer for unknown and not-accepting numbers, read without opening any field.
+   */
+  acceptsTerminals(merchantNo: string): Promise<boolean>;
   merchantTerminals(merchantNo: string): Promise<MerchantTerminalRecord[]>;
 }
 

@@ -19,13 +19,28 @@ export interface SuppressionList {
   }): Promise<void>;
 }
 
-/** The per-phone SMS limit (abuse protection). */
-export interface SmsQuota {
+/**
+ * The hourly counter a message counts against, per address (abuse protection): nobody can make
+ * the acquirer flood a phone or a mailbox.
+ */
+export type SendQuotaPool =
+  /** Every SMS to a phone, except those that carry an activation code. */
+  | 'SMS'
   /**
-   * Atomically counts one SMS to the phone in the clock hour of `at`, unless `limit` were counted
-   * in that hour already: `false` then, and nothing is counted.
+   * SMS that carry a terminal activation code: a counter of their own, so that other traffic to
+   * the phone (verification codes anyone may request, notices) cannot use up the code's.
    */
-  take(phoneHash: string, at: Date, limit: number): Promise<boolean>;
+  | 'SMS_ACTIVATION_CODE'
+  /** Every email to an address. */
+  | 'EMAIL';
+
+/** Per-address hourly send limits. */
+export interface SendQuota {
+  /**
+   * Atomically counts one message of `pool` to the address (its keyed hash) in the clock hour of
+   * `at`, unless `limit` were counted in that hour already: `false` then, and nothing is counted.
+   */
+  take(pool: SendQuotaPool, addressHash: string, at: Date, limit: number): Promise<boolean>;
 }
 
 /** Thrown by an SMS sender when the provider reports that the recipient opted out of SMS. */

@@ -33,20 +33,29 @@ export interface ApplicationRepository {
   ): Promise<ApplicationRecord | undefined>;
   /**
    * Sets the token hash (`''` = revoked: no token matches) and appends `entry` to the timeline,
-   * with a new revision so a concurrent whole-record save cannot write the old hash back. With
-   * `expectedTokenHash` the write is conditional on it (rotation, revocation); false when the
-   * condition failed or the application does not exist.
+   * with a new revision so a concurrent whole-record save cannot write the old hash back, and
+   * forgets the replayable first token in the same transaction. With `expectedTokenHash` the write
+   * is conditional on it (rotation, revocation); false when the condition failed or the
+   * application does not exist.
    */
   replaceTokenHash(
     applicationId: string,
     change: { tokenHash: string; expectedTokenHash?: string; entry: TimelineEntry },
   ): Promise<boolean>;
   /**
-   * Creates the application unless its id is taken, in one conditional write (the id derives from
-   * the Idempotency-Key, so a taken id is a taken key): `undefined` when created, otherwise the
-   * stored application that holds the id.
+   * Creates the application unless its id is taken, in one transaction with the sealed copy of its
+   * first token that a replay may answer until `replayUntil` (the id derives from the
+   * Idempotency-Key, so a taken id is a taken key): `undefined` when created, otherwise the stored
+   * application that holds the id.
    */
-  createIfAbsent(record: ApplicationRecord): Promise<ApplicationRecord | undefined>;
+  createIfAbsent(
+    record: ApplicationRecord,
+    firstToken: { readonly token: string; readonly replayUntil: string },
+  ): Promise<ApplicationRecord | undefined>;
+  /** The first token of the application while a replay may still answer it (never used, before its time). */
+  replayableToken(applicationId: string, now: Date): Promise<string | undefined>;
+  /** Forgets the first token's replayable copy (its first use); nothing happens when there is none. */
+  forgetReplayableToken(applicationId: string): Promise<void>;
   /**
    * Writes `next` if the stored revision is still `expectedRevision` (else {@link StaleWriteError}),
    * claiming and releasing uniqueness markers in the same transaction
@@ -68,16 +77,23 @@ export interface ReviewPage {
   readonly nextCursor: string | undefined;
 }
 
-/** Review tasks and the pending queue. */
+/**
+ * Review tasks and the pending queue. The token of the workflow waiting on a task is kept in an
+ * item of its own (key family `reviewWait`): the functions that only read tasks (the queue, the
+ * steps that act on a decision) cannot read it, and whoever holds a token can resume the wait.
+ */
 export interface ReviewTaskRepository {
   get(taskId: string): Promise<ReviewTaskRecord | undefined>;
-  /** Creates the task in the pending queue; false when it exists already. */
-  create(task: ReviewTaskRecord): Promise<boolean>;
+  /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
+  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
   /**
-   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it, atomically, and
-   * returns the task as it is then (`undefined` when it is missing or closed).
+   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it and returns the
+   * task as it is after that write (`undefined` when it is missing or closed): a decision written
+   * before is seen here, one written after finds the new token.
    */
   attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
+  /** The token of the workflow waiting on the task, if any (only the decision route reads it). */
+  waitingToken(taskId: string): Promise<string | undefined>;
   markEscalated(taskId: string): Promise<boolean>;
   /** PENDING → DECIDED, out of the queue; false when it was not pending. */
   decide(

@@ -6,7 +6,9 @@ export type BindRefusal =
   | 'TERMINAL_NOT_FOUND'
   | 'TERMINAL_ALREADY_BOUND'
   | 'TERMINAL_LIMIT'
-  | 'MERCHANT_NOT_ACTIVE';
+  | 'MERCHANT_NOT_ACTIVE'
+  /** Unbound from another merchant since `holdSince`, and no other operator's request to approve. */
+  | 'REBIND_NEEDS_APPROVAL';
 
 /**
  * Terminals. Every invariant of 一机一码 is a condition of one write or transaction here: the SN's
@@ -19,15 +21,37 @@ export interface TerminalRepository {
   merchantStatus(merchantNo: string): Promise<MerchantStatus | undefined>;
   history(serialNumber: string): Promise<TerminalHistoryEntry[]>;
   register(input: { serialNumber: string; model: string; at: string; actor: string }): Promise<boolean>;
-  /** IN_STOCK → BOUND to the merchant, count +1 (≤ limit), in one transaction. */
+  /**
+   * IN_STOCK → BOUND to the merchant, count +1 (≤ limit), in one transaction — unless the SN was
+   * unbound from another merchant after `holdSince`, in which case only an approval does: a request
+   * to bind it to this merchant made after `approvalSince` by another actor ({@link requestRebind}).
+   */
   bind(input: {
     serialNumber: string;
     merchantNo: string;
     terminalId: string;
     at: string;
     actor: string;
+    holdSince: string;
+    approvalSince: string;
+    /** Why the history shows this binding (an approved request: who asked). */
+    reason?: string;
   }): Promise<BindRefusal | undefined>;
-  /** Bound to `merchantNo` → IN_STOCK, count −1, binding and activation data removed; false if not bound to it. */
+  /**
+   * Records `actor`'s request to bind a held SN (in stock, unbound from another merchant after
+   * `holdSince`) to `merchantNo`, replacing any earlier request; false when the SN is no longer so.
+   */
+  requestRebind(input: {
+    serialNumber: string;
+    merchantNo: string;
+    actor: string;
+    at: string;
+    holdSince: string;
+  }): Promise<boolean>;
+  /**
+   * Bound to `merchantNo` → IN_STOCK, count −1, binding and activation data removed, the merchant
+   * and time kept as the last unbinding; false if not bound to it.
+   */
   unbind(input: {
     serialNumber: string;
     merchantNo: string;
@@ -50,20 +74,32 @@ export interface TerminalRepository {
   /** Ends the lease of `issueId` (its SMS went out, or could not); a no-op once another holds it. */
   releaseActivationIssue(serialNumber: string, issueId: string): Promise<void>;
   /**
-   * New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted.
-   * With `reservedIssueId`, only while that reissue still holds the reservation; without it, any
-   * reservation is dropped (the newer code wins).
+   * New activation code (hash) on a BOUND terminal of `merchantNo`: attempts reset, lock lifted,
+   * and the terminal's lifetime count of codes +1, at most `lifetimeCap`. With `reservedIssueId`,
+   * only while that reissue still holds the reservation; without it, any reservation is dropped
+   * (the newer code wins). `CODE_LIMIT` when the terminal has had `lifetimeCap` codes already,
+   * `NOT_BOUND` when it is not bound to the merchant (or the reservation was lost).
    */
   setActivationCode(input: {
     serialNumber: string;
     merchantNo: string;
     codeHash: string;
     expiresAt: string;
+    lifetimeCap: number;
     reservedIssueId?: string;
-  }): Promise<boolean>;
-  /** Counts one wrong code, only while the stored code is still `codeHash` and not locked; returns the new count. */
-  recordFailedAttempt(serialNumber: string, codeHash: string, limit: number): Promise<number | undefined>;
-  /** BOUND → ACTIVATED if the code, its expiry and the attempt count still allow it. */
+  }): Promise<'SET' | 'NOT_BOUND' | 'CODE_LIMIT'>;
+  /**
+   * Reserves one attempt against the stored code before the presented one is compared: +1 only
+   * while the code is still `codeHash`, unexpired at `now` and under `limit` attempts; returns the
+   * new count (`undefined`: refused). Concurrent guesses can so never compare more than `limit` codes.
+   */
+  reserveAttempt(input: {
+    serialNumber: string;
+    codeHash: string;
+    limit: number;
+    now: string;
+  }): Promise<number | undefined>;
+  /** BOUND → ACTIVATED if the code, its expiry and the attempt count (its own reserved one included) still allow it. */
   activate(input: {
     serialNumber: string;
     merchantNo: string;

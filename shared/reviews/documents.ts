@@ -1,5 +1,6 @@
 import { DOCUMENT_KINDS, type DocumentKind } from '../domain/application';
 import { notFound } from '../errors';
+import { storedDocument } from '../onboarding/documents';
 import type { Clock, DocumentDownloads } from '../ports';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 
@@ -15,9 +16,13 @@ export interface ReviewDocumentsDeps {
 }
 
 /**
- * `GET /v1/reviews/{taskId}/documents` (reviewer): the documents of the task's application, each
- * with a presigned GET (5 minutes) when it was uploaded. Tasks of other kinds have no documents.
- * Object keys hold only ids, and the URLs are for the reviewer's browser: nothing is logged.
+ * `GET /v1/reviews/{taskId}/documents` (reviewer): the documents of the task's application as
+ * they were submitted. Each submitted document comes with a presigned GET (5 minutes) of exactly
+ * the version pinned at submission (`versionId`), and only while the store still holds that very
+ * content (ETag and checksum compared): a document whose key was written again after submission
+ * is shown as `REPLACED` with no URL, one uploaded after the submission as `NOT_SUBMITTED`. Tasks of
+ * other kinds have no documents. Object keys hold only ids, and the URLs are for the reviewer's
+ * browser: nothing is logged.
  */
 export async function getReviewDocuments(deps: ReviewDocumentsDeps, taskId: string) {
   const task = await deps.reviews.get(taskId);
@@ -31,26 +36,48 @@ export async function getReviewDocuments(deps: ReviewDocumentsDeps, taskId: stri
     kinds.map(async (kind) => {
       const ref = application?.documents[kind];
       if (!ref) throw new Error('unreachable: filtered on presence');
-      const stored = await deps.storage.objectInfo(ref.objectKey);
+      const pinned = ref.submitted;
+      const { stored, intact } = pinned
+        ? await storedDocument(deps.storage, ref)
+        : { stored: undefined, intact: false };
+      const state = !pinned
+        ? 'NOT_SUBMITTED'
+        : stored === undefined
+          ? 'MISSING'
+          : intact
+            ? 'SUBMITTED'
+            : 'REPLACED';
       return {
         kind,
         documentId: ref.documentId,
         contentType: ref.contentType,
+        state,
         uploaded: stored !== undefined,
+        ...(pinned
+          ? {
+              versionId: pinned.versionId ?? null,
+              etag: pinned.etag,
+              checksum: pinned.checksum ?? null,
+              sizeBytes: pinned.size,
+              submittedAt: pinned.at,
+            }
+          : {}),
         url:
-          stored === undefined
-            ? null
-            : await deps.storage.presignDownload({
+          state === 'SUBMITTED'
+            ? await deps.storage.presignDownload({
                 objectKey: ref.objectKey,
+                ...(pinned?.versionId === undefined ? {} : { versionId: pinned.versionId }),
                 expiresInSeconds: DOCUMENT_VIEW_SECONDS,
-              }),
+              })
+            : null,
       };
     }),
   );
   return {
     taskId,
     documents,
-    expiresAt:
-      documents.length > 0 ? new Date(now.getTime() + DOCUMENT_VIEW_SECONDS * 1000).toISOString() : null,
+    expiresAt: documents.some((document) => document.url !== null)
+      ? new Date(now.getTime() + DOCUMENT_VIEW_SECONDS * 1000).toISOString()
+      : null,
   };
 }

@@ -151,18 +151,19 @@ const decisionSchema = /* @__PURE__ */ lazy(() => {
 });
 
 /**
- * Resumes the workflow waiting on a decided task. If the token we read is no longer waited on,
- * the task's current token (a new wait: escalation, retry, restart) is tried; if no workflow
- * waits at all, the decision stays recorded and the next wait on this task picks it up. Only a
- * fault of Step Functions itself undoes the decision, so the reviewer can retry.
+ * Resumes the workflow waiting on a decided task. If the token read is no longer waited on, the
+ * task's current token (a new wait: escalation, retry, restart) is tried; if no workflow waits at
+ * all, the decision stays recorded and the next wait on this task picks it up. Only a fault of
+ * Step Functions itself undoes the decision, so the reviewer can retry. The output is a hint for
+ * the state machine's choice only: every step that acts on it reads the decision recorded here.
  */
 async function handOverDecision(
   deps: Pick<ReviewDeps, 'reviews' | 'workflow'>,
   task: ReviewTaskRecord,
   output: { taskId: string; decision: string },
 ): Promise<void> {
-  let token = task.taskToken;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  let token = await deps.reviews.waitingToken(task.taskId);
+  for (let attempt = 0; attempt < 3 && token !== undefined; attempt++) {
     try {
       if (await deps.workflow.resume(token, output)) return;
     } catch (error) {
@@ -177,9 +178,9 @@ async function handOverDecision(
       }
       return;
     }
-    const current = await deps.reviews.get(task.taskId);
-    if (!current || current.taskToken === token) return;
-    token = current.taskToken;
+    const current = await deps.reviews.waitingToken(task.taskId);
+    if (current === token) return;
+    token = current;
   }
 }
 

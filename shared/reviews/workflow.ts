@@ -28,11 +28,17 @@ export interface ReviewTaskDeps {
   readonly deadlines: Deadlines;
 }
 
-/** The parts of a review task its kind decides; the rest (times, status) is filled in here. */
+/**
+ * The parts of a review task its kind decides, and the token of the wait; the rest (times,
+ * status) is filled in here.
+ */
 export type ReviewTaskDraft = Pick<
   ReviewTaskRecord,
-  'taskId' | 'kind' | 'subjectId' | 'automatedChecks' | 'requiredChecks' | 'summary' | 'taskToken'
->;
+  'taskId' | 'kind' | 'subjectId' | 'automatedChecks' | 'requiredChecks' | 'summary'
+> & {
+  /** The `.waitForTaskToken` token of the state now waiting (stored apart from the task). */
+  readonly taskToken: string;
+};
 
 /**
  * The `.waitForTaskToken` side of every review (applications, change requests, transfers):
@@ -48,20 +54,24 @@ export async function openReviewTask(
   // The first wait on a task is by far the most frequent: the put (conditional on the task being
   // new) is then the only write. A wait again on an existing task costs one refused put more.
   const now = deps.clock.now();
-  const created = await deps.reviews.create({
-    ...draft,
-    status: 'PENDING',
-    createdAt: now.toISOString(),
-    deadline: new Date(now.getTime() + deps.deadlines.reviewEscalationSeconds * 1000).toISOString(),
-    finalDeadline: new Date(now.getTime() + deps.deadlines.reviewFinalSeconds * 1000).toISOString(),
-    escalated: false,
-  });
+  const { taskToken, ...task } = draft;
+  const created = await deps.reviews.create(
+    {
+      ...task,
+      status: 'PENDING',
+      createdAt: now.toISOString(),
+      deadline: new Date(now.getTime() + deps.deadlines.reviewEscalationSeconds * 1000).toISOString(),
+      finalDeadline: new Date(now.getTime() + deps.deadlines.reviewFinalSeconds * 1000).toISOString(),
+      escalated: false,
+    },
+    taskToken,
+  );
   if (created) return 'CREATED';
   // One atomic write: a decision landing at the same moment is either seen here or finds the
   // new token when its own hand-off fails (see decideReview) — it can never be lost between the two.
-  const attached = await deps.reviews.attachToken(draft.taskId, draft.taskToken);
+  const attached = await deps.reviews.attachToken(draft.taskId, taskToken);
   if (attached?.status === 'DECIDED' && attached.decision) {
-    await deps.workflow.resume(draft.taskToken, { taskId: draft.taskId, decision: attached.decision });
+    await deps.workflow.resume(taskToken, { taskId: draft.taskId, decision: attached.decision });
     return 'RESUMED';
   }
   // Not PENDING nor DECIDED (closed: expired, cancelled): nobody will decide it any more.
@@ -99,6 +109,8 @@ export async function escalateReview(
       channel: 'EMAIL',
       address: supervisorEmail,
       maxAttempts: WORKFLOW_SEND_ATTEMPTS,
+      // The deployment's own address: an escalation is never held back by a quota.
+      quota: 'NONE',
     },
     () =>
       deps.mailer.send({

@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { ACTIVATION_CODE_DAYS } from '../domain/terminal';
+import { ACTIVATION_CODE_DAYS, MAX_ACTIVATION_CODES_PER_TERMINAL } from '../domain/terminal';
+import { logger } from '../logger';
+import { countMetric } from '../metrics';
 import type { Clock, KeyedHasher } from '../ports';
 import type { TerminalRepository } from '../ports/terminals';
 
@@ -9,10 +11,23 @@ export function activationCodeHash(hasher: KeyedHasher, serialNumber: string, co
 }
 
 /**
+ * A terminal reached its lifetime cap of activation codes: logged (SN only) and counted, which
+ * raises the `ActivationCodeCapReached` alarm.
+ */
+export async function reportCodeCapReached(serialNumber: string): Promise<void> {
+  logger.error('activation code refused: the terminal reached its lifetime cap of codes', {
+    serialNumber,
+    cap: MAX_ACTIVATION_CODES_PER_TERMINAL,
+  });
+  await countMetric('ActivationCodeCapReached');
+}
+
+/**
  * Generates a 6-digit activation code for a terminal bound to `merchantNo`, stores only its keyed
- * hash with a 30-day expiry (attempts reset, lock lifted) and returns the code for its SMS — the
- * one place the code exists in clear. `undefined` when the terminal is no longer bound to it, or
- * when `reservedIssueId` (an operator's reissue) was overtaken by a newer issue.
+ * hash with a 30-day expiry (attempts reset, lock lifted, the terminal's lifetime count of codes +1)
+ * and returns the code for its SMS — the one place the code exists in clear. `undefined` when the
+ * terminal is no longer bound to it, when `reservedIssueId` (an operator's reissue) was overtaken by
+ * a newer issue, or when the terminal reached its lifetime cap of codes (reported and alarmed).
  */
 export async function newActivationCode(
   deps: { terminals: TerminalRepository; hasher: KeyedHasher; clock: Clock },
@@ -27,7 +42,9 @@ export async function newActivationCode(
     merchantNo,
     codeHash: await activationCodeHash(deps.hasher, serialNumber, code),
     expiresAt,
+    lifetimeCap: MAX_ACTIVATION_CODES_PER_TERMINAL,
     ...(reservedIssueId === undefined ? {} : { reservedIssueId }),
   });
-  return stored ? { code, expiresAt } : undefined;
+  if (stored === 'CODE_LIMIT') await reportCodeCapReached(serialNumber);
+  return stored === 'SET' ? { code, expiresAt } : undefined;
 }

@@ -3,9 +3,16 @@ import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
 import { macsEqual } from '../auth/tokens';
 import { terminalIdOf } from '../domain/merchant';
-import { MAX_ACTIVATION_ATTEMPTS, type TerminalRecord } from '../domain/terminal';
+import {
+  MAX_ACTIVATION_ATTEMPTS,
+  MAX_ACTIVATION_CODES_PER_TERMINAL,
+  REBIND_APPROVAL_HOURS,
+  REBIND_HOLD_DAYS,
+  type TerminalRecord,
+} from '../domain/terminal';
 import { AppError, invalidState, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
+import { countMetric } from '../metrics';
 import {
   type SendResult,
   sendOnce,
@@ -15,12 +22,12 @@ import {
 import { renderTerminalSms } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, SmsSender } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import type { PaymentHost, TerminalRepository } from '../ports/terminals';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
 import { systemEntryOf } from '../workflow-kit/subject';
-import { activationCodeHash, newActivationCode } from './activation-codes';
+import { activationCodeHash, newActivationCode, reportCodeCapReached } from './activation-codes';
 
 /** Everything the terminal use cases may need; each route picks its part. */
 export interface TerminalDeps {
@@ -29,17 +36,17 @@ export interface TerminalDeps {
   readonly hasher: KeyedHasher;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly sms: SmsSender;
   readonly paymentHost: PaymentHost;
   readonly clock: Clock;
-  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number; emailPerAddressPerHour: number };
 }
 
 /** The adapters of the routes that send an activation code by SMS. */
 type ActivationSmsDeps = Pick<
   TerminalDeps,
-  'terminals' | 'merchants' | 'hasher' | 'sends' | 'suppressions' | 'smsQuota' | 'sms' | 'clock' | 'config'
+  'terminals' | 'merchants' | 'hasher' | 'sends' | 'suppressions' | 'sendQuota' | 'sms' | 'clock' | 'config'
 >;
 
 /** A valid SN in a path (the same rule as registration). */
@@ -68,6 +75,15 @@ export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'
     openTransferId: terminal.openTransferId ?? null,
     suspended: terminal.suspended === true,
     ...(terminal.suspension ? { suspension: terminal.suspension } : {}),
+    // A first operator's request to bind this recently unbound SN to another merchant.
+    pendingRebind:
+      terminal.status === 'IN_STOCK' && terminal.rebindMerchantNo
+        ? {
+            merchantNo: terminal.rebindMerchantNo,
+            requestedBy: terminal.rebindRequestedBy ?? null,
+            requestedAt: terminal.rebindRequestedAt ?? null,
+          }
+        : null,
     activation:
       terminal.status === 'BOUND' && terminal.activationExpiresAt
         ? {
@@ -109,9 +125,16 @@ export async function sendNewActivationCode(
     /** The issue holds the terminal's reservation (an operator's reissue). */
     reserved?: boolean;
   },
-): Promise<{ sent: boolean; result: SendResult | 'NO_MERCHANT'; expiresAt?: string }> {
+): Promise<{ sent: boolean; result: SendResult | 'NO_MERCHANT' | 'CODE_LIMIT'; expiresAt?: string }> {
   const merchant = await deps.merchants.getMerchant(input.merchantNo);
   if (!merchant) return { sent: false, result: 'NO_MERCHANT' };
+  // Known before the send is claimed, so no send record is spent on a code that cannot exist; the
+  // conditional write of the code enforces the cap whatever runs concurrently.
+  const terminal = await deps.terminals.get(input.serialNumber);
+  if ((terminal?.activationCodesIssued ?? 0) >= MAX_ACTIVATION_CODES_PER_TERMINAL) {
+    await reportCodeCapReached(input.serialNumber);
+    return { sent: false, result: 'CODE_LIMIT' };
+  }
   let expiresAt: string | undefined;
   const outcome = await sendOnce(
     deps,
@@ -121,6 +144,8 @@ export async function sendNewActivationCode(
       channel: 'SMS',
       address: merchant.contact.phone,
       maxAttempts: 1,
+      // Its own hourly counter: other traffic to the phone cannot use up the code's.
+      quota: 'SMS_ACTIVATION_CODE',
     },
     async () => {
       const issued = await newActivationCode(
@@ -176,27 +201,62 @@ const bindSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ merchantNo: z.string().check(z.regex(/^\d{15}$/)) }),
 );
 
+/** What a bind answers: the binding, or a request that waits for a second operator. */
+export type BindOutcome =
+  | {
+      readonly serialNumber: string;
+      readonly merchantNo: string;
+      readonly terminalId: string;
+      readonly status: 'BOUND';
+      readonly activationCodeSent: boolean;
+      readonly activationCodeNotSent?: string;
+    }
+  | {
+      readonly serialNumber: string;
+      readonly merchantNo: string;
+      readonly status: 'PENDING_APPROVAL';
+      readonly requestedBy: string;
+      readonly approvalExpiresAt: string;
+    };
+
 /**
  * `POST /v1/terminals/{sn}/bind` (operator): one transaction binds the SN (in stock only) and
  * counts it on the merchant (at most 5), with an 8-digit terminal ID from an atomic sequence
- * that never repeats; then the activation code goes out by SMS.
+ * that never repeats; then the activation code goes out by SMS. An SN unbound from another
+ * merchant in the last {@link REBIND_HOLD_DAYS} days is not bound by one operator: the first bind
+ * records a request (`PENDING_APPROVAL`), and the same bind by a second operator within
+ * {@link REBIND_APPROVAL_HOURS} hours binds it — moving a terminal between merchants is otherwise
+ * a transfer. The rule is a condition of the binding write, not a read before it.
  */
 export async function bindTerminal(
   deps: ActivationSmsDeps,
   operator: StaffPrincipal,
   serialNumber: string,
   input: unknown,
-) {
+): Promise<BindOutcome> {
   const { merchantNo } = parse(bindSchema(), input);
   checkSerialNumber(serialNumber);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const actor = `staff:${operator.sub}`;
+  const holdSince = new Date(now.getTime() - REBIND_HOLD_DAYS * 86_400_000).toISOString();
+  const approvalSince = new Date(now.getTime() - REBIND_APPROVAL_HOURS * 3_600_000).toISOString();
+  // Read for the history's wording only (whose request this binding approves).
+  const before = await deps.terminals.get(serialNumber);
+  const approving =
+    before?.rebindMerchantNo === merchantNo &&
+    before.rebindRequestedBy !== actor &&
+    (before.rebindRequestedAt ?? '') > approvalSince;
   const terminalId = terminalIdOf(await deps.merchants.nextTerminalSequence());
-  const at = deps.clock.now().toISOString();
   const refusal = await deps.terminals.bind({
     serialNumber,
     merchantNo,
     terminalId,
     at,
-    actor: `staff:${operator.sub}`,
+    actor,
+    holdSince,
+    approvalSince,
+    ...(approving ? { reason: `rebinding requested by ${before?.rebindRequestedBy}, approved` } : {}),
   });
   switch (refusal) {
     case 'TERMINAL_NOT_FOUND':
@@ -215,6 +275,19 @@ export async function bindTerminal(
           },
         ],
       });
+    case 'REBIND_NEEDS_APPROVAL': {
+      if (!(await deps.terminals.requestRebind({ serialNumber, merchantNo, actor, at, holdSince }))) {
+        throw new AppError('CONFLICT', 'The terminal changed at the same time; read it again');
+      }
+      logger.info('rebinding requested; a second operator must approve', { serialNumber, merchantNo });
+      return {
+        serialNumber,
+        merchantNo,
+        status: 'PENDING_APPROVAL',
+        requestedBy: actor,
+        approvalExpiresAt: new Date(now.getTime() + REBIND_APPROVAL_HOURS * 3_600_000).toISOString(),
+      };
+    }
     default:
   }
   const activation = await sendNewActivationCode(deps, {
@@ -270,6 +343,14 @@ export async function unbindTerminal(
  */
 const REISSUE_LEASE_SECONDS = 30;
 
+/** The terminal had its lifetime cap of activation codes (see MAX_ACTIVATION_CODES_PER_TERMINAL). */
+function codeLimit(): AppError {
+  return new AppError(
+    'ACTIVATION_CODE_LIMIT',
+    `This terminal has been issued ${MAX_ACTIVATION_CODES_PER_TERMINAL} activation codes, the most it may have: security must look into it before it can be activated`,
+  );
+}
+
 /** `POST /v1/terminals/{sn}/activation-code` (operator): a new code by SMS, lock lifted. */
 export async function reissueActivationCode(
   deps: ActivationSmsDeps,
@@ -280,6 +361,10 @@ export async function reissueActivationCode(
   if (!terminal) throw notFound('Terminal');
   if (terminal.status !== 'BOUND' || !terminal.merchantNo || !terminal.terminalId) {
     throw invalidState(`A code can only be issued for a BOUND terminal, not ${terminal.status}`);
+  }
+  if ((terminal.activationCodesIssued ?? 0) >= MAX_ACTIVATION_CODES_PER_TERMINAL) {
+    await reportCodeCapReached(serialNumber);
+    throw codeLimit();
   }
   const at = deps.clock.now().toISOString();
   // Each reissue is its own issue (its own send record), one at a time per terminal: two at once
@@ -317,6 +402,7 @@ export async function reissueActivationCode(
       { details: { retryAfterSeconds: secondsToNextHour(deps.clock.now()) } },
     );
   }
+  if (activation.result === 'CODE_LIMIT') throw codeLimit();
   if (activation.result === 'SUPPRESSED') {
     throw invalidState(
       "The merchant's phone opted out of SMS: a change request must update the contact phone first",
@@ -360,10 +446,20 @@ const activateSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) }),
 );
 
+const locked = () =>
+  new AppError('ACTIVATION_LOCKED', 'Too many wrong codes: ask for a new activation code', {
+    details: { attemptsLeft: 0 },
+  });
+
+const expired = () =>
+  new AppError('ACTIVATION_CODE_EXPIRED', 'The activation code has expired: ask for a new one');
+
 /**
  * `POST /v1/terminals/{sn}/activate` (the merchant): lock first (after 5 wrong codes even the
- * right one is refused), then expiry, then the code, compared as keyed hashes in constant time.
- * A wrong code is counted with a conditional write, so parallel guesses cannot exceed the limit.
+ * right one is refused), then expiry; then one attempt is reserved with a conditional write
+ * (`ADD activationAttempts 1 IF activationAttempts < 5`) and only then is the code compared, as
+ * keyed hashes in constant time. However many guesses arrive at once, at most 5 codes per issued
+ * code are ever compared; the refused ones answer ACTIVATION_LOCKED without being looked at.
  */
 export async function activateTerminal(
   deps: Pick<TerminalDeps, 'terminals' | 'hasher' | 'clock'>,
@@ -376,28 +472,33 @@ export async function activateTerminal(
   await refuseSuspended(deps, terminal);
   if (terminal.status !== 'BOUND')
     throw invalidState(`The terminal is ${terminal.status}, not waiting for activation`);
-  const attempts = terminal.activationAttempts ?? 0;
-  if (!terminal.activationCodeHash || attempts >= MAX_ACTIVATION_ATTEMPTS) {
-    throw new AppError('ACTIVATION_LOCKED', 'Too many wrong codes: ask for a new activation code', {
-      details: { attemptsLeft: 0 },
-    });
-  }
+  const storedHash = terminal.activationCodeHash;
+  if (!storedHash || (terminal.activationAttempts ?? 0) >= MAX_ACTIVATION_ATTEMPTS) throw locked();
   const now = deps.clock.now().toISOString();
-  if (!terminal.activationExpiresAt || terminal.activationExpiresAt <= now) {
-    throw new AppError('ACTIVATION_CODE_EXPIRED', 'The activation code has expired: ask for a new one');
+  if (!terminal.activationExpiresAt || terminal.activationExpiresAt <= now) throw expired();
+
+  const count = await deps.terminals.reserveAttempt({
+    serialNumber,
+    codeHash: storedHash,
+    limit: MAX_ACTIVATION_ATTEMPTS,
+    now,
+  });
+  if (count === undefined) {
+    // Refused: parallel attempts took the last ones, or the code expired or was replaced meanwhile.
+    const current = await deps.terminals.get(serialNumber);
+    if (current && current.status !== 'BOUND')
+      throw invalidState(`The terminal is ${current.status}, not waiting for activation`);
+    if (current?.activationCodeHash === storedHash && (current.activationExpiresAt ?? '') <= now)
+      throw expired();
+    if (current && current.activationCodeHash !== storedHash)
+      throw new AppError('CONFLICT', 'A new activation code was issued at the same time: use the newest one');
+    throw locked();
   }
   const presented = await activationCodeHash(deps.hasher, serialNumber, activationCode);
-  if (!macsEqual(presented, terminal.activationCodeHash)) {
-    const count = await deps.terminals.recordFailedAttempt(
-      serialNumber,
-      terminal.activationCodeHash,
-      MAX_ACTIVATION_ATTEMPTS,
-    );
-    // Not counted: the code was replaced or the lock reached by a parallel attempt meanwhile.
-    if (count === undefined) {
-      throw new AppError('ACTIVATION_LOCKED', 'Too many wrong codes: ask for a new activation code', {
-        details: { attemptsLeft: 0 },
-      });
+  if (!macsEqual(presented, storedHash)) {
+    if (count >= MAX_ACTIVATION_ATTEMPTS) {
+      logger.warn('terminal locked after wrong activation codes', { serialNumber });
+      await countMetric('ActivationLocked');
     }
     // The fifth wrong code still answers 400 (0 attempts left); the lock shows from the next one.
     throw new AppError('ACTIVATION_CODE_INVALID', 'The activation code is not correct', {

@@ -28,8 +28,6 @@ export interface TransferTaskInput {
   readonly transferRequestId: string;
   /** The token of a `.waitForTaskToken` state. */
   readonly taskToken?: string;
-  /** The review task whose decision a step records. */
-  readonly taskId?: string;
   /** Which message a notification step sends: `REQUESTED`, `ACCEPTED` or `OUTCOME`. */
   readonly event?: string;
   /** The caught error, for TransferRecordFailure. */

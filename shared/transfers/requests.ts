@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import * as z from 'zod/mini';
 import type { MerchantPrincipal, StaffPrincipal } from '../auth/principals';
 import type { Deadlines } from '../config/env';
+import { merchantFacingTimeline } from '../domain/actors';
 import {
   CANCELLABLE_TRANSFER_STATUSES,
   type TransferRequestRecord,
@@ -80,8 +81,9 @@ export async function createTransferRequest(
       { field: 'toMerchantNo', code: 'SAME_MERCHANT', message: 'The terminal is already yours' },
     ]);
   }
-  const receiver = await deps.merchants.getMerchant(toMerchantNo);
-  if (!receiver || !['PENDING_ACTIVATION', 'ACTIVE'].includes(receiver.status)) {
+  // One read, one answer: an unknown number and a merchant that takes no terminals look alike (and
+  // cost alike: nothing of the receiver is decrypted), so the route tells nobody which numbers exist.
+  if (!(await deps.merchants.acceptsTerminals(toMerchantNo))) {
     throw validationFailed([
       {
         field: 'toMerchantNo',
@@ -152,7 +154,9 @@ export async function getTransferRequest(
   ) {
     throw notFound('Transfer request');
   }
-  return transferView(record);
+  // A merchant sees `reviewer`, never the staff subject that decided.
+  const view = transferView(record);
+  return principal.kind === 'merchant' ? { ...view, timeline: merchantFacingTimeline(view.timeline) } : view;
 }
 
 /**

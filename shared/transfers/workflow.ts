@@ -18,9 +18,10 @@ import {
 } from '../notifications/terminal-templates';
 import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
-import type { SmsQuota, SuppressionList } from '../ports/notifications';
+import type { SendQuota, SuppressionList } from '../ports/notifications';
 import type { ReviewTaskRepository } from '../ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../ports/terminals';
+import { requireRecordedDecision } from '../reviews/decision';
 import { openReviewTask, reviewerReasons } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import type { MessagingKeys } from '../workflow-kit/messaging';
@@ -36,13 +37,13 @@ export interface TransferWorkflowDeps {
   readonly workflow: WorkflowControl;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
-  readonly smsQuota: SmsQuota;
+  readonly sendQuota: SendQuota;
   readonly hasher: KeyedHasher;
   readonly mailer: Mailer;
   readonly sms: SmsSender;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
-  readonly config: { smsSignature: string; smsPerPhonePerHour: number };
+  readonly config: { smsSignature: string; smsPerPhonePerHour: number; emailPerAddressPerHour: number };
 }
 
 /**
@@ -105,7 +106,11 @@ export async function transferAwaitReview(
   return { opened };
 }
 
-/** TransferComplete: the atomic re-binding with a new terminal ID (idempotent on retry). */
+/**
+ * TransferComplete: the atomic re-binding with a new terminal ID (idempotent on retry), only from
+ * the approval recorded on the review task (the transfer's id): DECIDED, APPROVE, the phone
+ * call-back done, by a reviewer — whatever resumed the workflow.
+ */
 export async function transferComplete(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'merchants' | 'clock'>,
   transferRequestId: string,
@@ -113,8 +118,12 @@ export async function transferComplete(
   const record = await transferSteps.load(deps, transferRequestId);
   if (record.status === 'COMPLETED') return { status: record.status, terminalId: record.toTerminalId };
   if (record.status !== 'PENDING_REVIEW') return { skipped: record.status };
-  const task = await deps.reviews.get(transferRequestId);
-  const actor = `staff:${task?.decidedBy ?? 'unknown'}`;
+  const task = requireRecordedDecision(await deps.reviews.get(transferRequestId), transferRequestId, {
+    kind: 'TERMINAL_TRANSFER',
+    subjectId: transferRequestId,
+    decisions: ['APPROVE'],
+  });
+  const actor = `staff:${task.decidedBy}`;
   const toTerminalId = terminalIdOf(await deps.merchants.nextTerminalSequence());
   const at = deps.clock.now().toISOString();
   const outcome = await deps.transfers.complete({ transfer: record, toTerminalId, at, actor });
@@ -145,20 +154,28 @@ export async function transferComplete(
   return { status: 'COMPLETED', terminalId: toTerminalId };
 }
 
-/** TransferRecordDecision: REJECT → REJECTED with the reviewer's reasons; the SN is released. */
+/**
+ * TransferRecordDecision: the REJECT recorded on the review task (the transfer's id) → REJECTED
+ * with the reviewer's reasons; the SN is released.
+ */
 export async function transferRecordDecision(
   deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'clock'>,
-  input: { transferRequestId: string; taskId: string },
+  input: { transferRequestId: string },
 ) {
   const record = await transferSteps.load(deps, input.transferRequestId);
   if (record.status !== 'PENDING_REVIEW') return { status: record.status };
-  const task = await deps.reviews.get(input.taskId);
+  const taskId = record.transferRequestId;
+  const task = requireRecordedDecision(await deps.reviews.get(taskId), taskId, {
+    kind: 'TERMINAL_TRANSFER',
+    subjectId: record.transferRequestId,
+    decisions: ['REJECT'],
+  });
   const at = deps.clock.now().toISOString();
   await deps.transfers.save(
     transitioned(
       record,
       'REJECTED',
-      { at, actor: `staff:${task?.decidedBy ?? 'unknown'}`, action: 'REJECT' },
+      { at, actor: `staff:${task.decidedBy}`, action: 'REJECT' },
       {
         reasons: reviewerReasons(task),
       },
@@ -202,18 +219,20 @@ async function tellMerchant(
   template: TerminalTemplate,
   subjectId: string,
   values: TerminalTemplateValues,
-  smsOnly: () => Promise<Partial<TerminalTemplateValues>> = async () => ({}),
+  smsOnly?: () => Promise<Partial<TerminalTemplateValues>>,
 ): Promise<SendOutcome[]> {
   const { contact, locale } = merchant;
   const common = { subjectId, template, maxAttempts: WORKFLOW_SEND_ATTEMPTS };
   const email = await sendOnce(deps, { ...common, channel: 'EMAIL', address: contact.email }, () =>
     deps.mailer.send({ to: [contact.email], ...renderTerminalEmail(template, locale, values) }),
   );
-  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone }, async () => {
+  // An SMS with an activation code counts against the code's own hourly counter.
+  const quota = smsOnly ? 'SMS_ACTIVATION_CODE' : 'SMS';
+  const sms = await sendOnce(deps, { ...common, channel: 'SMS', address: contact.phone, quota }, async () => {
     const message = renderTerminalSms(
       template,
       locale,
-      { ...values, ...(await smsOnly()) },
+      { ...values, ...(smsOnly ? await smsOnly() : {}) },
       deps.config.smsSignature,
     );
     return deps.sms.send({ to: contact.phone, body: message.body, templateId: message.templateId });

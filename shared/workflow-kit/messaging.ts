@@ -6,7 +6,7 @@
 export type MessagingKeys =
   | 'sends'
   | 'suppressions'
-  | 'smsQuota'
+  | 'sendQuota'
   | 'hasher'
   | 'mailer'
   | 'sms'

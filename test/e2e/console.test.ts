@@ -28,6 +28,7 @@ beforeAll(async () => {
       REVIEW_FINAL_SECONDS: '1200',
       RESUBMISSION_SECONDS: '1200',
       SMS_PER_PHONE_PER_HOUR: '10000',
+      EMAIL_PER_ADDRESS_PER_HOUR: '10000',
     }),
     launchChromium(),
   ]);

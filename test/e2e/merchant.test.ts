@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../../local/web-build';
 import { eventually } from '../support/api-client';
 import { validPersonalAccount, validResidentId } from '../support/fixtures';
-import { latestSms } from '../support/onboarding';
+import { latestSms, verificationCode } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { applicationWhen } from './support/applications';
 import { checkPage, launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
@@ -11,9 +11,11 @@ import { pngPhoto } from './support/images';
 
 /*
  * The merchant pages (spec section 11) on a 375 × 667 phone screen in a real Chromium against the
- * real local stack: the whole application from the empty form to "submitted" with photos shrunk in
- * the browser, a field sent back with its reason, corrected and resubmitted, then activation and the
- * test transaction. Every page: axe, labels, no horizontal scrolling, no CSP violation.
+ * real local stack: the whole application from the empty form to "submitted" with the contact
+ * mobile and email verified by their codes and photos shrunk in the browser, a field sent back with
+ * its reason, corrected and resubmitted, then activation and the test transaction, and a merchant
+ * who comes back signing in with the application id and an SMS code. Every page: axe, labels, no
+ * horizontal scrolling, no CSP violation.
  */
 
 const PHONE = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -33,6 +35,7 @@ beforeAll(async () => {
       REVIEW_FINAL_SECONDS: '1200',
       RESUBMISSION_SECONDS: '1200',
       SMS_PER_PHONE_PER_HOUR: '10000',
+      EMAIL_PER_ADDRESS_PER_HOUR: '10000',
     }),
     launchChromium(),
   ]);
@@ -133,6 +136,31 @@ describe('the merchant pages on a phone', () => {
       .toBe(0);
 
     await page.getByRole('button', { name: 'Save and upload documents' }).click();
+    // The contact mobile and email confirm a code each before anything else is sent to them.
+    await page.getByRole('heading', { name: 'Verify your contact details' }).waitFor();
+    await checkPage(tab, 'verify');
+    const created = JSON.parse(
+      (await page.evaluate(() => window.sessionStorage.getItem('pos-m.session'))) ?? '{}',
+    ) as { applicationId: string };
+    for (const [channel, label, codeLabel] of [
+      ['SMS', 'Contact mobile', 'Code sent to the mobile'],
+      ['EMAIL', 'Contact email', 'Code sent to the email'],
+    ] as const) {
+      await page.getByRole('button', { name: `Send code: ${label}` }).click();
+      await page
+        .getByText(/^Code sent to (?:139\*{4}9000|z\*{3}@example\.com)$/)
+        .last()
+        .waitFor();
+      const code = await verificationCode(testStack.api, created.applicationId, channel);
+      await textbox(page, codeLabel).fill(code);
+      await page.getByRole('button', { name: `Verify: ${label}` }).click();
+      await page
+        .locator('.card', { has: page.getByRole('heading', { name: label }) })
+        .getByText('Verified', { exact: true })
+        .waitFor();
+    }
+    await checkPage(tab, 'verify (done)');
+    await page.getByRole('link', { name: 'Continue with the documents' }).click();
     await page.getByRole('heading', { name: 'Upload photos of your documents' }).waitFor();
     // The token lives in this tab's session storage only: nothing in local storage, no cookie.
     const storage = await page.evaluate(() => ({
@@ -265,4 +293,55 @@ describe('the merchant pages on a phone', () => {
     const terminal = await api.call('GET', `/v1/terminals/${serialNumber}`, { token: testStack.operator });
     expect(terminal.json.status).toBe('VERIFIED');
   }, 180_000);
+
+  it('signs a merchant who comes back in with the application id and an SMS code; the token lives in session storage only', async () => {
+    const previous = JSON.parse(
+      (await tab.page.evaluate(() => window.sessionStorage.getItem('pos-m.session'))) ?? '{}',
+    ) as { applicationId: string; token: string };
+    // Another tab (a new browser context): no session in it.
+    const back = await openPage(browser, PHONE);
+    try {
+      const { page } = back;
+      await page.goto(`${base}/m/?lang=en#/status`);
+      await page.getByRole('link', { name: 'Sign in with your application ID' }).click();
+      await page.getByRole('heading', { name: 'Sign in with your application ID' }).waitFor();
+      await checkPage(back, 'sign in');
+      await textbox(page, 'Application ID').fill(previous.applicationId.toLowerCase());
+      await page.getByRole('button', { name: 'Text me a code' }).click();
+      await page.getByText('If the application ID is right', { exact: false }).waitFor();
+      const sms = await latestSms(
+        testStack.api,
+        new RegExp(`^【[^】]+】(?:登录验证码|Sign-in code )(\\d{6})\\D.*${previous.applicationId.slice(-6)}`),
+      );
+      await textbox(page, 'SMS code').fill(sms[1] ?? '');
+      await checkPage(back, 'sign in (code sent)');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('heading', { name: 'Application progress' }).waitFor();
+      await page.getByText('Your application is approved!').waitFor();
+      await page.getByText('You signed in with an SMS code').waitFor();
+      await checkPage(back, 'status after sign-in');
+
+      const storage = await page.evaluate(() => ({
+        local: window.localStorage.length,
+        session: window.sessionStorage.getItem('pos-m.session') ?? '',
+        cookies: document.cookie,
+      }));
+      expect(storage.local).toBe(0);
+      expect(storage.cookies).toBe('');
+      const session = JSON.parse(storage.session) as { applicationId: string; token: string };
+      expect(session.applicationId).toBe(previous.applicationId);
+      expect(session.token).not.toBe(previous.token);
+      // The new token works; the one of the first tab stopped working.
+      const api = testStack.api;
+      expect(
+        (await api.call('GET', `/v1/applications/${session.applicationId}`, { token: session.token })).status,
+      ).toBe(200);
+      expect(
+        (await api.call('GET', `/v1/applications/${session.applicationId}`, { token: previous.token }))
+          .status,
+      ).toBe(401);
+    } finally {
+      await back.close();
+    }
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
+import { ROUTE_RATE_RULES } from '../../infra/constructs/api-waf';
 import { smsOriginationIdentityArn } from '../../infra/constructs/grants';
 import { logicalIdWithoutParts, StackPart, StackWithParts } from '../../infra/constructs/stack-part';
 import {
@@ -18,12 +19,24 @@ import {
   SERVICE_NAME,
 } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
-import { WORKFLOW_PROCESSES as PROCESS_NAMES } from '../../shared/config/env';
+import {
+  HMAC_KEYS,
+  type HmacKey,
+  hmacKeyIdVariable,
+  WORKFLOW_PROCESSES as PROCESS_NAMES,
+} from '../../shared/config/env';
 import { statusOf } from '../../shared/errors';
 import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
 import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
-import { EVENT_FUNCTIONS, FUNCTIONS, ROUTES, taskFunctionsOf } from '../../shared/manifest/functions';
+import {
+  EVENT_FUNCTIONS,
+  FUNCTIONS,
+  ROUTES,
+  SCHEDULED_FUNCTIONS,
+  taskFunctionsOf,
+} from '../../shared/manifest/functions';
 import { PROCESSES } from '../../shared/manifest/processes';
+import { HMAC_CAPABILITIES } from '../../shared/manifest/types';
 import { countMetric } from '../../shared/metrics';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
@@ -38,15 +51,19 @@ const WORKFLOW_PROCESSES = PROCESSES.map((process) => ({
   taskFunctions: taskFunctionsOf(process.name),
 }));
 const WORKFLOW_FUNCTIONS = WORKFLOW_PROCESSES.flatMap((process) => process.taskFunctions);
-/** Functions behind a stream, a schedule or a queue (the daily checks). */
-const SOURCE_FUNCTIONS = FUNCTIONS.filter((entry) =>
-  ['stream', 'schedule', 'queue'].includes(entry.trigger.kind),
+const SCHEDULED_FUNCTION_NAMES = SCHEDULED_FUNCTIONS.map((entry) => entry.name);
+/** Functions behind a stream, a queue or a schedule their source owns (the daily checks). */
+const SOURCE_FUNCTIONS = FUNCTIONS.filter(
+  (entry) =>
+    ['stream', 'schedule', 'queue'].includes(entry.trigger.kind) &&
+    !SCHEDULED_FUNCTION_NAMES.includes(entry.name),
 ).map((entry) => entry.name);
 const allFunctionNames = [
   ...apiFunctionNames,
   ...WORKFLOW_FUNCTIONS,
   ...EVENT_FUNCTIONS,
   ...SOURCE_FUNCTIONS,
+  ...SCHEDULED_FUNCTION_NAMES,
 ];
 const FIELD_CIPHER_FUNCTIONS = FUNCTIONS.filter((entry) => entry.fieldCipher).map((entry) => entry.name);
 const FUNCTION_CAPABILITIES = Object.fromEntries(
@@ -81,8 +98,19 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     stateless = Template.fromStack(stacks.stateless);
   });
 
+  it("keeps every template under CloudFormation's 1,000,000-byte limit for a template body", () => {
+    const app = stacks.stateless.node.root as App;
+    const assembly = app.synth();
+    for (const stack of [stacks.stateful, stacks.stateless]) {
+      const bytes = readFileSync(join(assembly.directory, stack.templateFile)).byteLength;
+      // Written without indentation (cdk.json), so the size is what CloudFormation receives.
+      expect(bytes, stack.stackName).toBeLessThan(1_000_000);
+    }
+    expect(CDK_CONTEXT['@aws-cdk/core:suppressTemplateIndentation']).toBe(true);
+  });
+
   describe('stateful stack', () => {
-    it('has one on-demand table with pk/sk, gsi1, TTL, PITR, deletion protection and KMS encryption', () => {
+    it('has one on-demand table with pk/sk, gsi1, a keys-only gsi2, TTL, PITR, deletion protection and KMS encryption', () => {
       stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
       stateful.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
@@ -101,6 +129,15 @@ describe('onboarding stacks (synthesized without bundling)', () => {
               ],
               Projection: { ProjectionType: 'ALL' },
             }),
+            // The retention index copies no attribute beyond the keys (no personal data).
+            Match.objectLike({
+              IndexName: 'gsi2',
+              KeySchema: [
+                { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+                { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            }),
           ],
           TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -110,12 +147,17 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       });
     });
 
-    it('has a rotating customer-managed data key and a non-rotating HMAC_256 key', () => {
+    it('has a rotating customer-managed data key and one non-rotating HMAC_256 key per purpose', () => {
       stateful.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-      stateful.hasResourceProperties('AWS::KMS::Key', {
-        KeySpec: 'HMAC_256',
-        KeyUsage: 'GENERATE_VERIFY_MAC',
+      const hmacKeys = stateful.findResources('AWS::KMS::Key', {
+        Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
       });
+      const ids = HMAC_KEYS.map((key) =>
+        stacks.stateful.getLogicalId(stacks.stateful.hmacKeys[key].node.defaultChild as never),
+      );
+      expect(Object.keys(hmacKeys).sort()).toEqual([...ids].sort());
+      // The identity key keeps its first id, so a deployed stack keeps the key of its markers.
+      expect(ids[HMAC_KEYS.indexOf('identity')]).toMatch(/^PiiHmacKey/);
       const keys = stateful.findResources('AWS::KMS::Key');
       for (const key of Object.values(keys)) expect(key.DeletionPolicy).toBe('Retain');
     });
@@ -148,7 +190,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         VersioningConfiguration: { Status: 'Enabled' },
         LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'documents/' },
         CorsConfiguration: {
-          CorsRules: [Match.objectLike({ AllowedMethods: ['PUT', 'POST'], AllowedOrigins: ['*'] })],
+          CorsRules: [Match.objectLike({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })],
         },
         LifecycleConfiguration: {
           Rules: [
@@ -195,6 +237,26 @@ describe('onboarding stacks (synthesized without bundling)', () => {
               ],
             },
           ],
+        }),
+      });
+    });
+
+    it('denies every write of a document that is not conditional on its key being new', () => {
+      const bucketId = stacks.stateful.getLogicalId(
+        stacks.stateful.documentsBucket.node.defaultChild as never,
+      );
+      stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: bucketId },
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Sid: 'DenyOverwritingWrites',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 's3:PutObject',
+              Condition: { Null: { 's3:if-none-match': 'true' } },
+            }),
+          ]),
         }),
       });
     });
@@ -277,12 +339,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         'SMS_ORIGINATION_IDENTITY',
         'SMS_SIGNATURE',
         'SMS_PER_PHONE_PER_HOUR',
+        'EMAIL_PER_ADDRESS_PER_HOUR',
         'SUPERVISOR_LOCALE',
         'REVIEW_ESCALATION_SECONDS',
         'REVIEW_FINAL_SECONDS',
         'RESUBMISSION_SECONDS',
         'DRAFT_TTL_SECONDS',
-        'PII_HMAC_KEY_ID',
         'STAFF_JWT_ISSUER',
         'STAFF_JWT_AUDIENCE',
         'STAFF_JWKS_URI',
@@ -299,6 +361,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         expect(variables.ACQUIRER_CODE).toBe(DEFAULT_CONFIG.acquirerCode);
         expect(variables.SMS_SIGNATURE).toBe(DEFAULT_CONFIG.smsSignature);
         expect(variables.SMS_PER_PHONE_PER_HOUR).toBe('5');
+        expect(variables.EMAIL_PER_ADDRESS_PER_HOUR).toBe('10');
         for (const key of Object.keys(variables)) {
           if (key.endsWith('STATE_MACHINE_ARN')) withStateMachine.push(`${name} ${key}`);
         }
@@ -347,9 +410,9 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
       const actionsOf = (statement: Json) => ([statement.Action].flat() as string[]).sort();
       const CAPABILITY_ACTIONS: Record<string, string> = {
-        'kms:GenerateMac': 'piiHmac',
         's3:PutObject': 'documentsPut',
         's3:GetObject': 'documentsRead',
+        's3:DeleteObjectVersion': 'documentsErase',
         'states:StartExecution': 'startExecution',
         'states:StopExecution': 'stopExecution',
         'states:SendTaskSuccess': 'taskResponse',
@@ -404,9 +467,23 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         expect(onIndex.map(actionsOf), label).toEqual(
           read.includes('reviewQueue') ? [['dynamodb:Query']] : [],
         );
-        // GET routes only read.
+        // The retention index, for its own partitions only.
+        const onRetention = dynamo.filter((statement) =>
+          JSON.stringify(statement.Resource).includes('/index/gsi2'),
+        );
+        expect(
+          onRetention.map((statement) => [
+            actionsOf(statement),
+            statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'],
+          ]),
+          label,
+        ).toEqual(read.includes('retention') ? [[['dynamodb:Query'], ['RETAIN#*']]] : []);
+        // GET routes only read (an application's GET forgets the first token's replayable copy).
         if (entry.trigger.kind === 'route' && entry.trigger.method === 'GET')
-          expect(written, label).toEqual([]);
+          expect(
+            written.filter((family) => family !== 'tokenReplay'),
+            label,
+          ).toEqual([]);
 
         // The field key: data keys under the cipher's context, Decrypt only where a field is opened.
         const fieldKey = statements.filter(
@@ -425,15 +502,45 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           });
 
         // Capabilities: each granted action belongs to a capability of the entry, and each is there.
+        // kms:GenerateMac is one capability per HMAC key: the keys its statement names (the policy
+        // minimizer may merge two keys into one statement).
+        const hmacCapabilitiesOf = (statement: Json) => {
+          const resource = JSON.stringify(statement.Resource);
+          const keys = HMAC_KEYS.filter((candidate) =>
+            resource.includes(
+              stacks.stateful.getLogicalId(stacks.stateful.hmacKeys[candidate].node.defaultChild as never),
+            ),
+          );
+          expect(keys.length, `${label} kms:GenerateMac on ${resource}`).toBe(
+            [statement.Resource].flat().length,
+          );
+          return keys.map((key: HmacKey) => HMAC_CAPABILITIES[key]);
+        };
         const granted = new Set(
-          statements
-            .flatMap(actionsOf)
-            .flatMap((action) => (CAPABILITY_ACTIONS[action] ? [CAPABILITY_ACTIONS[action]] : [])),
+          statements.flatMap((statement) =>
+            actionsOf(statement).flatMap((action) =>
+              action === 'kms:GenerateMac'
+                ? hmacCapabilitiesOf(statement)
+                : CAPABILITY_ACTIONS[action]
+                  ? [CAPABILITY_ACTIONS[action]]
+                  : [],
+            ),
+          ),
         );
         // sqs:SendMessage is also an event function's dead-letter queue: the capability is the page queue.
         if (statements.some((statement) => JSON.stringify(statement).includes('DailyRunPageQueue')))
           granted.add('dailyRunQueue');
         expect([...granted].sort(), label).toEqual([...(entry.capabilities ?? [])].sort());
+        // Each HMAC key's id only where its capability is (no key a function may not use).
+        const variables =
+          (
+            resources[stacks.stateless.getLogicalId(fn?.function.node.defaultChild as never)]?.Properties
+              ?.Environment as { Variables: Record<string, unknown> } | undefined
+          )?.Variables ?? {};
+        for (const key of HMAC_KEYS)
+          expect(hmacKeyIdVariable(key) in variables, `${label} ${hmacKeyIdVariable(key)}`).toBe(
+            (entry.capabilities ?? []).includes(HMAC_CAPABILITIES[key]),
+          );
       }
     });
 
@@ -821,6 +928,127 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         ResourceArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
         RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'authorization' } }]),
       });
+      // The Idempotency-Key of a create is half of what a replay needs: never in the WAF log.
+      stateless.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+        RedactedFields: Match.arrayWith([{ SingleHeader: { Name: 'idempotency-key' } }]),
+      });
+    });
+
+    it('limits per IP the requests worth abusing one by one, matched by method and path pattern', () => {
+      const acl = Object.values(stateless.findResources('AWS::WAFv2::WebACL'))[0]?.Properties;
+      const rules = new Map((acl.Rules as Json[]).map((rule) => [rule.Name as string, rule]));
+      const priorities = (acl.Rules as Json[]).map((rule) => rule.Priority as number);
+      expect(new Set(priorities).size).toBe(priorities.length);
+      const patterns: Record<string, RegExp> = {};
+      for (const rule of ROUTE_RATE_RULES) {
+        const waf = rules.get(rule.name);
+        expect(waf?.Action.Block.CustomResponse, rule.name).toEqual({
+          ResponseCode: 429,
+          CustomResponseBodyKey: 'rateLimited',
+        });
+        const rate = waf?.Statement.RateBasedStatement;
+        expect(rate).toMatchObject({ AggregateKeyType: 'IP', Limit: rule.limit });
+        expect(rule.limit).toBeGreaterThanOrEqual(10);
+        expect(rule.limit).toBeLessThan(1000);
+        const [method, path] = rate.ScopeDownStatement.AndStatement.Statements as Json[];
+        expect(method?.ByteMatchStatement).toMatchObject({
+          FieldToMatch: { Method: {} },
+          PositionalConstraint: 'EXACTLY',
+          SearchString: 'POST',
+        });
+        expect(path?.RegexMatchStatement).toMatchObject({
+          FieldToMatch: { UriPath: {} },
+          RegexString: rule.pathPattern,
+        });
+        patterns[rule.name] = new RegExp(rule.pathPattern);
+      }
+      // What each rule counts, with the stage in the path (execute-api) and without (custom domain).
+      const cases: [string, string, boolean][] = [
+        ['CreateApplicationPerIp', '/prod/v1/applications', true],
+        ['CreateApplicationPerIp', '/v1/applications', true],
+        ['CreateApplicationPerIp', '/prod/v1/applications/01J/submit', false],
+        ['ActivateTerminalPerIp', '/prod/v1/terminals/LKL00012345/activate', true],
+        ['ActivateTerminalPerIp', '/v1/terminals/LKL00012345/activate', true],
+        ['ActivateTerminalPerIp', '/prod/v1/terminals/LKL00012345/activation-code', false],
+        ['ContactVerificationPerIp', '/prod/v1/applications/01J/verifications', true],
+        ['ContactVerificationPerIp', '/v1/applications/01J/verifications/confirm', true],
+        ['ContactVerificationPerIp', '/prod/v1/applications/01J/documents', false],
+        ['MerchantSessionPerIp', '/prod/v1/applications/01J/sessions', true],
+        ['MerchantSessionPerIp', '/v1/applications/01J/sessions/confirm', true],
+        ['MerchantSessionPerIp', '/prod/v1/applications/01J', false],
+      ];
+      for (const [name, path, counted] of cases)
+        expect(patterns[name]?.test(path), `${name} ${path}`).toBe(counted);
+      // The routes of the manifest these rules are for.
+      const concrete = (path: string) => `/prod${path.replace(/\{[^}]+\}/g, 'X1')}`;
+      const post = (path: string) => ROUTES.some((route) => route.method === 'POST' && route.path === path);
+      expect(
+        post('/v1/applications') && patterns.CreateApplicationPerIp?.test(concrete('/v1/applications')),
+      ).toBe(true);
+      expect(
+        post('/v1/terminals/{sn}/activate') &&
+          patterns.ActivateTerminalPerIp?.test(concrete('/v1/terminals/{sn}/activate')),
+      ).toBe(true);
+      for (const route of ROUTES.filter(
+        (r) => r.path.includes('/verifications') || r.path.includes('/sessions'),
+      ))
+        expect(
+          Object.values(patterns).some((pattern) => pattern.test(concrete(route.path))),
+          route.path,
+        ).toBe(true);
+    });
+
+    it('takes staff revocation within 5 minutes: no authorizer cache, 5-minute tokens, handlers refuse older ones', () => {
+      stateless.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'COGNITO_USER_POOLS',
+        AuthorizerResultTtlInSeconds: 0,
+      });
+      const variables = Object.values(stateless.findResources('AWS::Lambda::Function')).map(
+        (fn) => fn.Properties.Environment.Variables,
+      );
+      // Not overridden in AWS: the handlers' default of 300 seconds applies.
+      for (const vars of variables) expect(vars.STAFF_TOKEN_MAX_AGE_SECONDS).toBeUndefined();
+    });
+
+    it('alarms when a terminal reaches its lifetime cap of activation codes, and on a wave of locks', () => {
+      for (const [metricName, threshold, period] of [
+        ['ActivationCodeCapReached', 1, 300],
+        ['ActivationLocked', 10, 3600],
+      ] as const) {
+        stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: metricName,
+          Namespace: METRICS_NAMESPACE,
+          Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+          Statistic: 'Sum',
+          Period: period,
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+        });
+      }
+    });
+
+    it('runs the retention sweep daily, one run at a time, dead letters alarmed', () => {
+      const sweep = stacks.stateless.functions.get('sweep-retention');
+      if (!sweep) throw new Error('no sweep-retention');
+      const fnId = stacks.stateless.getLogicalId(sweep.function.node.defaultChild as never);
+      stateless.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: 'cron(0 19 * * ? *)',
+        State: 'ENABLED',
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+            DeadLetterConfig: Match.anyValue(),
+            RetryPolicy: { MaximumRetryAttempts: 2 },
+          }),
+        ],
+      });
+      const resources = stateless.toJSON().Resources as CfnResources;
+      expect(resources[fnId]?.Properties).toMatchObject({
+        ReservedConcurrentExecutions: 1,
+        Timeout: 900,
+        Environment: { Variables: { RETENTION_SECONDS: String(15_552_000) } },
+      });
     });
 
     it('uses the stage name from context', () => {
@@ -850,8 +1078,11 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       stateless.hasResourceProperties('AWS::Cognito::UserPoolClient', {
         GenerateSecret: false,
         ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-        IdTokenValidity: 15,
-        AccessTokenValidity: 15,
+        // Revocation within 5 minutes: the shortest lifetimes Cognito allows.
+        IdTokenValidity: 5,
+        AccessTokenValidity: 5,
+        RefreshTokenValidity: 480,
+        TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'minutes' },
       });
     });
 
@@ -976,11 +1207,11 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       });
-      // Only the event functions are invoked asynchronously: no other function has a DLQ.
+      // Only the event and scheduled functions are invoked asynchronously: no other has a DLQ.
       const withDlq = Object.values(stateless.findResources('AWS::Lambda::Function')).filter(
         (fn) => fn.Properties.DeadLetterConfig,
       );
-      expect(withDlq).toHaveLength(EVENT_FUNCTIONS.length);
+      expect(withDlq).toHaveLength(EVENT_FUNCTIONS.length + SCHEDULED_FUNCTION_NAMES.length);
     });
 
     it('alarms on a notification that failed on its last attempt, on the metric the functions emit', async () => {
@@ -1180,6 +1411,7 @@ describe('configuration', () => {
     [{ reviewFinalSeconds: 100, reviewEscalationSeconds: 200 }, /reviewFinalSeconds/],
     [{ draftTtlSeconds: 'soon' }, /draftTtlSeconds/],
     [{ smsPerPhonePerHour: 0 }, /smsPerPhonePerHour/],
+    [{ emailPerAddressPerHour: 1.5 }, /emailPerAddressPerHour/],
     [{ supervisorLocale: 'fr' }, /supervisorLocale/],
     // 11 characters pass the 1-16 rule, but the English approval SMS would no longer fit one segment.
     [{ smsSignature: '拉卡拉支付股份有限公司' }, /APPLICATION_APPROVED\/en/],

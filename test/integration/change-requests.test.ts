@@ -39,6 +39,7 @@ beforeAll(async () => {
     RESUBMISSION_SECONDS: '240',
     // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, reviewer, operator } = testStack);
   [first, second] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
@@ -150,7 +151,7 @@ describe('merchant change requests', () => {
 
     const applied = await statusOf(first, id, 'APPLIED');
     expect(applied.appliedVersion).toBe(2);
-    expect(applied.timeline.at(-1)).toMatchObject({ status: 'APPLIED', actor: 'staff:rev-1' });
+    expect(applied.timeline.at(-1)).toMatchObject({ status: 'APPLIED', actor: 'reviewer' });
     const after = await api.call('GET', `/v1/merchants/${first.merchantNo}`, { token: first.token });
     expect(after.json).toMatchObject({
       version: 2,
@@ -465,20 +466,22 @@ describe('merchant change requests', () => {
     ).toBe('CREATED');
     await table.put({ ...keys.changeRequest(b.changeRequestId), ...b });
     for (const request of [a, b]) {
-      await reviews.create({
-        taskId: request.changeRequestId,
-        kind: 'CHANGE_REQUEST',
-        subjectId: request.changeRequestId,
-        status: 'PENDING',
-        createdAt: at,
-        deadline: at,
-        finalDeadline: at,
-        escalated: false,
-        automatedChecks: [],
-        requiredChecks: ['phoneCallback'],
-        summary: 'race',
-        taskToken: 'none',
-      });
+      await reviews.create(
+        {
+          taskId: request.changeRequestId,
+          kind: 'CHANGE_REQUEST',
+          subjectId: request.changeRequestId,
+          status: 'PENDING',
+          createdAt: at,
+          deadline: at,
+          finalDeadline: at,
+          escalated: false,
+          automatedChecks: [],
+          requiredChecks: ['phoneCallback'],
+          summary: 'race',
+        },
+        'none',
+      );
       await reviews.decide(request.changeRequestId, {
         decision: 'APPROVE',
         reasons: [],

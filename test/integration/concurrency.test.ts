@@ -29,6 +29,7 @@ beforeAll(async () => {
     REVIEW_FINAL_SECONDS: '1200',
     RESUBMISSION_SECONDS: '600',
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, reviewer, operator } = testStack);
 });
@@ -90,8 +91,8 @@ describe('POST /v1/applications under concurrent replays', () => {
     );
     const statuses = answers.map((answer) => answer.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(1);
-    // One conditional Put decides, and the loser gets the winner's item back with the refusal:
-    // nothing is "in flight" any more, so every other answer is a plain 422.
+    // One conditional transaction decides, and each loser reads the winner's item after the
+    // refusal (or after a conflict with the winner's transaction): every other answer is a plain 422.
     for (const answer of answers.filter((a) => a.status !== 201)) {
       expect(answer.status).toBe(422);
       expect(answer.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');

@@ -69,6 +69,9 @@ describe('npm run demo', () => {
       // The walkthrough's milestones, in order.
       const milestones = [
         'VALIDATION_FAILED: contact.phone INVALID_FORMAT',
+        'SMS verified: true',
+        'EMAIL verified: true',
+        'without a token',
         'APPROVE (phoneCallback done)',
         'a new code sent: true',
         'ACTIVATION_CODE_INVALID',

@@ -9,6 +9,7 @@ import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../.
 import { findFreePort } from '../../local/ports';
 import { ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 import { census, scanTable } from '../support/table-census';
 
 /*
@@ -49,6 +50,7 @@ beforeAll(async () => {
     REVIEW_FINAL_SECONDS: '1200',
     RESUBMISSION_SECONDS: '600',
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   };
   // A vitest worker's own variables must not leak into the child's configuration.
   delete env.LOCAL_FAULTS;
@@ -157,11 +159,12 @@ async function pendingReview(api: ApiClient, reviewer: string, index: number) {
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${id}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
     });
     expect(doc.status).toBe(201);
-    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
+  await verifyContacts(api, id, token);
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 import { census, scanTable } from '../support/table-census';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -36,6 +37,7 @@ beforeAll(async () => {
       REVIEW_FINAL_SECONDS: '1200',
       RESUBMISSION_SECONDS: '600',
       SMS_PER_PHONE_PER_HOUR: '10000',
+      EMAIL_PER_ADDRESS_PER_HOUR: '10000',
     },
     { faults: '' },
   );
@@ -91,10 +93,11 @@ async function pendingReview(options: { serialNumber?: string } = {}) {
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${id}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
     });
-    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
+  await verifyContacts(api, id, token);
   expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });

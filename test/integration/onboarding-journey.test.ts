@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
@@ -25,6 +26,7 @@ beforeAll(async () => {
     RESUBMISSION_SECONDS: '240',
     // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, reviewer, operator } = testStack);
 });
@@ -42,16 +44,13 @@ async function createDraft(body = individualApplication()) {
 
 async function uploadDocuments(id: string, token: string, kinds = REQUIRED_KINDS) {
   for (const kind of kinds) {
+    const bytes = Buffer.from(`fake-jpeg-${kind}`);
     const doc = await api.call('POST', `/v1/applications/${id}/documents`, {
       token,
-      body: { kind, contentType: 'image/jpeg' },
+      body: { kind, contentType: 'image/jpeg', sizeBytes: bytes.length },
     });
     expect(doc.status).toBe(201);
-    const put = await fetch(doc.json.uploadUrl, {
-      method: 'PUT',
-      headers: { 'content-type': 'image/jpeg' },
-      body: Buffer.from(`fake-jpeg-${kind}`),
-    });
+    const put = await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: bytes });
     expect(put.status).toBe(200);
   }
 }
@@ -59,6 +58,7 @@ async function uploadDocuments(id: string, token: string, kinds = REQUIRED_KINDS
 async function submitted(body = individualApplication()) {
   const draft = await createDraft(body);
   await uploadDocuments(draft.id, draft.token);
+  await verifyContacts(api, draft.id, draft.token);
   const submit = await api.call('POST', `/v1/applications/${draft.id}/submit`, { token: draft.token });
   expect(submit.status).toBe(202);
   expect(submit.json.status).toBe('SUBMITTED');
@@ -283,6 +283,7 @@ describe('onboarding journey on the local stack', () => {
     await pendingTaskFor(first.id);
     const second = await createDraft({ ...individualApplication(), legalPerson: first.body.legalPerson });
     await uploadDocuments(second.id, second.token);
+    await verifyContacts(api, second.id, second.token);
     const submit = await api.call('POST', `/v1/applications/${second.id}/submit`, { token: second.token });
     expect(submit.status).toBe(409);
     expect(submit.json.error.code).toBe('DUPLICATE_MERCHANT');
@@ -303,14 +304,19 @@ describe('onboarding journey on the local stack', () => {
     expect(other.status).toBe(422);
     expect(other.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     // The application is the key's record: after the draft is edited (a full-item write) the key
-    // still replays the first answer, and another body is still refused.
+    // still replays the first answer — without the token, which has been used now — and another
+    // body is still refused.
     const edited = await api.call('PUT', `/v1/applications/${first.json.applicationId}`, {
       token: first.json.accessToken,
       body: { ...body, business: { ...body.business, shortName: '改名便利' } },
     });
     expect(edited.status).toBe(200);
+    const { accessToken: _used, ...withoutToken } = first.json;
     expect(await api.call('POST', '/v1/applications', { body, headers: { 'idempotency-key': key } })).toEqual(
-      first,
+      {
+        status: 201,
+        json: withoutToken,
+      },
     );
     const otherAgain = await api.call('POST', '/v1/applications', {
       body: { ...body, locale: 'en' },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
-import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
+import { keyedHasherFromEnv } from '../../shared/adapters/keyed-hasher';
+import { keys } from '../../shared/keys';
 import { activateTerminal } from '../../shared/terminals/lifecycle';
 import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant, latestSms } from '../support/onboarding';
@@ -27,6 +28,7 @@ beforeAll(async () => {
     TRANSFER_ACCEPTANCE_SECONDS: '8',
     // Every fixture merchant has the same phone: the hourly SMS limit (notifications.test.ts) is off here.
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   ({ api, reviewer, operator } = testStack);
 });
@@ -215,7 +217,7 @@ describe('one machine, one code', () => {
     const later = { now: () => new Date(Date.now() + 31 * 86_400_000) };
     const deps = {
       terminals: new DynamoTerminalRepository(tableFromEnv()),
-      hasher: new LocalKeyedHasher(process.env.PII_HMAC_LOCAL_SECRET ?? ''),
+      hasher: keyedHasherFromEnv(),
       clock: later,
     };
     await expect(activateTerminal(deps, m.merchantNo, sn, { activationCode: code })).rejects.toMatchObject({
@@ -243,6 +245,64 @@ describe('one machine, one code', () => {
     expect(again.status).toBe(409);
     const merchant = await api.call('GET', `/v1/merchants/${m.merchantNo}`, { token: m.token });
     expect(merchant.json.terminals).toEqual([]);
+  });
+
+  it('moves an unbound terminal to another merchant only with a second operator (or back to its merchant at once)', async () => {
+    const [a, b] = await Promise.all([approvedMerchant(api, reviewer), approvedMerchant(api, reviewer)]);
+    const secondOperator = await api.staffToken('op-2', ['operator']);
+    const sn = newSn();
+    await stock(sn);
+    expect((await bind(sn, a.merchantNo)).status).toBe(200);
+    const unbound = await api.call('POST', `/v1/terminals/${sn}/unbind`, {
+      token: operator,
+      body: { reason: 'moving it' },
+    });
+    expect(unbound.status).toBe(200);
+
+    // One operator alone: a request, not a binding — twice, still a request.
+    for (let round = 0; round < 2; round++) {
+      const first = await bind(sn, b.merchantNo);
+      expect(first.status).toBe(202);
+      expect(first.json).toMatchObject({
+        status: 'PENDING_APPROVAL',
+        merchantNo: b.merchantNo,
+        requestedBy: 'staff:op-1',
+      });
+    }
+    let view = await api.call('GET', `/v1/terminals/${sn}`, { token: operator });
+    expect(view.json).toMatchObject({
+      status: 'IN_STOCK',
+      merchantNo: null,
+      pendingRebind: { merchantNo: b.merchantNo, requestedBy: 'staff:op-1' },
+    });
+    // The second operator binding it to another merchant than the one asked for starts its own request.
+    const other = await approvedMerchant(api, reviewer);
+    const elsewhere = await api.call('POST', `/v1/terminals/${sn}/bind`, {
+      token: secondOperator,
+      body: { merchantNo: other.merchantNo },
+    });
+    expect(elsewhere.status).toBe(202);
+    // The first operator approving the request of the second: bound.
+    const approved = await bind(sn, other.merchantNo);
+    expect(approved.status).toBe(200);
+    expect(approved.json).toMatchObject({ status: 'BOUND', merchantNo: other.merchantNo });
+    view = await api.call('GET', `/v1/terminals/${sn}`, { token: operator });
+    expect(view.json.history.map((h: { action: string; actor: string }) => `${h.action}:${h.actor}`)).toEqual(
+      [
+        'REGISTERED:staff:op-1',
+        'BOUND:staff:op-1',
+        'UNBOUND:staff:op-1',
+        'REBIND_REQUESTED:staff:op-1',
+        'REBIND_REQUESTED:staff:op-1',
+        'REBIND_REQUESTED:staff:op-2',
+        'BOUND:staff:op-1',
+      ],
+    );
+    expect(view.json.history.at(-1).reason).toContain('staff:op-2');
+
+    // Unbound again, the SN goes straight back to the merchant it left.
+    await api.call('POST', `/v1/terminals/${sn}/unbind`, { token: operator, body: { reason: 'back' } });
+    expect((await bind(sn, other.merchantNo)).status).toBe(200);
   });
 
   it('keeps every merchant to its own terminals and staff routes to their groups', async () => {
@@ -309,6 +369,40 @@ describe('moving a terminal to another merchant (一机一码后更改商户)', 
       return page.json.items.find((t: { subjectId: string }) => t.subjectId === id);
     });
   }
+
+  it('answers the same for an unknown merchant number and a merchant that takes no terminals', async () => {
+    const [from, closed] = await Promise.all([
+      approvedMerchant(api, reviewer),
+      approvedMerchant(api, reviewer),
+    ]);
+    const sn = newSn();
+    await stock(sn);
+    expect((await bind(sn, from.merchantNo)).status).toBe(200);
+    // A merchant that cannot take terminals (closed by the acquirer).
+    await tableFromEnv().update(keys.merchant(closed.merchantNo), 'SET #status = :closed', {
+      names: { '#status': 'status' },
+      values: { ':closed': 'CLOSED' },
+    });
+    const unknown = `${closed.merchantNo.slice(0, 11)}${String((Number(closed.merchantNo.slice(11)) + 5000) % 10000).padStart(4, '0')}`;
+    const ask = (toMerchantNo: string) =>
+      api.call('POST', `/v1/terminals/${sn}/transfer-requests`, {
+        token: from.token,
+        body: { toMerchantNo, reason: '门店转让' },
+      });
+    const [toUnknown, toClosed] = [await ask(unknown), await ask(closed.merchantNo)];
+    const { requestId: _a, ...unknownError } = toUnknown.json.error;
+    const { requestId: _b, ...closedError } = toClosed.json.error;
+    expect(toUnknown.status).toBe(400);
+    expect(toClosed.status).toBe(400);
+    expect(unknownError).toEqual(closedError);
+    expect(unknownError.fields).toEqual([
+      expect.objectContaining({ field: 'toMerchantNo', code: 'NOT_ACCEPTING' }),
+    ]);
+    // Nothing was started or marked: the terminal is free for a real request.
+    expect(
+      (await api.call('GET', `/v1/terminals/${sn}`, { token: operator })).json.openTransferId,
+    ).toBeNull();
+  });
 
   it('happy path: request, acceptance by the receiver only, review with call-back, atomic re-binding, both told', async () => {
     const t = await transferSetup();

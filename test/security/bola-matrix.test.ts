@@ -76,7 +76,7 @@ function bodyFor(route: RouteDefinition): unknown {
     case 'update-application':
       return individualApplication();
     case 'create-document':
-      return { kind: 'STORE_PHOTO', contentType: 'image/png' };
+      return { kind: 'STORE_PHOTO', contentType: 'image/png', sizeBytes: 3 };
     case 'activate-terminal':
       return { activationCode: '123456' };
     case 'create-transfer-request':
@@ -122,6 +122,7 @@ beforeAll(async () => {
     REVIEW_FINAL_SECONDS: '1200',
     TRANSFER_ACCEPTANCE_SECONDS: '1200',
     SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
   });
   const { api, reviewer, operator } = testStack;
   snA = `BOLA${Date.now().toString(36).toUpperCase()}`;

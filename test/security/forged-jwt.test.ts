@@ -129,7 +129,10 @@ function requestFor(route: RouteDefinition): { path: string; body?: unknown } {
 }
 
 beforeAll(async () => {
-  testStack = await startTestStack('forged-jwt', { SMS_PER_PHONE_PER_HOUR: '10000' });
+  testStack = await startTestStack('forged-jwt', {
+    SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
+  });
   const env = testStack.stack.env;
   issuer = env.STAFF_JWT_ISSUER ?? '';
   audience = env.STAFF_JWT_AUDIENCE ?? '';

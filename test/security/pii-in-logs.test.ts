@@ -12,7 +12,7 @@ import {
 import { logger } from '../../shared/logger';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication, validPersonalAccount, validResidentId } from '../support/fixtures';
-import { latestSms } from '../support/onboarding';
+import { latestSms, verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
@@ -76,7 +76,7 @@ beforeAll(async () => {
   logger.setLogLevel('DEBUG');
   testStack = await startTestStack(
     'pii-in-logs',
-    { SMS_PER_PHONE_PER_HOUR: '1000', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
+    { SMS_PER_PHONE_PER_HOUR: '1000', EMAIL_PER_ADDRESS_PER_HOUR: '1000', POWERTOOLS_LOG_LEVEL: 'DEBUG' },
     { quiet: false },
   );
   ({ api, reviewer, operator } = testStack);
@@ -118,10 +118,11 @@ async function submittedApplication(serialNumber?: string) {
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
     });
-    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
+  await verifyContacts(api, applicationId, token);
   expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 import { approvedMerchant } from '../support/onboarding';
+import { scanTable } from '../support/table-census';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
@@ -17,10 +18,13 @@ const TOKEN_PATTERN = /[0-9A-HJKMNP-TV-Z]{26}\.[A-Za-z0-9_-]{43,}/;
 
 let testStack: TestStack;
 let seq = 0;
-const figures = { rotations: 0, races: 0, racers: 0, refusedOldTokenCalls: 0 };
+const figures = { rotations: 0, races: 0, racers: 0, refusedOldTokenCalls: 0, replays: 0 };
 
 beforeAll(async () => {
-  testStack = await startTestStack('token-rotation', { SMS_PER_PHONE_PER_HOUR: '10000' });
+  testStack = await startTestStack('token-rotation', {
+    SMS_PER_PHONE_PER_HOUR: '10000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '10000',
+  });
 });
 
 afterAll(async () => {
@@ -54,7 +58,11 @@ async function expectRefusedEverywhere(id: string, token: string) {
   const calls: [string, string, unknown?][] = [
     ['GET', `/v1/applications/${id}`],
     ['PUT', `/v1/applications/${id}`, individualApplication()],
-    ['POST', `/v1/applications/${id}/documents`, { kind: 'STORE_PHOTO', contentType: 'image/png' }],
+    [
+      'POST',
+      `/v1/applications/${id}/documents`,
+      { kind: 'STORE_PHOTO', contentType: 'image/png', sizeBytes: 3 },
+    ],
     ['POST', `/v1/applications/${id}/submit`],
     ['POST', `/v1/applications/${id}/withdraw`],
     ['POST', `/v1/applications/${id}/access-token`],
@@ -74,6 +82,43 @@ async function timelineActions(id: string, token: string): Promise<{ action: str
   return view.json.timeline;
 }
 
+describe('create replays (spec 6): no live token for whoever saw the request', () => {
+  it('answers the first token only until its first authenticated use, even a read', async () => {
+    const app = await draft();
+    // Before any use: a lost response can be fetched again (same key, same body).
+    const early = await app.replay();
+    expect(early.status).toBe(201);
+    expect(early.json).toMatchObject({ applicationId: app.id, status: 'DRAFT', accessToken: app.token });
+    figures.replays += 1;
+
+    // One GET is a use: from then on a replay answers the same 201 without the token.
+    expect((await read(app.id, app.token)).status).toBe(200);
+    const late = await app.replay();
+    figures.replays += 1;
+    expect(late.status).toBe(201);
+    expect(late.json).toEqual({ applicationId: app.id, status: 'DRAFT', createdAt: early.json.createdAt });
+    // The token still works for its holder, and its stored copy is gone from the table.
+    expect((await read(app.id, app.token)).status).toBe(200);
+    const items = await scanTable(testStack.stack.urls.dynamodb);
+    expect(items.filter((item) => item.pk === `REPLAY#${app.id}`)).toEqual([]);
+    expect(JSON.stringify(items)).not.toContain(app.token.split('.')[1]);
+  });
+
+  it('answers the first token after an authenticated write no more either, and another key gives another token', async () => {
+    const app = await draft();
+    const upload = await testStack.api.call('POST', `/v1/applications/${app.id}/documents`, {
+      token: app.token,
+      body: { kind: 'STORE_PHOTO', contentType: 'image/png' },
+    });
+    expect(upload.status).toBe(201);
+    expect((await app.replay()).json).not.toHaveProperty('accessToken');
+    figures.replays += 1;
+    // The same body under another key: another application, with an unrelated random token.
+    const twin = await draft(app.email);
+    expect(twin.token.split('.')[1]).not.toBe(app.token.split('.')[1]);
+  });
+});
+
 describe('merchant token rotation', () => {
   it('answers a new token; the old one is refused at once on every route, the new one works', async () => {
     const app = await draft();
@@ -88,10 +133,11 @@ describe('merchant token rotation', () => {
     await expectRefusedEverywhere(app.id, app.token);
     expect((await read(app.id, rotated.json.accessToken)).status).toBe(200);
 
-    // A replayed create (same key, same body) answers the first token, which stays dead.
+    // A replayed create (same key, same body) answers the application, but no token any more.
     const replayed = await app.replay();
     expect(replayed.status).toBe(201);
-    expect((await read(app.id, replayed.json.accessToken)).status).toBe(401);
+    expect(replayed.json.applicationId).toBe(app.id);
+    expect(replayed.json).not.toHaveProperty('accessToken');
 
     // The audit timeline says who and what, never the token.
     const view = await read(app.id, rotated.json.accessToken);

@@ -1,7 +1,7 @@
 import { LocalKeyedHasher } from '../../shared/adapters/keyed-hasher';
 import type { Channel } from '../../shared/domain/notification';
 import type { SendRecord, SendRecordRepository } from '../../shared/ports/merchants';
-import type { SmsQuota, SuppressionList } from '../../shared/ports/notifications';
+import type { SendQuota, SendQuotaPool, SuppressionList } from '../../shared/ports/notifications';
 
 /** In-memory send records with the conditional semantics of the DynamoDB adapter. */
 export class MemorySendRecords implements SendRecordRepository {
@@ -72,12 +72,12 @@ export class MemorySuppressionList implements SuppressionList {
   }
 }
 
-/** In-memory hourly SMS counters (same fixed UTC hour windows as the adapter). */
-export class MemorySmsQuota implements SmsQuota {
+/** In-memory hourly per-address counters (same pools and fixed UTC hour windows as the adapter). */
+export class MemorySendQuota implements SendQuota {
   readonly counts = new Map<string, number>();
 
-  async take(phoneHash: string, at: Date, limit: number) {
-    const key = `${phoneHash}#${at.toISOString().slice(0, 13)}`;
+  async take(pool: SendQuotaPool, addressHash: string, at: Date, limit: number) {
+    const key = `${pool}#${addressHash}#${at.toISOString().slice(0, 13)}`;
     const count = this.counts.get(key) ?? 0;
     if (count >= limit) return false;
     this.counts.set(key, count + 1);
@@ -90,7 +90,7 @@ export function notificationFakes() {
   return {
     sends: new MemorySendRecords(),
     suppressions: new MemorySuppressionList(),
-    smsQuota: new MemorySmsQuota(),
+    sendQuota: new MemorySendQuota(),
     hasher: new LocalKeyedHasher('test-notification-secret'),
   };
 }

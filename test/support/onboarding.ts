@@ -15,6 +15,8 @@ export async function approvedMerchant(
     phone?: string;
     businessName?: string;
     locale?: 'zh-CN' | 'en';
+    /** Runs once the contacts are verified, before the documents and the submit. */
+    beforeSubmit?: (applicationId: string, token: string) => Promise<void>;
   } = {},
 ): Promise<{
   merchantNo: string;
@@ -24,8 +26,9 @@ export async function approvedMerchant(
   email: string;
 }> {
   const email = options.email ?? `merchant-${Date.now()}-${++sequence}@example.com`;
+  const { beforeSubmit, ...fixture } = options;
   const created = await api.call('POST', '/v1/applications', {
-    body: individualApplication({ ...options, email }),
+    body: individualApplication({ ...fixture, email }),
     headers: { 'idempotency-key': `approved-${Date.now()}-${sequence}` },
   });
   expect(created.status).toBe(201);
@@ -33,12 +36,14 @@ export async function approvedMerchant(
     applicationId: string;
     accessToken: string;
   };
+  await verifyContacts(api, applicationId, token);
+  await beforeSubmit?.(applicationId, token);
   for (const kind of KINDS) {
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
     });
-    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: { 'content-type': 'image/png' }, body: 'png' });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
   expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {
@@ -67,4 +72,58 @@ export async function latestSms(api: ApiClient, pattern: RegExp): Promise<RegExp
     }
     return undefined;
   });
+}
+
+/** The channels a contact is verified on. */
+export type ContactChannel = 'SMS' | 'EMAIL';
+
+/**
+ * The verification code of an application's contact as it was sent: the newest SMS or email
+ * that names the application (its id, or the SMS's last six characters of it).
+ */
+export async function verificationCode(
+  api: ApiClient,
+  applicationId: string,
+  channel: ContactChannel,
+): Promise<string> {
+  const tail = applicationId.slice(-6);
+  if (channel === 'SMS') {
+    const sms = await latestSms(api, new RegExp(`^【[^】]+】(?:验证码|Code )(\\d{6})\\D.*${tail}`));
+    return sms[1] ?? '';
+  }
+  return eventually(async () => {
+    const { json } = await api.call('GET', '/_local/emails');
+    for (const mail of [...json.messages].reverse() as { subject: string; text?: string }[]) {
+      if (!mail.subject.includes(applicationId)) continue;
+      const match = /(?:验证码是|Your code is) (\d{6})/.exec(mail.text ?? '');
+      if (match) return match[1];
+    }
+    return undefined;
+  });
+}
+
+/** Asks for a code on `channel` and confirms it, as a merchant does before submitting (spec 6). */
+export async function verifyContact(
+  api: ApiClient,
+  applicationId: string,
+  token: string,
+  channel: ContactChannel,
+): Promise<void> {
+  const sent = await api.call('POST', `/v1/applications/${applicationId}/verifications`, {
+    token,
+    body: { channel },
+  });
+  expect(sent.status, JSON.stringify(sent.json)).toBe(202);
+  const code = await verificationCode(api, applicationId, channel);
+  const confirmed = await api.call('POST', `/v1/applications/${applicationId}/verifications/confirm`, {
+    token,
+    body: { channel, code },
+  });
+  expect(confirmed.status, JSON.stringify(confirmed.json)).toBe(200);
+}
+
+/** Verifies the contact phone and email of an application: what submit needs first. */
+export async function verifyContacts(api: ApiClient, applicationId: string, token: string): Promise<void> {
+  await verifyContact(api, applicationId, token, 'SMS');
+  await verifyContact(api, applicationId, token, 'EMAIL');
 }

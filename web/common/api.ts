@@ -59,6 +59,8 @@ export interface ApplicationView extends Omit<ApplicationBody, 'locale'> {
     contentType?: string;
     uploaded: boolean;
   }[];
+  /** Which contacts confirmed a verification code (spec 6): submit needs both. */
+  readonly contactVerified: { readonly phone: boolean; readonly email: boolean };
   readonly reasons: readonly Reason[];
   readonly merchantNo: string | null;
   readonly terminalId: string | null;
@@ -295,7 +297,8 @@ export const createDocument = (
   body: {
     kind: DocumentKind;
     contentType: 'image/jpeg' | 'image/png' | 'application/pdf';
-    sizeBytes?: number;
+    /** The file's exact size: the upload URL signs it. */
+    sizeBytes: number;
   },
 ) => call<DocumentUpload>('POST', `/v1/applications/${segment(applicationId)}/documents`, { token, body });
 export const submitApplication = (token: string, applicationId: string) =>
@@ -303,6 +306,39 @@ export const submitApplication = (token: string, applicationId: string) =>
     'POST',
     `/v1/applications/${segment(applicationId)}/submit`,
     { token },
+  );
+
+// Contact verification and signing in again (the merchant).
+
+/** A contact channel: the phone (`SMS`) or the email. */
+export type ContactChannel = 'SMS' | 'EMAIL';
+
+export const requestVerification = (token: string, applicationId: string, channel: ContactChannel) =>
+  call<{ channel: ContactChannel; sentTo: string; expiresAt: string }>(
+    'POST',
+    `/v1/applications/${segment(applicationId)}/verifications`,
+    { token, body: { channel } },
+  );
+export const confirmVerification = (
+  token: string,
+  applicationId: string,
+  channel: ContactChannel,
+  code: string,
+) =>
+  call<{ channel: ContactChannel; verified: true }>(
+    'POST',
+    `/v1/applications/${segment(applicationId)}/verifications/confirm`,
+    { token, body: { channel, code } },
+  );
+/** Public: a sign-in code by SMS to the application's contact phone (the same answer for any id). */
+export const startSession = (applicationId: string) =>
+  call<{ channel: 'SMS'; expiresAt: string }>('POST', `/v1/applications/${segment(applicationId)}/sessions`);
+/** Public: the SMS code for a new access token. */
+export const confirmSession = (applicationId: string, code: string) =>
+  call<{ applicationId: string; accessToken: string; issuedAt: string }>(
+    'POST',
+    `/v1/applications/${segment(applicationId)}/sessions/confirm`,
+    { body: { code } },
   );
 
 // Terminal activation (the merchant).

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import { type ApiClient, eventually } from '../../support/api-client';
 import { individualApplication } from '../../support/fixtures';
+import { verifyContacts } from '../../support/onboarding';
 import { pngPhoto } from './images';
 
 const KINDS = ['ID_CARD_FRONT', 'ID_CARD_BACK', 'BANK_CARD', 'STORE_PHOTO'] as const;
@@ -24,18 +25,16 @@ export async function applicationInReview(
     accessToken: string;
   };
   for (const [index, kind] of KINDS.entries()) {
+    const photo = new Uint8Array(pngPhoto(480, 300, { noise: 0.1, seed: sequence * 10 + index }));
     const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
       token,
-      body: { kind, contentType: 'image/png' },
+      body: { kind, contentType: 'image/png', sizeBytes: photo.byteLength },
     });
     expect(doc.status).toBe(201);
-    const put = await fetch(doc.json.uploadUrl, {
-      method: 'PUT',
-      headers: { 'content-type': 'image/png' },
-      body: new Uint8Array(pngPhoto(480, 300, { noise: 0.1, seed: sequence * 10 + index })),
-    });
+    const put = await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: photo });
     expect(put.status).toBe(200);
   }
+  await verifyContacts(api, applicationId, token);
   expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);
   const task = await eventually(async () => {
     const page = await api.call('GET', '/v1/reviews?limit=100', { token: reviewer });

@@ -7,8 +7,11 @@ import { KEY_FAMILIES, keys, REVIEW_QUEUE_PENDING, type TableKey } from '../../.
 /** Every key builder called with sample arguments. */
 const SAMPLES: Record<string, TableKey | { pk: string }> = {
   application: keys.application('A1'),
+  tokenReplay: keys.tokenReplay('A1'),
   idempotency: keys.idempotency('h'),
   reviewTask: keys.reviewTask('T1'),
+  reviewWait: keys.reviewWait('T1'),
+  retentionProgress: keys.retentionProgress(),
   merchant: keys.merchant('M1'),
   merchantTerminal: keys.merchantTerminal('M1', 'SN1'),
   merchantTerminalsPrefix: keys.merchantTerminalsPrefix('M1'),
@@ -27,7 +30,8 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   merchantVersionsPrefix: keys.merchantVersionsPrefix('M1'),
   transferRequest: keys.transferRequest('X1'),
   suppression: keys.suppression('EMAIL', 'h'),
-  smsQuota: keys.smsQuota('h', '2026-11-23T08'),
+  oneTimeCode: keys.oneTimeCode('session', 'A1', 'SMS'),
+  sendQuota: keys.sendQuota('SMS', 'h', '2026-11-23T08'),
   transaction: keys.transaction('T1'),
   usageDay: keys.usageDay('M1', '2026-12-06'),
   usageMonth: keys.usageMonth('M1', '2026-12'),
@@ -56,9 +60,22 @@ describe('shared/keys.ts', () => {
       ).toBe(true);
     }
     expect(REVIEW_QUEUE_PENDING.startsWith(KEY_FAMILIES.reviewQueue)).toBe(true);
+    expect(keys.retentionPartition('CLOSED', '2026-12-01').startsWith(KEY_FAMILIES.retention)).toBe(true);
+    expect(keys.retentionIndexEntry('DRAFT', '2026-12-01', 'A1')).toEqual({
+      gsi2pk: keys.retentionPartition('DRAFT', '2026-12-01'),
+      gsi2sk: 'A1',
+    });
     expect(Object.keys(SAMPLES).sort()).toEqual(
       Object.keys(keys)
-        .filter((name) => name !== 'reviewQueueEntry' && name !== 'merchantVersionNumber')
+        .filter(
+          (name) =>
+            ![
+              'reviewQueueEntry',
+              'merchantVersionNumber',
+              'retentionPartition',
+              'retentionIndexEntry',
+            ].includes(name),
+        )
         .sort(),
     );
   });

@@ -18,7 +18,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoSendRecordRepository } from '../../../shared/adapters/dynamodb-merchants';
-import { DynamoSmsQuota, DynamoSuppressionList } from '../../../shared/adapters/dynamodb-notifications';
+import { DynamoSendQuota, DynamoSuppressionList } from '../../../shared/adapters/dynamodb-notifications';
 import { DynamoTable } from '../../../shared/adapters/dynamodb-table';
 import { LocalKeyedHasher } from '../../../shared/adapters/keyed-hasher';
 import { SesMailer } from '../../../shared/adapters/ses-mailer';
@@ -104,6 +104,7 @@ describe('send records in DynamoDB', () => {
       channel: 'EMAIL' as const,
       address: 'zhangsan@example.com',
       maxAttempts: 5,
+      quota: 'NONE' as const,
     };
     await expect(sendOnce(deps, request, send)).rejects.toBeInstanceOf(
       ProvisionedThroughputExceededException,
@@ -114,7 +115,7 @@ describe('send records in DynamoDB', () => {
   });
 });
 
-describe('suppression list and SMS counters in DynamoDB', () => {
+describe('suppression list and send counters in DynamoDB', () => {
   it('keys a suppression by channel and keyed hash, and keeps the first reason', async () => {
     const suppressions = new DynamoSuppressionList(table);
     ddb.on(PutItemCommand).resolvesOnce({}).rejects(conditionFailed());
@@ -130,17 +131,17 @@ describe('suppression list and SMS counters in DynamoDB', () => {
     expect(input?.ConditionExpression).toBe('attribute_not_exists(pk)');
   });
 
-  it('counts an SMS with a conditional UpdateItem on the phone-hour item (with TTL); over the limit is false', async () => {
-    const quota = new DynamoSmsQuota(table);
+  it('counts a message with a conditional UpdateItem on the pool-address-hour item (with TTL); over the limit is false', async () => {
+    const quota = new DynamoSendQuota(table);
     ddb
       .on(UpdateItemCommand)
       .resolvesOnce({ Attributes: marshall({ count: 5 }) })
       .rejects(conditionFailed());
     const at = new Date('2026-11-23T08:59:59Z');
-    expect(await quota.take('h1', at, 5)).toBe(true);
-    expect(await quota.take('h1', at, 5)).toBe(false);
+    expect(await quota.take('SMS', 'h1', at, 5)).toBe(true);
+    expect(await quota.take('SMS', 'h1', at, 5)).toBe(false);
     const input = ddb.commandCalls(UpdateItemCommand)[0]?.args[0].input as UpdateItemCommandInput;
-    expect(input.Key).toEqual(marshall({ pk: 'SMSQ#h1#2026-11-23T08', sk: 'SMSQ' }));
+    expect(input.Key).toEqual(marshall({ pk: 'QUOTA#SMS#h1#2026-11-23T08', sk: 'QUOTA' }));
     expect(input.ConditionExpression).toBe('attribute_not_exists(#count) OR #count < :limit');
     const values = unmarshall(input.ExpressionAttributeValues ?? {});
     expect(values[':limit']).toBe(5);
@@ -152,7 +153,7 @@ describe('suppression list and SMS counters in DynamoDB', () => {
     ddb
       .on(UpdateItemCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'x', $metadata: {} }));
-    await expect(new DynamoSmsQuota(table).take('h1', new Date(), 5)).rejects.toBeInstanceOf(
+    await expect(new DynamoSendQuota(table).take('EMAIL', 'h1', new Date(), 5)).rejects.toBeInstanceOf(
       ProvisionedThroughputExceededException,
     );
   });

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3DocumentStorage } from '../../../shared/adapters/s3-document-storage';
@@ -11,6 +10,7 @@ import type { ApplicationRecord } from '../../../shared/domain/application';
 import {
   documentProblems,
   MAX_DOCUMENT_BYTES,
+  pinDocuments,
   UPLOAD_URL_SECONDS,
 } from '../../../shared/onboarding/documents';
 
@@ -31,12 +31,6 @@ function awsStorage(sessionToken?: string): S3DocumentStorage {
   );
 }
 
-const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Buffer =>
-  typeof data === 'string'
-    ? data
-    : ArrayBuffer.isView(data)
-      ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-      : Buffer.from(data);
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
 const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
 const encode = (value: string) =>
@@ -75,116 +69,36 @@ function s3Accepts(url: string, headers: Record<string, string>): boolean {
 }
 
 describe('S3DocumentStorage presigned PUT', () => {
-  it('signs the content type, and the exact Content-Length when the size is given', async () => {
-    const url = await awsStorage().presignUpload({
+  it('signs the content type, the exact Content-Length and If-None-Match: the URL writes its key once', async () => {
+    const url = await awsStorage('session-token').presignUpload({
       objectKey: KEY,
       contentType: 'image/jpeg',
       expiresInSeconds: UPLOAD_URL_SECONDS,
       sizeBytes: 123_456,
     });
     const params = new URL(url).searchParams;
-    expect(params.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(params.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host;if-none-match');
     expect(Number(params.get('X-Amz-Expires'))).toBeLessThanOrEqual(15 * 60);
     // No checksum of the (empty) presigned body: it would make S3 refuse every real upload.
     expect([...params.keys()].filter((name) => name.startsWith('x-amz-checksum'))).toEqual([]);
 
-    expect(s3Accepts(url, { 'content-type': 'image/jpeg', 'content-length': '123456' })).toBe(true);
-    expect(
-      s3Accepts(url, { 'content-type': 'image/jpeg', 'content-length': String(MAX_DOCUMENT_BYTES + 1) }),
-    ).toBe(false);
-    expect(s3Accepts(url, { 'content-type': 'image/jpeg', 'content-length': '123457' })).toBe(false);
-    expect(s3Accepts(url, { 'content-type': 'text/html', 'content-length': '123456' })).toBe(false);
+    const good = { 'content-type': 'image/jpeg', 'content-length': '123456', 'if-none-match': '*' };
+    expect(s3Accepts(url, good)).toBe(true);
+    expect(s3Accepts(url, { ...good, 'content-length': String(MAX_DOCUMENT_BYTES + 1) })).toBe(false);
+    expect(s3Accepts(url, { ...good, 'content-length': '123457' })).toBe(false);
+    // The 5 GB a URL without a signed length would take, or repeated PUTs of any size: refused.
+    expect(s3Accepts(url, { ...good, 'content-length': String(5 * 1024 ** 3) })).toBe(false);
+    expect(s3Accepts(url, { ...good, 'content-type': 'text/html' })).toBe(false);
+    // Without the precondition (an overwrite of a key written already): refused.
+    expect(s3Accepts(url, { 'content-type': 'image/jpeg', 'content-length': '123456' })).toBe(false);
   });
 
-  it('signs the content type (but no size) when the size is not given', async () => {
-    const url = await awsStorage('session-token').presignUpload({
-      objectKey: KEY,
-      contentType: 'application/pdf',
-      expiresInSeconds: UPLOAD_URL_SECONDS,
-    });
-    expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
-    expect(s3Accepts(url, { 'content-type': 'application/pdf' })).toBe(true);
-    expect(s3Accepts(url, { 'content-type': 'image/svg+xml' })).toBe(false);
-  });
-});
-
-describe('S3DocumentStorage presigned POST', () => {
-  it('signs a policy bound to bucket, key, exact content type and 1..maxBytes bytes', async () => {
-    const before = Date.now();
-    const post = await awsStorage('session-token').presignPost({
-      objectKey: KEY,
-      contentType: 'image/png',
-      expiresInSeconds: UPLOAD_URL_SECONDS,
-      maxBytes: MAX_DOCUMENT_BYTES,
-    });
-    expect(post.url).toBe('https://merchant-onboarding-documents.s3.cn-north-1.amazonaws.com.cn/');
-    expect(post.fields).toMatchObject({
-      key: KEY,
-      'Content-Type': 'image/png',
-      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
-      'X-Amz-Security-Token': 'session-token',
-    });
-    const policy = JSON.parse(Buffer.from(post.fields.Policy ?? '', 'base64').toString('utf8'));
-    expect(policy.conditions).toEqual(
-      expect.arrayContaining([
-        { bucket: 'merchant-onboarding-documents' },
-        { key: KEY },
-        { 'Content-Type': 'image/png' },
-        ['content-length-range', 1, MAX_DOCUMENT_BYTES],
-        { 'X-Amz-Credential': post.fields['X-Amz-Credential'] },
-        { 'X-Amz-Date': post.fields['X-Amz-Date'] },
-        { 'X-Amz-Security-Token': 'session-token' },
-      ]),
+  it('signs a GET of the exact version asked for', async () => {
+    const url = new URL(
+      await awsStorage().presignDownload({ objectKey: KEY, versionId: 'v-123', expiresInSeconds: 300 }),
     );
-    // No starts-with or other open condition: nothing else may vary.
-    expect(JSON.stringify(policy.conditions)).not.toContain('starts-with');
-    const expiresIn = Date.parse(policy.expiration) - before;
-    expect(expiresIn).toBeGreaterThan(0);
-    expect(expiresIn).toBeLessThanOrEqual(15 * 60 * 1000 + 1000);
-
-    // The signature is SigV4's over the base64 policy: checked against the SDK's own signer.
-    const date = post.fields['X-Amz-Date'] ?? '';
-    const signingDate = new Date(
-      `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-    );
-    const signer = new SignatureV4({
-      credentials,
-      region: 'cn-north-1',
-      service: 's3',
-      sha256: class {
-        private readonly hash;
-        constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-          this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-        }
-        update(data: string | ArrayBuffer | ArrayBufferView) {
-          this.hash.update(bytes(data));
-        }
-        async digest() {
-          return new Uint8Array(this.hash.digest());
-        }
-      },
-    });
-    expect(await signer.sign(post.fields.Policy ?? '', { signingDate })).toBe(post.fields['X-Amz-Signature']);
-  });
-
-  it('posts to the path-style bucket URL against a custom endpoint', async () => {
-    const storage = new S3DocumentStorage(
-      new S3Client({
-        region: 'us-east-1',
-        endpoint: 'http://127.0.0.1:4569',
-        forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      }),
-      'documents',
-    );
-    const post = await storage.presignPost({
-      objectKey: KEY,
-      contentType: 'image/jpeg',
-      expiresInSeconds: 60,
-      maxBytes: 10,
-    });
-    expect(post.url).toBe('http://127.0.0.1:4569/documents');
-    expect(post.fields['X-Amz-Security-Token']).toBeUndefined();
+    expect(url.searchParams.get('versionId')).toBe('v-123');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
   });
 });
 
@@ -220,10 +134,11 @@ describe('submit-time check of what S3 holds (s3rver, which checks no signature)
   });
 
   async function upload(objectKey: string, contentType: string, bytes: number): Promise<number> {
-    const url = await storage.presignUpload({ objectKey, contentType, expiresInSeconds: 60 });
+    // Signed for another size than sent: s3rver checks no signature, so the body goes in whatever it is.
+    const url = await storage.presignUpload({ objectKey, contentType, expiresInSeconds: 60, sizeBytes: 1 });
     const response = await fetch(url, {
       method: 'PUT',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, 'if-none-match': '*' },
       body: new Uint8Array(bytes),
     });
     return response.status;
@@ -247,6 +162,7 @@ describe('submit-time check of what S3 holds (s3rver, which checks no signature)
     expect(await storage.objectInfo('applications/a/ID_CARD_FRONT/1')).toEqual({
       size: 2048,
       contentType: 'image/jpeg',
+      etag: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     expect(await storage.objectInfo('applications/a/none/1')).toBeUndefined();
     const problems = await documentProblems(record, storage);
@@ -256,4 +172,46 @@ describe('submit-time check of what S3 holds (s3rver, which checks no signature)
       ['documents.STORE_PHOTO', 'INVALID_SIZE'],
     ]);
   }, 60_000);
+
+  it('pins each document at submission, and reports one written again after it as REPLACED', async () => {
+    const kinds = ['ID_CARD_FRONT', 'ID_CARD_BACK', 'BANK_CARD', 'STORE_PHOTO'] as const;
+    const documents = Object.fromEntries(
+      kinds.map((kind) => [
+        kind,
+        { documentId: kind, contentType: 'image/png', objectKey: `applications/b/${kind}/1`, createdAt: '' },
+      ]),
+    );
+    for (const kind of kinds) expect(await upload(`applications/b/${kind}/1`, 'image/png', 64)).toBe(200);
+    const draft = { body: { type: 'INDIVIDUAL' }, documents } as unknown as ApplicationRecord;
+    const pinned = await pinDocuments(draft, storage, '2026-12-01T08:00:00.000Z');
+    expect(pinned.problems).toEqual([]);
+    expect(pinned.documents.BANK_CARD?.submitted).toEqual({
+      etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+      size: 64,
+      at: '2026-12-01T08:00:00.000Z',
+    });
+    const submitted = { ...draft, documents: pinned.documents } as ApplicationRecord;
+    expect(await documentProblems(submitted, storage)).toEqual([]);
+
+    // The same size, other bytes: only the ETag tells them apart (S3 would refuse the write).
+    const swap = await storage.presignUpload({
+      objectKey: 'applications/b/BANK_CARD/1',
+      contentType: 'image/png',
+      expiresInSeconds: 60,
+      sizeBytes: 64,
+    });
+    const put = await fetch(swap, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: new Uint8Array(64).fill(7),
+    });
+    expect(put.status).toBe(200);
+    expect(await documentProblems(submitted, storage)).toEqual([
+      expect.objectContaining({ field: 'documents.BANK_CARD', code: 'REPLACED' }),
+    ]);
+    // A resubmission keeps the first pin: the swapped content is never taken as the document.
+    expect((await pinDocuments(submitted, storage, '2026-12-02T08:00:00.000Z')).problems).toEqual([
+      expect.objectContaining({ field: 'documents.BANK_CARD', code: 'REPLACED' }),
+    ]);
+  });
 });

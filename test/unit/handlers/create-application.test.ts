@@ -1,48 +1,47 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { LocalKeyedHasher } from '../../../shared/adapters/keyed-hasher';
 import type { ApplicationRecord } from '../../../shared/domain/application';
 import type { ApplicationRepository } from '../../../shared/ports/repositories';
 import { individualApplication } from '../../support/fixtures';
 
 process.env.TABLE_NAME = 'unit';
 process.env.DOCUMENTS_BUCKET = 'unit';
-process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
+for (const key of ['IDENTITY', 'ACTIVATION_CODE', 'ONE_TIME_CODE', 'NOTIFICATION_ADDRESS'])
+  process.env[`HMAC_LOCAL_SECRET_${key}`] = 'unit-secret';
 process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
 const { makeHandler } = await import('../../../functions/create-application');
 
 /** In-memory store of what the handler writes, to assert "nothing stored" and "one write". */
 class MemoryApplications implements Partial<ApplicationRepository> {
   readonly applications = new Map<string, ApplicationRecord>();
+  /** The replayable first tokens (sealed in the table; plain here). */
+  readonly firstTokens = new Map<string, { token: string; replayUntil: string }>();
   failWith: Error | undefined;
   writes = 0;
-  async createIfAbsent(record: ApplicationRecord) {
+  async createIfAbsent(record: ApplicationRecord, firstToken: { token: string; replayUntil: string }) {
     this.writes += 1;
     if (this.failWith) throw this.failWith;
     const holder = this.applications.get(record.applicationId);
     if (holder) return holder;
     this.applications.set(record.applicationId, record);
+    this.firstTokens.set(record.applicationId, firstToken);
     return undefined;
+  }
+  async replayableToken(applicationId: string, now: Date) {
+    const first = this.firstTokens.get(applicationId);
+    return first && Date.parse(first.replayUntil) > now.getTime() ? first.token : undefined;
+  }
+  async forgetReplayableToken(applicationId: string) {
+    this.firstTokens.delete(applicationId);
   }
 }
 
 function setup() {
   const applications = new MemoryApplications();
+  const clock = { at: new Date('2026-11-22T00:00:00Z'), now: () => clock.at };
   const handler = makeHandler({
     applications: applications as unknown as ApplicationRepository,
-    hasher: new LocalKeyedHasher('unit-secret'),
-    storage: {
-      objectSize: async () => undefined,
-      objectInfo: async () => undefined,
-    },
-    clock: { now: () => new Date('2026-11-22T00:00:00Z') },
-    deadlines: {
-      reviewEscalationSeconds: 10,
-      reviewFinalSeconds: 20,
-      resubmissionSeconds: 10,
-      draftTtlSeconds: 100,
-      transferAcceptanceSeconds: 10,
-    },
+    clock,
   });
   const call = async (
     body: string | undefined,
@@ -63,7 +62,7 @@ function setup() {
     const result = await handler(event, { awsRequestId: 'aws-1' } as Context);
     return { status: result.statusCode, json: JSON.parse(result.body || 'null') };
   };
-  return { applications, call };
+  return { applications, call, clock };
 }
 
 describe('POST /v1/applications handler', () => {
@@ -98,6 +97,43 @@ describe('POST /v1/applications handler', () => {
     expect(other.status).toBe(422);
     expect(other.json.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(applications.applications.size).toBe(1);
+  });
+
+  it('answers the first token on a replay only while it was never used and for 24 hours', async () => {
+    const { applications, call, clock } = setup();
+    const body = JSON.stringify(individualApplication());
+    const first = await call(body);
+    // Random, not derived from the key: two applications with the same body differ in every bit.
+    const other = await call(body, { 'Idempotency-Key': 'unit-key-0002' });
+    expect(other.json.accessToken.split('.')[1]).not.toBe(first.json.accessToken.split('.')[1]);
+
+    // Its first use (the guard forgets the replayable copy): the same 201, without a token.
+    await applications.forgetReplayableToken(first.json.applicationId);
+    const afterUse = await call(body);
+    expect(afterUse.status).toBe(201);
+    expect(afterUse.json).toEqual({
+      applicationId: first.json.applicationId,
+      status: 'DRAFT',
+      createdAt: first.json.createdAt,
+    });
+
+    // Never used, but a day later: no token either.
+    const unused = await call(body, { 'Idempotency-Key': 'unit-key-0003' });
+    clock.at = new Date(clock.at.getTime() + 24 * 3600 * 1000);
+    const dayLater = await call(body, { 'Idempotency-Key': 'unit-key-0003' });
+    expect(dayLater.status).toBe(201);
+    expect(dayLater.json.applicationId).toBe(unused.json.applicationId);
+    expect(dayLater.json).not.toHaveProperty('accessToken');
+  });
+
+  it('answers no token when the stored hash is no longer the first token (rotated or replaced)', async () => {
+    const { applications, call } = setup();
+    const body = JSON.stringify(individualApplication());
+    const first = await call(body);
+    const stored = applications.applications.get(first.json.applicationId);
+    if (!stored) throw new Error('not stored');
+    applications.applications.set(stored.applicationId, { ...stored, tokenHash: 'f'.repeat(64) });
+    expect((await call(body)).json).not.toHaveProperty('accessToken');
   });
 
   it('replays the first answer even after the draft changed (status and times as first answered)', async () => {

@@ -4,7 +4,8 @@ import { addressHash } from '../../../shared/notifications/send-once';
 import { notificationFakes } from '../../support/notification-fakes';
 
 process.env.TABLE_NAME = 'unit';
-process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
+for (const key of ['IDENTITY', 'ACTIVATION_CODE', 'ONE_TIME_CODE', 'NOTIFICATION_ADDRESS'])
+  process.env[`HMAC_LOCAL_SECRET_${key}`] = 'unit-secret';
 process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
 const { makeHandler } = await import('../../../functions/handle-email-events');
 

@@ -10,7 +10,8 @@ process.env.STAFF_JWKS_URI = 'http://127.0.0.1:1/jwks.json';
 process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
 process.env.STAFF_JWT_ISSUER = 'unit';
 process.env.STAFF_JWT_AUDIENCE = 'unit';
-process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
+for (const key of ['IDENTITY', 'ACTIVATION_CODE', 'ONE_TIME_CODE', 'NOTIFICATION_ADDRESS'])
+  process.env[`HMAC_LOCAL_SECRET_${key}`] = 'unit-secret';
 const { makeHandler } = await import('../../../functions/get-transfer-request');
 
 /*

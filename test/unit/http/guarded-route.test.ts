@@ -22,7 +22,8 @@ import type { TerminalRepository } from '../../../shared/ports/terminals';
 
 process.env.TABLE_NAME = 'unit';
 process.env.FIELD_CIPHER_LOCAL_KEY = 'unit-field-key';
-process.env.PII_HMAC_LOCAL_SECRET = 'unit-secret';
+for (const key of ['IDENTITY', 'ACTIVATION_CODE', 'ONE_TIME_CODE', 'NOTIFICATION_ADDRESS'])
+  process.env[`HMAC_LOCAL_SECRET_${key}`] = 'unit-secret';
 process.env.STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:unit';
 const { makeHandler: withdraw } = await import('../../../functions/withdraw-application');
 const { makeHandler: activate } = await import('../../../functions/activate-terminal');
@@ -131,7 +132,7 @@ describe('guarded terminal routes', () => {
           terminalReads += 1;
           return { ...bound, merchantNo: owner };
         },
-        recordFailedAttempt: async () => 1,
+        reserveAttempt: async () => 1,
       } as Partial<TerminalRepository>);
     const event = apiEvent({
       method: 'POST',
@@ -168,7 +169,7 @@ describe('the manifest and the guards', () => {
     const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
-    expect(guarded.length).toBe(20);
+    expect(guarded.length).toBe(22);
     expect(staff.length).toBe(12);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { accessesOf, allows, enforceManifestAccess, scopedLoader } from '../../../local/access-control';
 import type { HandlerLoader, LambdaHandler } from '../../../local/lambda-runtime';
 import { EnvelopeFieldCipher, LocalDataKeySource } from '../../../shared/adapters/field-cipher';
+import { LocalKeyedHasher } from '../../../shared/adapters/keyed-hasher';
 import type { FunctionEntry } from '../../../shared/manifest/types';
 
 const S = (value: string) => ({ S: value });
@@ -24,6 +25,7 @@ const WRITER: FunctionEntry = {
   trigger: { kind: 'task', process: 'onboarding' },
   table: { write: ['application'] },
   fieldCipher: 'decrypt',
+  capabilities: ['addressHmac'],
 };
 
 /** Runs `body` as an invocation of `name`, the way the local stack calls handlers. */
@@ -120,6 +122,22 @@ describe('local access control (what IAM allows in AWS)', () => {
     await expect(invokeAs('reader', () => cipher.encrypt('x', 'ctx'))).rejects.toThrow(/kms:GenerateDataKey/);
     // Outside an invocation (the stack's own calls) nothing is checked.
     expect(await cipher.decrypt(sealed as string, 'ctx')).toBe('110101199003077777');
+  });
+
+  it('lets a function compute keyed hashes only with the HMAC keys of its capabilities', async () => {
+    undo = enforceManifestAccess([READER, WRITER]);
+    const hasher = new LocalKeyedHasher('unit');
+    await expect(
+      invokeAs('writer', () => hasher.mac('notification-address:SMS', '13800138000')),
+    ).resolves.toMatch(/^[\w-]{43}$/);
+    // The same function has no identity key: no ID-number hashes from an address-hashing role.
+    await expect(invokeAs('writer', () => hasher.mac('uniq-legal-person-id', 'x'))).rejects.toThrow(
+      /writer is not authorized to compute identity keyed hashes.*'identityHmac'/,
+    );
+    await expect(invokeAs('reader', () => hasher.mac('activation-code', 'x'))).rejects.toThrow(
+      /activationCodeHmac/,
+    );
+    expect(await hasher.mac('one-time-code', 'x')).toMatch(/^[\w-]{43}$/);
   });
 
   it('undoes the check when the last stack stops', async () => {

@@ -44,6 +44,17 @@ describe('the function manifest', () => {
     const bad: FunctionEntry[] = [
       { name: 'a', trigger: { kind: 'route', method: 'GET', path: '/v1/a', auth: 'staff' } },
       { name: 'b', trigger: { kind: 'route', method: 'GET', path: '/v1/a', auth: 'merchant' } },
+      {
+        name: 'd',
+        trigger: {
+          kind: 'route',
+          method: 'GET',
+          path: '/v1/d/{id}',
+          auth: 'merchant',
+          object: 'application',
+        },
+        table: { read: ['application'] },
+      },
       { name: 'c', trigger: { kind: 'task', process: 'onboarding' }, capabilities: ['taskResponse'] },
       { name: 'c', trigger: { kind: 'event', source: 'email-events' }, workflows: ['onboarding'] },
       {
@@ -55,6 +66,7 @@ describe('the function manifest', () => {
       'a: groups are required on staff routes and allowed nowhere else',
       'b: GET /v1/a is served by another function too',
       'b: an object kind is required on merchant routes and allowed nowhere else',
+      'd: an application route must write tokenReplay (the guard forgets it)',
       'c: workflows are required with a state machine capability and allowed nowhere else',
       'c: more than one entry',
       'c: workflows are required with a state machine capability and allowed nowhere else',

@@ -41,6 +41,16 @@ describe('every template in both locales', () => {
     },
   );
 
+  it.each(cases)('%s / %s: no subject and no SMS carries text the applicant typed', (_t, locale, entry) => {
+    // The catalog's applicant-typed value is the business name: a mail client shows the subject,
+    // a lock screen the SMS, as the acquirer's own words.
+    const { email, sms } = entry.render(locale, SIGNATURE);
+    expect(email.subject).not.toContain('张三便利店');
+    expect(sms?.body ?? '').not.toContain('张三便利店');
+    // A case is named by its id; the operators' daily report by its day.
+    expect(email.subject).toMatch(entry.audience === 'operators' ? /\d{4}-\d{2}-\d{2}/ : /[0-9A-Z]{8,}/);
+  });
+
   it('has one unique SMS template id per SMS template, for mainland registration', () => {
     const ids = TEMPLATE_CATALOG.flatMap((entry) => (entry.smsTemplateId ? [entry.smsTemplateId] : []));
     expect(new Set(ids).size).toBe(ids.length);
@@ -68,6 +78,8 @@ describe('every template in both locales', () => {
         'CHANGE_EXPIRED',
         'REVIEW_ESCALATED',
         'ACCESS_TOKEN_REISSUED',
+        'VERIFICATION_CODE',
+        'SIGN_IN_CODE',
         'MERCHANT_SUSPENDED',
         'LIMITS_RAISED',
         'LIMIT_REQUEST_REJECTED',
@@ -135,7 +147,7 @@ describe('the values that matter', () => {
 
   it('received: in the merchant locale, with the application id', () => {
     expect(renderEmail('APPLICATION_RECEIVED', 'zh-CN', application).subject).toBe(
-      '商户进件申请已受理：张三便利店',
+      '商户进件申请已受理：01JD8X4ZQ3M6T0V7W9Y2B5C8EF',
     );
     expect(renderEmail('APPLICATION_RECEIVED', 'en', application).text).toContain(application.applicationId);
     expect(renderSms('APPLICATION_RECEIVED', 'en', application, SIGNATURE).templateId).toBe(
@@ -219,6 +231,29 @@ describe('escaping', () => {
       expect(email.html).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;');
       // The text part is plain text: the value is shown as written.
       expect(email.text).toContain(hostile);
+    }
+  });
+
+  it('keeps a hostile business name out of every subject and SMS (phishing from our domain)', () => {
+    const values = {
+      businessName: '【银行】您的账户已冻结，请点击 http://evil.example 解冻',
+      applicationId: '01JD8X4ZQ3M6T0V7W9Y2B5C8EF',
+      merchantNo: '102110154110007',
+      terminalId: '00000042',
+      activationCode: '384917',
+      reasons: [],
+    };
+    for (const locale of LOCALES) {
+      for (const template of [
+        'APPLICATION_RECEIVED',
+        'APPLICATION_APPROVED',
+        'APPLICATION_REJECTED',
+        'CHANGES_REQUESTED',
+        'APPLICATION_EXPIRED',
+      ] as const) {
+        expect(renderEmail(template, locale, values).subject).not.toContain('evil');
+        expect(renderSms(template, locale, values, SIGNATURE).body).not.toContain('evil');
+      }
     }
   });
 

@@ -120,7 +120,7 @@ function setup(record: ChangeRequestRecord, options: { failEmail?: boolean } = {
     merchants: { getMerchant: async () => merchant } as unknown as MerchantRepository,
     sends,
     suppressions: notifications.suppressions,
-    smsQuota: notifications.smsQuota,
+    sendQuota: notifications.sendQuota,
     hasher: notifications.hasher,
     mailer,
     sms: smsSender,
@@ -134,7 +134,7 @@ function setup(record: ChangeRequestRecord, options: { failEmail?: boolean } = {
       draftTtlSeconds: 60,
       transferAcceptanceSeconds: 60,
     },
-    config: { smsSignature: '拉卡拉', smsPerPhonePerHour: 5 },
+    config: { smsSignature: '拉卡拉', smsPerPhonePerHour: 5, emailPerAddressPerHour: 10 },
   };
   return {
     deps,

@@ -20,30 +20,36 @@ function pendingTask(overrides: Partial<ReviewTaskRecord> = {}): ReviewTaskRecor
     automatedChecks: [],
     requiredChecks: ['phoneCallback', 'siteInspection'],
     summary: 'ENTERPRISE',
-    taskToken: 'token-1',
     ...overrides,
   };
 }
 
 /** A one-task repository with the same conditional semantics as the DynamoDB adapter. */
-function setup(task: ReviewTaskRecord, resume: WorkflowEngine['resume']) {
+function setup(
+  task: ReviewTaskRecord,
+  resume: WorkflowEngine['resume'],
+  firstToken: string | null = 'token-1',
+) {
   let stored = task;
+  /** The waiting token, in its own item as the adapter keeps it (`null`: none attached yet). */
+  let token: string | undefined = firstToken ?? undefined;
   const resumed: unknown[] = [];
   const reviews = {
     get: async () => stored,
+    waitingToken: async () => token,
     decide: async (_id: string, decision: Partial<ReviewTaskRecord>) => {
       if (stored.status !== 'PENDING') return false;
       stored = { ...stored, ...decision, status: 'DECIDED' };
       return true;
     },
     undoDecision: async (_task: ReviewTaskRecord, usedToken: string) => {
-      if (stored.status !== 'DECIDED' || stored.taskToken !== usedToken) return false;
-      stored = { ...task, taskToken: stored.taskToken };
+      if (stored.status !== 'DECIDED' || token !== usedToken) return false;
+      stored = task;
       return true;
     },
     /** What a new wait on the task (escalation, restart) does: attach its token. */
-    attach: (token: string) => {
-      stored = { ...stored, taskToken: token };
+    attach: (next: string) => {
+      token = next;
     },
   } as unknown as ReviewTaskRepository;
   const workflow = {
@@ -135,7 +141,19 @@ describe('decideReview', () => {
     const body = { decision: 'APPROVE', checks: { phoneCallback: { done: true } } };
     await expect(decideReview(deps, reviewer, 'APP-1', body)).resolves.toMatchObject({ status: 'DECIDED' });
     expect(resumed.map((r) => (r as { token: string }).token)).toEqual(['token-1', 'token-2']);
-    expect(current()).toMatchObject({ status: 'DECIDED', taskToken: 'token-2' });
+    expect(current()).toMatchObject({ status: 'DECIDED' });
+  });
+
+  it('records the decision without resuming anything when no token was ever attached', async () => {
+    const { deps, resumed, current } = setup(
+      pendingTask({ requiredChecks: ['phoneCallback'] }),
+      async () => true,
+      null,
+    );
+    const body = { decision: 'APPROVE', checks: { phoneCallback: { done: true } } };
+    await expect(decideReview(deps, reviewer, 'APP-1', body)).resolves.toMatchObject({ status: 'DECIDED' });
+    expect(resumed).toEqual([]);
+    expect(current().status).toBe('DECIDED');
   });
 
   it('keeps the decision when no workflow waits on the task now: the next wait picks it up', async () => {

@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import { logger } from '../../../shared/logger';
 import { productMetrics } from '../../../shared/metrics';
 import { recordEmailEvent } from '../../../shared/notifications/email-events';
-import { WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
+import { addressHash, sendOnce, WORKFLOW_SEND_ATTEMPTS } from '../../../shared/notifications/send-once';
 import { escalateApplicationReview, notifyApplicant } from '../../../shared/onboarding/workflow';
 import type { EmailMessage, Mailer, SmsSender } from '../../../shared/ports';
 import type { MerchantRepository } from '../../../shared/ports/merchants';
@@ -111,6 +111,7 @@ function onboarding(record = application(), options: { mailer?: Mailer; sms?: Sm
       acquirerCode: '102',
       smsSignature: '拉卡拉',
       smsPerPhonePerHour: 5,
+      emailPerAddressPerHour: 10,
       supervisorEmail: 'leads@example.com',
       supervisorLocale: 'zh-CN' as const,
     },
@@ -200,7 +201,7 @@ describe('exactly once per (subject, template), even when the step is retried', 
     await notifyApplicant(deps, { applicationId: 'APP1', event: 'RECEIVED' });
     await notifyApplicant(deps, { applicationId: 'APP1', event: 'RECEIVED' });
     expect(calls).toEqual({ email: 1, sms: 1 });
-    expect(emails[0]?.subject).toBe('商户进件申请已受理：张三便利店');
+    expect(emails[0]?.subject).toBe('商户进件申请已受理：APP1');
     const stored = current();
     await deps.applications.save(
       { ...stored, submissionCount: 2, revision: stored.revision + 1 },
@@ -451,6 +452,28 @@ describe('SMS abuse limit: at most N per phone per hour', () => {
     expect(texts).toHaveLength(6);
   });
 
+  it('keeps the activation codes their own counter: other SMS that used up the hour do not stop a code', async () => {
+    const { deps: base, fakes, texts, setNow } = onboarding();
+    const terminal = terminals();
+    const deps = {
+      ...base,
+      terminals: terminal.repository,
+      merchants: { getMerchant: async () => merchant } as unknown as MerchantRepository,
+    };
+    setNow(new Date('2026-11-23T08:00:00Z'));
+    // Five other SMS to the same phone this hour (codes anyone may request, notices): used up.
+    const phoneHash = await addressHash(fakes.hasher, 'SMS', merchant.contact.phone);
+    for (let i = 0; i < 5; i++)
+      expect(await fakes.sendQuota.take('SMS', phoneHash, new Date('2026-11-23T08:00:00Z'), 5)).toBe(true);
+    expect(await fakes.sendQuota.take('SMS', phoneHash, new Date('2026-11-23T08:00:00Z'), 5)).toBe(false);
+    // The activation code still goes out, and counts against its own counter.
+    await expect(reissueActivationCode(deps, operator, 'LKL00012345')).resolves.toMatchObject({
+      activationCodeSent: true,
+    });
+    expect(texts).toHaveLength(1);
+    expect(fakes.sendQuota.counts.get(`SMS_ACTIVATION_CODE#${phoneHash}#2026-11-23T08`)).toBe(1);
+  });
+
   it('counts a message once, however often a provider failure makes the step retry it', async () => {
     let failures = 3;
     const { deps, fakes } = onboarding(application(), {
@@ -463,7 +486,10 @@ describe('SMS abuse limit: at most N per phone per hour', () => {
     });
     await asWorkflowStep(() => notifyApplicant(deps, { applicationId: 'APP1' }));
     expect(fakes.sends.status('APP1#1', 'APPLICATION_APPROVED', 'SMS')).toBe('SENT');
-    expect([...fakes.smsQuota.counts.values()]).toEqual([1]);
+    // Once per channel: the email and the SMS.
+    expect([...fakes.sendQuota.counts].map(([key, count]) => `${key.split('#')[0]}:${count}`).sort()).toEqual(
+      ['EMAIL:1', 'SMS:1'],
+    );
   });
 
   it('counts every kind of SMS to the phone: the 6th message of the hour is RATE_LIMITED in the workflow too', async () => {
@@ -481,6 +507,37 @@ describe('SMS abuse limit: at most N per phone per hour', () => {
     // Email has no such limit.
     expect(fakes.sends.status('APP1#6', 'CHANGES_REQUESTED', 'EMAIL')).toBe('SENT');
     expect(current().timeline.at(-1)).toMatchObject({ action: 'NOTIFICATION_RATE_LIMITED', channel: 'SMS' });
+  });
+});
+
+describe('email abuse limit: at most N per address per hour', () => {
+  it('sends 10 emails to one address in an hour, the 11th is RATE_LIMITED; supervisors are never held back', async () => {
+    const { deps, fakes } = onboarding();
+    const results: string[] = [];
+    for (let i = 1; i <= 11; i++) {
+      const outcome = await sendOnce(
+        deps,
+        { subjectId: `S${i}`, template: 'T', channel: 'EMAIL', address: EMAIL, maxAttempts: 1 },
+        async () => `ses-${i}`,
+      );
+      results.push(outcome.result);
+    }
+    expect(results.filter((result) => result === 'SENT')).toHaveLength(10);
+    expect(results.at(-1)).toBe('RATE_LIMITED');
+    // The same address in another spelling is the same mailbox.
+    const other = await sendOnce(
+      deps,
+      { subjectId: 'S12', template: 'T', channel: 'EMAIL', address: EMAIL.toLowerCase(), maxAttempts: 1 },
+      async () => 'ses-12',
+    );
+    expect(other.result).toBe('RATE_LIMITED');
+    // The deployment's own address (supervisors) counts against nothing.
+    const supervisors = await sendOnce(
+      { sends: fakes.sends, suppressions: fakes.suppressions, hasher: fakes.hasher, clock: deps.clock },
+      { subjectId: 'S13', template: 'T', channel: 'EMAIL', address: EMAIL, maxAttempts: 1, quota: 'NONE' },
+      async () => 'ses-13',
+    );
+    expect(supervisors.result).toBe('SENT');
   });
 });
 

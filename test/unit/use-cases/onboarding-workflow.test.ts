@@ -80,22 +80,24 @@ function world(record: ApplicationRecord, options: { failEmails?: number } = {})
   } as unknown as ApplicationRepository;
 
   const tasks = new Map<string, ReviewTaskRecord>();
+  /** The waiting tokens, apart from the tasks as the adapter keeps them. */
+  const tokens = new Map<string, string>();
   const reviewWrites = { create: 0, attach: 0 };
   const reviews = {
     get: async (taskId: string) => tasks.get(taskId),
-    create: async (task: ReviewTaskRecord) => {
+    create: async (task: ReviewTaskRecord, taskToken: string) => {
       reviewWrites.create += 1;
       if (tasks.has(task.taskId)) return false;
       tasks.set(task.taskId, task);
+      tokens.set(task.taskId, taskToken);
       return true;
     },
     attachToken: async (taskId: string, taskToken: string) => {
       reviewWrites.attach += 1;
       const task = tasks.get(taskId);
       if (!task || (task.status !== 'PENDING' && task.status !== 'DECIDED')) return undefined;
-      const next = { ...task, taskToken };
-      tasks.set(taskId, next);
-      return next;
+      tokens.set(taskId, taskToken);
+      return task;
     },
   } as unknown as ReviewTaskRepository;
 
@@ -148,6 +150,7 @@ function world(record: ApplicationRecord, options: { failEmails?: number } = {})
       acquirerCode: '102',
       smsSignature: '拉卡拉',
       smsPerPhonePerHour: 5,
+      emailPerAddressPerHour: 10,
       supervisorEmail: 'leads@example.com',
       supervisorLocale: 'zh-CN' as const,
     },
@@ -155,6 +158,7 @@ function world(record: ApplicationRecord, options: { failEmails?: number } = {})
   return {
     deps,
     tasks,
+    tokens,
     saves,
     reviewWrites,
     resumed,
@@ -182,7 +186,9 @@ describe('CheckAndAwaitReview: checks, "received" and the review task in one ste
         .map((entry) => `${entry.status}:${entry.action}`),
     ).toEqual(['CHECKING:CHECKS_STARTED', 'CHECKING:CHECKS_PASSED', 'PENDING_REVIEW:REVIEW_STARTED']);
     expect(w.reviewWrites).toEqual({ create: 1, attach: 0 });
-    expect(w.tasks.get('APP1-1')).toMatchObject({ status: 'PENDING', taskToken: 'token-1' });
+    expect(w.tasks.get('APP1-1')).toMatchObject({ status: 'PENDING' });
+    expect(w.tasks.get('APP1-1')).not.toHaveProperty('taskToken');
+    expect(w.tokens.get('APP1-1')).toBe('token-1');
     expect(w.emails.map((message) => message.subject)).toEqual([expect.stringContaining('已受理')]);
     expect(w.texts).toHaveLength(1);
     // The state waits for the reviewer: the step never completes its own token on this path.
@@ -200,7 +206,7 @@ describe('CheckAndAwaitReview: checks, "received" and the review task in one ste
     expect(retried).toEqual({ outcome: 'PASSED', opened: 'REFRESHED' });
     // The checks' write happened once; nothing else wrote the application.
     expect(w.saves).toHaveLength(1);
-    expect(w.tasks.get('APP1-1')?.taskToken).toBe('token-2');
+    expect(w.tokens.get('APP1-1')).toBe('token-2');
     expect(w.emails).toHaveLength(1);
     expect(w.texts).toHaveLength(1);
   });
@@ -238,8 +244,8 @@ describe('CheckAndAwaitReview: checks, "received" and the review task in one ste
       taskId: 'APP1-1',
       status: 'DECIDED',
       decision: 'APPROVE',
-      taskToken: 'old',
     } as ReviewTaskRecord);
+    w.tokens.set('APP1-1', 'old');
     expect(await checkAndAwaitReview(w.deps, { applicationId: 'APP1', taskToken: 'new' })).toMatchObject({
       opened: 'RESUMED',
     });
@@ -252,12 +258,16 @@ describe('AwaitResubmission: REQUEST_CHANGES, the token and the message in one s
     const w = world({ ...submitted(), status: 'PENDING_REVIEW' });
     w.tasks.set('APP1-1', {
       taskId: 'APP1-1',
+      kind: 'APPLICATION',
+      subjectId: 'APP1',
       status: 'DECIDED',
+      requiredChecks: ['phoneCallback'],
       decision: 'REQUEST_CHANGES',
       reasons: [{ field: 'business.address.detail', reason: '地址不完整' }],
       decidedBy: 'rev-1',
+      decidedAt: '2026-11-23T08:10:00.000Z',
     } as unknown as ReviewTaskRecord);
-    const input = { applicationId: 'APP1', taskToken: 'wait-1', taskId: 'APP1-1' };
+    const input = { applicationId: 'APP1', taskToken: 'wait-1' };
 
     expect(await awaitResubmission(w.deps, input)).toEqual({ waiting: true });
     expect(w.saves).toHaveLength(1);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3DocumentStorage } from '../../../shared/adapters/s3-document-storage';
 import type { ApplicationRecord } from '../../../shared/domain/application';
 import type { ReviewTaskRecord } from '../../../shared/domain/review';
+import { pinDocuments } from '../../../shared/onboarding/documents';
 import { DOCUMENT_VIEW_SECONDS, getReviewDocuments } from '../../../shared/reviews/documents';
 
 // The handler module builds its clients at import (cold start), as in Lambda.
@@ -32,7 +33,6 @@ function task(overrides: Partial<ReviewTaskRecord> = {}): ReviewTaskRecord {
     automatedChecks: [],
     requiredChecks: ['phoneCallback'],
     summary: 'INDIVIDUAL · 张三便利店 · MCC 5411',
-    taskToken: 'token',
     ...overrides,
   };
 }
@@ -44,10 +44,13 @@ const ref = (kind: string, contentType = 'image/jpeg') => ({
   createdAt: NOW.toISOString(),
 });
 
-const application = {
+const draft = {
   applicationId: 'APP1',
+  body: { type: 'INDIVIDUAL' },
   documents: { ID_CARD_FRONT: ref('ID_CARD_FRONT'), BANK_CARD: ref('BANK_CARD', 'image/png') },
 } as unknown as ApplicationRecord;
+/** The application as its submission left it: every uploaded document pinned. */
+let application: ApplicationRecord;
 
 describe('GET /v1/reviews/{taskId}/documents (presigned GETs against s3rver)', () => {
   let directory: string;
@@ -74,18 +77,26 @@ describe('GET /v1/reviews/{taskId}/documents (presigned GETs against s3rver)', (
       }),
       'documents',
     );
+    expect(await upload('jpeg bytes')).toBe(200);
+    const { documents } = await pinDocuments(draft, storage, NOW.toISOString());
+    application = { ...draft, documents };
+  });
+
+  /** Writes ID_CARD_FRONT's key through a presigned PUT (s3rver honours no If-None-Match). */
+  async function upload(body: string): Promise<number> {
     const url = await storage.presignUpload({
       objectKey: ref('ID_CARD_FRONT').objectKey,
       contentType: 'image/jpeg',
       expiresInSeconds: 60,
+      sizeBytes: body.length,
     });
     const put = await fetch(url, {
       method: 'PUT',
-      headers: { 'content-type': 'image/jpeg' },
-      body: 'jpeg bytes',
+      headers: { 'content-type': 'image/jpeg', 'if-none-match': '*' },
+      body,
     });
-    expect(put.status).toBe(200);
-  });
+    return put.status;
+  }
 
   afterAll(async () => {
     await server?.close();
@@ -101,22 +112,55 @@ describe('GET /v1/reviews/{taskId}/documents (presigned GETs against s3rver)', (
     clock,
   });
 
-  it('lists each recorded document, with a working presigned GET for the uploaded ones only', async () => {
+  it('lists each recorded document, with a working presigned GET of the submitted content only', async () => {
     const answer = await getReviewDocuments(deps(), 'T1');
     expect(answer.expiresAt).toBe(new Date(NOW.getTime() + DOCUMENT_VIEW_SECONDS * 1000).toISOString());
     expect(
-      answer.documents.map(({ kind, uploaded, contentType }) => ({ kind, uploaded, contentType })),
+      answer.documents.map(({ kind, uploaded, contentType, state }) => ({
+        kind,
+        uploaded,
+        contentType,
+        state,
+      })),
     ).toEqual([
-      { kind: 'ID_CARD_FRONT', uploaded: true, contentType: 'image/jpeg' },
-      { kind: 'BANK_CARD', uploaded: false, contentType: 'image/png' },
+      { kind: 'ID_CARD_FRONT', uploaded: true, contentType: 'image/jpeg', state: 'SUBMITTED' },
+      { kind: 'BANK_CARD', uploaded: false, contentType: 'image/png', state: 'NOT_SUBMITTED' },
     ]);
     const [front, bank] = answer.documents;
+    expect(front).toMatchObject({ etag: expect.stringMatching(/^[0-9a-f]{32}$/), sizeBytes: 10 });
     expect(bank?.url).toBeNull();
     const url = new URL(front?.url ?? '');
     expect(url.searchParams.get('X-Amz-Expires')).toBe(String(DOCUMENT_VIEW_SECONDS));
     const got = await fetch(url);
     expect(got.status).toBe(200);
     expect(await got.text()).toBe('jpeg bytes');
+  });
+
+  it('names the pinned version in the URL, and shows no URL once the key was written again', async () => {
+    const versioned = {
+      ...application,
+      documents: {
+        ID_CARD_FRONT: {
+          ...ref('ID_CARD_FRONT'),
+          submitted: { versionId: 'v-1', etag: 'e', size: 1, at: NOW.toISOString() },
+        },
+      },
+    } as ApplicationRecord;
+    const pinnedStorage = Object.assign(Object.create(storage) as S3DocumentStorage, {
+      objectInfo: async (_key: string, versionId?: string) =>
+        versionId === 'v-1' ? { size: 1, contentType: 'image/jpeg', etag: 'e', versionId: 'v-1' } : undefined,
+    });
+    const [pinned] = (
+      await getReviewDocuments({ ...deps({ application: versioned }), storage: pinnedStorage }, 'T1')
+    ).documents;
+    expect(pinned).toMatchObject({ state: 'SUBMITTED', versionId: 'v-1' });
+    expect(new URL(pinned?.url ?? '').searchParams.get('versionId')).toBe('v-1');
+
+    // s3rver keeps no versions: a second write of the key (which S3 refuses: If-None-Match) shows
+    // here as another ETag, and the reviewer gets no URL to content nobody submitted.
+    expect(await upload('other bytes')).toBe(200);
+    const [front] = (await getReviewDocuments(deps(), 'T1')).documents;
+    expect(front).toMatchObject({ state: 'REPLACED', url: null });
   });
 
   it('has no documents for other kinds of task, and 404 for an unknown task', async () => {

@@ -66,7 +66,7 @@ function setup(record: TransferRequestRecord, options: { smsDown?: boolean } = {
       },
     },
     clock: { now: () => new Date('2026-11-23T08:00:00Z') },
-    config: { smsSignature: '拉卡拉', smsPerPhonePerHour: 5 },
+    config: { smsSignature: '拉卡拉', smsPerPhonePerHour: 5, emailPerAddressPerHour: 10 },
   };
   return { deps, emails, texts, current: () => stored };
 }

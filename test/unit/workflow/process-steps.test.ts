@@ -96,7 +96,6 @@ function pendingTask(taskId: string, kind: ReviewTaskRecord['kind']): ReviewTask
     automatedChecks: [],
     requiredChecks: ['phoneCallback'],
     summary: `${kind} · ${taskId}`,
-    taskToken: 't',
   };
 }
 

@@ -8,13 +8,15 @@ import { forgetAll, loadSession, type MerchantSession } from './merchant-session
 import { ActivatePage } from './pages/activate';
 import { ApplyPage } from './pages/apply';
 import { DocumentsPage } from './pages/documents';
+import { SignInPage } from './pages/sign-in';
 import { StatusPage } from './pages/status';
+import { VerifyPage } from './pages/verify';
 
 /*
- * Pages (hash routes): `/` the form, `/documents`, `/status`, `/activate`. Later pages have their
- * places here: `/verify` (section 6, contact verification, between the form and the documents),
- * `/agreement` (section 7, read and sign, between approval and activation) and `/sign-in`
- * (section 11, application id + SMS code → a new session token for a merchant who comes back).
+ * Pages (hash routes): `/` the form, `/verify` (section 6: the contact mobile and email confirm a
+ * code each), `/documents`, `/status`, `/activate`, and `/sign-in` (section 11: application id +
+ * SMS code → a new session token for a merchant who comes back). `/agreement` (section 7, read and
+ * sign, between approval and activation) has its place here too.
  */
 
 /** The merchant pages: language, the page session, and the steps. */
@@ -45,6 +47,7 @@ function Layout(props: { path: string; session: MerchantSession | undefined; chi
   const { t, lang, setLang } = useI18n();
   const steps = [
     { path: '/', text: t.steps.form },
+    { path: '/verify', text: t.steps.verify },
     { path: '/documents', text: t.steps.documents },
     { path: '/status', text: t.steps.status },
   ];
@@ -82,29 +85,37 @@ function Page(props: {
 }) {
   const { t } = useI18n();
   const { path, session } = props;
+  if (path === '/sign-in') return <SignInPage onSession={props.onSession} />;
   if (path === '/' || !session) {
-    if (path !== '/' && !session) return <SessionMissing message={t.sessionMissing} action={t.startOver} />;
+    if (path !== '/' && !session)
+      return <SessionMissing message={t.sessionMissing} action={t.startOver} signIn={t.signInInstead} />;
     return <ApplyPage session={session} onSession={props.onSession} />;
   }
+  if (path === '/verify') return <VerifyPage session={session} />;
   if (path === '/documents') return <DocumentsPage session={session} />;
   if (path === '/status') return <StatusPage session={session} />;
   if (path === '/activate') return <ActivatePage session={session} />;
   return <StatusPage session={session} />;
 }
 
-function SessionMissing(props: { message: string; action: string }) {
+function SessionMissing(props: { message: string; action: string; signIn: string }) {
   return (
     <section class="card">
       <p>{props.message}</p>
-      <a
-        class="button"
-        href={hrefOf('/')}
-        onClick={() => {
-          forgetAll();
-        }}
-      >
-        {props.action}
-      </a>
+      <div class="actions">
+        <a class="button wide" href={hrefOf('/sign-in')}>
+          {props.signIn}
+        </a>
+        <a
+          class="button secondary wide"
+          href={hrefOf('/')}
+          onClick={() => {
+            forgetAll();
+          }}
+        >
+          {props.action}
+        </a>
+      </div>
     </section>
   );
 }

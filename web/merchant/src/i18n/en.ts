@@ -10,10 +10,18 @@ export const en: typeof zhCN = {
   tagline: 'Apply for a POS terminal',
   loading: 'Loading…',
   networkError: 'No connection; try again in a moment.',
-  sessionMissing: 'This page session has ended. Please start your application again.',
+  sessionMissing:
+    'This page session has ended. Sign in with your application ID and an SMS code, or start a new application.',
   startOver: 'Start again',
+  signInInstead: 'Sign in with your application ID',
   optional: ' (optional)',
-  steps: { label: 'Application steps', form: 'Details', documents: 'Documents', status: 'Progress' },
+  steps: {
+    label: 'Application steps',
+    form: 'Details',
+    verify: 'Verify',
+    documents: 'Documents',
+    status: 'Progress',
+  },
   form: {
     title: 'Your business details',
     intro:
@@ -78,6 +86,39 @@ export const en: typeof zhCN = {
     INVALID_SIZE: 'The file size is not accepted; upload it again',
     INVALID_CONTENT_TYPE: 'The file type does not match; upload it again',
   },
+  verify: {
+    title: 'Verify your contact details',
+    intro:
+      'We send a 6-digit code to the contact mobile and to the contact email, valid for 10 minutes. You can submit once both are verified; until then we send them nothing else.',
+    phone: 'Contact mobile',
+    email: 'Contact email',
+    send: 'Send code',
+    sendAgain: 'Send again',
+    sentTo: (to: string) => `Code sent to ${to}`,
+    phoneCode: 'Code sent to the mobile',
+    emailCode: 'Code sent to the email',
+    confirm: 'Verify',
+    verified: 'Verified',
+    notVerified: 'Not verified',
+    attemptsLeft: (n: number) => `Wrong code; ${n} attempt(s) left.`,
+    locked: 'Too many wrong codes: send a new one.',
+    expired: 'The code is no longer valid: send a new one.',
+    rateLimited: (minutes: number) => `Too many codes: try again in ${minutes} minute(s).`,
+    continue: 'Continue with the documents',
+    needed: 'Verify the contact mobile and email first.',
+  },
+  signIn: {
+    title: 'Sign in with your application ID',
+    intro:
+      'Enter your application ID; we text a sign-in code to the contact mobile you verified when you applied.',
+    applicationId: 'Application ID',
+    send: 'Text me a code',
+    sent: 'If the application ID is right, a code is on its way to the contact mobile; it is valid for 10 minutes.',
+    code: 'SMS code',
+    submit: 'Sign in',
+    invalidId: 'The application ID is 26 letters and digits.',
+    link: 'Applied already? Sign in with your application ID',
+  },
   documents: {
     title: 'Upload photos of your documents',
     intro:
@@ -129,6 +170,8 @@ export const en: typeof zhCN = {
   },
   timeline: {
     CREATED: 'You started the application',
+    CONTACT_VERIFIED: 'You verified a contact detail',
+    SIGNED_IN: 'You signed in with an SMS code',
     UPDATED: 'You changed your details',
     DOCUMENT_ADDED: 'You uploaded a document',
     SUBMITTED: 'You submitted the application',

@@ -1,6 +1,6 @@
 import { ApiError, createApplication, getApplication, updateApplication } from '../../../common/api';
 import { Alert } from '../../../common/components';
-import { navigate } from '../../../common/router';
+import { hrefOf, navigate } from '../../../common/router';
 import { useAsync } from '../../../common/use-async';
 import { ApplicationForm } from '../application-form';
 import { emptyForm, type FormValues, MASKED_FIELDS, valuesFromView } from '../form-model';
@@ -17,7 +17,7 @@ import {
 /**
  * Step 1: the application form. Creates the application (POST with an Idempotency-Key, the token kept
  * in session storage), or changes it while it is a draft (PUT). Contact verification (section 6)
- * comes after this step, before the documents, once its API exists.
+ * comes next unless both contacts are verified already (a PUT that changes one drops its own).
  */
 export function ApplyPage(props: {
   session: MerchantSession | undefined;
@@ -64,8 +64,12 @@ export function ApplyPage(props: {
         onChange={(values) => saveDraft(values, session?.applicationId)}
         onSubmit={async (body, values) => {
           if (session) {
-            await updateApplication(session.token, session.applicationId, body);
+            const updated = await updateApplication(session.token, session.applicationId, body);
             saveDraft(values, session.applicationId);
+            if (updated.contactVerified.phone && updated.contactVerified.email) {
+              navigate('/documents');
+              return;
+            }
           } else {
             try {
               const created = await createApplication(body, idempotencyKey());
@@ -80,9 +84,14 @@ export function ApplyPage(props: {
               throw caught;
             }
           }
-          navigate('/documents');
+          navigate('/verify');
         }}
       />
+      {session ? null : (
+        <p class="hint">
+          <a href={hrefOf('/sign-in')}>{t.signIn.link}</a>
+        </p>
+      )}
     </section>
   );
 }

@@ -14,8 +14,8 @@ import { problemText, useI18n } from '../i18n';
 import type { MerchantSession } from '../merchant-session';
 
 /**
- * Step 2: the documents, then submit. Phone and email verification (section 6) joins this step
- * before the submit button once its API exists (submit then answers `contact.phone` UNVERIFIED).
+ * Step 3: the documents, then submit. A contact not verified yet (section 6) makes submit answer
+ * `UNVERIFIED`: the page then points back to the verify step.
  */
 export function DocumentsPage(props: { session: MerchantSession }) {
   const { t, lang } = useI18n();
@@ -24,6 +24,7 @@ export function DocumentsPage(props: { session: MerchantSession }) {
   const [uploaded, setUploaded] = useState<ReadonlySet<DocumentKind>>(new Set());
   const [problems, setProblems] = useState<ReadonlyMap<string, { code: string; message: string }>>(new Map());
   const [error, setError] = useState<string>();
+  const [unverified, setUnverified] = useState(false);
   const [busy, setBusy] = useState(false);
 
   if (view.loading && !view.value) return <p>{t.loading}</p>;
@@ -43,12 +44,14 @@ export function DocumentsPage(props: { session: MerchantSession }) {
   const submit = async () => {
     setBusy(true);
     setError(undefined);
+    setUnverified(false);
     try {
       await submitApplication(session.token, session.applicationId);
       navigate('/status');
     } catch (caught) {
       if (caught instanceof ApiError && caught.fields.length > 0) {
         setProblems(new Map(caught.fields.map((p) => [p.field, p])));
+        setUnverified(caught.fields.some((p) => p.code === 'UNVERIFIED'));
         const other = caught.fields.filter((p) => !p.field.startsWith('documents.'));
         setError(
           other.length > 0
@@ -66,6 +69,11 @@ export function DocumentsPage(props: { session: MerchantSession }) {
       <h1>{t.documents.title}</h1>
       <p class="intro">{t.documents.intro}</p>
       {error ? <Alert>{error}</Alert> : null}
+      {unverified || !view.value.contactVerified.phone || !view.value.contactVerified.email ? (
+        <p class="notice">
+          {t.verify.needed} <a href={hrefOf('/verify')}>{t.verify.title}</a>
+        </p>
+      ) : null}
       <DocumentSlots
         session={session}
         kinds={kinds}

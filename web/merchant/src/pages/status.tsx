@@ -216,10 +216,17 @@ function Correction(props: {
     new Set(app.documents.filter((doc) => doc.uploaded).map((doc) => doc.kind)),
   );
   const [problems, setProblems] = useState<ReadonlyMap<string, { code: string; message: string }>>(new Map());
+  // A corrected phone or email must be verified again before the resubmission (spec 6).
+  const unverified = [...problems.values()].some((problem) => problem.code === 'UNVERIFIED');
 
   return (
     <section class="correction" aria-labelledby="correction-heading">
       <h2 id="correction-heading">{t.status.correction}</h2>
+      {unverified ? (
+        <p class="notice">
+          {t.verify.needed} <a href={hrefOf('/verify')}>{t.verify.title}</a>
+        </p>
+      ) : null}
       <ApplicationForm
         initial={initial}
         reasons={props.reasons}
