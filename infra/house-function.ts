@@ -264,7 +264,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
       Validations.of(defaultPolicy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*": X-Ray has no resource-level permissions. Every other statement of this policy names its resource.',
+          'Only the X-Ray actions xray:PutTraceSegments and xray:PutTelemetryRecords use Resource "*": X-Ray has no resource-level permissions. Every other statement of this policy names its resource (a wildcard within one, such as the objects of the documents bucket, is acknowledged by name).',
       });
     }
     Validations.of(this.function).acknowledge({

@@ -5,15 +5,16 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
-import { ENV } from '../../shared/config/env';
+import { ENV, HMAC_KEYS, type HmacKey, hmacKeyIdVariable } from '../../shared/config/env';
 import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
 import { processNamed } from '../../shared/manifest/processes';
-import type {
-  Capability,
-  FieldCipherUse,
-  FunctionEntry,
-  ProcessName,
-  TableAccess,
+import {
+  type Capability,
+  type FieldCipherUse,
+  type FunctionEntry,
+  HMAC_CAPABILITIES,
+  type ProcessName,
+  type TableAccess,
 } from '../../shared/manifest/types';
 import { emailDomain, type OnboardingConfig } from '../config';
 import { type HouseFunction, METRICS_NAMESPACE } from '../house-function';
@@ -29,8 +30,8 @@ export interface GrantTargets {
   readonly table: dynamodb.ITable;
   /** The customer-managed key of the table and the documents bucket. */
   readonly dataKey: kms.IKey;
-  /** The HMAC_256 key for keyed hashes. */
-  readonly piiHmacKey: kms.IKey;
+  /** The HMAC_256 keys of keyed hashes, one per purpose. */
+  readonly hmacKeys: Readonly<Record<HmacKey, kms.IKey>>;
   /** The symmetric key whose data keys encrypt ID and account numbers field by field. */
   readonly fieldKey: kms.IKey;
   readonly documentsBucket: s3.IBucket;
@@ -75,8 +76,9 @@ export class ManifestGrants {
   /**
    * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
    * of the families it reads or writes, writes of those it writes; a Query of the review queue on
-   * gsi1 for `reviewQueue`; the table's key through DynamoDB. No Scan, no batch or table-level
-   * action, nothing at all for a function without table access.
+   * gsi1 for `reviewQueue`, a Query of the retention index (gsi2, its own partitions) for
+   * `retention`; the table's key through DynamoDB. No Scan, no batch or table-level action,
+   * nothing at all for a function without table access.
    */
   grantTable(fn: HouseFunction, access: TableAccess | undefined): void {
     const { table, dataKey } = this.targets;
@@ -113,6 +115,16 @@ export class ManifestGrants {
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
+        }),
+      );
+    }
+    if (read.includes('retention')) {
+      // The retention index (keys only): its partitions are the retention family's.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi2.indexName}`],
+          conditions: leadingKeys(['retention']),
         }),
       );
     }
@@ -164,17 +176,22 @@ export class ManifestGrants {
     processes: readonly ProcessName[],
   ): void {
     const { workflows, config } = this.targets;
+    const hmacKey = HMAC_KEYS.find((key) => HMAC_CAPABILITIES[key] === capability);
+    if (hmacKey) {
+      // One key per purpose: the role can compute only the hashes of the purposes it was given.
+      const key = this.targets.hmacKeys[hmacKey];
+      fn.addEnvironment(hmacKeyIdVariable(hmacKey), key.keyArn);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
+      return;
+    }
     switch (capability) {
-      case 'piiHmac':
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({
-            actions: ['kms:GenerateMac'],
-            resources: [this.targets.piiHmacKey.keyArn],
-          }),
-        );
-        return;
+      case 'identityHmac':
+      case 'activationCodeHmac':
+      case 'oneTimeCodeHmac':
+      case 'addressHmac':
+        throw new Error(`${capability} has no key in HMAC_CAPABILITIES`);
       case 'documentsPut':
-        this.attach(fn, 'DocumentsPutPolicy', [
+        this.attach(fn, [
           new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [`${this.documents.arn}/*`] }),
           // The presigned PUT is executed with this role's credentials; S3 encrypts with the
           // bucket's customer-managed key on its behalf.
@@ -186,8 +203,12 @@ export class ManifestGrants {
         ]).acknowledgeObjectWildcard();
         return;
       case 'documentsRead':
-        this.attach(fn, 'DocumentsReadPolicy', [
-          new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [`${this.documents.arn}/*`] }),
+        this.attach(fn, [
+          // GetObjectVersion: the pinned version of a submitted document (HeadObject, presigned GET).
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject', 's3:GetObjectVersion'],
+            resources: [`${this.documents.arn}/*`],
+          }),
           // HeadObject answers 404 for a missing object only with ListBucket; without it S3
           // answers 403 and "not uploaded yet" could not be told from a real failure.
           new iam.PolicyStatement({
@@ -195,7 +216,28 @@ export class ManifestGrants {
             resources: [this.documents.arn],
             conditions: { StringLike: { 's3:prefix': ['applications/*'] } },
           }),
+          // The checksums HeadObject reports, and the bytes of a presigned GET, of objects encrypted
+          // with the data key: S3 decrypts on this role's behalf.
+          new iam.PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [this.targets.dataKey.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+          }),
         ]).acknowledgeObjectWildcard();
+        return;
+      case 'documentsErase':
+        this.attach(fn, [
+          // Every version of every object under an application's prefix, for good.
+          new iam.PolicyStatement({
+            actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+            resources: [`${this.documents.arn}/applications/*`],
+          }),
+          new iam.PolicyStatement({
+            actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+            resources: [this.documents.arn],
+            conditions: { StringLike: { 's3:prefix': ['applications/*'] } },
+          }),
+        ]).acknowledgeObjectWildcard('applications/*');
         return;
       case 'startExecution':
         fn.addToRolePolicy(
@@ -214,7 +256,7 @@ export class ManifestGrants {
         );
         return;
       case 'stopExecution': {
-        const policy = this.attach(fn, 'StopExecutionPolicy', [
+        const policy = this.attach(fn, [
           new iam.PolicyStatement({
             actions: ['states:StopExecution'],
             resources: processes.map((process) => workflows.executionsArnOf(process)),
@@ -257,7 +299,7 @@ export class ManifestGrants {
           );
           return;
         }
-        const policy = this.attach(fn, 'SendSmsPolicy', [
+        const policy = this.attach(fn, [
           new iam.PolicyStatement({ actions: ['sms-voice:SendTextMessage'], resources: [identity.arn] }),
         ]);
         Validations.of(policy.policy).acknowledge({
@@ -276,14 +318,18 @@ export class ManifestGrants {
         return;
       }
       case 'putMetrics': {
-        const policy = this.attach(fn, 'PutMetricsPolicy', [
-          new iam.PolicyStatement({
-            actions: ['cloudwatch:PutMetricData'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
-          }),
-        ]);
-        Validations.of(policy.policy).acknowledge({
+        // Resource "*": a policy of its own, since the default policy's `*` acknowledgement is X-Ray's.
+        const policy = new iam.Policy(fn, 'PutMetricsPolicy', {
+          statements: [
+            new iam.PolicyStatement({
+              actions: ['cloudwatch:PutMetricData'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+            }),
+          ],
+        });
+        policy.attachToRole(fn.role);
+        Validations.of(policy).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason: `cloudwatch:PutMetricData has no resource-level permissions; the statement is restricted to the ${METRICS_NAMESPACE} namespace by the cloudwatch:namespace condition.`,
         });
@@ -293,18 +339,22 @@ export class ManifestGrants {
   }
 
   /**
-   * Statements with a wildcard resource go in a policy of their own (the function's default policy
-   * acknowledges X-Ray's `*` only), each with its own cdk-nag acknowledgement.
+   * A capability's statements, in the function's default policy: one policy per role keeps the
+   * stack within CloudFormation's 500 resources. Each wildcard resource among them (objects of the
+   * bucket, executions, a sender ID in every country) gets its own cdk-nag acknowledgement on that
+   * policy, whose finding names the resource; a statement on `Resource: "*"` cannot come here
+   * (HouseFunction.addToRolePolicy refuses it: see putMetrics).
    */
-  private attach(fn: HouseFunction, id: string, statements: iam.PolicyStatement[]) {
-    const policy = new iam.Policy(fn, id, { statements });
-    policy.attachToRole(fn.role);
+  private attach(fn: HouseFunction, statements: iam.PolicyStatement[]) {
+    for (const statement of statements) fn.addToRolePolicy(statement);
+    const policy = fn.role.node.findChild('DefaultPolicy');
     const forNag = this.documents.forNag;
     return {
       policy,
-      acknowledgeObjectWildcard: () =>
+      /** `objects` is the wildcard after the bucket ARN (`*`, or a prefix such as `applications/*`). */
+      acknowledgeObjectWildcard: (objects = '*') =>
         Validations.of(policy).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${forNag}/*]`,
+          id: `AwsSolutions-IAM5[Resource::${forNag}/${objects}]`,
           reason:
             'Object-level access to the documents bucket only: object keys are generated per application and document at run time, so they cannot be listed in the policy.',
         }),
