@@ -401,7 +401,7 @@ describe('SMS abuse limit: at most N per phone per hour', () => {
       releaseActivationIssue: async () => {},
       setActivationCode: async () => {
         codes += 1;
-        return true;
+        return 'SET';
       },
       addHistory: async (_sn: string, entry: TerminalHistoryEntry) => {
         history.push(entry);
