@@ -45,8 +45,22 @@ async function settled(): Promise<void> {
   }
 }
 
+/** Records the poller has handed to the consumer so far (redeliveries count again). */
+async function handedOver(): Promise<number> {
+  const stream = await t.api.call('GET', '/_local/stream');
+  return (stream.json as { stats: { records: number } }).stats.records;
+}
+
 async function put(records: readonly Put[]): Promise<void> {
+  const before = await handedOver();
   await putTransactions(kinesis, records);
+  // The poller reports idle from its last poll: on a busy machine that poll may predate the put, so
+  // first wait until every new record was handed over at least once.
+  const deadline = Date.now() + 60_000;
+  while ((await handedOver()) - before < records.length) {
+    if (Date.now() > deadline) throw new Error('the poller did not take the new records');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
   await settled();
 }
 
