@@ -14,8 +14,14 @@
  * - `alarmEmail` (optional): subscribed to the alarm topic.
  * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild
  *   bundles, for quick synth checks; never deploy such a synth.
+ * - `webDomainName` and `webCertificateArn` (optional, together): the web apps' custom host name and
+ *   its ACM certificate in us-east-1 (TLS 1.2 minimum); `staffSignInDomainPrefix`: the staff Hosted
+ *   UI's domain prefix.
+ *
+ * The web apps are built first (`.dist/web`, only when their sources changed): the web stack ships them.
  */
 import { App } from 'aws-cdk-lib';
+import { ensureWebBuilt } from '../local/web-build';
 import { buildOnboardingApp, skipBundlingRequested } from './onboarding-app';
 
 /*
@@ -30,6 +36,9 @@ process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   return (writeStderr as (...args: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stderr.write;
 
+// The web stack deploys the built apps: build them now if their sources changed since the last
+// build (`npm run build:web`, a content fingerprint), so a deployment never ships stale pages.
+await ensureWebBuilt({ log: (message) => console.error(message) });
 const app = new App();
 buildOnboardingApp(app, { skipBundling: skipBundlingRequested(app) });
 app.synth();

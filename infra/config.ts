@@ -65,6 +65,20 @@ export interface OnboardingConfig {
    * merchant type, rule thresholds; shared/daily-checks/settings.ts), validated at synth.
    */
   readonly dailyChecks: string;
+  /**
+   * Context `webDomainName` (optional): the host name the web apps and `/v1` are served at (a CNAME or
+   * alias to the CloudFront distribution, created by the operator); with `webCertificateArn`. Only with
+   * a custom domain does CloudFront enforce TLS 1.2 or later: its default `*.cloudfront.net`
+   * certificate always accepts TLS 1.0. Empty: the distribution's own domain name.
+   */
+  readonly webDomainName: string;
+  /** Context `webCertificateArn`: the ACM certificate of `webDomainName`, in us-east-1 (CloudFront's rule). */
+  readonly webCertificateArn: string;
+  /**
+   * Context `staffSignInDomainPrefix` (optional): prefix of the staff Hosted UI's domain,
+   * `<prefix>.auth.<region>.amazoncognito.com`, unique in the region. Empty: `merchant-onboarding-<account id>`.
+   */
+  readonly staffSignInDomainPrefix: string;
 }
 
 /** The values of `cdk.json`, used when a context key is absent (e.g. in tests). */
@@ -87,6 +101,9 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   alarmEmail: '',
   operatorEmail: DEFAULT_OPERATOR_EMAIL,
   dailyChecks: '',
+  webDomainName: '',
+  webCertificateArn: '',
+  staffSignInDomainPrefix: '',
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -141,6 +158,9 @@ export function readConfig(node: Node): OnboardingConfig {
     alarmEmail: contextString(node, 'alarmEmail'),
     operatorEmail: contextString(node, 'operatorEmail'),
     dailyChecks: contextJson(node, 'dailyChecks'),
+    webDomainName: contextString(node, 'webDomainName').trim().toLowerCase(),
+    webCertificateArn: contextString(node, 'webCertificateArn').trim(),
+    staffSignInDomainPrefix: contextString(node, 'staffSignInDomainPrefix').trim(),
   };
   validateConfig(config);
   return config;
@@ -175,6 +195,40 @@ export function validateConfig(config: OnboardingConfig): void {
   }
   if (config.reviewFinalSeconds <= config.reviewEscalationSeconds) {
     throw new Error('Context "reviewFinalSeconds" must be greater than "reviewEscalationSeconds"');
+  }
+  validateWebConfig(config);
+}
+
+function validateWebConfig(config: OnboardingConfig): void {
+  const { webDomainName, webCertificateArn, staffSignInDomainPrefix } = config;
+  if ((webDomainName === '') !== (webCertificateArn === '')) {
+    throw new Error('Context "webDomainName" and "webCertificateArn" go together: set both or neither');
+  }
+  if (
+    webDomainName !== '' &&
+    !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(webDomainName)
+  ) {
+    throw new Error(
+      `Context "webDomainName" must be a host name such as onboarding.example.com, got "${webDomainName}"`,
+    );
+  }
+  if (
+    webCertificateArn !== '' &&
+    !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/.test(webCertificateArn)
+  ) {
+    throw new Error(
+      'Context "webCertificateArn" must be the ARN of an ACM certificate in us-east-1 (CloudFront only uses certificates from there)',
+    );
+  }
+  // Cognito's rule for a prefix domain: lowercase letters, digits and hyphens, and no reserved word.
+  if (
+    staffSignInDomainPrefix !== '' &&
+    (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(staffSignInDomainPrefix) ||
+      /aws|amazon|cognito/.test(staffSignInDomainPrefix))
+  ) {
+    throw new Error(
+      'Context "staffSignInDomainPrefix" must be 1-63 lowercase letters, digits and hyphens, without "aws", "amazon" or "cognito"',
+    );
   }
 }
 

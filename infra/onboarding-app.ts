@@ -1,9 +1,11 @@
 import { type App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { DEFAULT_WEB_DIR } from '../local/web-build';
 import { type OnboardingConfig, readConfig } from './config';
 import { SKIP_BUNDLING_CONTEXT_KEY, SKIP_BUNDLING_ENV_VAR } from './house-function';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
+import { WebStack } from './web-stack';
 
 export interface OnboardingAppOptions {
   /** Inline stub code instead of esbuild bundles (tests, quick synth checks). @default false */
@@ -14,12 +16,15 @@ export interface OnboardingAppOptions {
   readonly nag?: boolean;
   /** @default the CLI's account/region (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), or environment-agnostic */
   readonly env?: Environment;
+  /** The built web apps (`npm run build:web`). @default DEFAULT_WEB_DIR (`.dist/web`) */
+  readonly webDir?: string;
 }
 
 export interface OnboardingStacks {
   readonly config: OnboardingConfig;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly web: WebStack;
 }
 
 /** `-c skipBundling=true` or `CDK_SKIP_BUNDLING=1` (or `true`). */
@@ -30,9 +35,10 @@ export function skipBundlingRequested(app: App): boolean {
 }
 
 /**
- * Both stacks of the onboarding service, wired with typed props, and the cdk-nag AwsSolutions and
+ * The stacks of the onboarding service, wired with typed props, and the cdk-nag AwsSolutions and
  * NIST 800-53 R5 packs.
- * Stack names are stable: `MerchantOnboarding-Stateful` and `MerchantOnboarding-Stateless`.
+ * Stack names are stable: `MerchantOnboarding-Stateful`, `MerchantOnboarding-Stateless` (with the web
+ * hosting as a nested stack) and `MerchantOnboarding-Web` (the web apps' files).
  */
 export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {}): OnboardingStacks {
   const config = readConfig(app.node);
@@ -61,6 +67,15 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
     functionsDir: options.functionsDir,
   });
 
+  const web = new WebStack(app, 'MerchantOnboarding-Web', {
+    env,
+    description: 'POS merchant onboarding: the staff console and merchant pages (files and runtime config)',
+    hostingStack: stateless,
+    logsKey: stateless.logsKey,
+    webDir: options.webDir ?? DEFAULT_WEB_DIR,
+    consoleConfig: { signIn: stateless.consoleSignIn },
+  });
+
   if (options.nag ?? true) {
     // cdk-nag v3 is a policy-validation plugin (Validations), no longer an Aspect; acknowledgements
     // are `Validations.of(construct).acknowledge(...)` next to the resources they concern, and are
@@ -70,5 +85,5 @@ export function buildOnboardingApp(app: App, options: OnboardingAppOptions = {})
       new NIST80053R5Checks(app, { verbose: true, writeSuppressionsToCloudFormation: true }),
     );
   }
-  return { config, stateful, stateless };
+  return { config, stateful, stateless, web };
 }

@@ -21,6 +21,8 @@ import {
   taskFunctionsOf,
 } from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
+import { cognitoHostedUiSignIn, type OidcSignIn } from '../web/runtime-config';
+import { WEB_APPS } from '../web/security-headers';
 import type { OnboardingConfig } from './config';
 import { Alarms } from './constructs/alarms';
 import { DailyRun } from './constructs/daily-run';
@@ -33,8 +35,10 @@ import { Schedules } from './constructs/schedules';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
 import { TransactionIngest } from './constructs/transaction-ingest';
+import type { WebHosting } from './constructs/web-hosting';
 import { Workflows } from './constructs/workflows';
 import type { HouseFunction } from './house-function';
+import { exportWebHosting, WebHostingStack } from './web-stack';
 
 /** What the stateless stack needs from the stateful one (and from configuration). */
 export interface StatelessStackProps extends StackProps {
@@ -79,6 +83,10 @@ export class StatelessStack extends StackWithParts {
   readonly logsKey: kms.Key;
   /** Events the event functions could not process (alarmed on its first message). */
   readonly eventDeadLetterQueue: sqs.Queue;
+  /** The web apps' bucket and distribution (a nested stack; the files come from the web stack). */
+  readonly webHosting: WebHosting;
+  /** How the console signs staff in: the pool's Hosted UI with the staff client. */
+  readonly consoleSignIn: OidcSignIn;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -86,7 +94,9 @@ export class StatelessStack extends StackWithParts {
     if (problems.length > 0) throw new Error(`The manifest is inconsistent:\n${problems.join('\n')}`);
     const { config } = props;
 
-    const identity = new StaffIdentity(this, 'StaffIdentity');
+    const identity = new StaffIdentity(this, 'StaffIdentity', {
+      signInDomainPrefix: config.staffSignInDomainPrefix || undefined,
+    });
     this.userPool = identity.userPool;
     this.userPoolClient = identity.userPoolClient;
     this.logsKey = createLogsKey(this);
@@ -184,6 +194,22 @@ export class StatelessStack extends StackWithParts {
       logsKey: this.logsKey,
       stage: config.stage,
     }).api;
+
+    // After the API (its origin) and before the staff client (whose callbacks are its address).
+    this.webHosting = new WebHostingStack(this, 'WebHosting', {
+      restApiId: this.api.restApiId,
+      stage: config.stage,
+      documentsOrigin: `https://${props.documentsBucket.bucketRegionalDomainName}`,
+      consoleConnectOrigins: [identity.signInUrl],
+      ...(config.webDomainName
+        ? { domain: { name: config.webDomainName, certificateArn: config.webCertificateArn } }
+        : {}),
+    }).hosting;
+    exportWebHosting(this, this.webHosting);
+    identity.allowConsole(
+      WEB_APPS.filter((app) => app.name === 'console').map((app) => `${this.webHosting.url}${app.basePath}`),
+    );
+    this.consoleSignIn = cognitoHostedUiSignIn(identity.signInUrl, identity.userPoolClient.userPoolClientId);
 
     this.alarmTopic = new Alarms(this, 'Alarms', {
       functions: this.functions,

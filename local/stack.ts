@@ -48,7 +48,7 @@ import { closeServer, listen } from './http';
 import { type KinesisLocal, startKinesisLocal } from './kinesis-local';
 import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
 import { createLogger, type LocalLogger } from './log';
-import { findFreePort, portFromEnv } from './ports';
+import { holdFreePort, type PortHold, portFromEnv } from './ports';
 import { LocalQueue } from './queue-local';
 import { startS3Local } from './s3-local';
 import { startSesLocal } from './ses-local';
@@ -224,7 +224,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       assertPortFree(port, PORT_ENV[part as keyof LocalStackPorts]),
     ),
   );
-  const ports = await concretePorts(requested);
+  const { ports, holds } = await concretePorts(requested);
+  /** Lets go of the chosen free `port` just before its part binds it (no-op for a port asked for). */
+  const release = async (...chosen: number[]) => {
+    await Promise.all(chosen.map((port) => holds.get(port)?.release()));
+  };
   const faultSpec = options.faults ?? process.env.LOCAL_FAULTS ?? false;
   const faults = new FaultInjector(faultSpec !== false);
   try {
@@ -233,7 +237,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (error instanceof FaultSpecError) throw new LocalSetupError(`LOCAL_FAULTS: ${error.message}`);
     throw error;
   }
-  const faultProxyPort = faultSpec === false ? undefined : await freeUnless(options.faultProxyPort, ports);
+  const faultProxyPort =
+    faultSpec === false ? undefined : await freeUnless(options.faultProxyPort, ports, holds);
   const apiUrl = `http://127.0.0.1:${ports.api}`;
   const urls: LocalStackUrls = {
     api: apiUrl,
@@ -263,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   // Set before any handler module is imported: handlers read configuration at cold start.
   const restoreEnv = applyEnv(env);
-  const stoppers: (() => Promise<void>)[] = [async () => restoreEnv()];
+  const stoppers: (() => Promise<void>)[] = [async () => restoreEnv(), () => release(...holds.keys())];
   const stopAll = async () => {
     for (const stopPart of stoppers.splice(0).reverse()) {
       try {
@@ -277,6 +282,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let kinesis: KinesisLocal | undefined;
   let queue: LocalQueue | undefined;
   try {
+    await release(ports.dynamodb, ports.s3, ports.ses);
     const [dynamodb, , ses] = await Promise.all([
       startDynamoDbLocal({ dataDir: ensureDir(join(stateDir, 'dynamodb')), port: ports.dynamodb, log }).then(
         (part) => {
@@ -305,6 +311,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoClient.destroy();
     }
     if (faultProxyPort !== undefined) {
+      await release(faultProxyPort);
       const proxy = await startDynamoDbFaultProxy({
         upstream: dynamodb.url,
         port: faultProxyPort,
@@ -334,6 +341,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       operations: sfn.operations,
       log,
     });
+    await release(ports.sfn);
     await listenOrExplain(sfnServer, ports.sfn, PORT_ENV.sfn);
     stoppers.push(() => closeServer(sfnServer));
 
@@ -344,6 +352,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       operations: sms.operations,
       log,
     });
+    await release(ports.sms);
     await listenOrExplain(smsServer, ports.sms, PORT_ENV.sms);
     stoppers.push(() => closeServer(smsServer));
     // Stopped after the API server and before the endpoints: halted executions never re-run handlers.
@@ -363,10 +372,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       operations: pageQueue.operations,
       log,
     });
+    await release(ports.sqs);
     await listenOrExplain(queueServer, ports.sqs, PORT_ENV.sqs);
     stoppers.push(() => closeServer(queueServer));
     pageQueue.start();
     stoppers.push(() => pageQueue.stop());
+    await release(ports.kinesis);
     kinesis = await startKinesisLocal({
       stateDir,
       port: ports.kinesis,
@@ -390,6 +401,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       log,
       web: createWebStatic({ rootDir: options.webDir ?? DEFAULT_WEB_DIR, documentsOrigin: urls.s3 }),
     });
+    await release(ports.api);
     await listenOrExplain(apiServer, ports.api, PORT_ENV.api);
     stoppers.push(() => closeServer(apiServer));
 
@@ -426,27 +438,48 @@ function resolvePorts(overrides: Partial<LocalStackPorts> = {}): LocalStackPorts
   return ports;
 }
 
-async function concretePorts(ports: LocalStackPorts): Promise<LocalStackPorts> {
-  const taken = new Set<number>();
+async function concretePorts(
+  ports: LocalStackPorts,
+): Promise<{ ports: LocalStackPorts; holds: Map<number, PortHold> }> {
+  const holds = new Map<number, PortHold>();
   const result = {} as Record<keyof LocalStackPorts, number>;
+  const asked = new Set(Object.values(ports).filter((port) => port !== 0));
   for (const part of Object.keys(ports) as (keyof LocalStackPorts)[]) {
-    let port = ports[part];
-    // Every free port is allocated up front: the API's URL goes into the JWT issuer before it listens.
-    while (port === 0 || taken.has(port)) port = await findFreePort();
-    taken.add(port);
-    result[part] = port;
+    // Every free port is chosen up front (the API's URL goes into the JWT issuer before it
+    // listens) and held until its part binds it.
+    if (ports[part] !== 0) {
+      result[part] = ports[part];
+      continue;
+    }
+    let hold = await holdFreePort();
+    while (asked.has(hold.port)) {
+      const next = await holdFreePort();
+      await hold.release();
+      hold = next;
+    }
+    holds.set(hold.port, hold);
+    result[part] = hold.port;
   }
-  return result;
+  return { ports: result, holds };
 }
 
 /** The fault proxy's port: the one asked for (option, then `DYNAMODB_FAULT_PROXY_PORT`), else a free one. */
-async function freeUnless(requested: number | undefined, taken: LocalStackPorts): Promise<number> {
+async function freeUnless(
+  requested: number | undefined,
+  taken: LocalStackPorts,
+  holds: Map<number, PortHold>,
+): Promise<number> {
   const port = requested ?? portFromEnv('DYNAMODB_FAULT_PROXY_PORT', 0);
   if (port !== 0) return port;
   const used = new Set(Object.values(taken));
-  let free = await findFreePort();
-  while (used.has(free)) free = await findFreePort();
-  return free;
+  let hold = await holdFreePort();
+  while (used.has(hold.port)) {
+    const next = await holdFreePort();
+    await hold.release();
+    hold = next;
+  }
+  holds.set(hold.port, hold);
+  return hold.port;
 }
 
 /** Whether `port` can be listened on now. */

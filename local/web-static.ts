@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { CONSOLE_CONFIG_FILE, type ConsoleRuntimeConfig, LOCAL_CONSOLE_CONFIG } from '../web/runtime-config';
 import { WEB_APPS, webSecurityHeaders } from '../web/security-headers';
 
 /** The built web apps, served by the local API server beside `/v1` (same origin, no CORS). */
@@ -31,9 +32,22 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * Serves `<rootDir>/<app>/` (the output of `npm run build:web`) under each app's base path, with the
  * security headers of web/security-headers.ts on every answer. A path without a file extension is a
  * page of the app and gets its `index.html`; hashed files under `assets/` are cached for good.
+ * `/console/config.json` is the console's runtime configuration (web/runtime-config.ts): locally,
+ * the "Sign in" form of the local stack.
  */
-export function createWebStatic(options: { rootDir: string; documentsOrigin: string }): WebStatic {
-  const security = webSecurityHeaders({ documentsOrigin: options.documentsOrigin });
+export function createWebStatic(options: {
+  rootDir: string;
+  documentsOrigin: string;
+  /** @default LOCAL_CONSOLE_CONFIG */
+  consoleConfig?: ConsoleRuntimeConfig;
+  /** Origins the pages may also call (`connect-src`): an identity provider's token endpoint. */
+  connectOrigins?: readonly string[];
+}): WebStatic {
+  const consoleConfig = JSON.stringify(options.consoleConfig ?? LOCAL_CONSOLE_CONFIG);
+  const security = webSecurityHeaders({
+    documentsOrigin: options.documentsOrigin,
+    ...(options.connectOrigins ? { connectOrigins: options.connectOrigins } : {}),
+  });
   const send = (
     res: ServerResponse,
     status: number,
@@ -71,6 +85,14 @@ export function createWebStatic(options: { rootDir: string; documentsOrigin: str
           { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' },
           head,
         );
+        return;
+      }
+      if (app.name === 'console' && url.pathname === `${app.basePath}${CONSOLE_CONFIG_FILE}`) {
+        const type = {
+          'Content-Type': CONTENT_TYPES['.json'] ?? 'application/json',
+          'Cache-Control': 'no-cache',
+        };
+        send(res, 200, consoleConfig, type, head);
         return;
       }
       const file = resolveFile(appDir, url.pathname.slice(app.basePath.length));

@@ -1,7 +1,7 @@
 /**
  * The security headers of the two web apps (staff console and merchant pages), in one place: the
- * local API server sends them with every static file, and the hosting of the deployed apps is meant
- * to send the same values (a CloudFront response headers policy).
+ * local API server sends them with every static file, and the hosting of the deployed apps sends the
+ * same values (CloudFront response headers policies built from this module, infra/constructs/web-hosting.ts).
  *
  * The pages load nothing but their own hashed files: no inline script or style (`unsafe-inline` is
  * never allowed), no framing, no referrer (presigned document URLs must not leak to other sites).
@@ -16,18 +16,24 @@ export interface WebSecurityOptions {
    * `https://<bucket>.s3.<region>.amazonaws.com` in AWS.
    */
   readonly documentsOrigin: string;
+  /**
+   * Further origins the page calls with `fetch` (`connect-src`): the deployed console's identity
+   * provider, whose token endpoint exchanges the sign-in code (web/console/src/pkce.ts).
+   */
+  readonly connectOrigins?: readonly string[];
 }
 
 /** The Content-Security-Policy of both apps. */
 export function contentSecurityPolicy(options: WebSecurityOptions): string {
   const documents = new URL(options.documentsOrigin).origin;
+  const connect = (options.connectOrigins ?? []).map((origin) => ` ${new URL(origin).origin}`).join('');
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     // blob: previews of the merchant's own photos before upload.
     `img-src 'self' blob: ${documents}`,
-    `connect-src 'self' ${documents}`,
+    `connect-src 'self' ${documents}${connect}`,
     "font-src 'self'",
     "manifest-src 'self'",
     "base-uri 'none'",

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Lazy, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { StaffGroup } from '../../shared/manifest/types';
@@ -18,10 +18,21 @@ const STAFF_GROUPS: Readonly<
   },
 };
 
+/** Where staff sign in to the console. */
+export interface StaffIdentityProps {
+  /**
+   * Prefix of the Hosted UI domain, `https://<prefix>.auth.<region>.amazoncognito.com` (unique in
+   * the region across all accounts). @default `merchant-onboarding-<account id>`
+   */
+  readonly signInDomainPrefix?: string;
+}
+
 /**
  * The staff user pool (MFA, strong passwords, threat protection, no self sign-up), one Cognito
- * group per staff group of the manifest, and the SRP-only public client whose ID tokens API
- * Gateway's Cognito authorizer and the merchant-or-staff handlers accept.
+ * group per staff group of the manifest, and the public client (no secret) whose ID tokens API
+ * Gateway's Cognito authorizer and the merchant-or-staff handlers accept. Staff sign in to the
+ * console through the pool's Hosted UI with that client (authorization code + PKCE, back to the
+ * console's addresses given by {@link allowConsole}); SRP stays open to scripts.
  */
 export class StaffIdentity extends StackPart {
   readonly userPool: cognito.UserPool;
@@ -30,8 +41,11 @@ export class StaffIdentity extends StackPart {
   readonly issuer: string;
   /** Where the handlers fetch the pool's signing keys. */
   readonly jwksUri: string;
+  /** The Hosted UI's base URL (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly signInUrl: string;
+  private consoleUrls: readonly string[] | undefined;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: StaffIdentityProps = {}) {
     super(scope, id);
     this.userPool = new cognito.UserPool(this, 'StaffUserPool', {
       selfSignUpEnabled: false,
@@ -67,11 +81,27 @@ export class StaffIdentity extends StackPart {
       });
     }
     // API Gateway's Cognito authorizer (no OAuth scopes) and the handlers accept the ID token,
-    // whose `aud` is this client's id (STAFF_JWT_AUDIENCE).
+    // whose `aud` is this client's id (STAFF_JWT_AUDIENCE): the console signs in with this very
+    // client, so its tokens are the ones the API already accepts.
+    const consoleUrls = Lazy.list({
+      produce: () => {
+        if (!this.consoleUrls)
+          throw new Error('StaffIdentity: the console addresses were never given (allowConsole)');
+        return [...this.consoleUrls];
+      },
+    });
     this.userPoolClient = this.userPool.addClient('StaffClient', {
       generateSecret: false,
       authFlows: { userSrp: true, userPassword: false, adminUserPassword: false, custom: false },
-      disableOAuth: true,
+      // The Hosted UI's authorization code grant only (no implicit grant: tokens never travel in a
+      // URL); the console sends a PKCE S256 challenge with every authorization request.
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: consoleUrls,
+        logoutUrls: consoleUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       // The shortest Cognito allows: a revoked staff member (disabled, signed out everywhere, removed
       // from a group) cannot refresh, so their last token dies within 5 minutes. The API's
       // authorizer caches nothing and the handlers refuse older tokens (STAFF_TOKEN_MAX_AGE_SECONDS).
@@ -83,5 +113,21 @@ export class StaffIdentity extends StackPart {
     });
     this.issuer = `https://cognito-idp.${Aws.REGION}.${Aws.URL_SUFFIX}/${this.userPool.userPoolId}`;
     this.jwksUri = `${this.issuer}/.well-known/jwks.json`;
+    // The classic Hosted UI (sign-in, new password, TOTP set-up and challenge) on a Cognito domain.
+    const domain = this.userPool.addDomain('StaffSignInDomain', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix ?? `merchant-onboarding-${Aws.ACCOUNT_ID}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+    });
+    this.signInUrl = domain.baseUrl();
+  }
+
+  /**
+   * The console's addresses (`https://<host>/console/`): where the Hosted UI may send a code
+   * (callback URLs, exact match) and come back to after sign-out (logout URLs). Called once.
+   */
+  allowConsole(urls: readonly string[]): void {
+    if (this.consoleUrls) throw new Error('StaffIdentity: the console addresses are already given');
+    if (urls.length === 0) throw new Error('StaffIdentity: the console needs at least one address');
+    this.consoleUrls = urls;
   }
 }

@@ -171,7 +171,8 @@ export class DynamoSendRecordRepository implements SendRecordRepository {
       const item = await this.table.update<{ attempts: number }>(
         keys.sendRecord(input.subjectId, input.template, input.channel),
         'SET #subject = :subject, #template = :template, #channel = :channel, #recipient = :recipient, ' +
-          '#status = :sending, #claimedAt = :at REMOVE #providerMessageId, #completedAt ADD #attempts :one',
+          `#status = :sending, #claimedAt = :at${input.expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'} ` +
+          'REMOVE #providerMessageId, #completedAt ADD #attempts :one',
         {
           // A FAILED send may be claimed again by a later retry of the workflow step; nothing else.
           condition: 'attribute_not_exists(pk) OR #status = :failed',
@@ -185,6 +186,7 @@ export class DynamoSendRecordRepository implements SendRecordRepository {
             '#providerMessageId': 'providerMessageId',
             '#completedAt': 'completedAt',
             '#attempts': 'attempts',
+            ...(input.expiresAt === undefined ? {} : { '#expiresAt': 'expiresAt' }),
           },
           values: {
             ':subject': input.subjectId,
@@ -195,6 +197,7 @@ export class DynamoSendRecordRepository implements SendRecordRepository {
             ':failed': 'FAILED',
             ':at': input.at,
             ':one': 1,
+            ...(input.expiresAt === undefined ? {} : { ':expiresAt': input.expiresAt }),
           },
         },
       );

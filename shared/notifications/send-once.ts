@@ -58,6 +58,12 @@ export interface SendRequest {
    * deployment's own configured addresses (supervisors), never for an address a merchant gave.
    */
   readonly quota?: SendQuotaPool | 'NONE';
+  /**
+   * When the record may go (table TTL). Only for sends whose record matters for a short time, such
+   * as one-time codes: their keys carry an issue id nobody can list later, so they are not erased
+   * with the application but expire long before its retention period ends.
+   */
+  readonly keepUntil?: Date;
 }
 
 /** How one send went. */
@@ -146,7 +152,12 @@ export async function sendOnce(
     return when;
   };
 
-  const attempt = await deps.sends.claim({ ...ids, recipient, at: at() });
+  const attempt = await deps.sends.claim({
+    ...ids,
+    recipient,
+    at: at(),
+    ...(request.keepUntil ? { expiresAt: Math.floor(request.keepUntil.getTime() / 1000) } : {}),
+  });
   if (attempt === undefined) return earlierOutcome(deps, request, outcome);
 
   const hash = await addressHash(deps.hasher, channel, request.address);

@@ -187,6 +187,8 @@ export async function sendOneTimeCode(
     channel: target.channel,
     address: target.address,
     maxAttempts: 1,
+    // A day after the code expired, nothing needs its send record (exactly once is per issue).
+    keepUntil: new Date(Date.parse(issued.expiresAt) + 24 * 3600 * 1000),
   };
   if (target.channel === 'SMS') {
     const { sms: render } = message;

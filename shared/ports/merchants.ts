@@ -61,6 +61,8 @@ export interface SendRecordRepository {
     channel: Channel;
     recipient: string;
     at: string;
+    /** Epoch seconds after which the table's TTL may delete the record. */
+    expiresAt?: number;
   }): Promise<number | undefined>;
   complete(input: {
     subjectId: string;

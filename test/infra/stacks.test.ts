@@ -38,6 +38,7 @@ import {
 import { PROCESSES } from '../../shared/manifest/processes';
 import { HMAC_CAPABILITIES } from '../../shared/manifest/types';
 import { countMetric } from '../../shared/metrics';
+import { WEB_FIXTURE_DIR } from './fixtures/web';
 
 /** The context of cdk.json (feature flags and defaults), as the CDK CLI would pass it. */
 const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -83,7 +84,7 @@ type Json = ReturnType<Template['toJSON']>;
 function synthApp(context: Record<string, unknown> = {}): OnboardingStacks {
   // skipBundling: inline stub code, the functions/*.ts entry files are neither read nor required.
   const app = new App({ context: { ...CDK_CONTEXT, ...context } });
-  return buildOnboardingApp(app, { skipBundling: true, env: {} });
+  return buildOnboardingApp(app, { skipBundling: true, env: {}, webDir: WEB_FIXTURE_DIR });
 }
 
 describe('onboarding stacks (synthesized without bundling)', () => {
@@ -96,7 +97,8 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     // Template.fromStack synthesizes the whole app, which also runs the registered cdk-nag plugin.
     stateful = Template.fromStack(stacks.stateful);
     stateless = Template.fromStack(stacks.stateless);
-  });
+    // A whole-app synth with cdk-nag takes about a minute alone, and longer beside other suites.
+  }, 240_000);
 
   it("keeps every template under CloudFormation's 1,000,000-byte limit for a template body", () => {
     const app = stacks.stateless.node.root as App;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationTaskId } from '../../shared/domain/application';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /*
@@ -90,6 +91,7 @@ describe('document uploads', () => {
       figures.uploads += 1;
       urls.set(kind, { url: doc.json.uploadUrl, headers: doc.json.headers });
     }
+    await verifyContacts(api, id, token);
     expect((await api.call('POST', `/v1/applications/${id}/submit`, { token })).status).toBe(202);
     const taskId = applicationTaskId(id, 1);
     await eventually(async () => {

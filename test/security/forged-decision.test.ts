@@ -5,7 +5,7 @@ import { applicationTaskId } from '../../shared/domain/application';
 import { keys } from '../../shared/keys';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
-import { approvedMerchant } from '../support/onboarding';
+import { approvedMerchant, verifyContacts } from '../support/onboarding';
 import { scanTable } from '../support/table-census';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -86,6 +86,7 @@ async function pendingApplication() {
     });
     await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
   }
+  await verifyContacts(api, applicationId, token);
   expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);
   const taskId = applicationTaskId(applicationId, 1);
   const firstToken = await eventually(() => waitingToken(taskId));

@@ -53,6 +53,16 @@ describe('the local server of the built web apps', () => {
     expect(await (await fetch(`${base}/console/queue`)).text()).toContain('<title>console</title>');
   });
 
+  it('serves the console’s runtime configuration: the local sign-in form, never cached', async () => {
+    const config = await fetch(`${base}/console/config.json`);
+    expect(config.status).toBe(200);
+    expect(config.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(config.headers.get('cache-control')).toBe('no-cache');
+    expect(config.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await config.json()).toEqual({ signIn: { kind: 'local' } });
+    expect((await fetch(`${base}/m/config.json`)).status).not.toBe(200);
+  });
+
   it('redirects the bare prefix, refuses other methods, and answers 503 for an app not built yet', async () => {
     const bare = await fetch(`${base}/console?lang=en`, { redirect: 'manual' });
     expect(bare.status).toBe(308);

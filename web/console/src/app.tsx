@@ -119,7 +119,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
             </nav>
             <p class="whoami">
               <span class="visually-hidden">{t.signedInAs} </span>
-              {session.sub} · {label(t.roles, role)}
+              {session.name ?? session.sub} · {label(t.roles, role)}
             </p>
             <button type="button" class="secondary" onClick={onSignOut}>
               {t.signOut}

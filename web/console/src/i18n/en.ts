@@ -32,6 +32,12 @@ export const en: typeof zhCN = {
     submit: 'Sign in',
     note: 'Local stack: the token is signed by /_local/tokens; deployed, staff sign in through the Cognito Hosted UI.',
     failed: 'Sign-in failed',
+    unavailable: 'Sign-in is not available: the console has no valid configuration.',
+    signingIn: 'Signing in…',
+    providerNote: 'You sign in on the staff sign-in page (password and one-time code), then come back here.',
+    stateMismatch: 'This sign-in answer does not belong to this tab and was refused. Sign in again.',
+    providerRefused: 'The sign-in page refused the sign-in. Sign in again.',
+    storageRefused: 'This browser refuses session storage, which sign-in needs.',
   },
   queue: {
     title: 'Review queue',

@@ -30,6 +30,12 @@ export const zhCN = {
     submit: '登录',
     note: '本地环境：令牌由本地栈（/_local/tokens）签发；部署后通过 Cognito 托管登录页登录。',
     failed: '登录失败',
+    unavailable: '无法登录：控制台缺少有效的配置。',
+    signingIn: '正在登录…',
+    providerNote: '将在员工登录页输入密码和一次性验证码，完成后回到这里。',
+    stateMismatch: '这次登录应答不属于本标签页，已拒绝。请重新登录。',
+    providerRefused: '登录页拒绝了这次登录。请重新登录。',
+    storageRefused: '此浏览器禁用了会话存储，无法登录。',
   },
   queue: {
     title: '审核队列',
