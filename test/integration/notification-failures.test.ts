@@ -11,8 +11,9 @@ import { startTestStack, type TestStack } from '../support/test-stack';
  * steps fails, the send ends FAILED, the application's timeline shows it (masked), the alarmed
  * metric is emitted, and the workflow still finishes.
  *
- * NOTE: one stack configuration per file (here: an SMS endpoint nobody listens on). Handler
- * modules read their configuration once, at load, and stay loaded in this process.
+ * NOTE: one stack configuration per file (here: an SMS endpoint nobody listens on once the
+ * contacts are verified). Handler modules read their configuration once, at load, and stay loaded
+ * in this process.
  */
 
 let api: ApiClient;
@@ -26,8 +27,6 @@ beforeAll(async () => {
     REVIEW_ESCALATION_SECONDS: '120',
     REVIEW_FINAL_SECONDS: '240',
     RESUBMISSION_SECONDS: '240',
-    // Port 9 (discard) refuses connections: every SendTextMessage fails.
-    AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: 'http://127.0.0.1:9',
   });
   ({ api, reviewer } = testStack);
 });
@@ -37,7 +36,16 @@ afterAll(() => testStack?.stop());
 describe('an SMS provider that fails on every attempt', () => {
   it('ends FAILED in the timeline with a metric, while the email goes out and the workflow finishes', async () => {
     const email = `failing-sms-${Date.now()}@example.com`;
-    const merchant = await approvedMerchant(api, reviewer, { email, phone: '13712345678' });
+    const merchant = await approvedMerchant(api, reviewer, {
+      email,
+      phone: '13712345678',
+      // The contacts are verified while SMS still works (a code must reach the phone); from then
+      // on port 9 (discard) refuses connections: every SendTextMessage of the functions loaded
+      // afterwards — the workflow's Notify steps — fails. Each function reads it once, at load.
+      beforeSubmit: async () => {
+        process.env.AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2 = 'http://127.0.0.1:9';
+      },
+    });
 
     const failed = await eventually(async () => {
       const { json } = await api.call('GET', `/v1/applications/${merchant.applicationId}`, {
@@ -58,9 +66,9 @@ describe('an SMS provider that fails on every attempt', () => {
       expect.objectContaining({ status: 'APPROVED', channel: 'SMS', template: 'APPLICATION_APPROVED' }),
     ]);
 
-    // Email is unaffected: received and approved, once each.
+    // Email is unaffected: the verification code, received and approved, once each.
     const { json: mail } = await api.call('GET', `/_local/emails?to=${encodeURIComponent(email)}`);
-    expect(mail.messages).toHaveLength(2);
+    expect(mail.messages).toHaveLength(3);
 
     // The workflow went on after the last attempt of each Notify step.
     const execution = await eventually(async () => {
