@@ -12,6 +12,7 @@ import type { FigureInput } from './report';
  *   phase.ts cost <result.json>           (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts agreement-pdf <result.json>  (renders agreement PDFs)
+ *   phase.ts ingest <result.json>         (the transaction stream: bench/ingest.ts)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 
@@ -40,7 +41,7 @@ async function serveStack(): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pos-bench-stack-'));
   const stack = await startLocalStack({
     stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
+    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0, kinesis: 0, sqs: 0 },
     quiet: true,
   });
   const stop = async () => {
@@ -67,6 +68,9 @@ async function main(): Promise<void> {
   } else if (phase === 'agreement-pdf') {
     const { measureAgreementPdf } = await import('./agreement-pdf');
     result = { figures: await measureAgreementPdf(log), notes: [] };
+  } else if (phase === 'ingest') {
+    const { measureIngest } = await import('./ingest');
+    result = await measureIngest(log);
   } else {
     throw new Error(`unknown phase ${phase}`);
   }

@@ -8,6 +8,7 @@ export const SECTIONS = {
   cost: 'Cost per onboarding',
   scale: 'Scale (read units vs stored applications)',
   'agreement-pdf': 'Agreement PDF rendering (per agreement, in-process)',
+  ingest: 'Daily checks: transaction stream ingest',
 } as const;
 
 /** One of {@link SECTIONS}. */

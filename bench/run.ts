@@ -18,7 +18,7 @@ import { measureThroughput } from './throughput';
  * and prints the table.
  *
  * For work on one part: `npm run bench -- --only cold-start,throughput` runs only the named parts
- * (cold-start, warm-overhead, throughput, cost, scale) and `--functions health,create-application`
+ * (cold-start, warm-overhead, throughput, cost, scale, ingest) and `--functions health,create-application`
  * limits the cold start to those functions (and their floors). A partial run prints its table and
  * writes it under the system temp dir, never over bench/results.md: the committed table is always
  * a whole run.
@@ -124,6 +124,10 @@ async function main(): Promise<void> {
     if (wants('agreement-pdf')) {
       log('agreement PDF rendering (child process)');
       results.push(await runPhase('agreement-pdf', {}));
+    }
+    if (wants('ingest')) {
+      log('ingest of the transaction stream (child process)');
+      results.push(await runPhase('ingest', {}));
     }
     if (wants('warm-overhead')) {
       log('warm overhead (child process)');

@@ -1,5 +1,6 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { applicationRepository, feePlanRepository, reviewRepository } from '../shared/composition';
+import { dailyCheckDecisionDeps } from '../shared/daily-checks/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
 import { DECIDE_REVIEW } from '../shared/manifest/reviews';
@@ -21,4 +22,5 @@ export const handler = makeHandler({
   workflow: workflowControlFromEnv(),
   clock: systemClock,
   feePlans: feePlanRepository(),
+  dailyChecks: dailyCheckDecisionDeps(),
 });

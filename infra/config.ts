@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
-import { DEFAULT_SUPERVISOR_EMAIL } from '../shared/config/env';
+import { DEFAULT_OPERATOR_EMAIL, DEFAULT_SUPERVISOR_EMAIL } from '../shared/config/env';
+import { parseDailyChecksSettings } from '../shared/daily-checks/settings';
 import { smsTemplatesTooLongFor } from '../shared/notifications/catalog';
 
 /**
@@ -57,6 +58,13 @@ export interface OnboardingConfig {
   readonly retentionSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
+  /** Context `operatorEmail`: who receives the daily checks' report (dormant terminals, alerts). */
+  readonly operatorEmail: string;
+  /**
+   * Context `dailyChecks` (optional): JSON of the daily-check settings over their defaults (limits by
+   * merchant type, rule thresholds; shared/daily-checks/settings.ts), validated at synth.
+   */
+  readonly dailyChecks: string;
   /**
    * Context `webDomainName` (optional): the host name the web apps and `/v1` are served at (a CNAME or
    * alias to the CloudFront distribution, created by the operator); with `webCertificateArn`. Only with
@@ -101,6 +109,8 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   transferAcceptanceSeconds: 604_800,
   retentionSeconds: 15_552_000,
   alarmEmail: '',
+  operatorEmail: DEFAULT_OPERATOR_EMAIL,
+  dailyChecks: '',
   webDomainName: '',
   webCertificateArn: '',
   staffSignInDomainPrefix: '',
@@ -118,6 +128,13 @@ function contextString(node: Node, key: keyof OnboardingConfig): string {
     throw new Error(`Context "${key}" must be a string, got ${JSON.stringify(value)}`);
   }
   return String(value);
+}
+
+/** A context value given as JSON text or as an object (cdk.json), kept as JSON text. */
+function contextJson(node: Node, key: keyof OnboardingConfig): string {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return String(DEFAULT_CONFIG[key]);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function contextSeconds(node: Node, key: keyof OnboardingConfig): number {
@@ -152,6 +169,8 @@ export function readConfig(node: Node): OnboardingConfig {
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
     retentionSeconds: contextSeconds(node, 'retentionSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
+    operatorEmail: contextString(node, 'operatorEmail'),
+    dailyChecks: contextJson(node, 'dailyChecks'),
     webDomainName: contextString(node, 'webDomainName').trim().toLowerCase(),
     webCertificateArn: contextString(node, 'webCertificateArn').trim(),
     staffSignInDomainPrefix: contextString(node, 'staffSignInDomainPrefix').trim(),
@@ -171,7 +190,8 @@ export function validateConfig(config: OnboardingConfig): void {
   if (!/^\d{3}$/.test(config.acquirerCode)) {
     throw new Error(`Context "acquirerCode" must be exactly 3 digits, got "${config.acquirerCode}"`);
   }
-  for (const key of ['senderEmail', 'supervisorEmail'] as const) {
+  parseDailyChecksSettings(config.dailyChecks);
+  for (const key of ['senderEmail', 'supervisorEmail', 'operatorEmail'] as const) {
     if (!EMAIL.test(config[key])) throw new Error(`Context "${key}" must be an email address`);
   }
   if (config.alarmEmail !== '' && !EMAIL.test(config.alarmEmail)) {

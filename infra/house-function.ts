@@ -230,6 +230,12 @@ export interface HouseFunctionProps {
    */
   readonly logEncryptionKey?: kms.IKey;
   /**
+   * Where the log group is made: a construct of a nested stack of log groups keeps the functions'
+   * stack under CloudFormation's 500 resources (the function names it by reference).
+   * @default the function's own construct
+   */
+  readonly logScope?: Construct;
+  /**
    * Where Lambda puts an asynchronous event that failed all its attempts. Only for functions invoked
    * asynchronously (events); a synchronous caller sees the error itself. @default none
    */
@@ -291,7 +297,7 @@ export class HouseFunction extends Construct implements iam.IGrantable {
     this.name = props.name;
     this.entry = join(props.functionsDir ?? FUNCTIONS_DIR, `${props.name}.ts`);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = new logs.LogGroup(props.logScope ?? this, props.logScope ? `${id}LogGroup` : 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.logEncryptionKey,
     });

@@ -13,13 +13,20 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ENV, type HmacKey } from '../shared/config/env';
-import { FUNCTIONS, manifestProblems, ROUTES, taskFunctionsOf } from '../shared/manifest/functions';
+import {
+  FUNCTIONS,
+  functionOfSource,
+  manifestProblems,
+  ROUTES,
+  taskFunctionsOf,
+} from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
 import type { FunctionEntry, ScheduleTrigger } from '../shared/manifest/types';
 import { cognitoHostedUiSignIn, type OidcSignIn } from '../web/runtime-config';
 import { WEB_APPS } from '../web/security-headers';
 import type { OnboardingConfig } from './config';
 import { Alarms } from './constructs/alarms';
+import { DailyRun } from './constructs/daily-run';
 import { EmailEvents } from './constructs/email-events';
 import { createLogsKey } from './constructs/encryption';
 import { ManifestFunctions, pascalCase } from './constructs/functions';
@@ -29,6 +36,7 @@ import { OnboardingRestApi } from './constructs/rest-api';
 import { Schedules } from './constructs/schedules';
 import { StackWithParts } from './constructs/stack-part';
 import { StaffIdentity } from './constructs/staff-identity';
+import { TransactionIngest } from './constructs/transaction-ingest';
 import type { WebHosting } from './constructs/web-hosting';
 import { Workflows } from './constructs/workflows';
 import { FunctionRole, type HouseFunction } from './house-function';
@@ -70,6 +78,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends StackWithParts {
   /** Every function by its file name under `functions/`. */
   readonly functions: ReadonlyMap<string, HouseFunction>;
+  /** The nested stacks of the functions' log groups. */
+  readonly functionLogStacks: readonly NestedStack[];
   readonly api: apigw.RestApi;
   /** The staff user pool and its client, where the profile's staff identity is Cognito. */
   readonly userPool: cognito.UserPool | undefined;
@@ -146,6 +156,8 @@ export class StatelessStack extends StackWithParts {
         ...providerEnvironment(profile),
         [ENV.agreementReminderSeconds]: String(config.agreementReminderSeconds),
         ...(config.merchantPagesUrl ? { [ENV.merchantPagesUrl]: config.merchantPagesUrl } : {}),
+        [ENV.operatorEmail]: config.operatorEmail,
+        [ENV.dailyChecksSettings]: config.dailyChecks,
       },
       logsKey: this.logsKey,
       skipBundling: props.skipBundling,
@@ -154,6 +166,7 @@ export class StatelessStack extends StackWithParts {
       tracing,
     });
     this.functions = functions.byName;
+    this.functionLogStacks = functions.logStacks;
     this.eventDeadLetterQueue = functions.eventDeadLetterQueue;
 
     this.workflows = new Workflows(this, 'Workflows', {
@@ -198,9 +211,19 @@ export class StatelessStack extends StackWithParts {
     this.webhookDeliveryQueue = integration.deliveryQueue;
     this.integrationDeadLetterQueue = integration.deadLetterQueue;
 
+    // Daily checks: the transaction stream and its consumer, the daily run's schedule and page queue.
+    const ingest = new TransactionIngest(this, 'TransactionIngest', {
+      consumer: functions.get(functionOfSource('stream', 'transactions')),
+    });
+    const dailyRun = new DailyRun(this, 'DailyRun', {
+      starter: functions.get(functionOfSource('schedule', 'daily-run')),
+      pageWorker: functions.get(functionOfSource('queue', 'daily-run-pages')),
+    });
+
     const grants = new ManifestGrants(this, {
       eventBus: integration.bus,
       deliveryQueue: integration.deliveryQueue,
+      dailyRunQueue: dailyRun.queue,
       table: props.table,
       dataKey: props.dataKey,
       hmacKeys: props.hmacKeys,
@@ -219,9 +242,10 @@ export class StatelessStack extends StackWithParts {
       grants.grantEntry(fn, entry);
     }
     new Schedules(this, 'Schedules', {
+      // On rules of their own; the daily run's schedule is its construct's (EventBridge Scheduler).
       entries: entries.filter(
         (entry): entry is FunctionEntry & { readonly trigger: ScheduleTrigger } =>
-          entry.trigger.kind === 'schedule',
+          entry.trigger.kind === 'schedule' && 'schedule' in entry.trigger,
       ),
       functionOf: (name) => functions.get(name),
       deadLetterQueue: this.eventDeadLetterQueue,
@@ -277,6 +301,9 @@ export class StatelessStack extends StackWithParts {
     });
     this.alarmTopic = alarms.topic;
     this.alarmStack = alarms.alarmStack;
+    // Their alarms in the alarm stack too, beside every other alarm.
+    ingest.addAlarms(this.alarmStack, this.alarmTopic);
+    dailyRun.addAlarms(this.alarmStack, this.alarmTopic);
 
     // cdk-nag NIST 800-53 R5: on the resources themselves rather than the stack: a stack-level
     // acknowledgement is copied into the metadata of all ~350 resources and brings the template
@@ -308,6 +335,7 @@ export class StatelessStack extends StackWithParts {
     }
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'EventBusName', { value: integration.bus.eventBusName });
+    new CfnOutput(this, 'TransactionStreamName', { value: ingest.stream.streamName });
   }
 
   /** The function of the `authorizer` entry (profiles whose staff sign in at an OIDC IdP). */

@@ -152,3 +152,28 @@ export function optionalString(input: Record<string, unknown>, name: string): st
   }
   return value;
 }
+
+/**
+ * The SQS operations of several local queues on one endpoint, as SQS serves every queue of an
+ * account: each call goes to the queue its `QueueUrl` ends with (`…/<account>/<name>`).
+ */
+export function operationsByQueueUrl(
+  queues: Readonly<Record<string, Readonly<Record<string, AwsJsonOperation>>>>,
+): Record<string, AwsJsonOperation> {
+  const names = new Set(Object.values(queues).flatMap((operations) => Object.keys(operations)));
+  return Object.fromEntries(
+    [...names].map((operation): [string, AwsJsonOperation] => [
+      operation,
+      (input) => {
+        const url = typeof input.QueueUrl === 'string' ? input.QueueUrl : '';
+        const run = queues[url.slice(url.lastIndexOf('/') + 1)]?.[operation];
+        if (!run)
+          throw new AwsServiceError(
+            'AWS.SimpleQueueService.NonExistentQueue',
+            `No local queue ${url || '(no QueueUrl)'} answers ${operation}`,
+          );
+        return run(input);
+      },
+    ]),
+  );
+}

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  DEFAULT_OPERATOR_EMAIL,
   DEFAULT_SUPERVISOR_EMAIL,
   ENV,
   HMAC_KEYS,
@@ -12,11 +13,17 @@ import {
   hmacLocalSecretVariable,
 } from '../shared/config/env';
 import { readAsl, substituteAsl, substitutionKey } from '../shared/manifest/asl';
-import { FUNCTIONS, ROUTES, SCHEDULED_FUNCTIONS, taskFunctionsOf } from '../shared/manifest/functions';
+import {
+  FUNCTIONS,
+  functionOfSource,
+  ROUTES,
+  SCHEDULED_FUNCTIONS,
+  taskFunctionsOf,
+} from '../shared/manifest/functions';
 import { PROCESSES } from '../shared/manifest/processes';
 import { enforceManifestAccess, scopedLoader } from './access-control';
 import { createApiServer, type LocalRoute } from './api-server';
-import { createAwsJsonServer } from './aws-json-server';
+import { createAwsJsonServer, operationsByQueueUrl } from './aws-json-server';
 import {
   AGREEMENT_ARCHIVE_BUCKET,
   DOCUMENTS_BUCKET,
@@ -40,9 +47,11 @@ import { FaultInjector, FaultSpecError, parseFaultRequest, parseFaultSpec } from
 import { ensureDir, loadOrCreateSecret } from './files';
 import { type LocalHmacSecrets, localHmacSecrets } from './hmac-secrets';
 import { closeServer, listen } from './http';
+import { type KinesisLocal, startKinesisLocal } from './kinesis-local';
 import { HandlerLoader, invokeLambda, lambdaArn } from './lambda-runtime';
 import { createLogger, type LocalLogger } from './log';
 import { holdFreePort, type PortHold, portFromEnv } from './ports';
+import { LocalPageQueue } from './queue-local';
 import { startS3Local } from './s3-local';
 import { startSesLocal } from './ses-local';
 import { type LocalStateMachine, LocalStepFunctions } from './sfn-endpoint';
@@ -71,7 +80,12 @@ export interface LocalStackPorts {
   readonly s3: number;
   /** `EVENTS_PORT` (the local EventBridge bus), default any free port. */
   readonly events: number;
-  /** `SQS_PORT` (the local webhook delivery queue), default any free port. */
+  /**
+   * `KINESIS_PORT`, default 4567 (kinesalite). When neither the option nor the variable names one
+   * and 4567 is taken (another stack), any free port.
+   */
+  readonly kinesis: number;
+  /** `SQS_PORT` (the webhook delivery queue and the daily run's page queue); default any free port. */
   readonly sqs: number;
 }
 
@@ -130,7 +144,9 @@ export interface LocalStackUrls {
   readonly sms: string;
   /** The local EventBridge bus (PutEvents). */
   readonly events: string;
-  /** The local SQS endpoint of the webhook delivery queue. */
+  /** kinesalite: the transaction stream `pos-transactions`. */
+  readonly kinesis: string;
+  /** The local SQS endpoint of the webhook delivery queue and the daily run's pages. */
   readonly sqs: string;
   /** The DynamoDB fault proxy the handlers use, when the fault switch is on. */
   readonly dynamodbFaultProxy?: string;
@@ -148,6 +164,9 @@ export interface LocalStack {
   readonly stateMachineArns: readonly string[];
   /** The table's stream relay, the event bus and the webhook delivery queue (their counters too). */
   readonly integration: IntegrationParts;
+  /** Whether the stream poller has read every shard to its end and the daily run's queue is empty. */
+  streamIdle(): boolean;
+  queueIdle(): boolean;
   /** Stops every server and child process and waits for them; restores `process.env`. Idempotent. */
   stop(): Promise<void>;
 }
@@ -161,6 +180,7 @@ const DEFAULT_PORTS: LocalStackPorts = {
   ses: 8005,
   s3: 4569,
   events: 0,
+  kinesis: 4567,
   sqs: 0,
 };
 const PORT_ENV: Record<keyof LocalStackPorts, string> = {
@@ -171,6 +191,7 @@ const PORT_ENV: Record<keyof LocalStackPorts, string> = {
   ses: 'SES_PORT',
   s3: 'S3_PORT',
   events: 'EVENTS_PORT',
+  kinesis: 'KINESIS_PORT',
   sqs: 'SQS_PORT',
 };
 const DEADLINE_VARIABLES = [
@@ -187,6 +208,7 @@ const NOTIFICATION_VARIABLES = [
   ENV.smsPerPhonePerHour,
   ENV.emailPerAddressPerHour,
   ENV.supervisorLocale,
+  ENV.dailyChecksSettings,
 ] as const;
 /** Webhook settings taken from the developer's environment when set (e.g. retries in seconds). */
 const WEBHOOK_VARIABLES = [
@@ -199,6 +221,8 @@ const WEBHOOK_VARIABLES = [
 const EVENT_BUS_NAME = 'pos-onboarding-events';
 /** The local webhook delivery queue. */
 const WEBHOOK_QUEUE_NAME = 'webhook-deliveries';
+/** The daily run's page queue. */
+const DAILY_RUN_QUEUE = 'daily-run-pages';
 /** Variables that would send the handlers' SDK clients somewhere other than the emulators. */
 const CLEARED_VARIABLES = [
   'AWS_SESSION_TOKEN',
@@ -220,7 +244,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   checkJava();
   const stateDir = ensureDir(resolve(options.stateDir ?? process.env.LOCAL_STATE_DIR ?? '.local'));
 
-  const requested = resolvePorts(options.ports);
+  const requested: { -readonly [K in keyof LocalStackPorts]: number } = resolvePorts(options.ports);
+  // kinesalite's default port is a convenience, not a contract: a second stack takes any free one.
+  if (options.ports?.kinesis === undefined && process.env[PORT_ENV.kinesis] === undefined) {
+    const free = await isPortFree(requested.kinesis);
+    if (!free) requested.kinesis = 0;
+  }
   await Promise.all(
     Object.entries(requested).map(([part, port]) =>
       assertPortFree(port, PORT_ENV[part as keyof LocalStackPorts]),
@@ -252,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ses: `http://127.0.0.1:${ports.ses}`,
     sesWeb: `http://127.0.0.1:${ports.ses}/`,
     s3: `http://127.0.0.1:${ports.s3}`,
+    kinesis: `http://127.0.0.1:${ports.kinesis}`,
     ...(faultProxyPort === undefined ? {} : { dynamodbFaultProxy: `http://127.0.0.1:${faultProxyPort}` }),
   };
 
@@ -282,6 +312,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   };
 
+  let kinesis: KinesisLocal | undefined;
+  let queue: LocalPageQueue | undefined;
   try {
     await release(ports.dynamodb, ports.s3, ports.ses);
     const [dynamodb, , ses] = await Promise.all([
@@ -357,10 +389,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Stopped after the API server and before the endpoints: halted executions never re-run handlers.
     stoppers.push(() => sfn.close());
 
-    const queue = new LocalQueue({ name: WEBHOOK_QUEUE_NAME, stateDir, log });
+    const deliveryQueue = new LocalQueue({ name: WEBHOOK_QUEUE_NAME, stateDir, log });
     const integration = {
-      queue,
-      bus: new LocalEventBus(EVENT_BUS_NAME, queue),
+      queue: deliveryQueue,
+      bus: new LocalEventBus(EVENT_BUS_NAME, deliveryQueue),
       stream: new LocalTableStream({
         dynamodbUrl: dynamodb.url,
         tableName: TABLE_NAME,
@@ -370,6 +402,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     };
     integrationParts = integration;
+    // The daily run's page queue (SQS in AWS) and the transaction stream (Kinesis in AWS).
+    const pageQueue = new LocalPageQueue({
+      stateDir: ensureDir(join(stateDir, 'queues')),
+      name: DAILY_RUN_QUEUE,
+      functionName: functionOfSource('queue', 'daily-run-pages'),
+      loader,
+      log,
+    });
+    // One SQS endpoint for both queues, as in an account: each call names its queue's URL.
+    const sqsServer = createAwsJsonServer({
+      serviceName: 'SQS',
+      targetPrefix: 'AmazonSQS',
+      operations: operationsByQueueUrl({
+        [WEBHOOK_QUEUE_NAME]: integration.queue.operations,
+        [DAILY_RUN_QUEUE]: pageQueue.operations,
+      }),
+      log,
+    });
+    await release(ports.sqs);
+    await listenOrExplain(sqsServer, ports.sqs, PORT_ENV.sqs);
+    stoppers.push(() => closeServer(sqsServer));
+    pageQueue.start();
+    stoppers.push(() => pageQueue.stop());
+    await release(ports.kinesis);
+    kinesis = await startKinesisLocal({
+      stateDir,
+      port: ports.kinesis,
+      log,
+      loader,
+      functionName: functionOfSource('stream', 'transactions'),
+    });
+    stoppers.push(() => (kinesis as KinesisLocal).stop());
+    queue = pageQueue;
 
     const staffAuth = await LocalStaffAuth.create({
       stateDir,
@@ -378,7 +443,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const apiServer = createApiServer({
       routes: ROUTES,
-      localRoutes: localRoutes({ staffAuth, sms, ses, sfn, loader, faults, integration }),
+      localRoutes: localRoutes({
+        staffAuth,
+        sms,
+        ses,
+        sfn,
+        loader,
+        faults,
+        integration,
+        kinesis,
+        queue: pageQueue,
+      }),
       loader,
       staffAuth,
       log,
@@ -398,15 +473,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await release(ports.events);
     await listenOrExplain(eventsServer, ports.events, PORT_ENV.events);
     stoppers.push(() => closeServer(eventsServer));
-    const sqsServer = createAwsJsonServer({
-      serviceName: 'SQS',
-      targetPrefix: 'AmazonSQS',
-      operations: integration.queue.operations,
-      log,
-    });
-    await release(ports.sqs);
-    await listenOrExplain(sqsServer, ports.sqs, PORT_ENV.sqs);
-    stoppers.push(() => closeServer(sqsServer));
+    // The webhook queue is on the SQS endpoint with the daily run's pages (above).
     const poller = new LocalQueuePoller(
       integration.queue,
       (event) => invokeLambda(loader, 'deliver-webhooks', event, { timeoutMs: 60_000 }),
@@ -436,6 +503,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     faults,
     integration: parts,
     stateMachineArns: stateMachines.map((machine) => machine.stateMachineArn),
+    streamIdle: () => kinesis?.idle() ?? true,
+    queueIdle: () => queue?.idle() ?? true,
     stop: () => {
       stopping ??= stopAll();
       return stopping;
@@ -493,6 +562,15 @@ async function freeUnless(
   }
   holds.set(hold.port, hold);
   return hold.port;
+}
+
+/** Whether `port` can be listened on now. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const probe = createNetServer();
+    probe.once('error', () => resolvePromise(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePromise(true)));
+  });
 }
 
 /** Refuses a busy port with one line naming the variable to change. */
@@ -583,6 +661,9 @@ function buildEnv(
     AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2: urls.sms,
     AWS_ENDPOINT_URL_EVENTBRIDGE: urls.events,
     AWS_ENDPOINT_URL_SQS: urls.sqs,
+    AWS_ENDPOINT_URL_KINESIS: urls.kinesis,
+    [ENV.dailyRunQueueUrl]: `${urls.sqs}/${LOCAL_ACCOUNT_ID}/${DAILY_RUN_QUEUE}`,
+    [ENV.operatorEmail]: fromProcess(ENV.operatorEmail, DEFAULT_OPERATOR_EMAIL),
   };
   for (const name of [...DEADLINE_VARIABLES, ...NOTIFICATION_VARIABLES, ...WEBHOOK_VARIABLES]) {
     const value = process.env[name];
@@ -664,6 +745,8 @@ function localRoutes(parts: {
   loader: HandlerLoader;
   faults: FaultInjector;
   integration: IntegrationParts;
+  kinesis: KinesisLocal;
+  queue: LocalPageQueue;
 }): LocalRoute[] {
   return [
     // Each scheduled function (an EventBridge rule in AWS) runs now on its local path, with the
@@ -696,6 +779,67 @@ function localRoutes(parts: {
           statusCode: 200,
           body: { events: type === null ? events : events.filter((e) => e.type === type) },
         };
+      },
+    },
+    {
+      // The stream as the poller sees it: checkpoints, counts, batches sent to the on-failure destination.
+      method: 'GET',
+      path: '/_local/stream',
+      handle: () => ({
+        statusCode: 200,
+        body: {
+          streamName: parts.kinesis.streamName,
+          url: parts.kinesis.url,
+          idle: parts.kinesis.idle(),
+          checkpoints: parts.kinesis.checkpoints(),
+          stats: parts.kinesis.stats(),
+          onFailure: parts.kinesis.failures(),
+        },
+      }),
+    },
+    {
+      // What EventBridge Scheduler does at 02:00: {"day": "2026-12-06"} (default: yesterday, Asia/Shanghai).
+      // With "wait": true the answer comes once every page is done.
+      method: 'POST',
+      path: '/_local/daily-run',
+      handle: async ({ body }) => {
+        let request: { day?: unknown; wait?: unknown };
+        try {
+          request = JSON.parse(body || '{}') as typeof request;
+        } catch {
+          return {
+            statusCode: 400,
+            body: {
+              error: { code: 'VALIDATION_FAILED', message: 'Body must be JSON: {"day": "2026-12-06"}' },
+            },
+          };
+        }
+        try {
+          const started = await invokeLambda(
+            parts.loader,
+            functionOfSource('schedule', 'daily-run'),
+            request.day === undefined ? {} : { day: request.day },
+            { timeoutMs: 30_000 },
+          );
+          if (request.wait === true) {
+            const deadline = Date.now() + 120_000;
+            // Settled: nothing waits in the queue for a few polls in a row.
+            let quiet = 0;
+            while (quiet < 3 && Date.now() < deadline) {
+              await new Promise((resolve) => setTimeout(resolve, 100));
+              quiet = parts.queue.idle() ? quiet + 1 : 0;
+            }
+          }
+          return {
+            statusCode: request.wait === true ? 200 : 202,
+            body: { run: started, queue: parts.queue.snapshot() },
+          };
+        } catch (error) {
+          return {
+            statusCode: 400,
+            body: { error: { code: 'VALIDATION_FAILED', message: (error as Error).message } },
+          };
+        }
       },
     },
     {

@@ -1,6 +1,7 @@
 import { DynamoAgreementRepository } from './adapters/dynamodb-agreements';
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
+import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
@@ -69,6 +70,8 @@ export const agreementRepository = () => new DynamoAgreementRepository(sharedTab
 /** Webhook endpoints, deliveries and events; `withCipher` where secrets are sealed or opened. */
 export const webhookRepository = (withCipher = false) =>
   new DynamoWebhookRepository(sharedTable(), withCipher ? sharedFieldCipher() : undefined);
+/** The daily checks' store (usage, limits, windows, alerts, daily run) over the shared table. */
+export const dailyCheckStore = () => new DynamoDailyCheckStore(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

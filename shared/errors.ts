@@ -30,6 +30,10 @@ export type ErrorCode =
   | 'TERMINAL_ALREADY_BOUND'
   | 'ACTIVATION_LOCKED'
   | 'ACTIVATION_CODE_EXPIRED'
+  /** The merchant was suspended after a risk alert: nothing new is switched on for it. */
+  | 'MERCHANT_SUSPENDED'
+  /** The terminal was suspended after a risk alert. */
+  | 'TERMINAL_SUSPENDED'
   /** The terminal has had the most activation codes it may ever have. */
   | 'ACTIVATION_CODE_LIMIT'
   /** Every try of a one-time code was used: only a new code helps. */
@@ -62,6 +66,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   TERMINAL_ALREADY_BOUND: 409,
   ACTIVATION_LOCKED: 409,
   ACTIVATION_CODE_EXPIRED: 409,
+  MERCHANT_SUSPENDED: 409,
+  TERMINAL_SUSPENDED: 409,
   ACTIVATION_CODE_LIMIT: 409,
   VERIFICATION_LOCKED: 409,
   VERIFICATION_EXPIRED: 409,

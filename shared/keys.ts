@@ -26,6 +26,17 @@
  * | Versions of a merchant, oldest first            | pk = MER#<merchantNo>, sk begins_with VER# (VER#<6 digits>) |
  * | Terminal-transfer request by id                 | pk = TRANSFER#<transferRequestId>, sk = TRANSFER   |
  * | Suppressed address (bounce, complaint, opt-out) | pk = SUPPRESS#<channel>#<hmac(address)>, sk = SUPPRESS |
+ * | Streamed transaction marker (seen once, TTL)    | pk = TXN#<transactionId>, sk = TXN                 |
+ * | Usage of a merchant per day / month             | pk = USAGE#<merchantNo>, sk = DAY#<yyyy-mm-dd> / MONTH#<yyyy-mm> |
+ * | Daily summaries of a merchant, by day           | pk = USAGE#<merchantNo>, sk between SUM#<from> and SUM#<to> |
+ * | Limits of a merchant (overrides of the defaults) | pk = LIMIT#<merchantNo>, sk = LIMIT               |
+ * | Limit audit of a merchant, in time order        | pk = LIMIT#<merchantNo>, sk begins_with AUDIT#     |
+ * | Open limit-increase request per card type       | pk = LIMIT#<merchantNo>, sk = REQ#<cardType>       |
+ * | Recent sales window of a terminal               | pk = TACT#<sn>, sk = WINDOW                        |
+ * | Merchants with activity on a day (16 shards)    | pk = ACTIVE#<yyyy-mm-dd>#<00..15>, sk = <merchantNo> |
+ * | Terminals whose last sale makes them dormant on a day | pk = DORMANT#<yyyy-mm-dd>#<00..15>, sk = <sn> |
+ * | Daily run of a day, and its pages               | pk = RUN#<yyyy-mm-dd>, sk = RUN / PAGE#<shard>#<n> |
+ * | Malformed stream record, set aside              | pk = REJECT#<yyyy-mm-dd>, sk = <shardId>#<sequenceNumber> |
  * | Applications closed / drafted on a day (retention) | GSI2 (keys only): gsi2pk = RETAIN#CLOSED#<day> or RETAIN#DRAFT#<day>, gsi2sk = <applicationId> |
  * | Progress of the retention sweep                 | pk = RETAIN#PROGRESS, sk = RETAIN                  |
  * | One-time code of a purpose, subject and channel (TTL) | pk = OTC#<purpose>#<subjectId>#<channel>, sk = OTC |
@@ -120,6 +131,22 @@ export const KEY_FAMILIES = {
   changeRequest: 'CHANGE#',
   transferRequest: 'TRANSFER#',
   suppression: 'SUPPRESS#',
+  /** A streamed transaction seen once (the redelivery guard), with its figures as evidence. */
+  transaction: 'TXN#',
+  /** A merchant's usage counters (day, month) and its daily summaries. */
+  usage: 'USAGE#',
+  /** A merchant's limits, their audit and its open limit-increase requests. */
+  limits: 'LIMIT#',
+  /** A terminal's recent sales (the window of the velocity and split rules). */
+  terminalActivity: 'TACT#',
+  /** The merchants with activity on a day (the daily run's index: no Scan). */
+  activity: 'ACTIVE#',
+  /** The terminals that become dormant on a day unless they sell again. */
+  dormancy: 'DORMANT#',
+  /** One daily run and its pages. */
+  dailyRun: 'RUN#',
+  /** Stream records that could not be read, with the reason. */
+  rejectedRecord: 'REJECT#',
   /** The retention index's partitions (GSI2 partition key) and the sweep's progress item. */
   retention: 'RETAIN#',
   /** One-time codes (shared/one-time-codes/): the live code of a purpose, subject and channel. */
@@ -291,7 +318,68 @@ export const keys = {
     sk: eventId,
   }),
   event: (eventId: string): TableKey => ({ pk: `${F.event}${eventId}`, sk: 'EVENT' }),
+  transaction: (transactionId: string): TableKey => ({ pk: `${F.transaction}${transactionId}`, sk: 'TXN' }),
+  usageDay: (merchantNo: string, day: string): TableKey => ({
+    pk: `${F.usage}${merchantNo}`,
+    sk: `DAY#${day}`,
+  }),
+  usageMonth: (merchantNo: string, month: string): TableKey => ({
+    pk: `${F.usage}${merchantNo}`,
+    sk: `MONTH#${month}`,
+  }),
+  dailySummary: (merchantNo: string, day: string): TableKey => ({
+    pk: `${F.usage}${merchantNo}`,
+    sk: `SUM#${day}`,
+  }),
+  limits: (merchantNo: string): TableKey => ({ pk: `${F.limits}${merchantNo}`, sk: 'LIMIT' }),
+  limitAudit: (merchantNo: string, at: string, id: string): TableKey => ({
+    pk: `${F.limits}${merchantNo}`,
+    sk: `AUDIT#${at}#${id}`,
+  }),
+  limitAuditPrefix: (merchantNo: string) => ({ pk: `${F.limits}${merchantNo}`, skPrefix: 'AUDIT#' }),
+  openLimitRequest: (merchantNo: string, cardType: string): TableKey => ({
+    pk: `${F.limits}${merchantNo}`,
+    sk: `REQ#${cardType}`,
+  }),
+  terminalWindow: (serialNumber: string): TableKey => ({
+    pk: `${F.terminalActivity}${serialNumber}`,
+    sk: 'WINDOW',
+  }),
+  /** The activity index of one day is split in shards so a busy morning spreads its writes. */
+  activity: (day: string, shard: number, merchantNo: string): TableKey => ({
+    pk: `${F.activity}${day}#${String(shard).padStart(2, '0')}`,
+    sk: merchantNo,
+  }),
+  activityShard: (day: string, shard: number) => ({
+    pk: `${F.activity}${day}#${String(shard).padStart(2, '0')}`,
+  }),
+  dormancy: (day: string, shard: number, serialNumber: string): TableKey => ({
+    pk: `${F.dormancy}${day}#${String(shard).padStart(2, '0')}`,
+    sk: serialNumber,
+  }),
+  dormancyShard: (day: string, shard: number) => ({
+    pk: `${F.dormancy}${day}#${String(shard).padStart(2, '0')}`,
+  }),
+  dailyRun: (day: string): TableKey => ({ pk: `${F.dailyRun}${day}`, sk: 'RUN' }),
+  dailyRunPage: (day: string, shard: number, page: number): TableKey => ({
+    pk: `${F.dailyRun}${day}`,
+    sk: `PAGE#${String(shard).padStart(2, '0')}#${String(page).padStart(6, '0')}`,
+  }),
+  rejectedRecord: (day: string, shardId: string, sequenceNumber: string): TableKey => ({
+    pk: `${F.rejectedRecord}${day}`,
+    sk: `${shardId}#${sequenceNumber}`,
+  }),
 } as const;
+
+/** Shards of the activity and dormancy indexes of one day. */
+export const INDEX_SHARDS = 16;
+
+/** The index shard of a merchant number or SN (stable: a sum of its character codes). */
+export function indexShardOf(id: string): number {
+  let sum = 0;
+  for (let index = 0; index < id.length; index++) sum = (sum * 31 + id.charCodeAt(index)) >>> 0;
+  return sum % INDEX_SHARDS;
+}
 
 function uniquenessMarker(pk: string): TableKey {
   return { pk, sk: MARKER_SK };

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -7,11 +7,14 @@ import { HouseFunction, type ProfileAdapterModule } from '../house-function';
 import { acknowledgeMappedFunction } from './integration';
 import { StackPart } from './stack-part';
 
-/**
- * Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s), and
- * so may the functions of the stream and the delivery queue (a receiver may take 10 s).
- */
+/** Workflow Task functions may run longer than API handlers (their ASL states time out at 60 s). */
 const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The consumers of the streams and queues work through batches (a webhook receiver may take 10 s;
+ * a page of the daily run many merchants): longer than an API call.
+ */
+const BATCH_FUNCTION_TIMEOUT = Duration.seconds(30);
 
 /**
  * Reserved concurrency of each event function: a bounce/complaint storm can neither starve the API
@@ -20,19 +23,23 @@ const TASK_FUNCTION_TIMEOUT = Duration.seconds(30);
 const EVENT_FUNCTION_CONCURRENCY = 5;
 
 /**
- * Routes first, then Tasks, then event handlers, then scheduled ones, then the stream and queue
- * consumers, then what only some profiles deploy (the order of alarms and outputs; the global
- * profile's functions keep their order).
+ * Routes first, then Tasks, then event handlers, then the transaction stream's consumer, scheduled
+ * ones, the table-stream and queue consumers, then what only some profiles deploy (the order of
+ * alarms and outputs; the global profile's functions keep their order).
  */
 const TRIGGER_ORDER = {
   route: 0,
   task: 1,
   event: 2,
-  schedule: 3,
-  'table-stream': 4,
-  queue: 5,
-  authorizer: 6,
+  stream: 3,
+  schedule: 4,
+  'table-stream': 5,
+  queue: 6,
+  authorizer: 7,
 } as const;
+
+/** Log groups per nested stack: two outputs each, under CloudFormation's 200 outputs a template. */
+const LOG_GROUPS_PER_STACK = 60;
 
 /**
  * A scheduled function runs one invocation at a time: a slow run is never overtaken by the next
@@ -74,6 +81,8 @@ export class ManifestFunctions extends StackPart {
    * undeliverable messages. Alarmed on its first message.
    */
   readonly eventDeadLetterQueue: sqs.Queue;
+  /** The nested stacks of the functions' log groups. */
+  readonly logStacks: readonly NestedStack[];
 
   constructor(scope: Construct, id: string, props: ManifestFunctionsProps) {
     super(scope, id);
@@ -84,13 +93,29 @@ export class ManifestFunctions extends StackPart {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // The log groups (one per function) in nested stacks of their own: with them the stateless
+    // stack would pass CloudFormation's 500 resources. They depend on nothing but the logs key;
+    // each function costs its stack two outputs (name and ARN), so a stack takes at most
+    // LOG_GROUPS_PER_STACK of them under CloudFormation's 200 outputs.
+    const logStacks: NestedStack[] = [];
+    const logStackFor = (index: number): NestedStack => {
+      const at = Math.floor(index / LOG_GROUPS_PER_STACK);
+      logStacks[at] ??= new NestedStack(this, at === 0 ? 'LogStack' : `LogStack${at + 1}`, {
+        description: `Merchant onboarding: the functions' log groups (KMS-encrypted), part ${at + 1}`,
+      });
+      return logStacks[at];
+    };
+    this.logStacks = logStacks;
     const byName = new Map<string, HouseFunction>();
     const ordered = [...props.entries].sort(
       (a, b) => TRIGGER_ORDER[a.trigger.kind] - TRIGGER_ORDER[b.trigger.kind],
     );
-    for (const entry of ordered) {
+    for (const [index, entry] of ordered.entries()) {
       const { trigger } = entry;
       const { kind } = trigger;
+      // On an EventBridge rule of its own (a schedule the manifest states), invoked asynchronously;
+      // a schedule its source owns (the daily run) is a batch that source's construct invokes.
+      const onRule = trigger.kind === 'schedule' && 'schedule' in trigger;
       const fn = new HouseFunction(this, pascalCase(entry.name), {
         name: entry.name,
         functionsDir: props.functionsDir,
@@ -100,17 +125,20 @@ export class ManifestFunctions extends StackPart {
         tracing: props.tracing,
         environment: props.environment,
         timeout:
-          kind === 'task' || kind === 'table-stream' || kind === 'queue'
+          kind === 'task'
             ? TASK_FUNCTION_TIMEOUT
-            : trigger.kind === 'schedule'
+            : trigger.kind === 'schedule' && 'schedule' in trigger
               ? trigger.timeoutSeconds === undefined
                 ? SCHEDULED_FUNCTION_TIMEOUT
                 : Duration.seconds(trigger.timeoutSeconds)
-              : undefined,
+              : kind === 'stream' || kind === 'table-stream' || kind === 'queue' || kind === 'schedule'
+                ? BATCH_FUNCTION_TIMEOUT
+                : undefined,
         logEncryptionKey: props.logsKey,
-        // Event and scheduled functions are invoked asynchronously (SNS, EventBridge): failed
+        logScope: logStackFor(index),
+        // Event and rule-scheduled functions are invoked asynchronously (SNS, EventBridge): failed
         // invocations (after Lambda's own retries) land in the dead-letter queue, which is alarmed.
-        ...(kind === 'event' || kind === 'schedule'
+        ...(kind === 'event' || onRule
           ? {
               deadLetterQueue: this.eventDeadLetterQueue,
               reservedConcurrentExecutions:
@@ -118,7 +146,11 @@ export class ManifestFunctions extends StackPart {
             }
           : {}),
       });
-      if (kind === 'table-stream' || kind === 'queue') acknowledgeMappedFunction(fn, entry.name, kind);
+      // The table stream's and the webhook queue's consumers here; the transaction stream's, the
+      // daily run's page worker and its schedule are acknowledged by their source's construct.
+      if (trigger.kind === 'table-stream') acknowledgeMappedFunction(fn, entry.name, 'table-stream');
+      else if (trigger.kind === 'queue' && trigger.queue === 'webhook-deliveries')
+        acknowledgeMappedFunction(fn, entry.name, 'queue');
       else if (kind === 'route' || kind === 'task' || kind === 'authorizer')
         acknowledgeSynchronousFunction(fn, entry.name, kind);
       Validations.of(fn.function).acknowledge({

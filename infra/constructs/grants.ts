@@ -55,6 +55,8 @@ export interface GrantTargets {
   readonly eventBus: events.IEventBus;
   /** The webhook delivery queue (`webhookQueue`). */
   readonly deliveryQueue: sqs.IQueue;
+  /** The daily run's page queue (capability `dailyRunQueue`). */
+  readonly dailyRunQueue?: sqs.IQueue;
 }
 
 /**
@@ -381,6 +383,15 @@ export class ManifestGrants {
         );
         fn.addEnvironment(ENV.webhookQueueUrl, this.targets.deliveryQueue.queueUrl);
         return;
+      case 'dailyRunQueue': {
+        const queue = this.targets.dailyRunQueue;
+        if (!queue) throw new Error('dailyRunQueue needs the daily run queue');
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+        );
+        fn.addEnvironment(ENV.dailyRunQueueUrl, queue.queueUrl);
+        return;
+      }
       case 'putMetrics': {
         const policy = this.attach(fn, 'PutMetricsPolicy', [
           new iam.PolicyStatement({

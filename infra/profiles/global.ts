@@ -26,7 +26,8 @@ export function globalProfile(region: string | undefined): DeploymentProfile {
       // No Lambda authorizer (Cognito's authorizer is API Gateway's own), no receipts to pull
       // (End User Messaging SMS publishes its events).
       return (
-        trigger.kind !== 'authorizer' && !(trigger.kind === 'schedule' && trigger.provider !== undefined)
+        trigger.kind !== 'authorizer' &&
+        !(trigger.kind === 'schedule' && 'provider' in trigger && trigger.provider !== undefined)
       );
     },
   };

@@ -156,6 +156,7 @@ export class DynamoMerchantRepository implements MerchantRepository {
       terminalId: item.terminalId,
       status: item.status,
       boundAt: item.boundAt,
+      ...(item.suspended ? { suspended: true } : {}),
     }));
   }
 }

@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import type { MerchantStatus } from '../domain/merchant';
 import { MAX_TERMINALS_PER_MERCHANT } from '../domain/merchant';
 import type { TerminalHistoryEntry, TerminalRecord, TransferRequestRecord } from '../domain/terminal';
 import { keys } from '../keys';
@@ -26,6 +27,11 @@ export class DynamoTerminalRepository implements TerminalRepository {
   async get(serialNumber: string): Promise<TerminalRecord | undefined> {
     const item = await this.table.get<TerminalRecord & Record<string, unknown>>(keys.terminal(serialNumber));
     return item ? stripKeys(item) : undefined;
+  }
+
+  async merchantStatus(merchantNo: string): Promise<MerchantStatus | undefined> {
+    const item = await this.table.get<{ status?: MerchantStatus }>(keys.merchant(merchantNo));
+    return item?.status;
   }
 
   async history(serialNumber: string): Promise<TerminalHistoryEntry[]> {

@@ -92,6 +92,15 @@ export const ENV = {
    * loopback addresses are allowed). Unset in AWS: https only, no private, loopback or link-local.
    */
   webhookAllowLoopback: 'WEBHOOK_ALLOW_LOOPBACK',
+  /**
+   * Daily checks (limits by merchant type, rule thresholds, daily run page size): a JSON object
+   * merged over the defaults of shared/daily-checks/settings.ts; empty for the defaults.
+   */
+  dailyChecksSettings: 'DAILY_CHECKS_SETTINGS',
+  /** Who receives the operators' daily report (dormant terminals, alerts of the day). */
+  operatorEmail: 'OPERATOR_EMAIL',
+  /** The SQS queue of the daily run's pages (each message: one page of one index shard). */
+  dailyRunQueueUrl: 'DAILY_RUN_QUEUE_URL',
 } as const;
 
 /**
@@ -473,6 +482,24 @@ export function readSmsProviderConfig(): SmsProviderConfig {
     signature: nonEmpty(ENV.smsSignature),
     secretId: nonEmpty(ENV.smsProviderSecretId),
   };
+}
+
+/** Where the operators' daily report goes when OPERATOR_EMAIL is not set (also the CDK context default). */
+export const DEFAULT_OPERATOR_EMAIL = 'operators@example.com';
+
+/** The daily-checks settings as configured (JSON text; empty means the defaults). */
+export function readDailyChecksSettingsText(): string {
+  return optionalString(ENV.dailyChecksSettings);
+}
+
+/** The operators' address of the daily report. */
+export function readOperatorEmail(): string {
+  return optionalString(ENV.operatorEmail, DEFAULT_OPERATOR_EMAIL);
+}
+
+/** The queue of the daily run's pages (throws at cold start when missing). */
+export function readDailyRunQueueUrl(): string {
+  return nonEmpty(ENV.dailyRunQueueUrl);
 }
 
 /** The payment-host simulator calls to decline (`sale`, `void`), read at every call so a test can switch it. */

@@ -40,6 +40,8 @@ export interface MerchantTerminalRecord {
   readonly terminalId: string;
   readonly status: TerminalStatus;
   readonly boundAt: string;
+  /** Suspended after a risk alert. */
+  readonly suspended?: boolean;
 }
 
 /** Builds the 15-digit merchant number: acquirer 3 + area 4 + MCC 4 + sequence 4. */

@@ -1,11 +1,58 @@
 import type { FeePlanRef } from '../fee-plans/plan';
 import type { AutomatedCheck } from './application';
 
-/** Kinds of review tasks (spec 4.2). */
-export type ReviewKind = 'APPLICATION' | 'CHANGE_REQUEST' | 'TERMINAL_TRANSFER';
+/**
+ * Kinds of review tasks (spec 4.2 and 8): the first three are waited on by a workflow; RISK_ALERT
+ * and LIMIT_INCREASE are decided without one (shared/daily-checks/decisions.ts).
+ */
+export type ReviewKind =
+  | 'APPLICATION'
+  | 'CHANGE_REQUEST'
+  | 'TERMINAL_TRANSFER'
+  | 'RISK_ALERT'
+  | 'LIMIT_INCREASE';
 
-/** Reviewer decisions. */
-export type Decision = 'APPROVE' | 'REJECT' | 'REQUEST_CHANGES';
+/** Reviewer decisions: APPROVE and REJECT for every kind but RISK_ALERT, which has its own four. */
+export type Decision =
+  | 'APPROVE'
+  | 'REJECT'
+  | 'REQUEST_CHANGES'
+  | 'DISMISS'
+  | 'SUSPEND_TERMINAL'
+  | 'SUSPEND_MERCHANT'
+  | 'LOWER_LIMITS';
+
+/** The decisions of a RISK_ALERT task. */
+export const RISK_ALERT_DECISIONS: readonly Decision[] = [
+  'DISMISS',
+  'SUSPEND_TERMINAL',
+  'SUSPEND_MERCHANT',
+  'LOWER_LIMITS',
+];
+
+/** What a RISK_ALERT or LIMIT_INCREASE task carries besides the common fields (ids and figures only). */
+export interface DailyCheckTaskFields {
+  readonly merchantNo?: string;
+  /** RISK_ALERT: the rule, the day and the terminal (when one) it fired on. */
+  readonly rule?: string;
+  readonly day?: string;
+  readonly serialNumber?: string;
+  readonly cardType?: string;
+  /** RISK_ALERT: the transactions and figures that broke the rule. */
+  readonly evidence?: {
+    readonly transactionIds: readonly string[];
+    readonly figures: Readonly<Record<string, number | string>>;
+  };
+  /** LIMIT_INCREASE: what the merchant asked for. */
+  readonly request?: {
+    readonly cardType: string;
+    readonly dailyFen: number;
+    readonly monthlyFen: number;
+    readonly reason: string;
+  };
+  /** LOWER_LIMITS: the limits the reviewer set. */
+  readonly limits?: Readonly<Record<string, unknown>>;
+}
 
 /** Checks a reviewer may have to do before approving. */
 export type RequiredCheck = 'phoneCallback' | 'siteInspection';
@@ -23,7 +70,7 @@ export interface CheckRecord {
 }
 
 /** The stored review task. */
-export interface ReviewTaskRecord {
+export interface ReviewTaskRecord extends DailyCheckTaskFields {
   readonly taskId: string;
   readonly kind: ReviewKind;
   readonly subjectId: string;

@@ -49,6 +49,9 @@ export interface TerminalRecord {
   readonly activationIssueLeaseUntil?: string;
   /** The transfer request under way for this SN (one at a time). */
   readonly openTransferId?: string;
+  /** Suspended by a reviewer's decision on a risk alert: activation and test transactions are refused. */
+  readonly suspended?: boolean;
+  readonly suspension?: { readonly taskId: string; readonly by: string; readonly at: string };
   /** The merchant the SN was last unbound from, and when (kept after the unbinding). */
   readonly lastUnboundFrom?: string;
   readonly lastUnboundAt?: string;

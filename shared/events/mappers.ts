@@ -1,5 +1,6 @@
 import { agreementEvents } from '../agreements/events';
 import { changeRequestEvents } from '../change-requests/events';
+import { limitsChanged, riskAlertOpened } from '../daily-checks/events';
 import type { KeyFamily } from '../keys';
 import { merchantEvents } from '../merchants/events';
 import { applicationEvents } from '../onboarding/events';
@@ -14,7 +15,7 @@ import type { ItemChangeMapper } from './types';
  * follows from this table, so records of families without mappers never invoke it.
  */
 
-/** The mappers of each family: the state changes of spec 5–8 are on the first six. */
+/** The mappers of each family: the state changes of spec 5–8 are on the first eight. */
 export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper[]>> = {
   application: [applicationEvents],
   merchant: [merchantEvents],
@@ -22,8 +23,10 @@ export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper
   transferRequest: [transferEvents],
   changeRequest: [changeRequestEvents],
   agreement: [agreementEvents],
-  // Below: no events. Review work is internal to the acquirer (its outcome is the subject's state).
-  reviewTask: [],
+  // A RISK_ALERT review task is the alert (risk_alert.opened); limits at a new version.
+  reviewTask: [riskAlertOpened],
+  limits: [limitsChanged],
+  // Below: no events. Other review work is internal to the acquirer (its outcome is the subject's state).
   reviewWait: [],
   reviewQueue: [],
   // Mechanics of requests: idempotency, replayable first tokens, sequences, uniqueness markers.
@@ -44,6 +47,15 @@ export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper
   // Fee plans are the acquirer's price list: a merchant's terms change when it signs an agreement
   // version (agreement.signed), not when an operator edits a plan.
   feePlan: [],
+  // The daily checks' own data: transactions and usage counters (amounts per merchant, not state
+  // changes), the activity and dormancy indexes, the daily run's progress and refused records.
+  transaction: [],
+  usage: [],
+  terminalActivity: [],
+  activity: [],
+  dormancy: [],
+  dailyRun: [],
+  rejectedRecord: [],
   // The integration surface itself: publishing about its own deliveries would loop.
   webhookEndpoint: [],
   webhookDelivery: [],

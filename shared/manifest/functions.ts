@@ -1,6 +1,7 @@
 import * as agreements from './agreements';
 import * as changeRequests from './change-requests';
 import * as contacts from './contacts';
+import * as dailyChecks from './daily-checks';
 import * as integration from './integration';
 import * as merchants from './merchants';
 import * as onboarding from './onboarding';
@@ -39,6 +40,7 @@ export const FUNCTIONS: readonly FunctionEntry[] = [
   transfers,
   changeRequests,
   integration,
+  dailyChecks,
   retention,
   providers,
   agreements,
@@ -69,17 +71,36 @@ export function taskFunctionsOf(process: ProcessName): readonly string[] {
   ).map((entry) => entry.name);
 }
 
-/** The functions invoked on a schedule. */
+/**
+ * The functions invoked on the schedule their entry states (an EventBridge rule each); a schedule
+ * owned by its source's construct (the daily run) is not among them.
+ */
 export const SCHEDULED_FUNCTIONS: readonly (FunctionEntry & { readonly trigger: ScheduleTrigger })[] =
   FUNCTIONS.filter(
     (entry): entry is FunctionEntry & { readonly trigger: ScheduleTrigger } =>
-      entry.trigger.kind === 'schedule',
+      entry.trigger.kind === 'schedule' && 'schedule' in entry.trigger,
   );
 
 /** The functions invoked by an event source. */
 export const EVENT_FUNCTIONS: readonly string[] = FUNCTIONS.filter(
   (entry) => entry.trigger.kind === 'event',
 ).map((entry) => entry.name);
+
+/** The function of a stream, schedule or queue source (exactly one each). */
+export function functionOfSource(
+  kind: 'stream' | 'schedule' | 'queue',
+  source: string,
+  entries: readonly FunctionEntry[] = FUNCTIONS,
+): string {
+  const found = entries.filter(
+    ({ trigger }) =>
+      trigger.kind === kind &&
+      (('source' in trigger && trigger.source === source) ||
+        (trigger.kind === 'queue' && trigger.queue === source)),
+  );
+  if (found.length !== 1 || !found[0]) throw new Error(`Expected one ${kind} function for ${source}`);
+  return found[0].name;
+}
 
 /** The functions that ship `module` next to their bundle. */
 export function functionsWithLazyModule(module: LazyModule): readonly string[] {
@@ -115,7 +136,11 @@ export function manifestProblems(entries: readonly FunctionEntry[] = FUNCTIONS):
         problems.push(`${name}: an application route must write tokenReplay (the guard forgets it)`);
     }
     // A scheduled function runs locally on its path, unless only a provider's profile deploys it.
-    if (trigger.kind === 'schedule' && (trigger.localPath === undefined) === (trigger.provider === undefined))
+    if (
+      trigger.kind === 'schedule' &&
+      'schedule' in trigger &&
+      (trigger.localPath === undefined) === (trigger.provider === undefined)
+    )
       problems.push(`${name}: a scheduled function has a local path or a provider, not both`);
     if (trigger.kind === 'task' && !PROCESSES.some((process) => process.name === trigger.process))
       problems.push(`${name}: unknown process ${trigger.process}`);

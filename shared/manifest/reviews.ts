@@ -33,15 +33,29 @@ export const DECIDE_REVIEW = {
     auth: 'staff',
     groups: ['reviewer'],
   },
-  capabilities: ['taskResponse'],
-  // Hands the decision to whichever process waits on the task.
+  // Hands the decision to whichever process waits on the task; RISK_ALERT and LIMIT_INCREASE tasks
+  // are decided here with their effect (suspension, limits) and the merchant is told.
+  capabilities: ['taskResponse', 'addressHmac', 'sendEmail', 'sendSms'],
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
   // The only reader of the waiting tokens (reviewWait): it hands the decision over. A reviewer's
   // `feePlanCode` is checked against the application's MCC (read without opening a field); a
-  // default plan is stored on its first use.
-  table: { read: ['application', 'reviewWait'], write: ['reviewTask', 'feePlan'] },
+  // default plan is stored on its first use. RISK_ALERT and LIMIT_INCREASE tasks are decided here,
+  // without a workflow: limits, suspensions and the merchant's notice.
+  table: {
+    read: ['application', 'reviewWait', 'usage'],
+    write: [
+      'reviewTask',
+      'feePlan',
+      'merchant',
+      'terminal',
+      'limits',
+      'sendRecord',
+      'suppression',
+      'sendQuota',
+    ],
+  },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */

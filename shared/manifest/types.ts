@@ -90,16 +90,28 @@ export interface TableStreamTrigger {
 /**
  * Invoked with batches of an SQS queue of the stack (event source mapping, partial batch failures);
  * `npm run dev` runs a local queue with the same semantics. `webhook-deliveries`: the domain events
- * the bus routes to webhooks, and each endpoint's delivery attempts.
+ * the bus routes to webhooks, and each endpoint's delivery attempts; `daily-run-pages`: one page of
+ * the daily run per message.
  */
 export interface QueueTrigger {
   readonly kind: 'queue';
-  readonly queue: 'webhook-deliveries';
+  readonly queue: 'webhook-deliveries' | 'daily-run-pages';
 }
 
 /**
- * Invoked on a schedule (an EventBridge rule in AWS, `POST /_local/<name>` in `npm run dev`), one
- * run at a time (reserved concurrency 1).
+ * Invoked by a Lambda event source mapping on a Kinesis data stream, in batches, with partial
+ * batch failure reports (AWS: infra/constructs/transaction-ingest.ts; `npm run dev`: the local
+ * poller of local/kinesis-local.ts).
+ */
+export interface StreamTrigger {
+  readonly kind: 'stream';
+  /** `transactions`: the payment host's transaction stream (spec section 8). */
+  readonly source: 'transactions';
+}
+
+/**
+ * Invoked on a schedule the entry states (an EventBridge rule in AWS, `POST /_local/<name>` in
+ * `npm run dev`), one run at a time (reserved concurrency 1).
  */
 export interface ScheduleTrigger {
   readonly kind: 'schedule';
@@ -123,6 +135,17 @@ export interface ScheduleTrigger {
   readonly timeoutSeconds?: number;
 }
 
+/**
+ * Invoked on a schedule that the construct of its source owns (an EventBridge Scheduler schedule
+ * in a time zone, with its own retry policy and dead-letter queue); locally by that source's
+ * `/_local/` route.
+ */
+export interface SourceScheduleTrigger {
+  readonly kind: 'schedule';
+  /** `daily-run`: 02:00 Asia/Shanghai every day (infra/constructs/daily-run.ts). */
+  readonly source: 'daily-run';
+}
+
 /** How a function is invoked. */
 export type Trigger =
   | RouteTrigger
@@ -130,8 +153,10 @@ export type Trigger =
   | EventTrigger
   | AuthorizerTrigger
   | TableStreamTrigger
+  | StreamTrigger
   | QueueTrigger
-  | ScheduleTrigger;
+  | ScheduleTrigger
+  | SourceScheduleTrigger;
 
 /** AWS permissions beyond the table, each with what the grants construct gives for it. */
 export type Capability =
@@ -177,7 +202,9 @@ export type Capability =
   /** events:PutEvents on the domain event bus. */
   | 'putEvents'
   /** sqs:SendMessage and sqs:ChangeMessageVisibility on the webhook delivery queue. */
-  | 'webhookQueue';
+  | 'webhookQueue'
+  /** sqs:SendMessage on the daily run's page queue (DAILY_RUN_QUEUE_URL). */
+  | 'dailyRunQueue';
 
 /** The capability that grants each HMAC key (shared/config/env.ts `HMAC_KEYS`). */
 export const HMAC_CAPABILITIES = {

@@ -25,6 +25,7 @@ export async function getMerchant(deps: { merchants: MerchantRepository }, merch
       serialNumber: t.serialNumber,
       terminalId: t.terminalId,
       status: t.status,
+      suspended: t.suspended === true,
     })),
     createdAt: merchant.createdAt,
     updatedAt: merchant.updatedAt,

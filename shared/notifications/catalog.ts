@@ -12,6 +12,7 @@ import {
   type CodeTemplateValues,
   codeTemplateValues,
 } from './code-templates';
+import { DAILY_CHECK_TEMPLATES } from './daily-check-templates';
 import { SUPERVISOR_TEMPLATES } from './supervisor-templates';
 import {
   type Locale,
@@ -34,7 +35,7 @@ import { TERMINAL_TEMPLATES, type TerminalTemplate, type TerminalTemplateValues 
 export interface CatalogEntry {
   readonly template: string;
   /** Who receives it. */
-  readonly audience: 'merchant' | 'sending merchant' | 'receiving merchant' | 'supervisors';
+  readonly audience: 'merchant' | 'sending merchant' | 'receiving merchant' | 'supervisors' | 'operators';
   /** When it is sent. */
   readonly event: string;
   readonly smsTemplateId: string | undefined;
@@ -217,6 +218,53 @@ export const TEMPLATE_CATALOG: readonly CatalogEntry[] = [
       REVIEW_ESCALATED: {
         audience: 'supervisors',
         event: 'a review task passed its review deadline (email only)',
+      },
+    },
+  ),
+  ...entries(
+    DAILY_CHECK_TEMPLATES,
+    {
+      merchantNo: MERCHANT_NO,
+      cardType: 'DEBIT',
+      dailyFen: 20_000_000,
+      monthlyFen: 400_000_000,
+      usedFen: 160_000_000,
+      percent: 80,
+      month: '2026-12',
+      reasons: [{ field: 'decision', reason: '疑似套现 / suspected cash-out' }],
+      day: '2026-12-06',
+      merchants: 1520,
+      alerts: 7,
+      dormant: [
+        {
+          serialNumber: SERIAL_NUMBER,
+          merchantNo: MERCHANT_NO,
+          terminalId: TERMINAL_ID,
+          lastSaleDay: '2026-11-06',
+        },
+      ],
+    },
+    {
+      MERCHANT_SUSPENDED: {
+        audience: 'merchant',
+        event: 'a reviewer suspended the merchant after a risk alert',
+      },
+      LIMITS_RAISED: {
+        audience: 'merchant',
+        event: 'a limit increase (提额) was approved, with the new limits',
+      },
+      LIMIT_REQUEST_REJECTED: {
+        audience: 'merchant',
+        event: 'a limit increase was rejected, with the reasons (email only)',
+      },
+      LIMITS_LOWERED: { audience: 'merchant', event: 'a reviewer lowered the limits after a risk alert' },
+      MONTHLY_LIMIT_NEAR: {
+        audience: 'merchant',
+        event: 'the daily run found a card type above 80 % of its monthly limit (once a month per card type)',
+      },
+      DAILY_REPORT: {
+        audience: 'operators',
+        event: 'the daily run finished: merchants, alerts and dormant terminals of the day (email only)',
       },
     },
   ),

@@ -20,11 +20,19 @@ export interface SupervisorTemplateValues {
 }
 
 const KIND_LABELS: Record<Locale, Record<ReviewKind, string>> = {
-  'zh-CN': { APPLICATION: '商户进件', CHANGE_REQUEST: '商户变更', TERMINAL_TRANSFER: '终端转移' },
+  'zh-CN': {
+    APPLICATION: '商户进件',
+    CHANGE_REQUEST: '商户变更',
+    TERMINAL_TRANSFER: '终端转移',
+    RISK_ALERT: '风险预警',
+    LIMIT_INCREASE: '提额申请',
+  },
   en: {
     APPLICATION: 'merchant application',
     CHANGE_REQUEST: 'change request',
     TERMINAL_TRANSFER: 'terminal transfer',
+    RISK_ALERT: 'risk alert',
+    LIMIT_INCREASE: 'limit increase',
   },
 };
 

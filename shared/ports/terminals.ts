@@ -1,3 +1,4 @@
+import type { MerchantStatus } from '../domain/merchant';
 import type { TerminalHistoryEntry, TerminalRecord, TransferRequestRecord } from '../domain/terminal';
 
 /** Why a binding write was refused. */
@@ -16,6 +17,8 @@ export type BindRefusal =
  */
 export interface TerminalRepository {
   get(serialNumber: string): Promise<TerminalRecord | undefined>;
+  /** The status of a merchant (its plain attribute only), to refuse a suspended one. */
+  merchantStatus(merchantNo: string): Promise<MerchantStatus | undefined>;
   history(serialNumber: string): Promise<TerminalHistoryEntry[]>;
   register(input: { serialNumber: string; model: string; at: string; actor: string }): Promise<boolean>;
   /**

@@ -1,6 +1,12 @@
 import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
 import { changeRequestReviewSubject } from '../change-requests/requests';
+import {
+  type DailyCheckDecisionDeps,
+  decideDailyCheckTask,
+  isDailyCheckTask,
+} from '../daily-checks/decisions';
+import { cardLimitsSchema } from '../daily-checks/settings';
 import { maskApplicationBody } from '../domain/application';
 import type { ReviewTaskRecord } from '../domain/review';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
@@ -24,6 +30,8 @@ export interface ReviewDeps {
   readonly clock: Clock;
   /** The fee plans a reviewer may pick at approval (`feePlanCode`). */
   readonly feePlans: FeePlanRepository;
+  /** RISK_ALERT and LIMIT_INCREASE tasks, decided without a workflow (shared/daily-checks/decisions.ts). */
+  readonly dailyChecks?: DailyCheckDecisionDeps;
 }
 
 /** A task as listed in the queue (no token, no personal data). */
@@ -40,6 +48,11 @@ export function reviewItem(task: ReviewTaskRecord) {
     automatedChecks: task.automatedChecks,
     requiredChecks: task.requiredChecks,
     summary: task.summary,
+    // RISK_ALERT and LIMIT_INCREASE: the merchant, the rule and its evidence, or the request.
+    ...(task.merchantNo ? { merchantNo: task.merchantNo } : {}),
+    ...(task.rule ? { rule: task.rule, day: task.day, serialNumber: task.serialNumber ?? null } : {}),
+    ...(task.evidence ? { evidence: task.evidence } : {}),
+    ...(task.request ? { request: task.request } : {}),
     ...(task.decision
       ? {
           decision: task.decision,
@@ -77,6 +90,8 @@ export async function getReview(
 ) {
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
+  // The item itself is the whole case: ids, figures and the request, no personal data.
+  if (isDailyCheckTask(task)) return { ...reviewItem(task), subject: null };
   if (task.kind === 'TERMINAL_TRANSFER') {
     const transfer = await deps.transfers.get(task.subjectId);
     return { ...reviewItem(task), subject: transfer ? transferView(transfer) : null };
@@ -108,7 +123,23 @@ export const decisionSchema = /* @__PURE__ */ lazy(() => {
     notes: z.optional(z.string().check(z.maxLength(2000))),
   });
   return z.strictObject({
-    decision: z.enum(['APPROVE', 'REJECT', 'REQUEST_CHANGES']),
+    decision: z.enum([
+      'APPROVE',
+      'REJECT',
+      'REQUEST_CHANGES',
+      'DISMISS',
+      'SUSPEND_TERMINAL',
+      'SUSPEND_MERCHANT',
+      'LOWER_LIMITS',
+    ]),
+    /** LOWER_LIMITS only: the new limits of some card types. */
+    limits: z.optional(
+      z.strictObject({
+        DEBIT: z.optional(cardLimitsSchema()),
+        CREDIT: z.optional(cardLimitsSchema()),
+        QR: z.optional(cardLimitsSchema()),
+      }),
+    ),
     reasons: z.optional(
       z
         .array(
@@ -194,6 +225,26 @@ export async function decideReview(
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
   if (task.status !== 'PENDING') throw invalidState(`The task is already ${task.status}`);
+  if (isDailyCheckTask(task)) {
+    if (!deps.dailyChecks) throw new Error('decide-review is built without the daily-check decisions');
+    return decideDailyCheckTask(deps.dailyChecks, reviewer.sub, task, {
+      decision,
+      reasons,
+      ...(parsed.data.limits ? { limits: parsed.data.limits } : {}),
+    });
+  }
+  if (parsed.data.limits !== undefined || !['APPROVE', 'REJECT', 'REQUEST_CHANGES'].includes(decision)) {
+    throw validationFailed([
+      {
+        field:
+          parsed.data.limits !== undefined && ['APPROVE', 'REJECT', 'REQUEST_CHANGES'].includes(decision)
+            ? 'limits'
+            : 'decision',
+        code: 'NOT_ALLOWED',
+        message: `A ${task.kind} task is decided with APPROVE, REJECT or REQUEST_CHANGES, without limits`,
+      },
+    ]);
+  }
 
   const problems: FieldProblem[] = [];
   if (decision !== 'APPROVE' && reasons.length === 0) {

@@ -75,6 +75,8 @@ export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'
     merchantNo: terminal.merchantNo ?? null,
     terminalId: terminal.terminalId ?? null,
     openTransferId: terminal.openTransferId ?? null,
+    suspended: terminal.suspended === true,
+    ...(terminal.suspension ? { suspension: terminal.suspension } : {}),
     // A first operator's request to bind this recently unbound SN to another merchant.
     pendingRebind:
       terminal.status === 'IN_STOCK' && terminal.rebindMerchantNo
@@ -431,6 +433,17 @@ async function ownTerminal(
   return terminal as TerminalRecord & { merchantNo: string; terminalId: string };
 }
 
+/** A suspended terminal or merchant (after a risk alert) switches nothing on: 409 with the one that is. */
+async function refuseSuspended(
+  deps: Pick<TerminalDeps, 'terminals'>,
+  terminal: TerminalRecord & { merchantNo: string },
+) {
+  if (terminal.suspended)
+    throw new AppError('TERMINAL_SUSPENDED', 'This terminal is suspended after a risk review');
+  if ((await deps.terminals.merchantStatus(terminal.merchantNo)) === 'SUSPENDED')
+    throw new AppError('MERCHANT_SUSPENDED', 'The merchant is suspended after a risk review');
+}
+
 export const activateSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({ activationCode: z.string().check(z.regex(/^\d{6}$/)) }),
 );
@@ -462,6 +475,7 @@ export async function activateTerminal(
 ) {
   const { activationCode } = parse(activateSchema(), input);
   const terminal = await ownTerminal(deps, merchantNo, serialNumber);
+  await refuseSuspended(deps, terminal);
   if (terminal.status !== 'BOUND')
     throw invalidState(`The terminal is ${terminal.status}, not waiting for activation`);
   // Before any code is counted: no terminal is switched on before the merchant signed its rates.
@@ -520,6 +534,7 @@ export async function runTestTransaction(
   serialNumber: string,
 ) {
   const terminal = await ownTerminal(deps, merchantNo, serialNumber);
+  await refuseSuspended(deps, terminal);
   if (terminal.status !== 'ACTIVATED')
     throw invalidState(`The terminal is ${terminal.status}; activate it first`);
   const reference = `TEST-${serialNumber}-${deps.clock.now().getTime()}`;

@@ -28,6 +28,7 @@ export const FORMATS = {
   sha256:
     'the 64 lower-case hex digits of the SHA-256 digest of the agreement PDF (sha256 of GET …/agreement)',
   signatureCode: 'the 6-digit signature code from the SMS to the legal person, e.g. 384917',
+  transactionId: "1 to 64 letters, digits, underscores or hyphens (the payment host's transaction id)",
   plainText: 'text without control characters or invisible formatting characters (such as U+202E)',
 } as const;
 
@@ -49,6 +50,7 @@ const PATTERN_FORMATS: Readonly<Record<string, FormatName>> = {
   '/^[A-Z][A-Z0-9-]{1,31}$/': 'feePlanCode',
   '/^[0-9a-f]{64}$/': 'sha256',
   '/^[0-9]{6}$/': 'signatureCode',
+  '/^[A-Za-z0-9_-]{1,64}$/': 'transactionId',
   '/^[^\\p{Cc}\\p{Cf}]*$/u': 'plainText',
 };
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, type NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -60,13 +60,22 @@ const SCHEDULED_FUNCTION_NAMES = SCHEDULED_FUNCTIONS.filter((entry) =>
   globalProfile(undefined).deploys(entry),
 ).map((entry) => entry.name);
 /** Invoked by an event source mapping: the table's stream, the webhook delivery queue. */
-const MAPPED_FUNCTIONS = FUNCTIONS.filter((entry) =>
-  ['table-stream', 'queue'].includes(entry.trigger.kind),
+const MAPPED_FUNCTIONS = FUNCTIONS.filter(
+  ({ trigger }) =>
+    trigger.kind === 'table-stream' || (trigger.kind === 'queue' && trigger.queue === 'webhook-deliveries'),
+).map((entry) => entry.name);
+/** Functions behind a stream, a queue or a schedule their source owns (the daily checks). */
+const SOURCE_FUNCTIONS = FUNCTIONS.filter(
+  ({ trigger }) =>
+    trigger.kind === 'stream' ||
+    (trigger.kind === 'schedule' && 'source' in trigger) ||
+    (trigger.kind === 'queue' && trigger.queue === 'daily-run-pages'),
 ).map((entry) => entry.name);
 const allFunctionNames = [
   ...apiFunctionNames,
   ...WORKFLOW_FUNCTIONS,
   ...EVENT_FUNCTIONS,
+  ...SOURCE_FUNCTIONS,
   ...SCHEDULED_FUNCTION_NAMES,
   ...MAPPED_FUNCTIONS,
 ];
@@ -125,6 +134,12 @@ describe('onboarding stacks (synthesized without bundling)', () => {
    * What a value of the alarm stack is in the stateless stack: a parameter of the nested stack
    * (`{Ref: <parameter>}`) is the value the stateless stack passes it (a Ref or GetAtt there).
    */
+  /** The parameters the stateless stack passes a nested stack of its own. */
+  const nestedParameters = (nested: NestedStack): Record<string, Json> =>
+    stateless.findResources('AWS::CloudFormation::Stack')[
+      stacks.stateless.getLogicalId(nested.nestedStackResource as never)
+    ]?.Properties.Parameters ?? {};
+
   const inStateless = (value: Json): Json => {
     const parameter = value?.Ref;
     if (typeof parameter !== 'string') return value;
@@ -370,9 +385,10 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         expect(props.Architectures).toEqual(['arm64']);
         expect(props.MemorySize).toBe(512);
         expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+        // Its log group is in a nested stack of log groups (the next test follows the reference).
         expect(props.LoggingConfig).toMatchObject({
           LogFormat: 'JSON',
-          LogGroup: { Ref: expect.any(String) },
+          LogGroup: { 'Fn::GetAtt': [expect.any(String), expect.stringMatching(/^Outputs\./)] },
         });
         expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
       }
@@ -380,20 +396,55 @@ describe('onboarding stacks (synthesized without bundling)', () => {
 
     it('gives every log group of both stacks a retention and the logs key, and every function its own log group', () => {
       const logsKeyId = stacks.stateless.getLogicalId(stacks.stateless.logsKey.node.defaultChild as never);
+      const logsKeyArn = { 'Fn::GetAtt': [logsKeyId, 'Arn'] };
+      // The log stacks' templates by their nested stack resource's id in the stateless stack.
+      const logStacks = new Map(
+        stacks.stateless.functionLogStacks.map((nested) => [
+          stacks.stateless.getLogicalId(nested.nestedStackResource as never),
+          { template: Template.fromStack(nested), parameters: nestedParameters(nested) },
+        ]),
+      );
+      expect(logStacks.size).toBeGreaterThan(0);
       const names: unknown[] = [];
-      for (const template of [stateful, stateless]) {
+      const groups = [
+        { template: stateful, key: (value: Json) => value },
+        { template: stateless, key: (value: Json) => value },
+        ...[...logStacks.values()].map(({ template, parameters }) => ({
+          template,
+          key: (value: Json) => parameters[value?.Ref] ?? value,
+        })),
+      ];
+      for (const { template, key } of groups) {
         for (const [id, logGroup] of Object.entries(template.findResources('AWS::Logs::LogGroup'))) {
           expect(logGroup.Properties.RetentionInDays, id).toBeGreaterThan(0);
-          expect(logGroup.Properties.KmsKeyId, id).toEqual({ 'Fn::GetAtt': [logsKeyId, 'Arn'] });
+          expect(key(logGroup.Properties.KmsKeyId), id).toEqual(logsKeyArn);
           names.push(logGroup.Properties.LogGroupName);
         }
-        // No Lambda without an explicit log group: CDK's implicit functions (custom resources,
-        // log-retention providers) would log to /aws/lambda/<name> without a retention.
+        expect(template.findResources('Custom::LogRetention')).toEqual({});
+      }
+      // No Lambda without an explicit log group: CDK's implicit functions (custom resources,
+      // log-retention providers) would log to /aws/lambda/<name> without a retention. Each logs to a
+      // group of its own template or, through the nested stack's output, of a log stack.
+      const own = new Set<string>();
+      for (const template of [stateful, stateless]) {
         const logGroupIds = Object.keys(template.findResources('AWS::Logs::LogGroup'));
         for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
-          expect(logGroupIds, id).toContain(fn.Properties.LoggingConfig?.LogGroup?.Ref);
+          const target = fn.Properties.LoggingConfig?.LogGroup as Json;
+          if (target?.Ref !== undefined) {
+            expect(logGroupIds, id).toContain(target.Ref);
+            continue;
+          }
+          const [stackId, attribute] = (target?.['Fn::GetAtt'] ?? []) as [string, string];
+          const logStack = logStacks.get(stackId);
+          expect(logStack, id).toBeDefined();
+          const output = logStack?.template.toJSON().Outputs?.[attribute.replace(/^Outputs\./, '')];
+          const groupId = output?.Value?.Ref as string;
+          expect(Object.keys(logStack?.template.findResources('AWS::Logs::LogGroup') ?? {}), id).toContain(
+            groupId,
+          );
+          expect(own.has(`${stackId}/${groupId}`), `${id} shares its log group`).toBe(false);
+          own.add(`${stackId}/${groupId}`);
         }
-        expect(template.findResources('Custom::LogRetention')).toEqual({});
       }
       // One log group per function and per workflow, plus the API access, API execution and WAF logs.
       expect(names).toHaveLength(allFunctionNames.length + WORKFLOW_PROCESSES.length + 3);
@@ -624,12 +675,25 @@ describe('onboarding stacks (synthesized without bundling)', () => {
                 ? hmacCapabilitiesOf(statement)
                 : action === 's3:PutObject' && archive(statement)
                   ? ['agreementArchive']
-                  : CAPABILITY_ACTIONS[action]
-                    ? [CAPABILITY_ACTIONS[action]]
-                    : [],
+                  : // The daily run's page queue is consumed with the same SQS actions (its mapping).
+                    action.startsWith('sqs:') &&
+                      JSON.stringify(statement.Resource).includes('DailyRunPageQueue')
+                    ? []
+                    : CAPABILITY_ACTIONS[action]
+                      ? [CAPABILITY_ACTIONS[action]]
+                      : [],
             ),
           ),
         );
+        // sqs:SendMessage is also an event function's dead-letter queue: the capability is the page queue's.
+        if (
+          statements.some(
+            (statement) =>
+              actionsOf(statement).includes('sqs:SendMessage') &&
+              JSON.stringify(statement.Resource).includes('DailyRunPageQueue'),
+          )
+        )
+          granted.add('dailyRunQueue');
         expect([...granted].sort(), label).toEqual([...(entry.capabilities ?? [])].sort());
         // Each HMAC key's id only where its capability is (no key a function may not use).
         const variables =

@@ -241,8 +241,10 @@ describe('web hosting and the web stack (whole app, cdk.json context, cdk-nag)',
     ).toBe('api-id.execute-api.region-1.amazonaws.com');
     if (!origin) throw new Error('no API origin');
     const parameter = (origin.DomainName['Fn::Join'][1][0] as Json).Ref as string;
-    const nested = Object.values(stateless.findResources('AWS::CloudFormation::Stack'))[0]?.Properties
-      .Parameters;
+    // The hosting stack is the nested stack given that parameter (the log groups' and alarms' are others).
+    const nested = Object.values(stateless.findResources('AWS::CloudFormation::Stack'))
+      .map((resource) => resource.Properties?.Parameters as Record<string, unknown> | undefined)
+      .find((parameters) => parameters !== undefined && parameter in parameters);
     const apiId = stacks.stateless.getLogicalId(stacks.stateless.api.node.defaultChild as never);
     expect(nested?.[parameter]).toEqual({ Ref: apiId });
   });

@@ -178,7 +178,7 @@ describe('onboarding journey on the local stack', () => {
     expect(merchant.status).toBe(200);
     expect(merchant.json).toMatchObject({ status: 'PENDING_ACTIVATION', version: 1, type: 'INDIVIDUAL' });
     expect(merchant.json.terminals).toEqual([
-      { serialNumber: sn, terminalId: approved.terminalId, status: 'ACTIVATED' },
+      { serialNumber: sn, terminalId: approved.terminalId, status: 'ACTIVATED', suspended: false },
     ]);
     const asStaff = await api.call('GET', `/v1/merchants/${approved.merchantNo}`, { token: reviewer });
     expect(asStaff.status).toBe(200);

@@ -200,7 +200,7 @@ describe('one machine, one code', () => {
     const merchant = await api.call('GET', `/v1/merchants/${m.merchantNo}`, { token: m.token });
     expect(merchant.json.status).toBe('ACTIVE');
     expect(merchant.json.terminals).toEqual([
-      { serialNumber: sn, terminalId: bound.json.terminalId, status: 'VERIFIED' },
+      { serialNumber: sn, terminalId: bound.json.terminalId, status: 'VERIFIED', suspended: false },
     ]);
     const view = await api.call('GET', `/v1/terminals/${sn}`, { token: reviewer });
     expect(view.json.history.map((h: { action: string }) => h.action)).toEqual([
@@ -473,7 +473,7 @@ describe('moving a terminal to another merchant (一机一码后更改商户)', 
     const toView = await api.call('GET', `/v1/merchants/${t.to.merchantNo}`, { token: t.to.token });
     expect(fromView.json.terminals).toEqual([]);
     expect(toView.json.terminals).toEqual([
-      { serialNumber: t.sn, terminalId: done.terminalId, status: 'BOUND' },
+      { serialNumber: t.sn, terminalId: done.terminalId, status: 'BOUND', suspended: false },
     ]);
 
     const code = await activationCodeFor(done.terminalId);

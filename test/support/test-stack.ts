@@ -29,7 +29,7 @@ export async function startTestStack(
   const stateDir = mkdtempSync(join(tmpdir(), `pos-${name}-`));
   const stack = await startLocalStack({
     stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
+    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0, kinesis: 0, sqs: 0 },
     quiet: options.quiet ?? true,
     retryIntervalMs: 10,
     env,

@@ -43,6 +43,22 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   webhookDeliveries: keys.webhookDeliveries('E1'),
   webhookDelivery: keys.webhookDelivery('E1', 'V1'),
   event: keys.event('V1'),
+  transaction: keys.transaction('T1'),
+  usageDay: keys.usageDay('M1', '2026-12-06'),
+  usageMonth: keys.usageMonth('M1', '2026-12'),
+  dailySummary: keys.dailySummary('M1', '2026-12-06'),
+  limits: keys.limits('M1'),
+  limitAudit: keys.limitAudit('M1', '2026-12-06T00:00:00.000Z', 'A1'),
+  limitAuditPrefix: keys.limitAuditPrefix('M1'),
+  openLimitRequest: keys.openLimitRequest('M1', 'DEBIT'),
+  terminalWindow: keys.terminalWindow('SN1'),
+  activity: keys.activity('2026-12-06', 3, 'M1'),
+  activityShard: keys.activityShard('2026-12-06', 3),
+  dormancy: keys.dormancy('2026-12-06', 3, 'SN1'),
+  dormancyShard: keys.dormancyShard('2026-12-06', 3),
+  dailyRun: keys.dailyRun('2026-12-06'),
+  dailyRunPage: keys.dailyRunPage('2026-12-06', 3, 2),
+  rejectedRecord: keys.rejectedRecord('2026-12-06', 'shardId-000000000000', '4960'),
 };
 
 describe('shared/keys.ts', () => {

@@ -180,8 +180,8 @@ describe('the manifest and the guards', () => {
     const { FUNCTIONS_DIR } = await import('../../../infra/house-function');
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
-    expect(guarded.length).toBe(22);
-    expect(staff.length).toBe(20);
+    expect(guarded.length).toBe(25);
+    expect(staff.length).toBe(21);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],
       [staff, 'staffRoute'],

@@ -47,7 +47,8 @@ describe('every template in both locales', () => {
     const { email, sms } = entry.render(locale, SIGNATURE);
     expect(email.subject).not.toContain('张三便利店');
     expect(sms?.body ?? '').not.toContain('张三便利店');
-    expect(email.subject).toMatch(/[0-9A-Z]{8,}/);
+    // A case is named by its id; the operators' daily report by its day.
+    expect(email.subject).toMatch(entry.audience === 'operators' ? /\d{4}-\d{2}-\d{2}/ : /[0-9A-Z]{8,}/);
   });
 
   it('has one unique SMS template id per SMS template, for mainland registration', () => {
@@ -82,6 +83,12 @@ describe('every template in both locales', () => {
         'AGREEMENT_SIGNATURE_CODE',
         'AGREEMENT_UPDATED',
         'AGREEMENT_REMINDER',
+        'MERCHANT_SUSPENDED',
+        'LIMITS_RAISED',
+        'LIMIT_REQUEST_REJECTED',
+        'LIMITS_LOWERED',
+        'MONTHLY_LIMIT_NEAR',
+        'DAILY_REPORT',
       ].sort(),
     );
   });

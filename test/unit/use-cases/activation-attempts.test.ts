@@ -36,6 +36,8 @@ function oneTerminal(record: TerminalRecord) {
       await tick();
       return stored;
     },
+    // Neither the terminal nor its merchant is suspended after a risk alert.
+    merchantStatus: async () => 'ACTIVE',
     reserveAttempt: async (input: { codeHash: string; limit: number; now: string }) => {
       await tick();
       const attempts = stored.activationAttempts ?? 0;

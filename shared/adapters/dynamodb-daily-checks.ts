@@ -1,0 +1,569 @@
+import { ulid } from 'ulid';
+import { emptyCounters, type TerminalWindow, type UsageCounters } from '../daily-checks/rules';
+import { CARD_TYPES, type CardType } from '../daily-checks/settings';
+import type { MerchantStatus } from '../domain/merchant';
+import type { ReviewTaskRecord } from '../domain/review';
+import { INDEX_SHARDS, indexShardOf, keys } from '../keys';
+import type {
+  ChunkRefusal,
+  ChunkWrite,
+  DailyCheckDecisions,
+  DailyCheckStore,
+  DailyRunRecord,
+  DailySummary,
+  DecisionOutcome,
+  MerchantProfile,
+  RejectedRecord,
+  StoredLimits,
+  TaskDecision,
+} from '../ports/daily-checks';
+import { stripKeys } from './dynamodb-applications';
+import {
+  ConditionFailedError,
+  type DynamoTable,
+  type Item,
+  succeeds,
+  type TransactionWrite,
+} from './dynamodb-table';
+
+/*
+ * The daily checks' items. Counters are stored flat (`DEBIT_fen`, `h07_s`) and rewritten whole
+ * under a version condition (`ver`): the consumer of a shard is the only writer of its merchants'
+ * counters, so the condition fails only when a stale copy is written, and the chunk is retried.
+ */
+
+const hourKey = (hour: number, kind: 's' | 'd') => `h${String(hour).padStart(2, '0')}_${kind}`;
+
+function countersToItem(counters: UsageCounters): Item {
+  const item: Item = { salesFen: counters.salesFen, offHoursFen: counters.offHoursFen };
+  for (const card of CARD_TYPES) {
+    const usage = counters.cards[card];
+    item[`${card}_fen`] = usage.fen;
+    item[`${card}_count`] = usage.count;
+    item[`${card}_declines`] = usage.declines;
+    item[`${card}_alerts`] = usage.alerts;
+  }
+  for (const [hour, value] of Object.entries(counters.hourSales)) item[hourKey(Number(hour), 's')] = value;
+  for (const [hour, value] of Object.entries(counters.hourDeclines)) item[hourKey(Number(hour), 'd')] = value;
+  return item;
+}
+
+function countersFromItem(item: Item | undefined): UsageCounters | undefined {
+  if (!item) return undefined;
+  const counters = emptyCounters();
+  counters.ver = Number(item.ver ?? 0);
+  counters.salesFen = Number(item.salesFen ?? 0);
+  counters.offHoursFen = Number(item.offHoursFen ?? 0);
+  for (const card of CARD_TYPES) {
+    counters.cards[card] = {
+      fen: Number(item[`${card}_fen`] ?? 0),
+      count: Number(item[`${card}_count`] ?? 0),
+      declines: Number(item[`${card}_declines`] ?? 0),
+      alerts: Number(item[`${card}_alerts`] ?? 0),
+    };
+  }
+  for (const [name, value] of Object.entries(item)) {
+    const match = /^h(\d{2})_([sd])$/.exec(name);
+    if (!match) continue;
+    const target = match[2] === 's' ? counters.hourSales : counters.hourDeclines;
+    target[Number(match[1])] = Number(value);
+  }
+  return counters;
+}
+
+/** A versioned whole-item write: created at version 1, or replaced at the version it was read at. */
+function versioned(key: { pk: string; sk: string }, body: Item, expectedVer: number): TransactionWrite {
+  return {
+    put: { ...key, ...body, ver: expectedVer + 1 },
+    condition: expectedVer === 0 ? 'attribute_not_exists(pk)' : 'ver = :ver',
+    ...(expectedVer === 0 ? {} : { values: { ':ver': expectedVer } }),
+  };
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+/** The DynamoDB store of the daily checks. */
+export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisions {
+  constructor(private readonly table: DynamoTable) {}
+
+  async merchantProfile(merchantNo: string): Promise<MerchantProfile | undefined> {
+    const item = await this.table.get<Item>(keys.merchant(merchantNo));
+    if (!item) return undefined;
+    const business = item.business as { address?: { divisionCode?: string } } | undefined;
+    const contact = item.contact as { email?: string; phone?: string } | undefined;
+    return {
+      merchantNo,
+      type: item.type as MerchantProfile['type'],
+      status: item.status as MerchantStatus,
+      divisionCode: business?.address?.divisionCode ?? '',
+      locale: item.locale === 'en' ? 'en' : 'zh-CN',
+      contact: { email: contact?.email ?? '', phone: contact?.phone ?? '' },
+    };
+  }
+
+  async storedLimits(merchantNo: string): Promise<StoredLimits | undefined> {
+    const item = await this.table.get<Item>(keys.limits(merchantNo));
+    if (!item) return undefined;
+    return {
+      limits: (item.limits ?? {}) as StoredLimits['limits'],
+      version: Number(item.version ?? 0),
+      updatedAt: item.updatedAt as string | undefined,
+      updatedBy: item.updatedBy as string | undefined,
+    };
+  }
+
+  async day(merchantNo: string, day: string) {
+    return countersFromItem(await this.table.get(keys.usageDay(merchantNo, day)));
+  }
+
+  async month(merchantNo: string, month: string) {
+    return countersFromItem(await this.table.get(keys.usageMonth(merchantNo, month)));
+  }
+
+  async window(serialNumber: string): Promise<TerminalWindow | undefined> {
+    const item = await this.table.get<Item>(keys.terminalWindow(serialNumber));
+    if (!item) return undefined;
+    return {
+      ver: Number(item.ver ?? 0),
+      sales: (item.sales ?? []) as TerminalWindow['sales'],
+      ...(typeof item.lastSaleDay === 'string' ? { lastSaleDay: item.lastSaleDay } : {}),
+    };
+  }
+
+  async setAside(record: RejectedRecord): Promise<void> {
+    // Keyed by the record's place in the stream: a redelivered bad record overwrites itself.
+    await this.table.put({
+      ...keys.rejectedRecord(record.at.slice(0, 10), record.shardId, record.sequenceNumber),
+      ...record,
+    });
+  }
+
+  async rejected(day: string, limit: number): Promise<RejectedRecord[]> {
+    const page = await this.table.query<Item>({
+      keyCondition: 'pk = :pk',
+      values: { ':pk': keys.rejectedRecord(day, '', '').pk },
+      limit,
+    });
+    return page.items.map((item) => stripKeys(item) as unknown as RejectedRecord);
+  }
+
+  async commitChunk(write: ChunkWrite): Promise<ChunkRefusal | undefined> {
+    const writes: TransactionWrite[] = [];
+    const markerIndex = new Map<number, string>();
+    const alertIndex = new Map<number, string>();
+    for (const record of write.markers) {
+      markerIndex.set(writes.length, record.transactionId);
+      writes.push({
+        put: { ...keys.transaction(record.transactionId), ...record, expiresAt: write.markerExpiresAt },
+        condition: 'attribute_not_exists(pk)',
+      });
+    }
+    for (const { day, expectedVer, counters } of write.days) {
+      writes.push(
+        versioned(
+          keys.usageDay(write.merchantNo, day),
+          { merchantNo: write.merchantNo, day, ...countersToItem(counters) },
+          expectedVer,
+        ),
+      );
+    }
+    for (const { month, expectedVer, counters } of write.months) {
+      const { hourSales: _h, hourDeclines: _d, ...monthly } = counters;
+      writes.push(
+        versioned(
+          keys.usageMonth(write.merchantNo, month),
+          {
+            merchantNo: write.merchantNo,
+            month,
+            ...countersToItem({ ...monthly, hourSales: {}, hourDeclines: {} }),
+          },
+          expectedVer,
+        ),
+      );
+    }
+    for (const entry of write.windows) {
+      writes.push(
+        versioned(
+          keys.terminalWindow(entry.serialNumber),
+          {
+            merchantNo: write.merchantNo,
+            terminalId: entry.terminalId,
+            sales: entry.window.sales,
+            ...(entry.window.lastSaleDay ? { lastSaleDay: entry.window.lastSaleDay } : {}),
+          },
+          entry.expectedVer,
+        ),
+      );
+      if (entry.dormantOn) {
+        writes.push({
+          put: {
+            ...keys.dormancy(entry.dormantOn, indexShardOf(entry.serialNumber), entry.serialNumber),
+            merchantNo: write.merchantNo,
+            terminalId: entry.terminalId,
+            lastSaleDay: entry.window.lastSaleDay,
+          },
+        });
+      }
+    }
+    for (const day of write.activeDays) {
+      writes.push({ put: { ...keys.activity(day, indexShardOf(write.merchantNo), write.merchantNo), day } });
+    }
+    for (const task of write.alerts) {
+      alertIndex.set(writes.length, task.taskId);
+      writes.push({
+        put: {
+          ...keys.reviewTask(task.taskId),
+          ...keys.reviewQueueEntry(task.createdAt, task.taskId),
+          ...task,
+        },
+        condition: 'attribute_not_exists(pk)',
+      });
+    }
+    try {
+      await this.table.transact(writes);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      const seen: string[] = [];
+      const existingAlerts: string[] = [];
+      let stale = false;
+      for (const index of error.failedIndexes) {
+        const marker = markerIndex.get(index);
+        const alert = alertIndex.get(index);
+        if (marker !== undefined) seen.push(marker);
+        else if (alert !== undefined) existingAlerts.push(alert);
+        else stale = true;
+      }
+      return { seen, existingAlerts, stale: stale || error.failedIndexes.length === 0 };
+    }
+  }
+
+  async putLimits(input: Parameters<DailyCheckStore['putLimits']>[0]): Promise<boolean> {
+    return succeeds(this.table.transact(this.limitWrites(input)));
+  }
+
+  private limitWrites(input: Parameters<DailyCheckStore['putLimits']>[0]): TransactionWrite[] {
+    const key = keys.limits(input.merchantNo);
+    return [
+      {
+        put: {
+          ...key,
+          merchantNo: input.merchantNo,
+          limits: input.limits,
+          version: input.expectedVersion + 1,
+          updatedAt: input.at,
+          updatedBy: input.actor,
+          source: input.source,
+        },
+        condition: input.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+        ...(input.expectedVersion === 0 ? {} : { values: { ':v': input.expectedVersion } }),
+      },
+      {
+        put: {
+          ...keys.limitAudit(input.merchantNo, input.at, ulid()),
+          action: 'LIMITS_CHANGED',
+          at: input.at,
+          actor: input.actor,
+          reason: input.reason,
+          source: input.source,
+          version: input.expectedVersion + 1,
+          // The names of what changed (card types), never more than ids and figures.
+          fields: Object.keys(input.limits).map((card) => `limits.${card}`),
+          limits: input.limits,
+          ...(input.taskId ? { taskId: input.taskId } : {}),
+        },
+      },
+    ];
+  }
+
+  async limitAudit(merchantNo: string) {
+    const prefix = keys.limitAuditPrefix(merchantNo);
+    const page = await this.table.query<Item>({
+      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+      values: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+      limit: 100,
+    });
+    return page.items.map(stripKeys);
+  }
+
+  async openLimitRequest(task: ReviewTaskRecord): Promise<boolean> {
+    const request = task.request;
+    if (!task.merchantNo || !request) throw new Error('a limit request task needs its merchant and request');
+    return succeeds(
+      this.table.transact([
+        {
+          put: {
+            ...keys.openLimitRequest(task.merchantNo, request.cardType),
+            taskId: task.taskId,
+            at: task.createdAt,
+          },
+          condition: 'attribute_not_exists(pk)',
+        },
+        {
+          put: {
+            ...keys.reviewTask(task.taskId),
+            ...keys.reviewQueueEntry(task.createdAt, task.taskId),
+            ...task,
+          },
+          condition: 'attribute_not_exists(pk)',
+        },
+      ]),
+    );
+  }
+
+  async summaries(merchantNo: string, from: string, to: string): Promise<DailySummary[]> {
+    const results: DailySummary[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.table.query<Item>({
+        keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
+        values: {
+          ':pk': keys.dailySummary(merchantNo, from).pk,
+          ':from': keys.dailySummary(merchantNo, from).sk,
+          ':to': keys.dailySummary(merchantNo, to).sk,
+        },
+        limit: 100,
+        startKey,
+      });
+      for (const item of page.items)
+        results.push({ day: item.day as string, cards: item.cards as DailySummary['cards'] });
+      startKey = page.lastKey;
+    } while (startKey);
+    return results;
+  }
+
+  async putSummary(merchantNo: string, summary: DailySummary, at: string): Promise<void> {
+    await this.table.put({
+      ...keys.dailySummary(merchantNo, summary.day),
+      merchantNo,
+      ...summary,
+      writtenAt: at,
+    });
+  }
+
+  async activeMerchants(day: string, shard: number, limit: number, cursor: string | undefined) {
+    const { pk } = keys.activityShard(day, shard);
+    let startKey: Record<string, unknown> | undefined;
+    if (cursor !== undefined) {
+      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (parsed.pk !== pk || typeof parsed.sk !== 'string') throw new Error('not a cursor of this shard');
+      startKey = { pk, sk: parsed.sk };
+    }
+    const page = await this.table.query<Item>({
+      keyCondition: 'pk = :pk',
+      values: { ':pk': pk },
+      limit,
+      startKey,
+    });
+    return {
+      merchantNos: page.items.map((item) => item.sk as string),
+      ...(page.lastKey ? { cursor: encodeCursor(page.lastKey) } : {}),
+    };
+  }
+
+  async dormantTerminals(dueDay: string, lastSaleDay: string) {
+    const found: { serialNumber: string; merchantNo: string; terminalId: string; lastSaleDay: string }[] = [];
+    for (let shard = 0; shard < INDEX_SHARDS; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.table.query<Item>({
+          keyCondition: 'pk = :pk',
+          values: { ':pk': keys.dormancyShard(dueDay, shard).pk },
+          limit: 200,
+          startKey,
+        });
+        const windows = await Promise.all(page.items.map((item) => this.window(item.sk as string)));
+        page.items.forEach((item, index) => {
+          // Still dormant only if no approved sale moved its last sale day since.
+          if (windows[index]?.lastSaleDay === lastSaleDay) {
+            found.push({
+              serialNumber: item.sk as string,
+              merchantNo: item.merchantNo as string,
+              terminalId: item.terminalId as string,
+              lastSaleDay,
+            });
+          }
+        });
+        startKey = page.lastKey;
+      } while (startKey);
+    }
+    return found;
+  }
+
+  async startRun(day: string, at: string): Promise<DailyRunRecord> {
+    const holder = await this.table.putIfAbsent({
+      ...keys.dailyRun(day),
+      day,
+      status: 'RUNNING',
+      startedAt: at,
+      merchants: 0,
+    });
+    return runFrom(holder ?? { day, status: 'RUNNING', startedAt: at, merchants: 0 });
+  }
+
+  async getRun(day: string) {
+    const item = await this.table.get<Item>(keys.dailyRun(day));
+    return item ? runFrom(item) : undefined;
+  }
+
+  claimPage(day: string, shard: number, page: number): Promise<boolean> {
+    return succeeds(this.table.put({ ...keys.dailyRunPage(day, shard, page) }, 'attribute_not_exists(pk)'));
+  }
+
+  async finishShard(day: string, shard: number, merchants: number, alerts: number): Promise<DailyRunRecord> {
+    try {
+      const item = await this.table.update<Item>(
+        keys.dailyRun(day),
+        'ADD doneSet :shard, merchants :n, alerts :a',
+        {
+          // A redelivered last page of a shard counts its merchants once.
+          condition: 'attribute_not_exists(doneSet) OR NOT contains(doneSet, :one)',
+          values: { ':shard': new Set([shard]), ':n': merchants, ':a': alerts, ':one': shard },
+        },
+      );
+      return runFrom(item);
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      const run = await this.getRun(day);
+      if (!run) throw error;
+      return run;
+    }
+  }
+
+  completeRun(day: string, at: string): Promise<boolean> {
+    return succeeds(
+      this.table.update(keys.dailyRun(day), 'SET #status = :done, completedAt = :at', {
+        condition: '#status = :running',
+        names: { '#status': 'status' },
+        values: { ':done': 'COMPLETED', ':running': 'RUNNING', ':at': at },
+      }),
+    );
+  }
+
+  openAlert(task: ReviewTaskRecord, day: string, cardType: CardType): Promise<boolean> {
+    if (!task.merchantNo) throw new Error('an alert needs its merchant');
+    return succeeds(
+      this.table.transact([
+        {
+          put: {
+            ...keys.reviewTask(task.taskId),
+            ...keys.reviewQueueEntry(task.createdAt, task.taskId),
+            ...task,
+          },
+          condition: 'attribute_not_exists(pk)',
+        },
+        {
+          update: keys.usageDay(task.merchantNo, day),
+          expression: 'ADD #alerts :one',
+          names: { '#alerts': `${cardType}_alerts` },
+          values: { ':one': 1 },
+        },
+      ]),
+    );
+  }
+
+  async decide(input: TaskDecision): Promise<DecisionOutcome> {
+    const { task } = input;
+    const writes: TransactionWrite[] = [
+      {
+        update: keys.reviewTask(task.taskId),
+        expression:
+          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at REMOVE gsi1pk, gsi1sk',
+        condition: '#status = :pending',
+        names: { '#status': 'status' },
+        values: {
+          ':decided': 'DECIDED',
+          ':pending': 'PENDING',
+          ':decision': input.decision,
+          ':reasons': input.reasons,
+          ':checks': {},
+          ':by': input.decidedBy,
+          ':at': input.decidedAt,
+        },
+      },
+    ];
+    const effect = input.effect;
+    if (effect.kind === 'suspend-merchant') {
+      writes.push({
+        update: keys.merchant(effect.merchantNo),
+        expression:
+          'SET statusBeforeSuspension = if_not_exists(statusBeforeSuspension, #status), #status = :suspended, suspendedAt = :at, suspension = :suspension, updatedAt = :at',
+        condition: 'attribute_exists(pk) AND #status <> :closed',
+        names: { '#status': 'status' },
+        values: {
+          ':suspended': 'SUSPENDED',
+          ':closed': 'CLOSED',
+          ':at': input.decidedAt,
+          ':suspension': { taskId: task.taskId, by: input.decidedBy, at: input.decidedAt },
+        },
+      });
+    } else if (effect.kind === 'suspend-terminal') {
+      const suspension = { taskId: task.taskId, by: input.decidedBy, at: input.decidedAt };
+      writes.push(
+        {
+          update: keys.terminal(effect.serialNumber),
+          expression: 'SET suspended = :true, suspension = :suspension',
+          condition: 'merchantNo = :merchant',
+          values: { ':true': true, ':suspension': suspension, ':merchant': effect.merchantNo },
+        },
+        {
+          update: keys.merchantTerminal(effect.merchantNo, effect.serialNumber),
+          expression: 'SET suspended = :true, suspension = :suspension',
+          condition: 'attribute_exists(pk)',
+          values: { ':true': true, ':suspension': suspension },
+        },
+        {
+          put: {
+            ...keys.terminalHistory(effect.serialNumber, input.decidedAt, ulid()),
+            action: 'SUSPENDED',
+            merchantNo: effect.merchantNo,
+            at: input.decidedAt,
+            actor: `staff:${input.decidedBy}`,
+            reason: `risk alert ${task.taskId}`,
+          },
+        },
+      );
+    } else if (effect.kind === 'set-limits') {
+      writes.push(
+        ...this.limitWrites({
+          merchantNo: effect.merchantNo,
+          limits: effect.limits,
+          expectedVersion: effect.expectedVersion,
+          at: input.decidedAt,
+          actor: `staff:${input.decidedBy}`,
+          reason: input.reasons.map((reason) => reason.reason).join('; '),
+          source: effect.source,
+          taskId: task.taskId,
+        }),
+      );
+    }
+    if (input.closesRequest) {
+      writes.push({
+        delete: keys.openLimitRequest(input.closesRequest.merchantNo, input.closesRequest.cardType),
+        condition: 'taskId = :task',
+        values: { ':task': task.taskId },
+      });
+    }
+    try {
+      await this.table.transact(writes);
+      return 'DECIDED';
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      return error.failedIndexes.includes(0) ? 'NOT_PENDING' : 'SUBJECT_CHANGED';
+    }
+  }
+}
+
+function runFrom(item: Item): DailyRunRecord {
+  return {
+    day: item.day as string,
+    status: item.status as DailyRunRecord['status'],
+    startedAt: item.startedAt as string,
+    ...(typeof item.completedAt === 'string' ? { completedAt: item.completedAt } : {}),
+    shardsDone: item.doneSet instanceof Set ? [...(item.doneSet as Set<number>)].sort((a, b) => a - b) : [],
+    merchants: Number(item.merchants ?? 0),
+    alerts: Number(item.alerts ?? 0),
+  };
+}

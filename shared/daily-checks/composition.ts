@@ -1,0 +1,44 @@
+import { keyedHasherFromEnv } from '../adapters/keyed-hasher';
+import { mailerFromEnv } from '../adapters/ses-mailer';
+import { smsSenderFromEnv } from '../adapters/sms-sender';
+import {
+  dailyCheckStore,
+  deadlines,
+  messagingConfig,
+  sendQuota,
+  sendRecordRepository,
+  suppressionList,
+} from '../composition';
+import { systemClock } from '../ports';
+import type { DailyCheckDecisionDeps } from './decisions';
+import { dailyChecksSettings } from './settings';
+
+/** The adapters of the daily checks' functions, built once per cold start. */
+export function dailyCheckDeps() {
+  const store = dailyCheckStore();
+  const { reviewEscalationSeconds, reviewFinalSeconds } = deadlines();
+  return {
+    store,
+    clock: systemClock,
+    settings: dailyChecksSettings(),
+    deadlines: { reviewEscalationSeconds, reviewFinalSeconds },
+  };
+}
+
+/** What telling merchants and deciding daily-check tasks needs besides the store. */
+export function dailyCheckDecisionDeps(): DailyCheckDecisionDeps {
+  const store = dailyCheckStore();
+  return {
+    store,
+    decisions: store,
+    settings: dailyChecksSettings(),
+    sends: sendRecordRepository(),
+    suppressions: suppressionList(),
+    sendQuota: sendQuota(),
+    hasher: keyedHasherFromEnv(),
+    mailer: mailerFromEnv(),
+    sms: smsSenderFromEnv(),
+    clock: systemClock,
+    config: messagingConfig(),
+  };
+}
