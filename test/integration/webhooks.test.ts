@@ -3,7 +3,7 @@ import { verifyWebhook } from '../../docs/examples/webhook-receiver.mjs';
 import type { DomainEvent } from '../../shared/events/types';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
-import { approvedMerchant, latestSms, verifyContacts } from '../support/onboarding';
+import { approvedMerchant, latestSms, signAgreement, verifyContacts } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { TestReceiver } from '../support/webhook-receiver';
 
@@ -82,6 +82,7 @@ describe('webhooks', () => {
       'application.submitted',
       'application.needs_changes',
       'application.approved',
+      'agreement.signed',
       'terminal.bound',
       'terminal.activated',
       'merchant.activated',
@@ -155,6 +156,8 @@ describe('webhooks', () => {
       return got.json.status === 'APPROVED' ? got.json : undefined;
     });
     expect(approved.requirements).toEqual({ currentlyDue: [], pastDue: [], deadline: null, errors: [] });
+    // The merchant signs its agreement (activation waits for it): agreement.signed.
+    await signAgreement(api, approved.merchantNo, token);
     const [, code] = await latestSms(api, new RegExp(`(?:终端号|TID )${approved.terminalId}\\D+(\\d{6})`));
     expect(
       (
@@ -172,6 +175,7 @@ describe('webhooks', () => {
       'application.needs_changes',
       'application.submitted',
       'application.approved',
+      'agreement.signed',
       'terminal.bound',
       'terminal.activated',
       'merchant.activated',
