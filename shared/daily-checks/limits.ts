@@ -83,7 +83,8 @@ export async function getLimits(deps: LimitDeps, merchantNo: string) {
   };
 }
 
-const putSchema = /* @__PURE__ */ lazy(() =>
+/** The body of `PUT …/limits` (built on first use): the card types given replace theirs. */
+export const putLimitsSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     limits: z
       .strictObject({
@@ -109,7 +110,7 @@ function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
 
 /** `PUT /v1/merchants/{merchantNo}/limits` (operator): new limits for some card types, with a reason (audited). */
 export async function putLimits(deps: LimitDeps, operator: string, merchantNo: string, input: unknown) {
-  const body = parse(putSchema(), input);
+  const body = parse(putLimitsSchema(), input);
   const { stored } = await merchantLimits(deps, merchantNo);
   const version = stored?.version ?? 0;
   if (body.expectedVersion !== undefined && body.expectedVersion !== version)
@@ -127,7 +128,8 @@ export async function putLimits(deps: LimitDeps, operator: string, merchantNo: s
   return getLimits(deps, merchantNo);
 }
 
-const requestSchema = /* @__PURE__ */ lazy(() =>
+/** The body of `POST …/limit-requests` (built on first use). */
+export const limitRequestSchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     cardType: z.enum(CARD_TYPES),
     dailyFen: z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000_000_000)),
@@ -141,7 +143,7 @@ const requestSchema = /* @__PURE__ */ lazy(() =>
  * limit for one card type, as a LIMIT_INCREASE review task; one open request per card type.
  */
 export async function requestLimitIncrease(deps: LimitDeps, merchantNo: string, input: unknown) {
-  const body = parse(requestSchema(), input);
+  const body = parse(limitRequestSchema(), input);
   const { profile, limits } = await merchantLimits(deps, merchantNo);
   if (profile.status === 'SUSPENDED')
     throw new AppError('MERCHANT_SUSPENDED', 'The merchant is suspended: no limit can be raised');

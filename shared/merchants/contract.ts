@@ -28,7 +28,13 @@ export const merchantView = component(
     business: maskedBusiness(),
     ...maskedSections(),
     terminals: z.array(
-      z.object({ serialNumber: serialNumber(), terminalId: terminalId(), status: z.enum(TERMINAL_STATUSES) }),
+      z.object({
+        serialNumber: serialNumber(),
+        terminalId: terminalId(),
+        status: z.enum(TERMINAL_STATUSES),
+        /** Suspended after a risk review. */
+        suspended: z.boolean(),
+      }),
     ),
     createdAt: isoTime(),
     updatedAt: isoTime(),

@@ -20,6 +20,7 @@ export const API_TAGS = {
   'Change requests': 'Changes of merchant information, reviewed before they apply',
   Terminals: 'Terminal stock, binding (one machine, one code), activation and the test transaction',
   'Terminal transfers': 'Moving a bound terminal to another merchant',
+  Limits: 'Limits per card type and their usage, limit-increase requests (提额) and daily summaries',
   Reviews: 'The review queue and decisions',
   Webhooks: "Endpoints of the acquirer's own systems, signed deliveries and their log",
   Events: 'Domain events',

@@ -1,6 +1,7 @@
 import { ACCESS_TOKEN_CONTRACTS } from '../access-tokens/contract';
 import { AGREEMENT_CONTRACTS } from '../agreements/contract';
 import { CHANGE_REQUEST_CONTRACTS } from '../change-requests/contract';
+import { DAILY_CHECK_CONTRACTS } from '../daily-checks/contract';
 import { FEE_PLAN_CONTRACTS } from '../fee-plans/contract';
 import { MERCHANT_CONTRACTS } from '../merchants/contract';
 import { ONBOARDING_CONTRACTS } from '../onboarding/contract';
@@ -27,6 +28,7 @@ export const CONTRACTS: readonly RouteContract[] = [
   ...CHANGE_REQUEST_CONTRACTS,
   ...TERMINAL_CONTRACTS,
   ...TRANSFER_CONTRACTS,
+  ...DAILY_CHECK_CONTRACTS,
   ...REVIEW_CONTRACTS,
   ...WEBHOOK_CONTRACTS,
 ];

@@ -1,9 +1,15 @@
 import * as z from 'zod/mini';
 import { CHANGE_REQUEST_STATUSES } from '../change-requests/contract';
+import { day, limitsView } from '../daily-checks/contract';
+import { RISK_RULES } from '../daily-checks/rules';
+import { CARD_TYPES } from '../daily-checks/settings';
+import type { Decision, ReviewKind } from '../domain/review';
 import { DECIDE_REVIEW, GET_REVIEW, GET_REVIEW_DOCUMENTS, LIST_REVIEWS } from '../manifest/reviews';
+import type { SendResult } from '../notifications/send-once';
 import { defineRoute } from '../openapi/contract';
 import {
   APPLICATION_STATUSES,
+  allOf,
   automatedCheck,
   component,
   documentContentType,
@@ -20,12 +26,26 @@ import { decisionSchema, listQuerySchema } from './requests';
 
 /* The review routes in the OpenAPI document (see shared/openapi/contract.ts). */
 
-const decision = () => z.enum(['APPROVE', 'REJECT', 'REQUEST_CHANGES']);
+/** Every decision: APPROVE, REJECT, REQUEST_CHANGES; a RISK_ALERT task's own four. */
+const decision = () =>
+  z.enum(
+    allOf<Decision>()(
+      'APPROVE',
+      'REJECT',
+      'REQUEST_CHANGES',
+      'DISMISS',
+      'SUSPEND_TERMINAL',
+      'SUSPEND_MERCHANT',
+      'LOWER_LIMITS',
+    ),
+  );
 
 /** A task as the queue lists it. */
 const reviewItem = {
   taskId: z.string(),
-  kind: z.enum(['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER']),
+  kind: z.enum(
+    allOf<ReviewKind>()('APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT', 'LIMIT_INCREASE'),
+  ),
   subjectId: z.string(),
   status: z.enum(['PENDING', 'DECIDED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED']),
   createdAt: isoTime(),
@@ -35,6 +55,36 @@ const reviewItem = {
   automatedChecks: z.array(automatedCheck()),
   requiredChecks: z.array(z.enum(['phoneCallback', 'siteInspection'])),
   summary: z.string(),
+  /** RISK_ALERT and LIMIT_INCREASE: the merchant. */
+  merchantNo: z.optional(merchantNo()),
+  /** RISK_ALERT: the rule, the day (Asia/Shanghai) and the terminal (when one) it fired on. */
+  rule: z.optional(z.enum(RISK_RULES)),
+  day: z.optional(day()),
+  serialNumber: z.optional(z.nullable(z.string())),
+  /** RISK_ALERT: the transactions and figures that broke the rule. */
+  evidence: z.optional(
+    z.object({
+      transactionIds: z.array(z.string()),
+      // Each branch described: two bare types would be folded into a type list, which strict
+      // JSON Schema validators refuse.
+      figures: z.record(
+        z.string(),
+        z.union([
+          z.number().check(z.describe('An amount in fen, a count, minutes or a share in per cent')),
+          z.string().check(z.describe('The limit broken, a city code or an hour range')),
+        ]),
+      ),
+    }),
+  ),
+  /** LIMIT_INCREASE: what the merchant asked for. */
+  request: z.optional(
+    z.object({
+      cardType: z.enum(CARD_TYPES),
+      dailyFen: z.int(),
+      monthlyFen: z.int(),
+      reason: z.string(),
+    }),
+  ),
   decision: z.optional(decision()),
   reasons: z.optional(z.array(z.object({ field: z.string(), reason: z.string() }))),
   decidedBy: z.optional(z.string()),
@@ -147,26 +197,61 @@ export const REVIEW_CONTRACTS = [
   defineRoute({
     entry: DECIDE_REVIEW,
     tag: 'Reviews',
-    summary: 'Approve, reject or return for changes',
+    summary: 'Decide a task: approve, reject, return for changes, or act on a risk alert',
     description:
       'REJECT and REQUEST_CHANGES need reasons (REQUEST_CHANGES only for applications); APPROVE needs ' +
       'every required check done. `feePlanCode` (approving an application only) picks the plan: its ' +
       "current version must allow the MCC's risk level (`NOT_ALLOWED`, `UNKNOWN_FEE_PLAN` on the " +
-      'field otherwise); without it the merchant gets the default plan of that level.',
+      'field otherwise); without it the merchant gets the default plan of that level.\n\n' +
+      'A `RISK_ALERT` task is decided with `DISMISS`, `SUSPEND_TERMINAL` (an alert that names a ' +
+      'terminal), `SUSPEND_MERCHANT` or `LOWER_LIMITS` (with `limits`: only lower than those in ' +
+      'force, `NOT_LOWER` otherwise), always with reasons; a `LIMIT_INCREASE` task with `APPROVE` ' +
+      '(the requested limits apply) or `REJECT` (with reasons). `limits` goes with `LOWER_LIMITS` ' +
+      'only. These two kinds are decided at once, their effect with the decision (`409 CONFLICT` ' +
+      'when the merchant, terminal or limits changed meanwhile), and the merchant is told.',
     body: decisionSchema,
     responses: {
       200: {
-        description: 'Decided: the workflow goes on',
-        body: z.object({
-          taskId: z.string(),
-          status: z.literal('DECIDED'),
-          decision: decision(),
-          decidedAt: isoTime(),
-          /** The plan version fixed at approval, when `feePlanCode` picked one. */
-          feePlan: z.optional(z.object({ code: z.string(), version: z.int() })),
-        }),
+        description:
+          'Decided: the workflow goes on; for a `RISK_ALERT` or `LIMIT_INCREASE` task, the effect is ' +
+          'made and `notices` says how telling the merchant went',
+        body: z.union([
+          z.object({
+            taskId: z.string(),
+            status: z.literal('DECIDED'),
+            decision: decision(),
+            decidedAt: isoTime(),
+            /** The plan version fixed at approval, when `feePlanCode` picked one. */
+            feePlan: z.optional(z.object({ code: z.string(), version: z.int() })),
+          }),
+          z.object({
+            taskId: z.string(),
+            status: z.literal('DECIDED'),
+            decision: decision(),
+            decidedAt: isoTime(),
+            /** The limits in force now, when the decision changed them (LOWER_LIMITS, an approved increase). */
+            limits: z.optional(limitsView),
+            /** The messages to the merchant, one per channel. */
+            notices: z.array(
+              z.object({
+                channel: z.enum(['EMAIL', 'SMS']),
+                result: z.enum(
+                  allOf<SendResult>()(
+                    'SENT',
+                    'ALREADY_SENT',
+                    'RETRYING',
+                    'FAILED',
+                    'SUPPRESSED',
+                    'RATE_LIMITED',
+                    'UNCONFIRMED',
+                  ),
+                ),
+              }),
+            ),
+          }),
+        ]),
       },
     },
-    errors: ['INVALID_STATE'],
+    errors: ['INVALID_STATE', 'CONFLICT'],
   }),
 ];

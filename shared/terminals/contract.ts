@@ -57,6 +57,10 @@ export const TERMINAL_CONTRACTS = [
           merchantNo: z.nullable(merchantNo()),
           terminalId: z.nullable(terminalId()),
           openTransferId: z.nullable(z.string()),
+          /** Suspended by a reviewer's decision on a risk alert: activation and the test sale are refused. */
+          suspended: z.boolean(),
+          /** The decision that suspended it. */
+          suspension: z.optional(z.object({ taskId: z.string(), by: z.string(), at: isoTime() })),
           pendingRebind: z.nullable(
             z.object({
               merchantNo: merchantNo(),
@@ -167,7 +171,8 @@ export const TERMINAL_CONTRACTS = [
     summary: 'Activate a bound terminal with the code sent by SMS',
     description:
       'Only for a merchant with a signed agreement in force (`409 AGREEMENT_NOT_SIGNED` before, no ' +
-      'attempt counted).',
+      'attempt counted), and neither the terminal nor the merchant suspended after a risk review ' +
+      '(`409 TERMINAL_SUSPENDED`, `409 MERCHANT_SUSPENDED`).',
     params: snParam,
     body: activateSchema,
     responses: {
@@ -187,13 +192,18 @@ export const TERMINAL_CONTRACTS = [
       'AGREEMENT_NOT_SIGNED',
       'INVALID_STATE',
       'CONFLICT',
+      'MERCHANT_SUSPENDED',
+      'TERMINAL_SUSPENDED',
     ],
   }),
   defineRoute({
     entry: RUN_TEST_TRANSACTION,
     tag: 'Terminals',
     summary: 'Run the 0.01 CNY test sale and its void',
-    description: 'Approved: the terminal is `VERIFIED` and the merchant `ACTIVE`. Declined: try again.',
+    description:
+      'Approved: the terminal is `VERIFIED` and the merchant `ACTIVE`. Declined: try again. A terminal ' +
+      'or merchant suspended after a risk review is refused (`409 TERMINAL_SUSPENDED`, ' +
+      '`409 MERCHANT_SUSPENDED`).',
     params: snParam,
     responses: {
       200: {
@@ -216,6 +226,6 @@ export const TERMINAL_CONTRACTS = [
         ]),
       },
     },
-    errors: ['INVALID_STATE'],
+    errors: ['INVALID_STATE', 'MERCHANT_SUSPENDED', 'TERMINAL_SUSPENDED'],
   }),
 ];

@@ -171,12 +171,38 @@ export interface paths {
      */
     post: operations["cancelChangeRequest"];
   };
+  "/v1/merchants/{merchantNo}/daily-summaries": {
+    /**
+     * The daily summaries per card type, oldest first
+     * @description The merchant, or staff: reviewer or operator. `from` and `to` are days (default: the 30 days up to yesterday, Asia/Shanghai; at most 366 days at a time). One item per day with activity, written by the daily run.
+     */
+    get: operations["getDailySummaries"];
+  };
   "/v1/merchants/{merchantNo}/fee-plan": {
     /**
      * Move a merchant to a plan's current version: its next agreement version follows
      * @description Staff: operator. The plan must allow the merchant's MCC risk level (`feePlanCode` with `NOT_ALLOWED`, or `UNKNOWN_FEE_PLAN` for a code never published). The merchant signs the new agreement version; the signed one stays in force until then. The same plan version again answers the agreement version made the first time.
      */
     post: operations["changeMerchantFeePlan"];
+  };
+  "/v1/merchants/{merchantNo}/limit-requests": {
+    /**
+     * Ask for higher daily and monthly limits of one card type (提额)
+     * @description The merchant (its access token). Higher than the limits in force (`NOT_AN_INCREASE` otherwise), daily ≤ monthly, daily ≥ the per-transaction limit (`TOO_SMALL`). The request becomes a `LIMIT_INCREASE` task in the review queue; one open request per card type (`409 CONFLICT`). A suspended merchant raises nothing (`409 MERCHANT_SUSPENDED`).
+     */
+    post: operations["createLimitRequest"];
+  };
+  "/v1/merchants/{merchantNo}/limits": {
+    /**
+     * The merchant's limits per card type and today's and this month's usage
+     * @description The merchant, or staff: reviewer or operator. Amounts in fen; days and months in Asia/Shanghai. Usage counts approved sales minus approved voids and refunds (`count`: approved sales today).
+     */
+    get: operations["getLimits"];
+    /**
+     * Set the merchant's own limits of some card types, with a reason (audited)
+     * @description Staff: operator. The card types given replace theirs, the others stay. Whole fen from 1, per transaction ≤ daily ≤ monthly. `expectedVersion` (the `version` read) refuses a change made meanwhile (`409 CONFLICT`).
+     */
+    put: operations["putLimits"];
   };
   "/v1/merchants/{merchantNo}/versions": {
     /**
@@ -208,8 +234,10 @@ export interface paths {
   };
   "/v1/reviews/{taskId}/decision": {
     /**
-     * Approve, reject or return for changes
+     * Decide a task: approve, reject, return for changes, or act on a risk alert
      * @description Staff: reviewer. REJECT and REQUEST_CHANGES need reasons (REQUEST_CHANGES only for applications); APPROVE needs every required check done. `feePlanCode` (approving an application only) picks the plan: its current version must allow the MCC's risk level (`NOT_ALLOWED`, `UNKNOWN_FEE_PLAN` on the field otherwise); without it the merchant gets the default plan of that level.
+     *
+     * A `RISK_ALERT` task is decided with `DISMISS`, `SUSPEND_TERMINAL` (an alert that names a terminal), `SUSPEND_MERCHANT` or `LOWER_LIMITS` (with `limits`: only lower than those in force, `NOT_LOWER` otherwise), always with reasons; a `LIMIT_INCREASE` task with `APPROVE` (the requested limits apply) or `REJECT` (with reasons). `limits` goes with `LOWER_LIMITS` only. These two kinds are decided at once, their effect with the decision (`409 CONFLICT` when the merchant, terminal or limits changed meanwhile), and the merchant is told.
      */
     post: operations["decideReview"];
   };
@@ -237,7 +265,7 @@ export interface paths {
   "/v1/terminals/{sn}/activate": {
     /**
      * Activate a bound terminal with the code sent by SMS
-     * @description The merchant (its access token). Only for a merchant with a signed agreement in force (`409 AGREEMENT_NOT_SIGNED` before, no attempt counted).
+     * @description The merchant (its access token). Only for a merchant with a signed agreement in force (`409 AGREEMENT_NOT_SIGNED` before, no attempt counted), and neither the terminal nor the merchant suspended after a risk review (`409 TERMINAL_SUSPENDED`, `409 MERCHANT_SUSPENDED`).
      */
     post: operations["activateTerminal"];
   };
@@ -258,7 +286,7 @@ export interface paths {
   "/v1/terminals/{sn}/test-transaction": {
     /**
      * Run the 0.01 CNY test sale and its void
-     * @description The merchant (its access token). Approved: the terminal is `VERIFIED` and the merchant `ACTIVE`. Declined: try again.
+     * @description The merchant (its access token). Approved: the terminal is `VERIFIED` and the merchant `ACTIVE`. Declined: try again. A terminal or merchant suspended after a risk review is refused (`409 TERMINAL_SUSPENDED`, `409 MERCHANT_SUSPENDED`).
      */
     post: operations["runTestTransaction"];
   };
@@ -392,12 +420,14 @@ export interface components {
       contact?: components["schemas"]["Contact"];
       settlement?: components["schemas"]["Settlement"];
     };
+    /** Format: date */
+    Day: string;
     /** Format: date-time */
     Timestamp: string;
     Error: {
       error: {
         /** @enum {string} */
-        code: "VALIDATION_FAILED" | "BAD_REQUEST" | "ACTIVATION_CODE_INVALID" | "VERIFICATION_CODE_INVALID" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT" | "TERMINAL_ALREADY_BOUND" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "ACTIVATION_CODE_LIMIT" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "AGREEMENT_CHANGED" | "AGREEMENT_NOT_SIGNED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+        code: "VALIDATION_FAILED" | "BAD_REQUEST" | "ACTIVATION_CODE_INVALID" | "VERIFICATION_CODE_INVALID" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT" | "TERMINAL_ALREADY_BOUND" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED" | "ACTIVATION_CODE_LIMIT" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "AGREEMENT_CHANGED" | "AGREEMENT_NOT_SIGNED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
         message: string;
         fields?: components["schemas"]["FieldProblem"][];
         requestId?: string;
@@ -522,6 +552,7 @@ export interface components {
           terminalId: string;
           /** @enum {string} */
           status: "IN_STOCK" | "BOUND" | "ACTIVATED" | "VERIFIED";
+          suspended: boolean;
         })[];
       createdAt: components["schemas"]["Timestamp"];
       updatedAt: components["schemas"]["Timestamp"];
@@ -592,10 +623,51 @@ export interface components {
       template?: string;
       recipient?: string;
     };
+    DailySummary: {
+      day: components["schemas"]["Day"];
+      cards: {
+        DEBIT: components["schemas"]["CardDaySummary"];
+        CREDIT: components["schemas"]["CardDaySummary"];
+        QR: components["schemas"]["CardDaySummary"];
+      };
+    };
+    CardDaySummary: {
+      count: number;
+      amountFen: number;
+      declines: number;
+      alerts: number;
+    };
+    LimitsAndUsage: {
+      merchantNo: string;
+      limits: components["schemas"]["Limits"];
+      own: ("DEBIT" | "CREDIT" | "QR")[];
+      version: number;
+      usage: {
+        day: components["schemas"]["Day"];
+        DEBIT: components["schemas"]["CardUsage"];
+        CREDIT: components["schemas"]["CardUsage"];
+        QR: components["schemas"]["CardUsage"];
+      };
+    };
+    Limits: {
+      DEBIT: components["schemas"]["CardLimits"];
+      CREDIT: components["schemas"]["CardLimits"];
+      QR: components["schemas"]["CardLimits"];
+    };
+    CardLimits: {
+      perTransactionFen: number;
+      dailyFen: number;
+      monthlyFen: number;
+    };
+    CardUsage: {
+      dayFen: number;
+      monthFen: number;
+      count: number;
+    };
     ReviewTask: {
       taskId: string;
       /** @enum {string} */
-      kind: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER";
+      kind: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER" | "RISK_ALERT" | "LIMIT_INCREASE";
       subjectId: string;
       /** @enum {string} */
       status: "PENDING" | "DECIDED" | "WITHDRAWN" | "EXPIRED" | "CANCELLED";
@@ -606,8 +678,26 @@ export interface components {
       automatedChecks: components["schemas"]["AutomatedCheck"][];
       requiredChecks: ("phoneCallback" | "siteInspection")[];
       summary: string;
+      merchantNo?: string;
       /** @enum {string} */
-      decision?: "APPROVE" | "REJECT" | "REQUEST_CHANGES";
+      rule?: "OVER_LIMIT" | "VELOCITY" | "SPLIT" | "OFF_HOURS" | "LOCATION" | "DECLINE_SPIKE";
+      day?: components["schemas"]["Day"];
+      serialNumber?: string | null;
+      evidence?: {
+        transactionIds: string[];
+        figures: {
+          [key: string]: number | string;
+        };
+      };
+      request?: {
+        /** @enum {string} */
+        cardType: "DEBIT" | "CREDIT" | "QR";
+        dailyFen: number;
+        monthlyFen: number;
+        reason: string;
+      };
+      /** @enum {string} */
+      decision?: "APPROVE" | "REJECT" | "REQUEST_CHANGES" | "DISMISS" | "SUSPEND_TERMINAL" | "SUSPEND_MERCHANT" | "LOWER_LIMITS";
       reasons?: {
           field: string;
           reason: string;
@@ -3878,6 +3968,128 @@ export interface operations {
     };
   };
   /**
+   * The daily summaries per card type, oldest first
+   * @description The merchant, or staff: reviewer or operator. `from` and `to` are days (default: the 30 days up to yesterday, Asia/Shanghai; at most 366 days at a time). One item per day with activity, written by the daily run.
+   */
+  getDailySummaries: {
+    parameters: {
+      query?: {
+        from?: components["schemas"]["Day"];
+        to?: components["schemas"]["Day"];
+      };
+      path: {
+        merchantNo: string;
+      };
+    };
+    responses: {
+      /** @description The summaries of the days asked */
+      200: {
+        content: {
+          "application/json": {
+            merchantNo: string;
+            from: components["schemas"]["Day"];
+            to: components["schemas"]["Day"];
+            items: components["schemas"]["DailySummary"][];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
    * Move a merchant to a plan's current version: its next agreement version follows
    * @description Staff: operator. The plan must allow the merchant's MCC risk level (`feePlanCode` with `NOT_ALLOWED`, or `UNKNOWN_FEE_PLAN` for a code never published). The merchant signs the new agreement version; the signed one stays in force until then. The same plan version again answers the agreement version made the first time.
    */
@@ -3960,6 +4172,440 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Ask for higher daily and monthly limits of one card type (提额)
+   * @description The merchant (its access token). Higher than the limits in force (`NOT_AN_INCREASE` otherwise), daily ≤ monthly, daily ≥ the per-transaction limit (`TOO_SMALL`). The request becomes a `LIMIT_INCREASE` task in the review queue; one open request per card type (`409 CONFLICT`). A suspended merchant raises nothing (`409 MERCHANT_SUSPENDED`).
+   */
+  createLimitRequest: {
+    parameters: {
+      path: {
+        merchantNo: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          /** @enum {string} */
+          cardType: "DEBIT" | "CREDIT" | "QR";
+          dailyFen: number;
+          monthlyFen: number;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Recorded: the request waits for review */
+      202: {
+        content: {
+          "application/json": {
+            limitRequestId: string;
+            taskId: string;
+            /** @constant */
+            status: "PENDING_REVIEW";
+            /** @enum {string} */
+            cardType: "DEBIT" | "CREDIT" | "QR";
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: CONFLICT, MERCHANT_SUSPENDED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "CONFLICT" | "MERCHANT_SUSPENDED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * The merchant's limits per card type and today's and this month's usage
+   * @description The merchant, or staff: reviewer or operator. Amounts in fen; days and months in Asia/Shanghai. Usage counts approved sales minus approved voids and refunds (`count`: approved sales today).
+   */
+  getLimits: {
+    parameters: {
+      path: {
+        merchantNo: string;
+      };
+    };
+    responses: {
+      /** @description The limits in force and the usage */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LimitsAndUsage"];
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * Set the merchant's own limits of some card types, with a reason (audited)
+   * @description Staff: operator. The card types given replace theirs, the others stay. Whole fen from 1, per transaction ≤ daily ≤ monthly. `expectedVersion` (the `version` read) refuses a change made meanwhile (`409 CONFLICT`).
+   */
+  putLimits: {
+    parameters: {
+      path: {
+        merchantNo: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          limits: {
+            DEBIT?: {
+              perTransactionFen: number;
+              dailyFen: number;
+              monthlyFen: number;
+            };
+            CREDIT?: {
+              perTransactionFen: number;
+              dailyFen: number;
+              monthlyFen: number;
+            };
+            QR?: {
+              perTransactionFen: number;
+              dailyFen: number;
+              monthlyFen: number;
+            };
+          };
+          reason: string;
+          expectedVersion?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The limits as `GET` shows them */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LimitsAndUsage"];
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: CONFLICT */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "CONFLICT";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -4345,7 +4991,7 @@ export interface operations {
           "application/json": {
             taskId: string;
             /** @enum {string} */
-            kind: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER";
+            kind: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER" | "RISK_ALERT" | "LIMIT_INCREASE";
             subjectId: string;
             /** @enum {string} */
             status: "PENDING" | "DECIDED" | "WITHDRAWN" | "EXPIRED" | "CANCELLED";
@@ -4356,8 +5002,26 @@ export interface operations {
             automatedChecks: components["schemas"]["AutomatedCheck"][];
             requiredChecks: ("phoneCallback" | "siteInspection")[];
             summary: string;
+            merchantNo?: string;
             /** @enum {string} */
-            decision?: "APPROVE" | "REJECT" | "REQUEST_CHANGES";
+            rule?: "OVER_LIMIT" | "VELOCITY" | "SPLIT" | "OFF_HOURS" | "LOCATION" | "DECLINE_SPIKE";
+            day?: components["schemas"]["Day"];
+            serialNumber?: string | null;
+            evidence?: {
+              transactionIds: string[];
+              figures: {
+                [key: string]: number | string;
+              };
+            };
+            request?: {
+              /** @enum {string} */
+              cardType: "DEBIT" | "CREDIT" | "QR";
+              dailyFen: number;
+              monthlyFen: number;
+              reason: string;
+            };
+            /** @enum {string} */
+            decision?: "APPROVE" | "REJECT" | "REQUEST_CHANGES" | "DISMISS" | "SUSPEND_TERMINAL" | "SUSPEND_MERCHANT" | "LOWER_LIMITS";
             reasons?: {
                 field: string;
                 reason: string;
@@ -4452,8 +5116,10 @@ export interface operations {
     };
   };
   /**
-   * Approve, reject or return for changes
+   * Decide a task: approve, reject, return for changes, or act on a risk alert
    * @description Staff: reviewer. REJECT and REQUEST_CHANGES need reasons (REQUEST_CHANGES only for applications); APPROVE needs every required check done. `feePlanCode` (approving an application only) picks the plan: its current version must allow the MCC's risk level (`NOT_ALLOWED`, `UNKNOWN_FEE_PLAN` on the field otherwise); without it the merchant gets the default plan of that level.
+   *
+   * A `RISK_ALERT` task is decided with `DISMISS`, `SUSPEND_TERMINAL` (an alert that names a terminal), `SUSPEND_MERCHANT` or `LOWER_LIMITS` (with `limits`: only lower than those in force, `NOT_LOWER` otherwise), always with reasons; a `LIMIT_INCREASE` task with `APPROVE` (the requested limits apply) or `REJECT` (with reasons). `limits` goes with `LOWER_LIMITS` only. These two kinds are decided at once, their effect with the decision (`409 CONFLICT` when the merchant, terminal or limits changed meanwhile), and the merchant is told.
    */
   decideReview: {
     parameters: {
@@ -4465,7 +5131,24 @@ export interface operations {
       content: {
         "application/json": {
           /** @enum {string} */
-          decision: "APPROVE" | "REJECT" | "REQUEST_CHANGES";
+          decision: "APPROVE" | "REJECT" | "REQUEST_CHANGES" | "DISMISS" | "SUSPEND_TERMINAL" | "SUSPEND_MERCHANT" | "LOWER_LIMITS";
+          limits?: {
+            DEBIT?: {
+              perTransactionFen: number;
+              dailyFen: number;
+              monthlyFen: number;
+            };
+            CREDIT?: {
+              perTransactionFen: number;
+              dailyFen: number;
+              monthlyFen: number;
+            };
+            QR?: {
+              perTransactionFen: number;
+              dailyFen: number;
+              monthlyFen: number;
+            };
+          };
           reasons?: {
               field: string;
               reason: string;
@@ -4485,21 +5168,35 @@ export interface operations {
       };
     };
     responses: {
-      /** @description Decided: the workflow goes on */
+      /** @description Decided: the workflow goes on; for a `RISK_ALERT` or `LIMIT_INCREASE` task, the effect is made and `notices` says how telling the merchant went */
       200: {
         content: {
-          "application/json": {
+          "application/json": ({
             taskId: string;
             /** @constant */
             status: "DECIDED";
             /** @enum {string} */
-            decision: "APPROVE" | "REJECT" | "REQUEST_CHANGES";
+            decision: "APPROVE" | "REJECT" | "REQUEST_CHANGES" | "DISMISS" | "SUSPEND_TERMINAL" | "SUSPEND_MERCHANT" | "LOWER_LIMITS";
             decidedAt: components["schemas"]["Timestamp"];
             feePlan?: {
               code: string;
               version: number;
             };
-          };
+          }) | ({
+            taskId: string;
+            /** @constant */
+            status: "DECIDED";
+            /** @enum {string} */
+            decision: "APPROVE" | "REJECT" | "REQUEST_CHANGES" | "DISMISS" | "SUSPEND_TERMINAL" | "SUSPEND_MERCHANT" | "LOWER_LIMITS";
+            decidedAt: components["schemas"]["Timestamp"];
+            limits?: components["schemas"]["Limits"];
+            notices: ({
+                /** @enum {string} */
+                channel: "EMAIL" | "SMS";
+                /** @enum {string} */
+                result: "SENT" | "ALREADY_SENT" | "RETRYING" | "FAILED" | "SUPPRESSED" | "RATE_LIMITED" | "UNCONFIRMED";
+              })[];
+          });
         };
       };
       /** @description The request is not valid: VALIDATION_FAILED */
@@ -4554,17 +5251,17 @@ export interface operations {
           };
         };
       };
-      /** @description The current state does not allow it: INVALID_STATE */
+      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
       409: {
         content: {
-          "application/json": components["schemas"]["Error"] & {
+          "application/json": components["schemas"]["Error"] & ({
             error: {
               /** @enum {string} */
-              code: "INVALID_STATE";
+              code: "CONFLICT" | "INVALID_STATE";
               [key: string]: unknown;
             };
             [key: string]: unknown;
-          };
+          });
         };
       };
       /** @description The body is too large: PAYLOAD_TOO_LARGE */
@@ -4918,6 +5615,12 @@ export interface operations {
             merchantNo: string | null;
             terminalId: string | null;
             openTransferId: string | null;
+            suspended: boolean;
+            suspension?: {
+              taskId: string;
+              by: string;
+              at: components["schemas"]["Timestamp"];
+            };
             pendingRebind: ({
               merchantNo: string;
               requestedBy: string | null;
@@ -5029,7 +5732,7 @@ export interface operations {
   };
   /**
    * Activate a bound terminal with the code sent by SMS
-   * @description The merchant (its access token). Only for a merchant with a signed agreement in force (`409 AGREEMENT_NOT_SIGNED` before, no attempt counted).
+   * @description The merchant (its access token). Only for a merchant with a signed agreement in force (`409 AGREEMENT_NOT_SIGNED` before, no attempt counted), and neither the terminal nor the merchant suspended after a risk review (`409 TERMINAL_SUSPENDED`, `409 MERCHANT_SUSPENDED`).
    */
   activateTerminal: {
     parameters: {
@@ -5095,13 +5798,13 @@ export interface operations {
           };
         };
       };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_LOCKED, ACTIVATION_CODE_EXPIRED, AGREEMENT_NOT_SIGNED */
+      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_LOCKED, ACTIVATION_CODE_EXPIRED, MERCHANT_SUSPENDED, TERMINAL_SUSPENDED, AGREEMENT_NOT_SIGNED */
       409: {
         content: {
           "application/json": components["schemas"]["Error"] & ({
             error: {
               /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "AGREEMENT_NOT_SIGNED";
+              code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED" | "AGREEMENT_NOT_SIGNED";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -5519,7 +6222,7 @@ export interface operations {
   };
   /**
    * Run the 0.01 CNY test sale and its void
-   * @description The merchant (its access token). Approved: the terminal is `VERIFIED` and the merchant `ACTIVE`. Declined: try again.
+   * @description The merchant (its access token). Approved: the terminal is `VERIFIED` and the merchant `ACTIVE`. Declined: try again. A terminal or merchant suspended after a risk review is refused (`409 TERMINAL_SUSPENDED`, `409 MERCHANT_SUSPENDED`).
    */
   runTestTransaction: {
     parameters: {
@@ -5591,17 +6294,17 @@ export interface operations {
           };
         };
       };
-      /** @description The current state does not allow it: INVALID_STATE */
+      /** @description The current state does not allow it: INVALID_STATE, MERCHANT_SUSPENDED, TERMINAL_SUSPENDED */
       409: {
         content: {
-          "application/json": components["schemas"]["Error"] & {
+          "application/json": components["schemas"]["Error"] & ({
             error: {
               /** @enum {string} */
-              code: "INVALID_STATE";
+              code: "INVALID_STATE" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED";
               [key: string]: unknown;
             };
             [key: string]: unknown;
-          };
+          });
         };
       };
       /** @description The body is too large: PAYLOAD_TOO_LARGE */
