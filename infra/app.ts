@@ -11,6 +11,7 @@
  * - `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (abuse limit; activation
  *   codes have their own counter); `emailPerAddressPerHour`: the same for one email address.
  * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
+ * - `reviewClaimSeconds`: the lease of a reviewer's claim on a review task (default 15 minutes).
  * - `alarmEmail` (optional): subscribed to the alarm topic.
  * - `skipBundling` (or environment variable `CDK_SKIP_BUNDLING=1`): inline stub code instead of esbuild
  *   bundles, for quick synth checks; never deploy such a synth.

@@ -107,6 +107,7 @@ export class StatelessStack extends StackWithParts {
         [ENV.draftTtlSeconds]: String(config.draftTtlSeconds),
         [ENV.transferAcceptanceSeconds]: String(config.transferAcceptanceSeconds),
         [ENV.retentionSeconds]: String(config.retentionSeconds),
+        [ENV.reviewClaimSeconds]: String(config.reviewClaimSeconds),
         [ENV.staffJwtIssuer]: identity.issuer,
         [ENV.staffJwtAudience]: identity.userPoolClient.userPoolClientId,
         [ENV.staffJwksUri]: identity.jwksUri,

@@ -155,6 +155,7 @@ const DEADLINE_VARIABLES = [
   ENV.draftTtlSeconds,
   ENV.transferAcceptanceSeconds,
   ENV.retentionSeconds,
+  ENV.reviewClaimSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
 const NOTIFICATION_VARIABLES = [
