@@ -106,11 +106,15 @@ export interface ReviewItem {
   readonly reasons?: readonly Reason[];
   readonly decidedBy?: string;
   readonly decidedAt?: string;
+  /** The reviewer holding a live claim, if any. */
+  readonly claim?: ReviewClaim | null;
 }
 
 /** `GET /v1/reviews/{taskId}`: the task and its masked subject (shape depends on the kind). */
 export interface ReviewDetail extends ReviewItem {
   readonly subject: (Record<string, unknown> & { timeline?: readonly TimelineEntry[] }) | null;
+  /** The audit of reveals: who, when, which field. */
+  readonly reveals?: readonly RevealAudit[];
 }
 
 /** `GET /v1/reviews/{taskId}/documents`: presigned GETs of the subject's documents. */
@@ -387,3 +391,48 @@ export function putPresigned(
     request.send(file);
   });
 }
+
+// Review claims, the audited reveal and the supervisor view (reviewer).
+
+/** A reviewer's live claim on a task: who holds it and until when (the lease). */
+export interface ReviewClaim {
+  readonly by: string;
+  readonly until: string;
+}
+
+/** One audited reveal of a masked field (never its value). */
+export interface RevealAudit {
+  readonly field: string;
+  readonly by: string;
+  readonly at: string;
+}
+
+/** `GET /v1/reviews/stats`: the supervisor view. */
+export interface ReviewStats {
+  readonly asOf: string;
+  readonly timeZone: string;
+  readonly queue: readonly {
+    kind: ReviewKind;
+    pending: number;
+    escalated: number;
+    oldestCreatedAt: string | null;
+    oldestAgeSeconds: number | null;
+  }[];
+  readonly pending: number;
+  readonly escalated: number;
+  readonly days: readonly { day: string; decisions: Record<Decision, number>; escalations: number }[];
+}
+
+export const claimReview = (token: string, taskId: string) =>
+  call<{ taskId: string; claimedBy: string; claimedUntil: string; leaseSeconds: number }>(
+    'POST',
+    `/v1/reviews/${segment(taskId)}/claim`,
+    { token },
+  );
+export const revealReviewField = (token: string, taskId: string, field: 'contact.phone') =>
+  call<{ taskId: string; field: string; value: string; of: string; id: string; revealedAt: string }>(
+    'POST',
+    `/v1/reviews/${segment(taskId)}/reveal`,
+    { token, body: { field } },
+  );
+export const getReviewStats = (token: string) => call<ReviewStats>('GET', '/v1/reviews/stats', { token });

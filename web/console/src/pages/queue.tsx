@@ -86,6 +86,7 @@ export function QueuePage() {
               <th scope="col">{t.queue.age}</th>
               <th scope="col">{t.queue.deadline}</th>
               <th scope="col">{t.queue.escalated}</th>
+              <th scope="col">{t.claim.column}</th>
             </tr>
           </thead>
           <tbody>
@@ -109,6 +110,18 @@ export function QueuePage() {
                     <span class="badge badge--bad">{t.yes}</span>
                   ) : (
                     <span class="badge">{t.no}</span>
+                  )}
+                </td>
+                <td>
+                  {item.claim && Date.parse(item.claim.until) > now ? (
+                    <time dateTime={item.claim.until}>
+                      {t.claim.inQueue(
+                        item.claim.by,
+                        Math.max(1, Math.ceil((Date.parse(item.claim.until) - now) / 60_000)),
+                      )}
+                    </time>
+                  ) : (
+                    '—'
                   )}
                 </td>
               </tr>
