@@ -11,6 +11,7 @@ import type { FigureInput } from './report';
  *   phase.ts warm-overhead <result.json>
  *   phase.ts cost <result.json>           (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
+ *   phase.ts console <result.json>        (builds the web apps, a local stack, Chromium; counts capacity)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 
@@ -31,6 +32,15 @@ async function scale(): Promise<PhaseResult> {
   const { measureScale } = await import('./scale');
   const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,100000').split(',').map(Number);
   return { figures: await measureScale(log, [sizes[0] ?? 1_000, sizes[1] ?? 100_000]), notes: [] };
+}
+
+async function consolePart(): Promise<PhaseResult> {
+  const { measureConsole } = await import('./console');
+  const sizes = (process.env.BENCH_CONSOLE_SIZES ?? '1000,100000').split(',').map(Number);
+  return {
+    figures: await measureConsole(log, { sizes: [sizes[0] ?? 1_000, sizes[1] ?? 100_000] }),
+    notes: [],
+  };
 }
 
 /** Runs the local stack for the throughput phase until the parent says stop. */
@@ -63,6 +73,8 @@ async function main(): Promise<void> {
     result = await cost();
   } else if (phase === 'scale') {
     result = await scale();
+  } else if (phase === 'console') {
+    result = await consolePart();
   } else {
     throw new Error(`unknown phase ${phase}`);
   }

@@ -1,12 +1,13 @@
 import { describeTarget, meets, ratioOf, type Target } from './stats';
 
-/** The five parts of the bench, in report order. */
+/** The parts of the bench, in report order. */
 export const SECTIONS = {
   'cold-start': 'Cold start (per deployed function)',
   'warm-overhead': 'Warm overhead (per API route, in-process)',
   throughput: 'Local throughput (POST /v1/applications)',
   cost: 'Cost per onboarding',
   scale: 'Scale (read units vs stored applications)',
+  console: 'Staff console (first page, queue paint, read units vs pending tasks)',
 } as const;
 
 /** One of {@link SECTIONS}. */

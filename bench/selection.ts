@@ -4,7 +4,7 @@
  */
 
 /** The parts `--only` can name. */
-export const PARTS = ['cold-start', 'warm-overhead', 'throughput', 'cost', 'scale'] as const;
+export const PARTS = ['cold-start', 'warm-overhead', 'throughput', 'cost', 'scale', 'console'] as const;
 /** One of {@link PARTS}. */
 export type Part = (typeof PARTS)[number];
 

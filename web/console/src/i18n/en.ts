@@ -282,7 +282,7 @@ export const en: typeof zhCN = {
     title: 'Supervisor view',
     asOf: (at: string) => `As of ${at} (days in China Standard Time)`,
     totals: (pending: number, escalated: number) =>
-      `${pending} tasks pending, ${escalated} of them escalated.`,
+      `${pending} ${pending === 1 ? 'task' : 'tasks'} pending, ${escalated} of them escalated.`,
     queueCaption: 'Queue by kind',
     kind: 'Kind',
     pending: 'Pending',
