@@ -38,8 +38,8 @@ const FIRST_PAGE_KB = 100;
 const LCP_MS = 1000;
 /** Page loads measured after one warm-up load (handler modules, Vite's files in the page cache). */
 const ROUNDS = 9;
-/** The console's queue page size (web/common/api.ts asks for 100 a page). */
-const PAGE_SIZE = 100;
+/** The console's queue page size (web/console/src/pages/queue.tsx). */
+const PAGE_SIZE = 50;
 
 const KINDS: readonly ReviewKind[] = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER'];
 
@@ -133,7 +133,7 @@ async function readUnits(call: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * A queue page (the console's 100 items) and the supervisor view, through the routes' use cases
+ * A queue page (the console's 50 items) and the supervisor view, through the routes' use cases
  * and repositories, with `sizes[0]` and then `sizes[1]` pending tasks in an in-memory DynamoDB Local.
  */
 async function measureReadUnits(
@@ -151,7 +151,7 @@ async function measureReadUnits(
     const now = new Date();
     const clock = { now: () => now };
     const calls = {
-      [`review-queue page (GET /v1/reviews, ${PAGE_SIZE} items)`]: () =>
+      [`review-queue page (GET /v1/reviews, ${PAGE_SIZE} items as the console asks)`]: () =>
         listReviews({ reviews, clock }, { limit: String(PAGE_SIZE) }),
       'supervisor view (GET /v1/reviews/stats)': () => reviewStats({ stats, clock }, {}),
     };
@@ -204,7 +204,7 @@ interface PageLoad {
  * The queue page in Chromium against a local stack holding `pending` tasks: a fresh browser context
  * per load (no cache, no storage but the signed-in session), one warm-up load, then
  * {@link ROUNDS} measured ones. Largest contentful paint as Chromium reports it, and the moment
- * the page's first 100 rows are in the document (a MutationObserver in the page).
+ * the first page of rows is in the document (a MutationObserver in the page).
  */
 async function measureQueuePaint(log: (message: string) => void, pending: number): Promise<PageLoad[]> {
   const stateDir = mkdtempSync(join(tmpdir(), 'pos-bench-console-'));
@@ -343,6 +343,15 @@ export async function measureConsole(
   const loads = await measureQueuePaint(log, paintTasks);
   const lcp = median(loads.map((load) => load.lcp));
   const rendered = median(loads.map((load) => load.rowsRendered));
+  const requests = loads.flatMap((load) => (load.queueRequest ? [load.queueRequest] : []));
+  const ms = (value: number) => `${Math.round(value)} ms`;
+  // Where the time goes, as medians from navigation start: scripts run, queue asked, answer in.
+  const breakdown =
+    requests.length > 0
+      ? `medians: scripts done ${ms(median(loads.map((load) => load.scriptsDone)))}, queue request ${ms(
+          median(requests.map((request) => request.start)),
+        )}–${ms(median(requests.map((request) => request.end)))}, rows ${ms(rendered)}`
+      : '';
   figures.push(
     {
       section: 'console',
@@ -350,6 +359,7 @@ export async function measureConsole(
       value: lcp,
       unit: 'ms',
       target: { kind: 'value-max', max: LCP_MS, unit: 'ms' },
+      why: `${ROUNDS} loads, each in a fresh browser context; ${breakdown}`,
       details: { samples: loads },
     },
     {
@@ -358,7 +368,7 @@ export async function measureConsole(
       value: rendered,
       unit: 'ms',
       target: { kind: 'value-max', max: LCP_MS, unit: 'ms' },
-      why: 'from navigation start to the rows in the document (they paint in the next frame): the figure behind the paint, whichever element Chromium takes as the largest',
+      why: `from navigation start until the rows are in the document (the largest contentful paint may be an element painted before them); ${breakdown}`,
       details: { rows: loads.map((load) => load.rows) },
     },
   );
