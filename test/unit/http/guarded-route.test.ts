@@ -170,7 +170,7 @@ describe('the manifest and the guards', () => {
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
     expect(guarded.length).toBe(19);
-    expect(staff.length).toBe(11);
+    expect(staff.length).toBe(14);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],
       [staff, 'staffRoute'],
