@@ -12,6 +12,7 @@ import type { FigureInput } from './report';
  *   phase.ts cost <result.json>           (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts agreement-pdf <result.json>  (renders agreement PDFs)
+ *   phase.ts console <result.json>        (builds the web apps, a local stack, Chromium; counts capacity)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 
@@ -32,6 +33,15 @@ async function scale(): Promise<PhaseResult> {
   const { measureScale } = await import('./scale');
   const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,100000').split(',').map(Number);
   return { figures: await measureScale(log, [sizes[0] ?? 1_000, sizes[1] ?? 100_000]), notes: [] };
+}
+
+async function consolePart(): Promise<PhaseResult> {
+  const { measureConsole } = await import('./console');
+  const sizes = (process.env.BENCH_CONSOLE_SIZES ?? '1000,100000').split(',').map(Number);
+  return {
+    figures: await measureConsole(log, { sizes: [sizes[0] ?? 1_000, sizes[1] ?? 100_000] }),
+    notes: [],
+  };
 }
 
 /** Runs the local stack for the throughput phase until the parent says stop. */
@@ -67,6 +77,8 @@ async function main(): Promise<void> {
   } else if (phase === 'agreement-pdf') {
     const { measureAgreementPdf } = await import('./agreement-pdf');
     result = { figures: await measureAgreementPdf(log), notes: [] };
+  } else if (phase === 'console') {
+    result = await consolePart();
   } else {
     throw new Error(`unknown phase ${phase}`);
   }

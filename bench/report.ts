@@ -1,6 +1,6 @@
 import { describeTarget, meets, ratioOf, type Target } from './stats';
 
-/** The five parts of the bench, in report order. */
+/** The parts of the bench, in report order. */
 export const SECTIONS = {
   'cold-start': 'Cold start (per deployed function)',
   'warm-overhead': 'Warm overhead (per API route, in-process)',
@@ -8,6 +8,7 @@ export const SECTIONS = {
   cost: 'Cost per onboarding',
   scale: 'Scale (read units vs stored applications)',
   'agreement-pdf': 'Agreement PDF rendering (per agreement, in-process)',
+  console: 'Staff console (first page, queue paint, read units vs pending tasks)',
 } as const;
 
 /** One of {@link SECTIONS}. */

@@ -4,7 +4,15 @@
  */
 
 /** The parts `--only` can name. */
-export const PARTS = ['cold-start', 'warm-overhead', 'throughput', 'cost', 'scale', 'agreement-pdf'] as const;
+export const PARTS = [
+  'cold-start',
+  'warm-overhead',
+  'throughput',
+  'cost',
+  'scale',
+  'agreement-pdf',
+  'console',
+] as const;
 /** One of {@link PARTS}. */
 export type Part = (typeof PARTS)[number];
 

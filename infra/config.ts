@@ -55,6 +55,8 @@ export interface OnboardingConfig {
    * an audit stub (default 180 days, PIPL minimisation).
    */
   readonly retentionSeconds: number;
+  /** Context `reviewClaimSeconds`: how long a reviewer's claim on a review task holds unless renewed (default 15 minutes). */
+  readonly reviewClaimSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
   /**
@@ -100,6 +102,7 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   draftTtlSeconds: 2_592_000,
   transferAcceptanceSeconds: 604_800,
   retentionSeconds: 15_552_000,
+  reviewClaimSeconds: 900,
   alarmEmail: '',
   webDomainName: '',
   webCertificateArn: '',
@@ -151,6 +154,7 @@ export function readConfig(node: Node): OnboardingConfig {
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
     retentionSeconds: contextSeconds(node, 'retentionSeconds'),
+    reviewClaimSeconds: contextSeconds(node, 'reviewClaimSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
     webDomainName: contextString(node, 'webDomainName').trim().toLowerCase(),
     webCertificateArn: contextString(node, 'webCertificateArn').trim(),

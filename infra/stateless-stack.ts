@@ -146,6 +146,7 @@ export class StatelessStack extends StackWithParts {
         ...providerEnvironment(profile),
         [ENV.agreementReminderSeconds]: String(config.agreementReminderSeconds),
         ...(config.merchantPagesUrl ? { [ENV.merchantPagesUrl]: config.merchantPagesUrl } : {}),
+        [ENV.reviewClaimSeconds]: String(config.reviewClaimSeconds),
       },
       logsKey: this.logsKey,
       skipBundling: props.skipBundling,

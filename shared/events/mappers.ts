@@ -23,9 +23,13 @@ export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper
   changeRequest: [changeRequestEvents],
   agreement: [agreementEvents],
   // Below: no events. Review work is internal to the acquirer (its outcome is the subject's state).
+  // Claims and the reveal audit live on the task item: they publish nothing either.
   reviewTask: [],
   reviewWait: [],
   reviewQueue: [],
+  reviewKindQueue: [],
+  // The supervisor view's counters: bookkeeping of the same review work.
+  reviewStats: [],
   // Mechanics of requests: idempotency, replayable first tokens, sequences, uniqueness markers.
   idempotency: [],
   tokenReplay: [],

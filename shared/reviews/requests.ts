@@ -2,13 +2,13 @@ import * as z from 'zod/mini';
 import type { StaffPrincipal } from '../auth/principals';
 import { changeRequestReviewSubject } from '../change-requests/requests';
 import { maskApplicationBody } from '../domain/application';
-import type { ReviewTaskRecord } from '../domain/review';
+import { heldByOther, liveClaim, type ReviewTaskRecord } from '../domain/review';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
 import type { FeePlanRef } from '../fee-plans/plan';
 import { resolveFeePlan } from '../fee-plans/requests';
 import { FEE_PLAN_CODE } from '../fee-plans/schema';
 import { logger } from '../logger';
-import type { Clock, WorkflowControl } from '../ports';
+import { type Clock, systemClock, type WorkflowControl } from '../ports';
 import type { FeePlanRepository } from '../ports/agreements';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
@@ -26,8 +26,20 @@ export interface ReviewDeps {
   readonly feePlans: FeePlanRepository;
 }
 
-/** A task as listed in the queue (no token, no personal data). */
-export function reviewItem(task: ReviewTaskRecord) {
+/** 409 `REVIEW_CLAIMED`: another reviewer holds the task; says who and until when (staff ids, no personal data). */
+export function reviewClaimed(task: ReviewTaskRecord): AppError {
+  return new AppError(
+    'REVIEW_CLAIMED',
+    `Another reviewer holds this task until ${task.claimedUntil}: wait for the claim to end or ask them`,
+    { details: { claimedBy: task.claimedBy, claimedUntil: task.claimedUntil } },
+  );
+}
+
+/**
+ * A task as listed in the queue (no token, no personal data), with its claim while the lease is
+ * live at `now` (`claim: null` otherwise).
+ */
+export function reviewItem(task: ReviewTaskRecord, now: Date = systemClock.now()) {
   return {
     taskId: task.taskId,
     kind: task.kind,
@@ -40,6 +52,7 @@ export function reviewItem(task: ReviewTaskRecord) {
     automatedChecks: task.automatedChecks,
     requiredChecks: task.requiredChecks,
     summary: task.summary,
+    claim: liveClaim(task, now) ?? null,
     ...(task.decision
       ? {
           decision: task.decision,
@@ -62,31 +75,37 @@ export const listQuerySchema = /* @__PURE__ */ lazy(() =>
 );
 
 /** `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index. */
-export async function listReviews(deps: Pick<ReviewDeps, 'reviews'>, query: Record<string, string>) {
+export async function listReviews(
+  deps: Pick<ReviewDeps, 'reviews'> & { readonly clock?: Clock },
+  query: Record<string, string>,
+) {
   const parsed = z.safeParse(listQuerySchema(), query);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query', { input: query }));
   const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor);
-  return { items: page.items.map(reviewItem), nextCursor: page.nextCursor ?? null };
+  const now = (deps.clock ?? systemClock).now();
+  return { items: page.items.map((task) => reviewItem(task, now)), nextCursor: page.nextCursor ?? null };
 }
 
 /** `GET /v1/reviews/{taskId}`: the item with its masked subject. */
 export async function getReview(
   deps: Pick<ReviewDeps, 'reviews' | 'applications'> &
-    Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository },
+    Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository; clock?: Clock },
   taskId: string,
 ) {
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
+  // The audit of reveals (who, when, which field) is shown to every reviewer of the case.
+  const item = { ...reviewItem(task, (deps.clock ?? systemClock).now()), reveals: task.reveals ?? [] };
   if (task.kind === 'TERMINAL_TRANSFER') {
     const transfer = await deps.transfers.get(task.subjectId);
-    return { ...reviewItem(task), subject: transfer ? transferView(transfer) : null };
+    return { ...item, subject: transfer ? transferView(transfer) : null };
   }
   if (task.kind === 'CHANGE_REQUEST') {
-    return { ...reviewItem(task), subject: await changeRequestReviewSubject(deps, task.subjectId) };
+    return { ...item, subject: await changeRequestReviewSubject(deps, task.subjectId) };
   }
   const application = await deps.applications.get(task.subjectId);
   return {
-    ...reviewItem(task),
+    ...item,
     subject: application
       ? {
           applicationId: application.applicationId,
@@ -191,7 +210,7 @@ export async function decideReview(
   const parsed = z.safeParse(decisionSchema(), input);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, '', { input }));
   const { decision, reasons = [], checks = {}, feePlanCode } = parsed.data;
-  const task = await deps.reviews.get(taskId);
+  let task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
   if (task.status !== 'PENDING') throw invalidState(`The task is already ${task.status}`);
 
@@ -231,17 +250,34 @@ export async function decideReview(
   if (problems.length > 0) throw validationFailed(problems);
   const feePlan = feePlanCode === undefined ? undefined : await chosenFeePlan(deps, task, feePlanCode);
 
-  const decidedAt = deps.clock.now().toISOString();
-  const decided = await deps.reviews.decide(taskId, {
+  const now = deps.clock.now();
+  const record = {
     decision,
     reasons,
     checks,
     decidedBy: reviewer.sub,
-    decidedAt,
+    decidedAt: now.toISOString(),
     ...(feePlan ? { feePlan } : {}),
-  });
-  if (!decided) throw invalidState('The task was decided already');
-  await handOverDecision(deps, task, { taskId, decision });
+  };
+  // The write is conditional on the task as read (pending, its escalation, nobody else's live
+  // claim); an escalation landing in between is read again, anything else is answered.
+  for (let attempt = 0; ; attempt++) {
+    if (heldByOther(task, reviewer.sub, now)) throw reviewClaimed(task);
+    if (await deps.reviews.decide(taskId, record, task)) break;
+    const current = await deps.reviews.get(taskId);
+    if (!current) throw notFound('Review task');
+    if (current.status !== 'PENDING') throw invalidState('The task was decided already');
+    if (heldByOther(current, reviewer.sub, now)) throw reviewClaimed(current);
+    if (attempt >= 2) throw invalidState('The task changed while it was decided; try again');
+    task = current;
+  }
+  await handOverDecision(deps, { ...task, ...record, status: 'DECIDED' }, { taskId, decision });
   logger.info('review decided', { taskId, decision });
-  return { taskId, status: 'DECIDED', decision, decidedAt, ...(feePlan ? { feePlan } : {}) };
+  return {
+    taskId,
+    status: 'DECIDED',
+    decision,
+    decidedAt: record.decidedAt,
+    ...(feePlan ? { feePlan } : {}),
+  };
 }

@@ -43,6 +43,8 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   webhookDeliveries: keys.webhookDeliveries('E1'),
   webhookDelivery: keys.webhookDelivery('E1', 'V1'),
   event: keys.event('V1'),
+  reviewQueueCounts: keys.reviewQueueCounts(),
+  reviewDay: keys.reviewDay('2026-12-01'),
 };
 
 describe('shared/keys.ts', () => {
@@ -56,6 +58,11 @@ describe('shared/keys.ts', () => {
     }
     expect(REVIEW_QUEUE_PENDING.startsWith(KEY_FAMILIES.reviewQueue)).toBe(true);
     expect(keys.retentionPartition('CLOSED', '2026-12-01').startsWith(KEY_FAMILIES.retention)).toBe(true);
+    expect(keys.reviewKindQueuePartition('APPLICATION').startsWith(KEY_FAMILIES.reviewKindQueue)).toBe(true);
+    expect(keys.reviewKindQueueEntry('APPLICATION', '2026-12-01T00:00:00.000Z', 'T1')).toEqual({
+      gsi2pk: keys.reviewKindQueuePartition('APPLICATION'),
+      gsi2sk: '2026-12-01T00:00:00.000Z#T1',
+    });
     expect(keys.retentionIndexEntry('DRAFT', '2026-12-01', 'A1')).toEqual({
       gsi2pk: keys.retentionPartition('DRAFT', '2026-12-01'),
       gsi2sk: 'A1',
@@ -66,6 +73,8 @@ describe('shared/keys.ts', () => {
           (name) =>
             ![
               'reviewQueueEntry',
+              'reviewKindQueueEntry',
+              'reviewKindQueuePartition',
               'merchantVersionNumber',
               'retentionPartition',
               'retentionIndexEntry',

@@ -181,7 +181,7 @@ describe('the manifest and the guards', () => {
     const guarded = ROUTES.filter((route) => route.auth === 'merchant' || route.auth === 'merchant-or-staff');
     const staff = ROUTES.filter((route) => route.auth === 'staff');
     expect(guarded.length).toBe(22);
-    expect(staff.length).toBe(20);
+    expect(staff.length).toBe(23);
     for (const [routes, wrapper] of [
       [guarded, 'guardedRoute'],
       [staff, 'staffRoute'],
