@@ -13,6 +13,7 @@ import type { FigureInput } from './report';
  *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts agreement-pdf <result.json>  (renders agreement PDFs)
  *   phase.ts ingest <result.json>         (the transaction stream: bench/ingest.ts)
+ *   phase.ts console <result.json>        (builds the web apps, a local stack, Chromium; counts capacity)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 
@@ -33,6 +34,15 @@ async function scale(): Promise<PhaseResult> {
   const { measureScale } = await import('./scale');
   const sizes = (process.env.BENCH_SCALE_SIZES ?? '1000,100000').split(',').map(Number);
   return { figures: await measureScale(log, [sizes[0] ?? 1_000, sizes[1] ?? 100_000]), notes: [] };
+}
+
+async function consolePart(): Promise<PhaseResult> {
+  const { measureConsole } = await import('./console');
+  const sizes = (process.env.BENCH_CONSOLE_SIZES ?? '1000,100000').split(',').map(Number);
+  return {
+    figures: await measureConsole(log, { sizes: [sizes[0] ?? 1_000, sizes[1] ?? 100_000] }),
+    notes: [],
+  };
 }
 
 /** Runs the local stack for the throughput phase until the parent says stop. */
@@ -71,6 +81,8 @@ async function main(): Promise<void> {
   } else if (phase === 'ingest') {
     const { measureIngest } = await import('./ingest');
     result = await measureIngest(log);
+  } else if (phase === 'console') {
+    result = await consolePart();
   } else {
     throw new Error(`unknown phase ${phase}`);
   }

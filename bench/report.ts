@@ -1,6 +1,6 @@
 import { describeTarget, meets, ratioOf, type Target } from './stats';
 
-/** The five parts of the bench, in report order. */
+/** The parts of the bench, in report order. */
 export const SECTIONS = {
   'cold-start': 'Cold start (per deployed function)',
   'warm-overhead': 'Warm overhead (per API route, in-process)',
@@ -9,6 +9,7 @@ export const SECTIONS = {
   scale: 'Scale (read units vs stored applications)',
   'agreement-pdf': 'Agreement PDF rendering (per agreement, in-process)',
   ingest: 'Daily checks: transaction stream ingest',
+  console: 'Staff console (first page, queue paint, read units vs pending tasks)',
 } as const;
 
 /** One of {@link SECTIONS}. */

@@ -11,14 +11,14 @@ import { type Part, parseSelection } from './selection';
 import { measureThroughput } from './throughput';
 
 /*
- * `npm run bench`: the five parts of issue 7, each against a floor measured in the same run.
+ * `npm run bench`: the five parts of issue 7 and the staff console's, each against a floor or target measured in the same run.
  * Parts that count (cost, scale) run in child processes, the cost journeys while this process
  * bundles the functions; parts that time (cold start, warm overhead, throughput) then run one at a
  * time on an otherwise idle machine. Writes bench/results.json (git-ignored) and bench/results.md,
  * and prints the table.
  *
  * For work on one part: `npm run bench -- --only cold-start,throughput` runs only the named parts
- * (cold-start, warm-overhead, throughput, cost, scale, ingest) and `--functions health,create-application`
+ * (cold-start, warm-overhead, throughput, cost, scale, agreement-pdf, ingest, console) and `--functions health,create-application`
  * limits the cold start to those functions (and their floors). A partial run prints its table and
  * writes it under the system temp dir, never over bench/results.md: the committed table is always
  * a whole run.
@@ -128,6 +128,10 @@ async function main(): Promise<void> {
     if (wants('ingest')) {
       log('ingest of the transaction stream (child process)');
       results.push(await runPhase('ingest', {}));
+    }
+    if (wants('console')) {
+      log('staff console (child process)');
+      results.push(await runPhase('console', {}));
     }
     if (wants('warm-overhead')) {
       log('warm overhead (child process)');

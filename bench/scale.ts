@@ -152,7 +152,10 @@ function probe(): { merchantNo: string; serialNumber: string } {
 }
 
 /** DynamoDB Local in memory: bulk loads run several times faster than against its on-disk database. */
-async function startInMemoryDynamoDb(): Promise<{ client: DynamoDBClient; stop: () => Promise<void> }> {
+export async function startInMemoryDynamoDb(): Promise<{
+  client: DynamoDBClient;
+  stop: () => Promise<void>;
+}> {
   const port = await findFreePort();
   const child: ChildProcess = spawn({ port, sharedDb: true, stdio: 'ignore' });
   const kill = () => child.kill('SIGKILL');

@@ -12,6 +12,7 @@ export const PARTS = [
   'scale',
   'agreement-pdf',
   'ingest',
+  'console',
 ] as const;
 /** One of {@link PARTS}. */
 export type Part = (typeof PARTS)[number];

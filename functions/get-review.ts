@@ -8,6 +8,7 @@ import {
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
 import { GET_REVIEW } from '../shared/manifest/reviews';
+import { systemClock } from '../shared/ports';
 import { getReview } from '../shared/reviews/requests';
 
 /** `GET /v1/reviews/{taskId}` (reviewer). */
@@ -22,4 +23,5 @@ export const handler = makeHandler({
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),
   transfers: transferRepository(),
+  clock: systemClock,
 });

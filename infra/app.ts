@@ -11,6 +11,7 @@
  * - `smsPerPhonePerHour`: most SMS one phone number receives per clock hour (abuse limit; activation
  *   codes have their own counter); `emailPerAddressPerHour`: the same for one email address.
  * - `reviewEscalationSeconds`, `reviewFinalSeconds`, `resubmissionSeconds`, `draftTtlSeconds`: workflow deadlines.
+ * - `reviewClaimSeconds`: the lease of a reviewer's claim on a review task (default 15 minutes).
  * - `alarmEmail` (optional): subscribed to the alarm topic.
  * - `partition` (`aws`, default, or `aws-cn`) and `region`: the deployment profile (infra/profiles/);
  *   `aws-cn` needs `region=cn-north-1` or `cn-northwest-1` and reads its providers' context

@@ -56,6 +56,8 @@ export interface OnboardingConfig {
    * an audit stub (default 180 days, PIPL minimisation).
    */
   readonly retentionSeconds: number;
+  /** Context `reviewClaimSeconds`: how long a reviewer's claim on a review task holds unless renewed (default 15 minutes). */
+  readonly reviewClaimSeconds: number;
   /** Context `alarmEmail` (optional): an address subscribed to the operational alarm topic; empty for none. */
   readonly alarmEmail: string;
   /** Context `operatorEmail`: who receives the daily checks' report (dormant terminals, alerts). */
@@ -108,6 +110,7 @@ export const DEFAULT_CONFIG: OnboardingConfig = {
   draftTtlSeconds: 2_592_000,
   transferAcceptanceSeconds: 604_800,
   retentionSeconds: 15_552_000,
+  reviewClaimSeconds: 900,
   alarmEmail: '',
   operatorEmail: DEFAULT_OPERATOR_EMAIL,
   dailyChecks: '',
@@ -168,6 +171,7 @@ export function readConfig(node: Node): OnboardingConfig {
     draftTtlSeconds: contextSeconds(node, 'draftTtlSeconds'),
     transferAcceptanceSeconds: contextSeconds(node, 'transferAcceptanceSeconds'),
     retentionSeconds: contextSeconds(node, 'retentionSeconds'),
+    reviewClaimSeconds: contextSeconds(node, 'reviewClaimSeconds'),
     alarmEmail: contextString(node, 'alarmEmail'),
     operatorEmail: contextString(node, 'operatorEmail'),
     dailyChecks: contextJson(node, 'dailyChecks'),

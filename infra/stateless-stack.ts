@@ -158,6 +158,7 @@ export class StatelessStack extends StackWithParts {
         ...(config.merchantPagesUrl ? { [ENV.merchantPagesUrl]: config.merchantPagesUrl } : {}),
         [ENV.operatorEmail]: config.operatorEmail,
         [ENV.dailyChecksSettings]: config.dailyChecks,
+        [ENV.reviewClaimSeconds]: String(config.reviewClaimSeconds),
       },
       logsKey: this.logsKey,
       skipBundling: props.skipBundling,

@@ -110,9 +110,11 @@ async function handleRequest(
     return;
   }
 
+  // Like API Gateway, a literal segment wins over a `{param}` (`/v1/reviews/stats` before `/v1/reviews/{taskId}`).
   const matches = routes
     .map((compiled) => ({ compiled, match: compiled.pattern.exec(path) }))
-    .filter((candidate) => candidate.match !== null);
+    .filter((candidate) => candidate.match !== null)
+    .sort((a, b) => a.compiled.params.length - b.compiled.params.length);
   const hit = matches.find((candidate) => candidate.compiled.route.method === method);
   if (!hit?.match) {
     sendNotFoundOrMethod(

@@ -202,6 +202,7 @@ const DEADLINE_VARIABLES = [
   ENV.transferAcceptanceSeconds,
   ENV.retentionSeconds,
   ENV.agreementReminderSeconds,
+  ENV.reviewClaimSeconds,
 ] as const;
 /** Notification settings taken from the developer's environment when set (e.g. a higher SMS limit). */
 const NOTIFICATION_VARIABLES = [

@@ -1,11 +1,12 @@
 import { DynamoAgreementRepository } from './adapters/dynamodb-agreements';
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
+import { DynamoCallbackPhones } from './adapters/dynamodb-callback-phones';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
-import { DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
+import { DynamoReviewStats, DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { DynamoWebhookRepository } from './adapters/dynamodb-webhooks';
@@ -44,6 +45,10 @@ export const applicationRepository = () =>
   new DynamoApplicationRepository(sharedTable(), sharedFieldCipher());
 /** Review-task repository over the shared table. */
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
+/** The supervisor view's counters over the shared table. */
+export const reviewStatsReader = () => new DynamoReviewStats(sharedTable());
+/** The call-back phones of review tasks' subjects over the shared table (no field opened). */
+export const callbackPhones = () => new DynamoCallbackPhones(sharedTable());
 /** Merchant repository over the shared table. */
 export const merchantRepository = () => new DynamoMerchantRepository(sharedTable(), sharedFieldCipher());
 /** Terminal repository over the shared table. */

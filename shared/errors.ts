@@ -28,6 +28,10 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'DUPLICATE_MERCHANT'
   | 'TERMINAL_ALREADY_BOUND'
+  /** Another reviewer holds a live claim on the review task (`claimedBy`, `claimedUntil`). */
+  | 'REVIEW_CLAIMED'
+  /** The action needs the caller's own live claim on the review task (claim it first). */
+  | 'CLAIM_REQUIRED'
   | 'ACTIVATION_LOCKED'
   | 'ACTIVATION_CODE_EXPIRED'
   /** The merchant was suspended after a risk alert: nothing new is switched on for it. */
@@ -64,6 +68,8 @@ const STATUS_OF: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   DUPLICATE_MERCHANT: 409,
   TERMINAL_ALREADY_BOUND: 409,
+  REVIEW_CLAIMED: 409,
+  CLAIM_REQUIRED: 409,
   ACTIVATION_LOCKED: 409,
   ACTIVATION_CODE_EXPIRED: 409,
   MERCHANT_SUSPENDED: 409,

@@ -12,6 +12,9 @@
  * | Review task by id                               | pk = TASK#<taskId>, sk = TASK                      |
  * | Token of the workflow waiting on a review task   | pk = WAIT#<taskId>, sk = WAIT (TTL)                |
  * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
+ * | Pending review tasks of one kind, oldest first  | GSI2 (keys only): gsi2pk = REVIEWKQ#<kind>, gsi2sk = <createdAt>#<taskId> |
+ * | Review queue counters (pending, escalated, by kind) | pk = REVIEWSTATS#QUEUE, sk = REVIEWSTATS       |
+ * | Review decisions and escalations of a day (Asia/Shanghai) | pk = REVIEWSTATS#DAY, sk = <yyyy-mm-dd>     |
  * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
  * | Terminals of a merchant                         | pk = MER#<merchantNo>, sk begins_with TERM#        |
  * | Merchant-number sequence (per prefix)           | pk = SEQ#MERCHANT#<acquirer+area+mcc>, sk = SEQ    |
@@ -78,7 +81,8 @@ export const TABLE_SCHEMA = {
   /**
    * The retention index (keys only): rejected, withdrawn and expired applications by the
    * Asia/Shanghai day they closed, drafts by the day they were created, so the retention sweep
-   * queries one partition per day and never scans.
+   * queries one partition per day and never scans; and pending review tasks by kind (partitions
+   * `REVIEWKQ#<kind>`), so the supervisor view reads the oldest of each kind in one item.
    */
   gsi2: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   /** Epoch seconds; DynamoDB TTL deletes expired drafts, idempotency records and similar. */
@@ -120,6 +124,8 @@ export const KEY_FAMILIES = {
    */
   reviewWait: 'WAIT#',
   reviewQueue: 'REVIEWQ#',
+  /** GSI2's partitions of pending review tasks by kind (index only: DynamoDB writes them). */
+  reviewKindQueue: 'REVIEWKQ#',
   /** A merchant, its terminal list, its versions and its open-change-request marker. */
   merchant: 'MER#',
   sequence: 'SEQ#',
@@ -163,6 +169,11 @@ export const KEY_FAMILIES = {
   webhookDelivery: 'WHDELIVERY#',
   /** A domain event delivered to at least one webhook endpoint (for redelivery). */
   event: 'EVENT#',
+  /**
+   * The supervisor view's counters: the queue's depth and escalations by kind, decisions and
+   * escalations per day; kept by the writes that change them, in the same transaction.
+   */
+  reviewStats: 'REVIEWSTATS#',
 } as const;
 
 /** A family of items, by its partition-key prefix. */
@@ -203,6 +214,20 @@ export const keys = {
     gsi1pk: REVIEW_QUEUE_PENDING,
     gsi1sk: `${createdAt}#${taskId}`,
   }),
+  /**
+   * GSI2 attributes that put a pending task in its kind's queue (removed with the GSI1 entry), so
+   * the oldest task of each kind is one keys-only item away.
+   */
+  reviewKindQueueEntry: (kind: string, createdAt: string, taskId: string) => ({
+    gsi2pk: `${F.reviewKindQueue}${kind}`,
+    gsi2sk: `${createdAt}#${taskId}`,
+  }),
+  /** The GSI2 partition of the pending tasks of `kind`. */
+  reviewKindQueuePartition: (kind: string): string => `${F.reviewKindQueue}${kind}`,
+  /** The review queue's counters: `pending_<kind>` and `escalated_<kind>`. */
+  reviewQueueCounts: (): TableKey => ({ pk: `${F.reviewStats}QUEUE`, sk: 'REVIEWSTATS' }),
+  /** Decisions (by decision) and escalations of Asia/Shanghai day `day` (`2026-12-01`). */
+  reviewDay: (day: string): TableKey => ({ pk: `${F.reviewStats}DAY`, sk: day }),
   merchant: (merchantNo: string): TableKey => ({ pk: `${F.merchant}${merchantNo}`, sk: 'MER' }),
   merchantTerminal: (merchantNo: string, serialNumber: string): TableKey => ({
     pk: `${F.merchant}${merchantNo}`,

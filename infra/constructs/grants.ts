@@ -102,7 +102,7 @@ export class ManifestGrants {
   /**
    * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
    * of the families it reads or writes, writes of those it writes; a Query of the review queue on
-   * gsi1 for `reviewQueue`, a Query of the retention index (gsi2, its own partitions) for
+   * gsi1 for `reviewQueue`, a Query of gsi2's partitions of `reviewKindQueue` and
    * `retention`; the table's key through DynamoDB. No Scan, no batch or table-level action,
    * nothing at all for a function without table access.
    */
@@ -115,7 +115,8 @@ export class ManifestGrants {
         'dynamodb:LeadingKeys': families.map((family) => `${KEY_FAMILIES[family]}*`),
       },
     });
-    const items = read.filter((family) => family !== 'reviewQueue');
+    // Index-only families (their partitions exist only in an index) get no item access.
+    const items = read.filter((family) => family !== 'reviewQueue' && family !== 'reviewKindQueue');
     if (items.length > 0) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -125,7 +126,7 @@ export class ManifestGrants {
         }),
       );
     }
-    const writes = written.filter((family) => family !== 'reviewQueue');
+    const writes = written.filter((family) => family !== 'reviewQueue' && family !== 'reviewKindQueue');
     if (writes.length > 0) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -144,13 +145,15 @@ export class ManifestGrants {
         }),
       );
     }
-    if (read.includes('retention')) {
-      // The retention index (keys only): its partitions are the retention family's.
+    // gsi2 (keys only) for the partitions of the families read there: the retention index's days,
+    // the pending review tasks by kind.
+    const onGsi2 = read.filter((family) => family === 'retention' || family === 'reviewKindQueue');
+    if (onGsi2.length > 0) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi2.indexName}`],
-          conditions: leadingKeys(['retention']),
+          conditions: leadingKeys(onGsi2),
         }),
       );
     }

@@ -18,6 +18,7 @@ import type {
   TaskDecision,
 } from '../ports/daily-checks';
 import { stripKeys } from './dynamodb-applications';
+import { CLAIM_FREE_OR_MINE } from './dynamodb-review-bookkeeping';
 import {
   ConditionFailedError,
   type DynamoTable,
@@ -470,17 +471,19 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
       {
         update: keys.reviewTask(task.taskId),
         expression:
-          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at REMOVE gsi1pk, gsi1sk',
-        condition: '#status = :pending',
+          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now REMOVE gsi1pk, gsi1sk',
+        // As read: still pending, as escalated as it was, and nobody else's live claim.
+        condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
         names: { '#status': 'status' },
         values: {
           ':decided': 'DECIDED',
           ':pending': 'PENDING',
+          ':escalated': task.escalated,
           ':decision': input.decision,
           ':reasons': input.reasons,
           ':checks': {},
-          ':by': input.decidedBy,
-          ':at': input.decidedAt,
+          ':me': input.decidedBy,
+          ':now': input.decidedAt,
         },
       },
     ];
@@ -551,7 +554,7 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
       return 'DECIDED';
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
-      return error.failedIndexes.includes(0) ? 'NOT_PENDING' : 'SUBJECT_CHANGED';
+      return error.failedIndexes.includes(0) ? 'TASK_CHANGED' : 'SUBJECT_CHANGED';
     }
   }
 }

@@ -1,9 +1,27 @@
-import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
+import {
+  DECISIONS,
+  type Decision,
+  type RevealRecord,
+  type ReviewKind,
+  type ReviewTaskClosedStatus,
+  type ReviewTaskRecord,
+} from '../domain/review';
 import { AppError } from '../errors';
-import { GSI1, keys, REVIEW_QUEUE_PENDING } from '../keys';
+import { GSI1, GSI2, keys, REVIEW_QUEUE_PENDING } from '../keys';
 import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
+import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
+import { shanghaiDay } from '../retention/policy';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
-import { type DynamoTable, succeeds } from './dynamodb-table';
+import {
+  CLAIM_FREE_OR_MINE,
+  dayCount,
+  escalatedOf,
+  pendingOf,
+  queueCounts,
+  queueEntries,
+  transactRetrying,
+} from './dynamodb-review-bookkeeping';
+import { ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
@@ -46,8 +64,11 @@ function waitItem(taskId: string, taskToken: string) {
 }
 
 /**
- * Review tasks; the pending queue is a sparse GSI so listing never scans. The waiting token lives
- * in an item of its own (`WAIT#<taskId>`), written together with the task.
+ * Review tasks; the pending queue is a sparse GSI so listing never scans, and each kind's pending
+ * tasks are a sparse partition of GSI2 (oldest per kind in one item). The waiting token lives in an
+ * item of its own (`WAIT#<taskId>`), written together with the task. Every write that moves a task
+ * into or out of the queue, escalates or decides it updates the counters of the supervisor view in
+ * the same transaction, so the counters are exact without ever counting tasks.
  */
 export class DynamoReviewTaskRepository implements ReviewTaskRepository {
   constructor(private readonly table: DynamoTable) {}
@@ -59,16 +80,13 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
 
   create(task: ReviewTaskRecord, taskToken: string): Promise<boolean> {
     return succeeds(
-      this.table.transact([
+      transactRetrying(this.table, [
         { put: waitItem(task.taskId, taskToken) },
         {
-          put: {
-            ...keys.reviewTask(task.taskId),
-            ...keys.reviewQueueEntry(task.createdAt, task.taskId),
-            ...task,
-          },
+          put: { ...keys.reviewTask(task.taskId), ...queueEntries(task), ...task },
           condition: 'attribute_not_exists(pk)',
         },
+        queueCounts(task.kind, 1, task.escalated),
       ]),
     );
   }
@@ -95,13 +113,77 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
   }
 
-  markEscalated(taskId: string): Promise<boolean> {
+  async markEscalated(taskId: string, at: Date): Promise<boolean> {
+    const task = await this.get(taskId);
+    if (task?.status !== 'PENDING') return false;
+    if (task.escalated) return true;
+    // Conditional on not yet escalated: a second escalation of one task is never counted twice.
+    const marked = await succeeds(
+      transactRetrying(this.table, [
+        {
+          update: keys.reviewTask(taskId),
+          expression: 'SET escalated = :true',
+          condition: '#status = :pending AND escalated = :false',
+          names: { '#status': 'status' },
+          values: { ':true': true, ':false': false, ':pending': 'PENDING' },
+        },
+        {
+          update: keys.reviewQueueCounts(),
+          expression: 'ADD #escalated :one',
+          names: { '#escalated': escalatedOf(task.kind) },
+          values: { ':one': 1 },
+        },
+        dayCount(shanghaiDay(at), 'escalations', 1),
+      ]),
+    );
+    if (marked) return true;
+    return (await this.get(taskId))?.status === 'PENDING';
+  }
+
+  async claim(taskId: string, by: string, now: Date, until: Date): Promise<ReviewTaskRecord | undefined> {
+    try {
+      const item = await this.table.update<ReviewTaskRecord & Record<string, unknown>>(
+        keys.reviewTask(taskId),
+        'SET claimedBy = :me, claimedUntil = :until',
+        {
+          condition: `#status = :pending AND ${CLAIM_FREE_OR_MINE}`,
+          names: { '#status': 'status' },
+          values: {
+            ':me': by,
+            ':now': now.toISOString(),
+            ':until': until.toISOString(),
+            ':pending': 'PENDING',
+          },
+        },
+      );
+      return stripKeys(item);
+    } catch (error) {
+      if (error instanceof ConditionFailedError) return undefined;
+      throw error;
+    }
+  }
+
+  recordReveal(taskId: string, reveal: RevealRecord, now: Date, maxReveals: number): Promise<boolean> {
+    // The audit entry is the authorization: written only under the reviewer's own live claim, and
+    // before anything is disclosed.
     return succeeds(
-      this.table.update(keys.reviewTask(taskId), 'SET escalated = :true', {
-        condition: '#status = :pending',
-        names: { '#status': 'status' },
-        values: { ':true': true, ':pending': 'PENDING' },
-      }),
+      this.table.update(
+        keys.reviewTask(taskId),
+        'SET reveals = list_append(if_not_exists(reveals, :none), :entry)',
+        {
+          condition:
+            '#status = :pending AND claimedBy = :me AND claimedUntil > :now AND (attribute_not_exists(reveals) OR size(reveals) < :max)',
+          names: { '#status': 'status' },
+          values: {
+            ':none': [],
+            ':entry': [reveal],
+            ':me': reveal.by,
+            ':now': now.toISOString(),
+            ':pending': 'PENDING',
+            ':max': maxReveals,
+          },
+        },
+      ),
     );
   }
 
@@ -111,32 +193,41 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
       ReviewTaskRecord,
       'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
     >,
+    seen: ReviewTaskRecord,
   ): Promise<boolean> {
+    if (!decision.decision || !decision.decidedAt || !decision.decidedBy) {
+      throw new Error('A decision needs its decision, reviewer and time');
+    }
     return succeeds(
-      this.table.update(
-        keys.reviewTask(taskId),
-        `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :by, decidedAt = :at${decision.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk`,
+      transactRetrying(this.table, [
         {
-          condition: '#status = :pending',
+          update: keys.reviewTask(taskId),
+          expression: `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now${decision.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk`,
+          // As read: still pending, escalated or not as counted below, and nobody else's live claim.
+          condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
           names: { '#status': 'status' },
           values: {
             ':decided': 'DECIDED',
             ':pending': 'PENDING',
+            ':escalated': seen.escalated,
             ':decision': decision.decision,
             ':reasons': decision.reasons ?? [],
             ':checks': decision.checks ?? {},
-            ':by': decision.decidedBy,
-            ':at': decision.decidedAt,
+            ':me': decision.decidedBy,
+            ':now': decision.decidedAt,
             ...(decision.feePlan ? { ':plan': decision.feePlan } : {}),
           },
         },
-      ),
+        queueCounts(seen.kind, -1, seen.escalated),
+        dayCount(shanghaiDay(decision.decidedAt), decision.decision, 1),
+      ]),
     );
   }
 
   undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean> {
+    if (!task.decision || !task.decidedAt) throw new Error('Undoing a decision needs the decided task');
     return succeeds(
-      this.table.transact([
+      transactRetrying(this.table, [
         {
           // Only while no new wait took the task over: that one has the decision already.
           conditionCheck: keys.reviewWait(task.taskId),
@@ -146,7 +237,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
         {
           update: keys.reviewTask(task.taskId),
           expression:
-            'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan',
+            'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk, gsi2pk = :kpk, gsi2sk = :ksk REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan',
           condition: '#status = :decided',
           names: { '#status': 'status' },
           values: {
@@ -154,20 +245,38 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
             ':decided': 'DECIDED',
             ':qpk': REVIEW_QUEUE_PENDING,
             ':qsk': keys.reviewQueueEntry(task.createdAt, task.taskId).gsi1sk,
+            ':kpk': keys.reviewKindQueuePartition(task.kind),
+            ':ksk': keys.reviewKindQueueEntry(task.kind, task.createdAt, task.taskId).gsi2sk,
           },
         },
+        // The escalation cannot have changed meanwhile: only pending tasks are escalated.
+        queueCounts(task.kind, 1, task.escalated),
+        dayCount(shanghaiDay(task.decidedAt), task.decision, -1),
       ]),
     );
   }
 
-  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
-    return succeeds(
-      this.table.update(keys.reviewTask(taskId), 'SET #status = :closed REMOVE gsi1pk, gsi1sk', {
-        condition: '#status = :pending',
-        names: { '#status': 'status' },
-        values: { ':closed': status, ':pending': 'PENDING' },
-      }),
-    );
+  async close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
+    // Read, then close on the condition that the task is still as read (pending, escalated or
+    // not): an escalation in between only means one more round.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const task = await this.get(taskId);
+      if (task?.status !== 'PENDING') return false;
+      const closed = await succeeds(
+        transactRetrying(this.table, [
+          {
+            update: keys.reviewTask(taskId),
+            expression: 'SET #status = :closed REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+            condition: '#status = :pending AND escalated = :escalated',
+            names: { '#status': 'status' },
+            values: { ':closed': status, ':pending': 'PENDING', ':escalated': task.escalated },
+          },
+          queueCounts(task.kind, -1, task.escalated),
+        ]),
+      );
+      if (closed) return true;
+    }
+    return false;
   }
 
   async listPending(limit: number, cursor: string | undefined): Promise<ReviewPage> {
@@ -180,5 +289,62 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
       forward: true,
     });
     return { items: page.items.map(stripKeys), nextCursor: encodeCursor(page.lastKey) };
+  }
+}
+
+const KINDS: readonly ReviewKind[] = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER'];
+
+/**
+ * The supervisor view's reads, a fixed number of small items whatever the number of tasks: the
+ * counters item, the day items of the period (one Query), and the oldest pending task of each kind
+ * (one keys-only item of GSI2 each). Never a Scan, never a count of tasks.
+ */
+export class DynamoReviewStats implements ReviewStatsReader {
+  constructor(private readonly table: DynamoTable) {}
+
+  async read(fromDay: string, toDay: string): Promise<ReviewCounters> {
+    const [counts, days, ...oldest] = await Promise.all([
+      this.table.get<Record<string, unknown>>(keys.reviewQueueCounts()),
+      this.table.query<Record<string, unknown>>({
+        keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
+        values: { ':pk': keys.reviewDay(fromDay).pk, ':from': fromDay, ':to': toDay },
+      }),
+      ...KINDS.map((kind) =>
+        this.table.query<{ gsi2sk?: string }>({
+          index: GSI2,
+          keyCondition: 'gsi2pk = :kind',
+          values: { ':kind': keys.reviewKindQueuePartition(kind) },
+          limit: 1,
+          forward: true,
+        }),
+      ),
+    ]);
+    const count = (name: string) => {
+      const value = counts?.[name];
+      // Counters start with the first write that moves a task; never below zero when read.
+      return typeof value === 'number' && value > 0 ? value : 0;
+    };
+    return {
+      kinds: KINDS.map((kind, index) => {
+        const entry = oldest[index]?.items[0]?.gsi2sk;
+        return {
+          kind,
+          pending: count(pendingOf(kind)),
+          escalated: count(escalatedOf(kind)),
+          oldestCreatedAt: entry ? entry.slice(0, entry.indexOf('#')) : null,
+        };
+      }),
+      days: days.items.map((item): ReviewDayCounts => {
+        const n = (name: string) => (typeof item[name] === 'number' ? Math.max(0, item[name] as number) : 0);
+        return {
+          day: String(item.sk),
+          ...(Object.fromEntries(DECISIONS.map((decision) => [decision, n(decision)])) as Record<
+            Decision,
+            number
+          >),
+          escalations: n('escalations'),
+        };
+      }),
+    };
   }
 }

@@ -30,6 +30,8 @@ export const ENV = {
   transferAcceptanceSeconds: 'TRANSFER_ACCEPTANCE_SECONDS',
   /** How long rejected, withdrawn and expired applications are kept before they are erased (default 180 days). */
   retentionSeconds: 'RETENTION_SECONDS',
+  /** How long a reviewer's claim on a review task holds unless renewed (default 900: 15 minutes). */
+  reviewClaimSeconds: 'REVIEW_CLAIM_SECONDS',
   /** Oldest staff ID token (by `iat`) a handler accepts, in seconds (default 300: revocation within 5 minutes). */
   staffTokenMaxAgeSeconds: 'STAFF_TOKEN_MAX_AGE_SECONDS',
   /** How long an agreement may wait unsigned before the merchant is reminded (seconds). */
@@ -209,6 +211,17 @@ export function readRetentionSeconds(): number {
   const value = getNumberFromEnv({ key: ENV.retentionSeconds, defaultValue: DEFAULT_RETENTION_SECONDS });
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`${ENV.retentionSeconds} must be a whole number ≥ 1`);
+  return value;
+}
+
+/** Default of {@link ENV.reviewClaimSeconds}: a 15-minute lease, renewed while the reviewer works. */
+export const DEFAULT_REVIEW_CLAIM_SECONDS = 15 * 60;
+
+/** The lease of a claim on a review task: a whole number of seconds ≥ 1. */
+export function readReviewClaimSeconds(): number {
+  const value = getNumberFromEnv({ key: ENV.reviewClaimSeconds, defaultValue: DEFAULT_REVIEW_CLAIM_SECONDS });
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${ENV.reviewClaimSeconds} must be a whole number ≥ 1`);
   return value;
 }
 

@@ -1,6 +1,6 @@
 import type { ReviewTaskRecord } from '../domain/review';
 import { RISK_ALERT_DECISIONS } from '../domain/review';
-import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
+import { AppError, type FieldProblem, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
 import type { DailyCheckDecisions, DailyCheckStore, DecisionEffect } from '../ports/daily-checks';
 import { effectiveLimits, raisedLimits } from './limits';
@@ -12,9 +12,9 @@ import { CARD_TYPES, type CardType, type DailyChecksSettings, type Limits } from
  * between the alert (or request) and the decision but the reviewer's work, so a state machine
  * would hold one wait and add nothing. The decision and its effect are ONE transaction (task
  * PENDING → DECIDED, merchant SUSPENDED, terminal suspended, limits replaced at the version read),
- * so a decision is never recorded without its effect nor the other way round, and a second
- * decision is refused by the task's condition. The merchant is told after the commit, through the
- * exactly-once sender (per task and template).
+ * so a decision is never recorded without its effect nor the other way round; a second decision,
+ * or one while another reviewer holds a live claim on the task, is refused by the task's condition.
+ * The merchant is told after the commit, through the exactly-once sender (per task and template).
  */
 
 /** What deciding these tasks needs. */
@@ -83,7 +83,11 @@ function checkInput(task: ReviewTaskRecord, input: DailyCheckDecisionInput, curr
   return problems;
 }
 
-/** Decides a RISK_ALERT or LIMIT_INCREASE task (see the module comment). */
+/**
+ * Decides a RISK_ALERT or LIMIT_INCREASE task (see the module comment), on the condition that the
+ * task is still as read (pending, its escalation) and that no other reviewer holds a live claim on
+ * it; `undefined` when that condition failed, so the caller reads the task again and answers.
+ */
 export async function decideDailyCheckTask(
   deps: DailyCheckDecisionDeps,
   reviewer: string,
@@ -143,7 +147,8 @@ export async function decideDailyCheckTask(
       ? { closesRequest: { merchantNo, cardType: task.request.cardType } }
       : {}),
   });
-  if (outcome === 'NOT_PENDING') throw invalidState('The task was decided already');
+  // Decided, escalated or claimed by someone else since it was read: the caller reads it again.
+  if (outcome === 'TASK_CHANGED') return undefined;
   if (outcome === 'SUBJECT_CHANGED')
     throw new AppError(
       'CONFLICT',

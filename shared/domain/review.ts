@@ -22,6 +22,17 @@ export type Decision =
   | 'SUSPEND_MERCHANT'
   | 'LOWER_LIMITS';
 
+/** Every decision, in the order the supervisor view counts them. */
+export const DECISIONS: readonly Decision[] = [
+  'APPROVE',
+  'REJECT',
+  'REQUEST_CHANGES',
+  'DISMISS',
+  'SUSPEND_TERMINAL',
+  'SUSPEND_MERCHANT',
+  'LOWER_LIMITS',
+];
+
 /** The decisions of a RISK_ALERT task. */
 export const RISK_ALERT_DECISIONS: readonly Decision[] = [
   'DISMISS',
@@ -91,4 +102,40 @@ export interface ReviewTaskRecord extends DailyCheckTaskFields {
   readonly decidedAt?: string;
   /** The fee plan version the reviewer chose at approval (applications only; default plan otherwise). */
   readonly feePlan?: FeePlanRef;
+  /** The reviewer holding the case (staff subject), while `claimedUntil` is in the future. */
+  readonly claimedBy?: string;
+  /** End of the claim's lease (ISO); a lapsed lease holds nothing. */
+  readonly claimedUntil?: string;
+  /** Audit of every reveal of a masked field: who, when, which field (never the value). */
+  readonly reveals?: readonly RevealRecord[];
+}
+
+/** One audited reveal of a masked field of a task's subject. */
+export interface RevealRecord {
+  readonly field: RevealableField;
+  /** Staff subject of the reviewer. */
+  readonly by: string;
+  readonly at: string;
+}
+
+/**
+ * The only field a reviewer may see unmasked: the phone number the phone call-back needs (the
+ * subject's contact, or the merchant's on record for a change or transfer).
+ */
+export type RevealableField = 'contact.phone';
+
+/** Whether `task` is held by a live lease of someone other than `sub` at `now`. */
+export function heldByOther(task: ReviewTaskRecord, sub: string, now: Date): boolean {
+  return liveClaim(task, now) !== undefined && task.claimedBy !== sub;
+}
+
+/** The task's live claim at `now`, if any. */
+export function liveClaim(
+  task: ReviewTaskRecord,
+  now: Date,
+): { readonly by: string; readonly until: string } | undefined {
+  if (!task.claimedBy || !task.claimedUntil) return undefined;
+  return Date.parse(task.claimedUntil) > now.getTime()
+    ? { by: task.claimedBy, until: task.claimedUntil }
+    : undefined;
 }

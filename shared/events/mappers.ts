@@ -26,9 +26,13 @@ export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper
   // A RISK_ALERT review task is the alert (risk_alert.opened); limits at a new version.
   reviewTask: [riskAlertOpened],
   limits: [limitsChanged],
-  // Below: no events. Other review work is internal to the acquirer (its outcome is the subject's state).
+  // Below: no events. Other review work is internal to the acquirer (its outcome is the subject's
+  // state); claims and the reveal audit live on the task item and publish nothing either.
   reviewWait: [],
   reviewQueue: [],
+  reviewKindQueue: [],
+  // The supervisor view's counters: bookkeeping of the same review work.
+  reviewStats: [],
   // Mechanics of requests: idempotency, replayable first tokens, sequences, uniqueness markers.
   idempotency: [],
   tokenReplay: [],

@@ -51,7 +51,10 @@ export const CANCEL_CHANGE_REQUEST = {
   capabilities: ['stopExecution'],
   workflows: ['change-request'],
   fieldCipher: 'decrypt',
-  table: { read: ['application'], write: ['idempotency', 'reviewTask', 'merchant', 'changeRequest'] },
+  table: {
+    read: ['application'],
+    write: ['idempotency', 'reviewTask', 'reviewStats', 'merchant', 'changeRequest'],
+  },
 } as const satisfies GuardedRouteEntry;
 
 /** Task ChangeRunChecks: the new settlement account against the blocklist (keyed hash). */
@@ -70,7 +73,7 @@ export const TASK_CHANGE_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['change-request'],
   fieldCipher: 'decrypt',
-  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask', 'reviewWait'] },
+  table: { read: ['merchant', 'changeRequest'], write: ['reviewTask', 'reviewWait', 'reviewStats'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeApply: applies an approved change if the merchant's version is unchanged. */
@@ -100,7 +103,7 @@ export const TASK_CHANGE_EXPIRE = {
   name: 'task-change-expire',
   trigger: { kind: 'task', process: 'change-request' },
   fieldCipher: 'decrypt',
-  table: { write: ['idempotency', 'reviewTask', 'merchant', 'changeRequest'] },
+  table: { write: ['idempotency', 'reviewTask', 'reviewStats', 'merchant', 'changeRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeNotify: the outcome by email and SMS (old and new contact when it changed). */
@@ -120,7 +123,7 @@ export const TASK_CHANGE_ESCALATE_REVIEW = {
   capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { write: ['reviewTask', 'changeRequest', 'sendRecord', 'suppression'] },
+  table: { write: ['reviewTask', 'reviewStats', 'changeRequest', 'sendRecord', 'suppression'] },
 } as const satisfies TaskEntry;
 
 /** Task ChangeRecordFailure: records a failed change request in its timeline (the execution then fails). */

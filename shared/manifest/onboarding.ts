@@ -99,7 +99,7 @@ export const WITHDRAW_APPLICATION = {
   capabilities: ['stopExecution'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'tokenReplay', 'reviewTask', 'uniqueness'] },
+  table: { write: ['application', 'tokenReplay', 'reviewTask', 'reviewStats', 'uniqueness'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `POST /v1/applications/{id}/access-token`: the merchant rotates its token. */
@@ -166,6 +166,7 @@ export const TASK_RUN_CHECKS = {
       'application',
       'reviewTask',
       'reviewWait',
+      'reviewStats',
       'uniqueness',
       'terminal',
       'sendRecord',
@@ -182,7 +183,7 @@ export const TASK_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'reviewWait', 'uniqueness'] },
+  table: { write: ['application', 'reviewTask', 'reviewWait', 'reviewStats', 'uniqueness'] },
 } as const satisfies TaskEntry;
 
 /** Task EscalateReview: the review deadline passed; tells the supervisors. */
@@ -192,7 +193,7 @@ export const TASK_ESCALATE_REVIEW = {
   capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'sendRecord', 'suppression'] },
+  table: { write: ['application', 'reviewTask', 'reviewStats', 'sendRecord', 'suppression'] },
 } as const satisfies TaskEntry;
 
 /** Task RecordDecision: a REJECT decision, then the outcome message. */
@@ -268,7 +269,7 @@ export const TASK_EXPIRE_APPLICATION = {
   name: 'task-expire-application',
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
-  table: { write: ['application', 'reviewTask', 'uniqueness'] },
+  table: { write: ['application', 'reviewTask', 'reviewStats', 'uniqueness'] },
 } as const satisfies TaskEntry;
 
 /** Task RecordFailure: a failed workflow in its subject's timeline. */

@@ -70,7 +70,7 @@ export const CANCEL_TRANSFER_REQUEST = {
   workflows: ['terminal-transfer'],
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
-  table: { read: ['application'], write: ['reviewTask', 'terminal', 'transferRequest'] },
+  table: { read: ['application'], write: ['reviewTask', 'reviewStats', 'terminal', 'transferRequest'] },
 } as const satisfies GuardedRouteEntry;
 
 /** Task TransferAwaitAcceptance: keeps the token the receiver's acceptance resumes. */
@@ -88,7 +88,7 @@ export const TASK_TRANSFER_AWAIT_REVIEW = {
   trigger: { kind: 'task', process: 'terminal-transfer' },
   capabilities: ['taskResponse'],
   workflows: ['terminal-transfer'],
-  table: { read: ['transferRequest'], write: ['reviewTask', 'reviewWait'] },
+  table: { read: ['transferRequest'], write: ['reviewTask', 'reviewWait', 'reviewStats'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferComplete: re-binds the SN to the receiving merchant with a new terminal ID. */
@@ -111,7 +111,7 @@ export const TASK_TRANSFER_RECORD_DECISION = {
 export const TASK_TRANSFER_EXPIRE = {
   name: 'task-transfer-expire',
   trigger: { kind: 'task', process: 'terminal-transfer' },
-  table: { write: ['reviewTask', 'terminal', 'transferRequest'] },
+  table: { write: ['reviewTask', 'reviewStats', 'terminal', 'transferRequest'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferNotify: tells both merchants by email and SMS, at most once each. */
@@ -133,7 +133,7 @@ export const TASK_TRANSFER_ESCALATE_REVIEW = {
   trigger: { kind: 'task', process: 'terminal-transfer' },
   capabilities: ['sendEmail', 'addressHmac'],
   lazyModules: ['@aws-lambda-powertools/metrics'],
-  table: { write: ['reviewTask', 'transferRequest', 'sendRecord', 'suppression'] },
+  table: { write: ['reviewTask', 'reviewStats', 'transferRequest', 'sendRecord', 'suppression'] },
 } as const satisfies TaskEntry;
 
 /** Task TransferRecordFailure: records a failed transfer in its timeline (the execution then fails). */

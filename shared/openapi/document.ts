@@ -7,7 +7,7 @@ import { lazy } from '../validation/lazy';
 import { API_TAGS, type RouteContract, schemaOf } from './contract';
 import { CONTRACTS } from './contracts';
 import { DOMAIN_EVENT_SCHEMA, WEBHOOK_HEADERS } from './events';
-import { component } from './schemas';
+import { component, isoTime } from './schemas';
 
 /*
  * The OpenAPI 3.1 document of every `/v1` route, generated with zod-openapi from the manifest
@@ -44,6 +44,9 @@ const ERROR_RESPONSE = /* @__PURE__ */ lazy(() => {
         /** The newest agreement version, when the one presented is not it (`AGREEMENT_CHANGED`). */
         agreementId: z.optional(z.string()),
         version: z.optional(z.int()),
+        /** Who holds the review task and until when (`REVIEW_CLAIMED`, `CLAIM_REQUIRED`). */
+        claimedBy: z.optional(z.string()),
+        claimedUntil: z.optional(isoTime()),
       }),
     }),
   );

@@ -166,6 +166,7 @@ export interface TaskDecision {
   readonly task: ReviewTaskRecord;
   readonly decision: ReviewTaskRecord['decision'] & string;
   readonly reasons: readonly { field: string; reason: string }[];
+  /** The reviewer: the write is refused while anyone else holds a live claim on the task. */
   readonly decidedBy: string;
   readonly decidedAt: string;
   readonly effect: DecisionEffect;
@@ -173,8 +174,11 @@ export interface TaskDecision {
   readonly closesRequest?: { readonly merchantNo: string; readonly cardType: string };
 }
 
-/** The decision and its effect, or why not: the task is no longer pending, or the subject changed (read again). */
-export type DecisionOutcome = 'DECIDED' | 'NOT_PENDING' | 'SUBJECT_CHANGED';
+/**
+ * The decision and its effect, or why not: the task is no longer as read (decided, escalated, or
+ * held by another reviewer's live claim: read it again), or the subject changed (read again).
+ */
+export type DecisionOutcome = 'DECIDED' | 'TASK_CHANGED' | 'SUBJECT_CHANGED';
 
 /** Writes a decision with its effect (see {@link DecisionEffect}). */
 export interface DailyCheckDecisions {

@@ -1,5 +1,5 @@
 import type { ApplicationRecord, TimelineEntry } from '../domain/application';
-import type { ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
+import type { RevealRecord, ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
 import type { IdentityKind } from '../keys';
 
 /** A uniqueness marker to claim or release (keyed hash, never the raw number). */
@@ -101,17 +101,39 @@ export interface ReviewTaskRepository {
   attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
   /** The token of the workflow waiting on the task, if any (only the decision route reads it). */
   waitingToken(taskId: string): Promise<string | undefined>;
-  markEscalated(taskId: string): Promise<boolean>;
-  /** PENDING → DECIDED, out of the queue; false when it was not pending. */
+  /**
+   * Flags a pending task escalated, counting it (queue counters, the escalations of the day of
+   * `at`) once; true while the task is pending, false otherwise.
+   */
+  markEscalated(taskId: string, at: Date): Promise<boolean>;
+  /**
+   * PENDING → DECIDED, out of the queue and counted in the day's decisions, in one transaction —
+   * only while the task is still as `seen` (pending, escalated or not) and nobody but
+   * `decision.decidedBy` holds a live claim at `decidedAt`; false otherwise (read it to tell why).
+   */
   decide(
     taskId: string,
     decision: Pick<
       ReviewTaskRecord,
       'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
     >,
+    seen: ReviewTaskRecord,
   ): Promise<boolean>;
-  /** Undoes {@link decide} if no new wait took the task over since `usedToken`; false otherwise. */
+  /**
+   * Undoes {@link decide} of `task` (as decided: its decision and time say which count to take
+   * back) if no new wait took the task over since `usedToken`; false otherwise.
+   */
   undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean>;
+  /**
+   * Gives `by` the claim on a pending task until `until`, if nobody else holds a live one at `now`
+   * (the holder renews the same way): the task as claimed, or `undefined` when refused.
+   */
+  claim(taskId: string, by: string, now: Date, until: Date): Promise<ReviewTaskRecord | undefined>;
+  /**
+   * Appends `reveal` to the task's audit, only while the task is pending, `reveal.by` holds a live
+   * claim at `now` and fewer than `maxReveals` are recorded; false otherwise.
+   */
+  recordReveal(taskId: string, reveal: RevealRecord, now: Date, maxReveals: number): Promise<boolean>;
   /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
   close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
   /** Oldest first; the cursor is opaque to clients. */

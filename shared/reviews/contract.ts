@@ -4,7 +4,15 @@ import { day, limitsView } from '../daily-checks/contract';
 import { RISK_RULES } from '../daily-checks/rules';
 import { CARD_TYPES } from '../daily-checks/settings';
 import type { Decision, ReviewKind } from '../domain/review';
-import { DECIDE_REVIEW, GET_REVIEW, GET_REVIEW_DOCUMENTS, LIST_REVIEWS } from '../manifest/reviews';
+import {
+  CLAIM_REVIEW,
+  DECIDE_REVIEW,
+  GET_REVIEW,
+  GET_REVIEW_DOCUMENTS,
+  GET_REVIEW_STATS,
+  LIST_REVIEWS,
+  REVEAL_REVIEW_FIELD,
+} from '../manifest/reviews';
 import type { SendResult } from '../notifications/send-once';
 import { defineRoute } from '../openapi/contract';
 import {
@@ -22,7 +30,9 @@ import {
   timelineEntry,
 } from '../openapi/schemas';
 import { transferView } from '../transfers/contract';
+import { MAX_REVEALS_PER_TASK, revealSchema } from './claims';
 import { decisionSchema, listQuerySchema } from './requests';
+import { STATS_DAYS, statsQuerySchema } from './stats';
 
 /* The review routes in the OpenAPI document (see shared/openapi/contract.ts). */
 
@@ -39,13 +49,15 @@ const decision = () =>
       'LOWER_LIMITS',
     ),
   );
+const reviewKind = () =>
+  z.enum(
+    allOf<ReviewKind>()('APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT', 'LIMIT_INCREASE'),
+  );
 
 /** A task as the queue lists it. */
 const reviewItem = {
   taskId: z.string(),
-  kind: z.enum(
-    allOf<ReviewKind>()('APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT', 'LIMIT_INCREASE'),
-  ),
+  kind: reviewKind(),
   subjectId: z.string(),
   status: z.enum(['PENDING', 'DECIDED', 'WITHDRAWN', 'EXPIRED', 'CANCELLED']),
   createdAt: isoTime(),
@@ -89,6 +101,8 @@ const reviewItem = {
   reasons: z.optional(z.array(z.object({ field: z.string(), reason: z.string() }))),
   decidedBy: z.optional(z.string()),
   decidedAt: z.optional(isoTime()),
+  /** The reviewer holding a live claim (staff subject) and when the lease ends; `null` for none. */
+  claim: z.nullable(component('ReviewClaim', z.object({ by: z.string(), until: isoTime() }))),
 };
 
 /** An application under review, masked. */
@@ -155,6 +169,13 @@ export const REVIEW_CONTRACTS = [
         description: 'The task and its subject',
         body: z.object({
           ...reviewItem,
+          /** The audit of reveals: who, when, which field (never the value). */
+          reveals: z.array(
+            component(
+              'RevealAudit',
+              z.object({ field: z.literal('contact.phone'), by: z.string(), at: isoTime() }),
+            ),
+          ),
           subject: z.nullable(z.union([applicationSubject, transferView, changeRequestSubject])),
         }),
       },
@@ -208,7 +229,9 @@ export const REVIEW_CONTRACTS = [
       'force, `NOT_LOWER` otherwise), always with reasons; a `LIMIT_INCREASE` task with `APPROVE` ' +
       '(the requested limits apply) or `REJECT` (with reasons). `limits` goes with `LOWER_LIMITS` ' +
       'only. These two kinds are decided at once, their effect with the decision (`409 CONFLICT` ' +
-      'when the merchant, terminal or limits changed meanwhile), and the merchant is told.',
+      'when the merchant, terminal or limits changed meanwhile), and the merchant is told.\n\n' +
+      'While another reviewer holds a live claim on the task, no decision of any kind is taken ' +
+      '(`REVIEW_CLAIMED`, with `claimedBy` and `claimedUntil`).',
     body: decisionSchema,
     responses: {
       200: {
@@ -252,6 +275,99 @@ export const REVIEW_CONTRACTS = [
         ]),
       },
     },
-    errors: ['INVALID_STATE', 'CONFLICT'],
+    errors: ['INVALID_STATE', 'CONFLICT', 'REVIEW_CLAIMED'],
+  }),
+  defineRoute({
+    entry: CLAIM_REVIEW,
+    tag: 'Reviews',
+    summary: 'Claim a pending task, or renew your claim',
+    description:
+      'No body (or `{}`). The claim is a lease from now (15 minutes by default): while it is live ' +
+      'nobody else can claim or decide the task (`REVIEW_CLAIMED`, with `claimedBy` and ' +
+      '`claimedUntil`); the holder renews it by claiming again, and a lapsed lease holds nothing.',
+    responses: {
+      200: {
+        description: 'Claimed (or renewed) until `claimedUntil`',
+        body: z.object({
+          taskId: z.string(),
+          claimedBy: z.string(),
+          claimedUntil: isoTime(),
+          leaseSeconds: z.int(),
+        }),
+      },
+    },
+    errors: ['INVALID_STATE', 'REVIEW_CLAIMED'],
+  }),
+  defineRoute({
+    entry: REVEAL_REVIEW_FIELD,
+    tag: 'Reviews',
+    summary: 'The call-back phone in full, audited on the task',
+    description:
+      'Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only ' +
+      "`contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an " +
+      "application, the merchant's contact on record for a change request, the sending merchant's " +
+      'for a transfer. The audit entry (who, when, which field) is written first and shown in the ' +
+      `task's \`reveals\`; at most ${MAX_REVEALS_PER_TASK} reveals per task (\`RATE_LIMITED\`).`,
+    body: revealSchema,
+    responses: {
+      200: {
+        description: 'The number, in this answer only',
+        body: z.object({
+          taskId: z.string(),
+          field: z.literal('contact.phone'),
+          value: z.string(),
+          of: z.enum(['application', 'merchant']),
+          id: z.string(),
+          revealedAt: isoTime(),
+        }),
+      },
+    },
+    errors: ['INVALID_STATE', 'CLAIM_REQUIRED'],
+  }),
+  defineRoute({
+    entry: GET_REVIEW_STATS,
+    tag: 'Reviews',
+    summary: 'The supervisor view: queue depth and age by kind, decisions and escalations per day',
+    description:
+      `Per kind the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last ${STATS_DAYS}, ` +
+      'oldest first, the decisions by decision and the escalations. Read from counters the writes ' +
+      'that move a task keep in the same transaction: the cost does not grow with the queue.',
+    query: statsQuerySchema,
+    responses: {
+      200: {
+        description: 'The figures as of `asOf`',
+        body: z.object({
+          asOf: isoTime(),
+          timeZone: z.literal('Asia/Shanghai'),
+          queue: z.array(
+            z.object({
+              kind: reviewKind(),
+              pending: z.int(),
+              escalated: z.int(),
+              oldestCreatedAt: z.nullable(isoTime()),
+              oldestAgeSeconds: z.nullable(z.int()),
+            }),
+          ),
+          pending: z.int(),
+          escalated: z.int(),
+          days: z.array(
+            z.object({
+              day: z.iso.date(),
+              decisions: z.object({
+                APPROVE: z.int(),
+                REJECT: z.int(),
+                REQUEST_CHANGES: z.int(),
+                DISMISS: z.int(),
+                SUSPEND_TERMINAL: z.int(),
+                SUSPEND_MERCHANT: z.int(),
+                LOWER_LIMITS: z.int(),
+              } satisfies Record<Decision, unknown>),
+              escalations: z.int(),
+            }),
+          ),
+        }),
+      },
+    },
+    errors: [],
   }),
 ];

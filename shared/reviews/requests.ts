@@ -8,13 +8,13 @@ import {
 } from '../daily-checks/decisions';
 import { cardLimitsSchema } from '../daily-checks/settings';
 import { maskApplicationBody } from '../domain/application';
-import type { ReviewTaskRecord } from '../domain/review';
+import { heldByOther, liveClaim, type ReviewTaskRecord } from '../domain/review';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
 import type { FeePlanRef } from '../fee-plans/plan';
 import { resolveFeePlan } from '../fee-plans/requests';
 import { FEE_PLAN_CODE } from '../fee-plans/schema';
 import { logger } from '../logger';
-import type { Clock, WorkflowControl } from '../ports';
+import { type Clock, systemClock, type WorkflowControl } from '../ports';
 import type { FeePlanRepository } from '../ports/agreements';
 import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
@@ -34,8 +34,20 @@ export interface ReviewDeps {
   readonly dailyChecks?: DailyCheckDecisionDeps;
 }
 
-/** A task as listed in the queue (no token, no personal data). */
-export function reviewItem(task: ReviewTaskRecord) {
+/** 409 `REVIEW_CLAIMED`: another reviewer holds the task; says who and until when (staff ids, no personal data). */
+export function reviewClaimed(task: ReviewTaskRecord): AppError {
+  return new AppError(
+    'REVIEW_CLAIMED',
+    `Another reviewer holds this task until ${task.claimedUntil}: wait for the claim to end or ask them`,
+    { details: { claimedBy: task.claimedBy, claimedUntil: task.claimedUntil } },
+  );
+}
+
+/**
+ * A task as listed in the queue (no token, no personal data), with its claim while the lease is
+ * live at `now` (`claim: null` otherwise).
+ */
+export function reviewItem(task: ReviewTaskRecord, now: Date = systemClock.now()) {
   return {
     taskId: task.taskId,
     kind: task.kind,
@@ -53,6 +65,7 @@ export function reviewItem(task: ReviewTaskRecord) {
     ...(task.rule ? { rule: task.rule, day: task.day, serialNumber: task.serialNumber ?? null } : {}),
     ...(task.evidence ? { evidence: task.evidence } : {}),
     ...(task.request ? { request: task.request } : {}),
+    claim: liveClaim(task, now) ?? null,
     ...(task.decision
       ? {
           decision: task.decision,
@@ -75,33 +88,39 @@ export const listQuerySchema = /* @__PURE__ */ lazy(() =>
 );
 
 /** `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index. */
-export async function listReviews(deps: Pick<ReviewDeps, 'reviews'>, query: Record<string, string>) {
+export async function listReviews(
+  deps: Pick<ReviewDeps, 'reviews'> & { readonly clock?: Clock },
+  query: Record<string, string>,
+) {
   const parsed = z.safeParse(listQuerySchema(), query);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query', { input: query }));
   const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor);
-  return { items: page.items.map(reviewItem), nextCursor: page.nextCursor ?? null };
+  const now = (deps.clock ?? systemClock).now();
+  return { items: page.items.map((task) => reviewItem(task, now)), nextCursor: page.nextCursor ?? null };
 }
 
 /** `GET /v1/reviews/{taskId}`: the item with its masked subject. */
 export async function getReview(
   deps: Pick<ReviewDeps, 'reviews' | 'applications'> &
-    Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository },
+    Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository; clock?: Clock },
   taskId: string,
 ) {
   const task = await deps.reviews.get(taskId);
   if (!task) throw notFound('Review task');
-  // The item itself is the whole case: ids, figures and the request, no personal data.
-  if (isDailyCheckTask(task)) return { ...reviewItem(task), subject: null };
+  // The audit of reveals (who, when, which field) is shown to every reviewer of the case.
+  const item = { ...reviewItem(task, (deps.clock ?? systemClock).now()), reveals: task.reveals ?? [] };
+  // A daily check's item itself is the whole case: ids, figures and the request, no personal data.
+  if (isDailyCheckTask(task)) return { ...item, subject: null };
   if (task.kind === 'TERMINAL_TRANSFER') {
     const transfer = await deps.transfers.get(task.subjectId);
-    return { ...reviewItem(task), subject: transfer ? transferView(transfer) : null };
+    return { ...item, subject: transfer ? transferView(transfer) : null };
   }
   if (task.kind === 'CHANGE_REQUEST') {
-    return { ...reviewItem(task), subject: await changeRequestReviewSubject(deps, task.subjectId) };
+    return { ...item, subject: await changeRequestReviewSubject(deps, task.subjectId) };
   }
   const application = await deps.applications.get(task.subjectId);
   return {
-    ...reviewItem(task),
+    ...item,
     subject: application
       ? {
           applicationId: application.applicationId,
@@ -209,6 +228,33 @@ async function chosenFeePlan(
 }
 
 /**
+ * Runs `write`, a decision conditional on the task as read (pending, its escalation, nobody else's
+ * live claim), while nobody else holds the task: `write` answers `undefined` when that condition
+ * failed, and the task is read again — an escalation landing in between only means one more round,
+ * anything else is answered (409 `REVIEW_CLAIMED` or `INVALID_STATE`).
+ */
+async function decideAsRead<T>(
+  reviewer: StaffPrincipal,
+  task: ReviewTaskRecord,
+  now: Date,
+  reviews: Pick<ReviewTaskRepository, 'get'>,
+  write: (seen: ReviewTaskRecord) => Promise<T | undefined>,
+): Promise<T> {
+  let seen = task;
+  for (let attempt = 0; ; attempt++) {
+    if (heldByOther(seen, reviewer.sub, now)) throw reviewClaimed(seen);
+    const done = await write(seen);
+    if (done !== undefined) return done;
+    const current = await reviews.get(task.taskId);
+    if (!current) throw notFound('Review task');
+    if (current.status !== 'PENDING') throw invalidState('The task was decided already');
+    if (heldByOther(current, reviewer.sub, now)) throw reviewClaimed(current);
+    if (attempt >= 2) throw invalidState('The task changed while it was decided; try again');
+    seen = current;
+  }
+}
+
+/**
  * `POST /v1/reviews/{taskId}/decision`: the rules of spec 4.2, then PENDING → DECIDED with a
  * conditional write (a second decision → 409) and the waiting workflow resumed. If the workflow
  * cannot be resumed, the decision is undone so the reviewer can simply try again.
@@ -226,12 +272,12 @@ export async function decideReview(
   if (!task) throw notFound('Review task');
   if (task.status !== 'PENDING') throw invalidState(`The task is already ${task.status}`);
   if (isDailyCheckTask(task)) {
-    if (!deps.dailyChecks) throw new Error('decide-review is built without the daily-check decisions');
-    return decideDailyCheckTask(deps.dailyChecks, reviewer.sub, task, {
-      decision,
-      reasons,
-      ...(parsed.data.limits ? { limits: parsed.data.limits } : {}),
-    });
+    const dailyChecks = deps.dailyChecks;
+    if (!dailyChecks) throw new Error('decide-review is built without the daily-check decisions');
+    const input = { decision, reasons, ...(parsed.data.limits ? { limits: parsed.data.limits } : {}) };
+    return decideAsRead(reviewer, task, deps.clock.now(), deps.reviews, (seen) =>
+      decideDailyCheckTask(dailyChecks, reviewer.sub, seen, input),
+    );
   }
   if (parsed.data.limits !== undefined || !['APPROVE', 'REJECT', 'REQUEST_CHANGES'].includes(decision)) {
     throw validationFailed([
@@ -282,17 +328,25 @@ export async function decideReview(
   if (problems.length > 0) throw validationFailed(problems);
   const feePlan = feePlanCode === undefined ? undefined : await chosenFeePlan(deps, task, feePlanCode);
 
-  const decidedAt = deps.clock.now().toISOString();
-  const decided = await deps.reviews.decide(taskId, {
+  const now = deps.clock.now();
+  const record = {
     decision,
     reasons,
     checks,
     decidedBy: reviewer.sub,
-    decidedAt,
+    decidedAt: now.toISOString(),
     ...(feePlan ? { feePlan } : {}),
-  });
-  if (!decided) throw invalidState('The task was decided already');
-  await handOverDecision(deps, task, { taskId, decision });
+  };
+  const decided = await decideAsRead(reviewer, task, now, deps.reviews, async (seen) =>
+    (await deps.reviews.decide(taskId, record, seen)) ? seen : undefined,
+  );
+  await handOverDecision(deps, { ...decided, ...record, status: 'DECIDED' }, { taskId, decision });
   logger.info('review decided', { taskId, decision });
-  return { taskId, status: 'DECIDED', decision, decidedAt, ...(feePlan ? { feePlan } : {}) };
+  return {
+    taskId,
+    status: 'DECIDED',
+    decision,
+    decidedAt: record.decidedAt,
+    ...(feePlan ? { feePlan } : {}),
+  };
 }

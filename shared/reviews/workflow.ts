@@ -96,7 +96,7 @@ export async function escalateReview(
   taskId: string,
   noteUndelivered: (notes: readonly UndeliveredNote[]) => Promise<void>,
 ) {
-  await deps.reviews.markEscalated(taskId);
+  await deps.reviews.markEscalated(taskId, deps.clock.now());
   const task = await deps.reviews.get(taskId);
   // Decided (or closed) meanwhile: nobody needs to hurry any more.
   if (task?.status !== 'PENDING') return { taskId, escalated: false };

@@ -171,6 +171,111 @@ describe('the staff console', () => {
     expect(done.reasons).toEqual([expect.objectContaining({ field: 'business.name' })]);
   }, 180_000);
 
+  it('lets a reviewer claim a case (shown in the queue), reveal the call-back phone, zoom and rotate a document, and approve', async () => {
+    const { api, reviewer } = testStack;
+    const app = await applicationInReview(api, reviewer, {
+      businessName: '孙七茶叶店',
+      phone: '13800138005',
+    });
+    const { page } = tab;
+
+    await page.goto(`${base}/console/?lang=en#/cases/${app.taskId}`);
+    await page.getByText('Nobody is working on this case.').waitFor();
+    // The number stays masked until the reviewer holds the case.
+    const reveal = page.getByRole('button', { name: 'Reveal' });
+    await expect.poll(() => reveal.isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('main').textContent()).not.toContain('13800138005');
+    await page.getByRole('button', { name: 'Claim', exact: true }).click();
+    await page.getByText(/^You hold this case until .+ \(15 min left\)\.$/).waitFor();
+    await page.getByRole('button', { name: 'Renew claim' }).click();
+    await page.getByText(/^You hold this case until/).waitFor();
+
+    // The queue says who holds the case, and for how long.
+    await page.getByRole('link', { name: 'Review queue', exact: true }).click();
+    const row = page
+      .getByRole('table', { name: 'Review queue' })
+      .getByRole('row')
+      .filter({ hasText: app.applicationId });
+    await expect.poll(() => row.getByRole('cell').nth(5).textContent()).toMatch(/^rev-web · 1[45] min left$/);
+    await row.getByRole('link').click();
+
+    await page.getByRole('button', { name: 'Reveal' }).click();
+    await page.getByText('13800138005', { exact: true }).waitFor();
+    await page.getByText('Revealed and recorded in the audit (who, when, which field).').waitFor();
+
+    const front = page.getByRole('img', { name: 'ID_CARD_FRONT' });
+    await expect
+      .poll(() => front.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBe(480);
+    const fitted = await front.evaluate((img) => img.getBoundingClientRect().width);
+    await page.getByRole('button', { name: 'Zoom in ID card (front)' }).click();
+    await page.getByRole('button', { name: 'Zoom in ID card (front)' }).click();
+    await expect
+      .poll(() => front.evaluate((img) => img.getBoundingClientRect().width))
+      .toBeGreaterThan(fitted * 1.9);
+    await page.getByRole('button', { name: 'Zoom out ID card (front)' }).click();
+    await expect
+      .poll(() => front.evaluate((img) => img.getBoundingClientRect().width))
+      .toBeLessThan(fitted * 1.6);
+    await page.getByRole('button', { name: 'Rotate ID card (front)' }).click();
+    await expect.poll(() => front.evaluate((img) => getComputedStyle(img).rotate)).toBe('90deg');
+    await checkPage(tab, 'case page, claimed, revealed and zoomed');
+
+    await page.getByRole('checkbox', { name: 'Phone call-back done' }).check();
+    await page.getByRole('textbox', { name: 'Phone call-back notes' }).fill('Called 138****8005; confirmed.');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Decision recorded').waitFor();
+    // The audit of the reveal: who and which field, never the number.
+    await page.getByText('Contact mobile revealed by rev-web').waitFor();
+    const detail = await api.call('GET', `/v1/reviews/${app.taskId}`, { token: reviewer });
+    expect(detail.json.reveals).toEqual([expect.objectContaining({ field: 'contact.phone', by: 'rev-web' })]);
+    await applicationWhen(api, app.applicationId, app.token, ['APPROVED']);
+  }, 180_000);
+
+  it('shows the supervisor view: queue by kind, decisions per day as a chart with the same figures in a table', async () => {
+    const { api, reviewer } = testStack;
+    // One application waiting, so that the queue's depth and age have something to show.
+    await applicationInReview(api, reviewer, { businessName: '周八花店', phone: '13800138006' });
+    const { page } = tab;
+    await page.goto(`${base}/console/?lang=en#/queue`);
+    await page.getByRole('link', { name: 'Supervisor view' }).click();
+    const queue = page.getByRole('table', { name: 'Queue by kind' });
+    await queue.waitFor();
+    const { json: stats } = await api.call('GET', '/v1/reviews/stats', { token: reviewer });
+    const applications = stats.queue.find((kind: { kind: string }) => kind.kind === 'APPLICATION');
+    const cells = await queue
+      .getByRole('row')
+      .filter({ hasText: 'Application' })
+      .locator('td')
+      .allTextContents();
+    expect(applications.pending).toBeGreaterThanOrEqual(1);
+    expect(cells.slice(0, 2)).toEqual([String(applications.pending), String(applications.escalated)]);
+    // A task created within the last half second is "now" (Intl.RelativeTimeFormat, numeric: auto).
+    expect(cells[2]).toMatch(/ ago$|^now$/);
+
+    await page.getByRole('img', { name: /^Decisions per day, last 14 days/ }).waitFor();
+    const today = stats.days.at(-1);
+    // Two applications approved through the page so far today (one rejected, one sent back).
+    expect(today.decisions.APPROVE).toBeGreaterThanOrEqual(2);
+    const todayRow = await page
+      .getByRole('table', { name: 'Decisions per day' })
+      .getByRole('row')
+      .filter({ hasText: today.day })
+      .locator('td')
+      .allTextContents();
+    expect(todayRow).toEqual([
+      String(today.decisions.APPROVE),
+      String(today.decisions.REJECT),
+      String(today.decisions.REQUEST_CHANGES),
+      String(today.decisions.APPROVE + today.decisions.REJECT + today.decisions.REQUEST_CHANGES),
+      String(today.escalations),
+    ]);
+    const bars = await page.locator('svg.chart rect').count();
+    expect(bars).toBeGreaterThanOrEqual(3);
+    await checkPage(tab, 'supervisor view');
+    await screenshot(page, 'console-supervisor.png');
+  }, 120_000);
+
   it('lets an operator import terminal stock from CSV with a per-row report, bind one, and see the merchant', async () => {
     const { api, reviewer } = testStack;
     const stamp = String(Date.now()).slice(-6);

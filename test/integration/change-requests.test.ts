@@ -466,29 +466,31 @@ describe('merchant change requests', () => {
     ).toBe('CREATED');
     await table.put({ ...keys.changeRequest(b.changeRequestId), ...b });
     for (const request of [a, b]) {
-      await reviews.create(
+      const task = {
+        taskId: request.changeRequestId,
+        kind: 'CHANGE_REQUEST',
+        subjectId: request.changeRequestId,
+        status: 'PENDING',
+        createdAt: at,
+        deadline: at,
+        finalDeadline: at,
+        escalated: false,
+        automatedChecks: [],
+        requiredChecks: ['phoneCallback'],
+        summary: 'race',
+      } as const;
+      await reviews.create(task, 'none');
+      await reviews.decide(
+        request.changeRequestId,
         {
-          taskId: request.changeRequestId,
-          kind: 'CHANGE_REQUEST',
-          subjectId: request.changeRequestId,
-          status: 'PENDING',
-          createdAt: at,
-          deadline: at,
-          finalDeadline: at,
-          escalated: false,
-          automatedChecks: [],
-          requiredChecks: ['phoneCallback'],
-          summary: 'race',
+          decision: 'APPROVE',
+          reasons: [],
+          checks: { phoneCallback: { done: true } },
+          decidedBy: 'race-reviewer',
+          decidedAt: at,
         },
-        'none',
+        task,
       );
-      await reviews.decide(request.changeRequestId, {
-        decision: 'APPROVE',
-        reasons: [],
-        checks: { phoneCallback: { done: true } },
-        decidedBy: 'race-reviewer',
-        decidedAt: at,
-      });
     }
 
     const deps = { changeRequests, merchants, reviews, clock: systemClock };

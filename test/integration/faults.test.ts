@@ -1,6 +1,14 @@
-import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetExecutionHistoryCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY } from '../../local/constants';
+import {
+  LOCAL_ACCESS_KEY_ID,
+  LOCAL_REGION,
+  LOCAL_SECRET_ACCESS_KEY,
+  TABLE_NAME,
+} from '../../local/constants';
+import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
+import { DynamoTable } from '../../shared/adapters/dynamodb-table';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 import { verifyContacts } from '../support/onboarding';
@@ -362,10 +370,41 @@ describe('DynamoDB throttling', () => {
     const before = await census(testStack.stack.urls.dynamodb);
     const injectedBefore = await injected('dynamodb.TransactWriteItems');
 
-    // The decision itself writes with UpdateItem; the next transaction is ProvisionMerchant's.
+    // The decision is a transaction too (it counts in the supervisor view's counters): it is
+    // recorded straight in DynamoDB Local, past the fault proxy, and handed over as the decision
+    // route does, so the armed throttles meet ProvisionMerchant's transaction first.
     // 4 throttles: the SDK's 3 attempts of the first call fail, the Task's Retry succeeds.
+    const direct = new DynamoDBClient({
+      endpoint: testStack.stack.urls.dynamodb,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+    });
+    const reviews = new DynamoReviewTaskRepository(new DynamoTable(direct, TABLE_NAME));
+    const task = await reviews.get(app.taskId);
+    if (!task) throw new Error('the review task is in the queue');
+    const decision = { decision: 'APPROVE', checks: { phoneCallback: { done: true } }, reasons: [] } as const;
+    expect(
+      await reviews.decide(
+        app.taskId,
+        { ...decision, decidedBy: 'rev-1', decidedAt: new Date().toISOString() },
+        task,
+      ),
+    ).toBe(true);
+    const taskToken = await reviews.waitingToken(app.taskId);
+    direct.destroy();
     await arm('dynamodb.TransactWriteItems:4');
-    await approve(app.taskId);
+    const sfn = new SFNClient({
+      endpoint: testStack.stack.urls.sfn,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+    });
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken,
+        output: JSON.stringify({ taskId: app.taskId, decision: 'APPROVE' }),
+      }),
+    );
+    sfn.destroy();
     const execution = await finishedExecution(app.id);
     await arm('');
     expect(execution.status).toBe('SUCCEEDED');

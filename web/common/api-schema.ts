@@ -225,6 +225,13 @@ export interface paths {
      */
     get: operations["listReviews"];
   };
+  "/v1/reviews/stats": {
+    /**
+     * The supervisor view: queue depth and age by kind, decisions and escalations per day
+     * @description Staff: reviewer. Per kind the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last 14, oldest first, the decisions by decision and the escalations. Read from counters the writes that move a task keep in the same transaction: the cost does not grow with the queue.
+     */
+    get: operations["getReviewStats"];
+  };
   "/v1/reviews/{taskId}": {
     /**
      * A task with its masked subject
@@ -232,12 +239,21 @@ export interface paths {
      */
     get: operations["getReview"];
   };
+  "/v1/reviews/{taskId}/claim": {
+    /**
+     * Claim a pending task, or renew your claim
+     * @description Staff: reviewer. No body (or `{}`). The claim is a lease from now (15 minutes by default): while it is live nobody else can claim or decide the task (`REVIEW_CLAIMED`, with `claimedBy` and `claimedUntil`); the holder renews it by claiming again, and a lapsed lease holds nothing.
+     */
+    post: operations["claimReview"];
+  };
   "/v1/reviews/{taskId}/decision": {
     /**
      * Decide a task: approve, reject, return for changes, or act on a risk alert
      * @description Staff: reviewer. REJECT and REQUEST_CHANGES need reasons (REQUEST_CHANGES only for applications); APPROVE needs every required check done. `feePlanCode` (approving an application only) picks the plan: its current version must allow the MCC's risk level (`NOT_ALLOWED`, `UNKNOWN_FEE_PLAN` on the field otherwise); without it the merchant gets the default plan of that level.
      *
      * A `RISK_ALERT` task is decided with `DISMISS`, `SUSPEND_TERMINAL` (an alert that names a terminal), `SUSPEND_MERCHANT` or `LOWER_LIMITS` (with `limits`: only lower than those in force, `NOT_LOWER` otherwise), always with reasons; a `LIMIT_INCREASE` task with `APPROVE` (the requested limits apply) or `REJECT` (with reasons). `limits` goes with `LOWER_LIMITS` only. These two kinds are decided at once, their effect with the decision (`409 CONFLICT` when the merchant, terminal or limits changed meanwhile), and the merchant is told.
+     *
+     * While another reviewer holds a live claim on the task, no decision of any kind is taken (`REVIEW_CLAIMED`, with `claimedBy` and `claimedUntil`).
      */
     post: operations["decideReview"];
   };
@@ -247,6 +263,13 @@ export interface paths {
      * @description Staff: reviewer.
      */
     get: operations["getReviewDocuments"];
+  };
+  "/v1/reviews/{taskId}/reveal": {
+    /**
+     * The call-back phone in full, audited on the task
+     * @description Staff: reviewer. Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only `contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an application, the merchant's contact on record for a change request, the sending merchant's for a transfer. The audit entry (who, when, which field) is written first and shown in the task's `reveals`; at most 20 reveals per task (`RATE_LIMITED`).
+     */
+    post: operations["revealReviewField"];
   };
   "/v1/terminals": {
     /**
@@ -427,7 +450,7 @@ export interface components {
     Error: {
       error: {
         /** @enum {string} */
-        code: "VALIDATION_FAILED" | "BAD_REQUEST" | "ACTIVATION_CODE_INVALID" | "VERIFICATION_CODE_INVALID" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT" | "TERMINAL_ALREADY_BOUND" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED" | "ACTIVATION_CODE_LIMIT" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "AGREEMENT_CHANGED" | "AGREEMENT_NOT_SIGNED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+        code: "VALIDATION_FAILED" | "BAD_REQUEST" | "ACTIVATION_CODE_INVALID" | "VERIFICATION_CODE_INVALID" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT" | "TERMINAL_ALREADY_BOUND" | "REVIEW_CLAIMED" | "CLAIM_REQUIRED" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED" | "ACTIVATION_CODE_LIMIT" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "AGREEMENT_CHANGED" | "AGREEMENT_NOT_SIGNED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
         message: string;
         fields?: components["schemas"]["FieldProblem"][];
         requestId?: string;
@@ -436,6 +459,8 @@ export interface components {
         openChangeRequestId?: string;
         agreementId?: string;
         version?: number;
+        claimedBy?: string;
+        claimedUntil?: components["schemas"]["Timestamp"];
       };
     };
     FieldProblem: {
@@ -704,12 +729,23 @@ export interface components {
         }[];
       decidedBy?: string;
       decidedAt?: components["schemas"]["Timestamp"];
+      claim: components["schemas"]["ReviewClaim"] | null;
     };
     AutomatedCheck: {
       name: string;
       /** @enum {string} */
       result: "PASS" | "FAIL" | "WARN";
       detail: string;
+    };
+    ReviewClaim: {
+      by: string;
+      until: components["schemas"]["Timestamp"];
+    };
+    RevealAudit: {
+      /** @constant */
+      field: "contact.phone";
+      by: string;
+      at: components["schemas"]["Timestamp"];
     };
     ApplicationUnderReview: {
       applicationId: string;
@@ -4975,6 +5011,129 @@ export interface operations {
     };
   };
   /**
+   * The supervisor view: queue depth and age by kind, decisions and escalations per day
+   * @description Staff: reviewer. Per kind the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last 14, oldest first, the decisions by decision and the escalations. Read from counters the writes that move a task keep in the same transaction: the cost does not grow with the queue.
+   */
+  getReviewStats: {
+    responses: {
+      /** @description The figures as of `asOf` */
+      200: {
+        content: {
+          "application/json": {
+            asOf: components["schemas"]["Timestamp"];
+            /** @constant */
+            timeZone: "Asia/Shanghai";
+            queue: ({
+                /** @enum {string} */
+                kind: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER" | "RISK_ALERT" | "LIMIT_INCREASE";
+                pending: number;
+                escalated: number;
+                oldestCreatedAt: components["schemas"]["Timestamp"] | null;
+                oldestAgeSeconds: number | null;
+              })[];
+            pending: number;
+            escalated: number;
+            days: {
+                /** Format: date */
+                day: string;
+                decisions: {
+                  APPROVE: number;
+                  REJECT: number;
+                  REQUEST_CHANGES: number;
+                  DISMISS: number;
+                  SUSPEND_TERMINAL: number;
+                  SUSPEND_MERCHANT: number;
+                  LOWER_LIMITS: number;
+                };
+                escalations: number;
+              }[];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
    * A task with its masked subject
    * @description Staff: reviewer.
    */
@@ -5028,6 +5187,8 @@ export interface operations {
               }[];
             decidedBy?: string;
             decidedAt?: components["schemas"]["Timestamp"];
+            claim: components["schemas"]["ReviewClaim"] | null;
+            reveals: components["schemas"]["RevealAudit"][];
             subject: (components["schemas"]["ApplicationUnderReview"] | components["schemas"]["TransferRequest"] | components["schemas"]["ChangeRequestUnderReview"]) | null;
           };
         };
@@ -5116,10 +5277,169 @@ export interface operations {
     };
   };
   /**
+   * Claim a pending task, or renew your claim
+   * @description Staff: reviewer. No body (or `{}`). The claim is a lease from now (15 minutes by default): while it is live nobody else can claim or decide the task (`REVIEW_CLAIMED`, with `claimedBy` and `claimedUntil`); the holder renews it by claiming again, and a lapsed lease holds nothing.
+   */
+  claimReview: {
+    parameters: {
+      path: {
+        taskId: string;
+      };
+    };
+    responses: {
+      /** @description Claimed (or renewed) until `claimedUntil` */
+      200: {
+        content: {
+          "application/json": {
+            taskId: string;
+            claimedBy: string;
+            claimedUntil: components["schemas"]["Timestamp"];
+            leaseSeconds: number;
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: INVALID_STATE, REVIEW_CLAIMED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "INVALID_STATE" | "REVIEW_CLAIMED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
    * Decide a task: approve, reject, return for changes, or act on a risk alert
    * @description Staff: reviewer. REJECT and REQUEST_CHANGES need reasons (REQUEST_CHANGES only for applications); APPROVE needs every required check done. `feePlanCode` (approving an application only) picks the plan: its current version must allow the MCC's risk level (`NOT_ALLOWED`, `UNKNOWN_FEE_PLAN` on the field otherwise); without it the merchant gets the default plan of that level.
    *
    * A `RISK_ALERT` task is decided with `DISMISS`, `SUSPEND_TERMINAL` (an alert that names a terminal), `SUSPEND_MERCHANT` or `LOWER_LIMITS` (with `limits`: only lower than those in force, `NOT_LOWER` otherwise), always with reasons; a `LIMIT_INCREASE` task with `APPROVE` (the requested limits apply) or `REJECT` (with reasons). `limits` goes with `LOWER_LIMITS` only. These two kinds are decided at once, their effect with the decision (`409 CONFLICT` when the merchant, terminal or limits changed meanwhile), and the merchant is told.
+   *
+   * While another reviewer holds a live claim on the task, no decision of any kind is taken (`REVIEW_CLAIMED`, with `claimedBy` and `claimedUntil`).
    */
   decideReview: {
     parameters: {
@@ -5251,13 +5571,13 @@ export interface operations {
           };
         };
       };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
+      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, REVIEW_CLAIMED */
       409: {
         content: {
           "application/json": components["schemas"]["Error"] & ({
             error: {
               /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
+              code: "CONFLICT" | "INVALID_STATE" | "REVIEW_CLAIMED";
               [key: string]: unknown;
             };
             [key: string]: unknown;
@@ -5403,6 +5723,174 @@ export interface operations {
             error: {
               /** @enum {string} */
               code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description Too many requests: RATE_LIMITED */
+      429: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "RATE_LIMITED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The request failed: INTERNAL_ERROR */
+      500: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "INTERNAL_ERROR";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+      503: {
+        headers: {
+          "Retry-After"?: number;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "SERVICE_UNAVAILABLE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+    };
+  };
+  /**
+   * The call-back phone in full, audited on the task
+   * @description Staff: reviewer. Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only `contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an application, the merchant's contact on record for a change request, the sending merchant's for a transfer. The audit entry (who, when, which field) is written first and shown in the task's `reveals`; at most 20 reveals per task (`RATE_LIMITED`).
+   */
+  revealReviewField: {
+    parameters: {
+      path: {
+        taskId: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": {
+          field: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The number, in this answer only */
+      200: {
+        content: {
+          "application/json": {
+            taskId: string;
+            /** @constant */
+            field: "contact.phone";
+            value: string;
+            /** @enum {string} */
+            of: "application" | "merchant";
+            id: string;
+            revealedAt: components["schemas"]["Timestamp"];
+          };
+        };
+      };
+      /** @description The request is not valid: VALIDATION_FAILED */
+      400: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "VALIDATION_FAILED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+      401: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNAUTHENTICATED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The credential may not do this: FORBIDDEN */
+      403: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "FORBIDDEN";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description No such object (or not yours): NOT_FOUND */
+      404: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "NOT_FOUND";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The current state does not allow it: INVALID_STATE, CLAIM_REQUIRED */
+      409: {
+        content: {
+          "application/json": components["schemas"]["Error"] & ({
+            error: {
+              /** @enum {string} */
+              code: "INVALID_STATE" | "CLAIM_REQUIRED";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          });
+        };
+      };
+      /** @description The body is too large: PAYLOAD_TOO_LARGE */
+      413: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "PAYLOAD_TOO_LARGE";
+              [key: string]: unknown;
+            };
+            [key: string]: unknown;
+          };
+        };
+      };
+      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+      415: {
+        content: {
+          "application/json": components["schemas"]["Error"] & {
+            error: {
+              /** @enum {string} */
+              code: "UNSUPPORTED_MEDIA_TYPE";
               [key: string]: unknown;
             };
             [key: string]: unknown;

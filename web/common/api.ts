@@ -58,6 +58,12 @@ export type AutomatedCheck = Schemas['AutomatedCheck'];
 export type ReviewItem = Schemas['ReviewTask'];
 /** `GET /v1/reviews/{taskId}`: the task and its masked subject (shape depends on the kind). */
 export type ReviewDetail = Answer<'/v1/reviews/{taskId}', 'get'>;
+/** A reviewer's live claim on a task: who holds it and until when (the lease). */
+export type ReviewClaim = Schemas['ReviewClaim'];
+/** One audited reveal of a masked field (never its value). */
+export type RevealAudit = Schemas['RevealAudit'];
+/** `GET /v1/reviews/stats`: the supervisor view. */
+export type ReviewStats = Answer<'/v1/reviews/stats', 'get'>;
 /** `GET /v1/reviews/{taskId}/documents`: presigned GETs of the subject's documents. */
 export type ReviewDocuments = Answer<'/v1/reviews/{taskId}/documents', 'get'>;
 /** `GET /v1/merchants/{merchantNo}` (masked). */
@@ -167,6 +173,19 @@ export const decideReview = (
       body,
     }),
   );
+
+export const claimReview = (token: string, taskId: string) =>
+  data(client.POST('/v1/reviews/{taskId}/claim', { params: { path: { taskId } }, headers: bearer(token) }));
+export const revealReviewField = (token: string, taskId: string, field: 'contact.phone') =>
+  data(
+    client.POST('/v1/reviews/{taskId}/reveal', {
+      params: { path: { taskId } },
+      headers: bearer(token),
+      body: { field },
+    }),
+  );
+export const getReviewStats = (token: string) =>
+  data(client.GET('/v1/reviews/stats', { headers: bearer(token) }));
 
 // Merchants (staff, or the merchant's own token).
 

@@ -59,6 +59,8 @@ const SAMPLES: Record<string, TableKey | { pk: string }> = {
   dailyRun: keys.dailyRun('2026-12-06'),
   dailyRunPage: keys.dailyRunPage('2026-12-06', 3, 2),
   rejectedRecord: keys.rejectedRecord('2026-12-06', 'shardId-000000000000', '4960'),
+  reviewQueueCounts: keys.reviewQueueCounts(),
+  reviewDay: keys.reviewDay('2026-12-01'),
 };
 
 describe('shared/keys.ts', () => {
@@ -72,6 +74,11 @@ describe('shared/keys.ts', () => {
     }
     expect(REVIEW_QUEUE_PENDING.startsWith(KEY_FAMILIES.reviewQueue)).toBe(true);
     expect(keys.retentionPartition('CLOSED', '2026-12-01').startsWith(KEY_FAMILIES.retention)).toBe(true);
+    expect(keys.reviewKindQueuePartition('APPLICATION').startsWith(KEY_FAMILIES.reviewKindQueue)).toBe(true);
+    expect(keys.reviewKindQueueEntry('APPLICATION', '2026-12-01T00:00:00.000Z', 'T1')).toEqual({
+      gsi2pk: keys.reviewKindQueuePartition('APPLICATION'),
+      gsi2sk: '2026-12-01T00:00:00.000Z#T1',
+    });
     expect(keys.retentionIndexEntry('DRAFT', '2026-12-01', 'A1')).toEqual({
       gsi2pk: keys.retentionPartition('DRAFT', '2026-12-01'),
       gsi2sk: 'A1',
@@ -82,6 +89,8 @@ describe('shared/keys.ts', () => {
           (name) =>
             ![
               'reviewQueueEntry',
+              'reviewKindQueueEntry',
+              'reviewKindQueuePartition',
               'merchantVersionNumber',
               'retentionPartition',
               'retentionIndexEntry',

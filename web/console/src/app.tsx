@@ -9,6 +9,7 @@ import { CasePage } from './pages/case';
 import { MerchantsPage } from './pages/merchants';
 import { QueuePage } from './pages/queue';
 import { SignInPage } from './pages/sign-in';
+import { SupervisorPage } from './pages/supervisor';
 import { TerminalsPage } from './pages/terminals';
 import { errorMessage, SessionContext } from './session-context';
 import { forgetSession, isOperator, isReviewer, loadSession, type StaffSession } from './staff-session';
@@ -80,6 +81,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
   const home = isReviewer(session) ? '/queue' : '/terminals';
   const links = [
     ...(isReviewer(session) ? [{ path: '/queue', text: t.nav.queue }] : []),
+    ...(isReviewer(session) ? [{ path: '/supervisor', text: t.supervisor.nav }] : []),
     { path: '/merchants', text: t.nav.merchants },
     { path: '/terminals', text: t.nav.terminals },
   ];
@@ -92,6 +94,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
   let page: ComponentChildren;
   if (path === '/queue' || (path === '/' && home === '/queue')) page = <QueuePage />;
   else if (caseParams) page = <CasePage taskId={caseParams.taskId ?? ''} />;
+  else if (path === '/supervisor') page = <SupervisorPage />;
   else if (path === '/merchants') page = <MerchantsPage />;
   else if (merchantParams) page = <MerchantsPage merchantNo={merchantParams.merchantNo} />;
   else if (path === '/terminals' || path === '/') page = <TerminalsPage />;

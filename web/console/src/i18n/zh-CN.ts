@@ -256,5 +256,55 @@ export const zhCN = {
     WITHDRAWN: '商户撤回了申请',
     EXPIRED: '申请已过期',
   } as Record<string, string>,
-  actors: { system: '系统', merchant: '商户', staff: '员工' } as Record<string, string>,
+  actors: { system: '系统', merchant: '商户', staff: '员工' } as Record<
+    string,
+    string
+  > /** Claims on review tasks (the case page and the queue). */,
+  claim: {
+    title: '认领',
+    free: '目前没有人在处理这个任务。',
+    claim: '认领',
+    renew: '续期认领',
+    yours: (until: string, minutes: number) => `你已认领此任务，至 ${until}（剩余 ${minutes} 分钟）。`,
+    heldByOther: (by: string, until: string) => `${by} 已认领此任务，至 ${until}。`,
+    revealNeedsClaim: '认领任务后才能查看完整号码。',
+    column: '认领人',
+    inQueue: (by: string, minutes: number) => `${by} · 剩余 ${minutes} 分钟`,
+  },
+  /** The audited reveal of the call-back phone. */
+  reveal: {
+    phone: '回访电话',
+    masked: '已脱敏',
+    reveal: '显示',
+    hide: '隐藏',
+    hint: '显示完整号码；每次查看都会被记录（谁、何时、哪个字段）。',
+    recorded: '已显示，并已记入审计（谁、何时、哪个字段）。',
+    audit: '查看记录',
+    revealedBy: (field: string, by: string) => `${by} 查看了${field}`,
+  },
+  /** Zoom of a document image (rotate is in `case`). */
+  documentTools: { zoomIn: '放大', zoomOut: '缩小' },
+  /** The supervisor view. */
+  supervisor: {
+    nav: '主管视图',
+    title: '主管视图',
+    asOf: (at: string) => `数据时间 ${at}（按北京时间统计）`,
+    totals: (pending: number, escalated: number) => `待审核 ${pending} 个，其中已升级 ${escalated} 个。`,
+    queueCaption: '各类型队列',
+    kind: '类型',
+    pending: '待审核',
+    escalated: '已升级',
+    oldest: '最长等待',
+    noneWaiting: '—',
+    decisionsCaption: '每日审核决定',
+    chartTitle: '近 14 天每日审核决定',
+    chartSummary: (total: number, busiest: string, most: number) =>
+      total === 0
+        ? '近 14 天没有审核决定。'
+        : `近 14 天共 ${total} 个决定，最多的一天是 ${busiest}（${most} 个）。`,
+    day: '日期',
+    escalations: '升级',
+    total: '合计',
+    tableNote: '下表列出图中的全部数字。',
+  },
 };

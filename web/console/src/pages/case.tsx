@@ -1,14 +1,19 @@
-import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { findMcc } from '../../../../shared/reference/mcc';
 import {
   ApiError,
+  claimReview,
   type Decision,
   decideReview,
   getReview,
   getReviewDocuments,
   type RequiredCheck,
+  type RevealAudit,
+  type ReviewClaim,
   type ReviewDetail,
   type ReviewDocuments,
+  revealReviewField,
   type TimelineEntry,
 } from '../../../common/api';
 import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/components';
@@ -44,6 +49,9 @@ export function CasePage(props: { taskId: string }) {
     () => getReviewDocuments(session.token, props.taskId),
     [props.taskId, session.token],
   );
+  // The claim as this page last saw it: from the task, then from each claim or renewal.
+  const [claimed, setClaimed] = useState<{ taskId: string; claim: ReviewClaim } | undefined>();
+  const now = useNow();
 
   if (task.loading && !task.value) return <p>{t.loading}</p>;
   if (!task.value)
@@ -59,6 +67,12 @@ export function CasePage(props: { taskId: string }) {
   const order = Object.keys(t.fields);
   const rank = (path: string) => (order.includes(path) ? order.indexOf(path) : order.length);
   const fields = leaves(subject ?? {}).sort(([a], [b]) => rank(a) - rank(b));
+  const claim = liveClaimOf(
+    claimed?.taskId === item.taskId ? claimed.claim : item.claim,
+    Math.max(now, Date.now()),
+  );
+  const mine = claim?.by === session.sub;
+  const maskedPhone = fields.find(([path]) => path === 'contact.phone')?.[1];
 
   return (
     <article class="case">
@@ -131,15 +145,26 @@ export function CasePage(props: { taskId: string }) {
         </div>
 
         <div>
+          {item.status === 'PENDING' ? (
+            <ClaimPanel
+              taskId={item.taskId}
+              claim={claim}
+              mine={mine}
+              now={now}
+              onClaimed={(next) => setClaimed({ taskId: item.taskId, claim: next })}
+            />
+          ) : null}
           <DecisionForm
             key={item.taskId}
             item={item}
+            callback={<RevealPhone taskId={item.taskId} masked={maskedPhone} canReveal={mine} />}
             fieldOptions={[
               ...fields.map(([path]) => path),
               ...(documents.value?.documents ?? []).map((doc) => `documents.${doc.kind}`),
             ]}
             onDecided={task.reload}
           />
+          {item.reveals && item.reveals.length > 0 ? <RevealAuditSection reveals={item.reveals} /> : null}
           {subject?.timeline ? (
             <section class="card" aria-labelledby="timeline-heading">
               <h2 id="timeline-heading">{t.case.timeline}</h2>
@@ -183,6 +208,9 @@ function SubjectFacts(props: { t: Strings; lang: 'zh-CN' | 'en'; fields: [string
   );
 }
 
+/** The zoom steps of a document image (1 = fitted to its frame). */
+const ZOOMS = [1, 1.5, 2, 3] as const;
+
 function DocumentsSection(props: {
   t: Strings;
   documents: ReviewDocuments | undefined;
@@ -191,6 +219,7 @@ function DocumentsSection(props: {
 }) {
   const { t, documents } = props;
   const [rotation, setRotation] = useState<Record<string, number>>({});
+  const [zoom, setZoom] = useState<Record<string, number>>({});
   return (
     <section class="card" aria-labelledby="documents-heading">
       <h2 id="documents-heading">{t.case.documents}</h2>
@@ -200,11 +229,20 @@ function DocumentsSection(props: {
         {(documents?.documents ?? []).map((doc) => {
           const name = label(t.fields, `documents.${doc.kind}`);
           const turns = rotation[doc.kind] ?? 0;
+          const step = zoom[doc.kind] ?? 0;
+          const scale = ZOOMS[step] ?? 1;
+          const zoomed = step > 0;
+          const isImage = doc.url !== null && doc.contentType.startsWith('image/');
           return (
             <figure key={doc.kind} class="document">
-              {doc.url && doc.contentType.startsWith('image/') ? (
-                <div class="document-frame">
-                  <img src={doc.url} alt={doc.kind} class={`rot-${turns * 90}`} />
+              {isImage && doc.url ? (
+                // Zoomed, the frame scrolls: it takes the keyboard focus so that it can be scrolled.
+                <div class={`document-frame${zoomed ? ' zoomed' : ''}`} tabIndex={zoomed ? 0 : undefined}>
+                  <img
+                    src={doc.url}
+                    alt={doc.kind}
+                    class={`rot-${turns * 90} zoom-${Math.round(scale * 100)}`}
+                  />
                 </div>
               ) : null}
               <figcaption>
@@ -213,18 +251,39 @@ function DocumentsSection(props: {
                 {doc.url && doc.contentType === 'application/pdf' ? (
                   <span> · {t.case.pdfDocument}</span>
                 ) : null}
+                {isImage ? <span class="subtle">{`${Math.round(scale * 100)}%`}</span> : null}
               </figcaption>
               {doc.url ? (
                 <div class="actions compact">
-                  {doc.contentType.startsWith('image/') ? (
-                    <button
-                      type="button"
-                      class="secondary"
-                      onClick={() => setRotation({ ...rotation, [doc.kind]: (turns + 1) % 4 })}
-                    >
-                      {t.case.rotate}
-                      <span class="visually-hidden"> {name}</span>
-                    </button>
+                  {isImage ? (
+                    <>
+                      <button
+                        type="button"
+                        class="secondary"
+                        disabled={step >= ZOOMS.length - 1}
+                        onClick={() => setZoom({ ...zoom, [doc.kind]: Math.min(step + 1, ZOOMS.length - 1) })}
+                      >
+                        {t.documentTools.zoomIn}
+                        <span class="visually-hidden"> {name}</span>
+                      </button>
+                      <button
+                        type="button"
+                        class="secondary"
+                        disabled={step === 0}
+                        onClick={() => setZoom({ ...zoom, [doc.kind]: Math.max(step - 1, 0) })}
+                      >
+                        {t.documentTools.zoomOut}
+                        <span class="visually-hidden"> {name}</span>
+                      </button>
+                      <button
+                        type="button"
+                        class="secondary"
+                        onClick={() => setRotation({ ...rotation, [doc.kind]: (turns + 1) % 4 })}
+                      >
+                        {t.case.rotate}
+                        <span class="visually-hidden"> {name}</span>
+                      </button>
+                    </>
                   ) : null}
                   <a href={doc.url} target="_blank" rel="noopener noreferrer">
                     {t.case.openDocument}
@@ -240,6 +299,160 @@ function DocumentsSection(props: {
   );
 }
 
+/** The current time, ticking every 15 seconds (the claim's remaining minutes). */
+function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** A claim while its lease is live at `now`. */
+function liveClaimOf(claim: ReviewClaim | null | undefined, now: number): ReviewClaim | undefined {
+  return claim && Date.parse(claim.until) > now ? claim : undefined;
+}
+
+/**
+ * Who holds the case (spec: two reviewers never work one case): claim it, or renew one's own
+ * lease; a case another reviewer holds says who and until when.
+ */
+function ClaimPanel(props: {
+  taskId: string;
+  claim: ReviewClaim | undefined;
+  mine: boolean;
+  /** Ticks every 15 s, so that the remaining minutes are rendered again. */
+  now: number;
+  onClaimed: (claim: ReviewClaim) => void;
+}) {
+  const { t, lang } = useI18n();
+  const { session, describeError } = useSession();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const { claim, mine } = props;
+  // `now` re-renders the panel every 15 s; the minutes are counted from this very moment.
+  const minutes = claim ? Math.max(1, Math.ceil((Date.parse(claim.until) - Date.now()) / 60_000)) : 0;
+
+  const takeClaim = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await claimReview(session.token, props.taskId);
+      props.onClaimed({ by: answer.claimedBy, until: answer.claimedUntil });
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.code === 'REVIEW_CLAIMED') {
+        const by = String(caught.details.claimedBy ?? '');
+        const until = String(caught.details.claimedUntil ?? '');
+        props.onClaimed({ by, until });
+        setError(t.claim.heldByOther(by, formatDateTime(until, lang)));
+      } else setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="card claim" aria-labelledby="claim-heading">
+      <h2 id="claim-heading">{t.claim.title}</h2>
+      {error ? <Alert>{error}</Alert> : null}
+      <p aria-live="polite">
+        {!claim
+          ? t.claim.free
+          : mine
+            ? t.claim.yours(formatDateTime(claim.until, lang), minutes)
+            : t.claim.heldByOther(claim.by, formatDateTime(claim.until, lang))}
+      </p>
+      {!claim || mine ? (
+        <button
+          type="button"
+          class={mine ? 'secondary' : undefined}
+          disabled={busy}
+          onClick={() => void takeClaim()}
+        >
+          {mine ? t.claim.renew : t.claim.claim}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * The phone the call-back dials, masked until the holder of the claim reveals it: the reveal is
+ * audited by the API (who, when, which field) and the number lives in this component only.
+ */
+function RevealPhone(props: { taskId: string; masked: string | undefined; canReveal: boolean }) {
+  const { t } = useI18n();
+  const { session, describeError } = useSession();
+  const [value, setValue] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const reveal = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setValue((await revealReviewField(session.token, props.taskId, 'contact.phone')).value);
+    } catch (caught) {
+      setError(
+        caught instanceof ApiError && caught.code === 'CLAIM_REQUIRED'
+          ? t.claim.revealNeedsClaim
+          : describeError(caught),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="reveal">
+      <p>
+        <span id="callback-phone-label">{t.reveal.phone}</span>:{' '}
+        <span class="mono" aria-live="polite">
+          {value ?? props.masked ?? t.reveal.masked}
+        </span>{' '}
+        {value ? (
+          <button type="button" class="link-button" onClick={() => setValue(undefined)}>
+            {t.reveal.hide}
+          </button>
+        ) : (
+          <button
+            type="button"
+            class="secondary"
+            aria-describedby="callback-phone-label callback-phone-hint"
+            disabled={busy || !props.canReveal}
+            onClick={() => void reveal()}
+          >
+            {t.reveal.reveal}
+          </button>
+        )}
+      </p>
+      <p id="callback-phone-hint" class="hint">
+        {value ? t.reveal.recorded : props.canReveal ? t.reveal.hint : t.claim.revealNeedsClaim}
+      </p>
+      {error ? <Alert>{error}</Alert> : null}
+    </div>
+  );
+}
+
+/** Who revealed which field when (the values are never kept). */
+function RevealAuditSection(props: { reveals: readonly RevealAudit[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <section class="card" aria-labelledby="reveals-heading">
+      <h2 id="reveals-heading">{t.reveal.audit}</h2>
+      <ol class="timeline">
+        {props.reveals.map((reveal) => (
+          <li key={`${reveal.at}-${reveal.by}`}>
+            <time dateTime={reveal.at}>{formatDateTime(reveal.at, lang)}</time>
+            {t.reveal.revealedBy(label(t.fields, reveal.field), reveal.by)}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
 interface ReasonRow {
   readonly key: number;
   field: string;
@@ -248,7 +461,13 @@ interface ReasonRow {
 
 const CHECKS: readonly RequiredCheck[] = ['phoneCallback', 'siteInspection'];
 
-function DecisionForm(props: { item: ReviewDetail; fieldOptions: readonly string[]; onDecided: () => void }) {
+function DecisionForm(props: {
+  item: ReviewDetail;
+  fieldOptions: readonly string[];
+  onDecided: () => void;
+  /** Shown with the phone call-back: the number to dial (revealed on demand). */
+  callback?: ComponentChildren;
+}) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
   const { item } = props;
@@ -367,6 +586,7 @@ function DecisionForm(props: { item: ReviewDetail; fieldOptions: readonly string
                     hint={required ? t.case.requiredForApproval : t.case.optionalCheck}
                     error={issue}
                   />
+                  {check === 'phoneCallback' ? props.callback : null}
                   <TextField
                     id={`${id}-notes`}
                     label={checkNames[check].notes}

@@ -1,0 +1,73 @@
+import type { Decision, ReviewKind, ReviewTaskRecord } from '../domain/review';
+import { keys } from '../keys';
+import { type DynamoTable, isTransactionConflict, type TransactionWrite } from './dynamodb-table';
+
+/*
+ * The review queue's bookkeeping, shared by every writer of review tasks (the workflow-driven
+ * kinds in dynamodb-reviews.ts, the daily checks' RISK_ALERT and LIMIT_INCREASE tasks in
+ * dynamodb-daily-checks.ts): each write that puts a task into the queue, escalates, decides or
+ * closes it carries these writes in its own transaction, so the supervisor view's counters and the
+ * per-kind queue are exact for every kind without ever counting tasks.
+ */
+
+/** Transactions that touch the counters: others may be writing them at the same moment. */
+const CONFLICT_ATTEMPTS = 6;
+
+/**
+ * Runs a transaction again while DynamoDB cancels it only for a concurrent transaction on one of
+ * its items (the shared counters make that ordinary under load): nothing was written, so trying
+ * again is safe. A failed condition or any other error is thrown.
+ */
+export async function transactRetrying(
+  table: DynamoTable,
+  writes: readonly TransactionWrite[],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await table.transact(writes);
+      return;
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= CONFLICT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 10 + Math.random() * 20));
+    }
+  }
+}
+
+/** Counter attribute names of the queue item (`pending_APPLICATION`, `escalated_APPLICATION`). */
+export const pendingOf = (kind: ReviewKind) => `pending_${kind}`;
+export const escalatedOf = (kind: ReviewKind) => `escalated_${kind}`;
+
+/** The counters' update as a transaction write: ±1 pending (and escalated) of `kind`. */
+export function queueCounts(kind: ReviewKind, delta: 1 | -1, escalated: boolean): TransactionWrite {
+  return {
+    update: keys.reviewQueueCounts(),
+    expression: escalated ? 'ADD #pending :delta, #escalated :delta' : 'ADD #pending :delta',
+    names: { '#pending': pendingOf(kind), ...(escalated ? { '#escalated': escalatedOf(kind) } : {}) },
+    values: { ':delta': delta },
+  };
+}
+
+/** ±1 of one attribute of a day's counts (a decision, or `escalations`). */
+export function dayCount(day: string, attribute: Decision | 'escalations', delta: 1 | -1): TransactionWrite {
+  return {
+    update: keys.reviewDay(day),
+    expression: 'ADD #count :delta',
+    names: { '#count': attribute },
+    values: { ':delta': delta },
+  };
+}
+
+/** The index entries of a pending task: the queue (GSI1) and its kind's queue (GSI2). */
+export function queueEntries(task: Pick<ReviewTaskRecord, 'kind' | 'createdAt' | 'taskId'>) {
+  return {
+    ...keys.reviewQueueEntry(task.createdAt, task.taskId),
+    ...keys.reviewKindQueueEntry(task.kind, task.createdAt, task.taskId),
+  };
+}
+
+/**
+ * The condition that no one but `:me` holds a live claim (a lapsed lease holds nothing); `:now` is
+ * the time of the write, as an ISO string like `claimedUntil`.
+ */
+export const CLAIM_FREE_OR_MINE =
+  '(attribute_not_exists(claimedBy) OR claimedBy = :me OR claimedUntil <= :now)';

@@ -1,0 +1,420 @@
+import { format } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  LOCAL_ACCESS_KEY_ID,
+  LOCAL_REGION,
+  LOCAL_SECRET_ACCESS_KEY,
+  TABLE_NAME,
+} from '../../local/constants';
+import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
+import { DynamoTable } from '../../shared/adapters/dynamodb-table';
+import type { ReviewTaskRecord } from '../../shared/domain/review';
+import { logger } from '../../shared/logger';
+import { shanghaiDay } from '../../shared/retention/policy';
+import { type ApiClient, eventually } from '../support/api-client';
+import { individualApplication } from '../support/fixtures';
+import { verifyContacts } from '../support/onboarding';
+import { startTestStack, type TestStack } from '../support/test-stack';
+
+/*
+ * The review side of the staff console against the real local stack: claims with a lease (one
+ * holder, renewal, conflicts on claim and decision, a lapsed lease), the audited reveal of the
+ * call-back phone (refused without the claim and for any other field, audited without the value,
+ * never logged), and the supervisor view's counters, exact after concurrent decisions,
+ * escalations and a withdrawal.
+ */
+
+// Before any module builds the logger: every level, so that "never logged" is checked on all of them.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+});
+
+/** Everything written to this process's console (the handlers run in it). */
+const captured: string[] = [];
+const restore: (() => void)[] = [];
+
+function captureConsole(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+      return (original as (...args: unknown[]) => boolean).call(stream, chunk, ...rest);
+    }) as typeof stream.write;
+    restore.push(() => {
+      stream.write = original;
+    });
+  }
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      captured.push(`${format(...args)}\n`);
+      original.apply(console, args);
+    };
+    restore.push(() => {
+      console[method] = original;
+    });
+  }
+}
+
+let testStack: TestStack;
+let api: ApiClient;
+/** Two reviewers: `first` is the stack's own `rev-1`. */
+let first: string;
+let second: string;
+let reviews: DynamoReviewTaskRepository;
+let phoneSequence = 0;
+
+beforeAll(async () => {
+  captureConsole();
+  logger.setLogLevel('DEBUG');
+  testStack = await startTestStack('review-claims', {
+    SMS_PER_PHONE_PER_HOUR: '1000',
+    EMAIL_PER_ADDRESS_PER_HOUR: '1000',
+    // Neither escalation nor expiry by the workflow during the file: the counters test escalates
+    // a task itself, as the workflow's step does.
+    REVIEW_ESCALATION_SECONDS: '600',
+    REVIEW_FINAL_SECONDS: '1200',
+    POWERTOOLS_LOG_LEVEL: 'DEBUG',
+  });
+  api = testStack.api;
+  first = testStack.reviewer;
+  second = await api.staffToken('rev-2', ['reviewer']);
+  const client = new DynamoDBClient({
+    endpoint: testStack.stack.urls.dynamodb,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+  });
+  reviews = new DynamoReviewTaskRepository(new DynamoTable(client, TABLE_NAME));
+}, 180_000);
+
+afterAll(async () => {
+  for (const undo of restore.splice(0)) undo();
+  await testStack?.stop();
+});
+
+/** A submitted application waiting in the queue: its ids and contact phone. */
+async function pendingApplication(): Promise<{
+  applicationId: string;
+  token: string;
+  taskId: string;
+  phone: string;
+}> {
+  phoneSequence += 1;
+  const phone = `1390000${String(4000 + phoneSequence).padStart(4, '0')}`;
+  const created = await api.call('POST', '/v1/applications', {
+    body: individualApplication({ phone, email: `claims-${Date.now()}-${phoneSequence}@example.com` }),
+    headers: { 'idempotency-key': `claims-${Date.now()}-${phoneSequence}` },
+  });
+  expect(created.status).toBe(201);
+  const { applicationId, accessToken: token } = created.json as {
+    applicationId: string;
+    accessToken: string;
+  };
+  await verifyContacts(api, applicationId, token);
+  for (const kind of ['ID_CARD_FRONT', 'ID_CARD_BACK', 'BANK_CARD', 'STORE_PHOTO']) {
+    const doc = await api.call('POST', `/v1/applications/${applicationId}/documents`, {
+      token,
+      body: { kind, contentType: 'image/png', sizeBytes: 3 },
+    });
+    await fetch(doc.json.uploadUrl, { method: 'PUT', headers: doc.json.headers, body: 'png' });
+  }
+  expect((await api.call('POST', `/v1/applications/${applicationId}/submit`, { token })).status).toBe(202);
+  const task = await eventually(async () => {
+    const page = await api.call('GET', '/v1/reviews?limit=100', { token: first });
+    return (page.json.items as { taskId: string; subjectId: string }[]).find(
+      (item) => item.subjectId === applicationId,
+    );
+  });
+  return { applicationId, token, taskId: task.taskId, phone };
+}
+
+const approve = { decision: 'APPROVE', checks: { phoneCallback: { done: true } } };
+const reject = { decision: 'REJECT', reasons: [{ field: 'business.name', reason: 'Not on the licence' }] };
+
+// biome-ignore lint/suspicious/noExplicitAny: the stats answer, loosely typed
+async function stats(): Promise<any> {
+  const answer = await api.call('GET', '/v1/reviews/stats', { token: first });
+  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+  return answer.json;
+}
+
+/** The pending and escalated counts of applications, and today's (or `day`'s) figures. */
+async function applicationFigures(day = shanghaiDay(new Date())) {
+  const json = await stats();
+  const kind = json.queue.find((entry: { kind: string }) => entry.kind === 'APPLICATION');
+  const today = json.days.find((entry: { day: string }) => entry.day === day);
+  return {
+    pending: kind.pending as number,
+    escalated: kind.escalated as number,
+    oldestCreatedAt: kind.oldestCreatedAt as string | null,
+    approved: today.decisions.APPROVE as number,
+    rejected: today.decisions.REJECT as number,
+    escalations: today.escalations as number,
+  };
+}
+
+describe('claims on review tasks', () => {
+  it('gives one reviewer the lease, lets the holder renew it, refuses the other reviewer a claim or a decision, and shows it in the queue', async () => {
+    const app = await pendingApplication();
+    const claimed = await api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token: first });
+    expect(claimed.status).toBe(200);
+    expect(claimed.json).toMatchObject({ taskId: app.taskId, claimedBy: 'rev-1', leaseSeconds: 900 });
+    const until = Date.parse(claimed.json.claimedUntil);
+    expect(until - Date.now()).toBeGreaterThan(890_000);
+
+    const other = await api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token: second });
+    expect(other.status).toBe(409);
+    expect(other.json.error).toMatchObject({
+      code: 'REVIEW_CLAIMED',
+      claimedBy: 'rev-1',
+      claimedUntil: claimed.json.claimedUntil,
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const renewed = await api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token: first, body: {} });
+    expect(renewed.status).toBe(200);
+    expect(Date.parse(renewed.json.claimedUntil)).toBeGreaterThan(until);
+
+    const page = await api.call('GET', '/v1/reviews?limit=100', { token: second });
+    const row = page.json.items.find((item: { taskId: string }) => item.taskId === app.taskId);
+    expect(row.claim).toEqual({ by: 'rev-1', until: renewed.json.claimedUntil });
+
+    const refused = await api.call('POST', `/v1/reviews/${app.taskId}/decision`, {
+      token: second,
+      body: approve,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe('REVIEW_CLAIMED');
+    expect((await api.call('GET', `/v1/reviews/${app.taskId}`, { token: second })).json.status).toBe(
+      'PENDING',
+    );
+
+    const decided = await api.call('POST', `/v1/reviews/${app.taskId}/decision`, {
+      token: first,
+      body: approve,
+    });
+    expect(decided.status).toBe(200);
+    const late = await api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token: second });
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('INVALID_STATE');
+    expect((await api.call('POST', '/v1/reviews/NOPE-1/claim', { token: first })).status).toBe(404);
+    const withBody = await api.call('POST', `/v1/reviews/${app.taskId}/claim`, {
+      token: first,
+      body: { minutes: 60 },
+    });
+    expect(withBody.status).toBe(400);
+    expect(withBody.json.error.fields[0]).toMatchObject({ field: 'minutes', code: 'UNKNOWN_FIELD' });
+  }, 120_000);
+
+  it('lets two reviewers racing for one task hold it one at a time', async () => {
+    const app = await pendingApplication();
+    const answers = await Promise.all(
+      [first, second, first, second].map((token) =>
+        api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token }),
+      ),
+    );
+    const holders = new Set(answers.filter((a) => a.status === 200).map((a) => a.json.claimedBy));
+    expect(holders.size).toBe(1);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.json.error.code === 'REVIEW_CLAIMED')).toBe(
+      true,
+    );
+  }, 120_000);
+
+  it('holds nothing once the lease has lapsed: another reviewer may claim the task, the conditional write decides', async () => {
+    const app = await pendingApplication();
+    const t0 = new Date();
+    const task = (await reviews.get(app.taskId)) as ReviewTaskRecord;
+    expect(await reviews.claim(app.taskId, 'rev-a', t0, new Date(t0.getTime() + 1000))).toMatchObject({
+      claimedBy: 'rev-a',
+    });
+    // Live: refused to another, renewed for the holder.
+    expect(
+      await reviews.claim(app.taskId, 'rev-b', new Date(t0.getTime() + 500), new Date(t0.getTime() + 9000)),
+    ).toBe(undefined);
+    const decision = {
+      decision: 'APPROVE' as const,
+      reasons: [],
+      checks: { phoneCallback: { done: true } },
+      decidedBy: 'rev-b',
+      decidedAt: new Date(t0.getTime() + 500).toISOString(),
+    };
+    expect(await reviews.decide(app.taskId, decision, task)).toBe(false);
+    // Lapsed (the lease ended at t0 + 1 s): rev-b claims it.
+    expect(
+      await reviews.claim(
+        app.taskId,
+        'rev-b',
+        new Date(t0.getTime() + 1500),
+        new Date(t0.getTime() + 900_000),
+      ),
+    ).toMatchObject({ claimedBy: 'rev-b' });
+    const other = await api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token: first });
+    expect(other.status).toBe(409);
+    expect(other.json.error).toMatchObject({ code: 'REVIEW_CLAIMED', claimedBy: 'rev-b' });
+  }, 120_000);
+});
+
+describe('the audited reveal of the call-back phone', () => {
+  it('answers the contact phone only to the holder of the claim, audits who, when and which field, and never logs the value', async () => {
+    const app = await pendingApplication();
+    const path = `/v1/reviews/${app.taskId}/reveal`;
+    const body = { field: 'contact.phone' };
+
+    const unclaimed = await api.call('POST', path, { token: first, body });
+    expect(unclaimed.status).toBe(409);
+    expect(unclaimed.json.error.code).toBe('CLAIM_REQUIRED');
+    expect(JSON.stringify(unclaimed.json)).not.toContain(app.phone);
+
+    expect((await api.call('POST', `/v1/reviews/${app.taskId}/claim`, { token: first })).status).toBe(200);
+    const notHolder = await api.call('POST', path, { token: second, body });
+    expect(notHolder.status).toBe(409);
+    expect(notHolder.json.error).toMatchObject({ code: 'CLAIM_REQUIRED', claimedBy: 'rev-1' });
+
+    for (const field of ['legalPerson.idNumber', 'settlement.accountNumber', 'legalPerson.phone']) {
+      const other = await api.call('POST', path, { token: first, body: { field } });
+      expect(other.status).toBe(400);
+      expect(other.json.error.fields).toEqual([
+        expect.objectContaining({ field: 'field', code: 'NOT_ALLOWED' }),
+      ]);
+    }
+    const extra = await api.call('POST', path, { token: first, body: { ...body, why: 'x' } });
+    expect(extra.status).toBe(400);
+    // Refusals write no audit entry.
+    expect((await api.call('GET', `/v1/reviews/${app.taskId}`, { token: first })).json.reveals).toEqual([]);
+
+    const before = captured.length;
+    const revealed = await api.call('POST', path, { token: first, body });
+    expect(revealed.status).toBe(200);
+    expect(revealed.json).toMatchObject({
+      taskId: app.taskId,
+      field: 'contact.phone',
+      value: app.phone,
+      of: 'application',
+      id: app.applicationId,
+    });
+    const logged = captured.slice(before).join('');
+    expect(logged).toContain('field revealed');
+    expect(logged).not.toContain(app.phone);
+
+    const detail = await api.call('GET', `/v1/reviews/${app.taskId}`, { token: second });
+    expect(detail.json.reveals).toEqual([
+      { field: 'contact.phone', by: 'rev-1', at: revealed.json.revealedAt },
+    ]);
+    // The subject stays masked for everyone; the value is in the reveal's answer only.
+    expect(JSON.stringify(detail.json)).not.toContain(app.phone);
+
+    expect(
+      (await api.call('POST', `/v1/reviews/${app.taskId}/decision`, { token: first, body: approve })).status,
+    ).toBe(200);
+    const afterDecision = await api.call('POST', path, { token: first, body });
+    expect(afterDecision.status).toBe(409);
+    expect(afterDecision.json.error.code).toBe('INVALID_STATE');
+  }, 120_000);
+});
+
+describe('the supervisor view', () => {
+  it('keeps the counters exact through task creation, concurrent decisions, a withdrawal and an escalation', async () => {
+    const start = await applicationFigures();
+    const apps = await Promise.all([1, 2, 3, 4, 5].map(() => pendingApplication()));
+    const created = await applicationFigures();
+    expect(created.pending).toBe(start.pending + 5);
+    const queue = await api.call('GET', '/v1/reviews?limit=100', { token: first });
+    const pendingApplications = queue.json.items.filter(
+      (item: { kind: string }) => item.kind === 'APPLICATION',
+    );
+    expect(created.pending).toBe(pendingApplications.length);
+    expect(created.oldestCreatedAt).toBe(pendingApplications[0].createdAt);
+
+    // Two approvals and a rejection at once, by two reviewers: the shared counters stay exact.
+    const [a, b, c, d, e] = apps as [
+      (typeof apps)[0],
+      (typeof apps)[0],
+      (typeof apps)[0],
+      (typeof apps)[0],
+      (typeof apps)[0],
+    ];
+    const answers = await Promise.all([
+      api.call('POST', `/v1/reviews/${a.taskId}/decision`, { token: first, body: approve }),
+      api.call('POST', `/v1/reviews/${b.taskId}/decision`, { token: second, body: approve }),
+      api.call('POST', `/v1/reviews/${c.taskId}/decision`, { token: first, body: reject }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    // A second decision is refused and counts nothing.
+    expect(
+      (await api.call('POST', `/v1/reviews/${a.taskId}/decision`, { token: second, body: approve })).status,
+    ).toBe(409);
+    const decided = await applicationFigures();
+    expect(decided).toMatchObject({
+      pending: created.pending - 3,
+      approved: start.approved + 2,
+      rejected: start.rejected + 1,
+    });
+
+    // A withdrawal closes its task: out of the queue, not a decision.
+    const withdrawn = await api.call('POST', `/v1/applications/${d.applicationId}/withdraw`, {
+      token: d.token,
+    });
+    expect(withdrawn.status).toBe(200);
+    await eventually(async () =>
+      (await applicationFigures()).pending === decided.pending - 1 ? true : undefined,
+    );
+    expect(await applicationFigures()).toMatchObject({
+      approved: decided.approved,
+      rejected: decided.rejected,
+    });
+
+    // Escalation (the workflow's step, run here on the task): counted once, however often it runs.
+    const before = await applicationFigures();
+    const now = new Date();
+    expect(await reviews.markEscalated(e.taskId, now)).toBe(true);
+    expect(await reviews.markEscalated(e.taskId, now)).toBe(true);
+    const escalated = await applicationFigures(shanghaiDay(now));
+    expect(escalated).toMatchObject({
+      pending: before.pending,
+      escalated: before.escalated + 1,
+      escalations: before.escalations + 1,
+    });
+    // Deciding an escalated task takes it off both counts (the decision reads the escalation again).
+    expect(
+      (await api.call('POST', `/v1/reviews/${e.taskId}/decision`, { token: first, body: approve })).status,
+    ).toBe(200);
+    expect(await applicationFigures()).toMatchObject({
+      pending: before.pending - 1,
+      escalated: before.escalated,
+      escalations: before.escalations + 1,
+      approved: decided.approved + 1,
+    });
+  }, 240_000);
+
+  it('answers fourteen days oldest first, refuses unknown query parameters, and only to reviewers', async () => {
+    const json = await stats();
+    expect(json.days).toHaveLength(14);
+    expect(json.days.at(-1).day).toBe(shanghaiDay(new Date(json.asOf)));
+    expect(json.days.map((day: { day: string }) => day.day)).toEqual(
+      [...json.days.map((day: { day: string }) => day.day)].sort(),
+    );
+    expect(json.queue.map((kind: { kind: string }) => kind.kind)).toEqual([
+      'APPLICATION',
+      'CHANGE_REQUEST',
+      'TERMINAL_TRANSFER',
+    ]);
+    expect(Object.keys(json.days[0].decisions)).toEqual([
+      'APPROVE',
+      'REJECT',
+      'REQUEST_CHANGES',
+      'DISMISS',
+      'SUSPEND_TERMINAL',
+      'SUSPEND_MERCHANT',
+      'LOWER_LIMITS',
+    ]);
+    expect(json.queue.find((kind: { kind: string }) => kind.kind === 'TERMINAL_TRANSFER')).toMatchObject({
+      pending: 0,
+      oldestCreatedAt: null,
+      oldestAgeSeconds: null,
+    });
+    const withQuery = await api.call('GET', '/v1/reviews/stats?days=30', { token: first });
+    expect(withQuery.status).toBe(400);
+    expect((await api.call('GET', '/v1/reviews/stats', { token: testStack.operator })).status).toBe(403);
+  }, 60_000);
+});
