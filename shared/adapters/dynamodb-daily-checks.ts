@@ -17,8 +17,16 @@ import type {
   StoredLimits,
   TaskDecision,
 } from '../ports/daily-checks';
+import { shanghaiDay } from '../retention/policy';
 import { stripKeys } from './dynamodb-applications';
-import { CLAIM_FREE_OR_MINE } from './dynamodb-review-bookkeeping';
+import {
+  CLAIM_FREE_OR_MINE,
+  dayCount,
+  queueCounts,
+  queueCountsOfNew,
+  queueEntries,
+  transactRetrying,
+} from './dynamodb-review-bookkeeping';
 import {
   ConditionFailedError,
   type DynamoTable,
@@ -213,17 +221,13 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
     }
     for (const task of write.alerts) {
       alertIndex.set(writes.length, task.taskId);
-      writes.push({
-        put: {
-          ...keys.reviewTask(task.taskId),
-          ...keys.reviewQueueEntry(task.createdAt, task.taskId),
-          ...task,
-        },
-        condition: 'attribute_not_exists(pk)',
-      });
+      writes.push(pendingTask(task));
     }
+    // The alerts join the supervisor view's counters in the same transaction.
+    if (write.alerts.length > 0) writes.push(queueCountsOfNew(write.alerts));
     try {
-      await this.table.transact(writes);
+      // The counters are shared by every writer of tasks: a concurrent one only means another go.
+      await transactRetrying(this.table, writes);
       return undefined;
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
@@ -293,7 +297,7 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
     const request = task.request;
     if (!task.merchantNo || !request) throw new Error('a limit request task needs its merchant and request');
     return succeeds(
-      this.table.transact([
+      transactRetrying(this.table, [
         {
           put: {
             ...keys.openLimitRequest(task.merchantNo, request.cardType),
@@ -302,14 +306,8 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
           },
           condition: 'attribute_not_exists(pk)',
         },
-        {
-          put: {
-            ...keys.reviewTask(task.taskId),
-            ...keys.reviewQueueEntry(task.createdAt, task.taskId),
-            ...task,
-          },
-          condition: 'attribute_not_exists(pk)',
-        },
+        pendingTask(task),
+        queueCounts(task.kind, 1, task.escalated),
       ]),
     );
   }
@@ -446,15 +444,9 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
   openAlert(task: ReviewTaskRecord, day: string, cardType: CardType): Promise<boolean> {
     if (!task.merchantNo) throw new Error('an alert needs its merchant');
     return succeeds(
-      this.table.transact([
-        {
-          put: {
-            ...keys.reviewTask(task.taskId),
-            ...keys.reviewQueueEntry(task.createdAt, task.taskId),
-            ...task,
-          },
-          condition: 'attribute_not_exists(pk)',
-        },
+      transactRetrying(this.table, [
+        pendingTask(task),
+        queueCounts(task.kind, 1, task.escalated),
         {
           update: keys.usageDay(task.merchantNo, day),
           expression: 'ADD #alerts :one',
@@ -471,8 +463,8 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
       {
         update: keys.reviewTask(task.taskId),
         expression:
-          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now REMOVE gsi1pk, gsi1sk',
-        // As read: still pending, as escalated as it was, and nobody else's live claim.
+          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+        // As read: still pending, escalated or not as counted below, and nobody else's live claim.
         condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
         names: { '#status': 'status' },
         values: {
@@ -486,6 +478,8 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
           ':now': input.decidedAt,
         },
       },
+      queueCounts(task.kind, -1, task.escalated),
+      dayCount(shanghaiDay(input.decidedAt), input.decision, 1),
     ];
     const effect = input.effect;
     if (effect.kind === 'suspend-merchant') {
@@ -550,13 +544,21 @@ export class DynamoDailyCheckStore implements DailyCheckStore, DailyCheckDecisio
       });
     }
     try {
-      await this.table.transact(writes);
+      await transactRetrying(this.table, writes);
       return 'DECIDED';
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
       return error.failedIndexes.includes(0) ? 'TASK_CHANGED' : 'SUBJECT_CHANGED';
     }
   }
+}
+
+/** A new pending task with its queue entries (all pending tasks, and its kind's), created once. */
+function pendingTask(task: ReviewTaskRecord): TransactionWrite {
+  return {
+    put: { ...keys.reviewTask(task.taskId), ...queueEntries(task), ...task },
+    condition: 'attribute_not_exists(pk)',
+  };
 }
 
 function runFrom(item: Item): DailyRunRecord {

@@ -47,6 +47,27 @@ export function queueCounts(kind: ReviewKind, delta: 1 | -1, escalated: boolean)
   };
 }
 
+/**
+ * The counters' update for tasks one transaction puts into the queue, of any kinds: a single
+ * update, since a transaction writes an item only once.
+ */
+export function queueCountsOfNew(
+  tasks: readonly Pick<ReviewTaskRecord, 'kind' | 'escalated'>[],
+): TransactionWrite {
+  const deltas = new Map<string, number>();
+  for (const task of tasks) {
+    deltas.set(pendingOf(task.kind), (deltas.get(pendingOf(task.kind)) ?? 0) + 1);
+    if (task.escalated) deltas.set(escalatedOf(task.kind), (deltas.get(escalatedOf(task.kind)) ?? 0) + 1);
+  }
+  const entries = [...deltas];
+  return {
+    update: keys.reviewQueueCounts(),
+    expression: `ADD ${entries.map((_, index) => `#c${index} :d${index}`).join(', ')}`,
+    names: Object.fromEntries(entries.map(([name], index) => [`#c${index}`, name])),
+    values: Object.fromEntries(entries.map(([, delta], index) => [`:d${index}`, delta])),
+  };
+}
+
 /** ±1 of one attribute of a day's counts (a decision, or `escalations`). */
 export function dayCount(day: string, attribute: Decision | 'escalations', delta: 1 | -1): TransactionWrite {
   return {

@@ -1,8 +1,8 @@
 import {
   DECISIONS,
   type Decision,
+  REVIEW_KINDS,
   type RevealRecord,
-  type ReviewKind,
   type ReviewTaskClosedStatus,
   type ReviewTaskRecord,
 } from '../domain/review';
@@ -292,8 +292,6 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
   }
 }
 
-const KINDS: readonly ReviewKind[] = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER'];
-
 /**
  * The supervisor view's reads, a fixed number of small items whatever the number of tasks: the
  * counters item, the day items of the period (one Query), and the oldest pending task of each kind
@@ -309,7 +307,7 @@ export class DynamoReviewStats implements ReviewStatsReader {
         keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
         values: { ':pk': keys.reviewDay(fromDay).pk, ':from': fromDay, ':to': toDay },
       }),
-      ...KINDS.map((kind) =>
+      ...REVIEW_KINDS.map((kind) =>
         this.table.query<{ gsi2sk?: string }>({
           index: GSI2,
           keyCondition: 'gsi2pk = :kind',
@@ -325,7 +323,7 @@ export class DynamoReviewStats implements ReviewStatsReader {
       return typeof value === 'number' && value > 0 ? value : 0;
     };
     return {
-      kinds: KINDS.map((kind, index) => {
+      kinds: REVIEW_KINDS.map((kind, index) => {
         const entry = oldest[index]?.items[0]?.gsi2sk;
         return {
           kind,

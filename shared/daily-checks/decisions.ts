@@ -13,8 +13,9 @@ import { CARD_TYPES, type CardType, type DailyChecksSettings, type Limits } from
  * would hold one wait and add nothing. The decision and its effect are ONE transaction (task
  * PENDING → DECIDED, merchant SUSPENDED, terminal suspended, limits replaced at the version read),
  * so a decision is never recorded without its effect nor the other way round; a second decision,
- * or one while another reviewer holds a live claim on the task, is refused by the task's condition.
- * The merchant is told after the commit, through the exactly-once sender (per task and template).
+ * or one while another reviewer holds a live claim on the task, is refused by the task's condition,
+ * and the supervisor view's counters move in the same transaction (as for every kind of task). The
+ * merchant is told after the commit, through the exactly-once sender (per task and template).
  */
 
 /** What deciding these tasks needs. */

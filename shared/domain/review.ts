@@ -22,6 +22,15 @@ export type Decision =
   | 'SUSPEND_MERCHANT'
   | 'LOWER_LIMITS';
 
+/** Every kind, in the order the supervisor view lists them. */
+export const REVIEW_KINDS: readonly ReviewKind[] = [
+  'APPLICATION',
+  'CHANGE_REQUEST',
+  'TERMINAL_TRANSFER',
+  'RISK_ALERT',
+  'LIMIT_INCREASE',
+];
+
 /** Every decision, in the order the supervisor view counts them. */
 export const DECISIONS: readonly Decision[] = [
   'APPROVE',

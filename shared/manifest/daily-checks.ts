@@ -5,7 +5,8 @@ import type { FunctionEntry, GuardedRouteEntry, StaffRouteEntry } from './types'
 /**
  * The consumer of the transaction stream: counts usage once per transaction, opens alerts, sets
  * malformed records aside. Reads merchants (type, city, status) and limits; writes its own families
- * and the review tasks of the alerts it opens.
+ * and the review tasks of the alerts it opens, with the supervisor view's counters (reviewStats) in
+ * the same transaction.
  */
 export const INGEST_TRANSACTIONS = {
   name: 'ingest-transactions',
@@ -19,6 +20,7 @@ export const INGEST_TRANSACTIONS = {
       'activity',
       'dormancy',
       'reviewTask',
+      'reviewStats',
       'rejectedRecord',
     ],
   },
@@ -53,7 +55,10 @@ export const PUT_LIMITS = {
   table: { read: ['merchant', 'usage'], write: ['limits'] },
 } as const satisfies StaffRouteEntry;
 
-/** `POST /v1/merchants/{merchantNo}/limit-requests` (the merchant): a limit increase to review. */
+/**
+ * `POST /v1/merchants/{merchantNo}/limit-requests` (the merchant): a limit increase to review, its
+ * LIMIT_INCREASE task counted in the supervisor view's counters (reviewStats) in the same transaction.
+ */
 export const CREATE_LIMIT_REQUEST = {
   name: 'create-limit-request',
   trigger: {
@@ -64,7 +69,7 @@ export const CREATE_LIMIT_REQUEST = {
     object: 'merchant',
   },
   fieldCipher: 'decrypt',
-  table: { read: ['application', 'merchant'], write: ['limits', 'reviewTask'] },
+  table: { read: ['application', 'merchant'], write: ['limits', 'reviewTask', 'reviewStats'] },
 } as const satisfies GuardedRouteEntry;
 
 /** `GET /v1/merchants/{merchantNo}/daily-summaries?from=&to=`: the merchant itself or staff. */
@@ -91,13 +96,16 @@ export const START_DAILY_RUN = {
   table: { write: ['dailyRun'] },
 } as const satisfies FunctionEntry;
 
-/** One page of the daily run: summaries, OFF_HOURS, monthly notices; the last shard sends the report. */
+/**
+ * One page of the daily run: summaries, OFF_HOURS (its alert counted in the supervisor view's
+ * counters, reviewStats), monthly notices; the last shard sends the report.
+ */
 export const RUN_DAILY_PAGE = {
   name: 'run-daily-page',
   trigger: { kind: 'queue', queue: 'daily-run-pages' },
   capabilities: ['dailyRunQueue', 'addressHmac', 'sendEmail', 'sendSms'],
   table: {
     read: ['activity', 'dormancy', 'terminalActivity', 'merchant', 'limits'],
-    write: ['dailyRun', 'usage', 'reviewTask', 'sendRecord', 'suppression', 'sendQuota'],
+    write: ['dailyRun', 'usage', 'reviewTask', 'reviewStats', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies FunctionEntry;

@@ -329,7 +329,8 @@ export const REVIEW_CONTRACTS = [
     tag: 'Reviews',
     summary: 'The supervisor view: queue depth and age by kind, decisions and escalations per day',
     description:
-      `Per kind the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last ${STATS_DAYS}, ` +
+      "Per kind (risk alerts and limit requests included) the pending tasks, the escalated ones and the oldest's age; " +
+      `per Asia/Shanghai day of the last ${STATS_DAYS}, ` +
       'oldest first, the decisions by decision and the escalations. Read from counters the writes ' +
       'that move a task keep in the same transaction: the cost does not grow with the queue.',
     query: statsQuerySchema,

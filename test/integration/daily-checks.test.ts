@@ -72,6 +72,19 @@ async function alertsOf(merchantNo: string) {
   ).filter((item) => item.kind === 'RISK_ALERT' && item.merchantNo === merchantNo);
 }
 
+/** The supervisor view's figures of one kind: pending, the oldest, and today's decisions (all kinds). */
+async function figures(kind: 'RISK_ALERT' | 'LIMIT_INCREASE') {
+  const answer = await t.api.call('GET', '/v1/reviews/stats', { token: t.reviewer });
+  expect(answer.status).toBe(200);
+  const entry = answer.json.queue.find((item: { kind: string }) => item.kind === kind);
+  const day = answer.json.days.at(-1) as { decisions: Record<string, number> };
+  return {
+    pending: entry.pending as number,
+    oldestCreatedAt: entry.oldestCreatedAt as string | null,
+    decisions: day.decisions,
+  };
+}
+
 function usage(merchantNo: string, token: string) {
   return t.api.call('GET', `/v1/merchants/${merchantNo}/limits`, { token });
 }
@@ -552,13 +565,36 @@ describe('decisions', () => {
     ).toBe(true);
   });
 
-  it('DISMISS closes an alert with its reason', async () => {
+  it("DISMISS closes an alert with its reason, by the holder of the alert's claim only, and the supervisor view counts it", async () => {
     const spike = await alert(a.merchantNo, 'DECLINE_SPIKE');
-    const done = await decide(spike.taskId, {
+    const before = await figures('RISK_ALERT');
+    // Exact: as many pending alerts as the queue lists, the oldest one's age with them.
+    const pending = (
+      await t.api.call('GET', '/v1/reviews?limit=100', { token: t.reviewer })
+    ).json.items.filter((item: { kind: string }) => item.kind === 'RISK_ALERT');
+    expect(before.pending).toBe(pending.length);
+    expect(before.oldestCreatedAt).toBe(pending[0].createdAt);
+
+    const other = await t.api.staffToken('rev-2', ['reviewer']);
+    expect((await t.api.call('POST', `/v1/reviews/${spike.taskId}/claim`, { token: other })).status).toBe(
+      200,
+    );
+    const claimed = await decide(spike.taskId, {
       decision: 'DISMISS',
       reasons: [{ field: 'alert', reason: '银行系统故障' }],
     });
+    expect(claimed.status).toBe(409);
+    expect(claimed.json.error).toMatchObject({ code: 'REVIEW_CLAIMED', claimedBy: 'rev-2' });
+    expect(await figures('RISK_ALERT')).toEqual(before);
+
+    const done = await t.api.call('POST', `/v1/reviews/${spike.taskId}/decision`, {
+      token: other,
+      body: { decision: 'DISMISS', reasons: [{ field: 'alert', reason: '银行系统故障' }] },
+    });
     expect(done.status).toBe(200);
+    const after = await figures('RISK_ALERT');
+    expect(after.pending).toBe(before.pending - 1);
+    expect(after.decisions.DISMISS).toBe((before.decisions.DISMISS ?? 0) + 1);
     const task = await t.api.call('GET', `/v1/reviews/${spike.taskId}`, { token: t.reviewer });
     expect(task.json).toMatchObject({
       status: 'DECIDED',
@@ -612,6 +648,7 @@ describe('decisions', () => {
 describe('limit increase (提额)', () => {
   it('is reviewed as a LIMIT_INCREASE task; approval applies the limits and tells the merchant', async () => {
     const body = { cardType: 'DEBIT', dailyFen: 800_000, monthlyFen: 3_000_000, reason: '节日备货' };
+    const before = await figures('LIMIT_INCREASE');
     const lower = await t.api.call('POST', `/v1/merchants/${b.merchantNo}/limit-requests`, {
       token: b.token,
       body: { ...body, dailyFen: 100_000 },
@@ -641,6 +678,7 @@ describe('limit increase (提额)', () => {
       (item) => item.taskId === created.json.taskId,
     );
     expect(task).toMatchObject({ kind: 'LIMIT_INCREASE', request: body });
+    expect((await figures('LIMIT_INCREASE')).pending).toBe(before.pending + 1);
     const reject = await t.api.call('POST', `/v1/reviews/${created.json.taskId}/decision`, {
       token: t.reviewer,
       body: { decision: 'DISMISS', reasons: [{ field: 'x', reason: 'y' }] },
@@ -651,6 +689,9 @@ describe('limit increase (提额)', () => {
       body: { decision: 'APPROVE' },
     });
     expect(approved.status).toBe(200);
+    const after = await figures('LIMIT_INCREASE');
+    expect(after.pending).toBe(before.pending);
+    expect(after.decisions.APPROVE).toBe((before.decisions.APPROVE ?? 0) + 1);
     const limits = await usage(b.merchantNo, b.token);
     expect(limits.json.limits.DEBIT).toEqual({
       perTransactionFen: LIMITS.DEBIT.perTransactionFen,

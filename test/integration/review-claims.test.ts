@@ -7,6 +7,7 @@ import {
   LOCAL_SECRET_ACCESS_KEY,
   TABLE_NAME,
 } from '../../local/constants';
+import { DynamoDailyCheckStore } from '../../shared/adapters/dynamodb-daily-checks';
 import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
 import { DynamoTable } from '../../shared/adapters/dynamodb-table';
 import type { ReviewTaskRecord } from '../../shared/domain/review';
@@ -63,6 +64,7 @@ let api: ApiClient;
 let first: string;
 let second: string;
 let reviews: DynamoReviewTaskRepository;
+let dailyChecks: DynamoDailyCheckStore;
 let phoneSequence = 0;
 
 beforeAll(async () => {
@@ -86,6 +88,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
   });
   reviews = new DynamoReviewTaskRepository(new DynamoTable(client, TABLE_NAME));
+  dailyChecks = new DynamoDailyCheckStore(new DynamoTable(client, TABLE_NAME));
 }, 180_000);
 
 afterAll(async () => {
@@ -387,6 +390,155 @@ describe('the supervisor view', () => {
     });
   }, 240_000);
 
+  it("counts the daily checks' tasks like every other: risk alerts and limit requests enter the counts and their kind's queue when opened, and leave them when decided — never under another reviewer's live claim", async () => {
+    const kindFigures = async (kind: 'RISK_ALERT' | 'LIMIT_INCREASE') => {
+      const json = await stats();
+      const entry = json.queue.find((item: { kind: string }) => item.kind === kind);
+      const today = json.days.find((item: { day: string }) => item.day === shanghaiDay(new Date()));
+      return {
+        pending: entry.pending as number,
+        escalated: entry.escalated as number,
+        oldestCreatedAt: entry.oldestCreatedAt as string | null,
+        decisions: today.decisions as Record<string, number>,
+      };
+    };
+    const alertsBefore = await kindFigures('RISK_ALERT');
+    const requestsBefore = await kindFigures('LIMIT_INCREASE');
+    expect(alertsBefore).toMatchObject({ pending: 0, oldestCreatedAt: null });
+
+    // The task shapes the consumer, the daily run and the limit-request route write (fake merchant:
+    // no decision below looks it up, the adapter's transaction is what is checked).
+    const merchantNo = `M${Date.now()}`;
+    const at = (offsetMs: number) => new Date(Date.now() - 60_000 + offsetMs).toISOString();
+    const task = (
+      taskId: string,
+      createdAt: string,
+      fields: Partial<ReviewTaskRecord>,
+    ): ReviewTaskRecord => ({
+      taskId,
+      kind: 'RISK_ALERT',
+      subjectId: merchantNo,
+      merchantNo,
+      status: 'PENDING',
+      createdAt,
+      deadline: new Date(Date.now() + 600_000).toISOString(),
+      finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
+      escalated: false,
+      automatedChecks: [],
+      requiredChecks: [],
+      summary: taskId,
+      ...fields,
+    });
+    const day = shanghaiDay(new Date());
+    const alert = (rule: string, offsetMs: number) =>
+      task(`RISK-${merchantNo}-${rule}-${day}`, at(offsetMs), {
+        rule,
+        day,
+        cardType: 'DEBIT',
+        evidence: { transactionIds: ['T1'], figures: { count: 9 } },
+      });
+    const [velocity, split, offHours] = [alert('VELOCITY', 0), alert('SPLIT', 1), alert('OFF_HOURS', 2)];
+    // Two alerts in one chunk of the stream's consumer (one counters update for both), one from the
+    // daily run, one limit request.
+    const chunk = {
+      merchantNo,
+      markers: [],
+      days: [],
+      months: [],
+      windows: [],
+      activeDays: [],
+      alerts: [velocity, split],
+      markerExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+    };
+    expect(await dailyChecks.commitChunk(chunk)).toBeUndefined();
+    expect(await dailyChecks.openAlert(offHours, day, 'DEBIT')).toBe(true);
+    // Opened once: the same alert again counts nothing.
+    expect(await dailyChecks.openAlert(offHours, day, 'DEBIT')).toBe(false);
+    const request = task(`LIM-${merchantNo}`, at(3), {
+      kind: 'LIMIT_INCREASE',
+      subjectId: `LIM-${merchantNo}`,
+      cardType: 'DEBIT',
+      request: { cardType: 'DEBIT', dailyFen: 900_000, monthlyFen: 3_000_000, reason: 'Festival stock' },
+    });
+    expect(await dailyChecks.openLimitRequest(request)).toBe(true);
+    expect(await kindFigures('RISK_ALERT')).toMatchObject({
+      pending: alertsBefore.pending + 3,
+      escalated: alertsBefore.escalated,
+      oldestCreatedAt: velocity.createdAt,
+    });
+    expect(await kindFigures('LIMIT_INCREASE')).toMatchObject({
+      pending: requestsBefore.pending + 1,
+      oldestCreatedAt: request.createdAt,
+    });
+
+    // rev-2 claims the oldest alert: rev-1's decision is refused, by the route and, for a decision
+    // that read the task before the claim, by the condition of the decision's own transaction.
+    const seen = (await reviews.get(velocity.taskId)) as ReviewTaskRecord;
+    expect((await api.call('POST', `/v1/reviews/${velocity.taskId}/claim`, { token: second })).status).toBe(
+      200,
+    );
+    const refused = await api.call('POST', `/v1/reviews/${velocity.taskId}/decision`, {
+      token: first,
+      body: { decision: 'DISMISS', reasons: [{ field: 'alert', reason: 'Known pattern' }] },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'REVIEW_CLAIMED', claimedBy: 'rev-2' });
+    const dismiss = (of: ReviewTaskRecord, by: string) =>
+      dailyChecks.decide({
+        task: of,
+        decision: 'DISMISS',
+        reasons: [{ field: 'alert', reason: 'Known pattern' }],
+        decidedBy: by,
+        decidedAt: new Date().toISOString(),
+        effect: { kind: 'none' },
+      });
+    expect(await dismiss(seen, 'rev-1')).toBe('TASK_CHANGED');
+    expect(await kindFigures('RISK_ALERT')).toMatchObject({ pending: alertsBefore.pending + 3 });
+    // The holder decides: out of the counts and of its kind's queue, one DISMISS today.
+    expect(await dismiss(seen, 'rev-2')).toBe('DECIDED');
+    expect(await dismiss(seen, 'rev-2')).toBe('TASK_CHANGED');
+    expect(await kindFigures('RISK_ALERT')).toMatchObject({
+      pending: alertsBefore.pending + 2,
+      oldestCreatedAt: split.createdAt,
+      decisions: { ...alertsBefore.decisions, DISMISS: (alertsBefore.decisions.DISMISS ?? 0) + 1 },
+    });
+
+    // Every decision counts under its own name; the queues are empty again.
+    expect(
+      await dailyChecks.decide({
+        task: split,
+        decision: 'SUSPEND_MERCHANT',
+        reasons: [{ field: 'merchant', reason: 'Cash-out' }],
+        decidedBy: 'rev-1',
+        decidedAt: new Date().toISOString(),
+        effect: { kind: 'none' },
+      }),
+    ).toBe('DECIDED');
+    expect(await dismiss(offHours, 'rev-1')).toBe('DECIDED');
+    expect(
+      await dailyChecks.decide({
+        task: request,
+        decision: 'REJECT',
+        reasons: [{ field: 'dailyFen', reason: 'Too high' }],
+        decidedBy: 'rev-1',
+        decidedAt: new Date().toISOString(),
+        effect: { kind: 'none' },
+        closesRequest: { merchantNo, cardType: 'DEBIT' },
+      }),
+    ).toBe('DECIDED');
+    const alertsAfter = await kindFigures('RISK_ALERT');
+    expect(alertsAfter).toMatchObject({ pending: alertsBefore.pending, oldestCreatedAt: null });
+    expect(alertsAfter.decisions).toMatchObject({
+      DISMISS: (alertsBefore.decisions.DISMISS ?? 0) + 2,
+      SUSPEND_MERCHANT: (alertsBefore.decisions.SUSPEND_MERCHANT ?? 0) + 1,
+      REJECT: (alertsBefore.decisions.REJECT ?? 0) + 1,
+    });
+    expect(await kindFigures('LIMIT_INCREASE')).toMatchObject({
+      pending: requestsBefore.pending,
+      oldestCreatedAt: null,
+    });
+  }, 120_000);
+
   it('answers fourteen days oldest first, refuses unknown query parameters, and only to reviewers', async () => {
     const json = await stats();
     expect(json.days).toHaveLength(14);
@@ -398,6 +550,8 @@ describe('the supervisor view', () => {
       'APPLICATION',
       'CHANGE_REQUEST',
       'TERMINAL_TRANSFER',
+      'RISK_ALERT',
+      'LIMIT_INCREASE',
     ]);
     expect(Object.keys(json.days[0].decisions)).toEqual([
       'APPROVE',

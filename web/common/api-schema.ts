@@ -228,7 +228,7 @@ export interface paths {
   "/v1/reviews/stats": {
     /**
      * The supervisor view: queue depth and age by kind, decisions and escalations per day
-     * @description Staff: reviewer. Per kind the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last 14, oldest first, the decisions by decision and the escalations. Read from counters the writes that move a task keep in the same transaction: the cost does not grow with the queue.
+     * @description Staff: reviewer. Per kind (risk alerts and limit requests included) the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last 14, oldest first, the decisions by decision and the escalations. Read from counters the writes that move a task keep in the same transaction: the cost does not grow with the queue.
      */
     get: operations["getReviewStats"];
   };
@@ -5012,7 +5012,7 @@ export interface operations {
   };
   /**
    * The supervisor view: queue depth and age by kind, decisions and escalations per day
-   * @description Staff: reviewer. Per kind the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last 14, oldest first, the decisions by decision and the escalations. Read from counters the writes that move a task keep in the same transaction: the cost does not grow with the queue.
+   * @description Staff: reviewer. Per kind (risk alerts and limit requests included) the pending tasks, the escalated ones and the oldest's age; per Asia/Shanghai day of the last 14, oldest first, the decisions by decision and the escalations. Read from counters the writes that move a task keep in the same transaction: the cost does not grow with the queue.
    */
   getReviewStats: {
     responses: {
