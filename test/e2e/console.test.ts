@@ -252,22 +252,54 @@ describe('the staff console', () => {
     expect(cells.slice(0, 2)).toEqual([String(applications.pending), String(applications.escalated)]);
     // A task created within the last half second is "now" (Intl.RelativeTimeFormat, numeric: auto).
     expect(cells[2]).toMatch(/ ago$|^now$/);
+    // The daily checks' kinds have rows of their own, named, with the API's figures.
+    for (const [kind, name] of [
+      ['RISK_ALERT', 'Risk alert'],
+      ['LIMIT_INCREASE', 'Limit increase'],
+    ] as const) {
+      const figures = stats.queue.find((entry: { kind: string }) => entry.kind === kind);
+      const row = await queue
+        .getByRole('row', { name: new RegExp(`^${name}`) })
+        .locator('td')
+        .allTextContents();
+      expect(row.slice(0, 2)).toEqual([String(figures.pending), String(figures.escalated)]);
+    }
 
     await page.getByRole('img', { name: /^Decisions per day, last 14 days/ }).waitFor();
     const today = stats.days.at(-1);
     // Two applications approved through the page so far today (one rejected, one sent back).
     expect(today.decisions.APPROVE).toBeGreaterThanOrEqual(2);
-    const todayRow = await page
-      .getByRole('table', { name: 'Decisions per day' })
+    const decisionsTable = page.getByRole('table', { name: 'Decisions per day' });
+    // Every decision has its column: the reviews', then the risk alerts'.
+    expect(await decisionsTable.getByRole('columnheader').allTextContents()).toEqual([
+      'Day',
+      'Approve',
+      'Reject',
+      'Request changes',
+      'Dismiss',
+      'Suspend terminal',
+      'Suspend merchant',
+      'Lower limits',
+      'Total',
+      'Escalations',
+    ]);
+    const todayRow = await decisionsTable
       .getByRole('row')
       .filter({ hasText: today.day })
       .locator('td')
       .allTextContents();
+    const decisions = [
+      'APPROVE',
+      'REJECT',
+      'REQUEST_CHANGES',
+      'DISMISS',
+      'SUSPEND_TERMINAL',
+      'SUSPEND_MERCHANT',
+      'LOWER_LIMITS',
+    ];
     expect(todayRow).toEqual([
-      String(today.decisions.APPROVE),
-      String(today.decisions.REJECT),
-      String(today.decisions.REQUEST_CHANGES),
-      String(today.decisions.APPROVE + today.decisions.REJECT + today.decisions.REQUEST_CHANGES),
+      ...decisions.map((decision) => String(today.decisions[decision])),
+      String(decisions.reduce((sum, decision) => sum + today.decisions[decision], 0)),
       String(today.escalations),
     ]);
     const bars = await page.locator('svg.chart rect').count();

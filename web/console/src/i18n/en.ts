@@ -59,6 +59,8 @@ export const en: typeof zhCN = {
     APPLICATION: 'Application',
     CHANGE_REQUEST: 'Change request',
     TERMINAL_TRANSFER: 'Terminal transfer',
+    RISK_ALERT: 'Risk alert',
+    LIMIT_INCREASE: 'Limit increase',
   },
   case: {
     back: 'Back to the review queue',
@@ -103,7 +105,15 @@ export const en: typeof zhCN = {
     notPending: (status: string) => `This task is closed (${status}); no decision can be made.`,
     timeline: 'Timeline',
   },
-  decisions: { APPROVE: 'Approve', REJECT: 'Reject', REQUEST_CHANGES: 'Request changes' },
+  decisions: {
+    APPROVE: 'Approve',
+    REJECT: 'Reject',
+    REQUEST_CHANGES: 'Request changes',
+    DISMISS: 'Dismiss',
+    SUSPEND_TERMINAL: 'Suspend terminal',
+    SUSPEND_MERCHANT: 'Suspend merchant',
+    LOWER_LIMITS: 'Lower limits',
+  },
   checkNames: {
     validation: 'Validation',
     duplicateMerchant: 'Duplicate merchant',

@@ -57,6 +57,8 @@ export const zhCN = {
     APPLICATION: '进件申请',
     CHANGE_REQUEST: '商户变更',
     TERMINAL_TRANSFER: '终端转移',
+    RISK_ALERT: '风险预警',
+    LIMIT_INCREASE: '提额申请',
   } as Record<string, string>,
   case: {
     back: '返回审核队列',
@@ -100,7 +102,15 @@ export const zhCN = {
     notPending: (status: string) => `该任务已结束（${status}），不能再做决定。`,
     timeline: '进度记录',
   },
-  decisions: { APPROVE: '批准', REJECT: '拒绝', REQUEST_CHANGES: '退回补件' } as Record<string, string>,
+  decisions: {
+    APPROVE: '批准',
+    REJECT: '拒绝',
+    REQUEST_CHANGES: '退回补件',
+    DISMISS: '解除预警',
+    SUSPEND_TERMINAL: '暂停终端',
+    SUSPEND_MERCHANT: '暂停商户',
+    LOWER_LIMITS: '下调限额',
+  } as Record<string, string>,
   checkNames: {
     validation: '字段校验',
     duplicateMerchant: '重复商户',

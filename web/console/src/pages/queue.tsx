@@ -6,7 +6,7 @@ import { hrefOf } from '../../../common/router';
 import { label, useI18n } from '../i18n';
 import { useSession } from '../session-context';
 
-const KINDS = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER'] as const;
+const KINDS = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT', 'LIMIT_INCREASE'] as const;
 
 /**
  * Tasks per page: the oldest 50 are what a reviewer works next, and half the rows of the API's

@@ -5,7 +5,16 @@ import { useAsync } from '../../../common/use-async';
 import { label, type Strings, useI18n } from '../i18n';
 import { useSession } from '../session-context';
 
-const DECISIONS: readonly Decision[] = ['APPROVE', 'REJECT', 'REQUEST_CHANGES'];
+/** Every decision the figures count: reviews of onboarding, changes and transfers, then risk alerts'. */
+const DECISIONS: readonly Decision[] = [
+  'APPROVE',
+  'REJECT',
+  'REQUEST_CHANGES',
+  'DISMISS',
+  'SUSPEND_TERMINAL',
+  'SUSPEND_MERCHANT',
+  'LOWER_LIMITS',
+];
 
 /**
  * The supervisor view (spec section 10): queue depth, escalations and the oldest task's age by
