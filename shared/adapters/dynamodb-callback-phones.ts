@@ -31,10 +31,13 @@ export class DynamoCallbackPhones implements CallbackPhones {
       );
       return phone ? { of: 'application', id: task.subjectId, phone } : undefined;
     }
+    // RISK_ALERT and LIMIT_INCREASE tasks name their merchant themselves.
     const subject =
-      task.kind === 'CHANGE_REQUEST'
-        ? stringAt(await this.table.get(keys.changeRequest(task.subjectId)), 'merchantNo')
-        : stringAt(await this.table.get(keys.transferRequest(task.subjectId)), 'fromMerchantNo');
+      task.kind === 'RISK_ALERT' || task.kind === 'LIMIT_INCREASE'
+        ? task.merchantNo
+        : task.kind === 'CHANGE_REQUEST'
+          ? stringAt(await this.table.get(keys.changeRequest(task.subjectId)), 'merchantNo')
+          : stringAt(await this.table.get(keys.transferRequest(task.subjectId)), 'fromMerchantNo');
     if (!subject) return undefined;
     const phone = stringAt(await this.table.get(keys.merchant(subject)), 'contact', 'phone');
     return phone ? { of: 'merchant', id: subject, phone } : undefined;

@@ -41,7 +41,8 @@ export interface CallbackPhone {
 /**
  * The contact phone the phone call-back of a task needs: the application's contact for an
  * application; for a change request the merchant's contact on record (not a requested new one);
- * for a terminal transfer the sending merchant's contact.
+ * for a terminal transfer the sending merchant's contact; for a risk alert or a limit increase the
+ * merchant's contact on record.
  */
 export interface CallbackPhones {
   of(task: ReviewTaskRecord): Promise<CallbackPhone | undefined>;

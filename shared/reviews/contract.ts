@@ -305,8 +305,9 @@ export const REVIEW_CONTRACTS = [
     description:
       'Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only ' +
       "`contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an " +
-      "application, the merchant's contact on record for a change request, the sending merchant's " +
-      'for a transfer. The audit entry (who, when, which field) is written first and shown in the ' +
+      "application, the merchant's contact on record for a change request, a risk alert or a limit " +
+      "increase, the sending merchant's for a transfer. The audit entry (who, when, which field) is " +
+      'written first and shown in the ' +
       `task's \`reveals\`; at most ${MAX_REVEALS_PER_TASK} reveals per task (\`RATE_LIMITED\`).`,
     body: revealSchema,
     responses: {

@@ -586,6 +586,14 @@ describe('decisions', () => {
     expect(claimed.status).toBe(409);
     expect(claimed.json.error).toMatchObject({ code: 'REVIEW_CLAIMED', claimedBy: 'rev-2' });
     expect(await figures('RISK_ALERT')).toEqual(before);
+    // The holder may call the merchant back: its contact on record, audited on the alert.
+    const revealed = await t.api.call('POST', `/v1/reviews/${spike.taskId}/reveal`, {
+      token: other,
+      body: { field: 'contact.phone' },
+    });
+    expect(revealed.status).toBe(200);
+    expect(revealed.json).toMatchObject({ of: 'merchant', id: a.merchantNo, field: 'contact.phone' });
+    expect(revealed.json.value).toMatch(/^1\d{10}$/);
 
     const done = await t.api.call('POST', `/v1/reviews/${spike.taskId}/decision`, {
       token: other,
@@ -600,6 +608,8 @@ describe('decisions', () => {
       status: 'DECIDED',
       decision: 'DISMISS',
       reasons: [{ reason: '银行系统故障' }],
+      reveals: [{ field: 'contact.phone', by: 'rev-2' }],
+      subject: null,
     });
   });
 

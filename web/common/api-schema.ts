@@ -267,7 +267,7 @@ export interface paths {
   "/v1/reviews/{taskId}/reveal": {
     /**
      * The call-back phone in full, audited on the task
-     * @description Staff: reviewer. Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only `contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an application, the merchant's contact on record for a change request, the sending merchant's for a transfer. The audit entry (who, when, which field) is written first and shown in the task's `reveals`; at most 20 reveals per task (`RATE_LIMITED`).
+     * @description Staff: reviewer. Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only `contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an application, the merchant's contact on record for a change request, a risk alert or a limit increase, the sending merchant's for a transfer. The audit entry (who, when, which field) is written first and shown in the task's `reveals`; at most 20 reveals per task (`RATE_LIMITED`).
      */
     post: operations["revealReviewField"];
   };
@@ -5775,7 +5775,7 @@ export interface operations {
   };
   /**
    * The call-back phone in full, audited on the task
-   * @description Staff: reviewer. Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only `contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an application, the merchant's contact on record for a change request, the sending merchant's for a transfer. The audit entry (who, when, which field) is written first and shown in the task's `reveals`; at most 20 reveals per task (`RATE_LIMITED`).
+   * @description Staff: reviewer. Only the reviewer holding the live claim (`CLAIM_REQUIRED` otherwise), and only `contact.phone` (`NOT_ALLOWED` on `field` otherwise): the applicant's contact for an application, the merchant's contact on record for a change request, a risk alert or a limit increase, the sending merchant's for a transfer. The audit entry (who, when, which field) is written first and shown in the task's `reveals`; at most 20 reveals per task (`RATE_LIMITED`).
    */
   revealReviewField: {
     parameters: {
