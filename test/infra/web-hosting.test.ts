@@ -428,7 +428,7 @@ describe('web hosting behind a custom domain', () => {
         certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
       },
     });
-    const nag = { writeSuppressionsToCloudFormation: true };
+    const nag = { writeSuppressionsToCloudFormation: false };
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, nag), new NIST80053R5Checks(app, nag));
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
