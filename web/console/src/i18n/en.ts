@@ -405,6 +405,7 @@ export const en: typeof zhCN = {
     lastHttp: 'Last HTTP code',
     lastAttempt: 'Last attempt',
     nextAttempt: 'Next attempt',
+    attemptLog: (count: number) => `Attempt log (${count})`,
     redeliver: 'Redeliver',
     redelivered: (eventId: string) => `Event ${eventId} is queued for delivery again.`,
     refresh: 'Refresh',

@@ -405,6 +405,7 @@ export const zhCN = {
     lastHttp: '最近 HTTP 状态码',
     lastAttempt: '最近尝试',
     nextAttempt: '下次重试',
+    attemptLog: (count: number) => `尝试记录（${count}）`,
     redeliver: '重新推送',
     redelivered: (eventId: string) => `事件 ${eventId} 已重新排队推送。`,
     refresh: '刷新',

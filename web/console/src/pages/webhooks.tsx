@@ -446,7 +446,28 @@ function Deliveries(props: { endpoint: WebhookEndpoint }) {
                   <td class="numeric">
                     {delivery.lastHttpStatus ?? (last?.error ? label(t.deliveryErrors, last.error) : '—')}
                   </td>
-                  <td>{formatDateTime(delivery.lastAttemptAt, lang)}</td>
+                  <td>
+                    {formatDateTime(delivery.lastAttemptAt, lang)}
+                    {delivery.attemptLog.length > 0 ? (
+                      <details class="attempt-log">
+                        <summary>
+                          {t.webhooks.attemptLog(delivery.attemptLog.length)}
+                          <span class="visually-hidden"> {delivery.eventId}</span>
+                        </summary>
+                        <ol>
+                          {delivery.attemptLog.map((attempt) => (
+                            <li key={attempt.at}>
+                              <time dateTime={attempt.at}>{formatDateTime(attempt.at, lang)}</time> ·{' '}
+                              {label(t.deliveryStatuses, attempt.result)} ·{' '}
+                              {attempt.httpStatus ??
+                                (attempt.error ? label(t.deliveryErrors, attempt.error) : '—')}{' '}
+                              · {attempt.durationMs} ms
+                            </li>
+                          ))}
+                        </ol>
+                      </details>
+                    ) : null}
+                  </td>
                   <td>
                     <button
                       type="button"
