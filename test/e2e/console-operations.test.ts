@@ -189,6 +189,8 @@ describe('the staff console: fee plans and agreements', () => {
       feePlan: { code: 'DEFAULT-LOW' },
     });
     expect(got.json.inForce).toMatchObject({ version: 1 });
+    // The new version's PDF appears once rendered, without a reload.
+    await agreement.getByRole('link', { name: 'Agreement PDF (version 2)' }).waitFor();
     await checkPage(tab, 'merchant after a fee-plan change');
     await screenshot(page, 'console-merchant-agreement.png');
   }, 180_000);

@@ -316,8 +316,7 @@ export const en: typeof zhCN = {
     label: 'Fee plan',
     option: (code: string, version: number, name: string, isDefault: boolean) =>
       `${code} v${version} · ${name}${isDefault ? ' (default)' : ''}`,
-    hint: (level: string, code: string) =>
-      `This MCC's risk level is ${level}; its default plan is ${code}. Approval gives the merchant the chosen plan's current version.`,
+    hint: (level: string, code: string) => `This MCC's risk level is ${level}; its default plan is ${code}.`,
     rates: 'Rates',
     loadFailed: 'The fee plans could not be loaded; approving gives the default plan.',
     chosen: (code: string, version: number) => `Fee plan: ${code} v${version}`,

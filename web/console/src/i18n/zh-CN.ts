@@ -316,8 +316,7 @@ export const zhCN = {
     label: '费率方案',
     option: (code: string, version: number, name: string, isDefault: boolean) =>
       `${code} v${version} · ${name}${isDefault ? '（默认）' : ''}`,
-    hint: (level: string, code: string) =>
-      `该经营类目风险等级为 ${level}，默认方案为 ${code}。批准时采用所选方案的当前版本。`,
+    hint: (level: string, code: string) => `该经营类目风险等级为 ${level}，默认方案为 ${code}。`,
     rates: '费率',
     loadFailed: '无法加载费率方案；批准时将采用默认方案。',
     chosen: (code: string, version: number) => `费率方案：${code} v${version}`,

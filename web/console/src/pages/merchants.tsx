@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { findMcc } from '../../../../shared/reference/mcc';
 import {
   type AgreementView,
@@ -165,6 +165,15 @@ function AgreementSection(props: { merchantNo: string; mcc: string }) {
   const agreement = useAsync(() => getAgreement(session.token, props.merchantNo), [props.merchantNo]);
   const a = agreement.value;
   const missing = agreement.error instanceof ApiError && agreement.error.status === 404;
+  // A new version's PDF is rendered seconds after it is made: look again a few times until it is.
+  const polls = useRef(0);
+  const rendering = a !== undefined && a.documentUrl === null && !agreement.loading;
+  useEffect(() => {
+    if (!rendering || polls.current >= 20) return;
+    polls.current += 1;
+    const timer = setTimeout(agreement.reload, 2000);
+    return () => clearTimeout(timer);
+  }, [rendering, agreement.reload]);
   return (
     <section class="card" aria-labelledby="agreement-heading">
       <h2 id="agreement-heading">{t.agreement.title}</h2>

@@ -109,7 +109,6 @@ function SecretOnce(props: { shown: ShownSecret; onDismiss: () => void }) {
       <p class="notice" id="webhook-secret-warning">
         {t.webhooks.secretWarning}
       </p>
-      <p class="mono">{shown.url}</p>
       {shown.previousUntil ? (
         <p>{t.webhooks.rotated(formatDateTime(shown.previousUntil, lang))}</p>
       ) : (
@@ -406,7 +405,8 @@ function Deliveries(props: { endpoint: WebhookEndpoint }) {
       </div>
       <div class="table-scroll">
         <table>
-          <caption>{t.webhooks.deliveriesCaption}</caption>
+          {/* The heading says it; the caption names the table for assistive technology. */}
+          <caption class="visually-hidden">{t.webhooks.deliveriesCaption}</caption>
           <thead>
             <tr>
               <th scope="col">{t.webhooks.event}</th>
