@@ -294,6 +294,12 @@ describe('the staff console: webhooks', () => {
     const listed = await api.call('GET', '/v1/webhook-endpoints', { token: testStack.operator });
     expect(listed.json.items).toEqual([]);
     await checkPage(tab, 'webhooks after a delete');
+
+    // In Chinese (the default language) too.
+    await page.goto(`${base}/console/#/webhooks`);
+    await page.getByRole('heading', { name: 'Webhook', level: 1 }).waitFor();
+    await page.getByRole('button', { name: '登记', exact: true }).waitFor();
+    await checkPage(tab, 'webhooks in Chinese');
   }, 240_000);
 
   it('is not offered to a reviewer', async () => {

@@ -21,7 +21,8 @@ import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/com
 import { formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
 import { useAsync } from '../../../common/use-async';
-import { FeePlanPicker, plansForMcc } from '../fee-plans';
+import { plansForMcc } from '../fee-plan-offer';
+import { FeePlanPicker } from '../fee-plans';
 import { label, type Strings, useI18n } from '../i18n';
 import { useSession } from '../session-context';
 
