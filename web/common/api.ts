@@ -76,6 +76,18 @@ export type MerchantVersions = Answer<'/v1/merchants/{merchantNo}/versions', 'ge
 export type TerminalView = Answer<'/v1/terminals/{sn}', 'get'>;
 /** `POST /v1/terminals`: one result per submitted row. */
 export type RegisterResult = Answer<'/v1/terminals', 'post'>;
+/** The current version of a fee plan: rates in basis points, caps in fen (integers only). */
+export type FeePlanView = Schemas['FeePlan'];
+/** `POST /v1/merchants/{merchantNo}/fee-plan`: the plan version and the agreement version it made. */
+export type FeePlanChange = Answer<'/v1/merchants/{merchantNo}/fee-plan', 'post'>;
+/** A webhook endpoint (never its secret). */
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+/** A domain event type an endpoint may subscribe to. */
+export type WebhookEventType = WebhookEndpoint['events'][number];
+/** `POST /v1/webhook-endpoints`: the endpoint and its secret, shown this once. */
+export type CreatedWebhookEndpoint = Answer<'/v1/webhook-endpoints', 'post'>;
+/** One event's delivery to an endpoint, with every attempt. */
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 
 /** The JSON body of a route's 2xx answer. */
 type Answer<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
@@ -199,6 +211,46 @@ export const listMerchantVersions = (token: string, merchantNo: string) =>
       params: { path: { merchantNo } },
       headers: bearer(token),
     }),
+  );
+
+// Fee plans (staff; changing a merchant's plan: operator).
+
+export const listFeePlans = (token: string) => data(client.GET('/v1/fee-plans', { headers: bearer(token) }));
+export const changeMerchantFeePlan = (
+  token: string,
+  merchantNo: string,
+  body: { feePlanCode: string; reason: string },
+) =>
+  data(
+    client.POST('/v1/merchants/{merchantNo}/fee-plan', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
+      body,
+    }),
+  );
+
+// Webhooks (operator).
+
+export const listWebhookEndpoints = (token: string) =>
+  data(client.GET('/v1/webhook-endpoints', { headers: bearer(token) }));
+export const createWebhookEndpoint = (token: string, body: { url: string; events: WebhookEventType[] }) =>
+  data(client.POST('/v1/webhook-endpoints', { headers: bearer(token), body }));
+export const deleteWebhookEndpoint = (token: string, id: string) =>
+  data(client.DELETE('/v1/webhook-endpoints/{id}', { params: { path: { id } }, headers: bearer(token) }));
+export const rotateWebhookSecret = (token: string, id: string) =>
+  data(
+    client.POST('/v1/webhook-endpoints/{id}/secret', { params: { path: { id } }, headers: bearer(token) }),
+  );
+export const listWebhookDeliveries = (token: string, id: string, cursor?: string) =>
+  data(
+    client.GET('/v1/webhook-endpoints/{id}/deliveries', {
+      params: { path: { id }, query: { limit: '50', ...(cursor ? { cursor } : {}) } },
+      headers: bearer(token),
+    }),
+  );
+export const redeliverEvent = (token: string, eventId: string) =>
+  data(
+    client.POST('/v1/events/{eventId}/redeliver', { params: { path: { eventId } }, headers: bearer(token) }),
   );
 
 // Terminals (operator; lookup also reviewer).

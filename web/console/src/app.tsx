@@ -11,6 +11,7 @@ import { QueuePage } from './pages/queue';
 import { SignInPage } from './pages/sign-in';
 import { SupervisorPage } from './pages/supervisor';
 import { TerminalsPage } from './pages/terminals';
+import { WebhooksPage } from './pages/webhooks';
 import { errorMessage, SessionContext } from './session-context';
 import { forgetSession, isOperator, isReviewer, loadSession, type StaffSession } from './staff-session';
 
@@ -84,6 +85,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
     ...(isReviewer(session) ? [{ path: '/supervisor', text: t.supervisor.nav }] : []),
     { path: '/merchants', text: t.nav.merchants },
     { path: '/terminals', text: t.nav.terminals },
+    ...(isOperator(session) ? [{ path: '/webhooks', text: t.nav.webhooks }] : []),
   ];
   const role =
     isReviewer(session) && isOperator(session) ? 'both' : isReviewer(session) ? 'reviewer' : 'operator';
@@ -91,6 +93,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
   const caseParams = matchPath('/cases/:taskId', path);
   const merchantParams = matchPath('/merchants/:merchantNo', path);
   const terminalParams = matchPath('/terminals/:sn', path);
+  const webhookParams = matchPath('/webhooks/:endpointId', path);
   let page: ComponentChildren;
   if (path === '/queue' || (path === '/' && home === '/queue')) page = <QueuePage />;
   else if (caseParams) page = <CasePage taskId={caseParams.taskId ?? ''} />;
@@ -99,6 +102,9 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
   else if (merchantParams) page = <MerchantsPage merchantNo={merchantParams.merchantNo} />;
   else if (path === '/terminals' || path === '/') page = <TerminalsPage />;
   else if (terminalParams) page = <TerminalsPage serialNumber={terminalParams.sn} />;
+  else if (path === '/webhooks' && isOperator(session)) page = <WebhooksPage />;
+  else if (webhookParams && isOperator(session))
+    page = <WebhooksPage endpointId={webhookParams.endpointId} />;
   else page = <p>{t.notFound}</p>;
 
   return (

@@ -8,6 +8,7 @@ import {
   decideReview,
   getReview,
   getReviewDocuments,
+  listFeePlans,
   type RequiredCheck,
   type RevealAudit,
   type ReviewClaim,
@@ -20,6 +21,8 @@ import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/com
 import { formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
 import { useAsync } from '../../../common/use-async';
+import { plansForMcc } from '../fee-plan-offer';
+import { FeePlanPicker } from '../fee-plans';
 import { label, type Strings, useI18n } from '../i18n';
 import { useSession } from '../session-context';
 
@@ -38,8 +41,8 @@ function leaves(value: unknown, prefix = ''): [string, string][] {
 
 /**
  * A case (spec section 10): the masked subject, the automated checks, the documents from presigned
- * GETs, the required checks with notes, the decision with per-field reasons, and the timeline.
- * The fee plan chosen at approval (section 7) joins the decision form once fee plans exist.
+ * GETs, the required checks with notes, the decision with per-field reasons and, approving an
+ * application, its fee plan (section 7), and the timeline.
  */
 export function CasePage(props: { taskId: string }) {
   const { t, lang } = useI18n();
@@ -157,6 +160,8 @@ export function CasePage(props: { taskId: string }) {
           <DecisionForm
             key={item.taskId}
             item={item}
+            mcc={fields.find(([path]) => path === 'business.mcc')?.[1]}
+            cycle={fields.find(([path]) => path === 'settlement.cycle')?.[1]}
             callback={<RevealPhone taskId={item.taskId} masked={maskedPhone} canReveal={mine} />}
             fieldOptions={[
               ...fields.map(([path]) => path),
@@ -463,6 +468,9 @@ const CHECKS: readonly RequiredCheck[] = ['phoneCallback', 'siteInspection'];
 
 function DecisionForm(props: {
   item: ReviewDetail;
+  /** The application's MCC and settlement cycle: the fee plans it may get and their T+0 line. */
+  mcc: string | undefined;
+  cycle: string | undefined;
   fieldOptions: readonly string[];
   onDecided: () => void;
   /** Shown with the phone call-back: the number to dial (revealed on demand). */
@@ -480,6 +488,18 @@ function DecisionForm(props: {
   const [busy, setBusy] = useState(false);
   const [recorded, setRecorded] = useState(false);
   const [error, setError] = useState<ApiError | string>();
+  const decided = item.status !== 'PENDING';
+  // Approving an application fixes its fee plan: the plans its MCC's risk level may have.
+  const picksPlan = item.kind === 'APPLICATION' && !decided;
+  const plans = useAsync(
+    () => (picksPlan ? listFeePlans(session.token) : Promise.resolve(undefined)),
+    [picksPlan, session.token],
+  );
+  const offer = plansForMcc(plans.value?.items ?? [], props.mcc);
+  const [picked, setPicked] = useState<string>();
+  // Until the reviewer picks one, the default of the MCC's risk level (or the first plan offered).
+  const feePlanCode = picked ?? offer.defaultCode ?? offer.plans[0]?.code;
+  const [approvedPlan, setApprovedPlan] = useState<{ code: string; version: number }>();
 
   const problem = (field: string) =>
     error instanceof ApiError ? error.fields.find((p) => p.field === field)?.message : undefined;
@@ -488,8 +508,10 @@ function DecisionForm(props: {
     setBusy(true);
     setError(undefined);
     try {
-      await decideReview(session.token, item.taskId, {
+      const answer = await decideReview(session.token, item.taskId, {
         decision,
+        // Only with the list loaded: without a code the API gives the default plan.
+        ...(decision === 'APPROVE' && picksPlan && plans.value && feePlanCode ? { feePlanCode } : {}),
         reasons: reasons.map(({ field, reason }) => ({ field, reason: reason.trim() })),
         checks: Object.fromEntries(
           CHECKS.map((check) => [
@@ -502,6 +524,7 @@ function DecisionForm(props: {
         ),
       });
       setRecorded(true);
+      if (answer.feePlan) setApprovedPlan(answer.feePlan);
       props.onDecided();
     } catch (caught) {
       setError(caught instanceof ApiError && caught.status === 400 ? caught : describeError(caught));
@@ -515,12 +538,12 @@ function DecisionForm(props: {
     siteInspection: { done: t.case.siteInspectionDone, notes: t.case.siteInspectionNotes },
   };
   const options = [...new Set(props.fieldOptions)];
-  const decided = item.status !== 'PENDING';
 
   return (
     <section class="card decision" aria-labelledby="decision-heading">
       <h2 id="decision-heading">{t.case.decision}</h2>
       {recorded ? <StatusMessage>{t.case.decisionRecorded}</StatusMessage> : null}
+      {approvedPlan ? <p>{t.feePlans.chosen(approvedPlan.code, approvedPlan.version)}</p> : null}
       {decided && item.decision ? (
         <p>
           {t.case.decided(
@@ -656,6 +679,30 @@ function DecisionForm(props: {
               {t.case.addReason}
             </button>
           </fieldset>
+
+          {picksPlan ? (
+            <fieldset>
+              <legend>{t.case.onApproval}</legend>
+              {plans.error ? <p class="notice">{t.feePlans.loadFailed}</p> : null}
+              {plans.value && feePlanCode ? (
+                <FeePlanPicker
+                  id="fee-plan"
+                  plans={offer.plans}
+                  value={feePlanCode}
+                  onValue={(code) => {
+                    setPicked(code);
+                    if (problem('feePlanCode')) setError(undefined);
+                  }}
+                  defaultCode={offer.defaultCode}
+                  level={offer.level}
+                  cycle={props.cycle}
+                  error={problem('feePlanCode')}
+                />
+              ) : plans.loading ? (
+                <p>{t.loading}</p>
+              ) : null}
+            </fieldset>
+          ) : null}
 
           <div class="actions">
             <button type="button" disabled={busy || recorded} onClick={() => void decide('APPROVE')}>
