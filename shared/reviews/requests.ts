@@ -227,6 +227,22 @@ export async function decideReview(
   if (task.status !== 'PENDING') throw invalidState(`The task is already ${task.status}`);
   if (isDailyCheckTask(task)) {
     if (!deps.dailyChecks) throw new Error('decide-review is built without the daily-check decisions');
+    // What only an onboarding decision takes is refused, not ignored: the reviewer meant something.
+    const foreign: FieldProblem[] = [
+      ...(feePlanCode !== undefined
+        ? [
+            {
+              field: 'feePlanCode',
+              code: 'NOT_ALLOWED',
+              message: 'A fee plan is chosen only when approving an application',
+            },
+          ]
+        : []),
+      ...(Object.keys(checks).length > 0
+        ? [{ field: 'checks', code: 'NOT_ALLOWED', message: `A ${task.kind} task has no checks to record` }]
+        : []),
+    ];
+    if (foreign.length > 0) throw validationFailed(foreign);
     return decideDailyCheckTask(deps.dailyChecks, reviewer.sub, task, {
       decision,
       reasons,
