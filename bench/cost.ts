@@ -176,7 +176,9 @@ async function snapshot(api: CountingApi, s3: S3Counter, integration: Integratio
  * Part 4: one happy-path onboarding and one with a REQUEST_CHANGES loop through a local stack of
  * its own (in this process), counted from the outside: API requests by the client, transitions
  * and Task invocations from the execution's history, DynamoDB units from the SDK client
- * (bench/capacity.ts), S3 requests through a counting proxy, email and SMS from the emulators' outboxes.
+ * (bench/capacity.ts), S3 requests through a counting proxy, email and SMS from the emulators' outboxes;
+ * and what publishing its domain events adds, from the stack's table stream, relay and bus
+ * (bench/event-publish.ts).
  */
 export async function measureCost(log: (message: string) => void): Promise<{
   figures: FigureInput[];

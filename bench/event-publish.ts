@@ -11,7 +11,7 @@ import {
   publishCostOf,
   relayBilledMs,
 } from './prices';
-import type { FigureInput } from './report';
+import { type FigureInput, formatNumber } from './report';
 
 /*
  * What publishing domain events adds to an onboarding (part of the cost part of `npm run bench`),
@@ -179,7 +179,7 @@ export function publishFigures(
   )}, DynamoDB ${perThousand(cost.dynamodb).toFixed(4)}; stream reads by the Lambda trigger are free`;
   const share = (of: number, usd = cost.total) => (of > 0 ? (100 * usd) / of : Number.NaN);
   const atMeasured = (of: number) =>
-    `${share(of, measuredCost.total).toFixed(2)} % with the relay priced at its measured ${Math.ceil(usage.relayMeanMs)} ms instead of ${billedMs} ms`;
+    `${formatNumber(share(of, measuredCost.total))} % with the relay priced at its measured ${Math.ceil(usage.relayMeanMs)} ms instead of ${billedMs} ms`;
   const batches = `${observed.relayInvocations} relay invocations for ${stateChanges} events: the stream filter passes every change of an item of a family with events, most of which change no state`;
   return [
     {
