@@ -172,11 +172,8 @@ export function publishFigures(
   const billedMs = relayBilledMs(usage);
   // The same at the relay's measured duration alone (Lambda bills by the millisecond).
   const measuredCost = publishCostOf(usage, { minimumBilledMs: 1 });
-  const dollars = `USD per 1,000: relay Lambda ${perThousand(cost.lambda).toFixed(4)}, EventBridge ${perThousand(
-    cost.eventBridge,
-  ).toFixed(
-    4,
-  )}, DynamoDB ${perThousand(cost.dynamodb).toFixed(4)}; stream reads by the Lambda trigger are free`;
+  const usd = (value: number) => perThousand(value).toFixed(4);
+  const dollars = `USD per 1,000: relay Lambda ${usd(cost.lambda)}, EventBridge ${usd(cost.eventBridge)}, DynamoDB ${usd(cost.dynamodb)}; stream reads by the Lambda trigger are free`;
   const share = (of: number, usd = cost.total) => (of > 0 ? (100 * usd) / of : Number.NaN);
   const atMeasured = (of: number) =>
     `${formatNumber(share(of, measuredCost.total))} % with the relay priced at its measured ${Math.ceil(usage.relayMeanMs)} ms instead of ${billedMs} ms`;
