@@ -174,7 +174,7 @@ export function publishFigures(
   const measuredCost = publishCostOf(usage, { minimumBilledMs: 1 });
   const usd = (value: number) => perThousand(value).toFixed(4);
   const dollars = `USD per 1,000: relay Lambda ${usd(cost.lambda)}, EventBridge ${usd(cost.eventBridge)}, DynamoDB ${usd(cost.dynamodb)}; stream reads by the Lambda trigger are free`;
-  const share = (of: number, usd = cost.total) => (of > 0 ? (100 * usd) / of : Number.NaN);
+  const share = (of: number, amount = cost.total) => (of > 0 ? (100 * amount) / of : Number.NaN);
   const atMeasured = (of: number) =>
     `${formatNumber(share(of, measuredCost.total))} % with the relay priced at its measured ${Math.ceil(usage.relayMeanMs)} ms instead of ${billedMs} ms`;
   const batches = `${observed.relayInvocations} relay invocations for ${stateChanges} events: the stream filter passes every change of an item of a family with events, most of which change no state`;
