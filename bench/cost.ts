@@ -3,6 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { invokedFunction } from '../local/access-control';
 import {
   LOCAL_ACCESS_KEY_ID,
   LOCAL_REGION,
@@ -10,7 +11,7 @@ import {
   localStateMachineArn,
 } from '../local/constants';
 import { findFreePort } from '../local/ports';
-import { type LocalStack, startLocalStack } from '../local/stack';
+import { type IntegrationParts, type LocalStack, startLocalStack } from '../local/stack';
 import { individualApplication } from '../test/support/fixtures';
 import { consumedCapacity, countConsumedCapacity } from './capacity';
 import {
@@ -20,6 +21,13 @@ import {
   floorTotals,
   HAPPY_PATH_FLOOR,
 } from './cost-floor';
+import {
+  allRelayed,
+  type PublishObserved,
+  publishCounters,
+  publishFigures,
+  publishObserved,
+} from './event-publish';
 import { smsParts, taskInvocationsOf, transitionsOf } from './history';
 import { costOf, perThousand, type UsageCounts } from './prices';
 import type { FigureInput } from './report';
@@ -133,15 +141,22 @@ async function verificationCode(
 }
 
 interface Observed {
+  /** What the onboarding's own requests and Tasks used (publishing and webhook delivery taken out). */
   readonly usage: UsageCounts;
   readonly reads: number;
   readonly writes: number;
+  /** What publishing its domain events did (bench/event-publish.ts). */
+  readonly publish: PublishObserved;
   /** What happened, for results.json: states entered, Task events, messages (no personal data). */
   readonly trace?: Readonly<Record<string, unknown>>;
 }
 
-/** The counters of the stack before a scenario, to take differences after it. */
-async function snapshot(api: CountingApi, s3: S3Counter) {
+/**
+ * The counters of the stack before a scenario, to take differences after it. Every change made so
+ * far is relayed first, so each scenario's events are its own.
+ */
+async function snapshot(api: CountingApi, s3: S3Counter, integration: IntegrationParts) {
+  await allRelayed(integration.stream);
   const [emails, sms] = await Promise.all([
     api.call('GET', '/_local/emails'),
     api.call('GET', '/_local/sms'),
@@ -153,6 +168,7 @@ async function snapshot(api: CountingApi, s3: S3Counter) {
     s3Get: s3.get,
     emails: (emails.json.messages as unknown[]).length,
     sms: (sms.json.messages as { body: string }[]).length,
+    publish: publishCounters(integration),
   };
 }
 
@@ -160,13 +176,14 @@ async function snapshot(api: CountingApi, s3: S3Counter) {
  * Part 4: one happy-path onboarding and one with a REQUEST_CHANGES loop through a local stack of
  * its own (in this process), counted from the outside: API requests by the client, transitions
  * and Task invocations from the execution's history, DynamoDB units from the SDK client
- * (bench/capacity.ts), S3 requests through a counting proxy, email and SMS from the emulators' outboxes.
+ * (bench/capacity.ts), S3 requests through a counting proxy, email and SMS from the emulators' outboxes;
+ * and what publishing its domain events adds, from the stack's table stream, relay and bus
+ * (bench/event-publish.ts).
  */
 export async function measureCost(log: (message: string) => void): Promise<{
   figures: FigureInput[];
   notes: string[];
 }> {
-  countConsumedCapacity();
   const stateDir = mkdtempSync(join(tmpdir(), 'pos-bench-cost-'));
   const s3 = new S3Counter();
   const s3Port = await findFreePort();
@@ -182,6 +199,10 @@ export async function measureCost(log: (message: string) => void): Promise<{
       quiet: true,
       env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${proxyPort}` },
     });
+    // Installed after the stack's manifest access check, so it sees every request a function makes,
+    // even one the check refuses; by function, so publishing and webhook delivery are told apart.
+    countConsumedCapacity({ invokedFunction });
+    const integration = stack.integration;
     const sfn = new SFNClient({
       endpoint: stack.urls.sfn,
       region: LOCAL_REGION,
@@ -227,7 +248,7 @@ export async function measureCost(log: (message: string) => void): Promise<{
         token: operator,
         body: { terminals: [{ serialNumber, model: 'A8' }] },
       });
-      const before = await snapshot(api, s3);
+      const before = await snapshot(api, s3, integration);
       // A phone of its own: the per-phone hourly SMS limit must not see other runs' messages.
       const phone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
       const fixture = individualApplication({ serialNumber, email: `${scenario}-${Date.now()}@example.com` });
@@ -306,7 +327,22 @@ export async function measureCost(log: (message: string) => void): Promise<{
       await waitFor(applicationId, succeeded);
       const outcome = await api.expect(200, 'GET', `/v1/applications/${applicationId}`, { token });
       if (outcome.status !== 'APPROVED') throw new Error(`${scenario}: ended ${outcome.status}`);
-      const after = await snapshot(api, s3);
+      const after = await snapshot(api, s3, integration);
+      const publish = publishObserved(integration, before.publish);
+      const published = new Set(
+        publish.events
+          .filter((event) => event.data.applicationId === applicationId)
+          .map((event) => event.type),
+      );
+      if (!published.has('application.submitted') || !published.has('application.approved'))
+        throw new Error(`${scenario}: the bus did not receive the application's events`);
+      // The relay's and the delivery function's requests are publishing and webhook delivery, not the onboarding's.
+      const aside = {
+        reads: publish.relay.reads + publish.delivery.reads,
+        readUnits: publish.relay.readUnits + publish.delivery.readUnits,
+        writes: publish.relay.writes + publish.delivery.writes,
+        writeUnits: publish.relay.writeUnits + publish.delivery.writeUnits,
+      };
       const events = await history(applicationId);
       const sms = ((await api.call('GET', '/_local/sms')).json.messages as { body: string }[]).slice(
         before.sms,
@@ -319,15 +355,16 @@ export async function measureCost(log: (message: string) => void): Promise<{
           stateTransitions: transitionsOf(events),
           apiRequests: after.api - before.api,
           taskInvocations: taskInvocationsOf(events),
-          dynamoReadUnits: after.dynamo.readUnits - before.dynamo.readUnits,
-          dynamoWriteUnits: after.dynamo.writeUnits - before.dynamo.writeUnits,
+          dynamoReadUnits: after.dynamo.readUnits - before.dynamo.readUnits - aside.readUnits,
+          dynamoWriteUnits: after.dynamo.writeUnits - before.dynamo.writeUnits - aside.writeUnits,
           s3PutRequests: after.s3Put - before.s3Put,
           s3GetRequests: after.s3Get - before.s3Get,
           emails: after.emails - before.emails,
           smsParts: sms.reduce((sum, message) => sum + smsParts(message.body), 0),
         },
-        reads: after.dynamo.reads - before.dynamo.reads,
-        writes: after.dynamo.writes - before.dynamo.writes,
+        reads: after.dynamo.reads - before.dynamo.reads - aside.reads,
+        writes: after.dynamo.writes - before.dynamo.writes - aside.writes,
+        publish,
         trace: {
           statesEntered: events
             .filter((event) => event.type?.endsWith('StateEntered'))
@@ -337,6 +374,8 @@ export async function measureCost(log: (message: string) => void): Promise<{
             .map((event) => event.type),
           emailSubjects: emails.map((message) => message.subject),
           smsParts: sms.map((message) => smsParts(message.body)),
+          eventTypes: publish.events.map((event) => event.type),
+          webhookFanOut: publish.delivery,
         },
       };
     };
@@ -351,8 +390,9 @@ export async function measureCost(log: (message: string) => void): Promise<{
       const observed = await onboard(scenario.id, scenario.sn);
       log(`cost: ${scenario.label} done`);
       figures.push(...costFigures(scenario.label, observed, scenario.floor));
+      figures.push(...publishFigures(scenario.label, observed.publish, costOf(observed.usage)));
     }
-    notes.push(...floorNotes());
+    notes.push(...floorNotes(), publishNote());
     sfn.destroy();
     return { figures, notes };
   } finally {
@@ -503,4 +543,9 @@ export function floorNotes(): string[] {
     ...render('what one REQUEST_CHANGES loop adds to it', CHANGES_LOOP_EXTRA),
     "The floor's DynamoDB units are its reads and item writes at the units per request the product measured in the same run (same items, same sizes); Lambda compute is priced at an assumed 100 ms × 512 MB per invocation for both (bench/prices.ts).",
   ];
+}
+
+/** How publishing is counted, for the report. */
+export function publishNote(): string {
+  return "Event publish: counted on the local path the product runs (DynamoDB Local's change stream polled like the event source mapping, the relay function invoked with each batch that passes the stream filter, PutEvents on the local bus). State changes are the domain events the bus received for the scenario; the write units are those of the relay's own DynamoDB requests. Priced: relay invocations (requests and GB-s at the larger of the measured mean and the assumed 100 ms, 512 MB) and EventBridge custom events (USD 1.00 per million, one per started 64 KB of an entry); stream reads by a Lambda trigger are free. Webhook delivery is left out (it depends on how many endpoints an acquirer registers): its queue and function are not priced, and the delivery function's table requests are taken out of the onboarding's counts. Locally the stream is polled every 200 ms; in AWS the mapping batches up to 100 records within 1 s, so it invokes the relay as often or less.";
 }

@@ -38,6 +38,13 @@ export const PRICES = {
   email: 0.1 / 1000,
   /** End User Messaging SMS to China (+86), one message part: approximate, see the file comment. */
   sms: 0.025,
+  /**
+   * EventBridge: USD 1.00 per million custom events published to an event bus; the pricing page
+   * bills "each 64 KB chunk of a payload" as one event. Delivery to targets by rules is not billed
+   * per event (the SQS queue and the function behind the webhook rule are billed by their own
+   * services, and are webhook delivery, not publishing).
+   */
+  eventBridgeEvent: 1 / 1_000_000,
 } as const;
 
 /**
@@ -106,4 +113,62 @@ export function costOf(usage: UsageCounts, prices: typeof PRICES = PRICES): Cost
 /** USD per 1,000 onboardings. */
 export function perThousand(usd: number): number {
   return usd * 1000;
+}
+
+/**
+ * What publishing one onboarding's domain events used (bench/event-publish.ts): the path from the
+ * table's change stream to the bus. Reading the stream is free for a Lambda trigger: the DynamoDB
+ * pricing page says "You are not charged for GetRecords API calls invoked by AWS Lambda as part of
+ * DynamoDB triggers." (DynamoDB Streams, on-demand and provisioned alike), so it has no line.
+ */
+export interface PublishUsage {
+  /** Invocations of the stream-triggered relay function (one per batch of stream records). */
+  readonly relayInvocations: number;
+  /** The relay's mean measured duration per invocation (ms), locally. */
+  readonly relayMeanMs: number;
+  /** EventBridge events billed: one per started 64 KB of each PutEvents entry. */
+  readonly busEvents: number;
+  /** Table units the publishing path itself consumed (it reads the stream, not the table: 0 expected). */
+  readonly dynamoReadUnits: number;
+  readonly dynamoWriteUnits: number;
+}
+
+/** USD per line of {@link PublishUsage}. */
+export interface PublishCostBreakdown {
+  readonly lambda: number;
+  readonly eventBridge: number;
+  readonly dynamodb: number;
+  readonly total: number;
+}
+
+/**
+ * The billed duration of one relay invocation (ms): its measured mean rounded up to the
+ * millisecond Lambda bills by, at least `minimumBilledMs` (default: the assumed duration).
+ */
+export function relayBilledMs(
+  usage: PublishUsage,
+  minimumBilledMs: number = ASSUMED_LAMBDA.billedMs,
+): number {
+  return Math.max(minimumBilledMs, Math.ceil(usage.relayMeanMs));
+}
+
+/**
+ * Prices publishing (USD). Each relay invocation is billed at the larger of the assumed duration
+ * the other invocations are priced at ({@link ASSUMED_LAMBDA}) and its measured mean, at the same
+ * memory (the relay is a HouseFunction of 512 MB): a relay faster locally than the assumption is
+ * not priced below the functions it is compared with (`minimumBilledMs: 1` prices the measured
+ * duration alone).
+ */
+export function publishCostOf(
+  usage: PublishUsage,
+  options: { readonly prices?: typeof PRICES; readonly minimumBilledMs?: number } = {},
+): PublishCostBreakdown {
+  const prices = options.prices ?? PRICES;
+  const billedMs = relayBilledMs(usage, options.minimumBilledMs);
+  const gbSeconds = (billedMs / 1000) * (ASSUMED_LAMBDA.memoryMb / 1024);
+  const lambda = usage.relayInvocations * (prices.lambdaRequest + gbSeconds * prices.lambdaArmGbSecond);
+  const eventBridge = usage.busEvents * prices.eventBridgeEvent;
+  const dynamodb =
+    usage.dynamoReadUnits * prices.dynamoReadUnit + usage.dynamoWriteUnits * prices.dynamoWriteUnit;
+  return { lambda, eventBridge, dynamodb, total: lambda + eventBridge + dynamodb };
 }

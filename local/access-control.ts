@@ -30,6 +30,14 @@ import type { HandlerLoader, LambdaHandler } from './lambda-runtime';
 /** The function whose invocation is running (set around each handler call). */
 const invocation = new AsyncLocalStorage<string>();
 
+/**
+ * The name of the function whose invocation is running here, `undefined` outside one (the local
+ * stack's own calls). Lets `npm run bench` attribute DynamoDB units to the function that used them.
+ */
+export function invokedFunction(): string | undefined {
+  return invocation.getStore();
+}
+
 /** One item-level access, as IAM authorizes it. */
 export interface TableAccessRequest {
   readonly action: 'GetItem' | 'Query' | 'ConditionCheckItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';

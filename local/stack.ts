@@ -81,8 +81,8 @@ export interface LocalStackPorts {
   /** `EVENTS_PORT` (the local EventBridge bus), default any free port. */
   readonly events: number;
   /**
-   * `KINESIS_PORT`, default 4567 (kinesalite). When neither the option nor the variable names one
-   * and 4567 is taken (another stack), any free port.
+   * `KINESIS_PORT`, default 4567 (kinesalite) for a stack started without ports (`npm run dev`);
+   * any free port when 4567 is taken or the caller chose other ports and not this one.
    */
   readonly kinesis: number;
   /** `SQS_PORT` (the webhook delivery queue and the daily run's page queue); default any free port. */
@@ -246,10 +246,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stateDir = ensureDir(resolve(options.stateDir ?? process.env.LOCAL_STATE_DIR ?? '.local'));
 
   const requested: { -readonly [K in keyof LocalStackPorts]: number } = resolvePorts(options.ports);
-  // kinesalite's default port is a convenience, not a contract: a second stack takes any free one.
+  // kinesalite's default port is a convenience of `npm run dev`, not a contract: a caller that
+  // chose its own ports (tests, the bench) or a second stack takes any free one, held until bound;
+  // two stacks starting at once would otherwise both find 4567 free and one fail to bind it.
   if (options.ports?.kinesis === undefined && process.env[PORT_ENV.kinesis] === undefined) {
-    const free = await isPortFree(requested.kinesis);
-    if (!free) requested.kinesis = 0;
+    if (options.ports !== undefined || !(await isPortFree(requested.kinesis))) requested.kinesis = 0;
   }
   await Promise.all(
     Object.entries(requested).map(([part, port]) =>

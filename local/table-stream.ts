@@ -54,6 +54,14 @@ export class LocalTableStream {
   relayedRecords = 0;
   /** Relay invocations, for the bench. */
   invocations = 0;
+  /** Time spent in relay invocations (ms, summed), for the bench. */
+  invocationMs = 0;
+  /**
+   * Polls finished, for the bench: once two more have finished than when it looked, a poll that
+   * started after it looked has read the shards to their end, so every change committed before
+   * then has been relayed.
+   */
+  pollsFinished = 0;
 
   constructor(private readonly options: LocalTableStreamOptions) {
     this.client = new DynamoDBStreamsClient({
@@ -76,6 +84,7 @@ export class LocalTableStream {
       this.running = this.poll(streamArn)
         .catch((error: unknown) => this.options.log.error('stream: polling failed', error))
         .finally(() => {
+          this.pollsFinished += 1;
           if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs ?? 200);
         });
     };
@@ -179,11 +188,14 @@ export class LocalTableStream {
     this.invocations += 1;
     this.relayedRecords += kept.length;
     let result: DynamoDBBatchResponse | null;
+    const started = performance.now();
     try {
       result = (await this.options.invoke({ Records: kept })) as DynamoDBBatchResponse | null;
     } catch (error) {
       this.options.log.error('stream: the relay failed; the batch is handed again', error);
       return this.before(lambdaRecords, kept[0]?.dynamodb?.SequenceNumber);
+    } finally {
+      this.invocationMs += performance.now() - started;
     }
     const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
     return failed === undefined ? last : this.before(lambdaRecords, failed);

@@ -274,6 +274,22 @@ export async function decideReview(
   if (isDailyCheckTask(task)) {
     const dailyChecks = deps.dailyChecks;
     if (!dailyChecks) throw new Error('decide-review is built without the daily-check decisions');
+    // What only an onboarding decision takes is refused, not ignored: the reviewer meant something.
+    const foreign: FieldProblem[] = [
+      ...(feePlanCode !== undefined
+        ? [
+            {
+              field: 'feePlanCode',
+              code: 'NOT_ALLOWED',
+              message: 'A fee plan is chosen only when approving an application',
+            },
+          ]
+        : []),
+      ...(Object.keys(checks).length > 0
+        ? [{ field: 'checks', code: 'NOT_ALLOWED', message: `A ${task.kind} task has no checks to record` }]
+        : []),
+    ];
+    if (foreign.length > 0) throw validationFailed(foreign);
     const input = { decision, reasons, ...(parsed.data.limits ? { limits: parsed.data.limits } : {}) };
     return decideAsRead(reviewer, task, deps.clock.now(), deps.reviews, (seen) =>
       decideDailyCheckTask(dailyChecks, reviewer.sub, seen, input),

@@ -506,6 +506,20 @@ describe('decisions', () => {
     expect((await decide(location.taskId, { decision: 'SUSPEND_TERMINAL' })).json.error.fields[0].field).toBe(
       'reasons',
     );
+    // What only an onboarding decision takes is refused, not ignored.
+    const foreign = await decide(location.taskId, {
+      decision: 'SUSPEND_TERMINAL',
+      reasons: [{ field: 'terminal', reason: '机具移机' }],
+      feePlanCode: 'RETAIL-STD',
+      checks: { phoneCallback: { done: true } },
+    });
+    expect(foreign.status).toBe(400);
+    expect(
+      foreign.json.error.fields.map((field: { field: string; code: string }) => [field.field, field.code]),
+    ).toEqual([
+      ['feePlanCode', 'NOT_ALLOWED'],
+      ['checks', 'NOT_ALLOWED'],
+    ]);
     const done = await decide(location.taskId, {
       decision: 'SUSPEND_TERMINAL',
       reasons: [{ field: 'terminal', reason: '机具移机' }],

@@ -130,6 +130,7 @@ function expectStub(item: StoredItem | undefined, status: string) {
 }
 
 describe('retention of applications that never became a merchant', () => {
+  // Whole journeys and sweeps: ~30 s alone, several times that beside other suites on two cores.
   it('erases rejected and withdrawn applications after the period, leaves the others, never scans', async () => {
     const withdrawn = await draft();
     expect(
@@ -223,7 +224,7 @@ describe('retention of applications that never became a merchant', () => {
     expect(again.purged).toBeLessThanOrEqual(1);
     expect(again.documentsErased).toBe(again.purged);
     for (const id of [approved.applicationId, pending.id]) expect(await objectsOf(id)).toBeGreaterThan(0);
-  });
+  }, 240_000);
 
   it('erases a draft never submitted once its lifetime and the retention period have passed', async () => {
     const forgotten = await draft(['ID_CARD_FRONT', 'STORE_PHOTO']);
@@ -239,5 +240,5 @@ describe('retention of applications that never became a merchant', () => {
     expect(await objectsOf(forgotten.id)).toBe(0);
     const [stub] = await itemsOf(forgotten.id);
     expectStub(stub, 'EXPIRED');
-  }, 120_000);
+  }, 240_000);
 });
