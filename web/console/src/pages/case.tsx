@@ -524,7 +524,7 @@ function DecisionForm(props: {
         ),
       });
       setRecorded(true);
-      if (answer.feePlan) setApprovedPlan(answer.feePlan);
+      if ('feePlan' in answer && answer.feePlan) setApprovedPlan(answer.feePlan);
       props.onDecided();
     } catch (caught) {
       setError(caught instanceof ApiError && caught.status === 400 ? caught : describeError(caught));
