@@ -18,7 +18,7 @@ import { hrefOf, navigate } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { label, useI18n } from '../i18n';
-import { useSession } from '../session-context';
+import { keepFieldErrors, useSession } from '../session-context';
 
 /** A secret the API answered once: shown until the operator dismisses it, never stored. */
 interface ShownSecret {
@@ -260,9 +260,7 @@ function RegisterForm(props: { onRegistered: (shown: ShownSecret) => void }) {
   const { session, describeError } = useSession();
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<ReadonlySet<WebhookEventType>>(new Set());
-  const { busy, error, run } = useAction<ApiError | string>((caught) =>
-    caught instanceof ApiError && caught.status === 400 ? caught : describeError(caught),
-  );
+  const { busy, error, run } = useAction(keepFieldErrors(describeError));
   const problem = (field: string) =>
     error instanceof ApiError
       ? error.fields.find((p) => p.field === field || p.field.startsWith(`${field}.`))?.message
