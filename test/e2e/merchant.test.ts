@@ -309,9 +309,19 @@ describe('the merchant pages on a phone', () => {
     await checkPage(tab, 'activation');
 
     const sms = await latestSms(api, new RegExp(`(?:终端号|TID )${approved.terminalId}\\D+(\\d{6})`));
-    await textbox(page, 'Activation code').fill(sms[1] ?? '');
+    const activationCode = sms[1] ?? '';
+    // A wrong code is said with the attempts left; the next try clears the alert.
+    const wrongCode = String((Number(activationCode) + 1) % 1_000_000).padStart(6, '0');
+    await textbox(page, 'Activation code').fill(wrongCode);
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /^Wrong activation code; \d+ attempt\(s\) left\.$/ })
+      .waitFor();
+    await textbox(page, 'Activation code').fill(activationCode);
     await page.getByRole('button', { name: 'Activate', exact: true }).click();
     await page.getByText('The terminal is activated.').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Run the test transaction' }).click();
     await page.getByText(/^Test transaction approved \(sale .+, void .+\)/).waitFor();
     await checkPage(tab, 'activation done');

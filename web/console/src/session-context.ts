@@ -30,3 +30,11 @@ export function errorMessage(t: Strings, error: unknown): string {
   }
   return t.networkError;
 }
+
+/**
+ * A form's error: the API's 400 answer itself, so that each field's problem shows next to its
+ * input, or else the sentence `describe` makes of it.
+ */
+export function keepFieldErrors(describe: (error: unknown) => string): (error: unknown) => ApiError | string {
+  return (error) => (error instanceof ApiError && error.status === 400 ? error : describe(error));
+}

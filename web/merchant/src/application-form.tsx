@@ -4,6 +4,7 @@ import { isValidProvincePrefix, provincePrefixes } from '../../../shared/referen
 import { findMcc, mccTable } from '../../../shared/reference/mcc';
 import { ApiError, type ApplicationBody } from '../../common/api';
 import { Alert, RadioGroup, TextField } from '../../common/components';
+import { useAction } from '../../common/use-action';
 import { Combobox, type ComboOption } from './combobox';
 import {
   type FieldPath,
@@ -69,8 +70,13 @@ export function ApplicationForm(props: {
   const [serverProblems, setServerProblems] = useState<
     ReadonlyMap<string, { code: string; message: string }>
   >(new Map());
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction((caught) => {
+    if (!(caught instanceof ApiError)) return t.networkError;
+    if (caught.fields.length === 0) return `${caught.message} (${caught.code})`;
+    // Each field's problem shows at its input; the alert counts them.
+    setServerProblems(new Map(caught.fields.map((p) => [p.field, p])));
+    return t.form.fixErrors(caught.fields.length);
+  });
   const form = useRef<HTMLFormElement>(null);
   const problems = useMemo(() => validate(values, lang), [values, lang]);
 
@@ -151,18 +157,7 @@ export function ApplicationForm(props: {
       if (first) form.current?.querySelector<HTMLElement>(`#${idOf(first)}`)?.focus();
       return;
     }
-    setBusy(true);
-    try {
-      await props.onSubmit(toBody(values, lang), values);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.fields.length > 0) {
-        setServerProblems(new Map(caught.fields.map((p) => [p.field, p])));
-        setError(t.form.fixErrors(caught.fields.length));
-      } else if (caught instanceof ApiError) setError(`${caught.message} (${caught.code})`);
-      else setError(t.networkError);
-    } finally {
-      setBusy(false);
-    }
+    await run(() => props.onSubmit(toBody(values, lang), values));
   };
 
   return (

@@ -7,6 +7,7 @@ import {
   requestVerification,
 } from '../../common/api';
 import { Alert, StatusMessage, TextField } from '../../common/components';
+import { useAction } from '../../common/use-action';
 import { explainCodeError } from './code-errors';
 import { useI18n } from './i18n';
 import type { MerchantSession } from './merchant-session';
@@ -62,27 +63,13 @@ function ChannelCode(props: {
   const id = channel === 'SMS' ? 'phone-code' : 'email-code';
   const [sentTo, setSentTo] = useState<string>();
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const explain = (caught: unknown): string => {
+  const { busy, error, run } = useAction((caught): string => {
     const known = explainCodeError(t, caught);
     if (known !== undefined || !(caught instanceof ApiError)) return known ?? t.networkError;
     const field = caught.fields[0];
     if (field) return t.problems[field.code] ?? field.message;
     return `${caught.message} (${caught.code})`;
-  };
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(explain(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  });
   const label = channel === 'SMS' ? t.verify.phone : t.verify.email;
 
   return (

@@ -20,11 +20,12 @@ import {
 import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { plansForMcc } from '../fee-plan-offer';
 import { FeePlanPicker } from '../fee-plans';
 import { label, type Strings, useI18n } from '../i18n';
-import { useSession } from '../session-context';
+import { keepFieldErrors, useSession } from '../session-context';
 
 /** Subject keys that are not application fields. */
 const META_KEYS = new Set(['applicationId', 'status', 'documents', 'timeline', 'locale']);
@@ -333,29 +334,23 @@ function ClaimPanel(props: {
 }) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction((caught) => {
+    if (!(caught instanceof ApiError && caught.code === 'REVIEW_CLAIMED')) return describeError(caught);
+    // Another reviewer was first: the panel shows their claim.
+    const by = String(caught.details.claimedBy ?? '');
+    const until = String(caught.details.claimedUntil ?? '');
+    props.onClaimed({ by, until });
+    return t.claim.heldByOther(by, formatDateTime(until, lang));
+  });
   const { claim, mine } = props;
   // `now` re-renders the panel every 15 s; the minutes are counted from this very moment.
   const minutes = claim ? Math.max(1, Math.ceil((Date.parse(claim.until) - Date.now()) / 60_000)) : 0;
 
-  const takeClaim = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const takeClaim = () =>
+    run(async () => {
       const answer = await claimReview(session.token, props.taskId);
       props.onClaimed({ by: answer.claimedBy, until: answer.claimedUntil });
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.code === 'REVIEW_CLAIMED') {
-        const by = String(caught.details.claimedBy ?? '');
-        const until = String(caught.details.claimedUntil ?? '');
-        props.onClaimed({ by, until });
-        setError(t.claim.heldByOther(by, formatDateTime(until, lang)));
-      } else setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section class="card claim" aria-labelledby="claim-heading">
@@ -390,24 +385,16 @@ function RevealPhone(props: { taskId: string; masked: string | undefined; canRev
   const { t } = useI18n();
   const { session, describeError } = useSession();
   const [value, setValue] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction((caught) =>
+    caught instanceof ApiError && caught.code === 'CLAIM_REQUIRED'
+      ? t.claim.revealNeedsClaim
+      : describeError(caught),
+  );
 
-  const reveal = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const reveal = () =>
+    run(async () => {
       setValue((await revealReviewField(session.token, props.taskId, 'contact.phone')).value);
-    } catch (caught) {
-      setError(
-        caught instanceof ApiError && caught.code === 'CLAIM_REQUIRED'
-          ? t.claim.revealNeedsClaim
-          : describeError(caught),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div class="reveal">
@@ -485,9 +472,8 @@ function DecisionForm(props: {
   });
   const [reasons, setReasons] = useState<ReasonRow[]>([]);
   const [nextKey, setNextKey] = useState(1);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction(keepFieldErrors(describeError));
   const [recorded, setRecorded] = useState(false);
-  const [error, setError] = useState<ApiError | string>();
   const decided = item.status !== 'PENDING';
   // Approving an application fixes its fee plan: the plans its MCC's risk level may have.
   const picksPlan = item.kind === 'APPLICATION' && !decided;
@@ -504,10 +490,8 @@ function DecisionForm(props: {
   const problem = (field: string) =>
     error instanceof ApiError ? error.fields.find((p) => p.field === field)?.message : undefined;
 
-  const decide = async (decision: Decision) => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const decide = (decision: Decision) =>
+    run(async () => {
       const answer = await decideReview(session.token, item.taskId, {
         decision,
         // Only with the list loaded: without a code the API gives the default plan.
@@ -526,12 +510,7 @@ function DecisionForm(props: {
       setRecorded(true);
       if ('feePlan' in answer && answer.feePlan) setApprovedPlan(answer.feePlan);
       props.onDecided();
-    } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 400 ? caught : describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const checkNames: Record<RequiredCheck, { done: string; notes: string }> = {
     phoneCallback: { done: t.case.phoneCallbackDone, notes: t.case.phoneCallbackNotes },

@@ -12,11 +12,12 @@ import {
 import { Alert, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf, navigate } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { plansForMcc } from '../fee-plan-offer';
 import { FeePlanPicker, PlanRates } from '../fee-plans';
 import { label, useI18n } from '../i18n';
-import { useSession } from '../session-context';
+import { keepFieldErrors, useSession } from '../session-context';
 import { isOperator } from '../staff-session';
 
 /**
@@ -290,9 +291,8 @@ function ChangeFeePlan(props: {
   const offer = plansForMcc(plans.value?.items ?? [], props.mcc);
   const [picked, setPicked] = useState<string>();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
-  const [error, setError] = useState<ApiError | string>();
+  const { busy, error, setError, run } = useAction(keepFieldErrors(describeError));
   const feePlanCode = picked ?? props.current;
   const problem = (field: string) =>
     error instanceof ApiError ? error.fields.find((p) => p.field === field)?.message : undefined;
@@ -307,9 +307,7 @@ function ChangeFeePlan(props: {
       );
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const changed = await changeMerchantFeePlan(session.token, props.merchantNo, {
         feePlanCode,
         reason: reason.trim(),
@@ -317,11 +315,7 @@ function ChangeFeePlan(props: {
       setDone(t.agreement.changed(changed.agreement.version, changed.feePlan.code, changed.feePlan.version));
       setReason('');
       props.onChanged();
-    } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 400 ? caught : describeError(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

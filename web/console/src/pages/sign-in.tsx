@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { localStaffToken } from '../../../common/api';
 import { Alert, SelectField, TextField } from '../../../common/components';
 import { langFromUrl } from '../../../common/i18n';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import type { OidcSignIn } from '../../../runtime-config';
 import { consoleBaseUrl, loadConsoleConfig } from '../console-config';
@@ -62,8 +63,9 @@ function LocalSignIn(props: { onSignedIn: SignedIn }) {
   const { t } = useI18n();
   const [user, setUser] = useState('');
   const [role, setRole] = useState('reviewer');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction(
+    (caught) => `${t.signIn.failed}: ${errorMessage(t, caught)}`,
+  );
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -72,17 +74,11 @@ function LocalSignIn(props: { onSignedIn: SignedIn }) {
       setError(`${t.signIn.user}?`);
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const groups = ROLE_GROUPS[role] ?? ['reviewer'];
       const { token } = await localStaffToken(sub, groups);
       props.onSignedIn(saveSession(sessionFromToken(token, sub, groups)));
-    } catch (caught) {
-      setError(`${t.signIn.failed}: ${errorMessage(t, caught)}`);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -11,6 +11,7 @@ import {
 import { Alert, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf, navigate } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { type StockRow, stockRows } from '../csv';
 import { label, useI18n } from '../i18n';
@@ -124,27 +125,19 @@ function TerminalActions(props: { view: TerminalView; onChanged: () => void }) {
   const { view } = props;
   const [merchantNo, setMerchantNo] = useState('');
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction((caught) =>
+    caught instanceof ApiError && caught.fields.length > 0
+      ? `${caught.message}: ${caught.fields.map((p) => `${p.field} ${p.message}`).join('; ')}`
+      : describeError(caught),
+  );
 
-  const act = async (action: () => Promise<string>) => {
-    setBusy(true);
-    setError(undefined);
-    setDone(undefined);
-    try {
+  const act = (action: () => Promise<string>) =>
+    run(async () => {
+      setDone(undefined);
       setDone(await action());
       props.onChanged();
-    } catch (caught) {
-      setError(
-        caught instanceof ApiError && caught.fields.length > 0
-          ? `${caught.message}: ${caught.fields.map((p) => `${p.field} ${p.message}`).join('; ')}`
-          : describeError(caught),
-      );
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div class="terminal-actions">
@@ -265,26 +258,19 @@ function StockImport() {
   const { t } = useI18n();
   const { session, describeError } = useSession();
   const [file, setFile] = useState<File>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, setError, run } = useAction(describeError);
   const [report, setReport] = useState<ReportRow[]>();
 
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!file) return;
-    setBusy(true);
-    setError(undefined);
-    setReport(undefined);
-    try {
+    await run(async () => {
+      setReport(undefined);
       const rows = stockRows(await file.text());
       if (rows.length === 0) setError(t.terminals.importEmpty);
       else if (rows.length > MAX_ROWS) setError(t.terminals.importTooMany);
       else setReport(await importRows(session.token, rows));
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const registered = report?.filter((row) => row.result === 'REGISTERED').length ?? 0;

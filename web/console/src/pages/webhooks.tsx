@@ -15,9 +15,10 @@ import {
 import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf, navigate } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { label, useI18n } from '../i18n';
-import { useSession } from '../session-context';
+import { keepFieldErrors, useSession } from '../session-context';
 
 /** A secret the API answered once: shown until the operator dismisses it, never stored. */
 interface ShownSecret {
@@ -148,20 +149,7 @@ function EndpointTable(props: {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
   const [confirming, setConfirming] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-
-  const act = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: act } = useAction(describeError);
 
   return (
     <>
@@ -272,17 +260,14 @@ function RegisterForm(props: { onRegistered: (shown: ShownSecret) => void }) {
   const { session, describeError } = useSession();
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState<ReadonlySet<WebhookEventType>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | string>();
+  const { busy, error, run } = useAction(keepFieldErrors(describeError));
   const problem = (field: string) =>
     error instanceof ApiError
       ? error.fields.find((p) => p.field === field || p.field.startsWith(`${field}.`))?.message
       : undefined;
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const submit = () =>
+    run(async () => {
       const created = await createWebhookEndpoint(session.token, {
         url: url.trim(),
         // In the catalogue's order, whatever order they were ticked in.
@@ -291,12 +276,7 @@ function RegisterForm(props: { onRegistered: (shown: ShownSecret) => void }) {
       setUrl('');
       setEvents(new Set());
       props.onRegistered({ url: created.url, secret: created.secret });
-    } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 400 ? caught : describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const eventsError = problem('events');
   return (
@@ -364,22 +344,9 @@ function Deliveries(props: { endpoint: WebhookEndpoint }) {
   );
   const [more, setMore] = useState<{ items: WebhookDelivery[]; nextCursor: string | null }>();
   const [done, setDone] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction(describeError);
   const items = [...(first.value?.items ?? []), ...(more?.items ?? [])];
   const nextCursor = more ? more.nextCursor : (first.value?.nextCursor ?? null);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section class="card" aria-labelledby="deliveries-heading">

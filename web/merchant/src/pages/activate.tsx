@@ -8,6 +8,7 @@ import {
 } from '../../../common/api';
 import { Alert, SelectField, StatusMessage, TextField } from '../../../common/components';
 import { hrefOf } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { useI18n } from '../i18n';
 import type { MerchantSession } from '../merchant-session';
@@ -28,8 +29,15 @@ export function ActivatePage(props: { session: MerchantSession }) {
   }, [session.applicationId]);
   const [chosen, setChosen] = useState<string>();
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction((caught) => {
+    if (!(caught instanceof ApiError)) return t.networkError;
+    if (caught.code === 'ACTIVATION_CODE_INVALID' && typeof caught.details.attemptsLeft === 'number')
+      return t.activate.attemptsLeft(caught.details.attemptsLeft);
+    if (caught.code === 'ACTIVATION_LOCKED') return t.activate.locked;
+    if (caught.code === 'ACTIVATION_CODE_EXPIRED') return t.activate.expired;
+    if (caught.code === 'AGREEMENT_NOT_SIGNED') return t.activate.signFirst;
+    return `${caught.message} (${caught.code})`;
+  });
   const [activated, setActivated] = useState<ReadonlySet<string>>(new Set());
   const [result, setResult] = useState<string>();
 
@@ -44,16 +52,6 @@ export function ActivatePage(props: { session: MerchantSession }) {
     (activated.has(terminal.serialNumber) ||
       terminal.status === 'ACTIVATED' ||
       terminal.status === 'VERIFIED');
-
-  const explain = (caught: unknown) => {
-    if (!(caught instanceof ApiError)) return t.networkError;
-    if (caught.code === 'ACTIVATION_CODE_INVALID' && typeof caught.details.attemptsLeft === 'number')
-      return t.activate.attemptsLeft(caught.details.attemptsLeft);
-    if (caught.code === 'ACTIVATION_LOCKED') return t.activate.locked;
-    if (caught.code === 'ACTIVATION_CODE_EXPIRED') return t.activate.expired;
-    if (caught.code === 'AGREEMENT_NOT_SIGNED') return t.activate.signFirst;
-    return `${caught.message} (${caught.code})`;
-  };
 
   return (
     <section>
@@ -92,18 +90,12 @@ export function ActivatePage(props: { session: MerchantSession }) {
             <form
               class="card"
               noValidate
-              onSubmit={async (event) => {
+              onSubmit={(event) => {
                 event.preventDefault();
-                setBusy(true);
-                setError(undefined);
-                try {
+                void run(async () => {
                   await activateTerminal(session.token, terminal.serialNumber, code.trim());
                   setActivated(new Set(activated).add(terminal.serialNumber));
-                } catch (caught) {
-                  setError(explain(caught));
-                } finally {
-                  setBusy(false);
-                }
+                });
               }}
             >
               <p class="hint">{t.activate.intro}</p>
@@ -131,22 +123,16 @@ export function ActivatePage(props: { session: MerchantSession }) {
                   type="button"
                   class="wide"
                   disabled={busy}
-                  onClick={async () => {
-                    setBusy(true);
-                    setError(undefined);
-                    try {
+                  onClick={() =>
+                    run(async () => {
                       const answer = await runTestTransaction(session.token, terminal.serialNumber);
                       setResult(
                         answer.result === 'APPROVED'
                           ? t.activate.testApproved(answer.saleId, answer.voidId)
                           : t.activate.testDeclined(answer.step, answer.responseCode ?? '-'),
                       );
-                    } catch (caught) {
-                      setError(explain(caught));
-                    } finally {
-                      setBusy(false);
-                    }
-                  }}
+                    })
+                  }
                 >
                   {t.activate.testSubmit}
                 </button>

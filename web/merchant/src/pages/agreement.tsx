@@ -10,6 +10,7 @@ import {
 import { Alert, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { useI18n } from '../i18n';
 import type { MerchantSession } from '../merchant-session';
@@ -31,8 +32,17 @@ export function AgreementPage(props: { session: MerchantSession }) {
   const [sentTo, setSentTo] = useState<string>();
   const [code, setCode] = useState('');
   const [read, setRead] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useAction((caught) => {
+    if (!(caught instanceof ApiError)) return t.networkError;
+    if (caught.code === 'VERIFICATION_CODE_INVALID' && typeof caught.details.attemptsLeft === 'number')
+      return t.agreement.attemptsLeft(caught.details.attemptsLeft);
+    if (caught.code === 'VERIFICATION_LOCKED') return t.agreement.locked;
+    if (caught.code === 'VERIFICATION_EXPIRED') return t.agreement.expired;
+    if (caught.code === 'AGREEMENT_CHANGED') return t.agreement.changed;
+    if (caught.code === 'RATE_LIMITED') return t.agreement.rateLimited;
+    if (caught.fields.some((problem) => problem.code === 'UNDELIVERABLE')) return t.agreement.undeliverable;
+    return `${caught.message} (${caught.code})`;
+  });
   const [signedAt, setSignedAt] = useState<string>();
 
   if (view.loading && !view.value) return <p>{t.loading}</p>;
@@ -45,18 +55,6 @@ export function AgreementPage(props: { session: MerchantSession }) {
   if (!view.value) return <p class="notice">{t.agreement.notApproved}</p>;
   const { merchantNo, agreement } = view.value;
   const signed = signedAt ?? (agreement.status === 'SIGNED' ? agreement.signedAt : null);
-
-  const explain = (caught: unknown) => {
-    if (!(caught instanceof ApiError)) return t.networkError;
-    if (caught.code === 'VERIFICATION_CODE_INVALID' && typeof caught.details.attemptsLeft === 'number')
-      return t.agreement.attemptsLeft(caught.details.attemptsLeft);
-    if (caught.code === 'VERIFICATION_LOCKED') return t.agreement.locked;
-    if (caught.code === 'VERIFICATION_EXPIRED') return t.agreement.expired;
-    if (caught.code === 'AGREEMENT_CHANGED') return t.agreement.changed;
-    if (caught.code === 'RATE_LIMITED') return t.agreement.rateLimited;
-    if (caught.fields.some((problem) => problem.code === 'UNDELIVERABLE')) return t.agreement.undeliverable;
-    return `${caught.message} (${caught.code})`;
-  };
   const surcharge = surchargeLine(agreement.feePlan.t0SurchargeBps, agreement.settlementCycle, lang);
 
   return (
@@ -120,24 +118,22 @@ export function AgreementPage(props: { session: MerchantSession }) {
         <form
           class="card"
           noValidate
-          onSubmit={async (event) => {
+          onSubmit={(event) => {
             event.preventDefault();
-            if (!agreement.sha256) return;
-            setBusy(true);
-            setError(undefined);
-            try {
+            const { sha256 } = agreement;
+            if (!sha256) return;
+            void run(async () => {
               const answer = await signAgreement(session.token, merchantNo, {
                 agreementId: agreement.agreementId,
-                sha256: agreement.sha256,
+                sha256,
                 code: code.trim(),
+              }).catch((caught: unknown) => {
+                // A newer version was rendered meanwhile: show it, to be read and signed instead.
+                if (caught instanceof ApiError && caught.code === 'AGREEMENT_CHANGED') view.reload();
+                throw caught;
               });
               setSignedAt(answer.signedAt);
-            } catch (caught) {
-              setError(explain(caught));
-              if (caught instanceof ApiError && caught.code === 'AGREEMENT_CHANGED') view.reload();
-            } finally {
-              setBusy(false);
-            }
+            });
           }}
         >
           <h2>{t.agreement.signTitle}</h2>
@@ -147,18 +143,12 @@ export function AgreementPage(props: { session: MerchantSession }) {
             type="button"
             class="secondary"
             disabled={busy}
-            onClick={async () => {
-              setBusy(true);
-              setError(undefined);
-              try {
+            onClick={() =>
+              run(async () => {
                 const answer = await requestSignatureCode(session.token, merchantNo);
                 setSentTo(answer.sentTo);
-              } catch (caught) {
-                setError(explain(caught));
-              } finally {
-                setBusy(false);
-              }
-            }}
+              })
+            }
           >
             {t.agreement.sendCode}
           </button>

@@ -8,6 +8,7 @@ import {
 } from '../../../common/api';
 import { Alert } from '../../../common/components';
 import { hrefOf, navigate } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { DocumentSlots } from '../document-slots';
 import { problemText, useI18n } from '../i18n';
@@ -23,9 +24,18 @@ export function DocumentsPage(props: { session: MerchantSession }) {
   const view = useAsync(() => getApplication(session.token, session.applicationId), [session.applicationId]);
   const [uploaded, setUploaded] = useState<ReadonlySet<DocumentKind>>(new Set());
   const [problems, setProblems] = useState<ReadonlyMap<string, { code: string; message: string }>>(new Map());
-  const [error, setError] = useState<string>();
   const [unverified, setUnverified] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction((caught) => {
+    if (!(caught instanceof ApiError)) return t.networkError;
+    if (caught.fields.length === 0) return `${caught.message} (${caught.code})`;
+    // The missing documents show at their slots; other fields (a contact not verified) up here.
+    setProblems(new Map(caught.fields.map((p) => [p.field, p])));
+    setUnverified(caught.fields.some((p) => p.code === 'UNVERIFIED'));
+    const other = caught.fields.filter((p) => !p.field.startsWith('documents.'));
+    return other.length > 0
+      ? other.map((p) => `${t.fields[p.field] ?? p.field}: ${problemText(t, lang, p)}`).join('; ')
+      : t.documents.missing(caught.fields.length);
+  });
 
   if (view.loading && !view.value) return <p>{t.loading}</p>;
   if (!view.value)
@@ -41,28 +51,12 @@ export function DocumentsPage(props: { session: MerchantSession }) {
   ]);
   const missing = kinds.filter((kind) => !done.has(kind)).length;
 
-  const submit = async () => {
-    setBusy(true);
-    setError(undefined);
-    setUnverified(false);
-    try {
+  const submit = () =>
+    run(async () => {
+      setUnverified(false);
       await submitApplication(session.token, session.applicationId);
       navigate('/status');
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.fields.length > 0) {
-        setProblems(new Map(caught.fields.map((p) => [p.field, p])));
-        setUnverified(caught.fields.some((p) => p.code === 'UNVERIFIED'));
-        const other = caught.fields.filter((p) => !p.field.startsWith('documents.'));
-        setError(
-          other.length > 0
-            ? other.map((p) => `${t.fields[p.field] ?? p.field}: ${problemText(t, lang, p)}`).join('; ')
-            : t.documents.missing(caught.fields.length),
-        );
-      } else setError(caught instanceof ApiError ? `${caught.message} (${caught.code})` : t.networkError);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section>

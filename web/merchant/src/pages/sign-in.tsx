@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, confirmSession, startSession } from '../../../common/api';
 import { Alert, StatusMessage, TextField } from '../../../common/components';
 import { navigate } from '../../../common/router';
+import { useAction } from '../../../common/use-action';
 import { explainCodeError } from '../code-errors';
 import { useI18n } from '../i18n';
 import { forgetAll, type MerchantSession, saveSession } from '../merchant-session';
@@ -18,27 +19,13 @@ export function SignInPage(props: { onSession: (session: MerchantSession) => voi
   const [applicationId, setApplicationId] = useState('');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const id = applicationId.trim().toUpperCase();
-
-  const explain = (caught: unknown): string => {
+  const { busy, error, run } = useAction((caught): string => {
     const known = explainCodeError(t, caught);
     if (known !== undefined || !(caught instanceof ApiError)) return known ?? t.networkError;
     if (caught.code === 'NOT_FOUND') return t.signIn.invalidId;
     return `${caught.message} (${caught.code})`;
-  };
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(explain(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  });
+  const id = applicationId.trim().toUpperCase();
 
   return (
     <section>
