@@ -221,6 +221,23 @@ export type BindOutcome =
       readonly approvalExpiresAt: string;
     };
 
+/** The merchant statuses that take terminals (the binding write's condition says the same). */
+const ACCEPTING_MERCHANT_STATUSES: readonly string[] = ['PENDING_ACTIVATION', 'ACTIVE'];
+
+const alreadyBound = () =>
+  new AppError('TERMINAL_ALREADY_BOUND', 'This terminal is bound to a merchant already');
+
+const merchantNotAccepting = () =>
+  new AppError('VALIDATION_FAILED', 'The merchant does not exist or cannot take terminals', {
+    fields: [
+      {
+        field: 'merchantNo',
+        code: 'NOT_ACCEPTING',
+        message: 'No active or pending merchant with this number',
+      },
+    ],
+  });
+
 /**
  * `POST /v1/terminals/{sn}/bind` (operator): one transaction binds the SN (in stock only) and
  * counts it on the merchant (at most 5), with an 8-digit terminal ID from an atomic sequence
@@ -249,6 +266,12 @@ export async function bindTerminal(
     before?.rebindMerchantNo === merchantNo &&
     before.rebindRequestedBy !== actor &&
     (before.rebindRequestedAt ?? '') > approvalSince;
+  // Refused before a terminal ID is drawn, so that a refused bind consumes none; when requests
+  // race, the binding write's own conditions still decide.
+  if (!before) throw notFound('Terminal');
+  if (before.status !== 'IN_STOCK') throw alreadyBound();
+  if (!ACCEPTING_MERCHANT_STATUSES.includes((await deps.terminals.merchantStatus(merchantNo)) ?? ''))
+    throw merchantNotAccepting();
   const terminalId = terminalIdOf(await deps.merchants.nextTerminalSequence());
   const refusal = await deps.terminals.bind({
     serialNumber,
@@ -264,19 +287,11 @@ export async function bindTerminal(
     case 'TERMINAL_NOT_FOUND':
       throw notFound('Terminal');
     case 'TERMINAL_ALREADY_BOUND':
-      throw new AppError('TERMINAL_ALREADY_BOUND', 'This terminal is bound to a merchant already');
+      throw alreadyBound();
     case 'TERMINAL_LIMIT':
       throw new AppError('CONFLICT', 'This merchant already holds the maximum of 5 terminals');
     case 'MERCHANT_NOT_ACTIVE':
-      throw new AppError('VALIDATION_FAILED', 'The merchant does not exist or cannot take terminals', {
-        fields: [
-          {
-            field: 'merchantNo',
-            code: 'NOT_ACCEPTING',
-            message: 'No active or pending merchant with this number',
-          },
-        ],
-      });
+      throw merchantNotAccepting();
     case 'REBIND_NEEDS_APPROVAL': {
       if (!(await deps.terminals.requestRebind({ serialNumber, merchantNo, actor, at, holdSince }))) {
         throw new AppError('CONFLICT', 'The terminal changed at the same time; read it again');
