@@ -121,8 +121,10 @@ export async function bundleFunction(name: string, outDir: string): Promise<Bund
 
 /**
  * The source of a floor function: it imports the given SDK clients and creates one of each at
- * module scope, as any function using them must, and exports a `@middy/core` handler (every
- * function of the house is a middy handler: the design card names middy), and does nothing else.
+ * module scope, as any function using them must, creates a Powertools `Logger` and exports a
+ * `@middy/core` handler, and does nothing else. The floor counts what the design card requires of
+ * every function: middy (every handler is a middy handler) and the Powertools logger (every
+ * function logs through it); a function is judged on what it carries beyond that.
  * `clientClasses` maps a package to its client class (e.g. `@aws-sdk/client-dynamodb` →
  * `DynamoDBClient`).
  */
@@ -134,9 +136,11 @@ export function floorSource(clientClasses: ReadonlyMap<string, string>): string 
   const created = packages.map((_pkg, index) => `new C${index}({})`);
   return [
     "import middy from '@middy/core';",
+    "import { Logger } from '@aws-lambda-powertools/logger';",
     ...imports,
     // Exported, so that neither esbuild nor V8 can drop the clients.
     `export const clients = [${created.join(', ')}];`,
+    'export const logger = new Logger();',
     'export const handler = middy(async () => ({ statusCode: 200, body: "" }));',
     '',
   ].join('\n');

@@ -218,7 +218,7 @@ export interface ColdStartOptions {
 
 /**
  * Part 1: module init of every deployed function's bundle against its floor bundle, which only
- * creates the same AWS SDK clients. Processes run one at a time, every bundle once per round, so
+ * creates the same AWS SDK clients and a Powertools logger behind a `@middy/core` handler. Processes run one at a time, every bundle once per round, so
  * that drift on a noisy machine hits functions and floors alike.
  */
 export async function measureColdStarts(
@@ -300,7 +300,10 @@ export async function measureColdStarts(
     // function's own second-stage ones: a function is never judged on another's extra samples.
     const floorSamples = [...floor.samples, ...item.pairedFloorSamples];
     const interval = ratioOfMediansInterval(item.samples, floorSamples);
-    const floorName = id === 'none' ? '@middy/core, no SDK client' : `${id} clients + @middy/core`;
+    const floorName =
+      id === 'none'
+        ? '@middy/core + Powertools logger, no SDK client'
+        : `${id} clients + @middy/core + logger`;
     const extra = extraContributors(item.bundle.metafile, floor.bundle.metafile);
     const init: FigureInput = {
       section: 'cold-start',

@@ -39,7 +39,7 @@ export function explainMisses(figures: readonly Figure[]): string[] {
   if (initMisses.length > 0) {
     notes.push(
       `Cold start (init): ${initMisses.length} of ${initJudged.length} functions take more than 1.15 × their floor. ` +
-        `The floor only loads and creates the SDK clients and exports a @middy/core handler. Profiles of the import (node --cpu-prof, 20 runs) put ` +
+        `The floor only loads and creates the SDK clients and a Powertools logger and exports a @middy/core handler. Profiles of the import (node --cpu-prof, 20 runs) put ` +
         `most of init into compiling the bundle's source and reading its source map, both in proportion to its ` +
         `bytes; evaluating the product's own module scope is under 1 ms, so init grows with bytes. ` +
         `Most frequent among the largest ` +
@@ -54,13 +54,9 @@ export function explainMisses(figures: readonly Figure[]): string[] {
     if (withoutClients.length > 0) {
       notes.push(
         `Cold start (init) without an SDK client (${withoutClients.map((figure) => figure.name.replace(' · init', '')).join(', ')}): ` +
-          'the floor is a @middy/core handler alone (≈ 9–15 ms), so what every function carries besides middy weighs ' +
-          'on it as on no other: the Powertools logger (≈ 23 KB with its commons and invoke-store) and the node:crypto ' +
-          'and node:console built-ins it loads at import, which the SDK clients load anyway in every other function. ' +
-          'Measured apart, importing the logger into the bare middy floor adds ≈ 10 ms (crypto and console ≈ 5 ms, ' +
-          'its code and source map the rest); the route stack itself adds little more. Bundling less cannot close ' +
-          'this while the logger is in the function: the logger is the design card’s, so the floor of such a function ' +
-          'would have to include it.',
+          'the floor is a @middy/core handler with the Powertools logger and nothing else (no SDK client to load), ' +
+          'so the route stack (the house middlewares, the error map, the config module) weighs on it as on no other ' +
+          'function: a few milliseconds are a large share of a small floor.',
       );
     }
   }

@@ -60,6 +60,9 @@ describe('bench bundling', () => {
     expect(source).toContain("import { SFNClient as C1 } from '@aws-sdk/client-sfn';");
     expect(source).toContain('export const clients = [new C0({}), new C1({})];');
     expect(source).toContain("import middy from '@middy/core';");
+    // The design card's logger is in every function, so the floor carries it too.
+    expect(source).toContain("import { Logger } from '@aws-lambda-powertools/logger';");
+    expect(source).toContain('export const logger = new Logger();');
     expect(source).toMatch(/export const handler = middy\(/);
   });
 
