@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { functionEnvironment } from '../../bench/cold-start';
 import { DEFAULT_CONFIG, readConfig } from '../../infra/config';
 import { ROUTE_RATE_RULES } from '../../infra/constructs/api-waf';
 import { smsOriginationIdentityArn } from '../../infra/constructs/grants';
@@ -47,6 +48,9 @@ import { WEB_FIXTURE_DIR } from './fixtures/web';
 const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8'),
 ).context;
+
+/** Variables the bench sets apart from the others: NODE_OPTIONS comes with Lambda's own (lambdaEnvironment). */
+const BENCH_DEFAULTED_VARIABLES = new Set<string>(['NODE_OPTIONS']);
 
 const apiFunctionNames = [...new Set(ROUTES.map((route) => route.functionName))];
 /** Every process with its Task functions, from the manifest. */
@@ -392,6 +396,19 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         });
         expect(props.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
       }
+    });
+
+    it('starts every function in the cold-start bench with the variables the stack gives it', () => {
+      // The bench imports each bundle with a stand-in of the deployed environment: a variable the
+      // stack sets and the bench lacks is one a handler may require at import (the bench dies).
+      const bench = new Set(Object.keys(functionEnvironment()));
+      const missing = new Set<string>();
+      for (const fn of Object.values(stateless.findResources('AWS::Lambda::Function'))) {
+        for (const name of Object.keys(fn.Properties.Environment?.Variables ?? {})) {
+          if (!bench.has(name) && !BENCH_DEFAULTED_VARIABLES.has(name)) missing.add(name);
+        }
+      }
+      expect([...missing]).toEqual([]);
     });
 
     it('gives every log group of both stacks a retention and the logs key, and every function its own log group', () => {
