@@ -1,10 +1,8 @@
-import { join } from 'node:path';
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, TABLE_NAME } from '../local/constants';
 import { ensureTable } from '../local/dynamodb-local';
 import { createLogger } from '../local/log';
-import { DEFAULT_WEB_DIR, ensureWebBuilt, firstPageJavaScript } from '../local/web-build';
 import { DynamoReviewStats, DynamoReviewTaskRepository } from '../shared/adapters/dynamodb-reviews';
 import { DynamoTable } from '../shared/adapters/dynamodb-table';
 import type { ReviewKind, ReviewTaskRecord } from '../shared/domain/review';
@@ -14,10 +12,16 @@ import { listReviews } from '../shared/reviews/requests';
 import { reviewStats } from '../shared/reviews/stats';
 import { consumedCapacity, countConsumedCapacity } from './capacity';
 import { pendingTask } from './fakes';
-import { largestContentfulPaint, ROUNDS, timedLoads, withStackAndChromium } from './page-paint';
 import type { FigureInput } from './report';
 import { startInMemoryDynamoDb } from './scale';
 import { median } from './stats';
+import {
+  firstPageFigure,
+  largestContentfulPaint,
+  ROUNDS,
+  timedLoads,
+  withStackAndChromium,
+} from './web-pages';
 
 /*
  * Part 6 of `npm run bench`: the staff console. The JavaScript its first page loads (gzipped, as
@@ -283,18 +287,7 @@ export async function measureConsole(
 ): Promise<FigureInput[]> {
   const sizes = options.sizes ?? [1_000, 100_000];
   const paintTasks = options.paintTasks ?? 1_000;
-  await ensureWebBuilt({ log });
-  const js = firstPageJavaScript(join(DEFAULT_WEB_DIR, 'console'));
-  const figures: FigureInput[] = [
-    {
-      section: 'console',
-      name: 'first-page JavaScript of /console/ (gzipped)',
-      value: js.gzipBytes / 1024,
-      unit: 'KB',
-      target: { kind: 'value-max', max: FIRST_PAGE_KB, unit: 'KB' },
-      details: { files: js.files, rawBytes: js.rawBytes },
-    },
-  ];
+  const figures: FigureInput[] = [await firstPageFigure('console', 'console', FIRST_PAGE_KB, log)];
   figures.push(...(await measureReadUnits(log, sizes)));
   log(`console: the queue in Chromium, ${paintTasks} pending tasks, ${ROUNDS} loads`);
   const loads = await measureQueuePaint(log, paintTasks);

@@ -1,17 +1,16 @@
-import { join } from 'node:path';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
-import { DEFAULT_WEB_DIR, ensureWebBuilt, firstPageJavaScript } from '../local/web-build';
-import { applicationInReview, applicationWhen } from '../test/e2e/support/applications';
+import { applicationInReview, sendBack } from '../test/e2e/support/applications';
 import { ApiClient } from '../test/support/api-client';
+import type { FigureInput } from './report';
+import { median, percentile } from './stats';
 import {
+  firstPageFigure,
   type LargestPaint,
   largestContentfulPaint,
   ROUNDS,
   timedLoads,
   withStackAndChromium,
-} from './page-paint';
-import type { FigureInput } from './report';
-import { median, percentile } from './stats';
+} from './web-pages';
 
 /*
  * Part 9 of `npm run bench`: the merchant pages (H5, `/m/`). The JavaScript their first page loads
@@ -73,19 +72,11 @@ async function sentBackApplication(api: ApiClient): Promise<{ applicationId: str
     businessName: '张三便利店',
     phone: '13900139000',
   });
-  const decision = await api.call('POST', `/v1/reviews/${taskId}/decision`, {
-    token: reviewer,
-    body: {
-      decision: 'REQUEST_CHANGES',
-      reasons: [
-        { field: 'business.name', reason: '请使用营业执照上的名称' },
-        { field: 'settlement.bankName', reason: '开户行请写到支行' },
-        { field: 'documents.STORE_PHOTO', reason: '门头照片需拍到店名' },
-      ],
-    },
-  });
-  if (decision.status !== 200) throw new Error(`the decision answered ${decision.status}`);
-  await applicationWhen(api, applicationId, token, ['NEEDS_CHANGES']);
+  await sendBack(api, reviewer, { applicationId, token, taskId }, [
+    { field: 'business.name', reason: '请使用营业执照上的名称' },
+    { field: 'settlement.bankName', reason: '开户行请写到支行' },
+    { field: 'documents.STORE_PHOTO', reason: '门头照片需拍到店名' },
+  ]);
   return { applicationId, token };
 }
 
@@ -120,18 +111,7 @@ async function measurePage(browser: Browser, base: string, target: MerchantPage)
 
 /** The merchant pages part: first-page JavaScript, and the paint of the form and of the status page. */
 export async function measureMerchantPages(log: (message: string) => void): Promise<FigureInput[]> {
-  await ensureWebBuilt({ log });
-  const js = firstPageJavaScript(join(DEFAULT_WEB_DIR, 'merchant'));
-  const figures: FigureInput[] = [
-    {
-      section: 'merchant-pages',
-      name: 'first-page JavaScript of /m/ (gzipped)',
-      value: js.gzipBytes / 1024,
-      unit: 'KB',
-      target: { kind: 'value-max', max: FIRST_PAGE_KB, unit: 'KB' },
-      details: { files: js.files, rawBytes: js.rawBytes },
-    },
-  ];
+  const figures: FigureInput[] = [await firstPageFigure('merchant-pages', 'merchant', FIRST_PAGE_KB, log)];
   const measured = await withStackAndChromium('merchant-pages', async (stack, browser) => {
     const base = stack.urls.api;
     const session = await sentBackApplication(new ApiClient(base));

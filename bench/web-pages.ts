@@ -1,31 +1,47 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { type LocalStack, startLocalStack } from '../local/stack';
+import { DEFAULT_WEB_DIR, ensureWebBuilt, firstPageJavaScript } from '../local/web-build';
+import { launchChromium } from '../test/e2e/support/browser';
+import type { FigureInput, Section } from './report';
 
 /*
- * What the bench parts that time web pages in Chromium share (bench/console.ts,
- * bench/merchant-pages.ts): the real local stack and the system's Chromium for the part's run, a
- * fresh browser context per page load after one warm-up load, and the largest contentful paint as
- * Chromium reports it.
+ * What the bench parts of the web apps share (bench/console.ts, bench/merchant-pages.ts): the
+ * first page's JavaScript against its budget, the real local stack and the system's Chromium (as
+ * the browser tests launch it) for the part's run, a fresh browser context per page load after one
+ * warm-up load, and the largest contentful paint as Chromium reports it.
  */
 
-/** The system's Chromium (the machine has no browser download), as the browser tests use it. */
-const CHROMIUM = '/usr/bin/chromium';
 /** Page loads measured after one warm-up load (handler modules, Vite's files in the page cache). */
 export const ROUNDS = 9;
 
 /**
+ * The JavaScript an app's first page loads, gzipped as sent (the apps are built first when their
+ * sources changed), judged against `maxKb`.
+ */
+export async function firstPageFigure(
+  section: Section,
+  app: 'console' | 'merchant',
+  maxKb: number,
+  log: (message: string) => void,
+): Promise<FigureInput> {
+  await ensureWebBuilt({ log });
+  const js = firstPageJavaScript(join(DEFAULT_WEB_DIR, app));
+  return {
+    section,
+    name: `first-page JavaScript of ${app === 'console' ? '/console/' : '/m/'} (gzipped)`,
+    value: js.gzipBytes / 1024,
+    unit: 'KB',
+    target: { kind: 'value-max', max: maxKb, unit: 'KB' },
+    details: { files: js.files, rawBytes: js.rawBytes },
+  };
+}
+
+/**
  * Runs `measure` with a local stack (own state dir, free ports) and a headless Chromium, and stops
- * both afterwards, whatever happens. Chromium runs without its own background traffic: only
- * 127.0.0.1 is ever a target.
+ * both afterwards, whatever happens.
  */
 export async function withStackAndChromium<T>(
   name: string,
@@ -39,19 +55,7 @@ export async function withStackAndChromium<T>(
   });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     return await measure(stack, browser);
   } finally {
     await browser?.close();
