@@ -292,6 +292,7 @@ describe('the merchant pages on a phone', () => {
     await page.getByText(/^Code sent to 1\d\d\*{4}\d{4}\.$/).waitFor();
     await textbox(page, 'Signature code').fill(await signatureCode(api, approved.merchantNo, smsBefore));
     await page.getByRole('checkbox', { name: 'I have read the agreement and accept its rates' }).check();
+    await screenshot(page, 'merchant-signing.png');
     await page.getByRole('button', { name: 'Sign the agreement' }).click();
     await page.getByText(/^The agreement is signed/).waitFor();
     await checkPage(tab, 'agreement signed');
