@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type AttributeValue, BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { chromium } from 'playwright-core';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, TABLE_NAME } from '../local/constants';
 import { ensureTable } from '../local/dynamodb-local';
 import { createLogger } from '../local/log';
-import { startLocalStack } from '../local/stack';
-import { DEFAULT_WEB_DIR, ensureWebBuilt, firstPageJavaScript } from '../local/web-build';
 import { DynamoReviewStats, DynamoReviewTaskRepository } from '../shared/adapters/dynamodb-reviews';
 import { DynamoTable } from '../shared/adapters/dynamodb-table';
 import type { ReviewKind, ReviewTaskRecord } from '../shared/domain/review';
@@ -21,6 +15,13 @@ import { pendingTask } from './fakes';
 import type { FigureInput } from './report';
 import { startInMemoryDynamoDb } from './scale';
 import { median } from './stats';
+import {
+  firstPageFigure,
+  largestContentfulPaint,
+  ROUNDS,
+  timedLoads,
+  withStackAndChromium,
+} from './web-pages';
 
 /*
  * Part 6 of `npm run bench`: the staff console. The JavaScript its first page loads (gzipped, as
@@ -30,14 +31,10 @@ import { median } from './stats';
  * tasks (the same, or a read grows with the queue).
  */
 
-/** The system's Chromium (the machine has no browser download), as the browser tests use it. */
-const CHROMIUM = '/usr/bin/chromium';
 /** Spec: the console's first page ships at most this much JavaScript, gzipped. */
 const FIRST_PAGE_KB = 100;
 /** Spec: the queue renders (largest contentful paint) within this, p50. */
 const LCP_MS = 1000;
-/** Page loads measured after one warm-up load (handler modules, Vite's files in the page cache). */
-const ROUNDS = 9;
 /** The console's queue page size (web/console/src/pages/queue.tsx). */
 const PAGE_SIZE = 50;
 
@@ -207,26 +204,7 @@ interface PageLoad {
  * the first page of rows is in the document (a MutationObserver in the page).
  */
 async function measureQueuePaint(log: (message: string) => void, pending: number): Promise<PageLoad[]> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'pos-bench-console-'));
-  const stack = await startLocalStack({
-    stateDir,
-    ports: { api: 0, dynamodb: 0, sfn: 0, sms: 0, ses: 0, s3: 0 },
-    quiet: true,
-  });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  try {
+  return withStackAndChromium('console', async (stack, browser) => {
     const client = new DynamoDBClient({
       endpoint: stack.urls.dynamodb,
       region: LOCAL_REGION,
@@ -251,13 +229,8 @@ async function measureQueuePaint(log: (message: string) => void, pending: number
       groups: ['reviewer'],
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
     };
-    const loads: PageLoad[] = [];
-    for (let round = 0; round <= ROUNDS; round++) {
-      const context = await browser.newContext({
-        locale: 'en-US',
-        timezoneId: 'Asia/Shanghai',
-        viewport: { width: 1280, height: 900 },
-      });
+    const desktop = { locale: 'en-US', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 } };
+    return timedLoads(browser, desktop, async (context) => {
       // Signed in as the page itself would be, and a watcher for the queue's rows.
       await context.addInitScript(
         ({ value, rows }) => {
@@ -284,39 +257,27 @@ async function measureQueuePaint(log: (message: string) => void, pending: number
           timeout: 30_000,
         },
       );
-      const measured = await page.evaluate(
-        () =>
-          new Promise<PageLoad>((resolve) => {
-            new PerformanceObserver((list) => {
-              const entries = list.getEntries();
-              const record = window as unknown as { __rowsRendered: number; __rows: number };
-              const request = performance
-                .getEntriesByType('resource')
-                .find((entry) => entry.name.includes('/v1/reviews?'));
-              const navigation = performance.getEntriesByType('navigation')[0] as
-                | PerformanceNavigationTiming
-                | undefined;
-              resolve({
-                lcp: entries.at(-1)?.startTime ?? Number.NaN,
-                rowsRendered: record.__rowsRendered,
-                rows: record.__rows,
-                queueRequest: request
-                  ? { start: request.startTime, end: (request as PerformanceResourceTiming).responseEnd }
-                  : null,
-                scriptsDone: navigation?.domContentLoadedEventEnd ?? Number.NaN,
-              });
-            }).observe({ type: 'largest-contentful-paint', buffered: true });
-          }),
-      );
-      await context.close();
-      if (round > 0) loads.push(measured);
-    }
-    return loads;
-  } finally {
-    await browser.close();
-    await stack.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+      const lcp = await largestContentfulPaint(page);
+      const timings = await page.evaluate(() => {
+        const record = window as unknown as { __rowsRendered: number; __rows: number };
+        const request = performance
+          .getEntriesByType('resource')
+          .find((entry) => entry.name.includes('/v1/reviews?'));
+        const navigation = performance.getEntriesByType('navigation')[0] as
+          | PerformanceNavigationTiming
+          | undefined;
+        return {
+          rowsRendered: record.__rowsRendered,
+          rows: record.__rows,
+          queueRequest: request
+            ? { start: request.startTime, end: (request as PerformanceResourceTiming).responseEnd }
+            : null,
+          scriptsDone: navigation?.domContentLoadedEventEnd ?? Number.NaN,
+        };
+      });
+      return { lcp: lcp.ms, ...timings };
+    });
+  });
 }
 
 /** The console part: first-page JavaScript, the queue's paint with 1,000 tasks, read units at two sizes. */
@@ -326,18 +287,7 @@ export async function measureConsole(
 ): Promise<FigureInput[]> {
   const sizes = options.sizes ?? [1_000, 100_000];
   const paintTasks = options.paintTasks ?? 1_000;
-  await ensureWebBuilt({ log });
-  const js = firstPageJavaScript(join(DEFAULT_WEB_DIR, 'console'));
-  const figures: FigureInput[] = [
-    {
-      section: 'console',
-      name: 'first-page JavaScript of /console/ (gzipped)',
-      value: js.gzipBytes / 1024,
-      unit: 'KB',
-      target: { kind: 'value-max', max: FIRST_PAGE_KB, unit: 'KB' },
-      details: { files: js.files, rawBytes: js.rawBytes },
-    },
-  ];
+  const figures: FigureInput[] = [await firstPageFigure('console', 'console', FIRST_PAGE_KB, log)];
   figures.push(...(await measureReadUnits(log, sizes)));
   log(`console: the queue in Chromium, ${paintTasks} pending tasks, ${ROUNDS} loads`);
   const loads = await measureQueuePaint(log, paintTasks);

@@ -14,6 +14,7 @@ import type { FigureInput } from './report';
  *   phase.ts agreement-pdf <result.json>  (renders agreement PDFs)
  *   phase.ts ingest <result.json>         (the transaction stream: bench/ingest.ts)
  *   phase.ts console <result.json>        (builds the web apps, a local stack, Chromium; counts capacity)
+ *   phase.ts merchant-pages <result.json> (builds the web apps, a local stack, Chromium on a phone)
  *   phase.ts stack                        (IPC: sends the URLs, stops on any message)
  */
 
@@ -83,6 +84,9 @@ async function main(): Promise<void> {
     result = await measureIngest(log);
   } else if (phase === 'console') {
     result = await consolePart();
+  } else if (phase === 'merchant-pages') {
+    const { measureMerchantPages } = await import('./merchant-pages');
+    result = { figures: await measureMerchantPages(log), notes: [] };
   } else {
     throw new Error(`unknown phase ${phase}`);
   }

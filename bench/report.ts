@@ -10,6 +10,7 @@ export const SECTIONS = {
   'agreement-pdf': 'Agreement PDF rendering (per agreement, in-process)',
   ingest: 'Daily checks: transaction stream ingest',
   console: 'Staff console (first page, queue paint, read units vs pending tasks)',
+  'merchant-pages': 'Merchant pages (first page, largest contentful paint on a phone)',
 } as const;
 
 /** One of {@link SECTIONS}. */

@@ -11,17 +11,18 @@ import { type Part, parseSelection } from './selection';
 import { measureThroughput } from './throughput';
 
 /*
- * `npm run bench`: the five parts of issue 7 and the staff console's, each against a floor or target measured in the same run.
+ * `npm run bench`: the five parts of issue 7, the staff console's and the merchant pages', each
+ * against a floor or target measured in the same run.
  * Parts that count (cost, scale) run in child processes, the cost journeys while this process
  * bundles the functions; parts that time (cold start, warm overhead, throughput) then run one at a
  * time on an otherwise idle machine. Writes bench/results.json (git-ignored) and bench/results.md,
  * and prints the table.
  *
  * For work on one part: `npm run bench -- --only cold-start,throughput` runs only the named parts
- * (cold-start, warm-overhead, throughput, cost, scale, agreement-pdf, ingest, console) and `--functions health,create-application`
- * limits the cold start to those functions (and their floors). A partial run prints its table and
- * writes it under the system temp dir, never over bench/results.md: the committed table is always
- * a whole run.
+ * (cold-start, warm-overhead, throughput, cost, scale, agreement-pdf, ingest, console,
+ * merchant-pages) and `--functions health,create-application` limits the cold start to those
+ * functions (and their floors). A partial run prints its table and writes it under the system temp
+ * dir, never over bench/results.md: the committed table is always a whole run.
  */
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -132,6 +133,10 @@ async function main(): Promise<void> {
     if (wants('console')) {
       log('staff console (child process)');
       results.push(await runPhase('console', {}));
+    }
+    if (wants('merchant-pages')) {
+      log('merchant pages (child process)');
+      results.push(await runPhase('merchant-pages', {}));
     }
     if (wants('warm-overhead')) {
       log('warm overhead (child process)');

@@ -13,6 +13,7 @@ export const PARTS = [
   'agreement-pdf',
   'ingest',
   'console',
+  'merchant-pages',
 ] as const;
 /** One of {@link PARTS}. */
 export type Part = (typeof PARTS)[number];

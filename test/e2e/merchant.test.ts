@@ -5,7 +5,7 @@ import { eventually } from '../support/api-client';
 import { validPersonalAccount, validResidentId } from '../support/fixtures';
 import { latestSms, renderedAgreement, signatureCode, verificationCode } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
-import { applicationWhen } from './support/applications';
+import { applicationWhen, sendBack } from './support/applications';
 import { checkPage, launchChromium, openPage, screenshot, type WatchedPage } from './support/browser';
 import { pngPhoto } from './support/images';
 
@@ -213,18 +213,10 @@ describe('the merchant pages on a phone', () => {
       (await page.evaluate(() => window.sessionStorage.getItem('pos-m.session'))) ?? '{}',
     );
     const taskId = await pendingTask(session.applicationId);
-    const decision = await api.call('POST', `/v1/reviews/${taskId}/decision`, {
-      token: reviewer,
-      body: {
-        decision: 'REQUEST_CHANGES',
-        reasons: [
-          { field: 'business.name', reason: 'Use the name printed on your business licence' },
-          { field: 'documents.STORE_PHOTO', reason: 'The shop front is not visible' },
-        ],
-      },
-    });
-    expect(decision.status).toBe(200);
-    await applicationWhen(api, session.applicationId, session.token, ['NEEDS_CHANGES']);
+    await sendBack(api, reviewer, { ...session, taskId }, [
+      { field: 'business.name', reason: 'Use the name printed on your business licence' },
+      { field: 'documents.STORE_PHOTO', reason: 'The shop front is not visible' },
+    ]);
 
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.getByText('Changes needed: correct the fields marked below and submit again.').waitFor();
@@ -300,6 +292,7 @@ describe('the merchant pages on a phone', () => {
     await page.getByText(/^Code sent to 1\d\d\*{4}\d{4}\.$/).waitFor();
     await textbox(page, 'Signature code').fill(await signatureCode(api, approved.merchantNo, smsBefore));
     await page.getByRole('checkbox', { name: 'I have read the agreement and accept its rates' }).check();
+    await screenshot(page, 'merchant-signing.png');
     await page.getByRole('button', { name: 'Sign the agreement' }).click();
     await page.getByText(/^The agreement is signed/).waitFor();
     await checkPage(tab, 'agreement signed');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** The state of a load: its value, its error, whether it runs, and a way to run it again. */
 export interface AsyncState<T> {
@@ -10,7 +10,9 @@ export interface AsyncState<T> {
 
 /**
  * Runs `load` when `deps` change and keeps the latest answer; an answer that arrives after a newer
- * load started is dropped, so a slow response never overwrites a fresh one.
+ * load started is dropped, so a slow response never overwrites a fresh one. The load starts as soon
+ * as the component is in the document, not after the browser has painted it (when `useEffect` would
+ * run): on a slow phone that first paint takes a few hundred milliseconds the request need not wait.
  */
 export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
   const [state, setState] = useState<{ value: T | undefined; error: unknown; loading: boolean }>({
@@ -31,6 +33,6 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
       },
     );
   }, deps);
-  useEffect(run, [run]);
+  useLayoutEffect(run, [run]);
   return { ...state, reload: run };
 }

@@ -45,6 +45,30 @@ export async function applicationInReview(
   return { applicationId, token, taskId: task.taskId, email };
 }
 
+/** A reviewer's reason for sending back one field (`business.name`, `documents.STORE_PHOTO`, …). */
+export interface FieldReason {
+  readonly field: string;
+  readonly reason: string;
+}
+
+/**
+ * The reviewer sends the application back with `reasons` (REQUEST_CHANGES); resolves once the
+ * merchant sees it as NEEDS_CHANGES.
+ */
+export async function sendBack(
+  api: ApiClient,
+  reviewer: string,
+  application: { applicationId: string; token: string; taskId: string },
+  reasons: readonly FieldReason[],
+): Promise<void> {
+  const decision = await api.call('POST', `/v1/reviews/${application.taskId}/decision`, {
+    token: reviewer,
+    body: { decision: 'REQUEST_CHANGES', reasons },
+  });
+  expect(decision.status, JSON.stringify(decision.json)).toBe(200);
+  await applicationWhen(api, application.applicationId, application.token, ['NEEDS_CHANGES']);
+}
+
 /** The application once its status is one of `statuses`. */
 export async function applicationWhen(
   api: ApiClient,

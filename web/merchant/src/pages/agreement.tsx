@@ -73,7 +73,7 @@ export function AgreementPage(props: { session: MerchantSession }) {
             {agreement.feePlan.code} · v{agreement.feePlan.version}
           </dd>
           <dt>{t.agreement.rates}</dt>
-          <dd>
+          <dd class="below">
             <ul>
               {[...rateLines(agreement.feePlan.rates, lang), ...(surcharge ? [surcharge] : [])].map(
                 (line) => (

@@ -36,6 +36,7 @@ export function StatusPage(props: { session: MerchantSession }) {
   const view = useAsync(() => getApplication(session.token, session.applicationId), [session.applicationId]);
   const [resubmitted, setResubmitted] = useState(false);
   const status = view.value?.status;
+  const painted = usePaintedOnce(view.value !== undefined);
 
   useEffect(() => {
     if (!status || !MOVING.has(status)) return;
@@ -117,7 +118,7 @@ export function StatusPage(props: { session: MerchantSession }) {
         </div>
       </div>
 
-      {app.status === 'NEEDS_CHANGES' ? (
+      {!painted ? null : app.status === 'NEEDS_CHANGES' ? (
         <Correction
           key={app.updatedAt}
           app={app}
@@ -132,26 +133,49 @@ export function StatusPage(props: { session: MerchantSession }) {
         <Summary t={t} lang={lang} app={app} reasons={reasons} />
       )}
 
-      <section class="card" aria-labelledby="history-heading">
-        <h2 id="history-heading">{t.status.timeline}</h2>
-        <ol class="timeline">
-          {app.timeline.map((entry, index) => (
-            <li key={index}>
-              <time dateTime={entry.at}>{formatDateTime(entry.at, lang)}</time>
-              {(entry.action && t.timeline[entry.action]) || (t.statuses[entry.status] ?? entry.status)}
-              {entry.fields && entry.fields.length > 0 ? (
-                <span class="subtle">
-                  {' '}
-                  ·{' '}
-                  {entry.fields
-                    .map((field) => (t.fields[field] ?? field).replace(/（选填）| \(optional\)/, ''))
-                    .join(lang === 'en' ? ', ' : '、')}
-                </span>
-              ) : null}
-            </li>
-          ))}
-        </ol>
-      </section>
+      {painted ? <History t={t} lang={lang} app={app} /> : null}
+    </section>
+  );
+}
+
+/**
+ * Whether the page has been painted once since `ready`: the status card is painted first, and what
+ * follows it (the correction form, the summary, the history: most of the page's rendering, and the
+ * date formatter, whose locale data takes a slow phone a few hundred milliseconds to load) right
+ * after, so the merchant reads where the application stands without waiting for the rest.
+ */
+function usePaintedOnce(ready: boolean): boolean {
+  const [painted, setPainted] = useState(false);
+  // Preact runs effects after the browser has painted the frame.
+  useEffect(() => {
+    if (ready) setPainted(true);
+  }, [ready]);
+  return painted;
+}
+
+/** What happened so far, in plain words, newest last. */
+function History(props: { t: Strings; lang: 'zh-CN' | 'en'; app: ApplicationView }) {
+  const { t, lang, app } = props;
+  return (
+    <section class="card" aria-labelledby="history-heading">
+      <h2 id="history-heading">{t.status.timeline}</h2>
+      <ol class="timeline">
+        {app.timeline.map((entry, index) => (
+          <li key={index}>
+            <time dateTime={entry.at}>{formatDateTime(entry.at, lang)}</time>
+            {(entry.action && t.timeline[entry.action]) || (t.statuses[entry.status] ?? entry.status)}
+            {entry.fields && entry.fields.length > 0 ? (
+              <span class="subtle">
+                {' '}
+                ·{' '}
+                {entry.fields
+                  .map((field) => (t.fields[field] ?? field).replace(/（选填）| \(optional\)/, ''))
+                  .join(lang === 'en' ? ', ' : '、')}
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ol>
     </section>
   );
 }
