@@ -268,7 +268,7 @@ describe('the staff console: limits and usage', () => {
     const { page } = tab;
     await page.goto(`${base}/console/?lang=en#/merchants/${merchant.merchantNo}`);
     const section = page.getByRole('region', { name: 'Limits and usage' });
-    const usage = section.getByRole('table', { name: /^Limits and usage per card type/ });
+    const usage = section.getByRole('table', { name: /^Per card type, usage of / });
     // Today: 200 + 200 + 1,500 yuan of debit sales, 38 % of the daily limit; the lowered per-transaction limit is the merchant's own.
     await expect
       .poll(() => usage.getByRole('row', { name: /^Debit card / }).textContent())
@@ -318,4 +318,47 @@ describe('the staff console: limits and usage', () => {
     await page.getByRole('region', { name: 'Limits and usage' }).getByRole('table').first().waitFor();
     expect(await page.getByRole('button', { name: 'Change limits' }).count()).toBe(0);
   }, 240_000);
+});
+
+describe('the staff console: limit increase requests', () => {
+  it('shows what the merchant asked beside the limits in force; a reject needs a reason; approving applies the limits', async () => {
+    const { api } = testStack;
+    const asked = await api.call('POST', `/v1/merchants/${merchant.merchantNo}/limit-requests`, {
+      token: merchant.token,
+      body: { cardType: 'CREDIT', dailyFen: 800_000, monthlyFen: 2_000_000, reason: '节日促销' },
+    });
+    expect(asked.status).toBe(202);
+    await signIn('rev-limits', 'Reviewer');
+    const { page } = tab;
+    const queue = page.getByRole('table', { name: 'Review queue' });
+    const row = queue.getByRole('link', { name: 'Credit card · Requested ¥8,000.00 / ¥20,000.00' });
+    await row.click();
+    await page.getByRole('heading', { name: 'Limit increase · Credit card', level: 1 }).waitFor();
+    const request = page.getByRole('region', { name: 'Limit increase request' });
+    await request.getByText('节日促销').waitFor();
+    const table = request.getByRole('table', { name: 'Requested limits · Credit card' });
+    await expect
+      .poll(() => table.getByRole('row', { name: /^Daily limit / }).textContent())
+      .toBe('Daily limit¥5,000.00¥8,000.00¥0.00 · 0%');
+    await expect
+      .poll(() => table.getByRole('row', { name: /^Monthly limit / }).textContent())
+      .toBe('Monthly limit¥10,000.00¥20,000.00¥0.00 · 0%');
+    await checkPage(tab, 'limit increase request');
+
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.locator('#decision-reason-error').getByText('Give the reason for this decision.').waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Decision recorded').waitFor();
+    await page.getByText(/^Decided: Approve \(rev-limits, /).waitFor();
+    await page.getByText(/^The merchant was told: (email|SMS) /).waitFor();
+    const limits = await api.call('GET', `/v1/merchants/${merchant.merchantNo}/limits`, {
+      token: testStack.operator,
+    });
+    expect(limits.json.limits.CREDIT).toEqual({
+      perTransactionFen: 100_000,
+      dailyFen: 800_000,
+      monthlyFen: 2_000_000,
+    });
+    await checkPage(tab, 'limit increase approved');
+  }, 180_000);
 });

@@ -33,7 +33,9 @@ export function LimitsEditor(props: {
         <caption class={props.hideCaption ? 'visually-hidden' : undefined}>{props.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{t.limits.cardType}</th>
+            <th scope="col" class="nowrap">
+              {t.limits.cardType}
+            </th>
             {LIMIT_NAMES.map((name) => (
               <th scope="col" key={name} id={`${props.id}-col-${name}`}>
                 {label(t.limitNames, name)}
@@ -44,7 +46,7 @@ export function LimitsEditor(props: {
         <tbody>
           {cards.map((card) => (
             <tr key={card}>
-              <th scope="row" id={`${props.id}-row-${card}`}>
+              <th scope="row" class="nowrap" id={`${props.id}-row-${card}`}>
                 {label(t.cardTypes, card)}
               </th>
               {LIMIT_NAMES.map((name) => {

@@ -542,7 +542,7 @@ export const en: typeof zhCN = {
   channels: { EMAIL: 'email', SMS: 'SMS' },
   limits: {
     title: 'Limits and usage',
-    caption: (day: string) => `Limits and usage per card type (${day}, China Standard Time)`,
+    caption: (day: string) => `Per card type, usage of ${day} (China Standard Time)`,
     cardType: 'Card type',
     perTransaction: 'Per transaction',
     daily: 'Daily limit',

@@ -538,7 +538,7 @@ export const zhCN = {
   channels: { EMAIL: '邮件', SMS: '短信' } as Record<string, string>,
   limits: {
     title: '限额与用量',
-    caption: (day: string) => `各卡种限额与用量（${day}，北京时间）`,
+    caption: (day: string) => `按卡种，${day} 的用量（北京时间）`,
     cardType: '卡种',
     perTransaction: '单笔限额',
     daily: '单日限额',
