@@ -170,6 +170,13 @@ describe('the staff console: risk alerts', () => {
     await inForce.getByRole('meter', { name: `Debit card, Used today (${today}): 38% used` }).waitFor();
     await checkPage(tab, 'risk alert');
     await screenshot(page, 'console-risk-alert.png');
+    // In Chinese (the default) the same case reads from the other catalogue.
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '风险预警 · 超限额', level: 1 }).waitFor();
+    await page.getByText('单笔限额：¥1,500.00，限额 ¥1,000.00（150%）', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '下调限额' }).waitFor();
+    await checkPage(tab, 'risk alert in Chinese');
+    await page.getByRole('button', { name: 'English' }).click();
 
     // The reason is required: said at its field, nothing sent.
     const reason = page.getByRole('textbox', { name: 'Reason' });

@@ -443,8 +443,8 @@ export const en: typeof zhCN = {
     figuresCaption: 'Figures that broke the rule',
     figure: 'Figure',
     value: 'Value',
-    comparison: (used: string, limit: string, percent: number) =>
-      `${used} against a limit of ${limit} (${percent}%)`,
+    comparison: (limitName: string, used: string, limit: string, percent: number) =>
+      `${limitName}: ${used} against a limit of ${limit} (${percent}%)`,
     transactions: (count: number) => `Transactions (${count})`,
     noTransactions: 'This rule looks at the day as a whole; it names no single transaction.',
     showAll: (count: number) => `Show all ${count}`,

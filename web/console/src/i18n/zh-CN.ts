@@ -443,7 +443,8 @@ export const zhCN = {
     figuresCaption: '触发数据',
     figure: '项目',
     value: '数值',
-    comparison: (used: string, limit: string, percent: number) => `${used}，限额 ${limit}（${percent}%）`,
+    comparison: (limitName: string, used: string, limit: string, percent: number) =>
+      `${limitName}：${used}，限额 ${limit}（${percent}%）`,
     transactions: (count: number) => `涉及交易（${count} 笔）`,
     noTransactions: '此规则按全天统计，不指向单笔交易。',
     showAll: (count: number) => `显示全部 ${count} 笔`,

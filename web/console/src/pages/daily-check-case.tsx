@@ -182,7 +182,12 @@ function EvidenceSection(props: { item: ReviewDetail }) {
   const { limitFen, usedFen, limit } = figures;
   const compared =
     typeof limitFen === 'number' && typeof usedFen === 'number'
-      ? `${label(t.limitKinds, String(limit))}: ${t.risk.comparison(formatYuan(usedFen), formatYuan(limitFen), percentOf(usedFen, limitFen))}`
+      ? t.risk.comparison(
+          label(t.limitKinds, String(limit)),
+          formatYuan(usedFen),
+          formatYuan(limitFen),
+          percentOf(usedFen, limitFen),
+        )
       : undefined;
   const idList = (list: readonly string[]) => (
     <ol class="ids mono">
@@ -214,7 +219,7 @@ function EvidenceSection(props: { item: ReviewDetail }) {
           ))}
         </tbody>
       </table>
-      <h3>{t.risk.transactions(ids.length)}</h3>
+      <h3 class="after-table">{t.risk.transactions(ids.length)}</h3>
       {ids.length === 0 ? <p>{t.risk.noTransactions}</p> : idList(ids.slice(0, SHOWN_IDS))}
       {ids.length > SHOWN_IDS ? (
         <details>
@@ -470,7 +475,7 @@ function DecisionSection(props: {
       {decided && !item.decision ? <p>{t.case.notPending(label(t.statuses, item.status))}</p> : null}
       {decided ? null : (
         <form onSubmit={(e) => e.preventDefault()} noValidate>
-          <p class="hint">{isAlert ? t.risk.decisionHint : t.risk.requestHint}</p>
+          <p class="hint decision-hint">{isAlert ? t.risk.decisionHint : t.risk.requestHint}</p>
           {typeof error === 'string' ? <Alert>{error}</Alert> : null}
           {error instanceof ApiError && fieldErrors.every((p) => !shownAtFields(p.field)) ? (
             <Alert>
