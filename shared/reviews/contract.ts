@@ -69,9 +69,10 @@ const reviewItem = {
   summary: z.string(),
   /** RISK_ALERT and LIMIT_INCREASE: the merchant. */
   merchantNo: z.optional(merchantNo()),
-  /** RISK_ALERT: the rule, the day (Asia/Shanghai) and the terminal (when one) it fired on. */
+  /** RISK_ALERT: the rule, the day (Asia/Shanghai), the card type and the terminal (when one) it fired on. */
   rule: z.optional(z.enum(RISK_RULES)),
   day: z.optional(day()),
+  cardType: z.optional(z.enum(CARD_TYPES)),
   serialNumber: z.optional(z.nullable(z.string())),
   /** RISK_ALERT: the transactions and figures that broke the rule. */
   evidence: z.optional(

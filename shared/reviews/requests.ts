@@ -62,7 +62,14 @@ export function reviewItem(task: ReviewTaskRecord, now: Date = systemClock.now()
     summary: task.summary,
     // RISK_ALERT and LIMIT_INCREASE: the merchant, the rule and its evidence, or the request.
     ...(task.merchantNo ? { merchantNo: task.merchantNo } : {}),
-    ...(task.rule ? { rule: task.rule, day: task.day, serialNumber: task.serialNumber ?? null } : {}),
+    ...(task.rule
+      ? {
+          rule: task.rule,
+          day: task.day,
+          ...(task.cardType ? { cardType: task.cardType } : {}),
+          serialNumber: task.serialNumber ?? null,
+        }
+      : {}),
     ...(task.evidence ? { evidence: task.evidence } : {}),
     ...(task.request ? { request: task.request } : {}),
     claim: liveClaim(task, now) ?? null,

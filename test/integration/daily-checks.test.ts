@@ -366,7 +366,11 @@ describe('rules', () => {
     expect(full.status).toBe(200);
     expect(full.json.evidence.transactionIds).toHaveLength(21);
     expect(full.json.evidence.figures).toMatchObject({ sales: 21, windowMinutes: 10, maxSales: 20 });
-    const over = alerts.find((alert) => alert.rule === 'OVER_LIMIT') as { evidence?: { figures: unknown } };
+    const over = alerts.find((alert) => alert.rule === 'OVER_LIMIT') as {
+      cardType?: string;
+      evidence?: { figures: unknown };
+    };
+    expect(over.cardType).toBe('DEBIT');
     expect(over.evidence?.figures).toMatchObject({
       limit: 'PER_TRANSACTION',
       limitFen: 100_000,

@@ -707,6 +707,8 @@ export interface components {
       /** @enum {string} */
       rule?: "OVER_LIMIT" | "VELOCITY" | "SPLIT" | "OFF_HOURS" | "LOCATION" | "DECLINE_SPIKE";
       day?: components["schemas"]["Day"];
+      /** @enum {string} */
+      cardType?: "DEBIT" | "CREDIT" | "QR";
       serialNumber?: string | null;
       evidence?: {
         transactionIds: string[];
@@ -5165,6 +5167,8 @@ export interface operations {
             /** @enum {string} */
             rule?: "OVER_LIMIT" | "VELOCITY" | "SPLIT" | "OFF_HOURS" | "LOCATION" | "DECLINE_SPIKE";
             day?: components["schemas"]["Day"];
+            /** @enum {string} */
+            cardType?: "DEBIT" | "CREDIT" | "QR";
             serialNumber?: string | null;
             evidence?: {
               transactionIds: string[];

@@ -72,6 +72,16 @@ export type MerchantView = Schemas['Merchant'];
 export type AgreementView = Schemas['Agreement'];
 /** `GET /v1/merchants/{merchantNo}/versions`. */
 export type MerchantVersions = Answer<'/v1/merchants/{merchantNo}/versions', 'get'>;
+/** A card type of the limits and the daily checks. */
+export type CardType = keyof Schemas['Limits'];
+/** The limits in force of every card type, in fen. */
+export type Limits = Schemas['Limits'];
+/** One card type's limits, in fen. */
+export type CardLimits = Schemas['CardLimits'];
+/** `GET /v1/merchants/{merchantNo}/limits`: the limits in force and today's and this month's usage. */
+export type LimitsAndUsage = Schemas['LimitsAndUsage'];
+/** One day's figures per card type (`GET /v1/merchants/{merchantNo}/daily-summaries`). */
+export type DailySummary = Schemas['DailySummary'];
 /** `GET /v1/terminals/{sn}`. */
 export type TerminalView = Answer<'/v1/terminals/{sn}', 'get'>;
 /** `POST /v1/terminals`: one result per submitted row. */
@@ -176,6 +186,8 @@ export const decideReview = (
     checks?: Partial<Record<RequiredCheck, { done: boolean; notes?: string }>>;
     /** Approving an application only: the fee plan (else the default of the MCC's risk level). */
     feePlanCode?: string;
+    /** `LOWER_LIMITS` on a risk alert only: the new limits of the card types it lowers. */
+    limits?: Partial<Limits>;
   },
 ) =>
   data(
@@ -209,6 +221,39 @@ export const listMerchantVersions = (token: string, merchantNo: string) =>
   data(
     client.GET('/v1/merchants/{merchantNo}/versions', {
       params: { path: { merchantNo } },
+      headers: bearer(token),
+    }),
+  );
+
+// Limits and daily summaries (staff, or the merchant's own token; changing limits: operator).
+
+export const getMerchantLimits = (token: string, merchantNo: string) =>
+  data(
+    client.GET('/v1/merchants/{merchantNo}/limits', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
+    }),
+  );
+export const putMerchantLimits = (
+  token: string,
+  merchantNo: string,
+  body: { limits: Partial<Limits>; reason: string; expectedVersion?: number },
+) =>
+  data(
+    client.PUT('/v1/merchants/{merchantNo}/limits', {
+      params: { path: { merchantNo } },
+      headers: bearer(token),
+      body,
+    }),
+  );
+export const getDailySummaries = (
+  token: string,
+  merchantNo: string,
+  query: { from?: string; to?: string } = {},
+) =>
+  data(
+    client.GET('/v1/merchants/{merchantNo}/daily-summaries', {
+      params: { path: { merchantNo }, query },
       headers: bearer(token),
     }),
   );

@@ -82,6 +82,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
   const home = isReviewer(session) ? '/queue' : '/terminals';
   const links = [
     ...(isReviewer(session) ? [{ path: '/queue', text: t.nav.queue }] : []),
+    ...(isReviewer(session) ? [{ path: '/queue?kind=RISK_ALERT', text: t.nav.riskAlerts }] : []),
     ...(isReviewer(session) ? [{ path: '/supervisor', text: t.supervisor.nav }] : []),
     { path: '/merchants', text: t.nav.merchants },
     { path: '/terminals', text: t.nav.terminals },
@@ -90,19 +91,24 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
   const role =
     isReviewer(session) && isOperator(session) ? 'both' : isReviewer(session) ? 'reviewer' : 'operator';
 
+  // `#/queue?kind=RISK_ALERT`: the page's own query rides in the hash, after the path.
+  const [route = '/', search = ''] = path.split('?');
+  const current = (link: string) =>
+    link === path || (!link.includes('?') && route.startsWith(link) && !links.some((l) => l.path === path));
   const caseParams = matchPath('/cases/:taskId', path);
   const merchantParams = matchPath('/merchants/:merchantNo', path);
   const terminalParams = matchPath('/terminals/:sn', path);
   const webhookParams = matchPath('/webhooks/:endpointId', path);
   let page: ComponentChildren;
-  if (path === '/queue' || (path === '/' && home === '/queue')) page = <QueuePage />;
+  if (route === '/queue' || (route === '/' && home === '/queue'))
+    page = <QueuePage kind={new URLSearchParams(search).get('kind') ?? ''} />;
   else if (caseParams) page = <CasePage taskId={caseParams.taskId ?? ''} />;
-  else if (path === '/supervisor') page = <SupervisorPage />;
-  else if (path === '/merchants') page = <MerchantsPage />;
+  else if (route === '/supervisor') page = <SupervisorPage />;
+  else if (route === '/merchants') page = <MerchantsPage />;
   else if (merchantParams) page = <MerchantsPage merchantNo={merchantParams.merchantNo} />;
-  else if (path === '/terminals' || path === '/') page = <TerminalsPage />;
+  else if (route === '/terminals' || route === '/') page = <TerminalsPage />;
   else if (terminalParams) page = <TerminalsPage serialNumber={terminalParams.sn} />;
-  else if (path === '/webhooks' && isOperator(session)) page = <WebhooksPage />;
+  else if (route === '/webhooks' && isOperator(session)) page = <WebhooksPage />;
   else if (webhookParams && isOperator(session))
     page = <WebhooksPage endpointId={webhookParams.endpointId} />;
   else page = <p>{t.notFound}</p>;
@@ -116,10 +122,7 @@ function SignedIn(props: { session: StaffSession; path: string; onSignOut: () =>
               <ul>
                 {links.map((link) => (
                   <li key={link.path}>
-                    <a
-                      href={hrefOf(link.path)}
-                      aria-current={path.startsWith(link.path) ? 'page' : undefined}
-                    >
+                    <a href={hrefOf(link.path)} aria-current={current(link.path) ? 'page' : undefined}>
                       {link.text}
                     </a>
                   </li>

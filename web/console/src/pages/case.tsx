@@ -1,9 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { findMcc } from '../../../../shared/reference/mcc';
 import {
   ApiError,
-  claimReview,
   type Decision,
   decideReview,
   getReview,
@@ -26,6 +25,8 @@ import { plansForMcc } from '../fee-plan-offer';
 import { FeePlanPicker } from '../fee-plans';
 import { label, type Strings, useI18n } from '../i18n';
 import { keepFieldErrors, useSession } from '../session-context';
+import { ClaimPanel, liveClaimOf, useNow } from './claim-panel';
+import { DailyCheckCase } from './daily-check-case';
 
 /** Subject keys that are not application fields. */
 const META_KEYS = new Set(['applicationId', 'status', 'documents', 'timeline', 'locale']);
@@ -46,16 +47,9 @@ function leaves(value: unknown, prefix = ''): [string, string][] {
  * application, its fee plan (section 7), and the timeline.
  */
 export function CasePage(props: { taskId: string }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { session, describeError } = useSession();
   const task = useAsync(() => getReview(session.token, props.taskId), [props.taskId, session.token]);
-  const documents = useAsync(
-    () => getReviewDocuments(session.token, props.taskId),
-    [props.taskId, session.token],
-  );
-  // The claim as this page last saw it: from the task, then from each claim or renewal.
-  const [claimed, setClaimed] = useState<{ taskId: string; claim: ReviewClaim } | undefined>();
-  const now = useNow();
 
   if (task.loading && !task.value) return <p>{t.loading}</p>;
   if (!task.value)
@@ -65,7 +59,24 @@ export function CasePage(props: { taskId: string }) {
         <a href={hrefOf('/queue')}>{t.case.back}</a>
       </>
     );
-  const item = task.value;
+  // Risk alerts and limit requests have a merchant, evidence and decisions of their own (section 8).
+  if (task.value.kind === 'RISK_ALERT' || task.value.kind === 'LIMIT_INCREASE')
+    return <DailyCheckCase key={task.value.taskId} item={task.value} onDecided={task.reload} />;
+  return <ApplicationCase key={task.value.taskId} item={task.value} onDecided={task.reload} />;
+}
+
+/** An application, change request or terminal transfer: the subject, its checks and documents. */
+function ApplicationCase(props: { item: ReviewDetail; onDecided: () => void }) {
+  const { t, lang } = useI18n();
+  const { session, describeError } = useSession();
+  const { item } = props;
+  const documents = useAsync(
+    () => getReviewDocuments(session.token, item.taskId),
+    [item.taskId, session.token],
+  );
+  // The claim as this page last saw it: from the task, then from each claim or renewal.
+  const [claimed, setClaimed] = useState<{ taskId: string; claim: ReviewClaim } | undefined>();
+  const now = useNow();
   const subject = item.subject;
   // In the catalogue's order (type, business, legal person, contact, settlement, terminal), not the item's.
   const order = Object.keys(t.fields);
@@ -168,7 +179,7 @@ export function CasePage(props: { taskId: string }) {
               ...fields.map(([path]) => path),
               ...(documents.value?.documents ?? []).map((doc) => `documents.${doc.kind}`),
             ]}
-            onDecided={task.reload}
+            onDecided={props.onDecided}
           />
           {item.reveals && item.reveals.length > 0 ? <RevealAuditSection reveals={item.reveals} /> : null}
           {subject?.timeline ? (
@@ -301,78 +312,6 @@ function DocumentsSection(props: {
           );
         })}
       </div>
-    </section>
-  );
-}
-
-/** The current time, ticking every 15 seconds (the claim's remaining minutes). */
-function useNow(): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 15_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
-}
-
-/** A claim while its lease is live at `now`. */
-function liveClaimOf(claim: ReviewClaim | null | undefined, now: number): ReviewClaim | undefined {
-  return claim && Date.parse(claim.until) > now ? claim : undefined;
-}
-
-/**
- * Who holds the case (spec: two reviewers never work one case): claim it, or renew one's own
- * lease; a case another reviewer holds says who and until when.
- */
-function ClaimPanel(props: {
-  taskId: string;
-  claim: ReviewClaim | undefined;
-  mine: boolean;
-  /** Ticks every 15 s, so that the remaining minutes are rendered again. */
-  now: number;
-  onClaimed: (claim: ReviewClaim) => void;
-}) {
-  const { t, lang } = useI18n();
-  const { session, describeError } = useSession();
-  const { busy, error, run } = useAction((caught) => {
-    if (!(caught instanceof ApiError && caught.code === 'REVIEW_CLAIMED')) return describeError(caught);
-    // Another reviewer was first: the panel shows their claim.
-    const by = String(caught.details.claimedBy ?? '');
-    const until = String(caught.details.claimedUntil ?? '');
-    props.onClaimed({ by, until });
-    return t.claim.heldByOther(by, formatDateTime(until, lang));
-  });
-  const { claim, mine } = props;
-  // `now` re-renders the panel every 15 s; the minutes are counted from this very moment.
-  const minutes = claim ? Math.max(1, Math.ceil((Date.parse(claim.until) - Date.now()) / 60_000)) : 0;
-
-  const takeClaim = () =>
-    run(async () => {
-      const answer = await claimReview(session.token, props.taskId);
-      props.onClaimed({ by: answer.claimedBy, until: answer.claimedUntil });
-    });
-
-  return (
-    <section class="card claim" aria-labelledby="claim-heading">
-      <h2 id="claim-heading">{t.claim.title}</h2>
-      {error ? <Alert>{error}</Alert> : null}
-      <p aria-live="polite">
-        {!claim
-          ? t.claim.free
-          : mine
-            ? t.claim.yours(formatDateTime(claim.until, lang), minutes)
-            : t.claim.heldByOther(claim.by, formatDateTime(claim.until, lang))}
-      </p>
-      {!claim || mine ? (
-        <button
-          type="button"
-          class={mine ? 'secondary' : undefined}
-          disabled={busy}
-          onClick={() => void takeClaim()}
-        >
-          {mine ? t.claim.renew : t.claim.claim}
-        </button>
-      ) : null}
     </section>
   );
 }

@@ -19,11 +19,12 @@ import { FeePlanPicker, PlanRates } from '../fee-plans';
 import { label, useI18n } from '../i18n';
 import { keepFieldErrors, useSession } from '../session-context';
 import { isOperator } from '../staff-session';
+import { LimitsSection } from './merchant-limits';
 
 /**
  * Merchants (section 10): lookup by merchant number with status, terminals, the agreement (section
- * 7: the newest version, the one in force, the PDF; operators change the fee plan) and change
- * history. Limits and usage (section 8) join this page once their API exists.
+ * 7: the newest version, the one in force, the PDF; operators change the fee plan), limits and usage
+ * with the daily summaries (section 8: operators change limits) and change history.
  */
 export function MerchantsPage(props: { merchantNo?: string | undefined }) {
   const { t } = useI18n();
@@ -73,7 +74,13 @@ function MerchantDetails(props: { merchantNo: string }) {
         </h2>
         <dl class="facts">
           <dt>{t.merchants.status}</dt>
-          <dd>{label(t.statuses, m.status)}</dd>
+          <dd>
+            <span
+              class={`badge ${m.status === 'SUSPENDED' ? 'badge--bad' : m.status === 'ACTIVE' ? 'badge--ok' : ''}`}
+            >
+              {label(t.statuses, m.status)}
+            </span>
+          </dd>
           <dt>{t.merchants.type}</dt>
           <dd>{label(t.merchantTypes, m.type)}</dd>
           <dt>{t.merchants.version}</dt>
@@ -100,6 +107,7 @@ function MerchantDetails(props: { merchantNo: string }) {
           <dd>{label(t.values, m.settlement.cycle)}</dd>
         </dl>
       </section>
+      <LimitsSection merchantNo={m.merchantNo} />
       <AgreementSection merchantNo={m.merchantNo} mcc={m.business.mcc} />
       <section class="card">
         <div class="table-scroll">
@@ -121,7 +129,16 @@ function MerchantDetails(props: { merchantNo: string }) {
                     </a>
                   </td>
                   <td class="mono">{terminal.terminalId}</td>
-                  <td>{label(t.statuses, terminal.status)}</td>
+                  <td>
+                    {label(t.statuses, terminal.status)}
+                    {terminal.suspended ? (
+                      <>
+                        {' '}
+                        <span class="badge badge--bad">{t.merchants.suspended}</span>
+                        <span class="visually-hidden"> {t.merchants.suspendedHint}</span>
+                      </>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -3,7 +3,8 @@ import { listReviews, type ReviewItem } from '../../../common/api';
 import { Alert, SelectField } from '../../../common/components';
 import { formatAge, formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
-import { label, useI18n } from '../i18n';
+import { label, type Strings, useI18n } from '../i18n';
+import { formatYuan } from '../money';
 import { useSession } from '../session-context';
 
 const KINDS = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT', 'LIMIT_INCREASE'] as const;
@@ -18,14 +19,14 @@ export const QUEUE_PAGE_SIZE = 50;
  * The review queue (spec 4.2, section 10): pending tasks oldest first, with kind, subject, age,
  * deadline and escalation; filters by kind and escalation; each row links to its case.
  */
-export function QueuePage() {
+export function QueuePage(props: { kind?: string }) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
   const [items, setItems] = useState<readonly ReviewItem[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
-  const [kind, setKind] = useState('');
+  const [kind, setKind] = useState(props.kind ?? '');
   const [escalatedOnly, setEscalatedOnly] = useState(false);
   const [now, setNow] = useState(Date.now());
 
@@ -50,6 +51,9 @@ export function QueuePage() {
   useEffect(() => {
     void load(null);
   }, [session.token]);
+
+  // A link to `#/queue?kind=…` (the "Risk alerts" shortcut) sets the filter.
+  useEffect(() => setKind(props.kind ?? ''), [props.kind]);
 
   const shown = items.filter(
     (item) => (kind === '' || item.kind === kind) && (!escalatedOnly || item.escalated),
@@ -102,10 +106,8 @@ export function QueuePage() {
             {shown.map((item) => (
               <tr key={item.taskId} class={item.escalated ? 'escalated' : undefined}>
                 <td>
-                  <a href={hrefOf(`/cases/${encodeURIComponent(item.taskId)}`)}>
-                    {item.summary || item.subjectId}
-                  </a>
-                  <span class="mono subtle">{item.subjectId}</span>
+                  <a href={hrefOf(`/cases/${encodeURIComponent(item.taskId)}`)}>{subjectOf(t, item)}</a>
+                  <span class="mono subtle">{item.merchantNo ?? item.subjectId}</span>
                 </td>
                 <td>{label(t.kinds, item.kind)}</td>
                 <td>
@@ -148,4 +150,13 @@ export function QueuePage() {
       ) : null}
     </section>
   );
+}
+
+/** A row's subject in words: a risk alert's rule, day and terminal; a limit request's card and amounts. */
+function subjectOf(t: Strings, item: ReviewItem): string {
+  if (item.kind === 'RISK_ALERT' && item.rule)
+    return [label(t.rules, item.rule), item.day, item.serialNumber].filter(Boolean).join(' · ');
+  if (item.kind === 'LIMIT_INCREASE' && item.request)
+    return `${label(t.cardTypes, item.request.cardType)} · ${t.risk.requested} ${formatYuan(item.request.dailyFen)} / ${formatYuan(item.request.monthlyFen)}`;
+  return item.summary || item.subjectId;
 }
