@@ -11,8 +11,13 @@ import document from '../../shared/openapi/openapi.json' with { type: 'json' };
 
 const COMPONENTS = 'urn:pos-onboarding:openapi-components';
 
+interface Response {
+  readonly content?: Record<string, { schema: unknown }>;
+}
+
+/** An operation's answers: written out, or a reference to a shared one (`#/components/responses/…`). */
 interface Operation {
-  readonly responses: Readonly<Record<string, { readonly content?: Record<string, { schema: unknown }> }>>;
+  readonly responses: Readonly<Record<string, Response | { readonly $ref: string }>>;
 }
 
 interface Route {
@@ -26,8 +31,15 @@ const rewritten = JSON.parse(
   JSON.stringify(document).replaceAll('"#/components/schemas/', `"${COMPONENTS}#/$defs/`),
 ) as {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, unknown> };
+  components: { schemas: Record<string, unknown>; responses?: Record<string, Response> };
 };
+
+/** A response, its reference to a shared one followed. */
+function resolved(response: Response | { readonly $ref: string }): Response | undefined {
+  if (!('$ref' in response)) return response;
+  const name = /^#\/components\/responses\/(.+)$/.exec(response.$ref)?.[1];
+  return name === undefined ? undefined : rewritten.components.responses?.[name];
+}
 
 const routes: readonly Route[] = Object.entries(rewritten.paths)
   .map(([template, operations]) => ({
@@ -62,7 +74,8 @@ export function responseProblems(method: string, path: string, status: number, b
   const found = operationOf(method, path);
   if (!found) return [];
   const { template, operation } = found;
-  const response = operation.responses[String(status)];
+  const listed = operation.responses[String(status)];
+  const response = listed && resolved(listed);
   if (!response) {
     return [
       `${status} is not a documented answer of ${method} ${template} (${Object.keys(operation.responses).join(', ')})`,

@@ -858,7 +858,362 @@ export interface components {
       createdAt: components["schemas"]["Timestamp"];
     };
   };
-  responses: never;
+  responses: {
+    /** @description The request is not valid: VALIDATION_FAILED */
+    Error400ValidationFailed: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "VALIDATION_FAILED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT */
+    Error409Conflict: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The body is too large: PAYLOAD_TOO_LARGE */
+    Error413PayloadTooLarge: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "PAYLOAD_TOO_LARGE";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
+    Error415UnsupportedMediaType: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "UNSUPPORTED_MEDIA_TYPE";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The Idempotency-Key was used with another body: IDEMPOTENCY_KEY_REUSED */
+    Error422IdempotencyKeyReused: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "IDEMPOTENCY_KEY_REUSED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description Too many requests: RATE_LIMITED */
+    Error429RateLimited: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "RATE_LIMITED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The request failed: INTERNAL_ERROR */
+    Error500InternalError: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "INTERNAL_ERROR";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
+    Error503ServiceUnavailable: {
+      headers: {
+        "Retry-After"?: number;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "SERVICE_UNAVAILABLE";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
+    Error401Unauthenticated: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "UNAUTHENTICATED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description No such object (or not yours): NOT_FOUND */
+    Error404NotFound: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "NOT_FOUND";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
+    Error409ConflictInvalidState: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "INVALID_STATE";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The credential may not do this: FORBIDDEN */
+    Error403Forbidden: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "FORBIDDEN";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The request is not valid: VALIDATION_FAILED, VERIFICATION_CODE_INVALID */
+    Error400ValidationFailedVerificationCodeInvalid: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "VALIDATION_FAILED" | "VERIFICATION_CODE_INVALID";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: VERIFICATION_LOCKED, VERIFICATION_EXPIRED */
+    Error409VerificationLockedVerificationExpired: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, INVALID_STATE, DUPLICATE_MERCHANT */
+    Error409ConflictInvalidStateDuplicateMerchant: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: INVALID_STATE */
+    Error409InvalidState: {
+      content: {
+        "application/json": components["schemas"]["Error"] & {
+          error: {
+            /** @enum {string} */
+            code: "INVALID_STATE";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        };
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, INVALID_STATE, VERIFICATION_LOCKED, VERIFICATION_EXPIRED */
+    Error409ConflictInvalidStateVerificationLockedVerificationExpired: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "INVALID_STATE" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: INVALID_STATE, VERIFICATION_LOCKED, VERIFICATION_EXPIRED, AGREEMENT_CHANGED */
+    Error409InvalidStateVerificationLockedVerificationExpiredAgreementChanged: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "INVALID_STATE" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "AGREEMENT_CHANGED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, MERCHANT_SUSPENDED */
+    Error409ConflictMerchantSuspended: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "MERCHANT_SUSPENDED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: INVALID_STATE, REVIEW_CLAIMED */
+    Error409InvalidStateReviewClaimed: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "INVALID_STATE" | "REVIEW_CLAIMED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, INVALID_STATE, REVIEW_CLAIMED */
+    Error409ConflictInvalidStateReviewClaimed: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "INVALID_STATE" | "REVIEW_CLAIMED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: INVALID_STATE, CLAIM_REQUIRED */
+    Error409InvalidStateClaimRequired: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "INVALID_STATE" | "CLAIM_REQUIRED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The request is not valid: VALIDATION_FAILED, ACTIVATION_CODE_INVALID */
+    Error400ValidationFailedActivationCodeInvalid: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "VALIDATION_FAILED" | "ACTIVATION_CODE_INVALID";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_LOCKED, ACTIVATION_CODE_EXPIRED, MERCHANT_SUSPENDED, TERMINAL_SUSPENDED, AGREEMENT_NOT_SIGNED */
+    Error409ConflictInvalidStateActivationLockedActivationCodeExpiredMerchantSuspendedTerminalSuspendedAgreementNotSigned: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED" | "AGREEMENT_NOT_SIGNED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_CODE_LIMIT */
+    Error409ConflictInvalidStateActivationCodeLimit: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_CODE_LIMIT";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: CONFLICT, TERMINAL_ALREADY_BOUND */
+    Error409ConflictTerminalAlreadyBound: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "CONFLICT" | "TERMINAL_ALREADY_BOUND";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+    /** @description The current state does not allow it: INVALID_STATE, MERCHANT_SUSPENDED, TERMINAL_SUSPENDED */
+    Error409InvalidStateMerchantSuspendedTerminalSuspended: {
+      content: {
+        "application/json": components["schemas"]["Error"] & ({
+          error: {
+            /** @enum {string} */
+            code: "INVALID_STATE" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED";
+            [key: string]: unknown;
+          };
+          [key: string]: unknown;
+        });
+      };
+    };
+  };
   parameters: never;
   requestBodies: never;
   headers: never;
@@ -899,113 +1254,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The Idempotency-Key was used with another body: IDEMPOTENCY_KEY_REUSED */
-      422: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "IDEMPOTENCY_KEY_REUSED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      409: components["responses"]["Error409Conflict"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      422: components["responses"]["Error422IdempotencyKeyReused"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1025,74 +1281,11 @@ export interface operations {
           "application/json": components["schemas"]["Application"];
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1117,126 +1310,15 @@ export interface operations {
           "application/json": components["schemas"]["Application"];
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1259,113 +1341,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1383,113 +1366,14 @@ export interface operations {
       204: {
         content: never;
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1513,126 +1397,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1676,126 +1449,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1819,100 +1481,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -1943,113 +1518,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED, VERIFICATION_CODE_INVALID */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED" | "VERIFICATION_CODE_INVALID";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: VERIFICATION_LOCKED, VERIFICATION_EXPIRED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailedVerificationCodeInvalid"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409VerificationLockedVerificationExpired"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2073,126 +1549,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, DUPLICATE_MERCHANT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE" | "DUPLICATE_MERCHANT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidStateDuplicateMerchant"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2225,126 +1590,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409InvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2378,126 +1632,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED, VERIFICATION_CODE_INVALID */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED" | "VERIFICATION_CODE_INVALID";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, VERIFICATION_LOCKED, VERIFICATION_EXPIRED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailedVerificationCodeInvalid"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidStateVerificationLockedVerificationExpired"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2521,126 +1664,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2667,126 +1699,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2803,74 +1724,11 @@ export interface operations {
           };
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -2912,126 +1770,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      409: components["responses"]["Error409Conflict"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3049,48 +1796,9 @@ export interface operations {
           };
         };
       };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3110,87 +1818,12 @@ export interface operations {
           "application/json": components["schemas"]["Merchant"];
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3210,87 +1843,12 @@ export interface operations {
           "application/json": components["schemas"]["Agreement"];
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3324,126 +1882,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED, VERIFICATION_CODE_INVALID */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED" | "VERIFICATION_CODE_INVALID";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: INVALID_STATE, VERIFICATION_LOCKED, VERIFICATION_EXPIRED, AGREEMENT_CHANGED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "INVALID_STATE" | "VERIFICATION_LOCKED" | "VERIFICATION_EXPIRED" | "AGREEMENT_CHANGED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailedVerificationCodeInvalid"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409InvalidStateVerificationLockedVerificationExpiredAgreementChanged"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3469,126 +1916,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409InvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3625,139 +1961,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The Idempotency-Key was used with another body: IDEMPOTENCY_KEY_REUSED */
-      422: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "IDEMPOTENCY_KEY_REUSED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      422: components["responses"]["Error422IdempotencyKeyReused"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3778,87 +1991,12 @@ export interface operations {
           "application/json": components["schemas"]["ChangeRequest"];
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -3883,126 +2021,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4031,100 +2058,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4164,126 +2104,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4321,126 +2150,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, MERCHANT_SUSPENDED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "MERCHANT_SUSPENDED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictMerchantSuspended"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4460,87 +2178,12 @@ export interface operations {
           "application/json": components["schemas"]["LimitsAndUsage"];
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4585,139 +2228,16 @@ export interface operations {
           "application/json": components["schemas"]["LimitsAndUsage"];
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409Conflict"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4759,87 +2279,12 @@ export interface operations {
           };
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4863,48 +2308,9 @@ export interface operations {
           };
         };
       };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -4929,87 +2335,12 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5052,87 +2383,12 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5197,87 +2453,12 @@ export interface operations {
           };
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5302,139 +2483,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: INVALID_STATE, REVIEW_CLAIMED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "INVALID_STATE" | "REVIEW_CLAIMED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409InvalidStateReviewClaimed"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5523,139 +2581,16 @@ export interface operations {
           });
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, REVIEW_CLAIMED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE" | "REVIEW_CLAIMED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidStateReviewClaimed"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5694,87 +2629,12 @@ export interface operations {
           };
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5810,139 +2670,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: INVALID_STATE, CLAIM_REQUIRED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "INVALID_STATE" | "CLAIM_REQUIRED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409InvalidStateClaimRequired"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -5976,113 +2713,14 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -6139,87 +2777,12 @@ export interface operations {
           };
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -6251,126 +2814,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED, ACTIVATION_CODE_INVALID */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED" | "ACTIVATION_CODE_INVALID";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_LOCKED, ACTIVATION_CODE_EXPIRED, MERCHANT_SUSPENDED, TERMINAL_SUSPENDED, AGREEMENT_NOT_SIGNED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_LOCKED" | "ACTIVATION_CODE_EXPIRED" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED" | "AGREEMENT_NOT_SIGNED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailedActivationCodeInvalid"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidStateActivationLockedActivationCodeExpiredMerchantSuspendedTerminalSuspendedAgreementNotSigned"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -6397,139 +2849,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE, ACTIVATION_CODE_LIMIT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE" | "ACTIVATION_CODE_LIMIT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidStateActivationCodeLimit"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -6577,139 +2906,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, TERMINAL_ALREADY_BOUND */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "TERMINAL_ALREADY_BOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictTerminalAlreadyBound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -6747,126 +2953,15 @@ export interface operations {
           });
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: INVALID_STATE, MERCHANT_SUSPENDED, TERMINAL_SUSPENDED */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "INVALID_STATE" | "MERCHANT_SUSPENDED" | "TERMINAL_SUSPENDED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409InvalidStateMerchantSuspendedTerminalSuspended"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -6898,126 +2993,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409Conflict"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7049,139 +3033,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7201,87 +3062,12 @@ export interface operations {
           "application/json": components["schemas"]["TransferRequest"];
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7305,139 +3091,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7461,139 +3124,16 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT, INVALID_STATE */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & ({
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT" | "INVALID_STATE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          });
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      409: components["responses"]["Error409ConflictInvalidState"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7610,74 +3150,11 @@ export interface operations {
           };
         };
       };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7706,126 +3183,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The current state does not allow it: CONFLICT */
-      409: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "CONFLICT";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      409: components["responses"]["Error409Conflict"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7843,126 +3209,15 @@ export interface operations {
       204: {
         content: never;
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -7989,100 +3244,13 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
@@ -8107,126 +3275,15 @@ export interface operations {
           };
         };
       };
-      /** @description The request is not valid: VALIDATION_FAILED */
-      400: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "VALIDATION_FAILED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No credential, or one that is not accepted: UNAUTHENTICATED */
-      401: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNAUTHENTICATED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The credential may not do this: FORBIDDEN */
-      403: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "FORBIDDEN";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description No such object (or not yours): NOT_FOUND */
-      404: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "NOT_FOUND";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is too large: PAYLOAD_TOO_LARGE */
-      413: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "PAYLOAD_TOO_LARGE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The body is not JSON: UNSUPPORTED_MEDIA_TYPE */
-      415: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "UNSUPPORTED_MEDIA_TYPE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description Too many requests: RATE_LIMITED */
-      429: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "RATE_LIMITED";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description The request failed: INTERNAL_ERROR */
-      500: {
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "INTERNAL_ERROR";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
-      /** @description A dependency is busy: nothing changed, retry after Retry-After seconds: SERVICE_UNAVAILABLE */
-      503: {
-        headers: {
-          "Retry-After"?: number;
-        };
-        content: {
-          "application/json": components["schemas"]["Error"] & {
-            error: {
-              /** @enum {string} */
-              code: "SERVICE_UNAVAILABLE";
-              [key: string]: unknown;
-            };
-            [key: string]: unknown;
-          };
-        };
-      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
+      413: components["responses"]["Error413PayloadTooLarge"];
+      415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
     };
   };
   /**
