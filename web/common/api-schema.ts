@@ -4915,6 +4915,7 @@ export interface operations {
     parameters: {
       query?: {
         status?: "PENDING";
+        kind?: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER" | "RISK_ALERT" | "LIMIT_INCREASE";
         limit?: string;
         cursor?: string;
       };
