@@ -311,7 +311,8 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
   /**
    * One kind's pending tasks: its GSI2 partition holds keys only, so a page is one Query of
    * `limit` keys and one BatchGetItem of those tasks, O(page) read units whatever the queue's size.
-   * The tasks are read consistently; one decided or closed since the index saw it is left out.
+   * The tasks are read eventually consistent, as the whole queue's index is (half the units); one
+   * seen decided or closed since the index listed it is left out.
    */
   private async listPendingOfKind(
     limit: number,
@@ -329,6 +330,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     });
     const tasks = await this.table.batchGet<ReviewTaskRecord & Record<string, unknown>>(
       page.items.map((entry) => ({ pk: entry.pk, sk: entry.sk })),
+      { consistent: false },
     );
     return {
       items: tasks.filter((task) => task.status === 'PENDING' && task.kind === kind).map(stripKeys),

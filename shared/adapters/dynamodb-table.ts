@@ -243,12 +243,16 @@ export class DynamoTable {
   }
 
   /**
-   * Strongly consistent reads of the items at `itemKeys` (at most {@link BATCH_GET_MAX} a call), in
-   * the order of the keys; a key without an item is left out. What DynamoDB leaves unprocessed
-   * (throttling, the 16 MB answer limit) is asked for again after a short, growing pause, so the
-   * answer is complete or the call throws.
+   * Reads of the items at `itemKeys` (at most {@link BATCH_GET_MAX} a call), in the order of the
+   * keys; a key without an item is left out. Strongly consistent unless `consistent: false` (half
+   * the read units, for a listing that is no fresher than the index it follows). What DynamoDB leaves
+   * unprocessed (throttling, the 16 MB answer limit) is asked for again after a short, growing
+   * pause, so the answer is complete or the call throws.
    */
-  async batchGet<T extends Item>(itemKeys: readonly TableKey[]): Promise<T[]> {
+  async batchGet<T extends Item>(
+    itemKeys: readonly TableKey[],
+    options: { readonly consistent?: boolean } = {},
+  ): Promise<T[]> {
     if (itemKeys.length === 0) return [];
     if (itemKeys.length > BATCH_GET_MAX) throw new Error(`batchGet takes at most ${BATCH_GET_MAX} keys`);
     const found = new Map<string, T>();
@@ -260,7 +264,7 @@ export class DynamoTable {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
       const out = await this.client.send(
         new BatchGetItemCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: options.consistent ?? true } },
         }),
       );
       for (const raw of out.Responses?.[this.tableName] ?? []) {
