@@ -1,4 +1,5 @@
 import {
+  BatchGetItemCommand,
   type ConsumedCapacity,
   DynamoDBClient,
   GetItemCommand,
@@ -70,7 +71,10 @@ export function countConsumedCapacity(
   const prototype = DynamoDBClient.prototype as unknown as { send: Send };
   const original = prototype.send;
   const counting = async function (this: DynamoDBClient, command: Parameters<Send>[0], ...rest: unknown[]) {
-    const read = command instanceof GetItemCommand || command instanceof QueryCommand;
+    const read =
+      command instanceof GetItemCommand ||
+      command instanceof QueryCommand ||
+      command instanceof BatchGetItemCommand;
     const write =
       command instanceof PutItemCommand ||
       command instanceof UpdateItemCommand ||

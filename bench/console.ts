@@ -27,8 +27,8 @@ import {
  * Part 6 of `npm run bench`: the staff console. The JavaScript its first page loads (gzipped, as
  * `npm run build:web` builds it); the review queue's largest contentful paint in Chromium with
  * 1,000 pending tasks on the local stack (and the time until its rows are on screen); and what
- * one queue page and the supervisor view cost in read units with 1,000 and with 100,000 pending
- * tasks (the same, or a read grows with the queue).
+ * one queue page (the whole queue's and one kind's) and the supervisor view cost in read units with
+ * 1,000 and with 100,000 pending tasks (the same, or a read grows with the queue).
  */
 
 /** Spec: the console's first page ships at most this much JavaScript, gzipped. */
@@ -147,9 +147,14 @@ async function measureReadUnits(
     const stats = new DynamoReviewStats(table);
     const now = new Date();
     const clock = { now: () => now };
+    const kindPage = Math.max(1, Math.min(PAGE_SIZE, Math.floor(sizes[0] / KINDS.length)));
     const calls = {
       [`review-queue page (GET /v1/reviews, ${PAGE_SIZE} items as the console asks)`]: () =>
         listReviews({ reviews, clock }, { limit: String(PAGE_SIZE) }),
+      // One kind's queue: keys from its GSI2 partition, then a BatchGetItem of those tasks. A full
+      // page at both sizes (a third of the smaller size is of this kind), so the two compare.
+      [`one kind's review-queue page (GET /v1/reviews?kind=CHANGE_REQUEST, ${kindPage} items)`]: () =>
+        listReviews({ reviews, clock }, { kind: 'CHANGE_REQUEST', limit: String(kindPage) }),
       'supervisor view (GET /v1/reviews/stats)': () => reviewStats({ stats, clock }, {}),
     };
     const measured: Record<string, number[]> = {};

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   DeleteItemCommand,
   DynamoDBClient,
   DynamoDBServiceException,
@@ -40,7 +41,14 @@ export function invokedFunction(): string | undefined {
 
 /** One item-level access, as IAM authorizes it. */
 export interface TableAccessRequest {
-  readonly action: 'GetItem' | 'Query' | 'ConditionCheckItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+  readonly action:
+    | 'GetItem'
+    | 'BatchGetItem'
+    | 'Query'
+    | 'ConditionCheckItem'
+    | 'PutItem'
+    | 'UpdateItem'
+    | 'DeleteItem';
   readonly family: KeyFamily | undefined;
   /** The partition key value (for the message). */
   readonly key: string;
@@ -48,6 +56,7 @@ export interface TableAccessRequest {
 
 const READ_ACTIONS: ReadonlySet<TableAccessRequest['action']> = new Set([
   'GetItem',
+  'BatchGetItem',
   'Query',
   'ConditionCheckItem',
 ]);
@@ -75,6 +84,12 @@ export function accessesOf(command: unknown): TableAccessRequest[] {
     key,
   });
   if (command instanceof GetItemCommand) return [request('GetItem', stringOf(command.input.Key?.pk))];
+  if (command instanceof BatchGetItemCommand) {
+    // IAM checks every key of every table in the batch against the leading-key condition.
+    return Object.values(command.input.RequestItems ?? {}).flatMap((table) =>
+      (table.Keys ?? []).map((key) => request('BatchGetItem', stringOf(key.pk))),
+    );
+  }
   if (command instanceof QueryCommand) return [request('Query', queriedKey(command.input))];
   if (command instanceof PutItemCommand) return [request('PutItem', stringOf(command.input.Item?.pk))];
   if (command instanceof UpdateItemCommand) return [request('UpdateItem', stringOf(command.input.Key?.pk))];

@@ -23,8 +23,11 @@ import { type HouseFunction, METRICS_NAMESPACE } from '../house-function';
 import type { DeploymentProfile, ProviderSecretSpec } from '../profiles';
 import type { Workflows } from './workflows';
 
-/** Item actions that read (a transaction's ConditionCheck included); the adapters never Scan or batch. */
-export const TABLE_READ_ACTIONS = ['GetItem', 'Query', 'ConditionCheckItem'] as const;
+/**
+ * Item actions that read (a transaction's ConditionCheck and a batch of known keys included; IAM
+ * checks each key of a BatchGetItem against the leading keys); the adapters never Scan or write in batches.
+ */
+export const TABLE_READ_ACTIONS = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'] as const;
 /** Item actions that write. */
 export const TABLE_WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem'] as const;
 
@@ -103,7 +106,7 @@ export class ManifestGrants {
    * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
    * of the families it reads or writes, writes of those it writes; a Query of the review queue on
    * gsi1 for `reviewQueue`, a Query of gsi2's partitions of `reviewKindQueue` and
-   * `retention`; the table's key through DynamoDB. No Scan, no batch or table-level action,
+   * `retention`; the table's key through DynamoDB. No Scan, no batch write or table-level action,
    * nothing at all for a function without table access.
    */
   grantTable(fn: HouseFunction, access: TableAccess | undefined): void {

@@ -3,6 +3,7 @@ import {
   type Decision,
   REVIEW_KINDS,
   type RevealRecord,
+  type ReviewKind,
   type ReviewTaskClosedStatus,
   type ReviewTaskRecord,
 } from '../domain/review';
@@ -21,20 +22,35 @@ import {
   queueEntries,
   transactRetrying,
 } from './dynamodb-review-bookkeeping';
-import { ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
+import { BATCH_GET_MAX, ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
   return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
 }
 
-/** Decodes a cursor and checks it is one of ours (a queue position), else 400. */
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+/**
+ * The queue a cursor belongs to: the pending queue (GSI1) or one kind's queue (GSI2), named by
+ * the index's partition-key attribute and value that a page's last key carries.
+ */
+interface CursorQueue {
+  readonly partitionAttribute: 'gsi1pk' | 'gsi2pk';
+  readonly partition: string;
+}
+
+/**
+ * Decodes a cursor and checks it is a position in `queue` (so a cursor of one kind's queue is
+ * refused for another kind or for the whole queue, and the other way round), else 400.
+ */
+function decodeCursor(cursor: string | undefined, queue: CursorQueue): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
+  const sortAttribute = queue.partitionAttribute === 'gsi1pk' ? 'gsi1sk' : 'gsi2sk';
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     const valid =
-      value.gsi1pk === REVIEW_QUEUE_PENDING &&
-      typeof value.gsi1sk === 'string' &&
+      value !== null &&
+      typeof value === 'object' &&
+      value[queue.partitionAttribute] === queue.partition &&
+      typeof value[sortAttribute] === 'string' &&
       typeof value.pk === 'string' &&
       value.sk === 'TASK' &&
       Object.keys(value).length === 4;
@@ -279,16 +295,47 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     return false;
   }
 
-  async listPending(limit: number, cursor: string | undefined): Promise<ReviewPage> {
+  async listPending(limit: number, cursor: string | undefined, kind?: ReviewKind): Promise<ReviewPage> {
+    if (kind !== undefined) return this.listPendingOfKind(limit, cursor, kind);
     const page = await this.table.query<ReviewTaskRecord & Record<string, unknown>>({
       index: GSI1,
       keyCondition: 'gsi1pk = :queue',
       values: { ':queue': REVIEW_QUEUE_PENDING },
       limit,
-      startKey: decodeCursor(cursor),
+      startKey: decodeCursor(cursor, { partitionAttribute: 'gsi1pk', partition: REVIEW_QUEUE_PENDING }),
       forward: true,
     });
     return { items: page.items.map(stripKeys), nextCursor: encodeCursor(page.lastKey) };
+  }
+
+  /**
+   * One kind's pending tasks: its GSI2 partition holds keys only, so a page is one Query of
+   * `limit` keys and one BatchGetItem of those tasks, O(page) read units whatever the queue's size.
+   * The tasks are read eventually consistent, as the whole queue's index is (half the units); one
+   * seen decided or closed since the index listed it is left out.
+   */
+  private async listPendingOfKind(
+    limit: number,
+    cursor: string | undefined,
+    kind: ReviewKind,
+  ): Promise<ReviewPage> {
+    const partition = keys.reviewKindQueuePartition(kind);
+    const page = await this.table.query<{ pk: string; sk: string }>({
+      index: GSI2,
+      keyCondition: 'gsi2pk = :kind',
+      values: { ':kind': partition },
+      limit: Math.min(limit, BATCH_GET_MAX),
+      startKey: decodeCursor(cursor, { partitionAttribute: 'gsi2pk', partition }),
+      forward: true,
+    });
+    const tasks = await this.table.batchGet<ReviewTaskRecord & Record<string, unknown>>(
+      page.items.map((entry) => ({ pk: entry.pk, sk: entry.sk })),
+      { consistent: false },
+    );
+    return {
+      items: tasks.filter((task) => task.status === 'PENDING' && task.kind === kind).map(stripKeys),
+      nextCursor: encodeCursor(page.lastKey),
+    };
   }
 }
 

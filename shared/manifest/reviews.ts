@@ -6,7 +6,8 @@ import type { StaffRouteEntry } from './types';
 export const LIST_REVIEWS = {
   name: 'list-reviews',
   trigger: { kind: 'route', method: 'GET', path: '/v1/reviews', auth: 'staff', groups: ['reviewer'] },
-  table: { read: ['reviewQueue'] },
+  // With `kind`: that kind's queue (keys only on gsi2), then the tasks themselves.
+  table: { read: ['reviewQueue', 'reviewKindQueue', 'reviewTask'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}` (reviewer): one task with its subject. */

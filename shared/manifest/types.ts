@@ -235,7 +235,7 @@ export type FieldCipherUse = 'key-id' | 'encrypt' | 'decrypt';
  * else (local/table-access.ts). Families in `write` are read too.
  */
 export interface TableAccess {
-  /** GetItem, Query, ConditionCheckItem. */
+  /** GetItem, BatchGetItem, Query, ConditionCheckItem. */
   readonly read?: readonly KeyFamily[];
   /** PutItem, UpdateItem, DeleteItem, and the reads. */
   readonly write?: readonly KeyFamily[];

@@ -1,5 +1,5 @@
 import type { ApplicationRecord, TimelineEntry } from '../domain/application';
-import type { RevealRecord, ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
+import type { RevealRecord, ReviewKind, ReviewTaskClosedStatus, ReviewTaskRecord } from '../domain/review';
 import type { IdentityKind } from '../keys';
 
 /** A uniqueness marker to claim or release (keyed hash, never the raw number). */
@@ -136,6 +136,9 @@ export interface ReviewTaskRepository {
   recordReveal(taskId: string, reveal: RevealRecord, now: Date, maxReveals: number): Promise<boolean>;
   /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
   close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
-  /** Oldest first; the cursor is opaque to clients. */
-  listPending(limit: number, cursor: string | undefined): Promise<ReviewPage>;
+  /**
+   * Pending tasks oldest first, all of them or those of `kind` only; the cursor is opaque to
+   * clients and valid only for the listing that gave it (the same kind, or no kind).
+   */
+  listPending(limit: number, cursor: string | undefined, kind?: ReviewKind): Promise<ReviewPage>;
 }

@@ -8,7 +8,7 @@ import {
 } from '../daily-checks/decisions';
 import { cardLimitsSchema } from '../daily-checks/settings';
 import { maskApplicationBody } from '../domain/application';
-import { heldByOther, liveClaim, type ReviewTaskRecord } from '../domain/review';
+import { heldByOther, liveClaim, REVIEW_KINDS, type ReviewTaskRecord } from '../domain/review';
 import { AppError, type FieldProblem, invalidState, notFound, validationFailed } from '../errors';
 import type { FeePlanRef } from '../fee-plans/plan';
 import { resolveFeePlan } from '../fee-plans/requests';
@@ -89,19 +89,28 @@ export function reviewItem(task: ReviewTaskRecord, now: Date = systemClock.now()
 export const listQuerySchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
     status: z.optional(z.literal('PENDING')),
+    /** Only the pending tasks of this kind (through its own queue, not a filter of pages). */
+    kind: z.optional(z.enum(REVIEW_KINDS).check(z.describe('Only the pending tasks of this kind'))),
     limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
     cursor: z.optional(z.string().check(z.maxLength(2048))),
   }),
 );
 
-/** `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index. */
+/**
+ * `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index; with `kind`,
+ * through that kind's queue (a cursor is valid only with the `kind` it was given with).
+ */
 export async function listReviews(
-  deps: Pick<ReviewDeps, 'reviews'> & { readonly clock?: Clock },
+  deps: { readonly reviews: Pick<ReviewTaskRepository, 'listPending'>; readonly clock?: Clock },
   query: Record<string, string>,
 ) {
   const parsed = z.safeParse(listQuerySchema(), query);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query', { input: query }));
-  const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor);
+  const page = await deps.reviews.listPending(
+    Number(parsed.data.limit ?? 20),
+    parsed.data.cursor,
+    parsed.data.kind,
+  );
   const now = (deps.clock ?? systemClock).now();
   return { items: page.items.map((task) => reviewItem(task, now)), nextCursor: page.nextCursor ?? null };
 }

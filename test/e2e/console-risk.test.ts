@@ -1,6 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LOCAL_ACCESS_KEY_ID,
+  LOCAL_REGION,
+  LOCAL_SECRET_ACCESS_KEY,
+  TABLE_NAME,
+} from '../../local/constants';
 import {
   localKinesisClient,
   putTransactions,
@@ -8,7 +15,10 @@ import {
   transaction,
 } from '../../local/transaction-producer';
 import { ensureWebBuilt } from '../../local/web-build';
+import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
+import { DynamoTable } from '../../shared/adapters/dynamodb-table';
 import type { TransactionRecord } from '../../shared/daily-checks/transaction';
+import type { ReviewTaskRecord } from '../../shared/domain/review';
 import { eventually } from '../support/api-client';
 import { approvedMerchant } from '../support/onboarding';
 import { startTestStack, type TestStack } from '../support/test-stack';
@@ -368,4 +378,90 @@ describe('the staff console: limit increase requests', () => {
     });
     await checkPage(tab, 'limit increase approved');
   }, 180_000);
+});
+
+describe('the staff console: the queue by kind', () => {
+  it('shows a risk alert behind more than a page of older applications: the kind filter asks the API for that kind, and "Load more" continues it', async () => {
+    // Stored as the routes and the stream's consumer store them, older than every task of the
+    // file: 55 applications, then one risk alert, so the whole queue's first page holds no alert.
+    const client = new DynamoDBClient({
+      endpoint: testStack.stack.urls.dynamodb,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
+    });
+    const reviews = new DynamoReviewTaskRepository(new DynamoTable(client, TABLE_NAME));
+    const oldest = Date.UTC(2020, 0, 1);
+    const seeded = (index: number, fields: Partial<ReviewTaskRecord>): ReviewTaskRecord => ({
+      taskId: `KINDQ-${String(index).padStart(3, '0')}`,
+      kind: 'APPLICATION',
+      subjectId: `KINDQ-${index}`,
+      status: 'PENDING',
+      createdAt: new Date(oldest + index * 1000).toISOString(),
+      deadline: new Date(Date.now() + 600_000).toISOString(),
+      finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
+      escalated: false,
+      automatedChecks: [],
+      requiredChecks: ['phoneCallback'],
+      summary: `INDIVIDUAL · 5411 · 排队商户 ${index}`,
+      ...fields,
+    });
+    const applications = Array.from({ length: 55 }, (_, index) => seeded(index, {}));
+    const alert = seeded(55, {
+      taskId: `RISK-${merchant.merchantNo}-OVER_LIMIT-2020-01-01`,
+      kind: 'RISK_ALERT',
+      subjectId: merchant.merchantNo,
+      merchantNo: merchant.merchantNo,
+      requiredChecks: [],
+      summary: '',
+      rule: 'OVER_LIMIT',
+      day: '2020-01-01',
+      cardType: 'DEBIT',
+      serialNumber: SN,
+      evidence: { transactionIds: ['T-KINDQ'], figures: { amountFen: 150_000 } },
+    });
+    const tasks = [...applications, alert];
+    await Promise.all(
+      tasks.map(async (task) => expect(await reviews.create(task, `token-${task.taskId}`)).toBe(true)),
+    );
+    try {
+      await signIn('rev-kinds', 'Reviewer');
+      const { page } = tab;
+      const queue = page.getByRole('table', { name: 'Review queue' });
+      const rows = queue.locator('tbody tr');
+      const alertRow = queue.getByRole('link', { name: `Over limit · 2020-01-01 · ${SN}` });
+      // The whole queue: the oldest 50 are the seeded applications, the alert is not among them.
+      await page.goto(`${base}/console/?lang=en#/queue`);
+      await queue.getByRole('link', { name: 'INDIVIDUAL · 5411 · 排队商户 49' }).waitFor();
+      expect(await rows.count()).toBe(50);
+      expect(await alertRow.count()).toBe(0);
+
+      // "Risk alerts" asks for that kind's own queue: the alert is the first row.
+      const asked = page.waitForRequest((request) => /\/v1\/reviews\?.*kind=RISK_ALERT/.test(request.url()));
+      await page.getByRole('link', { name: 'Risk alerts' }).click();
+      await asked;
+      await alertRow.waitFor();
+      expect(await rows.first().getByRole('link').textContent()).toBe(`Over limit · 2020-01-01 · ${SN}`);
+      expect(
+        await rows.evaluateAll((all) => all.map((row) => row.querySelector('td:nth-child(2)')?.textContent)),
+      ).toEqual(Array.from({ length: await rows.count() }, () => 'Risk alert'));
+
+      // Another kind from the select: its own first page (the address follows), then the next one.
+      await page.getByRole('combobox', { name: 'Kind' }).selectOption({ label: 'Application' });
+      await expect.poll(() => new URL(page.url()).hash).toBe('#/queue?kind=APPLICATION');
+      await queue.getByRole('link', { name: 'INDIVIDUAL · 5411 · 排队商户 49' }).waitFor();
+      await expect.poll(() => rows.count()).toBe(50);
+      expect(await alertRow.count()).toBe(0);
+      const more = page.waitForRequest(
+        (request) => /kind=APPLICATION/.test(request.url()) && /cursor=/.test(request.url()),
+      );
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await more;
+      await queue.getByRole('link', { name: 'INDIVIDUAL · 5411 · 排队商户 54' }).waitFor();
+      expect(await rows.count()).toBeGreaterThanOrEqual(55);
+      await checkPage(tab, 'queue filtered to applications, second page');
+    } finally {
+      await Promise.all(tasks.map((task) => reviews.close(task.taskId, 'CANCELLED')));
+      client.destroy();
+    }
+  }, 120_000);
 });

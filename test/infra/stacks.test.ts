@@ -615,14 +615,21 @@ describe('onboarding stacks (synthesized without bundling)', () => {
                 }),
             ),
           ].sort();
-        for (const action of ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'])
+        for (const action of [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:ConditionCheckItem',
+        ])
           expect(leading(action), `${label} ${action}`).toEqual(prefixes(read));
         for (const action of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
           expect(leading(action), `${label} ${action}`).toEqual(prefixes(written));
         expect(
           onTable
             .flatMap(actionsOf)
-            .filter((action) => !/^dynamodb:(Get|Query|ConditionCheck|Put|Update|Delete)/.test(action))
+            .filter(
+              (action) => !/^dynamodb:(Get|BatchGet|Query|ConditionCheck|Put|Update|Delete)/.test(action),
+            )
             // X-Ray's and the stream mapping's ListStreams (which has no resource) share one statement.
             .filter((action) => !/^(xray:|dynamodb:ListStreams$)/.test(action)),
           label,

@@ -572,3 +572,97 @@ describe('the supervisor view', () => {
     expect((await api.call('GET', '/v1/reviews/stats', { token: testStack.operator })).status).toBe(403);
   }, 60_000);
 });
+
+describe('the queue of one kind', () => {
+  it('lists only the pending tasks of the kind asked for, oldest first across pages, through its own queue; refuses a cursor of another listing and an unknown kind', async () => {
+    // Older than anything else in the queue, so they come first; applications older still and more
+    // numerous than a page, as a reviewer looking for risk alerts behind a long queue would find them.
+    const base = Date.UTC(2020, 0, 1);
+    const stamp = `${Date.now()}`;
+    const seeded = (index: number, kind: ReviewTaskRecord['kind']): ReviewTaskRecord => ({
+      taskId: `KINDQ-${stamp}-${String(index).padStart(2, '0')}`,
+      kind,
+      subjectId: `KINDQ-${stamp}-${index}`,
+      status: 'PENDING',
+      createdAt: new Date(base + index * 1000).toISOString(),
+      deadline: new Date(Date.now() + 600_000).toISOString(),
+      finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
+      escalated: false,
+      automatedChecks: [],
+      requiredChecks: [],
+      summary: `${kind} ${index}`,
+    });
+    const tasks = [
+      ...Array.from({ length: 6 }, (_, index) => seeded(index, 'APPLICATION')),
+      seeded(6, 'RISK_ALERT'),
+      seeded(7, 'APPLICATION'),
+      seeded(8, 'RISK_ALERT'),
+      seeded(9, 'LIMIT_INCREASE'),
+      seeded(10, 'RISK_ALERT'),
+      seeded(11, 'RISK_ALERT'),
+    ];
+    for (const task of tasks) expect(await reviews.create(task, `token-${task.taskId}`)).toBe(true);
+    const alerts = tasks.filter((task) => task.kind === 'RISK_ALERT');
+    try {
+      // Decided or closed since: out of its kind's queue too.
+      const closed = alerts.pop() as ReviewTaskRecord;
+      expect(await reviews.close(closed.taskId, 'CANCELLED')).toBe(true);
+
+      const listed: { taskId: string; kind: string; createdAt: string; summary: string }[] = [];
+      const cursors: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `?kind=RISK_ALERT&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const page = await api.call('GET', `/v1/reviews${query}`, { token: first });
+        expect(page.status).toBe(200);
+        expect(page.json.items.length).toBeLessThanOrEqual(2);
+        listed.push(...page.json.items);
+        cursor = page.json.nextCursor;
+        if (cursor) cursors.push(cursor);
+      } while (cursor);
+      expect(cursors.length).toBeGreaterThan(0);
+      expect(new Set(listed.map((item) => item.kind))).toEqual(new Set(['RISK_ALERT']));
+      const createdAt = listed.map((item) => item.createdAt);
+      expect(createdAt).toEqual([...createdAt].sort());
+      // Ours are the oldest alerts, in order, with the item shape of the whole queue's listing.
+      expect(listed.slice(0, alerts.length).map((item) => item.taskId)).toEqual(alerts.map((t) => t.taskId));
+      expect(listed.map((item) => item.taskId)).not.toContain(closed.taskId);
+      // The same item shape as the whole queue's listing, whose oldest task is the first application.
+      const whole = await api.call('GET', '/v1/reviews?limit=1', { token: first });
+      expect(whole.json.items[0].taskId).toBe(tasks[0]?.taskId);
+      expect(Object.keys(listed[0] ?? {}).sort()).toEqual(Object.keys(whole.json.items[0]).sort());
+      expect(listed[0]).toMatchObject({ summary: 'RISK_ALERT 6', claim: null });
+      const applications = await api.call('GET', '/v1/reviews?kind=APPLICATION&limit=100', { token: first });
+      expect(applications.json.items.slice(0, 7).map((item: { taskId: string }) => item.taskId)).toEqual(
+        tasks.filter((task) => task.kind === 'APPLICATION').map((task) => task.taskId),
+      );
+
+      // A cursor is good only for the listing that gave it.
+      const alertCursor = encodeURIComponent(cursors[0] as string);
+      const wholeCursor = encodeURIComponent(whole.json.nextCursor as string);
+      for (const query of [
+        `kind=APPLICATION&cursor=${alertCursor}`,
+        `cursor=${alertCursor}`,
+        `kind=RISK_ALERT&cursor=${wholeCursor}`,
+      ]) {
+        const refused = await api.call('GET', `/v1/reviews?${query}`, { token: first });
+        expect(refused.status, query).toBe(400);
+        expect(refused.json.error).toMatchObject({
+          code: 'VALIDATION_FAILED',
+          fields: [{ field: 'cursor', code: 'INVALID_FORMAT' }],
+        });
+      }
+      expect(
+        (await api.call('GET', `/v1/reviews?kind=RISK_ALERT&cursor=${alertCursor}`, { token: first })).status,
+      ).toBe(200);
+
+      const unknown = await api.call('GET', '/v1/reviews?kind=RISK', { token: first });
+      expect(unknown.status).toBe(400);
+      expect(unknown.json.error.code).toBe('VALIDATION_FAILED');
+      expect(unknown.json.error.fields[0]).toMatchObject({ field: 'query.kind', code: 'INVALID_VALUE' });
+      expect(unknown.json.error.fields[0].message).toMatch(/RISK_ALERT.*LIMIT_INCREASE/);
+    } finally {
+      for (const task of tasks) await reviews.close(task.taskId, 'CANCELLED');
+    }
+  }, 60_000);
+});

@@ -2321,6 +2321,7 @@ export interface operations {
     parameters: {
       query?: {
         status?: "PENDING";
+        kind?: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER" | "RISK_ALERT" | "LIMIT_INCREASE";
         limit?: string;
         cursor?: string;
       };

@@ -158,12 +158,17 @@ export async function localStaffToken(sub: string, groups: readonly string[]): P
 
 // Review queue and cases (reviewer).
 
-export const listReviews = (token: string, query: { limit?: number; cursor?: string } = {}) =>
+/** One page of the pending queue, or of one kind's queue with `kind` (its cursor works only with that kind). */
+export const listReviews = (
+  token: string,
+  query: { limit?: number; cursor?: string; kind?: ReviewKind } = {},
+) =>
   data(
     client.GET('/v1/reviews', {
       params: {
         query: {
           status: 'PENDING',
+          ...(query.kind ? { kind: query.kind } : {}),
           limit: String(query.limit ?? 100),
           ...(query.cursor ? { cursor: query.cursor } : {}),
         },

@@ -1,4 +1,5 @@
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -64,6 +65,24 @@ describe('local access control (what IAM allows in AWS)', () => {
         }),
       ),
     ).toEqual([{ action: 'Query', family: 'reviewQueue', key: 'REVIEWQ#PENDING' }]);
+    // A batch is as many reads as keys, each checked on its own (a foreign key refuses the batch).
+    expect(
+      accessesOf(
+        new BatchGetItemCommand({
+          RequestItems: {
+            t: {
+              Keys: [
+                { pk: S('TASK#1'), sk: S('TASK') },
+                { pk: S('WAIT#1'), sk: S('WAIT') },
+              ],
+            },
+          },
+        }),
+      ).map((access) => [access.action, access.family]),
+    ).toEqual([
+      ['BatchGetItem', 'reviewTask'],
+      ['BatchGetItem', 'reviewWait'],
+    ]);
     expect(
       accessesOf(
         new TransactWriteItemsCommand({

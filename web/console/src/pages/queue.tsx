@@ -1,13 +1,19 @@
-import { useEffect, useState } from 'preact/hooks';
-import { listReviews, type ReviewItem } from '../../../common/api';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { listReviews, type ReviewItem, type ReviewKind } from '../../../common/api';
 import { Alert, SelectField } from '../../../common/components';
 import { formatAge, formatDateTime } from '../../../common/format';
-import { hrefOf } from '../../../common/router';
+import { hrefOf, navigate } from '../../../common/router';
 import { label, type Strings, useI18n } from '../i18n';
 import { formatYuan } from '../money';
 import { useSession } from '../session-context';
 
-const KINDS = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT', 'LIMIT_INCREASE'] as const;
+const KINDS: readonly ReviewKind[] = [
+  'APPLICATION',
+  'CHANGE_REQUEST',
+  'TERMINAL_TRANSFER',
+  'RISK_ALERT',
+  'LIMIT_INCREASE',
+];
 
 /**
  * Tasks per page: the oldest 50 are what a reviewer works next, and half the rows of the API's
@@ -15,49 +21,82 @@ const KINDS = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER', 'RISK_ALERT
  */
 export const QUEUE_PAGE_SIZE = 50;
 
+/** The loaded pages of one listing: the whole queue (`kind: ''`) or one kind's, and its next cursor. */
+interface Listing {
+  readonly kind: ReviewKind | '';
+  readonly items: readonly ReviewItem[];
+  readonly cursor: string | null;
+}
+
 /**
  * The review queue (spec 4.2, section 10): pending tasks oldest first, with kind, subject, age,
- * deadline and escalation; filters by kind and escalation; each row links to its case.
+ * deadline and escalation; each row links to its case. The kind filter is the page's address
+ * (`#/queue?kind=RISK_ALERT`, the "Risk alerts" link) and asks the API for that kind's own queue,
+ * so a kind behind thousands of older tasks of other kinds still shows; "escalated only" filters
+ * the rows loaded.
  */
 export function QueuePage(props: { kind?: string }) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
-  const [items, setItems] = useState<readonly ReviewItem[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
+  const kind = KINDS.find((known) => known === props.kind) ?? '';
+  const [listing, setListing] = useState<Listing>({ kind, items: [], cursor: null });
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
-  const [kind, setKind] = useState(props.kind ?? '');
   const [escalatedOnly, setEscalatedOnly] = useState(false);
   const [now, setNow] = useState(Date.now());
+  // Each load's number: an answer that arrives after a newer load started (another kind, a
+  // refresh) is dropped, so a slow page never lands in the wrong listing.
+  const generation = useRef(0);
+  // The words of an error in the language of the moment; a language switch does not reload.
+  const describe = useRef(describeError);
+  describe.current = describeError;
 
-  const load = async (from: string | null) => {
-    setLoading(true);
-    setError(undefined);
-    try {
-      const page = await listReviews(
-        session.token,
-        from ? { limit: QUEUE_PAGE_SIZE, cursor: from } : { limit: QUEUE_PAGE_SIZE },
+  const load = useCallback(
+    (from: string | null) => {
+      const mine = ++generation.current;
+      setLoading(true);
+      setError(undefined);
+      listReviews(session.token, {
+        limit: QUEUE_PAGE_SIZE,
+        ...(kind ? { kind } : {}),
+        ...(from ? { cursor: from } : {}),
+      }).then(
+        (page) => {
+          if (mine !== generation.current) return;
+          setListing((previous) => ({
+            kind,
+            items: from && previous.kind === kind ? [...previous.items, ...page.items] : page.items,
+            cursor: page.nextCursor,
+          }));
+          setNow(Date.now());
+          setLoading(false);
+        },
+        (caught: unknown) => {
+          if (mine !== generation.current) return;
+          setError(describe.current(caught));
+          setLoading(false);
+        },
       );
-      setItems((previous) => (from ? [...previous, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-      setNow(Date.now());
-    } catch (caught) {
-      setError(describeError(caught));
-    } finally {
-      setLoading(false);
-    }
-  };
+    },
+    [session.token, kind],
+  );
 
-  useEffect(() => {
-    void load(null);
-  }, [session.token]);
+  // The first page is asked for as soon as the page is in the document (a layout effect, as
+  // useAsync does), not after the browser has painted it; again when the kind or the user changes.
+  useLayoutEffect(() => {
+    load(null);
+    return () => {
+      generation.current += 1;
+    };
+  }, [load]);
 
-  // A link to `#/queue?kind=…` (the "Risk alerts" shortcut) sets the filter.
-  useEffect(() => setKind(props.kind ?? ''), [props.kind]);
-
-  const shown = items.filter(
+  // Until the new kind's first page is in, the rows loaded for another listing are kept only where
+  // they match the kind; its cursor is not offered.
+  const current = listing.kind === kind;
+  const shown = listing.items.filter(
     (item) => (kind === '' || item.kind === kind) && (!escalatedOnly || item.escalated),
   );
+  const cursor = current ? listing.cursor : null;
 
   return (
     <section>
@@ -67,7 +106,7 @@ export function QueuePage(props: { kind?: string }) {
           id="kind-filter"
           label={t.queue.kindFilter}
           value={kind}
-          onValue={setKind}
+          onValue={(value) => navigate(value ? `/queue?kind=${encodeURIComponent(value)}` : '/queue')}
           options={[
             { value: '', label: t.queue.allKinds },
             ...KINDS.map((value) => ({ value, label: label(t.kinds, value) })),
@@ -87,7 +126,7 @@ export function QueuePage(props: { kind?: string }) {
       </div>
       {error ? <Alert>{error}</Alert> : null}
       <p class="hint" aria-live="polite">
-        {loading ? t.loading : t.queue.count(shown.length, items.length)}
+        {loading ? t.loading : t.queue.count(shown.length, listing.items.length)}
       </p>
       <div class="table-scroll">
         <table class="queue">
