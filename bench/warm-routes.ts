@@ -193,6 +193,7 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
   const record = terminalRecord(status, codeHash);
   return fake<TerminalRepository>('terminals', {
     get: async () => record,
+    merchantStatus: async () => 'ACTIVE',
     history: async () => terminalHistory(),
     register: async () => true,
     bind: async () => undefined,
