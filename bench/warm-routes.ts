@@ -549,11 +549,11 @@ export async function routeCases(): Promise<RouteCase[]> {
   );
   // The receiver accepts with its own token.
   const receiverBearer = { Authorization: `Bearer ${merchantToken(IDS.otherApplicationId)}` };
+  // Hashed once, like the stored hash it stands for: only the handler's guard reads it, so work
+  // done here per call would be counted as the handler's overhead.
+  const receiverTokenHash = sha256Hex(merchantToken(IDS.otherApplicationId));
   const receiverApplications = fake<ApplicationRepository>('applications', {
-    tokenHashOf: async () => ({
-      tokenHash: sha256Hex(merchantToken(IDS.otherApplicationId)),
-      merchantNo: IDS.otherMerchantNo,
-    }),
+    tokenHashOf: async () => ({ tokenHash: receiverTokenHash, merchantNo: IDS.otherMerchantNo }),
   });
   const acceptDeps = { ...transferDeps, applications: receiverApplications };
   add(
@@ -756,12 +756,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   );
 
   // ---- Webhooks -------------------------------------------------------------------------------
+  // Built once: the use cases only read them, and twenty fresh ULIDs a call would cost more than the route.
+  const deliveries = webhookDeliveries();
   const webhooks = fake<WebhookRepository>('webhooks', {
     listEndpoints: async () => [webhookEndpoint()],
     createEndpoint: async () => undefined,
     deleteEndpoint: async () => true,
     rotateSecret: async () => webhookEndpoint(),
-    listDeliveries: async () => ({ items: webhookDeliveries(), nextCursor: IDS.eventId }),
+    listDeliveries: async () => ({ items: deliveries, nextCursor: IDS.eventId }),
     getEvent: async () => ({ event: domainEvent(), endpointIds: [IDS.endpointId] }),
     createDelivery: async () => undefined,
   });
@@ -819,6 +821,7 @@ export async function routeCases(): Promise<RouteCase[]> {
 
   // ---- Daily checks: limits and summaries -----------------------------------------------------
   const profile = merchantRecord();
+  const summaries = dailySummaries();
   const limitDeps = {
     store: fake<DailyCheckStore>('dailyChecks', {
       merchantProfile: async () => ({
@@ -834,7 +837,7 @@ export async function routeCases(): Promise<RouteCase[]> {
       month: async () => emptyCounters(),
       putLimits: async () => true,
       openLimitRequest: async () => true,
-      summaries: async () => dailySummaries(),
+      summaries: async () => summaries,
     }),
     clock: fixedClock,
     settings: dailyChecksSettings(),
@@ -874,7 +877,7 @@ export async function routeCases(): Promise<RouteCase[]> {
     { pathParameters: merchantPath, headers: bearer, body: limitRequestBody },
     () => requestLimitIncrease(limitDeps, IDS.merchantNo, limitRequestBody),
   );
-  const summariesQuery = { from: dailySummaries()[0]?.day ?? '', to: dailySummaries().at(-1)?.day ?? '' };
+  const summariesQuery = { from: summaries[0]?.day ?? '', to: summaries.at(-1)?.day ?? '' };
   add(
     'GET /v1/merchants/{merchantNo}/daily-summaries',
     'get-daily-summaries',
