@@ -1,16 +1,23 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { ulid } from 'ulid';
+import { type AgreementRecord, agreementIdOf, agreementObjectKey } from '../shared/agreements/agreement';
 import { sha256Hex } from '../shared/auth/tokens';
 import type { Deadlines } from '../shared/config/env';
 import type { ApplicationRecord } from '../shared/domain/application';
 import type { ChangeRequestRecord } from '../shared/domain/change-request';
 import type { MerchantRecord } from '../shared/domain/merchant';
-import type { ReviewTaskRecord } from '../shared/domain/review';
+import { DECISIONS, type Decision, type ReviewTaskRecord } from '../shared/domain/review';
 import type { TerminalHistoryEntry, TerminalRecord, TransferRequestRecord } from '../shared/domain/terminal';
+import type { DomainEvent } from '../shared/events/types';
+import { type FeePlan, SHIPPED_DEFAULT_PLANS } from '../shared/fee-plans/plan';
 import type { Clock, KeyedHasher } from '../shared/ports';
 import type { MerchantVersionRecord } from '../shared/ports/change-requests';
+import type { DailySummary } from '../shared/ports/daily-checks';
+import type { ReviewCounters } from '../shared/ports/reviews';
+import type { WebhookEndpointSummary } from '../shared/ports/webhooks';
 import { parseApplication } from '../shared/validation/application-schema';
+import type { DeliveryRecord } from '../shared/webhooks/domain';
 import { individualApplication } from '../test/support/fixtures';
 
 /*
@@ -73,6 +80,9 @@ export const IDS = {
   transferRequestId: ulid(NOW.getTime() - 40_000),
   changeRequestId: ulid(NOW.getTime() - 30_000),
   activationCode: '123456',
+  endpointId: ulid(NOW.getTime() - 20_000),
+  eventId: ulid(NOW.getTime() - 10_000),
+  feePlanCode: 'RETAIL-STD',
 };
 IDS.taskId = `${IDS.applicationId}-1`;
 
@@ -116,6 +126,23 @@ export function draftApplication(): ApplicationRecord {
     createdAt: EARLIER,
     updatedAt: EARLIER,
   };
+}
+
+/** A DRAFT whose contacts are not verified yet: each channel can be sent and confirm a code. */
+export function unverifiedDraft(): ApplicationRecord {
+  return { ...draftApplication(), contactVerifications: {} };
+}
+
+/** The draft as submitted: every document pinned to the content the store still holds (see `storage` of the cases). */
+export function submittedApplication(): ApplicationRecord {
+  const draft = draftApplication();
+  const documents = Object.fromEntries(
+    Object.entries(draft.documents).map(([kind, ref]) => [
+      kind,
+      { ...ref, submitted: { etag: 'bench-etag', size: 1024, at: EARLIER } },
+    ]),
+  );
+  return { ...draft, status: 'PENDING_REVIEW', documents, submissionCount: 1 };
 }
 
 /** An ACTIVE merchant of the draft's body. */
@@ -208,6 +235,148 @@ export function transferRecord(): TransferRequestRecord {
     createdAt: EARLIER,
     updatedAt: EARLIER,
   };
+}
+
+/** The pending task as claimed by the reviewer `rev-1` until a week after the bench's now. */
+export function claimedTask(): ReviewTaskRecord {
+  return { ...pendingTask(), claimedBy: 'rev-1', claimedUntil: LATER };
+}
+
+/** The supervisor view's counters: a queue per kind and a week of decisions. */
+export function reviewCounters(): ReviewCounters {
+  return {
+    kinds: [
+      { kind: 'APPLICATION', pending: 12, escalated: 2, oldestCreatedAt: EARLIER },
+      { kind: 'CHANGE_REQUEST', pending: 3, escalated: 0, oldestCreatedAt: EARLIER },
+      { kind: 'TERMINAL_TRANSFER', pending: 0, escalated: 0, oldestCreatedAt: null },
+    ],
+    days: Array.from({ length: 7 }, (_, index) => ({
+      day: new Date(NOW.getTime() - (6 - index) * 86_400_000).toISOString().slice(0, 10),
+      escalations: 1,
+      ...(Object.fromEntries(DECISIONS.map((decision, rank) => [decision, 20 >> rank])) as Record<
+        Decision,
+        number
+      >),
+    })),
+  };
+}
+
+/** An operator's published version 2 of a LOW-risk plan (the merchant's MCC, 5411, is LOW). */
+export function feePlan(): FeePlan {
+  return {
+    code: IDS.feePlanCode,
+    version: 2,
+    name: '零售标准 / Retail standard',
+    rates: { DEBIT: { bps: 48, capFen: 2000 }, CREDIT: { bps: 58 }, QR: { bps: 35 } },
+    t0SurchargeBps: 5,
+    mccRiskLevels: ['LOW'],
+    createdAt: EARLIER,
+    createdBy: 'staff:op-1',
+  };
+}
+
+/** The current plans: the operator's and the stored LOW default. */
+export function feePlans(): FeePlan[] {
+  return [feePlan(), { ...SHIPPED_DEFAULT_PLANS.LOW, createdAt: EARLIER }];
+}
+
+/** The bytes of the merchant's rendered agreement version 2 (a stand-in: only its digest is checked). */
+export const AGREEMENT_PDF = new TextEncoder().encode('%PDF-1.7 bench agreement version 2\n%%EOF\n');
+
+/** Version 2 of the merchant's agreement, rendered and waiting for a signature; version 1 is signed. */
+export function agreementRecord(): AgreementRecord {
+  const { createdAt: _createdAt, createdBy: _createdBy, mccRiskLevels: _levels, ...terms } = feePlan();
+  return {
+    agreementId: agreementIdOf(IDS.merchantNo, 2),
+    merchantNo: IDS.merchantNo,
+    version: 2,
+    status: 'AWAITING_SIGNATURE',
+    cause: 'FEE_PLAN_CHANGED',
+    source: `FEE_PLAN:${IDS.feePlanCode}:2`,
+    feePlan: terms,
+    settlementCycle: 'T1',
+    locale: 'zh-CN',
+    createdAt: EARLIER,
+    document: {
+      objectKey: agreementObjectKey(IDS.merchantNo, 2),
+      sha256: createHash('sha256').update(AGREEMENT_PDF).digest('hex'),
+      bytes: AGREEMENT_PDF.byteLength,
+    },
+    timeline: [
+      { status: 'AWAITING_SIGNATURE', at: EARLIER, actor: 'staff:op-1', action: 'FEE_PLAN_CHANGED' },
+    ],
+  };
+}
+
+/** The merchant's signed version 1 (in force while version 2 waits). */
+export function signedAgreement(): AgreementRecord {
+  const { document: _document, ...waiting } = agreementRecord();
+  return {
+    ...waiting,
+    agreementId: agreementIdOf(IDS.merchantNo, 1),
+    version: 1,
+    status: 'SIGNED',
+    cause: 'PROVISIONED',
+    source: 'PROVISIONED',
+    signature: {
+      sha256: 'a'.repeat(64),
+      signedAt: EARLIER,
+      sourceIp: '203.0.113.10',
+      userAgent: 'okhttp/4.12.0',
+      codeMatched: true,
+      archiveKey: `${IDS.merchantNo}/${agreementIdOf(IDS.merchantNo, 1)}.pdf`,
+    },
+  };
+}
+
+/** A month of one merchant's daily summaries, oldest first. */
+export function dailySummaries(): DailySummary[] {
+  return Array.from({ length: 30 }, (_, index) => ({
+    day: new Date(NOW.getTime() - (30 - index) * 86_400_000).toISOString().slice(0, 10),
+    cards: {
+      DEBIT: { count: 40, amountFen: 1_250_000, declines: 1, alerts: 0 },
+      CREDIT: { count: 12, amountFen: 860_000, declines: 0, alerts: 0 },
+      QR: { count: 95, amountFen: 410_000, declines: 2, alerts: 0 },
+    },
+  }));
+}
+
+/** The deployment's webhook endpoint (its secrets are never listed). */
+export function webhookEndpoint(): WebhookEndpointSummary {
+  return {
+    endpointId: IDS.endpointId,
+    url: 'https://hooks.example.com/pos-events',
+    events: ['application.approved', 'terminal.activated'],
+    createdAt: EARLIER,
+    createdBy: 'staff:op-1',
+  };
+}
+
+/** A domain event as the webhooks keep it for redelivery. */
+export function domainEvent(): DomainEvent {
+  return {
+    id: IDS.eventId,
+    type: 'application.approved',
+    createdAt: EARLIER,
+    data: { applicationId: IDS.applicationId, merchantNo: IDS.merchantNo, status: 'APPROVED' },
+  };
+}
+
+/** A page of the endpoint's deliveries: delivered at the first attempt. */
+export function webhookDeliveries(): DeliveryRecord[] {
+  return Array.from({ length: 20 }, (_, index) => ({
+    endpointId: IDS.endpointId,
+    eventId: ulid(NOW.getTime() - 10_000 - index * 1000),
+    eventType: 'application.approved',
+    status: 'DELIVERED',
+    attempts: 1,
+    attemptLog: [{ at: EARLIER, httpStatus: 200, result: 'DELIVERED', durationMs: 84 }],
+    roundStartedAt: EARLIER,
+    lastAttemptAt: EARLIER,
+    lastHttpStatus: 200,
+    createdAt: EARLIER,
+    updatedAt: EARLIER,
+  }));
 }
 
 /** The change request body the bench files: a new contact. */

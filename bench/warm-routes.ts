@@ -1,6 +1,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { reissueAccessToken, revokeAccessToken, rotateAccessToken } from '../shared/access-tokens/requests';
+import { confirmSession, SESSION, startSession } from '../shared/access-tokens/sessions';
 import { SimulatedPaymentHost } from '../shared/adapters/payment-host-simulator';
+import { changeMerchantFeePlan } from '../shared/agreements/changes';
+import { getAgreement, requestSignatureCode, signAgreement } from '../shared/agreements/requests';
+import { signatureCodeTarget } from '../shared/agreements/signature-codes';
 import type { MerchantPrincipal, StaffPrincipal } from '../shared/auth/principals';
 import { sha256Hex } from '../shared/auth/tokens';
 import {
@@ -9,7 +13,14 @@ import {
   getChangeRequest,
 } from '../shared/change-requests/requests';
 import { messagingConfig } from '../shared/composition';
+import { readWebhookConfig } from '../shared/config/env';
+import { listDailySummaries } from '../shared/daily-checks/daily-run';
+import { getLimits, putLimits, requestLimitIncrease } from '../shared/daily-checks/limits';
+import { emptyCounters } from '../shared/daily-checks/rules';
+import { dailyChecksSettings } from '../shared/daily-checks/settings';
+import { createFeePlan, listFeePlans } from '../shared/fee-plans/requests';
 import { getMerchant, listMerchantVersions } from '../shared/merchants/requests';
+import { contactAddress } from '../shared/onboarding/contacts';
 import {
   createApplication,
   createDocumentUpload,
@@ -18,14 +29,27 @@ import {
   updateApplication,
   withdrawApplication,
 } from '../shared/onboarding/requests';
+import {
+  CONTACT_VERIFICATION,
+  confirmVerification,
+  requestVerification,
+} from '../shared/onboarding/verification';
+import { issueOneTimeCode, type OneTimeCodeTarget } from '../shared/one-time-codes/codes';
+import type { NewCode, OneTimeCodeStore } from '../shared/one-time-codes/store';
 import type { Mailer, SmsSender, StaffTokenVerifier, WorkflowEngine } from '../shared/ports';
-import type { FeePlanRepository } from '../shared/ports/agreements';
+import type { AgreementFiles, AgreementRepository, FeePlanRepository } from '../shared/ports/agreements';
 import type { ChangeRequestRepository } from '../shared/ports/change-requests';
+import type { DailyCheckStore } from '../shared/ports/daily-checks';
 import type { MerchantRepository, SendRecordRepository } from '../shared/ports/merchants';
 import type { SendQuota, SuppressionList } from '../shared/ports/notifications';
 import type { ApplicationRepository, ReviewTaskRepository } from '../shared/ports/repositories';
+import type { CallbackPhones, ReviewStatsReader } from '../shared/ports/reviews';
 import type { TerminalRepository, TransferRepository } from '../shared/ports/terminals';
+import type { DeliveryQueue, WebhookRepository } from '../shared/ports/webhooks';
+import { claimReview, revealField } from '../shared/reviews/claims';
+import { getReviewDocuments } from '../shared/reviews/documents';
 import { decideReview, getReview, listReviews } from '../shared/reviews/requests';
+import { reviewStats } from '../shared/reviews/stats';
 import { activationCodeHash } from '../shared/terminals/activation-codes';
 import {
   activateTerminal,
@@ -42,24 +66,45 @@ import {
   createTransferRequest,
   getTransferRequest,
 } from '../shared/transfers/requests';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookDeliveries,
+  listWebhookEndpoints,
+  redeliverEvent,
+  rotateWebhookSecret,
+} from '../shared/webhooks/requests';
 import { individualApplication } from '../test/support/fixtures';
 import {
+  AGREEMENT_PDF,
+  agreementRecord,
   apiEvent,
   benchHasher,
   changeRequestBody,
   changeRequestRecord,
+  claimedTask,
   DEADLINES,
+  dailySummaries,
+  domainEvent,
   draftApplication,
   fake,
+  feePlan,
+  feePlans,
   fixedClock,
   IDS,
   merchantRecord,
   merchantToken,
   merchantVersions,
   pendingTask,
+  reviewCounters,
+  signedAgreement,
+  submittedApplication,
   terminalHistory,
   terminalRecord,
   transferRecord,
+  unverifiedDraft,
+  webhookDeliveries,
+  webhookEndpoint,
 } from './fakes';
 
 /** One API route, ready to be invoked through its handler and as its bare use case. */
@@ -97,6 +142,7 @@ function ports() {
     replaceTokenHash: async () => true,
     markerHolder: async () => undefined,
     isBlocked: async () => false,
+    signerOf: async () => ({ phone: draft.body.legalPerson.phone, locale: draft.body.locale }),
   });
   // A draft has no merchant yet: draft routes authenticate against a token without merchantNo.
   const draftApplications = fake<ApplicationRepository>('applications', {
@@ -193,6 +239,7 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
   const record = terminalRecord(status, codeHash);
   return fake<TerminalRepository>('terminals', {
     get: async () => record,
+    merchantStatus: async () => 'ACTIVE',
     history: async () => terminalHistory(),
     register: async () => true,
     bind: async () => undefined,
@@ -502,11 +549,11 @@ export async function routeCases(): Promise<RouteCase[]> {
   );
   // The receiver accepts with its own token.
   const receiverBearer = { Authorization: `Bearer ${merchantToken(IDS.otherApplicationId)}` };
+  // Hashed once, like the stored hash it stands for: only the handler's guard reads it, so work
+  // done here per call would be counted as the handler's overhead.
+  const receiverTokenHash = sha256Hex(merchantToken(IDS.otherApplicationId));
   const receiverApplications = fake<ApplicationRepository>('applications', {
-    tokenHashOf: async () => ({
-      tokenHash: sha256Hex(merchantToken(IDS.otherApplicationId)),
-      merchantNo: IDS.otherMerchantNo,
-    }),
+    tokenHashOf: async () => ({ tokenHash: receiverTokenHash, merchantNo: IDS.otherMerchantNo }),
   });
   const acceptDeps = { ...transferDeps, applications: receiverApplications };
   add(
@@ -576,5 +623,419 @@ export async function routeCases(): Promise<RouteCase[]> {
     { pathParameters: merchantPath, claims: reviewerClaims },
     () => listMerchantVersions(changeDeps, IDS.merchantNo),
   );
+
+  // ---- Contacts and sessions ------------------------------------------------------------------
+  const unverified = unverifiedDraft();
+  const unverifiedApplications = fake<ApplicationRepository>('applications', {
+    get: async () => unverified,
+    getIfTokenAccepted: async (_id, accepts) => (accepts(unverified.tokenHash) ? unverified : undefined),
+    forgetReplayableToken: async () => undefined,
+    save: async () => undefined,
+  });
+  const verification = {
+    applications: unverifiedApplications,
+    hasher: benchHasher,
+    sends: p.sends,
+    suppressions: p.suppressions,
+    sendQuota: p.sendQuota,
+    sms: p.sms,
+    mailer: p.mailer,
+    clock: fixedClock,
+    deadlines: DEADLINES,
+    config: messagingConfig(),
+  };
+  const requestDeps = { ...verification, codes: issuingCodes() };
+  const emailBody = { channel: 'EMAIL' };
+  add(
+    'POST /v1/applications/{id}/verifications',
+    'request-verification',
+    (await import('../functions/request-verification')).makeHandler(requestDeps),
+    { pathParameters: appPath, headers: bearer, body: emailBody },
+    () => requestVerification(requestDeps, unverified, emailBody),
+  );
+  const emailCode = await liveCode({
+    purpose: CONTACT_VERIFICATION,
+    subject: IDS.applicationId,
+    channel: 'EMAIL',
+    address: contactAddress(unverified, 'EMAIL'),
+  });
+  const confirmDeps = { ...verification, codes: emailCode.codes };
+  const confirmBody = { channel: 'EMAIL', code: emailCode.code };
+  add(
+    'POST /v1/applications/{id}/verifications/confirm',
+    'confirm-verification',
+    (await import('../functions/confirm-verification')).makeHandler(confirmDeps),
+    { pathParameters: appPath, headers: bearer, body: confirmBody },
+    () => confirmVerification(confirmDeps, unverified, confirmBody),
+  );
+  // Sign-in is public: the application's verified contact phone gets the code.
+  const sessionDeps = { ...smsDeps, applications: p.applications, codes: issuingCodes() };
+  add(
+    'POST /v1/applications/{id}/sessions',
+    'start-session',
+    (await import('../functions/start-session')).makeHandler(sessionDeps),
+    { pathParameters: appPath },
+    () => startSession(sessionDeps, IDS.applicationId),
+  );
+  const sessionCode = await liveCode({
+    purpose: SESSION,
+    subject: IDS.applicationId,
+    channel: 'SMS',
+    address: contactAddress(await p.applications.get(IDS.applicationId).then(defined), 'SMS'),
+  });
+  const confirmSessionDeps = { ...sessionDeps, codes: sessionCode.codes };
+  const sessionBody = { code: sessionCode.code };
+  add(
+    'POST /v1/applications/{id}/sessions/confirm',
+    'confirm-session',
+    (await import('../functions/confirm-session')).makeHandler(confirmSessionDeps),
+    { pathParameters: appPath, body: sessionBody },
+    () => confirmSession(confirmSessionDeps, IDS.applicationId, sessionBody),
+  );
+
+  // ---- Review claims, documents and the supervisor view ---------------------------------------
+  const claimDeps = {
+    reviews: fake<ReviewTaskRepository>('reviews', { claim: async () => claimedTask() }),
+    clock: fixedClock,
+    claimSeconds: 900,
+  };
+  const taskPath = { taskId: IDS.taskId };
+  add(
+    'POST /v1/reviews/{taskId}/claim',
+    'claim-review',
+    (await import('../functions/claim-review')).makeHandler(claimDeps),
+    { pathParameters: taskPath, claims: reviewerClaims },
+    () => claimReview(claimDeps, reviewer, IDS.taskId, undefined),
+  );
+  const revealDeps = {
+    reviews: fake<ReviewTaskRepository>('reviews', {
+      get: async () => claimedTask(),
+      recordReveal: async () => true,
+    }),
+    phones: fake<CallbackPhones>('phones', {
+      of: async () => ({ of: 'application', id: IDS.applicationId, phone: unverified.body.contact.phone }),
+    }),
+    clock: fixedClock,
+  };
+  const revealBody = { field: 'contact.phone' };
+  add(
+    'POST /v1/reviews/{taskId}/reveal',
+    'reveal-review-field',
+    (await import('../functions/reveal-review-field')).makeHandler(revealDeps),
+    { pathParameters: taskPath, claims: reviewerClaims, body: revealBody },
+    () => revealField(revealDeps, reviewer, IDS.taskId, revealBody),
+  );
+  const submitted = submittedApplication();
+  const documentsDeps = {
+    reviews: p.reviews,
+    applications: fake<ApplicationRepository>('applications', { get: async () => submitted }),
+    storage: {
+      ...p.storage,
+      presignDownload: async (input: { objectKey: string }) =>
+        `https://bench-documents.s3.us-east-1.amazonaws.com/${input.objectKey}?X-Amz-Signature=bench`,
+    },
+    clock: fixedClock,
+  };
+  add(
+    'GET /v1/reviews/{taskId}/documents',
+    'get-review-documents',
+    (await import('../functions/get-review-documents')).makeHandler(documentsDeps),
+    { pathParameters: taskPath, claims: reviewerClaims },
+    () => getReviewDocuments(documentsDeps, IDS.taskId),
+  );
+  const statsDeps = {
+    stats: fake<ReviewStatsReader>('stats', { read: async () => reviewCounters() }),
+    clock: fixedClock,
+  };
+  add(
+    'GET /v1/reviews/stats',
+    'get-review-stats',
+    (await import('../functions/get-review-stats')).makeHandler(statsDeps),
+    { claims: reviewerClaims },
+    () => reviewStats(statsDeps, {}),
+  );
+
+  // ---- Webhooks -------------------------------------------------------------------------------
+  // Built once: the use cases only read them, and twenty fresh ULIDs a call would cost more than the route.
+  const deliveries = webhookDeliveries();
+  const webhooks = fake<WebhookRepository>('webhooks', {
+    listEndpoints: async () => [webhookEndpoint()],
+    createEndpoint: async () => undefined,
+    deleteEndpoint: async () => true,
+    rotateSecret: async () => webhookEndpoint(),
+    listDeliveries: async () => ({ items: deliveries, nextCursor: IDS.eventId }),
+    getEvent: async () => ({ event: domainEvent(), endpointIds: [IDS.endpointId] }),
+    createDelivery: async () => undefined,
+  });
+  const webhookDeps = {
+    webhooks,
+    queue: fake<DeliveryQueue>('queue', { send: async () => undefined }),
+    clock: fixedClock,
+    config: readWebhookConfig(),
+  };
+  const endpointBody = { url: 'https://hooks.example.com/pos-events', events: ['application.approved'] };
+  add(
+    'POST /v1/webhook-endpoints',
+    'create-webhook-endpoint',
+    (await import('../functions/create-webhook-endpoint')).makeHandler(webhookDeps),
+    { claims: operatorClaims, body: endpointBody },
+    () => createWebhookEndpoint(webhookDeps, operator, endpointBody),
+  );
+  add(
+    'GET /v1/webhook-endpoints',
+    'list-webhook-endpoints',
+    (await import('../functions/list-webhook-endpoints')).makeHandler(webhookDeps),
+    { claims: operatorClaims },
+    () => listWebhookEndpoints(webhookDeps),
+  );
+  const endpointPath = { id: IDS.endpointId };
+  add(
+    'DELETE /v1/webhook-endpoints/{id}',
+    'delete-webhook-endpoint',
+    (await import('../functions/delete-webhook-endpoint')).makeHandler(webhookDeps),
+    { pathParameters: endpointPath, claims: operatorClaims },
+    () => deleteWebhookEndpoint(webhookDeps, IDS.endpointId),
+  );
+  add(
+    'POST /v1/webhook-endpoints/{id}/secret',
+    'rotate-webhook-secret',
+    (await import('../functions/rotate-webhook-secret')).makeHandler(webhookDeps),
+    { pathParameters: endpointPath, claims: operatorClaims },
+    () => rotateWebhookSecret(webhookDeps, IDS.endpointId),
+  );
+  const deliveriesQuery = { limit: '20' };
+  add(
+    'GET /v1/webhook-endpoints/{id}/deliveries',
+    'list-webhook-deliveries',
+    (await import('../functions/list-webhook-deliveries')).makeHandler(webhookDeps),
+    { pathParameters: endpointPath, claims: operatorClaims, query: deliveriesQuery },
+    () => listWebhookDeliveries(webhookDeps, IDS.endpointId, deliveriesQuery),
+  );
+  add(
+    'POST /v1/events/{eventId}/redeliver',
+    'redeliver-event',
+    (await import('../functions/redeliver-event')).makeHandler(webhookDeps),
+    { pathParameters: { eventId: IDS.eventId }, claims: operatorClaims },
+    () => redeliverEvent(webhookDeps, IDS.eventId),
+  );
+
+  // ---- Daily checks: limits and summaries -----------------------------------------------------
+  const profile = merchantRecord();
+  const summaries = dailySummaries();
+  const limitDeps = {
+    store: fake<DailyCheckStore>('dailyChecks', {
+      merchantProfile: async () => ({
+        merchantNo: profile.merchantNo,
+        type: profile.type,
+        status: profile.status,
+        divisionCode: profile.business.address.divisionCode,
+        locale: profile.locale,
+        contact: { email: profile.contact.email, phone: profile.contact.phone },
+      }),
+      storedLimits: async () => undefined,
+      day: async () => emptyCounters(),
+      month: async () => emptyCounters(),
+      putLimits: async () => true,
+      openLimitRequest: async () => true,
+      summaries: async () => summaries,
+    }),
+    clock: fixedClock,
+    settings: dailyChecksSettings(),
+    deadlines: DEADLINES,
+  };
+  const merchantGuardDeps = { ...limitDeps, applications: p.applications, staffVerifier: p.staffVerifier };
+  add(
+    'GET /v1/merchants/{merchantNo}/limits',
+    'get-limits',
+    (await import('../functions/get-limits')).makeHandler(merchantGuardDeps),
+    { pathParameters: merchantPath, headers: bearer },
+    () => getLimits(limitDeps, IDS.merchantNo),
+  );
+  const defaults = limitDeps.settings.defaultLimits[profile.type].DEBIT;
+  const limitsBody = {
+    limits: { DEBIT: { ...defaults, dailyFen: defaults.dailyFen * 2 } },
+    reason: '商户经营规模扩大',
+    expectedVersion: 0,
+  };
+  add(
+    'PUT /v1/merchants/{merchantNo}/limits',
+    'put-limits',
+    (await import('../functions/put-limits')).makeHandler(limitDeps),
+    { pathParameters: merchantPath, claims: operatorClaims, body: limitsBody },
+    () => putLimits(limitDeps, operator.sub, IDS.merchantNo, limitsBody),
+  );
+  const limitRequestBody = {
+    cardType: 'DEBIT',
+    dailyFen: defaults.dailyFen * 2,
+    monthlyFen: defaults.monthlyFen * 2,
+    reason: '节假日客流增加',
+  };
+  add(
+    'POST /v1/merchants/{merchantNo}/limit-requests',
+    'create-limit-request',
+    (await import('../functions/create-limit-request')).makeHandler(merchantGuardDeps),
+    { pathParameters: merchantPath, headers: bearer, body: limitRequestBody },
+    () => requestLimitIncrease(limitDeps, IDS.merchantNo, limitRequestBody),
+  );
+  const summariesQuery = { from: summaries[0]?.day ?? '', to: summaries.at(-1)?.day ?? '' };
+  add(
+    'GET /v1/merchants/{merchantNo}/daily-summaries',
+    'get-daily-summaries',
+    (await import('../functions/get-daily-summaries')).makeHandler(merchantGuardDeps),
+    { pathParameters: merchantPath, headers: bearer, query: summariesQuery },
+    () => listDailySummaries(limitDeps, IDS.merchantNo, summariesQuery),
+  );
+
+  // ---- Fee plans and agreements ---------------------------------------------------------------
+  const feePlanDeps = {
+    feePlans: fake<FeePlanRepository>('feePlans', {
+      current: async () => feePlan(),
+      listCurrent: async () => feePlans(),
+      publish: async () => true,
+    }),
+    clock: fixedClock,
+  };
+  const { createdAt: _createdAt, createdBy: _createdBy, version: _version, ...planBody } = feePlan();
+  add(
+    'POST /v1/fee-plans',
+    'create-fee-plan',
+    (await import('../functions/create-fee-plan')).makeHandler(feePlanDeps),
+    { claims: operatorClaims, body: planBody },
+    () => createFeePlan(feePlanDeps, operator, planBody),
+  );
+  add(
+    'GET /v1/fee-plans',
+    'list-fee-plans',
+    (await import('../functions/list-fee-plans')).makeHandler(feePlanDeps),
+    { claims: operatorClaims },
+    () => listFeePlans(feePlanDeps),
+  );
+  const waiting = agreementRecord();
+  const signed = signedAgreement();
+  const agreements = fake<AgreementRepository>('agreements', {
+    head: async () => ({
+      merchantNo: IDS.merchantNo,
+      latestVersion: 2,
+      signedVersion: 1,
+      latestSource: waiting.source,
+    }),
+    latest: async () => waiting,
+    get: async (_merchantNo, version) => (version === 1 ? signed : waiting),
+    add: async () => true,
+    sign: async () => true,
+  });
+  // The merchant moves to the plan's version 2 from the default it was provisioned with.
+  const feePlanChangeDeps = {
+    ...feePlanDeps,
+    agreements: fake<AgreementRepository>('agreements', {
+      head: async () => ({
+        merchantNo: IDS.merchantNo,
+        latestVersion: 1,
+        signedVersion: 1,
+        latestSource: 'PROVISIONED',
+      }),
+      add: async () => true,
+    }),
+    merchants: p.merchants,
+    agreementWorkflow: p.workflow,
+  };
+  const feePlanChange = { feePlanCode: IDS.feePlanCode, reason: '商户申请更低费率' };
+  add(
+    'POST /v1/merchants/{merchantNo}/fee-plan',
+    'change-merchant-fee-plan',
+    (await import('../functions/change-merchant-fee-plan')).makeHandler(feePlanChangeDeps),
+    { pathParameters: merchantPath, claims: operatorClaims, body: feePlanChange },
+    () => changeMerchantFeePlan(feePlanChangeDeps, operator, IDS.merchantNo, feePlanChange),
+  );
+  const agreementDeps = {
+    applications: p.applications,
+    agreements,
+    downloads: {
+      presignRendered: async (objectKey: string) =>
+        `https://bench-documents.s3.us-east-1.amazonaws.com/${objectKey}?X-Amz-Signature=bench`,
+    },
+    staffVerifier: p.staffVerifier,
+  };
+  add(
+    'GET /v1/merchants/{merchantNo}/agreement',
+    'get-agreement',
+    (await import('../functions/get-agreement')).makeHandler(agreementDeps),
+    { pathParameters: merchantPath, headers: bearer },
+    () => getAgreement(agreementDeps, IDS.merchantNo, 'merchant'),
+  );
+  const signer = await p.applications.signerOf(IDS.applicationId).then(defined);
+  const signatureDeps = { ...smsDeps, agreements, applications: p.applications, codes: issuingCodes() };
+  add(
+    'POST /v1/merchants/{merchantNo}/agreement/signature-codes',
+    'request-signature-code',
+    (await import('../functions/request-signature-code')).makeHandler(signatureDeps),
+    { pathParameters: merchantPath, headers: bearer },
+    () => requestSignatureCode(signatureDeps, merchant),
+  );
+  const signatureCode = await liveCode(signatureCodeTarget(waiting.agreementId, signer.phone));
+  const signDeps = {
+    agreements,
+    applications: p.applications,
+    codes: signatureCode.codes,
+    hasher: benchHasher,
+    clock: fixedClock,
+    files: fake<AgreementFiles>('files', {
+      getRendered: async () => AGREEMENT_PDF,
+      archive: async () => undefined,
+    }),
+  };
+  const signBody = {
+    agreementId: waiting.agreementId,
+    sha256: defined(waiting.document).sha256,
+    code: signatureCode.code,
+  };
+  const evidence = { sourceIp: '203.0.113.10', userAgent: 'okhttp/4.12.0' };
+  add(
+    'POST /v1/merchants/{merchantNo}/agreement/sign',
+    'sign-agreement',
+    (await import('../functions/sign-agreement')).makeHandler(signDeps),
+    { pathParameters: merchantPath, headers: bearer, body: signBody },
+    () => signAgreement(signDeps, merchant, signBody, evidence),
+  );
+
+  // ---- The API's own document -----------------------------------------------------------------
+  const openapi = (await import('../shared/openapi/openapi.json', { with: { type: 'json' } })).default;
+  add(
+    'GET /v1/openapi.json',
+    'get-openapi',
+    (await import('../functions/get-openapi')).handler,
+    {},
+    async () => ({
+      statusCode: 200,
+      body: openapi,
+    }),
+  );
   return cases;
+}
+
+/** A code store that issues every code it is asked for (the hour's limit never reached). */
+function issuingCodes(): OneTimeCodeStore {
+  return fake<OneTimeCodeStore>('codes', { issue: async () => ({ issued: true }) });
+}
+
+/**
+ * A code store holding one live code of `target`, issued here through the real issuing path (so
+ * its keyed hash is the one confirming computes): the code a request presents, and the store
+ * that answers every attempt with that code's hash and uses it up each time.
+ */
+async function liveCode(target: OneTimeCodeTarget): Promise<{ code: string; codes: OneTimeCodeStore }> {
+  let stored: NewCode | undefined;
+  const issuing = fake<OneTimeCodeStore>('codes', {
+    issue: async (_key, code) => {
+      stored = code;
+      return { issued: true };
+    },
+  });
+  const { code } = await issueOneTimeCode({ codes: issuing, hasher: benchHasher, clock: fixedClock }, target);
+  const { codeHash, issueId } = defined(stored);
+  const codes = fake<OneTimeCodeStore>('codes', {
+    reserveAttempt: async () => ({ codeHash, issueId, attempts: 1 }),
+    consume: async () => true,
+  });
+  return { code, codes };
 }

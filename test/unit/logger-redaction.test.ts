@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isPiiKey, logger, REDACTED, redactForLog, redactText } from '../../shared/logger';
+import { isPiiKey, logger, PII_PATTERNS, REDACTED, redactForLog, redactText } from '../../shared/logger';
 import { luhnCheckDigit } from '../../shared/validation/luhn';
 import { residentIdCheckCharacter } from '../../shared/validation/resident-id';
 
@@ -193,6 +193,28 @@ describe('the logger', () => {
       at: 1_767_225_600_000,
       tokenHash: 'a'.repeat(64),
     });
+  });
+});
+
+describe('the patterns redactText skips', () => {
+  it('skips a pattern only where it cannot match: its need is in every text it matches', () => {
+    // Text dense in what the patterns look for: digit runs, separators, @, dots, eyJ, Bearer.
+    const unit = fc.constantFrom(...'0123456789 -+.@xX', 'eyJ', 'Bearer ', 'ab', '1', '13', '86');
+    const text = fc.oneof(
+      fc.string({ unit, maxLength: 60 }),
+      fc
+        .tuple(fc.string({ unit, maxLength: 8 }), shaped, fc.string({ unit, maxLength: 8 }))
+        .map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(text, (sample) => {
+        for (const { pattern, needs } of PII_PATTERNS) {
+          const matches = new RegExp(pattern.source, pattern.flags.replace('g', '')).test(sample);
+          if (matches) expect(needs.test(sample), `${pattern} in ${JSON.stringify(sample)}`).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
