@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_RATE_RULES } from '../../infra/constructs/api-waf';
 import { PROJECT_ROOT } from '../../infra/house-function';
 import { buildOnboardingApp, type OnboardingStacks } from '../../infra/onboarding-app';
@@ -36,6 +35,8 @@ type Resources = Record<string, { Type: string; Properties?: Record<string, unkn
 
 interface Synthesized {
   readonly stacks: OnboardingStacks;
+  /** The cloud assembly's directory: every template, nested stacks' included. */
+  readonly assemblyDir: string;
   readonly templates: {
     readonly stateful: Record<string, unknown>;
     readonly stateless: Record<string, unknown>;
@@ -48,6 +49,7 @@ function synth(context: Record<string, unknown>): Synthesized {
   // Template.fromStack synthesizes the whole app, which also runs the registered cdk-nag packs.
   return {
     stacks,
+    assemblyDir: app.synth().directory,
     templates: {
       stateful: Template.fromStack(stacks.stateful).toJSON(),
       stateless: Template.fromStack(stacks.stateless).toJSON(),
@@ -364,11 +366,6 @@ describe('the China profile', () => {
 describe('cfn-lint (where installed)', () => {
   const version = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' });
   const available = version.status === 0;
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'cfn-lint-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.skipIf(!available).each([
     ['china', ['cn-north-1', 'cn-northwest-1']],
@@ -376,11 +373,12 @@ describe('cfn-lint (where installed)', () => {
   ] as const)(
     'reports no error for the %s profile in %j',
     (name, regions) => {
-      const files = (['stateful', 'stateless'] as const).map((which) => {
-        const file = join(dir, `${name}-${which}.template.json`);
-        writeFileSync(file, JSON.stringify(profile(name).templates[which]));
-        return file;
-      });
+      // Every template of the profile: the two stacks and their nested stacks (log groups, alarms).
+      const { assemblyDir } = profile(name);
+      const files = readdirSync(assemblyDir)
+        .filter((file) => file.endsWith('.template.json'))
+        .map((file) => join(assemblyDir, file));
+      expect(files.length).toBeGreaterThan(2);
       // Only errors fail: warnings (e.g. W3005, a DependsOn CDK adds beside a GetAtt) are listed, not failed.
       const result = spawnSync(
         'cfn-lint',
