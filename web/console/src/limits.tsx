@@ -93,8 +93,12 @@ export function limitProblemText(
     : t.risk.invalidAmount;
 }
 
-/** A usage figure with its share of the limit as a meter (named, so a screen reader says what it is). */
-export function UsageMeter(props: { used: number; limit: number; name: string }) {
+/**
+ * A usage figure with its share of the limit as a meter, named by its card type and period (so a
+ * screen reader says what it is: "Debit card, today: 38% used").
+ */
+export function UsageMeter(props: { used: number; limit: number; card: string; period: string }) {
+  const { t } = useI18n();
   const percent = percentOf(props.used, props.limit);
   return (
     <span class="usage">
@@ -108,7 +112,7 @@ export function UsageMeter(props: { used: number; limit: number; name: string })
         high={100}
         optimum={0}
         value={Math.min(percent, 100)}
-        aria-label={props.name}
+        aria-label={t.limits.meter(props.card, props.period, percent)}
       />
     </span>
   );

@@ -265,11 +265,8 @@ function LimitsInForce(props: { card: CardType; limits: LimitsAndUsage }) {
               <UsageMeter
                 used={usage.dayFen}
                 limit={current.dailyFen}
-                name={t.limits.meter(
-                  cardName,
-                  t.risk.usedToday(limits.usage.day),
-                  percentOf(usage.dayFen, current.dailyFen),
-                )}
+                card={cardName}
+                period={t.risk.usedToday(limits.usage.day)}
               />
             </td>
           </tr>
@@ -280,11 +277,8 @@ function LimitsInForce(props: { card: CardType; limits: LimitsAndUsage }) {
               <UsageMeter
                 used={usage.monthFen}
                 limit={current.monthlyFen}
-                name={t.limits.meter(
-                  cardName,
-                  t.risk.usedThisMonth,
-                  percentOf(usage.monthFen, current.monthlyFen),
-                )}
+                card={cardName}
+                period={t.risk.usedThisMonth}
               />
             </td>
           </tr>
@@ -345,11 +339,8 @@ function RequestSection(props: { item: ReviewDetail; limits: LimitsAndUsage | un
                 <UsageMeter
                   used={usage.dayFen}
                   limit={current.dailyFen}
-                  name={t.limits.meter(
-                    cardName,
-                    t.risk.usedToday(props.limits.usage.day),
-                    percentOf(usage.dayFen, current.dailyFen),
-                  )}
+                  card={cardName}
+                  period={t.risk.usedToday(props.limits.usage.day)}
                 />
               ) : null}
             </td>
@@ -365,11 +356,8 @@ function RequestSection(props: { item: ReviewDetail; limits: LimitsAndUsage | un
                 <UsageMeter
                   used={usage.monthFen}
                   limit={current.monthlyFen}
-                  name={t.limits.meter(
-                    cardName,
-                    t.risk.usedThisMonth,
-                    percentOf(usage.monthFen, current.monthlyFen),
-                  )}
+                  card={cardName}
+                  period={t.risk.usedThisMonth}
                 />
               ) : null}
             </td>

@@ -11,7 +11,7 @@ import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { label, useI18n } from '../i18n';
 import { LimitsEditor, limitProblemText, UsageMeter } from '../limits';
-import { CARD_TYPES, changedLimits, draftOf, formatYuan, type LimitsDraft, percentOf } from '../money';
+import { CARD_TYPES, changedLimits, draftOf, formatYuan, type LimitsDraft } from '../money';
 import { keepFieldErrors, useSession } from '../session-context';
 import { isOperator } from '../staff-session';
 
@@ -87,7 +87,8 @@ function UsageTable(props: { limits: LimitsAndUsage }) {
                     <UsageMeter
                       used={used.dayFen}
                       limit={limit.dailyFen}
-                      name={t.limits.meter(cardName, t.limits.today, percentOf(used.dayFen, limit.dailyFen))}
+                      card={cardName}
+                      period={t.limits.today}
                     />
                   </td>
                   <td class="numeric">{formatYuan(limit.monthlyFen)}</td>
@@ -95,11 +96,8 @@ function UsageTable(props: { limits: LimitsAndUsage }) {
                     <UsageMeter
                       used={used.monthFen}
                       limit={limit.monthlyFen}
-                      name={t.limits.meter(
-                        cardName,
-                        t.limits.thisMonth,
-                        percentOf(used.monthFen, limit.monthlyFen),
-                      )}
+                      card={cardName}
+                      period={t.limits.thisMonth}
                     />
                   </td>
                   <td class="numeric">{used.count}</td>
