@@ -108,4 +108,5 @@ export const RUN_DAILY_PAGE = {
     read: ['activity', 'dormancy', 'terminalActivity', 'merchant', 'limits'],
     write: ['dailyRun', 'usage', 'reviewTask', 'reviewStats', 'sendRecord', 'suppression', 'sendQuota'],
   },
+  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies FunctionEntry;

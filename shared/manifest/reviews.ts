@@ -59,6 +59,7 @@ export const DECIDE_REVIEW = {
       'sendQuota',
     ],
   },
+  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}/documents` (reviewer): presigned GETs of the case's documents. */

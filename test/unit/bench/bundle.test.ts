@@ -1,13 +1,16 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { bundleFunction, deployedEsbuildOptions, floorSource, sdkClientsOf } from '../../../bench/bundle';
+import { deployedFunctionNames } from '../../../bench/cold-start';
 import {
   bundlingFor,
   FUNCTIONS_DIR,
   HOUSE_BUNDLING,
   PROFILE_ADAPTER_MODULES,
+  PROJECT_ROOT,
 } from '../../../infra/house-function';
 import { entryOf, functionsWithLazyModule } from '../../../shared/manifest/functions';
 import { GET_MERCHANT } from '../../../shared/manifest/merchants';
@@ -82,6 +85,33 @@ describe('bench bundling', () => {
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
+  });
+
+  it('ships Powertools metrics next to exactly the functions whose code counts a metric', async () => {
+    // Every count is on a rare path (shared/metrics.ts), so a function that counts ships the
+    // package next to its bundle; one whose entry forgets it would parse the package at each init.
+    // esbuild with the packages left out is enough to see which functions keep shared/metrics.ts.
+    const counting: string[] = [];
+    await Promise.all(
+      deployedFunctionNames().map(async (name) => {
+        const { metafile } = await build({
+          entryPoints: [join(FUNCTIONS_DIR, `${name}.ts`)],
+          bundle: true,
+          write: false,
+          platform: 'node',
+          format: 'esm',
+          packages: 'external',
+          metafile: true,
+          outfile: 'index.mjs',
+          absWorkingDir: PROJECT_ROOT,
+          logLevel: 'error',
+        });
+        const output = Object.values(metafile.outputs)[0];
+        if ((output?.inputs['shared/metrics.ts']?.bytesInOutput ?? 0) > 0) counting.push(name);
+      }),
+    );
+    expect(counting.length).toBeGreaterThan(10);
+    expect(counting.sort()).toEqual([...functionsWithLazyModule('@aws-lambda-powertools/metrics')].sort());
   });
 
   it('ships jose next to exactly the functions that verify staff JWTs, and loads it only on use', async () => {
