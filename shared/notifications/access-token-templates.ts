@@ -1,4 +1,4 @@
-import { type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, type TemplateFamily } from './template-engine';
 
 /**
  * The merchant access token an operator reissued (the merchant's token was revoked or lost), zh-CN
@@ -43,4 +43,4 @@ export const ACCESS_TOKEN_TEMPLATES: TemplateFamily<AccessTokenTemplate, AccessT
 };
 
 /** Renders the reissue email (text and escaped HTML). */
-export const renderAccessTokenEmail = templateRenderer(ACCESS_TOKEN_TEMPLATES).email;
+export const renderAccessTokenEmail = /* @__PURE__ */ emailRenderer(ACCESS_TOKEN_TEMPLATES);

@@ -1,5 +1,5 @@
 import { type FeePlanTerms, rateLines, surchargeLine } from '../fee-plans/plan';
-import { type Locale, type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, type Locale, smsRenderer, type TemplateFamily } from './template-engine';
 
 /**
  * Templates of the merchant agreement (spec 7), zh-CN and English: the signature code (SMS only,
@@ -101,13 +101,11 @@ export const AGREEMENT_TEMPLATES: TemplateFamily<AgreementTemplate, AgreementTem
   smsTemplateIds: AGREEMENT_SMS_TEMPLATE_IDS,
 };
 
-const renderer = templateRenderer(AGREEMENT_TEMPLATES);
-
 /** Renders an agreement email. */
-export const renderAgreementEmail = renderer.email;
+export const renderAgreementEmail = /* @__PURE__ */ emailRenderer(AGREEMENT_TEMPLATES);
 
 /** Renders an agreement SMS with the 【signature】 prefix. */
-export const renderAgreementSms = renderer.sms;
+export const renderAgreementSms = /* @__PURE__ */ smsRenderer(AGREEMENT_TEMPLATES);
 
 /** The merchant pages' agreement page, from their base address (`https://…/m/`). */
 export function agreementPageUrl(base: string): string | undefined {

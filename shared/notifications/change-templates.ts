@@ -1,4 +1,4 @@
-import { type Locale, reasonItems, type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, type Locale, reasonItems, smsRenderer, type TemplateFamily } from './template-engine';
 
 /**
  * Templates of merchant change requests (商户变更), zh-CN and English, rendered by the same engine
@@ -127,10 +127,8 @@ export const CHANGE_TEMPLATES: TemplateFamily<ChangeTemplate, ChangeTemplateValu
   smsTemplateIds: CHANGE_SMS_TEMPLATE_IDS,
 };
 
-const renderer = templateRenderer(CHANGE_TEMPLATES);
-
 /** Renders a change-request email (text and escaped HTML). */
-export const renderChangeEmail = renderer.email;
+export const renderChangeEmail = /* @__PURE__ */ emailRenderer(CHANGE_TEMPLATES);
 
 /** Renders a change-request SMS; throws if it would not fit one segment. */
-export const renderChangeSms = renderer.sms;
+export const renderChangeSms = /* @__PURE__ */ smsRenderer(CHANGE_TEMPLATES);

@@ -1,4 +1,4 @@
-import { type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, smsRenderer, type TemplateFamily } from './template-engine';
 
 /*
  * Messages that carry a one-time code (shared/one-time-codes/), zh-CN and English. A verification
@@ -73,10 +73,8 @@ export const CODE_TEMPLATES: TemplateFamily<CodeTemplate, CodeTemplateValues> = 
   smsTemplateIds: CODE_SMS_TEMPLATE_IDS,
 };
 
-const renderer = templateRenderer(CODE_TEMPLATES);
-
 /** Renders a code email (text and escaped HTML). */
-export const renderCodeEmail = renderer.email;
+export const renderCodeEmail = /* @__PURE__ */ emailRenderer(CODE_TEMPLATES);
 
 /** Renders a code SMS with the 【signature】 prefix; throws if it would not fit one segment. */
-export const renderCodeSms = renderer.sms;
+export const renderCodeSms = /* @__PURE__ */ smsRenderer(CODE_TEMPLATES);

@@ -171,4 +171,4 @@ export const DAILY_CHECK_TEMPLATES: TemplateFamily<DailyCheckTemplate, DailyChec
 };
 
 /** Renders the daily-check messages. */
-export const dailyCheckMessages = templateRenderer(DAILY_CHECK_TEMPLATES);
+export const dailyCheckMessages = /* @__PURE__ */ templateRenderer(DAILY_CHECK_TEMPLATES);

@@ -1,5 +1,5 @@
 import type { ReviewKind } from '../domain/review';
-import { type Locale, type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, type Locale, type TemplateFamily } from './template-engine';
 
 /**
  * Templates for review supervisors (staff), in the configured `SUPERVISOR_LOCALE`. Email only:
@@ -78,4 +78,4 @@ export const SUPERVISOR_TEMPLATES: TemplateFamily<SupervisorTemplate, Supervisor
 };
 
 /** Renders a supervisor email (text and escaped HTML). */
-export const renderSupervisorEmail = templateRenderer(SUPERVISOR_TEMPLATES).email;
+export const renderSupervisorEmail = /* @__PURE__ */ emailRenderer(SUPERVISOR_TEMPLATES);

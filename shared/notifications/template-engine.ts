@@ -141,22 +141,34 @@ function smsParams<V>(
   return { registeredText, params };
 }
 
-/** Renders the templates of one family. */
-export function templateRenderer<T extends string, V>(family: TemplateFamily<T, V>) {
-  return {
-    email(template: T, locale: Locale, values: V): RenderedEmail {
-      return renderEmailCopy(family.copy[locale][template](values), locale);
-    },
-    sms(template: T, locale: Locale, values: V, signature: string): RenderedSms {
-      const copy = family.copy[locale][template];
-      const text = copy(values).sms;
-      const templateId = family.smsTemplateIds[template];
-      if (text === undefined || templateId === undefined) throw new Error(`No SMS template ${template}`);
-      const name = `${template}/${locale}`;
-      const registered = smsParams((marked: V) => copy(marked).sms, values, text, name);
-      return renderSmsText(text, signature, templateId, name, registered);
-    },
+/**
+ * Renders the emails of one family. Emails and SMS have a renderer each, which every family
+ * creates at module scope in a call marked `@__PURE__`: a bundle that imports a family's module for
+ * something else (the onboarding checks only need the agreement page's address) then leaves out
+ * the renderers it never calls and the family's copy behind them. A property read of one object
+ * holding both (`renderer.email`) would keep them all.
+ */
+export function emailRenderer<T extends string, V>(family: TemplateFamily<T, V>) {
+  return (template: T, locale: Locale, values: V): RenderedEmail =>
+    renderEmailCopy(family.copy[locale][template](values), locale);
+}
+
+/** Renders the SMS of one family, as registered with the carrier (template id and parameters). */
+export function smsRenderer<T extends string, V>(family: TemplateFamily<T, V>) {
+  return (template: T, locale: Locale, values: V, signature: string): RenderedSms => {
+    const copy = family.copy[locale][template];
+    const text = copy(values).sms;
+    const templateId = family.smsTemplateIds[template];
+    if (text === undefined || templateId === undefined) throw new Error(`No SMS template ${template}`);
+    const name = `${template}/${locale}`;
+    const registered = smsParams((marked: V) => copy(marked).sms, values, text, name);
+    return renderSmsText(text, signature, templateId, name, registered);
   };
+}
+
+/** Renders the templates of one family, emails and SMS. */
+export function templateRenderer<T extends string, V>(family: TemplateFamily<T, V>) {
+  return { email: emailRenderer(family), sms: smsRenderer(family) };
 }
 
 /** `- field: reason` items of a rejection or a request for changes. */

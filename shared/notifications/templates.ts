@@ -1,6 +1,6 @@
 import type { FeePlanTerms } from '../fee-plans/plan';
 import { ratesBlock, whereToSign } from './agreement-templates';
-import { reasonItems, type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, reasonItems, smsRenderer, type TemplateFamily } from './template-engine';
 
 /**
  * Onboarding message templates, zh-CN and English (the merchant's `locale`). Email has a subject,
@@ -163,10 +163,8 @@ export const ONBOARDING_TEMPLATES: TemplateFamily<MerchantTemplate, TemplateValu
   smsTemplateIds: SMS_TEMPLATE_IDS,
 };
 
-const renderer = templateRenderer(ONBOARDING_TEMPLATES);
-
 /** Renders an email: subject, text part, and an HTML part with every value escaped. */
-export const renderEmail = renderer.email;
+export const renderEmail = /* @__PURE__ */ emailRenderer(ONBOARDING_TEMPLATES);
 
 /** Renders an SMS with the 【signature】 prefix; throws if it would not fit one segment. */
-export const renderSms = renderer.sms;
+export const renderSms = /* @__PURE__ */ smsRenderer(ONBOARDING_TEMPLATES);

@@ -1,4 +1,4 @@
-import { reasonItems, type TemplateFamily, templateRenderer } from './template-engine';
+import { emailRenderer, reasonItems, smsRenderer, type TemplateFamily } from './template-engine';
 
 /**
  * Templates of the terminal lifecycle (activation codes and transfers between merchants), zh-CN
@@ -143,10 +143,8 @@ export const TERMINAL_TEMPLATES: TemplateFamily<TerminalTemplate, TerminalTempla
   smsTemplateIds: TERMINAL_SMS_TEMPLATE_IDS,
 };
 
-const renderer = templateRenderer(TERMINAL_TEMPLATES);
-
 /** Renders a terminal email (text and escaped HTML). */
-export const renderTerminalEmail = renderer.email;
+export const renderTerminalEmail = /* @__PURE__ */ emailRenderer(TERMINAL_TEMPLATES);
 
 /** Renders a terminal SMS; throws if it would not fit one segment. */
-export const renderTerminalSms = renderer.sms;
+export const renderTerminalSms = /* @__PURE__ */ smsRenderer(TERMINAL_TEMPLATES);
