@@ -88,9 +88,13 @@ export function deployedEsbuildOptions(bundling: BundlingOptions = HOUSE_BUNDLIN
 /** `@aws-sdk/client-*` package names whose files are in the bundle. */
 export function sdkClientsOf(metafile: Metafile): string[] {
   const clients = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const match = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
-    if (match?.[1]) clients.add(`@aws-sdk/${match[1]}`);
+  // What the output holds, not what the import graph reached: a module imported for one factory
+  // (shared/composition.ts) reaches every adapter's client, and tree shaking drops the unused ones.
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const match = /node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(input);
+      if (match?.[1] && bytesInOutput > 0) clients.add(`@aws-sdk/${match[1]}`);
+    }
   }
   return [...clients].sort();
 }
