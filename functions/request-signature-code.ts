@@ -1,18 +1,13 @@
-import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import { requestSignatureCode, type SignatureCodeRequestDeps } from '../shared/agreements/requests';
 import {
   agreementRepository,
   applicationRepository,
-  messagingConfig,
+  messageBookkeeping,
   oneTimeCodeStore,
-  sendQuota,
-  sendRecordRepository,
-  suppressionList,
 } from '../shared/composition';
 import { guardedRoute } from '../shared/http/merchant-route';
 import { REQUEST_SIGNATURE_CODE } from '../shared/manifest/agreements';
-import { systemClock } from '../shared/ports';
 import type { ApplicationRepository } from '../shared/ports/repositories';
 
 /** `POST /v1/merchants/{merchantNo}/agreement/signature-codes` (the merchant): a code to the legal person's phone. */
@@ -26,11 +21,6 @@ export const handler = makeHandler({
   agreements: agreementRepository(),
   applications: applicationRepository(),
   codes: oneTimeCodeStore(),
-  hasher: keyedHasherFromEnv(),
-  clock: systemClock,
-  sends: sendRecordRepository(),
-  suppressions: suppressionList(),
-  sendQuota: sendQuota(),
+  ...messageBookkeeping(),
   sms: smsSenderFromEnv(),
-  config: messagingConfig(),
 });

@@ -1,19 +1,7 @@
-import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
-import {
-  applicationRepository,
-  deadlines,
-  messagingConfig,
-  oneTimeCodeStore,
-  sendQuota,
-  sendRecordRepository,
-  suppressionList,
-} from '../shared/composition';
+import { applicationRepository, deadlines, messagingAdapters, oneTimeCodeStore } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { REQUEST_VERIFICATION } from '../shared/manifest/contacts';
 import { requestVerification, type VerificationDeps } from '../shared/onboarding/verification';
-import { systemClock } from '../shared/ports';
 
 /** `POST /v1/applications/{id}/verifications` (merchant Bearer token): a code to the contact phone or email. */
 export const makeHandler = (deps: VerificationDeps) =>
@@ -25,13 +13,6 @@ export const makeHandler = (deps: VerificationDeps) =>
 export const handler = makeHandler({
   applications: applicationRepository(),
   codes: oneTimeCodeStore(),
-  hasher: keyedHasherFromEnv(),
-  sends: sendRecordRepository(),
-  suppressions: suppressionList(),
-  sendQuota: sendQuota(),
-  mailer: mailerFromEnv(),
-  sms: smsSenderFromEnv(),
-  clock: systemClock,
+  ...messagingAdapters(),
   deadlines: deadlines(),
-  config: messagingConfig(),
 });

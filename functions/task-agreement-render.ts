@@ -1,7 +1,4 @@
-import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { agreementFilesFromEnv } from '../shared/adapters/s3-agreement-files';
-import { mailerFromEnv } from '../shared/adapters/ses-mailer';
-import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import { agreementTask } from '../shared/agreements/process';
 import { renderAgreementPdf } from '../shared/agreements/render';
 import { renderAgreement } from '../shared/agreements/workflow';
@@ -9,12 +6,8 @@ import {
   agreementRepository,
   applicationRepository,
   merchantRepository,
-  messagingConfig,
-  sendQuota,
-  sendRecordRepository,
-  suppressionList,
+  messagingAdapters,
 } from '../shared/composition';
-import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start. pdfkit and the font load on the
 // first render (lazy modules), not here.
@@ -24,14 +17,7 @@ const deps = {
   applications: applicationRepository(),
   files: agreementFilesFromEnv(),
   render: renderAgreementPdf,
-  sends: sendRecordRepository(),
-  suppressions: suppressionList(),
-  sendQuota: sendQuota(),
-  hasher: keyedHasherFromEnv(),
-  mailer: mailerFromEnv(),
-  sms: smsSenderFromEnv(),
-  clock: systemClock,
-  config: messagingConfig(),
+  ...messagingAdapters(),
 };
 
 /** Workflow Task: renders one agreement version's PDF (once) and announces a version after the first. */

@@ -1,41 +1,28 @@
-import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
-import { mailerFromEnv } from '../shared/adapters/ses-mailer';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
-import { smsSenderFromEnv } from '../shared/adapters/sms-sender';
 import type { AgreementExecution } from '../shared/agreements/process';
 import {
   agreementRepository,
   applicationRepository,
   feePlanRepository,
   merchantRepository,
-  messagingConfig,
+  messagingAdapters,
   reviewRepository,
-  sendQuota,
-  sendRecordRepository,
-  suppressionList,
   terminalRepository,
 } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { provisionAndConfirm } from '../shared/onboarding/workflow';
-import { systemClock, type WorkflowEngine } from '../shared/ports';
+import type { WorkflowEngine } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
   reviews: reviewRepository(),
   merchants: merchantRepository(),
-  sends: sendRecordRepository(),
-  suppressions: suppressionList(),
-  sendQuota: sendQuota(),
+  ...messagingAdapters(),
   terminals: terminalRepository(),
   feePlans: feePlanRepository(),
   agreements: agreementRepository(),
   agreementWorkflow: workflowFromEnv('agreement') as WorkflowEngine<AgreementExecution>,
-  hasher: keyedHasherFromEnv(),
-  mailer: mailerFromEnv(),
-  sms: smsSenderFromEnv(),
-  clock: systemClock,
-  config: messagingConfig(),
 };
 
 /**

@@ -1,14 +1,5 @@
-import { keyedHasherFromEnv } from './adapters/keyed-hasher';
 import { smsSenderFromEnv } from './adapters/sms-sender';
-import {
-  merchantRepository,
-  messagingConfig,
-  sendQuota,
-  sendRecordRepository,
-  suppressionList,
-  terminalRepository,
-} from './composition';
-import { systemClock } from './ports';
+import { merchantRepository, messageBookkeeping, terminalRepository } from './composition';
 
 /**
  * The adapters of the routes that issue an activation code by SMS (bind, reissue): terminals,
@@ -19,12 +10,7 @@ export function activationCodeSenderDeps() {
   return {
     terminals: terminalRepository(),
     merchants: merchantRepository(),
-    hasher: keyedHasherFromEnv(),
-    sends: sendRecordRepository(),
-    suppressions: suppressionList(),
-    sendQuota: sendQuota(),
+    ...messageBookkeeping(),
     sms: smsSenderFromEnv(),
-    clock: systemClock,
-    config: messagingConfig(),
   };
 }

@@ -11,9 +11,12 @@ import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { DynamoWebhookRepository } from './adapters/dynamodb-webhooks';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
+import { keyedHasherFromEnv } from './adapters/keyed-hasher';
+import { mailerFromEnv } from './adapters/ses-mailer';
+import { smsSenderFromEnv } from './adapters/sms-sender';
 import { type MessagingConfig, readDeadlines, readMessagingConfig } from './config/env';
 import { DynamoOneTimeCodeStore } from './one-time-codes/dynamodb-store';
-import type { FieldCipher } from './ports';
+import { type FieldCipher, systemClock } from './ports';
 
 /*
  * Composition helpers for the function files: each function calls only the factories it needs
@@ -83,3 +86,25 @@ export const deadlines = () => readDeadlines();
 
 /** Acquirer and messaging configuration. */
 export const messagingConfig = (): MessagingConfig => readMessagingConfig();
+
+/**
+ * What every message send needs besides its channel (shared/notifications/send-once.ts): the
+ * exactly-once send records, the suppression list, the per-address hourly quota, the keyed hasher
+ * (addresses are stored only as hashes), the clock and the messaging settings. A function that
+ * sends by one channel adds that channel's sender; {@link messagingAdapters} adds both.
+ */
+export const messageBookkeeping = () => ({
+  sends: sendRecordRepository(),
+  suppressions: suppressionList(),
+  sendQuota: sendQuota(),
+  hasher: keyedHasherFromEnv(),
+  clock: systemClock,
+  config: messagingConfig(),
+});
+
+/** The adapters of a function that sends by email and SMS: {@link messageBookkeeping} and both senders. */
+export const messagingAdapters = () => ({
+  ...messageBookkeeping(),
+  mailer: mailerFromEnv(),
+  sms: smsSenderFromEnv(),
+});

@@ -1,14 +1,4 @@
-import { keyedHasherFromEnv } from '../adapters/keyed-hasher';
-import { mailerFromEnv } from '../adapters/ses-mailer';
-import { smsSenderFromEnv } from '../adapters/sms-sender';
-import {
-  dailyCheckStore,
-  deadlines,
-  messagingConfig,
-  sendQuota,
-  sendRecordRepository,
-  suppressionList,
-} from '../composition';
+import { dailyCheckStore, deadlines, messagingAdapters } from '../composition';
 import { systemClock } from '../ports';
 import type { DailyCheckDecisionDeps } from './decisions';
 import { dailyChecksSettings } from './settings';
@@ -32,13 +22,6 @@ export function dailyCheckDecisionDeps(): DailyCheckDecisionDeps {
     store,
     decisions: store,
     settings: dailyChecksSettings(),
-    sends: sendRecordRepository(),
-    suppressions: suppressionList(),
-    sendQuota: sendQuota(),
-    hasher: keyedHasherFromEnv(),
-    mailer: mailerFromEnv(),
-    sms: smsSenderFromEnv(),
-    clock: systemClock,
-    config: messagingConfig(),
+    ...messagingAdapters(),
   };
 }
