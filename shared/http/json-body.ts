@@ -50,8 +50,10 @@ export function jsonBodyParser(options: {
         if (event.jsonBody !== undefined) request.event = { ...event, jsonBody: undefined };
         return;
       }
-      const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-      if (raw.byteLength > options.maxBodyBytes) {
+      // Measured without copying the body into a buffer (and back, on every request); a base64
+      // body is decoded only once it is known to fit.
+      const bytes = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (bytes > options.maxBodyBytes) {
         throw new AppError('PAYLOAD_TOO_LARGE', `The body must not exceed ${options.maxBodyBytes} bytes`);
       }
       if (!isJsonContentType(event.headers?.['content-type'])) {
@@ -60,9 +62,10 @@ export function jsonBodyParser(options: {
           'The body must be JSON, sent with Content-Type: application/json (optionally; charset=utf-8)',
         );
       }
+      const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
       let jsonBody: unknown;
       try {
-        jsonBody = JSON.parse(raw.toString('utf8'));
+        jsonBody = JSON.parse(text);
       } catch {
         throw new AppError('VALIDATION_FAILED', 'The body is not valid JSON', {
           fields: [{ field: 'body', code: 'INVALID_JSON', message: 'Expected a JSON document' }],

@@ -18,14 +18,18 @@ vi.hoisted(() => {
 
 const context = { awsRequestId: 'aws-1', functionName: 'unit-fn' } as Context;
 
-function event(input: { body?: string | null; headers?: Record<string, string | undefined> }) {
+function event(input: {
+  body?: string | null;
+  headers?: Record<string, string | undefined>;
+  isBase64Encoded?: boolean;
+}) {
   return {
     httpMethod: 'POST',
     resource: '/v1/things/{id}',
     path: '/v1/things/T1',
     headers: input.headers ?? {},
     body: input.body ?? null,
-    isBase64Encoded: false,
+    isBase64Encoded: input.isBase64Encoded ?? false,
     pathParameters: { id: 'T1' },
     queryStringParameters: { limit: '5' },
     requestContext: { requestId: 'req-1' },
@@ -140,6 +144,23 @@ describe('httpRoute', () => {
       fields: [{ field: 'body', code: 'INVALID_JSON', message: expect.any(String) }],
     });
     expect(seen).toHaveLength(0);
+  });
+
+  it('counts the limit in bytes as sent: UTF-8 for text, decoded bytes for a base64 body, which it parses as UTF-8', async () => {
+    const json = { 'content-type': 'application/json' };
+    // 3 bytes per character in UTF-8: under the limit in characters, over it in bytes.
+    const chinese = JSON.stringify({ name: '商'.repeat(Math.floor(MAX_BODY_BYTES / 3)) });
+    expect(chinese.length).toBeLessThan(MAX_BODY_BYTES);
+    expect((await call({ body: chinese, headers: json })).json.error.code).toBe('PAYLOAD_TOO_LARGE');
+    const encoded = Buffer.from(JSON.stringify({ name: '商户' }), 'utf8').toString('base64');
+    expect(await call({ body: encoded, headers: json, isBase64Encoded: true })).toMatchObject({
+      status: 200,
+      json: { got: { name: '商户' } },
+    });
+    const large = Buffer.from(JSON.stringify({ pad: 'x'.repeat(MAX_BODY_BYTES) })).toString('base64');
+    const refused = await call({ body: large, headers: json, isBase64Encoded: true });
+    expect(refused.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(seen).toHaveLength(1);
   });
 
   it('maps what a route throws in one place: exposed AppErrors as they are, anything else as a bare 500', async () => {
