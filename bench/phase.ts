@@ -8,7 +8,7 @@ import type { FigureInput } from './report';
  * that phases share no JIT state, module cache or process-wide counter, and so that handler log
  * lines go to this process's stdout (/dev/null) rather than the report.
  *
- *   phase.ts warm-overhead <result.json>
+ *   phase.ts warm-overhead <result.json>  (BENCH_WARM_FUNCTION: only its route, e.g. `health`)
  *   phase.ts cost <result.json>           (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts scale <result.json>          (counts DynamoDB capacity: bench/capacity.ts)
  *   phase.ts agreement-pdf <result.json>  (renders agreement PDFs)
@@ -70,8 +70,11 @@ async function main(): Promise<void> {
   if (phase === 'stack') return serveStack();
   let result: PhaseResult;
   if (phase === 'warm-overhead') {
-    const { measureWarmOverhead } = await import('./warm-overhead');
-    result = { figures: await measureWarmOverhead(log), notes: [] };
+    const { INVOCATIONS, measureWarmOverhead } = await import('./warm-overhead');
+    result = {
+      figures: await measureWarmOverhead(log, INVOCATIONS, process.env.BENCH_WARM_FUNCTION),
+      notes: [],
+    };
   } else if (phase === 'cost') {
     result = await cost();
   } else if (phase === 'scale') {

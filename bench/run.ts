@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ROUTES } from '../shared/manifest/functions';
 import { functionEnvironment, measureColdStarts, prepareColdStart } from './cold-start';
 import { explainMisses } from './notes';
 import type { PhaseResult } from './phase';
@@ -139,8 +140,11 @@ async function main(): Promise<void> {
       results.push(await runPhase('merchant-pages', {}));
     }
     if (wants('warm-overhead')) {
-      log('warm overhead (child process)');
-      results.push(await runPhase('warm-overhead', functionEnvironment()));
+      log(`warm overhead (a child process per route, ${ROUTES.length} routes)`);
+      for (const { functionName } of ROUTES)
+        results.push(
+          await runPhase('warm-overhead', { ...functionEnvironment(), BENCH_WARM_FUNCTION: functionName }),
+        );
     }
     if (wants('throughput')) {
       log('throughput against a local stack (child process)');
