@@ -27,6 +27,7 @@ import { label, type Strings, useI18n } from '../i18n';
 import { keepFieldErrors, useSession } from '../session-context';
 import { ClaimPanel, liveClaimOf, useNow } from './claim-panel';
 import { DailyCheckCase } from './daily-check-case';
+import { DecisionOutcome } from './decision-outcome';
 
 /** Subject keys that are not application fields. */
 const META_KEYS = new Set(['applicationId', 'status', 'documents', 'timeline', 'locale']);
@@ -402,7 +403,7 @@ function DecisionForm(props: {
   /** Shown with the phone call-back: the number to dial (revealed on demand). */
   callback?: ComponentChildren;
 }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const { session, describeError } = useSession();
   const { item } = props;
   const [checks, setChecks] = useState<Record<RequiredCheck, { done: boolean; notes: string }>>({
@@ -462,24 +463,21 @@ function DecisionForm(props: {
       <h2 id="decision-heading">{t.case.decision}</h2>
       {recorded ? <StatusMessage>{t.case.decisionRecorded}</StatusMessage> : null}
       {approvedPlan ? <p>{t.feePlans.chosen(approvedPlan.code, approvedPlan.version)}</p> : null}
-      {decided && item.decision ? (
-        <p>
-          {t.case.decided(
-            label(t.decisions, item.decision),
-            item.decidedBy ?? '',
-            formatDateTime(item.decidedAt, lang),
-          )}
-        </p>
-      ) : null}
-      {decided && !item.decision ? <p>{t.case.notPending(label(t.statuses, item.status))}</p> : null}
-      {decided && item.reasons && item.reasons.length > 0 ? (
-        <ul>
-          {item.reasons.map((reason) => (
-            <li key={`${reason.field}-${reason.reason}`}>
-              <strong>{label(t.fields, reason.field)}</strong>: {reason.reason}
-            </li>
-          ))}
-        </ul>
+      {decided ? (
+        <DecisionOutcome
+          item={item}
+          reasons={
+            item.reasons && item.reasons.length > 0 ? (
+              <ul>
+                {item.reasons.map((reason) => (
+                  <li key={`${reason.field}-${reason.reason}`}>
+                    <strong>{label(t.fields, reason.field)}</strong>: {reason.reason}
+                  </li>
+                ))}
+              </ul>
+            ) : null
+          }
+        />
       ) : null}
       {decided ? null : (
         <form onSubmit={(e) => e.preventDefault()} noValidate>

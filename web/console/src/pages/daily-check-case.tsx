@@ -21,6 +21,7 @@ import { LimitsEditor, limitProblemText, UsageMeter } from '../limits';
 import { changedLimits, draftOf, formatYuan, type LimitsDraft, percentOf } from '../money';
 import { keepFieldErrors, useSession } from '../session-context';
 import { ClaimPanel, liveClaimOf, useNow } from './claim-panel';
+import { DecisionOutcome } from './decision-outcome';
 
 /*
  * The case of a RISK_ALERT or a LIMIT_INCREASE task (spec section 8): the merchant (and terminal)
@@ -441,26 +442,21 @@ function DecisionSection(props: {
       <h2 id="decision-heading">{t.case.decision}</h2>
       {recorded ? <StatusMessage>{t.case.decisionRecorded}</StatusMessage> : null}
       {recorded && notices ? <p>{t.risk.notices(notices)}</p> : null}
-      {decided && item.decision ? (
-        <>
-          <p>
-            {t.case.decided(
-              label(t.decisions, item.decision),
-              item.decidedBy ?? '',
-              formatDateTime(item.decidedAt, lang),
-            )}
-          </p>
-          {item.reasons && item.reasons.length > 0 ? (
-            <dl class="facts">
-              {item.reasons.map((r) => [
-                <dt key={`${r.field}-dt`}>{t.risk.reasonGiven}</dt>,
-                <dd key={`${r.field}-dd`}>{r.reason}</dd>,
-              ])}
-            </dl>
-          ) : null}
-        </>
+      {decided ? (
+        <DecisionOutcome
+          item={item}
+          reasons={
+            item.reasons && item.reasons.length > 0 ? (
+              <dl class="facts">
+                {item.reasons.map((r) => [
+                  <dt key={`${r.field}-dt`}>{t.risk.reasonGiven}</dt>,
+                  <dd key={`${r.field}-dd`}>{r.reason}</dd>,
+                ])}
+              </dl>
+            ) : null
+          }
+        />
       ) : null}
-      {decided && !item.decision ? <p>{t.case.notPending(label(t.statuses, item.status))}</p> : null}
       {decided ? null : (
         <form onSubmit={(e) => e.preventDefault()} noValidate>
           <p class="hint decision-hint">{isAlert ? t.risk.decisionHint : t.risk.requestHint}</p>
