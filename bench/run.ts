@@ -30,7 +30,11 @@ const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PHASE = join(BENCH_DIR, 'phase.ts');
 const started = Date.now();
 
-/** Issue 7: the whole run finishes in under 10 minutes on a 2-core machine. */
+/**
+ * Where the cold-start second stage stops when the run is early (it gets at least
+ * MIN_SECOND_STAGE_MS in any case). Issue 7 asked for a whole run under 10 minutes; with a process
+ * per route for the warm overhead and that guaranteed second stage, one takes about 20 on 2 cores.
+ */
 const RUN_TIME_LIMIT_MS = 10 * 60_000;
 /**
  * Kept free at the end: the cold-start second stage finishes the round it is in (≈ 15 s with 40
