@@ -12,8 +12,8 @@ export const INVOCATIONS = 10_000;
 /**
  * Pairs run before the measured ones. V8 keeps optimizing a route's code for thousands of calls:
  * in nine fresh processes, the first 2,500 pairs of `PUT /v1/applications/{id}` had a median
- * overhead of 144–216 µs, the later runs of the same processes 91–101 µs at their quickest. A warm
- * function has served far more requests than that.
+ * overhead of 144–216 µs; the quickest later run of eight of them 91–99 µs (the ninth stayed near
+ * 160 µs throughout). A warm function has served far more requests than that.
  */
 const WARM_UP = 6_000;
 
