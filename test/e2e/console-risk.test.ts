@@ -196,6 +196,15 @@ describe('the staff console: risk alerts', () => {
     expect((await review(alert.taskId)).status).toBe('PENDING');
 
     await reason.fill('Known customer: one large purchase, confirmed by phone');
+    // Suspending the merchant is asked once more, its button focused; Cancel sends nothing.
+    await page.getByRole('button', { name: 'Suspend merchant' }).click();
+    await page.getByText(`Suspend merchant ${merchant.merchantNo}? None of its terminals`).waitFor();
+    const suspend = page.getByRole('button', { name: `Suspend ${merchant.merchantNo}` });
+    await expect.poll(() => suspend.evaluate((button) => button === document.activeElement)).toBe(true);
+    await checkPage(tab, 'suspend merchant asked');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await suspend.count()).toBe(0);
+    expect((await review(alert.taskId)).status).toBe('PENDING');
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByText('Decision recorded').waitFor();
     await page.getByText(/^Decided: Dismiss \(rev-risk, /).waitFor();

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import type { Lang } from './i18n';
 
 /** `aria-describedby` of a field: its hint and its error, when present. */
@@ -163,5 +164,35 @@ export function LangSwitch(props: { lang: Lang; onSwitch: (lang: Lang) => void }
     <button type="button" class="link-button lang-switch" lang={other} onClick={() => props.onSwitch(other)}>
       {other === 'en' ? 'English' : '中文'}
     </button>
+  );
+}
+
+/**
+ * A question asked in place before an action that cannot be undone from the page (deleting an
+ * endpoint, suspending a merchant): the question, the action's button, which takes the focus, and
+ * Cancel.
+ */
+export function ConfirmStep(props: {
+  question: ComponentChildren;
+  confirmLabel: string;
+  cancelLabel: string;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const confirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => confirm.current?.focus(), []);
+  return (
+    <div class="confirm">
+      <p>{props.question}</p>
+      <div class="actions compact">
+        <button ref={confirm} type="button" class="danger" disabled={props.busy} onClick={props.onConfirm}>
+          {props.confirmLabel}
+        </button>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {props.cancelLabel}
+        </button>
+      </div>
+    </div>
   );
 }

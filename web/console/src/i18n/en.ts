@@ -463,6 +463,10 @@ export const en: typeof zhCN = {
     dismiss: 'Dismiss',
     suspendTerminal: 'Suspend terminal',
     suspendMerchant: 'Suspend merchant',
+    confirmSuspendMerchant: (merchantNo: string) =>
+      `Suspend merchant ${merchantNo}? None of its terminals can be activated until the suspension is lifted, and the merchant is told by email and SMS.`,
+    confirmSuspend: (merchantNo: string) => `Suspend ${merchantNo}`,
+    cancelSuspend: 'Cancel',
     lowerLimits: 'Lower limits',
     suspendTerminalHint: (serialNumber: string) =>
       `Suspends terminal ${serialNumber}: no activation, no test sale.`,

@@ -462,6 +462,10 @@ export const zhCN = {
     dismiss: '忽略',
     suspendTerminal: '暂停终端',
     suspendMerchant: '暂停商户',
+    confirmSuspendMerchant: (merchantNo: string) =>
+      `确定暂停商户 ${merchantNo}？解除暂停之前，其名下终端都不能激活；系统会通过邮件和短信通知商户。`,
+    confirmSuspend: (merchantNo: string) => `暂停 ${merchantNo}`,
+    cancelSuspend: '取消',
     lowerLimits: '下调限额',
     suspendTerminalHint: (serialNumber: string) => `暂停终端 ${serialNumber}：不能激活，也不能做测试交易。`,
     noTerminalToSuspend: '此预警不涉及具体终端，不能暂停终端。',

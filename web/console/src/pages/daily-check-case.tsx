@@ -11,7 +11,7 @@ import {
   type ReviewClaim,
   type ReviewDetail,
 } from '../../../common/api';
-import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/components';
+import { Alert, ConfirmStep, FieldNotes, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
@@ -387,6 +387,7 @@ function DecisionSection(props: {
   const [reason, setReason] = useState('');
   const [edited, setEdited] = useState<LimitsDraft>();
   const [recorded, setRecorded] = useState<Recorded>();
+  const [confirmingSuspend, setConfirmingSuspend] = useState(false);
   const { busy, error, setError, run } = useAction(keepFieldErrors(describeError));
   const current = props.limits?.limits;
   const draft = edited ?? (current ? draftOf(current) : undefined);
@@ -507,8 +508,17 @@ function DecisionSection(props: {
                 <button
                   type="button"
                   class="danger"
-                  disabled={busy || !!recorded}
-                  onClick={() => void decide('SUSPEND_MERCHANT')}
+                  disabled={busy || !!recorded || confirmingSuspend}
+                  onClick={() => {
+                    // Suspending a merchant stops every terminal it has: asked once more, with the
+                    // reason already given (a missing one is refused before the question).
+                    if (!reason.trim()) {
+                      refuse([{ field: 'reasons', code: 'REQUIRED', message: t.risk.reasonRequired }]);
+                      return;
+                    }
+                    setError(undefined);
+                    setConfirmingSuspend(true);
+                  }}
                 >
                   {t.risk.suspendMerchant}
                 </button>
@@ -518,6 +528,16 @@ function DecisionSection(props: {
                   ? t.risk.suspendTerminalHint(item.serialNumber)
                   : t.risk.noTerminalToSuspend}
               </p>
+              {confirmingSuspend && !recorded ? (
+                <ConfirmStep
+                  question={t.risk.confirmSuspendMerchant(item.merchantNo ?? item.subjectId)}
+                  confirmLabel={t.risk.confirmSuspend(item.merchantNo ?? item.subjectId)}
+                  cancelLabel={t.risk.cancelSuspend}
+                  busy={busy}
+                  onConfirm={() => void decide('SUSPEND_MERCHANT').finally(() => setConfirmingSuspend(false))}
+                  onCancel={() => setConfirmingSuspend(false)}
+                />
+              ) : null}
               {draft && current ? (
                 <fieldset class="lower-limits" aria-describedby="lower-limits-hint">
                   <legend>{t.risk.newLimits}</legend>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { DOMAIN_EVENT_TYPES } from '../../../../shared/events/types';
 import {
   ApiError,
@@ -12,7 +12,7 @@ import {
   type WebhookEndpoint,
   type WebhookEventType,
 } from '../../../common/api';
-import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/components';
+import { Alert, ConfirmStep, FieldNotes, StatusMessage, TextField } from '../../../common/components';
 import { formatDateTime } from '../../../common/format';
 import { hrefOf, navigate } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
@@ -181,8 +181,10 @@ function EndpointTable(props: {
                 <td>{formatDateTime(endpoint.secretRotatedAt, lang)}</td>
                 <td>
                   {confirming === endpoint.id ? (
-                    <ConfirmDelete
-                      url={endpoint.url}
+                    <ConfirmStep
+                      question={t.webhooks.confirmDelete(endpoint.url)}
+                      confirmLabel={t.webhooks.confirm}
+                      cancelLabel={t.webhooks.cancel}
                       busy={busy}
                       onConfirm={() =>
                         void act(async () => {
@@ -232,26 +234,6 @@ function EndpointTable(props: {
       {props.loading ? <p>{t.loading}</p> : null}
       {!props.loading && props.endpoints.length === 0 ? <p>{t.webhooks.empty}</p> : null}
     </>
-  );
-}
-
-/** The confirmation of a delete, in place of the row's actions; it takes the focus. */
-function ConfirmDelete(props: { url: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
-  const { t } = useI18n();
-  const confirm = useRef<HTMLButtonElement>(null);
-  useEffect(() => confirm.current?.focus(), []);
-  return (
-    <div class="confirm">
-      <p>{t.webhooks.confirmDelete(props.url)}</p>
-      <div class="actions compact">
-        <button ref={confirm} type="button" class="danger" disabled={props.busy} onClick={props.onConfirm}>
-          {t.webhooks.confirm}
-        </button>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t.webhooks.cancel}
-        </button>
-      </div>
-    </div>
   );
 }
 
