@@ -388,6 +388,7 @@ function DecisionSection(props: {
   const [edited, setEdited] = useState<LimitsDraft>();
   const [recorded, setRecorded] = useState<Recorded>();
   const [confirmingSuspend, setConfirmingSuspend] = useState(false);
+  const merchantNo = item.merchantNo ?? item.subjectId;
   const { busy, error, setError, run } = useAction(keepFieldErrors(describeError));
   const current = props.limits?.limits;
   const draft = edited ?? (current ? draftOf(current) : undefined);
@@ -398,12 +399,15 @@ function DecisionSection(props: {
   const refuse = (fields: { field: string; code: string; message: string }[]) =>
     setError(new ApiError(400, 'VALIDATION_FAILED', fields[0]?.message ?? '', fields));
 
+  /** Whether a reason is missing; if so, it is said at the reason's field. */
+  const reasonMissing = () => {
+    if (reason.trim()) return false;
+    refuse([{ field: 'reasons', code: 'REQUIRED', message: t.risk.reasonRequired }]);
+    return true;
+  };
+
   const decide = async (decision: Decision) => {
-    const needsReason = isAlert || decision === 'REJECT';
-    if (needsReason && !reason.trim()) {
-      refuse([{ field: 'reasons', code: 'REQUIRED', message: t.risk.reasonRequired }]);
-      return;
-    }
+    if ((isAlert || decision === 'REJECT') && reasonMissing()) return;
     let limits: ReturnType<typeof changedLimits>['limits'] | undefined;
     if (decision === 'LOWER_LIMITS') {
       if (!draft || !current) return;
@@ -512,10 +516,7 @@ function DecisionSection(props: {
                   onClick={() => {
                     // Suspending a merchant stops every terminal it has: asked once more, with the
                     // reason already given (a missing one is refused before the question).
-                    if (!reason.trim()) {
-                      refuse([{ field: 'reasons', code: 'REQUIRED', message: t.risk.reasonRequired }]);
-                      return;
-                    }
+                    if (reasonMissing()) return;
                     setError(undefined);
                     setConfirmingSuspend(true);
                   }}
@@ -530,8 +531,8 @@ function DecisionSection(props: {
               </p>
               {confirmingSuspend && !recorded ? (
                 <ConfirmStep
-                  question={t.risk.confirmSuspendMerchant(item.merchantNo ?? item.subjectId)}
-                  confirmLabel={t.risk.confirmSuspend(item.merchantNo ?? item.subjectId)}
+                  question={t.risk.confirmSuspendMerchant(merchantNo)}
+                  confirmLabel={t.risk.confirmSuspend(merchantNo)}
                   cancelLabel={t.risk.cancelSuspend}
                   busy={busy}
                   onConfirm={() => void decide('SUSPEND_MERCHANT').finally(() => setConfirmingSuspend(false))}
