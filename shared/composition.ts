@@ -2,6 +2,7 @@ import { DynamoAgreementRepository } from './adapters/dynamodb-agreements';
 import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoCallbackPhones } from './adapters/dynamodb-callback-phones';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
+import { DynamoDailyCheckDecisions } from './adapters/dynamodb-daily-check-decisions';
 import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
@@ -80,6 +81,8 @@ export const webhookRepository = (withCipher = false) =>
   new DynamoWebhookRepository(sharedTable(), withCipher ? sharedFieldCipher() : undefined);
 /** The daily checks' store (usage, limits, windows, alerts, daily run) over the shared table. */
 export const dailyCheckStore = () => new DynamoDailyCheckStore(sharedTable());
+/** What deciding a RISK_ALERT or LIMIT_INCREASE task reads and writes, over the shared table. */
+export const dailyCheckDecisions = () => new DynamoDailyCheckDecisions(sharedTable());
 
 /** Deadlines from the environment. */
 export const deadlines = () => readDeadlines();

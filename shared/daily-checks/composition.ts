@@ -1,4 +1,4 @@
-import { dailyCheckStore, deadlines, messagingAdapters } from '../composition';
+import { dailyCheckDecisions, dailyCheckStore, deadlines, messagingAdapters } from '../composition';
 import { systemClock } from '../ports';
 import type { DailyCheckDecisionDeps } from './decisions';
 import { dailyChecksSettings } from './settings';
@@ -15,12 +15,10 @@ export function dailyCheckDeps() {
   };
 }
 
-/** What telling merchants and deciding daily-check tasks needs besides the store. */
+/** What deciding daily-check tasks needs: their reads and writes, the settings and the merchant's notice. */
 export function dailyCheckDecisionDeps(): DailyCheckDecisionDeps {
-  const store = dailyCheckStore();
   return {
-    store,
-    decisions: store,
+    decisions: dailyCheckDecisions(),
     settings: dailyChecksSettings(),
     ...messagingAdapters(),
   };

@@ -2,7 +2,7 @@ import type { ReviewTaskRecord } from '../domain/review';
 import { RISK_ALERT_DECISIONS } from '../domain/review';
 import { AppError, type FieldProblem, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
-import type { DailyCheckDecisions, DailyCheckStore, DecisionEffect } from '../ports/daily-checks';
+import type { DailyCheckDecisions, DecisionEffect } from '../ports/daily-checks';
 import { effectiveLimits, raisedLimits } from './limits';
 import { type MerchantNoticeDeps, tellMerchant } from './notify';
 import { CARD_TYPES, type CardType, type DailyChecksSettings, type Limits } from './settings';
@@ -20,7 +20,6 @@ import { CARD_TYPES, type CardType, type DailyChecksSettings, type Limits } from
 
 /** What deciding these tasks needs. */
 export type DailyCheckDecisionDeps = MerchantNoticeDeps & {
-  readonly store: DailyCheckStore;
   readonly decisions: DailyCheckDecisions;
   readonly settings: DailyChecksSettings;
 };
@@ -98,8 +97,8 @@ export async function decideDailyCheckTask(
   const merchantNo = task.merchantNo;
   if (!merchantNo) throw notFound('Review task');
   const [merchant, stored] = await Promise.all([
-    deps.store.merchantProfile(merchantNo),
-    deps.store.storedLimits(merchantNo),
+    deps.decisions.merchantProfile(merchantNo),
+    deps.decisions.storedLimits(merchantNo),
   ]);
   if (!merchant) throw notFound('Merchant');
   const current = effectiveLimits(deps.settings, merchant.type, stored);

@@ -92,10 +92,26 @@ export interface DailyRunRecord {
   readonly alerts: number;
 }
 
-/** The store. */
-export interface DailyCheckStore {
+/** A merchant as the daily checks see it, and its limits: what their rules and decisions read. */
+export interface MerchantLimitsReader {
   merchantProfile(merchantNo: string): Promise<MerchantProfile | undefined>;
   storedLimits(merchantNo: string): Promise<StoredLimits | undefined>;
+}
+
+/** A replacement of a merchant's limits, with the audit entry it writes. */
+export interface LimitsWrite {
+  readonly merchantNo: string;
+  readonly limits: Partial<Limits>;
+  readonly expectedVersion: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly reason: string;
+  readonly source: 'OPERATOR' | 'LIMIT_INCREASE' | 'LOWER_LIMITS';
+  readonly taskId?: string;
+}
+
+/** The store. */
+export interface DailyCheckStore extends MerchantLimitsReader {
   day(merchantNo: string, day: string): Promise<UsageCounters | undefined>;
   month(merchantNo: string, month: string): Promise<UsageCounters | undefined>;
   window(serialNumber: string): Promise<TerminalWindow | undefined>;
@@ -105,16 +121,7 @@ export interface DailyCheckStore {
   commitChunk(write: ChunkWrite): Promise<ChunkRefusal | undefined>;
 
   /** Replaces a merchant's limits if their version is still `expectedVersion`, with an audit entry; false otherwise. */
-  putLimits(input: {
-    merchantNo: string;
-    limits: Partial<Limits>;
-    expectedVersion: number;
-    at: string;
-    actor: string;
-    reason: string;
-    source: 'OPERATOR' | 'LIMIT_INCREASE' | 'LOWER_LIMITS';
-    taskId?: string;
-  }): Promise<boolean>;
+  putLimits(input: LimitsWrite): Promise<boolean>;
   limitAudit(merchantNo: string): Promise<readonly Record<string, unknown>[]>;
   /** The request's task with its open-request marker, in one transaction; false if one is open for the card type. */
   openLimitRequest(task: ReviewTaskRecord): Promise<boolean>;
@@ -180,7 +187,7 @@ export interface TaskDecision {
  */
 export type DecisionOutcome = 'DECIDED' | 'TASK_CHANGED' | 'SUBJECT_CHANGED';
 
-/** Writes a decision with its effect (see {@link DecisionEffect}). */
-export interface DailyCheckDecisions {
+/** Reads what a decision checks, and writes it with its effect (see {@link DecisionEffect}). */
+export interface DailyCheckDecisions extends MerchantLimitsReader {
   decide(input: TaskDecision): Promise<DecisionOutcome>;
 }

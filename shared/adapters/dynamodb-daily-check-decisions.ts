@@ -1,0 +1,179 @@
+import { ulid } from 'ulid';
+import type { MerchantStatus } from '../domain/merchant';
+import { keys } from '../keys';
+import type {
+  DailyCheckDecisions,
+  DecisionOutcome,
+  LimitsWrite,
+  MerchantProfile,
+  StoredLimits,
+  TaskDecision,
+} from '../ports/daily-checks';
+import { shanghaiDay } from '../retention/policy';
+import { CLAIM_FREE_OR_MINE, dayCount, queueCounts, transactRetrying } from './dynamodb-review-bookkeeping';
+import { ConditionFailedError, type DynamoTable, type Item, type TransactionWrite } from './dynamodb-table';
+
+/**
+ * What deciding a RISK_ALERT or LIMIT_INCREASE task reads and writes: the merchant and its limits,
+ * then the decision with its effect in one transaction. Apart from the daily run's store
+ * ({@link DynamoDailyCheckStore} extends it) so that the review route, which decides every kind of
+ * task, does not carry the counters, pages and summaries of the daily checks.
+ */
+export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
+  constructor(protected readonly table: DynamoTable) {}
+
+  async merchantProfile(merchantNo: string): Promise<MerchantProfile | undefined> {
+    const item = await this.table.get<Item>(keys.merchant(merchantNo));
+    if (!item) return undefined;
+    const business = item.business as { address?: { divisionCode?: string } } | undefined;
+    const contact = item.contact as { email?: string; phone?: string } | undefined;
+    return {
+      merchantNo,
+      type: item.type as MerchantProfile['type'],
+      status: item.status as MerchantStatus,
+      divisionCode: business?.address?.divisionCode ?? '',
+      locale: item.locale === 'en' ? 'en' : 'zh-CN',
+      contact: { email: contact?.email ?? '', phone: contact?.phone ?? '' },
+    };
+  }
+
+  async storedLimits(merchantNo: string): Promise<StoredLimits | undefined> {
+    const item = await this.table.get<Item>(keys.limits(merchantNo));
+    if (!item) return undefined;
+    return {
+      limits: (item.limits ?? {}) as StoredLimits['limits'],
+      version: Number(item.version ?? 0),
+      updatedAt: item.updatedAt as string | undefined,
+      updatedBy: item.updatedBy as string | undefined,
+    };
+  }
+
+  protected limitWrites(input: LimitsWrite): TransactionWrite[] {
+    const key = keys.limits(input.merchantNo);
+    return [
+      {
+        put: {
+          ...key,
+          merchantNo: input.merchantNo,
+          limits: input.limits,
+          version: input.expectedVersion + 1,
+          updatedAt: input.at,
+          updatedBy: input.actor,
+          source: input.source,
+        },
+        condition: input.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+        ...(input.expectedVersion === 0 ? {} : { values: { ':v': input.expectedVersion } }),
+      },
+      {
+        put: {
+          ...keys.limitAudit(input.merchantNo, input.at, ulid()),
+          action: 'LIMITS_CHANGED',
+          at: input.at,
+          actor: input.actor,
+          reason: input.reason,
+          source: input.source,
+          version: input.expectedVersion + 1,
+          // The names of what changed (card types), never more than ids and figures.
+          fields: Object.keys(input.limits).map((card) => `limits.${card}`),
+          limits: input.limits,
+          ...(input.taskId ? { taskId: input.taskId } : {}),
+        },
+      },
+    ];
+  }
+
+  async decide(input: TaskDecision): Promise<DecisionOutcome> {
+    const { task } = input;
+    const writes: TransactionWrite[] = [
+      {
+        update: keys.reviewTask(task.taskId),
+        expression:
+          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+        // As read: still pending, escalated or not as counted below, and nobody else's live claim.
+        condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
+        names: { '#status': 'status' },
+        values: {
+          ':decided': 'DECIDED',
+          ':pending': 'PENDING',
+          ':escalated': task.escalated,
+          ':decision': input.decision,
+          ':reasons': input.reasons,
+          ':checks': {},
+          ':me': input.decidedBy,
+          ':now': input.decidedAt,
+        },
+      },
+      queueCounts(task.kind, -1, task.escalated),
+      dayCount(shanghaiDay(input.decidedAt), input.decision, 1),
+    ];
+    const effect = input.effect;
+    if (effect.kind === 'suspend-merchant') {
+      writes.push({
+        update: keys.merchant(effect.merchantNo),
+        expression:
+          'SET statusBeforeSuspension = if_not_exists(statusBeforeSuspension, #status), #status = :suspended, suspendedAt = :at, suspension = :suspension, updatedAt = :at',
+        condition: 'attribute_exists(pk) AND #status <> :closed',
+        names: { '#status': 'status' },
+        values: {
+          ':suspended': 'SUSPENDED',
+          ':closed': 'CLOSED',
+          ':at': input.decidedAt,
+          ':suspension': { taskId: task.taskId, by: input.decidedBy, at: input.decidedAt },
+        },
+      });
+    } else if (effect.kind === 'suspend-terminal') {
+      const suspension = { taskId: task.taskId, by: input.decidedBy, at: input.decidedAt };
+      writes.push(
+        {
+          update: keys.terminal(effect.serialNumber),
+          expression: 'SET suspended = :true, suspension = :suspension',
+          condition: 'merchantNo = :merchant',
+          values: { ':true': true, ':suspension': suspension, ':merchant': effect.merchantNo },
+        },
+        {
+          update: keys.merchantTerminal(effect.merchantNo, effect.serialNumber),
+          expression: 'SET suspended = :true, suspension = :suspension',
+          condition: 'attribute_exists(pk)',
+          values: { ':true': true, ':suspension': suspension },
+        },
+        {
+          put: {
+            ...keys.terminalHistory(effect.serialNumber, input.decidedAt, ulid()),
+            action: 'SUSPENDED',
+            merchantNo: effect.merchantNo,
+            at: input.decidedAt,
+            actor: `staff:${input.decidedBy}`,
+            reason: `risk alert ${task.taskId}`,
+          },
+        },
+      );
+    } else if (effect.kind === 'set-limits') {
+      writes.push(
+        ...this.limitWrites({
+          merchantNo: effect.merchantNo,
+          limits: effect.limits,
+          expectedVersion: effect.expectedVersion,
+          at: input.decidedAt,
+          actor: `staff:${input.decidedBy}`,
+          reason: input.reasons.map((reason) => reason.reason).join('; '),
+          source: effect.source,
+          taskId: task.taskId,
+        }),
+      );
+    }
+    if (input.closesRequest) {
+      writes.push({
+        delete: keys.openLimitRequest(input.closesRequest.merchantNo, input.closesRequest.cardType),
+        condition: 'taskId = :task',
+        values: { ':task': task.taskId },
+      });
+    }
+    try {
+      await transactRetrying(this.table, writes);
+      return 'DECIDED';
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      return error.failedIndexes.includes(0) ? 'TASK_CHANGED' : 'SUBJECT_CHANGED';
+    }
+  }
+}
