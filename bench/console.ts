@@ -6,7 +6,7 @@ import { createLogger } from '../local/log';
 import { DynamoReviewStats, DynamoReviewTaskRepository } from '../shared/adapters/dynamodb-reviews';
 import { DynamoTable } from '../shared/adapters/dynamodb-table';
 import type { ReviewKind, ReviewTaskRecord } from '../shared/domain/review';
-import { keys } from '../shared/keys';
+import * as keys from '../shared/keys';
 import { daysBefore, shanghaiDay } from '../shared/retention/policy';
 import { listReviews } from '../shared/reviews/requests';
 import { reviewStats } from '../shared/reviews/stats';

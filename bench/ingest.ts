@@ -29,7 +29,7 @@ import {
 } from '../shared/daily-checks/ingest';
 import { DEFAULT_SETTINGS } from '../shared/daily-checks/settings';
 import type { TransactionRecord } from '../shared/daily-checks/transaction';
-import { keys } from '../shared/keys';
+import * as keys from '../shared/keys';
 import { systemClock } from '../shared/ports';
 import type { PhaseResult } from './phase';
 import { PRICES } from './prices';

@@ -18,7 +18,7 @@ import type { ApplicationRecord } from '../shared/domain/application';
 import type { MerchantRecord } from '../shared/domain/merchant';
 import type { ReviewTaskRecord } from '../shared/domain/review';
 import type { TerminalRecord } from '../shared/domain/terminal';
-import { keys } from '../shared/keys';
+import * as keys from '../shared/keys';
 import { getMerchant } from '../shared/merchants/requests';
 import { listReviews } from '../shared/reviews/requests';
 import { getTerminal } from '../shared/terminals/lifecycle';

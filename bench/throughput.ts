@@ -1,6 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { TABLE_NAME } from '../local/constants';
-import { keys } from '../shared/keys';
+import * as keys from '../shared/keys';
 import { individualApplication } from '../test/support/fixtures';
 import { draftApplication } from './fakes';
 import { type LoadRequest, type LoadResult, runLoad } from './load';

@@ -1,6 +1,6 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { keys } from '../shared/keys';
+import * as keys from '../shared/keys';
 import { LOCAL_ACCESS_KEY_ID, LOCAL_REGION, LOCAL_SECRET_ACCESS_KEY, TABLE_NAME } from './constants';
 import type { LoadMerchant } from './transaction-producer';
 

@@ -62,6 +62,10 @@
  *
  * Every partition key starts with the prefix of its family ({@link KEY_FAMILIES}): what a
  * function may read or write is said per family (IAM `dynamodb:LeadingKeys`).
+ *
+ * Each key builder is an export of its own, and callers import the module as a namespace
+ * (`import * as keys from './keys'`, then `keys.application(id)`): a bundle keeps only the
+ * builders its function calls, where one object of builders kept all of them in every function.
  */
 
 /** Partition/sort key pair. */
@@ -197,204 +201,288 @@ const VERSION_SK_PREFIX = 'VER#';
 /** Sort key of a fee-plan or agreement version: zero-padded so that sort keys order numerically. */
 const numberedVersion = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
-export const keys = {
-  application: (applicationId: string): TableKey => ({ pk: `${F.application}${applicationId}`, sk: 'APP' }),
-  /** The sealed first token of an application that a replay of its create may answer. */
-  tokenReplay: (applicationId: string): TableKey => ({
-    pk: `${F.tokenReplay}${applicationId}`,
-    sk: 'REPLAY',
-  }),
-  /** A change request's Idempotency-Key (applications need none: see the table above). */
-  idempotency: (scopedKeyHash: string): TableKey => ({ pk: `${F.idempotency}${scopedKeyHash}`, sk: 'IDEM' }),
-  reviewTask: (taskId: string): TableKey => ({ pk: `${F.reviewTask}${taskId}`, sk: 'TASK' }),
-  /** The token of the workflow now waiting on review task `taskId` (expires by TTL). */
-  reviewWait: (taskId: string): TableKey => ({ pk: `${F.reviewWait}${taskId}`, sk: 'WAIT' }),
-  /** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */
-  reviewQueueEntry: (createdAt: string, taskId: string) => ({
-    gsi1pk: REVIEW_QUEUE_PENDING,
-    gsi1sk: `${createdAt}#${taskId}`,
-  }),
-  /**
-   * GSI2 attributes that put a pending task in its kind's queue (removed with the GSI1 entry), so
-   * the oldest task of each kind is one keys-only item away.
-   */
-  reviewKindQueueEntry: (kind: string, createdAt: string, taskId: string) => ({
-    gsi2pk: `${F.reviewKindQueue}${kind}`,
-    gsi2sk: `${createdAt}#${taskId}`,
-  }),
-  /** The GSI2 partition of the pending tasks of `kind`. */
-  reviewKindQueuePartition: (kind: string): string => `${F.reviewKindQueue}${kind}`,
-  /** The review queue's counters: `pending_<kind>` and `escalated_<kind>`. */
-  reviewQueueCounts: (): TableKey => ({ pk: `${F.reviewStats}QUEUE`, sk: 'REVIEWSTATS' }),
-  /** Decisions (by decision) and escalations of Asia/Shanghai day `day` (`2026-12-01`). */
-  reviewDay: (day: string): TableKey => ({ pk: `${F.reviewStats}DAY`, sk: day }),
-  merchant: (merchantNo: string): TableKey => ({ pk: `${F.merchant}${merchantNo}`, sk: 'MER' }),
-  merchantTerminal: (merchantNo: string, serialNumber: string): TableKey => ({
-    pk: `${F.merchant}${merchantNo}`,
-    sk: `TERM#${serialNumber}`,
-  }),
-  merchantTerminalsPrefix: (merchantNo: string) => ({ pk: `${F.merchant}${merchantNo}`, skPrefix: 'TERM#' }),
-  /** The merchant-number sequence of one prefix (acquirer code + area + MCC). */
-  merchantSequence: (prefix: string): TableKey => ({ pk: `${F.sequence}MERCHANT#${prefix}`, sk: 'SEQ' }),
-  /** The one terminal-ID sequence. */
-  terminalSequence: (): TableKey => ({ pk: `${F.sequence}TERMINAL`, sk: 'SEQ' }),
-  uniqueness: (kind: IdentityKind, keyedHash: string): TableKey =>
-    uniquenessMarker(`${F.uniqueness}${kind}#${keyedHash}`),
-  /** The key of a uniqueness marker from its partition key (what an application keeps). */
-  uniquenessMarker,
-  terminal: (serialNumber: string): TableKey => ({ pk: `${F.terminal}${serialNumber}`, sk: 'TERM' }),
-  terminalHistory: (serialNumber: string, at: string, eventId: string): TableKey => ({
-    pk: `${F.terminal}${serialNumber}`,
-    sk: `HIST#${at}#${eventId}`,
-  }),
-  terminalHistoryPrefix: (serialNumber: string) => ({
-    pk: `${F.terminal}${serialNumber}`,
-    skPrefix: 'HIST#',
-  }),
-  sendRecord: (subjectId: string, template: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
-    pk: `${F.sendRecord}${subjectId}`,
-    sk: `${template}#${channel}`,
-  }),
-  blocklist: (kind: IdentityKind, keyedHash: string): TableKey => ({
-    pk: `${F.blocklist}${kind}#${keyedHash}`,
-    sk: 'BLOCK',
-  }),
-  changeRequest: (changeRequestId: string): TableKey => ({
-    pk: `${F.changeRequest}${changeRequestId}`,
-    sk: 'CHANGE',
-  }),
-  /** The one-open-change-request marker: its `changeRequestId` is the merchant's open request. */
-  merchantOpenChangeRequest: (merchantNo: string): TableKey => ({
-    pk: `${F.merchant}${merchantNo}`,
-    sk: 'CHANGE#OPEN',
-  }),
-  /** Zero-padded so that the sort key orders versions numerically. */
-  merchantVersion: (merchantNo: string, version: number): TableKey => ({
-    pk: `${F.merchant}${merchantNo}`,
-    sk: `${VERSION_SK_PREFIX}${String(version).padStart(6, '0')}`,
-  }),
-  merchantVersionsPrefix: (merchantNo: string) => ({
-    pk: `${F.merchant}${merchantNo}`,
-    skPrefix: VERSION_SK_PREFIX,
-  }),
-  /** The version number a merchant version's sort key names. */
-  merchantVersionNumber: (sortKey: string): number => Number(sortKey.slice(VERSION_SK_PREFIX.length)),
-  transferRequest: (transferRequestId: string): TableKey => ({
-    pk: `${F.transferRequest}${transferRequestId}`,
-    sk: 'TRANSFER',
-  }),
-  /** An address nothing is sent to any more, by the keyed hash of its normalized spelling. */
-  suppression: (channel: 'EMAIL' | 'SMS', addressHash: string): TableKey => ({
-    pk: `${F.suppression}${channel}#${addressHash}`,
-    sk: 'SUPPRESS',
-  }),
-  /** The retention index partition of `kind` on Asia/Shanghai day `day` (`2026-12-01`). */
-  retentionPartition: (kind: RetentionKind, day: string): string => `${F.retention}${kind}#${day}`,
-  /** GSI2 attributes that put an application in the retention index (absent while it is not due for retention). */
-  retentionIndexEntry: (kind: RetentionKind, day: string, applicationId: string) => ({
-    gsi2pk: `${F.retention}${kind}#${day}`,
-    gsi2sk: applicationId,
-  }),
-  /** The last day of each retention partition the sweep has finished. */
-  retentionProgress: (): TableKey => ({ pk: `${F.retention}PROGRESS`, sk: 'RETAIN' }),
-  /**
-   * The live one-time code of `purpose` (`contact-verification`, `session`, …) for `subjectId` on
-   * one channel, with its attempts and the times of this hour's issues. Subjects are ids, never
-   * personal data.
-   */
-  oneTimeCode: (purpose: string, subjectId: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
-    pk: `${F.oneTimeCode}${purpose}#${subjectId}#${channel}`,
-    sk: 'OTC',
-  }),
-  /**
-   * The counter of one pool (`SMS`, `SMS_ACTIVATION_CODE`, `EMAIL`) for one address in one UTC
-   * clock hour (`hour` = `2026-11-23T08`); expires by TTL.
-   */
-  sendQuota: (pool: string, addressHash: string, hour: string): TableKey => ({
-    pk: `${F.sendQuota}${pool}#${addressHash}#${hour}`,
-    sk: 'QUOTA',
-  }),
-  /** One version of a fee plan (never rewritten). */
-  feePlanVersion: (code: string, version: number): TableKey => ({
-    pk: `${F.feePlan}CODE#${code}`,
-    sk: numberedVersion(version),
-  }),
-  /** The current version of a fee plan, in the one list of plans. */
-  feePlanCurrent: (code: string): TableKey => ({ pk: `${F.feePlan}LIST`, sk: code }),
-  /** The partition of the current versions (a Query lists every plan). */
-  feePlanList: () => ({ pk: `${F.feePlan}LIST` }),
-  agreementVersion: (merchantNo: string, version: number): TableKey => ({
-    pk: `${F.agreement}${merchantNo}`,
-    sk: numberedVersion(version),
-  }),
-  agreementVersionsPrefix: (merchantNo: string) => ({ pk: `${F.agreement}${merchantNo}`, skPrefix: 'V#' }),
-  /** Which agreement version is the newest and which one is signed (in force). */
-  agreementHead: (merchantNo: string): TableKey => ({ pk: `${F.agreement}${merchantNo}`, sk: 'HEAD' }),
-  /** The partition of every webhook endpoint (a Query lists them). */
-  webhookEndpoints: () => ({ pk: `${F.webhookEndpoint}ENDPOINTS`, skPrefix: 'EP#' }),
-  webhookEndpoint: (endpointId: string): TableKey => ({
-    pk: `${F.webhookEndpoint}ENDPOINTS`,
-    sk: `EP#${endpointId}`,
-  }),
-  /** The deliveries of one endpoint (a Query lists them, by event id). */
-  webhookDeliveries: (endpointId: string) => ({ pk: `${F.webhookDelivery}${endpointId}` }),
-  webhookDelivery: (endpointId: string, eventId: string): TableKey => ({
-    pk: `${F.webhookDelivery}${endpointId}`,
-    sk: eventId,
-  }),
-  event: (eventId: string): TableKey => ({ pk: `${F.event}${eventId}`, sk: 'EVENT' }),
-  transaction: (transactionId: string): TableKey => ({ pk: `${F.transaction}${transactionId}`, sk: 'TXN' }),
-  usageDay: (merchantNo: string, day: string): TableKey => ({
-    pk: `${F.usage}${merchantNo}`,
-    sk: `DAY#${day}`,
-  }),
-  usageMonth: (merchantNo: string, month: string): TableKey => ({
-    pk: `${F.usage}${merchantNo}`,
-    sk: `MONTH#${month}`,
-  }),
-  dailySummary: (merchantNo: string, day: string): TableKey => ({
-    pk: `${F.usage}${merchantNo}`,
-    sk: `SUM#${day}`,
-  }),
-  limits: (merchantNo: string): TableKey => ({ pk: `${F.limits}${merchantNo}`, sk: 'LIMIT' }),
-  limitAudit: (merchantNo: string, at: string, id: string): TableKey => ({
-    pk: `${F.limits}${merchantNo}`,
-    sk: `AUDIT#${at}#${id}`,
-  }),
-  limitAuditPrefix: (merchantNo: string) => ({ pk: `${F.limits}${merchantNo}`, skPrefix: 'AUDIT#' }),
-  openLimitRequest: (merchantNo: string, cardType: string): TableKey => ({
-    pk: `${F.limits}${merchantNo}`,
-    sk: `REQ#${cardType}`,
-  }),
-  terminalWindow: (serialNumber: string): TableKey => ({
-    pk: `${F.terminalActivity}${serialNumber}`,
-    sk: 'WINDOW',
-  }),
-  /** The activity index of one day is split in shards so a busy morning spreads its writes. */
-  activity: (day: string, shard: number, merchantNo: string): TableKey => ({
-    pk: `${F.activity}${day}#${String(shard).padStart(2, '0')}`,
-    sk: merchantNo,
-  }),
-  activityShard: (day: string, shard: number) => ({
-    pk: `${F.activity}${day}#${String(shard).padStart(2, '0')}`,
-  }),
-  dormancy: (day: string, shard: number, serialNumber: string): TableKey => ({
-    pk: `${F.dormancy}${day}#${String(shard).padStart(2, '0')}`,
-    sk: serialNumber,
-  }),
-  dormancyShard: (day: string, shard: number) => ({
-    pk: `${F.dormancy}${day}#${String(shard).padStart(2, '0')}`,
-  }),
-  dailyRun: (day: string): TableKey => ({ pk: `${F.dailyRun}${day}`, sk: 'RUN' }),
-  dailyRunPage: (day: string, shard: number, page: number): TableKey => ({
-    pk: `${F.dailyRun}${day}`,
-    sk: `PAGE#${String(shard).padStart(2, '0')}#${String(page).padStart(6, '0')}`,
-  }),
-  rejectedRecord: (day: string, shardId: string, sequenceNumber: string): TableKey => ({
-    pk: `${F.rejectedRecord}${day}`,
-    sk: `${shardId}#${sequenceNumber}`,
-  }),
-} as const;
+export const application = (applicationId: string): TableKey => ({
+  pk: `${F.application}${applicationId}`,
+  sk: 'APP',
+});
+
+/** The sealed first token of an application that a replay of its create may answer. */
+export const tokenReplay = (applicationId: string): TableKey => ({
+  pk: `${F.tokenReplay}${applicationId}`,
+  sk: 'REPLAY',
+});
+
+/** A change request's Idempotency-Key (applications need none: see the table above). */
+export const idempotency = (scopedKeyHash: string): TableKey => ({
+  pk: `${F.idempotency}${scopedKeyHash}`,
+  sk: 'IDEM',
+});
+
+export const reviewTask = (taskId: string): TableKey => ({ pk: `${F.reviewTask}${taskId}`, sk: 'TASK' });
+
+/** The token of the workflow now waiting on review task `taskId` (expires by TTL). */
+export const reviewWait = (taskId: string): TableKey => ({ pk: `${F.reviewWait}${taskId}`, sk: 'WAIT' });
+
+/** GSI1 attributes that put a task in the pending queue (removed when it leaves the queue). */
+export const reviewQueueEntry = (createdAt: string, taskId: string) => ({
+  gsi1pk: REVIEW_QUEUE_PENDING,
+  gsi1sk: `${createdAt}#${taskId}`,
+});
+
+/**
+ * GSI2 attributes that put a pending task in its kind's queue (removed with the GSI1 entry), so
+ * the oldest task of each kind is one keys-only item away.
+ */
+export const reviewKindQueueEntry = (kind: string, createdAt: string, taskId: string) => ({
+  gsi2pk: `${F.reviewKindQueue}${kind}`,
+  gsi2sk: `${createdAt}#${taskId}`,
+});
+
+/** The GSI2 partition of the pending tasks of `kind`. */
+export const reviewKindQueuePartition = (kind: string): string => `${F.reviewKindQueue}${kind}`;
+
+/** The review queue's counters: `pending_<kind>` and `escalated_<kind>`. */
+export const reviewQueueCounts = (): TableKey => ({ pk: `${F.reviewStats}QUEUE`, sk: 'REVIEWSTATS' });
+
+/** Decisions (by decision) and escalations of Asia/Shanghai day `day` (`2026-12-01`). */
+export const reviewDay = (day: string): TableKey => ({ pk: `${F.reviewStats}DAY`, sk: day });
+
+export const merchant = (merchantNo: string): TableKey => ({ pk: `${F.merchant}${merchantNo}`, sk: 'MER' });
+
+export const merchantTerminal = (merchantNo: string, serialNumber: string): TableKey => ({
+  pk: `${F.merchant}${merchantNo}`,
+  sk: `TERM#${serialNumber}`,
+});
+
+export const merchantTerminalsPrefix = (merchantNo: string) => ({
+  pk: `${F.merchant}${merchantNo}`,
+  skPrefix: 'TERM#',
+});
+
+/** The merchant-number sequence of one prefix (acquirer code + area + MCC). */
+export const merchantSequence = (prefix: string): TableKey => ({
+  pk: `${F.sequence}MERCHANT#${prefix}`,
+  sk: 'SEQ',
+});
+
+/** The one terminal-ID sequence. */
+export const terminalSequence = (): TableKey => ({ pk: `${F.sequence}TERMINAL`, sk: 'SEQ' });
+
+export const uniqueness = (kind: IdentityKind, keyedHash: string): TableKey =>
+  uniquenessMarker(`${F.uniqueness}${kind}#${keyedHash}`);
+
+export const terminal = (serialNumber: string): TableKey => ({
+  pk: `${F.terminal}${serialNumber}`,
+  sk: 'TERM',
+});
+
+export const terminalHistory = (serialNumber: string, at: string, eventId: string): TableKey => ({
+  pk: `${F.terminal}${serialNumber}`,
+  sk: `HIST#${at}#${eventId}`,
+});
+
+export const terminalHistoryPrefix = (serialNumber: string) => ({
+  pk: `${F.terminal}${serialNumber}`,
+  skPrefix: 'HIST#',
+});
+
+export const sendRecord = (subjectId: string, template: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
+  pk: `${F.sendRecord}${subjectId}`,
+  sk: `${template}#${channel}`,
+});
+
+export const blocklist = (kind: IdentityKind, keyedHash: string): TableKey => ({
+  pk: `${F.blocklist}${kind}#${keyedHash}`,
+  sk: 'BLOCK',
+});
+
+export const changeRequest = (changeRequestId: string): TableKey => ({
+  pk: `${F.changeRequest}${changeRequestId}`,
+  sk: 'CHANGE',
+});
+
+/** The one-open-change-request marker: its `changeRequestId` is the merchant's open request. */
+export const merchantOpenChangeRequest = (merchantNo: string): TableKey => ({
+  pk: `${F.merchant}${merchantNo}`,
+  sk: 'CHANGE#OPEN',
+});
+
+/** Zero-padded so that the sort key orders versions numerically. */
+export const merchantVersion = (merchantNo: string, version: number): TableKey => ({
+  pk: `${F.merchant}${merchantNo}`,
+  sk: `${VERSION_SK_PREFIX}${String(version).padStart(6, '0')}`,
+});
+
+export const merchantVersionsPrefix = (merchantNo: string) => ({
+  pk: `${F.merchant}${merchantNo}`,
+  skPrefix: VERSION_SK_PREFIX,
+});
+
+/** The version number a merchant version's sort key names. */
+export const merchantVersionNumber = (sortKey: string): number =>
+  Number(sortKey.slice(VERSION_SK_PREFIX.length));
+
+export const transferRequest = (transferRequestId: string): TableKey => ({
+  pk: `${F.transferRequest}${transferRequestId}`,
+  sk: 'TRANSFER',
+});
+
+/** An address nothing is sent to any more, by the keyed hash of its normalized spelling. */
+export const suppression = (channel: 'EMAIL' | 'SMS', addressHash: string): TableKey => ({
+  pk: `${F.suppression}${channel}#${addressHash}`,
+  sk: 'SUPPRESS',
+});
+
+/** The retention index partition of `kind` on Asia/Shanghai day `day` (`2026-12-01`). */
+export const retentionPartition = (kind: RetentionKind, day: string): string =>
+  `${F.retention}${kind}#${day}`;
+
+/** GSI2 attributes that put an application in the retention index (absent while it is not due for retention). */
+export const retentionIndexEntry = (kind: RetentionKind, day: string, applicationId: string) => ({
+  gsi2pk: `${F.retention}${kind}#${day}`,
+  gsi2sk: applicationId,
+});
+
+/** The last day of each retention partition the sweep has finished. */
+export const retentionProgress = (): TableKey => ({ pk: `${F.retention}PROGRESS`, sk: 'RETAIN' });
+
+/**
+ * The live one-time code of `purpose` (`contact-verification`, `session`, …) for `subjectId` on
+ * one channel, with its attempts and the times of this hour's issues. Subjects are ids, never
+ * personal data.
+ */
+export const oneTimeCode = (purpose: string, subjectId: string, channel: 'EMAIL' | 'SMS'): TableKey => ({
+  pk: `${F.oneTimeCode}${purpose}#${subjectId}#${channel}`,
+  sk: 'OTC',
+});
+
+/**
+ * The counter of one pool (`SMS`, `SMS_ACTIVATION_CODE`, `EMAIL`) for one address in one UTC
+ * clock hour (`hour` = `2026-11-23T08`); expires by TTL.
+ */
+export const sendQuota = (pool: string, addressHash: string, hour: string): TableKey => ({
+  pk: `${F.sendQuota}${pool}#${addressHash}#${hour}`,
+  sk: 'QUOTA',
+});
+
+/** One version of a fee plan (never rewritten). */
+export const feePlanVersion = (code: string, version: number): TableKey => ({
+  pk: `${F.feePlan}CODE#${code}`,
+  sk: numberedVersion(version),
+});
+
+/** The current version of a fee plan, in the one list of plans. */
+export const feePlanCurrent = (code: string): TableKey => ({ pk: `${F.feePlan}LIST`, sk: code });
+
+/** The partition of the current versions (a Query lists every plan). */
+export const feePlanList = () => ({ pk: `${F.feePlan}LIST` });
+
+export const agreementVersion = (merchantNo: string, version: number): TableKey => ({
+  pk: `${F.agreement}${merchantNo}`,
+  sk: numberedVersion(version),
+});
+
+export const agreementVersionsPrefix = (merchantNo: string) => ({
+  pk: `${F.agreement}${merchantNo}`,
+  skPrefix: 'V#',
+});
+
+/** Which agreement version is the newest and which one is signed (in force). */
+export const agreementHead = (merchantNo: string): TableKey => ({
+  pk: `${F.agreement}${merchantNo}`,
+  sk: 'HEAD',
+});
+
+/** The partition of every webhook endpoint (a Query lists them). */
+export const webhookEndpoints = () => ({ pk: `${F.webhookEndpoint}ENDPOINTS`, skPrefix: 'EP#' });
+
+export const webhookEndpoint = (endpointId: string): TableKey => ({
+  pk: `${F.webhookEndpoint}ENDPOINTS`,
+  sk: `EP#${endpointId}`,
+});
+
+/** The deliveries of one endpoint (a Query lists them, by event id). */
+export const webhookDeliveries = (endpointId: string) => ({ pk: `${F.webhookDelivery}${endpointId}` });
+
+export const webhookDelivery = (endpointId: string, eventId: string): TableKey => ({
+  pk: `${F.webhookDelivery}${endpointId}`,
+  sk: eventId,
+});
+
+export const event = (eventId: string): TableKey => ({ pk: `${F.event}${eventId}`, sk: 'EVENT' });
+
+export const transaction = (transactionId: string): TableKey => ({
+  pk: `${F.transaction}${transactionId}`,
+  sk: 'TXN',
+});
+
+export const usageDay = (merchantNo: string, day: string): TableKey => ({
+  pk: `${F.usage}${merchantNo}`,
+  sk: `DAY#${day}`,
+});
+
+export const usageMonth = (merchantNo: string, month: string): TableKey => ({
+  pk: `${F.usage}${merchantNo}`,
+  sk: `MONTH#${month}`,
+});
+
+export const dailySummary = (merchantNo: string, day: string): TableKey => ({
+  pk: `${F.usage}${merchantNo}`,
+  sk: `SUM#${day}`,
+});
+
+export const limits = (merchantNo: string): TableKey => ({ pk: `${F.limits}${merchantNo}`, sk: 'LIMIT' });
+
+export const limitAudit = (merchantNo: string, at: string, id: string): TableKey => ({
+  pk: `${F.limits}${merchantNo}`,
+  sk: `AUDIT#${at}#${id}`,
+});
+
+export const limitAuditPrefix = (merchantNo: string) => ({
+  pk: `${F.limits}${merchantNo}`,
+  skPrefix: 'AUDIT#',
+});
+
+export const openLimitRequest = (merchantNo: string, cardType: string): TableKey => ({
+  pk: `${F.limits}${merchantNo}`,
+  sk: `REQ#${cardType}`,
+});
+
+export const terminalWindow = (serialNumber: string): TableKey => ({
+  pk: `${F.terminalActivity}${serialNumber}`,
+  sk: 'WINDOW',
+});
+
+/** The activity index of one day is split in shards so a busy morning spreads its writes. */
+export const activity = (day: string, shard: number, merchantNo: string): TableKey => ({
+  pk: `${F.activity}${day}#${String(shard).padStart(2, '0')}`,
+  sk: merchantNo,
+});
+
+export const activityShard = (day: string, shard: number) => ({
+  pk: `${F.activity}${day}#${String(shard).padStart(2, '0')}`,
+});
+
+export const dormancy = (day: string, shard: number, serialNumber: string): TableKey => ({
+  pk: `${F.dormancy}${day}#${String(shard).padStart(2, '0')}`,
+  sk: serialNumber,
+});
+
+export const dormancyShard = (day: string, shard: number) => ({
+  pk: `${F.dormancy}${day}#${String(shard).padStart(2, '0')}`,
+});
+
+export const dailyRun = (day: string): TableKey => ({ pk: `${F.dailyRun}${day}`, sk: 'RUN' });
+
+export const dailyRunPage = (day: string, shard: number, page: number): TableKey => ({
+  pk: `${F.dailyRun}${day}`,
+  sk: `PAGE#${String(shard).padStart(2, '0')}#${String(page).padStart(6, '0')}`,
+});
+
+export const rejectedRecord = (day: string, shardId: string, sequenceNumber: string): TableKey => ({
+  pk: `${F.rejectedRecord}${day}`,
+  sk: `${shardId}#${sequenceNumber}`,
+});
 
 /** Shards of the activity and dormancy indexes of one day. */
 export const INDEX_SHARDS = 16;
@@ -406,6 +494,7 @@ export function indexShardOf(id: string): number {
   return sum % INDEX_SHARDS;
 }
 
-function uniquenessMarker(pk: string): TableKey {
+/** The key of a uniqueness marker from its partition key (what an application keeps). */
+export function uniquenessMarker(pk: string): TableKey {
   return { pk, sk: MARKER_SK };
 }

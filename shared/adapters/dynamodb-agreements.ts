@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { AgreementEvent, AgreementHead, AgreementRecord } from '../agreements/agreement';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type { AgreementRepository, NewAgreementVersion } from '../ports/agreements';
 import { stripKeys } from './dynamodb-applications';
 import { ConditionFailedError, type DynamoTable, type TransactionWrite } from './dynamodb-table';

@@ -1,5 +1,6 @@
 import type { ApplicationRecord, TimelineEntry } from '../domain/application';
-import { type IdentityKind, keys } from '../keys';
+import type { IdentityKind } from '../keys';
+import * as keys from '../keys';
 import type { FieldCipher } from '../ports';
 import { type ApplicationRepository, DuplicateMerchantError, StaleWriteError } from '../ports/repositories';
 import { retentionIndexOf } from '../retention/policy';

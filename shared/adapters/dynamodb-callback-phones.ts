@@ -1,5 +1,5 @@
 import type { ReviewTaskRecord } from '../domain/review';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type { CallbackPhone, CallbackPhones } from '../ports/reviews';
 import type { DynamoTable } from './dynamodb-table';
 

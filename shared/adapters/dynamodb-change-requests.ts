@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { ChangeRequestRecord } from '../domain/change-request';
 import type { MerchantRecord } from '../domain/merchant';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type { FieldCipher } from '../ports';
 import type {
   ApplyChangeOutcome,

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import type { MerchantStatus } from '../domain/merchant';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type {
   DailyCheckDecisions,
   DecisionOutcome,

@@ -1,8 +1,8 @@
-import { ulid } from 'ulid';
 import { emptyCounters, type TerminalWindow, type UsageCounters } from '../daily-checks/rules';
 import { CARD_TYPES, type CardType } from '../daily-checks/settings';
 import type { ReviewTaskRecord } from '../domain/review';
-import { INDEX_SHARDS, indexShardOf, keys } from '../keys';
+import * as keys from '../keys';
+import { INDEX_SHARDS, indexShardOf } from '../keys';
 import type {
   ChunkRefusal,
   ChunkWrite,
@@ -12,24 +12,10 @@ import type {
   LimitsWrite,
   RejectedRecord,
 } from '../ports/daily-checks';
-import { shanghaiDay } from '../retention/policy';
 import { stripKeys } from './dynamodb-applications';
 import { DynamoDailyCheckDecisions } from './dynamodb-daily-check-decisions';
-import {
-  CLAIM_FREE_OR_MINE,
-  dayCount,
-  queueCounts,
-  queueCountsOfNew,
-  queueEntries,
-  transactRetrying,
-} from './dynamodb-review-bookkeeping';
-import {
-  ConditionFailedError,
-  type DynamoTable,
-  type Item,
-  succeeds,
-  type TransactionWrite,
-} from './dynamodb-table';
+import { queueCounts, queueCountsOfNew, queueEntries, transactRetrying } from './dynamodb-review-bookkeeping';
+import { ConditionFailedError, type Item, succeeds, type TransactionWrite } from './dynamodb-table';
 
 /*
  * The daily checks' items. Counters are stored flat (`DEBIT_fen`, `h07_s`) and rewritten whole

@@ -1,5 +1,5 @@
 import type { FeePlan, FeePlanRef } from '../fee-plans/plan';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type { FeePlanRepository } from '../ports/agreements';
 import { stripKeys } from './dynamodb-applications';
 import { ConditionFailedError, type DynamoTable } from './dynamodb-table';

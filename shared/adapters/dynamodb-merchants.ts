@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
 import type { MerchantRecord, MerchantTerminalRecord } from '../domain/merchant';
 import type { Channel } from '../domain/notification';
-import { keys, type TableKey } from '../keys';
+import type { TableKey } from '../keys';
+import * as keys from '../keys';
 import type { FieldCipher } from '../ports';
 import type {
   DeliveryReceipts,

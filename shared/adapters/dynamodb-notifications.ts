@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/notification';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type { SendQuota, SendQuotaPool, SuppressionList } from '../ports/notifications';
 import { epochSeconds } from './dynamodb-applications';
 import { type DynamoTable, succeeds } from './dynamodb-table';

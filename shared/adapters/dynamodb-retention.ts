@@ -1,5 +1,6 @@
 import type { ApplicationStatus, TimelineEntry } from '../domain/application';
-import { GSI2, keys, type RetentionKind } from '../keys';
+import * as keys from '../keys';
+import { GSI2, type RetentionKind } from '../keys';
 import type { ApplicationStub, RetainedApplication, RetentionStore } from '../ports/retention';
 import { type DynamoTable, succeeds } from './dynamodb-table';
 

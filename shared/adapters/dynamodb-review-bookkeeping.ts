@@ -1,5 +1,5 @@
 import type { Decision, ReviewKind, ReviewTaskRecord } from '../domain/review';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import { type DynamoTable, isTransactionConflict, type TransactionWrite } from './dynamodb-table';
 
 /*

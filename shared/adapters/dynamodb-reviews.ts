@@ -8,7 +8,8 @@ import {
   type ReviewTaskRecord,
 } from '../domain/review';
 import { AppError } from '../errors';
-import { GSI1, GSI2, keys, REVIEW_QUEUE_PENDING } from '../keys';
+import * as keys from '../keys';
+import { GSI1, GSI2, REVIEW_QUEUE_PENDING } from '../keys';
 import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
 import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
 import { shanghaiDay } from '../retention/policy';

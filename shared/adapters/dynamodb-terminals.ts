@@ -2,7 +2,7 @@ import { ulid } from 'ulid';
 import type { MerchantStatus } from '../domain/merchant';
 import { MAX_TERMINALS_PER_MERCHANT } from '../domain/merchant';
 import type { TerminalHistoryEntry, TerminalRecord, TransferRequestRecord } from '../domain/terminal';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type {
   BindRefusal,
   TerminalRepository,

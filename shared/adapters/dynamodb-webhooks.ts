@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../events/types';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type { FieldCipher } from '../ports';
 import type { WebhookEndpointSummary, WebhookRepository } from '../ports/webhooks';
 import type {

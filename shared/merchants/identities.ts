@@ -1,4 +1,5 @@
-import { type IdentityKind, keys } from '../keys';
+import type { IdentityKind } from '../keys';
+import * as keys from '../keys';
 import type { KeyedHasher, MacPurpose } from '../ports';
 import type { ApplicationBody } from '../validation/application-schema';
 

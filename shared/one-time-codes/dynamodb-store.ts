@@ -1,5 +1,5 @@
 import { ConditionFailedError, type DynamoTable, succeeds } from '../adapters/dynamodb-table';
-import { keys } from '../keys';
+import * as keys from '../keys';
 import type {
   IssueResult,
   NewCode,

@@ -7,7 +7,7 @@ import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { fieldCipherFromEnv } from '../../shared/adapters/field-cipher';
 import { applyChangeRequest } from '../../shared/change-requests/workflow';
 import type { ChangeRequestRecord } from '../../shared/domain/change-request';
-import { keys } from '../../shared/keys';
+import * as keys from '../../shared/keys';
 import { systemClock } from '../../shared/ports';
 import { type ApiClient, eventually } from '../support/api-client';
 import { validPersonalAccount } from '../support/fixtures';

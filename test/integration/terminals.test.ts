@@ -3,7 +3,7 @@ import { DynamoAgreementRepository } from '../../shared/adapters/dynamodb-agreem
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { DynamoTerminalRepository } from '../../shared/adapters/dynamodb-terminals';
 import { keyedHasherFromEnv } from '../../shared/adapters/keyed-hasher';
-import { keys } from '../../shared/keys';
+import * as keys from '../../shared/keys';
 import { activateTerminal } from '../../shared/terminals/lifecycle';
 import { type ApiClient, eventually } from '../support/api-client';
 import { approvedMerchant, latestSms } from '../support/onboarding';

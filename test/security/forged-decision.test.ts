@@ -2,7 +2,7 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromEnv } from '../../shared/adapters/dynamodb-table';
 import { applicationTaskId } from '../../shared/domain/application';
-import { keys } from '../../shared/keys';
+import * as keys from '../../shared/keys';
 import { type ApiClient, eventually } from '../support/api-client';
 import { individualApplication } from '../support/fixtures';
 import { approvedMerchant, verifyContacts } from '../support/onboarding';

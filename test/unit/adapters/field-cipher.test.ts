@@ -20,7 +20,8 @@ import { APPLICATION_FIELDS, openFields, sealFields } from '../../../shared/adap
 import type { ApplicationRecord } from '../../../shared/domain/application';
 import type { ChangeRequestRecord } from '../../../shared/domain/change-request';
 import type { MerchantRecord } from '../../../shared/domain/merchant';
-import { keys, type TableKey } from '../../../shared/keys';
+import type { TableKey } from '../../../shared/keys';
+import * as keys from '../../../shared/keys';
 import { individualApplication, validPersonalAccount, validResidentId } from '../../support/fixtures';
 
 /** A local data-key source that counts what it is asked for (stands in for KMS requests). */

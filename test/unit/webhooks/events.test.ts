@@ -10,7 +10,7 @@ import {
 } from '../../../shared/events/relay';
 import { relayBatch } from '../../../shared/events/relay-batch';
 import { DOMAIN_EVENT_TYPES, type DomainEvent } from '../../../shared/events/types';
-import { keys } from '../../../shared/keys';
+import * as keys from '../../../shared/keys';
 
 /*
  * Item changes → domain events: one event per state change, ids stable per stream record, only ids
