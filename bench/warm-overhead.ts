@@ -108,7 +108,7 @@ export async function measureWarmOverhead(
   invocations = INVOCATIONS,
   only?: string,
 ): Promise<FigureInput[]> {
-  const cases = await routeCases();
+  const cases = await routeCases(only);
   const figures: FigureInput[] = [];
   const routes = only === undefined ? ROUTES : ROUTES.filter((route) => route.functionName === only);
   if (routes.length === 0) throw new Error(`no route served by ${only}`);

@@ -255,20 +255,26 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
 }
 
 /** Every API route with its handler, event and bare use case; keyed by `METHOD /path`. */
-export async function routeCases(): Promise<RouteCase[]> {
+/**
+ * Every route's case, or only those of function `only`: a route's handler module (and what it
+ * imports) is loaded only for a case that is built, so a process measuring one route loads one
+ * function.
+ */
+export async function routeCases(only?: string): Promise<RouteCase[]> {
   const p = ports();
   const token = merchantToken(IDS.applicationId);
   const bearer = { Authorization: `Bearer ${token}` };
-  const cases: RouteCase[] = [];
+  const pending: (Omit<RouteCase, 'handler'> & { load: () => Promise<RouteCase['handler']> })[] = [];
   const add = (
     route: string,
     functionName: string,
-    handler: RouteCase['handler'],
+    load: () => Promise<RouteCase['handler']>,
     event: Omit<Parameters<typeof apiEvent>[0], 'method' | 'resource'>,
     bare: () => Promise<unknown>,
   ) => {
+    if (only !== undefined && functionName !== only) return;
     const [method = '', resource = ''] = route.split(' ');
-    cases.push({ route, functionName, handler, event: apiEvent({ method, resource, ...event }), bare });
+    pending.push({ route, functionName, load, event: apiEvent({ method, resource, ...event }), bare });
   };
   const appPath = { id: IDS.applicationId };
   const merchant: MerchantPrincipal = {
@@ -292,28 +298,34 @@ export async function routeCases(): Promise<RouteCase[]> {
     clock: fixedClock,
     deadlines: DEADLINES,
   };
-  add('GET /v1/health', 'health', (await import('../functions/health')).handler, {}, async () => ({
-    statusCode: 200,
-    body: { status: 'ok' },
-  }));
+  add(
+    'GET /v1/health',
+    'health',
+    async () => (await import('../functions/health')).handler,
+    {},
+    async () => ({
+      statusCode: 200,
+      body: { status: 'ok' },
+    }),
+  );
   add(
     'POST /v1/applications',
     'create-application',
-    (await import('../functions/create-application')).makeHandler(create),
+    async () => (await import('../functions/create-application')).makeHandler(create),
     { body, headers: { 'Idempotency-Key': 'bench-key-0001' } },
     () => createApplication(create, { idempotencyKey: 'bench-key-0001', body }),
   );
   add(
     'PUT /v1/applications/{id}',
     'update-application',
-    (await import('../functions/update-application')).makeHandler(draftDeps),
+    async () => (await import('../functions/update-application')).makeHandler(draftDeps),
     { pathParameters: appPath, headers: bearer, body },
     () => updateApplication(draftDeps, IDS.applicationId, body),
   );
   add(
     'GET /v1/applications/{id}',
     'get-application',
-    (await import('../functions/get-application')).makeHandler(draftDeps),
+    async () => (await import('../functions/get-application')).makeHandler(draftDeps),
     { pathParameters: appPath, headers: bearer },
     () => getApplication(draftDeps, IDS.applicationId),
   );
@@ -321,7 +333,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/documents',
     'create-document',
-    (await import('../functions/create-document')).makeHandler(draftDeps),
+    async () => (await import('../functions/create-document')).makeHandler(draftDeps),
     { pathParameters: appPath, headers: bearer, body: documentBody },
     () => createDocumentUpload(draftDeps, IDS.applicationId, documentBody),
   );
@@ -334,14 +346,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/submit',
     'submit-application',
-    (await import('../functions/submit-application')).makeHandler(submitDeps),
+    async () => (await import('../functions/submit-application')).makeHandler(submitDeps),
     { pathParameters: appPath, headers: bearer },
     () => submitApplication(submitDeps, IDS.applicationId),
   );
   add(
     'POST /v1/applications/{id}/withdraw',
     'withdraw-application',
-    (await import('../functions/withdraw-application')).makeHandler(submitDeps),
+    async () => (await import('../functions/withdraw-application')).makeHandler(submitDeps),
     { pathParameters: appPath, headers: bearer },
     () => withdrawApplication(submitDeps, IDS.applicationId),
   );
@@ -350,14 +362,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/access-token',
     'rotate-access-token',
-    (await import('../functions/rotate-access-token')).makeHandler(tokenDeps),
+    async () => (await import('../functions/rotate-access-token')).makeHandler(tokenDeps),
     { pathParameters: appPath, headers: bearer },
     async () => rotateAccessToken(tokenDeps, await p.draftApplications.get(IDS.applicationId).then(defined)),
   );
   add(
     'DELETE /v1/applications/{id}/access-token',
     'revoke-access-token',
-    (await import('../functions/revoke-access-token')).makeHandler(tokenDeps),
+    async () => (await import('../functions/revoke-access-token')).makeHandler(tokenDeps),
     { pathParameters: appPath, headers: bearer },
     async () => revokeAccessToken(tokenDeps, await p.draftApplications.get(IDS.applicationId).then(defined)),
   );
@@ -370,7 +382,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/access-token/reissue',
     'reissue-access-token',
-    (await import('../functions/reissue-access-token')).makeHandler(reissueTokenDeps),
+    async () => (await import('../functions/reissue-access-token')).makeHandler(reissueTokenDeps),
     { pathParameters: appPath, claims: operatorClaims },
     () => reissueAccessToken(reissueTokenDeps, operator, IDS.applicationId),
   );
@@ -384,7 +396,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/merchants/{merchantNo}',
     'get-merchant',
-    (await import('../functions/get-merchant')).makeHandler(merchantDeps),
+    async () => (await import('../functions/get-merchant')).makeHandler(merchantDeps),
     { pathParameters: { merchantNo: IDS.merchantNo }, headers: bearer },
     () => getMerchant(merchantDeps, IDS.merchantNo),
   );
@@ -392,7 +404,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/reviews',
     'list-reviews',
-    (await import('../functions/list-reviews')).makeHandler({ reviews: p.reviews }),
+    async () => (await import('../functions/list-reviews')).makeHandler({ reviews: p.reviews }),
     { query, claims: reviewerClaims },
     () => listReviews({ reviews: p.reviews }, query),
   );
@@ -406,7 +418,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/reviews/{taskId}',
     'get-review',
-    (await import('../functions/get-review')).makeHandler(reviewDeps),
+    async () => (await import('../functions/get-review')).makeHandler(reviewDeps),
     { pathParameters: { taskId: IDS.taskId }, claims: reviewerClaims },
     () => getReview(reviewDeps, IDS.taskId),
   );
@@ -422,7 +434,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/reviews/{taskId}/decision',
     'decide-review',
-    (await import('../functions/decide-review')).makeHandler(decideDeps),
+    async () => (await import('../functions/decide-review')).makeHandler(decideDeps),
     { pathParameters: { taskId: IDS.taskId }, claims: reviewerClaims, body: decision },
     () => decideReview(decideDeps, reviewer, IDS.taskId, decision),
   );
@@ -434,7 +446,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals',
     'register-terminals',
-    (await import('../functions/register-terminals')).makeHandler(inStock),
+    async () => (await import('../functions/register-terminals')).makeHandler(inStock),
     { claims: operatorClaims, body: registerBody },
     () => registerTerminals(inStock, operator, registerBody),
   );
@@ -443,7 +455,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/terminals/{sn}',
     'get-terminal',
-    (await import('../functions/get-terminal')).makeHandler(boundDeps),
+    async () => (await import('../functions/get-terminal')).makeHandler(boundDeps),
     { pathParameters: snPath, claims: operatorClaims },
     () => getTerminal(boundDeps, IDS.serialNumber),
   );
@@ -462,7 +474,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals/{sn}/bind',
     'bind-terminal',
-    (await import('../functions/bind-terminal')).makeHandler(bindDeps),
+    async () => (await import('../functions/bind-terminal')).makeHandler(bindDeps),
     { pathParameters: snPath, claims: operatorClaims, body: bindBody },
     () => bindTerminal(bindDeps, operator, IDS.serialNumber, bindBody),
   );
@@ -470,7 +482,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals/{sn}/unbind',
     'unbind-terminal',
-    (await import('../functions/unbind-terminal')).makeHandler(boundDeps),
+    async () => (await import('../functions/unbind-terminal')).makeHandler(boundDeps),
     { pathParameters: snPath, claims: operatorClaims, body: unbindBody },
     () => unbindTerminal(boundDeps, operator, IDS.serialNumber, unbindBody),
   );
@@ -478,7 +490,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals/{sn}/activation-code',
     'reissue-activation-code',
-    (await import('../functions/reissue-activation-code')).makeHandler(reissueDeps),
+    async () => (await import('../functions/reissue-activation-code')).makeHandler(reissueDeps),
     { pathParameters: snPath, claims: operatorClaims },
     () => reissueActivationCode(reissueDeps, operator, IDS.serialNumber),
   );
@@ -501,7 +513,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals/{sn}/activate',
     'activate-terminal',
-    (await import('../functions/activate-terminal')).makeHandler(activateDeps),
+    async () => (await import('../functions/activate-terminal')).makeHandler(activateDeps),
     { pathParameters: snPath, headers: bearer, body: activateBody },
     () => activateTerminal(activateDeps, IDS.merchantNo, IDS.serialNumber, activateBody),
   );
@@ -514,7 +526,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals/{sn}/test-transaction',
     'run-test-transaction',
-    (await import('../functions/run-test-transaction')).makeHandler(testDeps),
+    async () => (await import('../functions/run-test-transaction')).makeHandler(testDeps),
     { pathParameters: snPath, headers: bearer },
     () => runTestTransaction(testDeps, IDS.merchantNo, IDS.serialNumber),
   );
@@ -535,7 +547,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/terminals/{sn}/transfer-requests',
     'create-transfer-request',
-    (await import('../functions/create-transfer-request')).makeHandler(transferDeps),
+    async () => (await import('../functions/create-transfer-request')).makeHandler(transferDeps),
     { pathParameters: snPath, headers: bearer, body: transferBody },
     () => createTransferRequest(transferDeps, IDS.merchantNo, IDS.serialNumber, transferBody),
   );
@@ -543,7 +555,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/transfer-requests/{id}',
     'get-transfer-request',
-    (await import('../functions/get-transfer-request')).makeHandler(transferDeps),
+    async () => (await import('../functions/get-transfer-request')).makeHandler(transferDeps),
     { pathParameters: transferPath, headers: bearer },
     () => getTransferRequest(transferDeps, merchant, IDS.transferRequestId),
   );
@@ -559,7 +571,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/transfer-requests/{id}/accept',
     'accept-transfer-request',
-    (await import('../functions/accept-transfer-request')).makeHandler(acceptDeps),
+    async () => (await import('../functions/accept-transfer-request')).makeHandler(acceptDeps),
     { pathParameters: transferPath, headers: receiverBearer },
     () => acceptTransferRequest(acceptDeps, IDS.otherMerchantNo, IDS.transferRequestId),
   );
@@ -568,7 +580,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/transfer-requests/{id}/cancel',
     'cancel-transfer-request',
-    (await import('../functions/cancel-transfer-request')).makeHandler(cancelTransferDeps),
+    async () => (await import('../functions/cancel-transfer-request')).makeHandler(cancelTransferDeps),
     { pathParameters: transferPath, headers: bearer },
     () => cancelTransferRequest(cancelTransferDeps, IDS.merchantNo, IDS.transferRequestId),
   );
@@ -589,7 +601,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/merchants/{merchantNo}/change-requests',
     'create-change-request',
-    (await import('../functions/create-change-request')).makeHandler(changeDeps),
+    async () => (await import('../functions/create-change-request')).makeHandler(changeDeps),
     {
       pathParameters: merchantPath,
       headers: { ...bearer, 'Idempotency-Key': 'bench-change-0001' },
@@ -605,21 +617,21 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/merchants/{merchantNo}/change-requests/{id}',
     'get-change-request',
-    (await import('../functions/get-change-request')).makeHandler(changeDeps),
+    async () => (await import('../functions/get-change-request')).makeHandler(changeDeps),
     { pathParameters: changePath, headers: bearer },
     () => getChangeRequest(changeDeps, IDS.merchantNo, IDS.changeRequestId),
   );
   add(
     'POST /v1/merchants/{merchantNo}/change-requests/{id}/cancel',
     'cancel-change-request',
-    (await import('../functions/cancel-change-request')).makeHandler(changeDeps),
+    async () => (await import('../functions/cancel-change-request')).makeHandler(changeDeps),
     { pathParameters: changePath, headers: bearer },
     () => cancelChangeRequest(changeDeps, IDS.merchantNo, IDS.changeRequestId),
   );
   add(
     'GET /v1/merchants/{merchantNo}/versions',
     'list-merchant-versions',
-    (await import('../functions/list-merchant-versions')).makeHandler(changeDeps),
+    async () => (await import('../functions/list-merchant-versions')).makeHandler(changeDeps),
     { pathParameters: merchantPath, claims: reviewerClaims },
     () => listMerchantVersions(changeDeps, IDS.merchantNo),
   );
@@ -649,7 +661,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/verifications',
     'request-verification',
-    (await import('../functions/request-verification')).makeHandler(requestDeps),
+    async () => (await import('../functions/request-verification')).makeHandler(requestDeps),
     { pathParameters: appPath, headers: bearer, body: emailBody },
     () => requestVerification(requestDeps, unverified, emailBody),
   );
@@ -664,7 +676,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/verifications/confirm',
     'confirm-verification',
-    (await import('../functions/confirm-verification')).makeHandler(confirmDeps),
+    async () => (await import('../functions/confirm-verification')).makeHandler(confirmDeps),
     { pathParameters: appPath, headers: bearer, body: confirmBody },
     () => confirmVerification(confirmDeps, unverified, confirmBody),
   );
@@ -673,7 +685,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/sessions',
     'start-session',
-    (await import('../functions/start-session')).makeHandler(sessionDeps),
+    async () => (await import('../functions/start-session')).makeHandler(sessionDeps),
     { pathParameters: appPath },
     () => startSession(sessionDeps, IDS.applicationId),
   );
@@ -688,7 +700,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/applications/{id}/sessions/confirm',
     'confirm-session',
-    (await import('../functions/confirm-session')).makeHandler(confirmSessionDeps),
+    async () => (await import('../functions/confirm-session')).makeHandler(confirmSessionDeps),
     { pathParameters: appPath, body: sessionBody },
     () => confirmSession(confirmSessionDeps, IDS.applicationId, sessionBody),
   );
@@ -703,7 +715,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/reviews/{taskId}/claim',
     'claim-review',
-    (await import('../functions/claim-review')).makeHandler(claimDeps),
+    async () => (await import('../functions/claim-review')).makeHandler(claimDeps),
     { pathParameters: taskPath, claims: reviewerClaims },
     () => claimReview(claimDeps, reviewer, IDS.taskId, undefined),
   );
@@ -721,7 +733,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/reviews/{taskId}/reveal',
     'reveal-review-field',
-    (await import('../functions/reveal-review-field')).makeHandler(revealDeps),
+    async () => (await import('../functions/reveal-review-field')).makeHandler(revealDeps),
     { pathParameters: taskPath, claims: reviewerClaims, body: revealBody },
     () => revealField(revealDeps, reviewer, IDS.taskId, revealBody),
   );
@@ -739,7 +751,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/reviews/{taskId}/documents',
     'get-review-documents',
-    (await import('../functions/get-review-documents')).makeHandler(documentsDeps),
+    async () => (await import('../functions/get-review-documents')).makeHandler(documentsDeps),
     { pathParameters: taskPath, claims: reviewerClaims },
     () => getReviewDocuments(documentsDeps, IDS.taskId),
   );
@@ -750,7 +762,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/reviews/stats',
     'get-review-stats',
-    (await import('../functions/get-review-stats')).makeHandler(statsDeps),
+    async () => (await import('../functions/get-review-stats')).makeHandler(statsDeps),
     { claims: reviewerClaims },
     () => reviewStats(statsDeps, {}),
   );
@@ -777,14 +789,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/webhook-endpoints',
     'create-webhook-endpoint',
-    (await import('../functions/create-webhook-endpoint')).makeHandler(webhookDeps),
+    async () => (await import('../functions/create-webhook-endpoint')).makeHandler(webhookDeps),
     { claims: operatorClaims, body: endpointBody },
     () => createWebhookEndpoint(webhookDeps, operator, endpointBody),
   );
   add(
     'GET /v1/webhook-endpoints',
     'list-webhook-endpoints',
-    (await import('../functions/list-webhook-endpoints')).makeHandler(webhookDeps),
+    async () => (await import('../functions/list-webhook-endpoints')).makeHandler(webhookDeps),
     { claims: operatorClaims },
     () => listWebhookEndpoints(webhookDeps),
   );
@@ -792,14 +804,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'DELETE /v1/webhook-endpoints/{id}',
     'delete-webhook-endpoint',
-    (await import('../functions/delete-webhook-endpoint')).makeHandler(webhookDeps),
+    async () => (await import('../functions/delete-webhook-endpoint')).makeHandler(webhookDeps),
     { pathParameters: endpointPath, claims: operatorClaims },
     () => deleteWebhookEndpoint(webhookDeps, IDS.endpointId),
   );
   add(
     'POST /v1/webhook-endpoints/{id}/secret',
     'rotate-webhook-secret',
-    (await import('../functions/rotate-webhook-secret')).makeHandler(webhookDeps),
+    async () => (await import('../functions/rotate-webhook-secret')).makeHandler(webhookDeps),
     { pathParameters: endpointPath, claims: operatorClaims },
     () => rotateWebhookSecret(webhookDeps, IDS.endpointId),
   );
@@ -807,14 +819,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/webhook-endpoints/{id}/deliveries',
     'list-webhook-deliveries',
-    (await import('../functions/list-webhook-deliveries')).makeHandler(webhookDeps),
+    async () => (await import('../functions/list-webhook-deliveries')).makeHandler(webhookDeps),
     { pathParameters: endpointPath, claims: operatorClaims, query: deliveriesQuery },
     () => listWebhookDeliveries(webhookDeps, IDS.endpointId, deliveriesQuery),
   );
   add(
     'POST /v1/events/{eventId}/redeliver',
     'redeliver-event',
-    (await import('../functions/redeliver-event')).makeHandler(webhookDeps),
+    async () => (await import('../functions/redeliver-event')).makeHandler(webhookDeps),
     { pathParameters: { eventId: IDS.eventId }, claims: operatorClaims },
     () => redeliverEvent(webhookDeps, IDS.eventId),
   );
@@ -847,7 +859,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/merchants/{merchantNo}/limits',
     'get-limits',
-    (await import('../functions/get-limits')).makeHandler(merchantGuardDeps),
+    async () => (await import('../functions/get-limits')).makeHandler(merchantGuardDeps),
     { pathParameters: merchantPath, headers: bearer },
     () => getLimits(limitDeps, IDS.merchantNo),
   );
@@ -860,7 +872,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'PUT /v1/merchants/{merchantNo}/limits',
     'put-limits',
-    (await import('../functions/put-limits')).makeHandler(limitDeps),
+    async () => (await import('../functions/put-limits')).makeHandler(limitDeps),
     { pathParameters: merchantPath, claims: operatorClaims, body: limitsBody },
     () => putLimits(limitDeps, operator.sub, IDS.merchantNo, limitsBody),
   );
@@ -873,7 +885,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/merchants/{merchantNo}/limit-requests',
     'create-limit-request',
-    (await import('../functions/create-limit-request')).makeHandler(merchantGuardDeps),
+    async () => (await import('../functions/create-limit-request')).makeHandler(merchantGuardDeps),
     { pathParameters: merchantPath, headers: bearer, body: limitRequestBody },
     () => requestLimitIncrease(limitDeps, IDS.merchantNo, limitRequestBody),
   );
@@ -881,7 +893,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/merchants/{merchantNo}/daily-summaries',
     'get-daily-summaries',
-    (await import('../functions/get-daily-summaries')).makeHandler(merchantGuardDeps),
+    async () => (await import('../functions/get-daily-summaries')).makeHandler(merchantGuardDeps),
     { pathParameters: merchantPath, headers: bearer, query: summariesQuery },
     () => listDailySummaries(limitDeps, IDS.merchantNo, summariesQuery),
   );
@@ -899,14 +911,14 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/fee-plans',
     'create-fee-plan',
-    (await import('../functions/create-fee-plan')).makeHandler(feePlanDeps),
+    async () => (await import('../functions/create-fee-plan')).makeHandler(feePlanDeps),
     { claims: operatorClaims, body: planBody },
     () => createFeePlan(feePlanDeps, operator, planBody),
   );
   add(
     'GET /v1/fee-plans',
     'list-fee-plans',
-    (await import('../functions/list-fee-plans')).makeHandler(feePlanDeps),
+    async () => (await import('../functions/list-fee-plans')).makeHandler(feePlanDeps),
     { claims: operatorClaims },
     () => listFeePlans(feePlanDeps),
   );
@@ -943,7 +955,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/merchants/{merchantNo}/fee-plan',
     'change-merchant-fee-plan',
-    (await import('../functions/change-merchant-fee-plan')).makeHandler(feePlanChangeDeps),
+    async () => (await import('../functions/change-merchant-fee-plan')).makeHandler(feePlanChangeDeps),
     { pathParameters: merchantPath, claims: operatorClaims, body: feePlanChange },
     () => changeMerchantFeePlan(feePlanChangeDeps, operator, IDS.merchantNo, feePlanChange),
   );
@@ -959,7 +971,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/merchants/{merchantNo}/agreement',
     'get-agreement',
-    (await import('../functions/get-agreement')).makeHandler(agreementDeps),
+    async () => (await import('../functions/get-agreement')).makeHandler(agreementDeps),
     { pathParameters: merchantPath, headers: bearer },
     () => getAgreement(agreementDeps, IDS.merchantNo, 'merchant'),
   );
@@ -968,7 +980,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/merchants/{merchantNo}/agreement/signature-codes',
     'request-signature-code',
-    (await import('../functions/request-signature-code')).makeHandler(signatureDeps),
+    async () => (await import('../functions/request-signature-code')).makeHandler(signatureDeps),
     { pathParameters: merchantPath, headers: bearer },
     () => requestSignatureCode(signatureDeps, merchant),
   );
@@ -993,7 +1005,7 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'POST /v1/merchants/{merchantNo}/agreement/sign',
     'sign-agreement',
-    (await import('../functions/sign-agreement')).makeHandler(signDeps),
+    async () => (await import('../functions/sign-agreement')).makeHandler(signDeps),
     { pathParameters: merchantPath, headers: bearer, body: signBody },
     () => signAgreement(signDeps, merchant, signBody, evidence),
   );
@@ -1003,13 +1015,15 @@ export async function routeCases(): Promise<RouteCase[]> {
   add(
     'GET /v1/openapi.json',
     'get-openapi',
-    (await import('../functions/get-openapi')).handler,
+    async () => (await import('../functions/get-openapi')).handler,
     {},
     async () => ({
       statusCode: 200,
       body: openapi,
     }),
   );
+  const cases: RouteCase[] = [];
+  for (const { load, ...routeCase } of pending) cases.push({ ...routeCase, handler: await load() });
   return cases;
 }
 

@@ -29,6 +29,14 @@ describe('warm-overhead cases', () => {
     }
   });
 
+  it("builds only one function's cases when asked, as each route's own bench process does", async () => {
+    const { routeCases } = await import('../../../bench/warm-routes');
+    const only = await routeCases('update-application');
+    expect(only.map((routeCase) => routeCase.route)).toEqual(['PUT /v1/applications/{id}']);
+    const response = await only[0]?.handler(only[0].event, lambdaContext('update-application'));
+    expect(response?.statusCode).toBe(200);
+  });
+
   it.each(ROUTES.map((route) => `${route.method} ${route.path}`))(
     '%s answers 2xx through its handler, twice, and its bare use case resolves',
     async (key) => {
