@@ -45,6 +45,8 @@ export function explainMisses(figures: readonly Figure[]): string[] {
         `Most frequent among the largest ` +
         `extras of the missing functions: ${commonExtras(initMisses)}. What closes a miss is fewer bytes: ` +
         'annotate module-scope values with a `@__PURE__` comment so unused ones (and zod behind them) are dropped, ' +
+        'make each of many helpers an export of its own and import the module as a namespace (shared/keys.ts) rather than one object of them, ' +
+        'split an adapter class whose methods only some functions call (shared/adapters/dynamodb-daily-check-decisions.ts), ' +
         `keep a use case a Task needs out of modules that also hold request schemas, ship a package needed ` +
         'only on some requests next to the bundle (`lazyModules` of its manifest entry). On this ' +
         `2-core VM the median of 15 processes moves by 5–10 % from run to run (far more while other work ` +
