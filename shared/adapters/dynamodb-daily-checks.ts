@@ -1,6 +1,7 @@
 import { emptyCounters, type TerminalWindow, type UsageCounters } from '../daily-checks/rules';
 import { CARD_TYPES, type CardType } from '../daily-checks/settings';
 import type { ReviewTaskRecord } from '../domain/review';
+import { AppError } from '../errors';
 import * as keys from '../keys';
 import { INDEX_SHARDS, indexShardOf } from '../keys';
 import type {
@@ -9,6 +10,8 @@ import type {
   DailyCheckStore,
   DailyRunRecord,
   DailySummary,
+  LimitAuditEntry,
+  LimitAuditPage,
   LimitsWrite,
   RejectedRecord,
 } from '../ports/daily-checks';
@@ -73,6 +76,50 @@ function versioned(key: { pk: string; sk: string }, body: Item, expectedVer: num
 
 function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+/**
+ * The start of a page of a merchant's limit audit: a cursor this store gave for the same merchant's
+ * audit (its base table key), else a 400 at `query.cursor` (a forged or another listing's cursor).
+ */
+function auditCursorKey(
+  cursor: string | undefined,
+  prefix: { pk: string; skPrefix: string },
+): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      Object.keys(value).length === 2 &&
+      (value as Item).pk === prefix.pk &&
+      typeof (value as Item).sk === 'string' &&
+      ((value as Item).sk as string).startsWith(prefix.skPrefix)
+    )
+      return value as Item;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', {
+    fields: [
+      { field: 'query.cursor', code: 'INVALID_FORMAT', message: 'Use the nextCursor of a previous page' },
+    ],
+  });
+}
+
+/** An audit entry as `limitWrites` stored it (only the attributes the port names). */
+function auditEntryOf(item: Item): LimitAuditEntry {
+  return {
+    at: String(item.at),
+    actor: String(item.actor),
+    reason: String(item.reason ?? ''),
+    source: item.source as LimitAuditEntry['source'],
+    version: Number(item.version ?? 0),
+    fields: Array.isArray(item.fields) ? item.fields.map(String) : [],
+    limits: (item.limits ?? {}) as LimitAuditEntry['limits'],
+    ...(typeof item.taskId === 'string' ? { taskId: item.taskId } : {}),
+  };
 }
 
 /**
@@ -206,14 +253,26 @@ export class DynamoDailyCheckStore extends DynamoDailyCheckDecisions implements 
     return succeeds(this.table.transact(this.limitWrites(input)));
   }
 
-  async limitAudit(merchantNo: string) {
+  async limitAudit(merchantNo: string, page: { limit: number; cursor?: string }): Promise<LimitAuditPage> {
     const prefix = keys.limitAuditPrefix(merchantNo);
-    const page = await this.table.query<Item>({
+    // One entry more than the page: it says whether there is a next page (so a cursor never leads
+    // to an empty one) and is what the page's oldest change is compared with.
+    const read = await this.table.query<Item>({
       keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
       values: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-      limit: 100,
+      limit: page.limit + 1,
+      forward: false,
+      startKey: auditCursorKey(page.cursor, prefix),
     });
-    return page.items.map(stripKeys);
+    const items = read.items.slice(0, page.limit);
+    const older = read.items[page.limit];
+    const last = items.at(-1);
+    return {
+      items: items.map(auditEntryOf),
+      ...(older && last
+        ? { older: auditEntryOf(older), cursor: encodeCursor({ pk: last.pk, sk: last.sk }) }
+        : {}),
+    };
   }
 
   async openLimitRequest(task: ReviewTaskRecord): Promise<boolean> {

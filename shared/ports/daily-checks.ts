@@ -110,6 +110,35 @@ export interface LimitsWrite {
   readonly taskId?: string;
 }
 
+/**
+ * One change of a merchant's limits as its audit entry keeps it (written with the change, see
+ * {@link LimitsWrite}): ids, figures, the source and the staff member's reason, no personal data.
+ */
+export interface LimitAuditEntry {
+  readonly at: string;
+  /** `staff:<sub>`: the operator who set the limits, or the reviewer who decided the task. */
+  readonly actor: string;
+  readonly reason: string;
+  readonly source: LimitsWrite['source'];
+  /** The version of the limits this change made. */
+  readonly version: number;
+  /** The card types of the merchant's own limits after the change, as `limits.<cardType>`. */
+  readonly fields: readonly string[];
+  /** The merchant's own limits after the change. */
+  readonly limits: Partial<Limits>;
+  /** The review task decided (LIMIT_INCREASE, LOWER_LIMITS). */
+  readonly taskId?: string;
+}
+
+/** One page of a merchant's limit audit, newest first. */
+export interface LimitAuditPage {
+  readonly items: readonly LimitAuditEntry[];
+  /** The entry just older than the page's last one (what that change is compared with), if any. */
+  readonly older?: LimitAuditEntry;
+  /** Where the next page starts: present exactly when there are older entries. */
+  readonly cursor?: string;
+}
+
 /** The store. */
 export interface DailyCheckStore extends MerchantLimitsReader {
   day(merchantNo: string, day: string): Promise<UsageCounters | undefined>;
@@ -122,7 +151,11 @@ export interface DailyCheckStore extends MerchantLimitsReader {
 
   /** Replaces a merchant's limits if their version is still `expectedVersion`, with an audit entry; false otherwise. */
   putLimits(input: LimitsWrite): Promise<boolean>;
-  limitAudit(merchantNo: string): Promise<readonly Record<string, unknown>[]>;
+  /**
+   * One page of a merchant's limit audit, newest first: at most `limit` entries from `cursor` (a
+   * cursor of this merchant's audit only: any other is a 400 at `query.cursor`).
+   */
+  limitAudit(merchantNo: string, page: { limit: number; cursor?: string }): Promise<LimitAuditPage>;
   /** The request's task with its open-request marker, in one transaction; false if one is open for the card type. */
   openLimitRequest(task: ReviewTaskRecord): Promise<boolean>;
 
