@@ -15,6 +15,7 @@ import {
 import { messagingConfig } from '../shared/composition';
 import { readWebhookConfig } from '../shared/config/env';
 import { listDailySummaries } from '../shared/daily-checks/daily-run';
+import { listLimitAudit } from '../shared/daily-checks/limit-audit';
 import { getLimits, putLimits, requestLimitIncrease } from '../shared/daily-checks/limits';
 import { emptyCounters } from '../shared/daily-checks/rules';
 import { dailyChecksSettings } from '../shared/daily-checks/settings';
@@ -850,6 +851,19 @@ export async function routeCases(only?: string): Promise<RouteCase[]> {
       putLimits: async () => true,
       openLimitRequest: async () => true,
       summaries: async () => summaries,
+      limitAudit: async () => ({
+        items: [
+          {
+            at: fixedClock.now().toISOString(),
+            actor: 'staff:op-1',
+            reason: '商户经营规模扩大',
+            source: 'OPERATOR',
+            version: 1,
+            fields: ['limits.DEBIT'],
+            limits: { DEBIT: { perTransactionFen: 500_000, dailyFen: 2_000_000, monthlyFen: 20_000_000 } },
+          },
+        ],
+      }),
     }),
     clock: fixedClock,
     settings: dailyChecksSettings(),
@@ -875,6 +889,13 @@ export async function routeCases(only?: string): Promise<RouteCase[]> {
     async () => (await import('../functions/put-limits')).makeHandler(limitDeps),
     { pathParameters: merchantPath, claims: operatorClaims, body: limitsBody },
     () => putLimits(limitDeps, operator.sub, IDS.merchantNo, limitsBody),
+  );
+  add(
+    'GET /v1/merchants/{merchantNo}/limit-audit',
+    'get-limit-audit',
+    async () => (await import('../functions/get-limit-audit')).makeHandler(limitDeps),
+    { pathParameters: merchantPath, claims: operatorClaims },
+    () => listLimitAudit(limitDeps, IDS.merchantNo, {}),
   );
   const limitRequestBody = {
     cardType: 'DEBIT',

@@ -73,7 +73,9 @@ export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
           reason: input.reason,
           source: input.source,
           version: input.expectedVersion + 1,
-          // The names of what changed (card types), never more than ids and figures.
+          // The card types of the merchant's own limits after the change (all of them, like
+          // `limits`): the audit route compares an entry with the one before it to say what changed.
+          // Never more than ids and figures.
           fields: Object.keys(input.limits).map((card) => `limits.${card}`),
           limits: input.limits,
           ...(input.taskId ? { taskId: input.taskId } : {}),

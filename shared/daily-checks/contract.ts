@@ -1,7 +1,14 @@
 import * as z from 'zod/mini';
-import { CREATE_LIMIT_REQUEST, GET_DAILY_SUMMARIES, GET_LIMITS, PUT_LIMITS } from '../manifest/daily-checks';
+import {
+  CREATE_LIMIT_REQUEST,
+  GET_DAILY_SUMMARIES,
+  GET_LIMIT_AUDIT,
+  GET_LIMITS,
+  PUT_LIMITS,
+} from '../manifest/daily-checks';
 import { defineRoute } from '../openapi/contract';
-import { component, merchantNo } from '../openapi/schemas';
+import { component, isoTime, merchantNo } from '../openapi/schemas';
+import { limitAuditQuerySchema } from './limit-audit';
 import { limitRequestSchema, putLimitsSchema } from './limits';
 import { CARD_TYPES, type CardType } from './settings';
 
@@ -49,6 +56,31 @@ const limitsAndUsage = component(
   }),
 );
 
+/** One change of the merchant's limits (shared/daily-checks/limit-audit.ts `listLimitAudit`). */
+const limitChange = component(
+  'LimitChange',
+  z.object({
+    /** The version of the limits this change made. */
+    version: z.int(),
+    at: isoTime(),
+    /** `staff:<sub>`: the operator, or the reviewer who decided the task. */
+    actor: z.string(),
+    /** An operator's change, an approved limit increase, or limits lowered on a risk alert. */
+    source: z.enum(['OPERATOR', 'LIMIT_INCREASE', 'LOWER_LIMITS']),
+    reason: z.string(),
+    /** The card types this change set. */
+    cardTypes: z.array(z.enum(CARD_TYPES)),
+    /** Their new limits. */
+    limits: z.object({
+      DEBIT: z.optional(cardLimits),
+      CREDIT: z.optional(cardLimits),
+      QR: z.optional(cardLimits),
+    }),
+    /** The review task decided (`LIMIT_INCREASE`, `LOWER_LIMITS`). */
+    taskId: z.nullable(z.string()),
+  }),
+);
+
 /** One card type's figures of a day: approved sales, their net amount, declined sales, alerts opened. */
 const cardSummary = component(
   'CardDaySummary',
@@ -85,6 +117,29 @@ export const DAILY_CHECK_CONTRACTS = [
     body: putLimitsSchema,
     responses: { 200: { description: 'The limits as `GET` shows them', body: limitsAndUsage } },
     errors: ['CONFLICT'],
+  }),
+  defineRoute({
+    entry: GET_LIMIT_AUDIT,
+    tag: 'Limits',
+    summary: "The changes of the merchant's limits, newest first (who, when, why)",
+    description:
+      "Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its " +
+      'reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert ' +
+      "(`LOWER_LIMITS`), both with the reviewer's reasons and the `taskId`. Each item names the " +
+      'card types the change set and their new limits in fen.',
+    params: merchantParam,
+    query: limitAuditQuerySchema,
+    responses: {
+      200: {
+        description: 'One page; `nextCursor` fetches the next',
+        body: z.object({
+          merchantNo: merchantNo(),
+          items: z.array(limitChange),
+          nextCursor: z.nullable(z.string()),
+        }),
+      },
+    },
+    errors: [],
   }),
   defineRoute({
     entry: CREATE_LIMIT_REQUEST,

@@ -56,6 +56,22 @@ export const PUT_LIMITS = {
 } as const satisfies StaffRouteEntry;
 
 /**
+ * `GET /v1/merchants/{merchantNo}/limit-audit` (reviewer or operator; merchants do not see it): the
+ * audit of the merchant's limits, newest first. Reads the merchant item only to tell an unknown one.
+ */
+export const GET_LIMIT_AUDIT = {
+  name: 'get-limit-audit',
+  trigger: {
+    kind: 'route',
+    method: 'GET',
+    path: '/v1/merchants/{merchantNo}/limit-audit',
+    auth: 'staff',
+    groups: ['reviewer', 'operator'],
+  },
+  table: { read: ['merchant', 'limits'] },
+} as const satisfies StaffRouteEntry;
+
+/**
  * `POST /v1/merchants/{merchantNo}/limit-requests` (the merchant): a limit increase to review, its
  * LIMIT_INCREASE task counted in the supervisor view's counters (reviewStats) in the same transaction.
  */

@@ -185,6 +185,13 @@ export interface paths {
      */
     post: operations["changeMerchantFeePlan"];
   };
+  "/v1/merchants/{merchantNo}/limit-audit": {
+    /**
+     * The changes of the merchant's limits, newest first (who, when, why)
+     * @description Staff: reviewer or operator. Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert (`LOWER_LIMITS`), both with the reviewer's reasons and the `taskId`. Each item names the card types the change set and their new limits in fen.
+     */
+    get: operations["getLimitAudit"];
+  };
   "/v1/merchants/{merchantNo}/limit-requests": {
     /**
      * Ask for higher daily and monthly limits of one card type (提额)
@@ -662,6 +669,26 @@ export interface components {
       declines: number;
       alerts: number;
     };
+    LimitChange: {
+      version: number;
+      at: components["schemas"]["Timestamp"];
+      actor: string;
+      /** @enum {string} */
+      source: "OPERATOR" | "LIMIT_INCREASE" | "LOWER_LIMITS";
+      reason: string;
+      cardTypes: ("DEBIT" | "CREDIT" | "QR")[];
+      limits: {
+        DEBIT?: components["schemas"]["CardLimits"];
+        CREDIT?: components["schemas"]["CardLimits"];
+        QR?: components["schemas"]["CardLimits"];
+      };
+      taskId: string | null;
+    };
+    CardLimits: {
+      perTransactionFen: number;
+      dailyFen: number;
+      monthlyFen: number;
+    };
     LimitsAndUsage: {
       merchantNo: string;
       limits: components["schemas"]["Limits"];
@@ -678,11 +705,6 @@ export interface components {
       DEBIT: components["schemas"]["CardLimits"];
       CREDIT: components["schemas"]["CardLimits"];
       QR: components["schemas"]["CardLimits"];
-    };
-    CardLimits: {
-      perTransactionFen: number;
-      dailyFen: number;
-      monthlyFen: number;
     };
     CardUsage: {
       dayFen: number;
@@ -2110,6 +2132,40 @@ export interface operations {
       404: components["responses"]["Error404NotFound"];
       413: components["responses"]["Error413PayloadTooLarge"];
       415: components["responses"]["Error415UnsupportedMediaType"];
+      429: components["responses"]["Error429RateLimited"];
+      500: components["responses"]["Error500InternalError"];
+      503: components["responses"]["Error503ServiceUnavailable"];
+    };
+  };
+  /**
+   * The changes of the merchant's limits, newest first (who, when, why)
+   * @description Staff: reviewer or operator. Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert (`LOWER_LIMITS`), both with the reviewer's reasons and the `taskId`. Each item names the card types the change set and their new limits in fen.
+   */
+  getLimitAudit: {
+    parameters: {
+      query?: {
+        limit?: string;
+        cursor?: string;
+      };
+      path: {
+        merchantNo: string;
+      };
+    };
+    responses: {
+      /** @description One page; `nextCursor` fetches the next */
+      200: {
+        content: {
+          "application/json": {
+            merchantNo: string;
+            items: components["schemas"]["LimitChange"][];
+            nextCursor: string | null;
+          };
+        };
+      };
+      400: components["responses"]["Error400ValidationFailed"];
+      401: components["responses"]["Error401Unauthenticated"];
+      403: components["responses"]["Error403Forbidden"];
+      404: components["responses"]["Error404NotFound"];
       429: components["responses"]["Error429RateLimited"];
       500: components["responses"]["Error500InternalError"];
       503: components["responses"]["Error503ServiceUnavailable"];
