@@ -82,6 +82,8 @@ export type CardLimits = Schemas['CardLimits'];
 export type LimitsAndUsage = Schemas['LimitsAndUsage'];
 /** One day's figures per card type (`GET /v1/merchants/{merchantNo}/daily-summaries`). */
 export type DailySummary = Schemas['DailySummary'];
+/** One change of a merchant's limits, as its audit keeps it. */
+export type LimitChange = Schemas['LimitChange'];
 /** `GET /v1/terminals/{sn}`. */
 export type TerminalView = Answer<'/v1/terminals/{sn}', 'get'>;
 /** `POST /v1/terminals`: one result per submitted row. */
@@ -249,6 +251,14 @@ export const putMerchantLimits = (
       params: { path: { merchantNo } },
       headers: bearer(token),
       body,
+    }),
+  );
+/** A page of a merchant's limit changes, newest first (staff); `cursor` is a previous page's `nextCursor`. */
+export const getLimitAudit = (token: string, merchantNo: string, cursor?: string) =>
+  data(
+    client.GET('/v1/merchants/{merchantNo}/limit-audit', {
+      params: { path: { merchantNo }, query: { limit: '20', ...(cursor ? { cursor } : {}) } },
+      headers: bearer(token),
     }),
   );
 export const getDailySummaries = (
