@@ -30,7 +30,7 @@ import { checkPage, launchChromium, openPage, screenshot, type WatchedPage } fro
  * the real consumer opens the alerts, and a reviewer works them in the browser — the evidence, a
  * dismissal with a reason, lowered limits and a suspended terminal, each effect checked through the
  * API. An operator reads the merchant's limits, usage and daily summaries and changes a limit with a
- * reason. Small limits (configuration) make a sale of 1,500 yuan break the per-transaction limit.
+ * reason, which heads the audit of limit changes under them. Small limits (configuration) make a sale of 1,500 yuan break the per-transaction limit.
  */
 
 const LIMITS = {
@@ -315,6 +315,23 @@ describe('the staff console: limits and usage', () => {
       .poll(() => summaries.getByRole('row', { name: new RegExp(`^${yesterday}`) }).textContent())
       .toBe(`${yesterday}Debit card3¥1,510.0002`);
 
+    // The audit under the limits: the limits lowered on the alert, with its reviewer and task.
+    const audit = await api.call('GET', `/v1/merchants/${merchant.merchantNo}/limit-audit`, {
+      token: testStack.operator,
+    });
+    expect(audit.json.items).toHaveLength(1);
+    const lowered = audit.json.items[0] as { taskId: string; at: string };
+    const changes = section.getByRole('table', { name: 'Limit changes, newest first' });
+    const loweredRow = changes.getByRole('row').nth(1);
+    await expect
+      .poll(() => loweredRow.textContent())
+      .toMatch(
+        /version 1Staff rev-riskLowered on a risk alertDebit card Per transaction ¥800\.00 · Daily ¥5,000\.00 · Monthly ¥10,000\.00Large sales above the usual pattern(.+)$/,
+      );
+    expect(await loweredRow.locator('time').getAttribute('datetime')).toBe(lowered.at);
+    const taskLink = loweredRow.getByRole('link', { name: lowered.taskId });
+    expect(await taskLink.getAttribute('href')).toMatch(new RegExp(`#/cases/${lowered.taskId}$`));
+
     // The reason is required; then the change is made at the version read and shown.
     const qrDaily = section.getByRole('textbox', { name: 'QR code Daily' });
     await expect.poll(() => qrDaily.inputValue()).toBe('2000');
@@ -335,14 +352,44 @@ describe('the staff console: limits and usage', () => {
       own: ['DEBIT', 'QR'],
       limits: { QR: { ...LIMITS.QR, dailyFen: 300_000 } },
     });
+    // The change just made heads the audit (read again with the new version); the one before follows.
+    await expect.poll(() => changes.getByRole('row').count()).toBe(3);
+    expect(await changes.getByRole('row').nth(1).textContent()).toMatch(
+      /version 2Staff op-limitsOperator changeQR code Per transaction ¥500\.00 · Daily ¥3,000\.00 · Monthly ¥5,000\.00Seasonal QR volume—$/,
+    );
+    expect(await changes.getByRole('row').nth(2).textContent()).toContain('version 1Staff rev-risk');
     await checkPage(tab, 'merchant limits changed');
     await screenshot(page, 'console-merchant-limits.png');
 
-    // A reviewer reads the limits; changing them is an operator's.
+    // More changes than a page (20): "Load more" goes on to the oldest.
+    for (let step = 1; step <= 20; step++) {
+      const more = await api.call('PUT', `/v1/merchants/${merchant.merchantNo}/limits`, {
+        token: testStack.operator,
+        body: { limits: { QR: { ...LIMITS.QR, dailyFen: 300_000 + step * 100 } }, reason: `QR step ${step}` },
+      });
+      expect(more.status).toBe(200);
+    }
+
+    // A reviewer reads the limits and their audit; changing them is an operator's.
     await signIn('rev-limits', 'Reviewer');
     await page.goto(`${base}/console/?lang=en#/merchants/${merchant.merchantNo}`);
     await page.getByRole('region', { name: 'Limits and usage' }).getByRole('table').first().waitFor();
     expect(await page.getByRole('button', { name: 'Change limits' }).count()).toBe(0);
+    await expect.poll(() => changes.getByRole('row').count()).toBe(21);
+    expect(await changes.getByRole('row').nth(1).textContent()).toContain('QR step 20');
+    await section.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => changes.getByRole('row').count()).toBe(23);
+    expect(await changes.getByRole('row').nth(22).textContent()).toContain('version 1Staff rev-risk');
+    expect(await section.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    await checkPage(tab, 'limit changes, all pages');
+    await screenshot(page, 'console-limit-changes.png');
+    // In Chinese: the table's name and the source in words.
+    await page.goto(`${base}/console/?lang=zh-CN#/merchants/${merchant.merchantNo}`);
+    const zhChanges = page.getByRole('table', { name: '限额变更记录（最新在前）' });
+    await zhChanges.getByRole('columnheader', { name: '操作人' }).waitFor();
+    await zhChanges.getByRole('cell', { name: '运营调整' }).first().waitFor();
+    await checkPage(tab, 'limit changes in Chinese');
+    await screenshot(page, 'console-limit-changes-zh.png');
   }, 240_000);
 });
 

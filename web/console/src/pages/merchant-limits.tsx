@@ -2,24 +2,28 @@ import { useState } from 'preact/hooks';
 import {
   ApiError,
   getDailySummaries,
+  getLimitAudit,
   getMerchantLimits,
+  type LimitChange,
   type LimitsAndUsage,
   putMerchantLimits,
 } from '../../../common/api';
 import { Alert, FieldNotes, StatusMessage, TextField } from '../../../common/components';
+import { formatDateTime } from '../../../common/format';
+import { hrefOf } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
-import { label, useI18n } from '../i18n';
+import { label, type Strings, useI18n } from '../i18n';
 import { LimitsEditor, limitProblemText, UsageMeter } from '../limits';
-import { CARD_TYPES, changedLimits, draftOf, formatYuan, type LimitsDraft } from '../money';
+import { CARD_TYPES, changedLimits, draftOf, formatYuan, LIMIT_NAMES, type LimitsDraft } from '../money';
 import { keepFieldErrors, useSession } from '../session-context';
 import { isOperator } from '../staff-session';
 
 /*
  * A merchant's limits and usage (spec section 8): per card type the limits in force, today's and
  * this month's usage with their share of the limit, whether the limits are the merchant's own or the
- * defaults of its type; operators change them with a reason (the API audits it); and the daily
- * summaries the daily run writes.
+ * defaults of its type; operators change them with a reason (the API audits it); the audit of those
+ * changes; and the daily summaries the daily run writes.
  */
 
 /** The limits and usage of a merchant, the operators' change, and the daily summaries. */
@@ -40,6 +44,7 @@ export function LimitsSection(props: { merchantNo: string }) {
       {l && isOperator(session) ? (
         <ChangeLimits merchantNo={props.merchantNo} limits={l} onChanged={limits.reload} />
       ) : null}
+      {l ? <LimitChanges merchantNo={props.merchantNo} version={l.version} /> : null}
       <DailySummaries merchantNo={props.merchantNo} />
     </section>
   );
@@ -223,6 +228,119 @@ function ChangeLimits(props: { merchantNo: string; limits: LimitsAndUsage; onCha
         {t.limits.submit}
       </button>
     </form>
+  );
+}
+
+/** `staff:op-1` as the console says it elsewhere ("Staff op-1"); a system actor by its name. */
+function actorText(t: Strings, actor: string): string {
+  const [kind, who] = actor.split(':');
+  return kind === 'staff' ? `${label(t.actors, 'staff')} ${who ?? ''}` : label(t.actors, kind ?? '');
+}
+
+/**
+ * The audit of the limits, newest first: when, who, the source, the new figures of the card types
+ * changed, the reason and the review task behind a reviewer's change. Read again whenever the
+ * limits reach a new version (an operator's change on this page, or one read after a conflict), so
+ * the change just made is the first row; "Load more" goes on from the last page's cursor.
+ */
+function LimitChanges(props: { merchantNo: string; version: number }) {
+  const { t, lang } = useI18n();
+  const { session, describeError } = useSession();
+  const [more, setMore] = useState<{ items: LimitChange[]; nextCursor: string | null }>();
+  const first = useAsync(() => {
+    setMore(undefined);
+    return getLimitAudit(session.token, props.merchantNo);
+  }, [props.merchantNo, props.version, session.token]);
+  const { busy, error, run } = useAction(describeError);
+  const items = [...(first.value?.items ?? []), ...(more?.items ?? [])];
+  const nextCursor = more ? more.nextCursor : (first.value?.nextCursor ?? null);
+  return (
+    <div class="limit-changes">
+      <h3 id="limit-changes-heading">{t.limitChanges.title}</h3>
+      <p class="hint">{t.limitChanges.hint}</p>
+      {first.error ? <Alert>{describeError(first.error)}</Alert> : null}
+      {error ? <Alert>{error}</Alert> : null}
+      {first.value && items.length === 0 ? <p>{t.limitChanges.none}</p> : null}
+      {items.length > 0 ? (
+        <div class="table-scroll">
+          <table>
+            {/* The heading says it; the caption names the table for assistive technology. */}
+            <caption class="visually-hidden">{t.limitChanges.caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.limitChanges.at}</th>
+                <th scope="col">{t.limitChanges.actor}</th>
+                <th scope="col">{t.limitChanges.source}</th>
+                <th scope="col">{t.limitChanges.limits}</th>
+                <th scope="col">{t.limitChanges.reason}</th>
+                <th scope="col">{t.limitChanges.task}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((change) => (
+                <tr key={change.version}>
+                  <td class="nowrap">
+                    <time dateTime={change.at}>{formatDateTime(change.at, lang)}</time>
+                    <span class="subtle">{t.limitChanges.version(change.version)}</span>
+                  </td>
+                  <td class="nowrap">{actorText(t, change.actor)}</td>
+                  <td>{label(t.limitSources, change.source)}</td>
+                  <td>
+                    <ul class="limit-figures">
+                      {change.cardTypes.map((card) => {
+                        const figures = change.limits[card];
+                        return (
+                          <li key={card}>
+                            <strong>{label(t.cardTypes, card)}</strong>{' '}
+                            {figures
+                              ? LIMIT_NAMES.map((name, index) => (
+                                  <span key={name}>
+                                    {index > 0 ? ' · ' : null}
+                                    <span class="nowrap">
+                                      {label(t.limitNames, name)} {formatYuan(figures[name])}
+                                    </span>
+                                  </span>
+                                ))
+                              : '—'}
+                          </li>
+                        );
+                      })}
+                    </ul>
+                  </td>
+                  <td class="break">{change.reason || '—'}</td>
+                  <td>
+                    {change.taskId ? (
+                      <a class="mono" href={hrefOf(`/cases/${encodeURIComponent(change.taskId)}`)}>
+                        {change.taskId}
+                      </a>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {nextCursor ? (
+        <div class="actions compact">
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                const page = await getLimitAudit(session.token, props.merchantNo, nextCursor);
+                setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+              })
+            }
+          >
+            {t.limitChanges.loadMore}
+          </button>
+        </div>
+      ) : null}
+    </div>
   );
 }
 
