@@ -382,14 +382,12 @@ describe('the staff console: limits and usage', () => {
     expect(await changes.getByRole('row').nth(22).textContent()).toContain('version 1Staff rev-risk');
     expect(await section.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     await checkPage(tab, 'limit changes, all pages');
-    await screenshot(page, 'console-limit-changes.png');
     // In Chinese: the table's name and the source in words.
     await page.goto(`${base}/console/?lang=zh-CN#/merchants/${merchant.merchantNo}`);
     const zhChanges = page.getByRole('table', { name: '限额变更记录（最新在前）' });
     await zhChanges.getByRole('columnheader', { name: '操作人' }).waitFor();
     await zhChanges.getByRole('cell', { name: '运营调整' }).first().waitFor();
     await checkPage(tab, 'limit changes in Chinese');
-    await screenshot(page, 'console-limit-changes-zh.png');
   }, 240_000);
 });
 
