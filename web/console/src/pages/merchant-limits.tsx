@@ -4,7 +4,6 @@ import {
   getDailySummaries,
   getLimitAudit,
   getMerchantLimits,
-  type LimitChange,
   type LimitsAndUsage,
   putMerchantLimits,
 } from '../../../common/api';
@@ -13,6 +12,7 @@ import { formatDateTime } from '../../../common/format';
 import { hrefOf } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
+import { useCursorPages } from '../../../common/use-cursor-pages';
 import { label, type Strings, useI18n } from '../i18n';
 import { LimitsEditor, limitProblemText, UsageMeter } from '../limits';
 import { CARD_TYPES, changedLimits, draftOf, formatYuan, LIMIT_NAMES, type LimitsDraft } from '../money';
@@ -246,14 +246,11 @@ function actorText(t: Strings, actor: string): string {
 function LimitChanges(props: { merchantNo: string; version: number }) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
-  const [more, setMore] = useState<{ items: LimitChange[]; nextCursor: string | null }>();
-  const first = useAsync(() => {
-    setMore(undefined);
-    return getLimitAudit(session.token, props.merchantNo);
-  }, [props.merchantNo, props.version, session.token]);
+  const { first, items, nextCursor, loadMore } = useCursorPages(
+    (cursor) => getLimitAudit(session.token, props.merchantNo, cursor),
+    [props.merchantNo, props.version, session.token],
+  );
   const { busy, error, run } = useAction(describeError);
-  const items = [...(first.value?.items ?? []), ...(more?.items ?? [])];
-  const nextCursor = more ? more.nextCursor : (first.value?.nextCursor ?? null);
   return (
     <div class="limit-changes">
       <h3 id="limit-changes-heading">{t.limitChanges.title}</h3>
@@ -325,17 +322,7 @@ function LimitChanges(props: { merchantNo: string; version: number }) {
       ) : null}
       {nextCursor ? (
         <div class="actions compact">
-          <button
-            type="button"
-            class="secondary"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                const page = await getLimitAudit(session.token, props.merchantNo, nextCursor);
-                setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-              })
-            }
-          >
+          <button type="button" class="secondary" disabled={busy} onClick={() => void run(loadMore)}>
             {t.limitChanges.loadMore}
           </button>
         </div>

@@ -8,7 +8,6 @@ import {
   listWebhookEndpoints,
   redeliverEvent,
   rotateWebhookSecret,
-  type WebhookDelivery,
   type WebhookEndpoint,
   type WebhookEventType,
 } from '../../../common/api';
@@ -17,6 +16,7 @@ import { formatDateTime } from '../../../common/format';
 import { hrefOf, navigate } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
+import { useCursorPages } from '../../../common/use-cursor-pages';
 import { label, useI18n } from '../i18n';
 import { keepFieldErrors, useSession } from '../session-context';
 
@@ -320,15 +320,12 @@ function RegisterForm(props: { onRegistered: (shown: ShownSecret) => void }) {
 function Deliveries(props: { endpoint: WebhookEndpoint }) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
-  const first = useAsync(
-    () => listWebhookDeliveries(session.token, props.endpoint.id),
+  const { first, items, nextCursor, loadMore } = useCursorPages(
+    (cursor) => listWebhookDeliveries(session.token, props.endpoint.id, cursor),
     [props.endpoint.id, session.token],
   );
-  const [more, setMore] = useState<{ items: WebhookDelivery[]; nextCursor: string | null }>();
   const [done, setDone] = useState<string>();
   const { busy, error, run } = useAction(describeError);
-  const items = [...(first.value?.items ?? []), ...(more?.items ?? [])];
-  const nextCursor = more ? more.nextCursor : (first.value?.nextCursor ?? null);
 
   return (
     <section class="card" aria-labelledby="deliveries-heading">
@@ -344,7 +341,6 @@ function Deliveries(props: { endpoint: WebhookEndpoint }) {
           class="secondary"
           disabled={first.loading}
           onClick={() => {
-            setMore(undefined);
             setDone(undefined);
             first.reload();
           }}
@@ -441,17 +437,7 @@ function Deliveries(props: { endpoint: WebhookEndpoint }) {
       </div>
       {first.value && items.length === 0 ? <p>{t.webhooks.noDeliveries}</p> : null}
       {nextCursor ? (
-        <button
-          type="button"
-          class="secondary"
-          disabled={busy}
-          onClick={() =>
-            void run(async () => {
-              const page = await listWebhookDeliveries(session.token, props.endpoint.id, nextCursor);
-              setMore({ items: [...(more?.items ?? []), ...page.items], nextCursor: page.nextCursor });
-            })
-          }
-        >
+        <button type="button" class="secondary" disabled={busy} onClick={() => void run(loadMore)}>
           {t.webhooks.loadMore}
         </button>
       ) : null}
