@@ -9,8 +9,7 @@ import type {
   StoredLimits,
   TaskDecision,
 } from '../ports/daily-checks';
-import { shanghaiDay } from '../retention/policy';
-import { CLAIM_FREE_OR_MINE, dayCount, queueCounts, transactRetrying } from './dynamodb-review-bookkeeping';
+import { decisionWrites, transactRetrying } from './dynamodb-review-bookkeeping';
 import { ConditionFailedError, type DynamoTable, type Item, type TransactionWrite } from './dynamodb-table';
 
 /**
@@ -86,28 +85,13 @@ export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
 
   async decide(input: TaskDecision): Promise<DecisionOutcome> {
     const { task } = input;
-    const writes: TransactionWrite[] = [
-      {
-        update: keys.reviewTask(task.taskId),
-        expression:
-          'SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
-        // As read: still pending, escalated or not as counted below, and nobody else's live claim.
-        condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
-        names: { '#status': 'status' },
-        values: {
-          ':decided': 'DECIDED',
-          ':pending': 'PENDING',
-          ':escalated': task.escalated,
-          ':decision': input.decision,
-          ':reasons': input.reasons,
-          ':checks': {},
-          ':me': input.decidedBy,
-          ':now': input.decidedAt,
-        },
-      },
-      queueCounts(task.kind, -1, task.escalated),
-      dayCount(shanghaiDay(input.decidedAt), input.decision, 1),
-    ];
+    const writes: TransactionWrite[] = decisionWrites(task, {
+      decision: input.decision,
+      reasons: input.reasons,
+      checks: {},
+      decidedBy: input.decidedBy,
+      decidedAt: input.decidedAt,
+    });
     const effect = input.effect;
     if (effect.kind === 'suspend-merchant') {
       writes.push({

@@ -1,5 +1,6 @@
 import type { Decision, ReviewKind, ReviewTaskRecord } from '../domain/review';
 import * as keys from '../keys';
+import { shanghaiDay } from '../retention/policy';
 import { type DynamoTable, isTransactionConflict, type TransactionWrite } from './dynamodb-table';
 
 /*
@@ -92,3 +93,47 @@ export function queueEntries(task: Pick<ReviewTaskRecord, 'kind' | 'createdAt' |
  */
 export const CLAIM_FREE_OR_MINE =
   '(attribute_not_exists(claimedBy) OR claimedBy = :me OR claimedUntil <= :now)';
+
+/** What a decision writes on its task: the decision, its reasons and checks, who and when. */
+export interface TaskDecided {
+  readonly decision: Decision;
+  readonly reasons: readonly unknown[];
+  readonly checks: Readonly<Record<string, unknown>>;
+  readonly decidedBy: string;
+  readonly decidedAt: string;
+  /** The fee plan an approval chose (applications). */
+  readonly feePlan?: unknown;
+}
+
+/**
+ * A task decided, as the first writes of the deciding transaction: the task leaves both queues
+ * (refused unless it is still as read: pending, escalated or not as counted, and under nobody
+ * else's live claim), the queue's counters go down and the day's decisions up. Every kind of task
+ * is decided through these writes, so the supervisor view counts every decision alike.
+ */
+export function decisionWrites(
+  task: Pick<ReviewTaskRecord, 'taskId' | 'kind' | 'escalated'>,
+  decided: TaskDecided,
+): TransactionWrite[] {
+  return [
+    {
+      update: keys.reviewTask(task.taskId),
+      expression: `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now${decided.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk`,
+      condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
+      names: { '#status': 'status' },
+      values: {
+        ':decided': 'DECIDED',
+        ':pending': 'PENDING',
+        ':escalated': task.escalated,
+        ':decision': decided.decision,
+        ':reasons': decided.reasons,
+        ':checks': decided.checks,
+        ':me': decided.decidedBy,
+        ':now': decided.decidedAt,
+        ...(decided.feePlan ? { ':plan': decided.feePlan } : {}),
+      },
+    },
+    queueCounts(task.kind, -1, task.escalated),
+    dayCount(shanghaiDay(decided.decidedAt), decided.decision, 1),
+  ];
+}

@@ -17,6 +17,7 @@ import { epochSeconds, stripKeys } from './dynamodb-applications';
 import {
   CLAIM_FREE_OR_MINE,
   dayCount,
+  decisionWrites,
   escalatedOf,
   pendingOf,
   queueCounts,
@@ -217,26 +218,17 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     }
     return succeeds(
       transactRetrying(this.table, [
-        {
-          update: keys.reviewTask(taskId),
-          expression: `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now${decision.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk`,
-          // As read: still pending, escalated or not as counted below, and nobody else's live claim.
-          condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
-          names: { '#status': 'status' },
-          values: {
-            ':decided': 'DECIDED',
-            ':pending': 'PENDING',
-            ':escalated': seen.escalated,
-            ':decision': decision.decision,
-            ':reasons': decision.reasons ?? [],
-            ':checks': decision.checks ?? {},
-            ':me': decision.decidedBy,
-            ':now': decision.decidedAt,
-            ...(decision.feePlan ? { ':plan': decision.feePlan } : {}),
+        ...decisionWrites(
+          { ...seen, taskId },
+          {
+            decision: decision.decision,
+            reasons: decision.reasons ?? [],
+            checks: decision.checks ?? {},
+            decidedBy: decision.decidedBy,
+            decidedAt: decision.decidedAt,
+            ...(decision.feePlan ? { feePlan: decision.feePlan } : {}),
           },
-        },
-        queueCounts(seen.kind, -1, seen.escalated),
-        dayCount(shanghaiDay(decision.decidedAt), decision.decision, 1),
+        ),
       ]),
     );
   }
