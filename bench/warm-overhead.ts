@@ -101,7 +101,8 @@ async function measureRoute(route: RouteCase, invocations: number) {
  *
  * `npm run bench` measures each route in a process of its own (`only`: its function's name), as
  * Lambda runs one function per process, so that no route runs on middleware, logger and guard code
- * that V8 optimized for 53 other routes.
+ * that V8 optimized for the other routes; in two such processes, judged in the quicker
+ * (bench/warm-processes.ts).
  */
 export async function measureWarmOverhead(
   log: (message: string) => void,
