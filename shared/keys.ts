@@ -201,6 +201,11 @@ const VERSION_SK_PREFIX = 'VER#';
 /** Sort key of a fee-plan or agreement version: zero-padded so that sort keys order numerically. */
 const numberedVersion = (version: number) => `V#${String(version).padStart(6, '0')}`;
 
+/*
+ * The key builders: one per row of the access-pattern table above, named after the item they key
+ * (`keys.application(id)`); a comment says what a name alone does not.
+ */
+
 export const application = (applicationId: string): TableKey => ({
   pk: `${F.application}${applicationId}`,
   sk: 'APP',

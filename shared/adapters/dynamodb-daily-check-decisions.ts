@@ -15,8 +15,8 @@ import { ConditionFailedError, type DynamoTable, type Item, type TransactionWrit
 /**
  * What deciding a RISK_ALERT or LIMIT_INCREASE task reads and writes: the merchant and its limits,
  * then the decision with its effect in one transaction. Apart from the daily run's store
- * ({@link DynamoDailyCheckStore} extends it) so that the review route, which decides every kind of
- * task, does not carry the counters, pages and summaries of the daily checks.
+ * (`DynamoDailyCheckStore` in dynamodb-daily-checks.ts extends it) so that the review route, which
+ * decides every kind of task, does not carry the counters, pages and summaries of the daily checks.
  */
 export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
   constructor(protected readonly table: DynamoTable) {}
