@@ -1,7 +1,6 @@
 import { emptyCounters, type TerminalWindow, type UsageCounters } from '../daily-checks/rules';
 import { CARD_TYPES, type CardType } from '../daily-checks/settings';
 import type { ReviewTaskRecord } from '../domain/review';
-import { AppError } from '../errors';
 import * as keys from '../keys';
 import { INDEX_SHARDS, indexShardOf } from '../keys';
 import type {
@@ -16,6 +15,7 @@ import type {
   RejectedRecord,
 } from '../ports/daily-checks';
 import { stripKeys } from './dynamodb-applications';
+import { clientCursorKey, cursorKey, encodeCursor } from './dynamodb-cursor';
 import { DynamoDailyCheckDecisions } from './dynamodb-daily-check-decisions';
 import { queueCounts, queueCountsOfNew, queueEntries, transactRetrying } from './dynamodb-review-bookkeeping';
 import { ConditionFailedError, type Item, succeeds, type TransactionWrite } from './dynamodb-table';
@@ -74,10 +74,6 @@ function versioned(key: { pk: string; sk: string }, body: Item, expectedVer: num
   };
 }
 
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
 /**
  * The start of a page of a merchant's limit audit: a cursor this store gave for the same merchant's
  * audit (its base table key), else a 400 at `query.cursor` (a forged or another listing's cursor).
@@ -86,26 +82,15 @@ function auditCursorKey(
   cursor: string | undefined,
   prefix: { pk: string; skPrefix: string },
 ): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      typeof value === 'object' &&
-      value !== null &&
+  return clientCursorKey(
+    cursor,
+    (value) =>
       Object.keys(value).length === 2 &&
-      (value as Item).pk === prefix.pk &&
-      typeof (value as Item).sk === 'string' &&
-      ((value as Item).sk as string).startsWith(prefix.skPrefix)
-    )
-      return value as Item;
-  } catch {
-    // fall through to the 400 below
-  }
-  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', {
-    fields: [
-      { field: 'query.cursor', code: 'INVALID_FORMAT', message: 'Use the nextCursor of a previous page' },
-    ],
-  });
+      value.pk === prefix.pk &&
+      typeof value.sk === 'string' &&
+      value.sk.startsWith(prefix.skPrefix),
+    'query.cursor',
+  );
 }
 
 /** An audit entry as `limitWrites` stored it (only the attributes the port names). */
@@ -328,7 +313,7 @@ export class DynamoDailyCheckStore extends DynamoDailyCheckDecisions implements 
     const { pk } = keys.activityShard(day, shard);
     let startKey: Record<string, unknown> | undefined;
     if (cursor !== undefined) {
-      const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const parsed = cursorKey(cursor) as Record<string, unknown>;
       if (parsed.pk !== pk || typeof parsed.sk !== 'string') throw new Error('not a cursor of this shard');
       startKey = { pk, sk: parsed.sk };
     }

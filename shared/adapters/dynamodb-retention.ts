@@ -2,17 +2,8 @@ import type { ApplicationStatus, TimelineEntry } from '../domain/application';
 import * as keys from '../keys';
 import { GSI2, type RetentionKind } from '../keys';
 import type { ApplicationStub, RetainedApplication, RetentionStore } from '../ports/retention';
+import { cursorKey, encodeCursor } from './dynamodb-cursor';
 import { type DynamoTable, succeeds } from './dynamodb-table';
-
-function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
-  return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
-}
-
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  return cursor === undefined
-    ? undefined
-    : (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>);
-}
 
 /** The raw application attributes the sweep needs; the encrypted fields are never read. */
 interface RawApplication {
@@ -39,7 +30,7 @@ export class DynamoRetentionStore implements RetentionStore {
       index: GSI2,
       keyCondition: 'gsi2pk = :partition',
       values: { ':partition': keys.retentionPartition(kind, day) },
-      startKey: decodeCursor(cursor),
+      startKey: cursorKey(cursor),
       forward: true,
     });
     const next = encodeCursor(page.lastKey);

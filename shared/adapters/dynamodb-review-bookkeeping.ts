@@ -6,9 +6,10 @@ import { type DynamoTable, isTransactionConflict, type TransactionWrite } from '
 /*
  * The review queue's bookkeeping, shared by every writer of review tasks (the workflow-driven
  * kinds in dynamodb-reviews.ts, the daily checks' RISK_ALERT and LIMIT_INCREASE tasks, opened in
- * dynamodb-daily-checks.ts and decided in dynamodb-daily-check-decisions.ts): each write that puts a task into the queue, escalates, decides or
- * closes it carries these writes in its own transaction, so the supervisor view's counters and the
- * per-kind queue are exact for every kind without ever counting tasks.
+ * dynamodb-daily-checks.ts and decided in dynamodb-daily-check-decisions.ts): each write that puts
+ * a task into the queue, escalates, decides or closes it carries these writes in its own
+ * transaction, so the supervisor view's counters and the per-kind queue are exact for every kind
+ * without ever counting tasks.
  */
 
 /** Transactions that touch the counters: others may be writing them at the same moment. */

@@ -7,13 +7,13 @@ import {
   type ReviewTaskClosedStatus,
   type ReviewTaskRecord,
 } from '../domain/review';
-import { AppError } from '../errors';
 import * as keys from '../keys';
 import { GSI1, GSI2, REVIEW_QUEUE_PENDING } from '../keys';
 import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
 import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
 import { shanghaiDay } from '../retention/policy';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
+import { clientCursorKey, encodeCursor } from './dynamodb-cursor';
 import {
   CLAIM_FREE_OR_MINE,
   dayCount,
@@ -25,10 +25,6 @@ import {
   transactRetrying,
 } from './dynamodb-review-bookkeeping';
 import { BATCH_GET_MAX, ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
-
-function encodeCursor(lastKey: Record<string, unknown> | undefined): string | undefined {
-  return lastKey ? Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url') : undefined;
-}
 
 /**
  * The queue a cursor belongs to: the pending queue (GSI1) or one kind's queue (GSI2), named by
@@ -44,25 +40,17 @@ interface CursorQueue {
  * refused for another kind or for the whole queue, and the other way round), else 400.
  */
 function decodeCursor(cursor: string | undefined, queue: CursorQueue): Record<string, unknown> | undefined {
-  if (cursor === undefined) return undefined;
   const sortAttribute = queue.partitionAttribute === 'gsi1pk' ? 'gsi1sk' : 'gsi2sk';
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const valid =
-      value !== null &&
-      typeof value === 'object' &&
+  return clientCursorKey(
+    cursor,
+    (value) =>
       value[queue.partitionAttribute] === queue.partition &&
       typeof value[sortAttribute] === 'string' &&
       typeof value.pk === 'string' &&
       value.sk === 'TASK' &&
-      Object.keys(value).length === 4;
-    if (valid) return value;
-  } catch {
-    // fall through to the 400 below
-  }
-  throw new AppError('VALIDATION_FAILED', 'The cursor is not valid', {
-    fields: [{ field: 'cursor', code: 'INVALID_FORMAT', message: 'Use the nextCursor of a previous page' }],
-  });
+      Object.keys(value).length === 4,
+    'cursor',
+  );
 }
 
 /**
