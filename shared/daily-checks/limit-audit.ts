@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { notFound, validationFailed } from '../errors';
 import type { DailyCheckStore, LimitAuditEntry } from '../ports/daily-checks';
 import { lazy } from '../validation/lazy';
+import { pageCursor, pageLimit } from '../validation/paging';
 import { zodProblems } from '../validation/problems';
 import { CARD_TYPES, type CardLimits, type CardType } from './settings';
 
@@ -20,8 +21,8 @@ export interface LimitAuditDeps {
 /** The query of `GET …/limit-audit` (built on first use): the house's page size and cursor. */
 export const limitAuditQuerySchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
-    limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    limit: pageLimit(),
+    cursor: pageCursor(),
   }),
 );
 

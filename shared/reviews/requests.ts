@@ -20,6 +20,7 @@ import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repos
 import type { TransferRepository } from '../ports/terminals';
 import { transferView } from '../transfers/requests';
 import { lazy } from '../validation/lazy';
+import { pageCursor, pageLimit } from '../validation/paging';
 import { zodProblems } from '../validation/problems';
 
 /** Dependencies of the review use cases. */
@@ -91,8 +92,8 @@ export const listQuerySchema = /* @__PURE__ */ lazy(() =>
     status: z.optional(z.literal('PENDING')),
     /** Only the pending tasks of this kind (through its own queue, not a filter of pages). */
     kind: z.optional(z.enum(REVIEW_KINDS).check(z.describe('Only the pending tasks of this kind'))),
-    limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
-    cursor: z.optional(z.string().check(z.maxLength(2048))),
+    limit: pageLimit(),
+    cursor: pageCursor(),
   }),
 );
 

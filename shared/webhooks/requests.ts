@@ -8,6 +8,7 @@ import { logger } from '../logger';
 import type { Clock } from '../ports';
 import type { DeliveryQueue, WebhookEndpointSummary, WebhookRepository } from '../ports/webhooks';
 import { lazy } from '../validation/lazy';
+import { pageLimit } from '../validation/paging';
 import { zodProblems } from '../validation/problems';
 import { newDelivery } from './delivery';
 import type { DeliveryRecord } from './domain';
@@ -40,7 +41,7 @@ export const endpointRequestSchema = /* @__PURE__ */ lazy(() =>
 /** `GET /v1/webhook-endpoints/{id}/deliveries` query. */
 export const deliveriesQuerySchema = /* @__PURE__ */ lazy(() =>
   z.strictObject({
-    limit: z.optional(z.string().check(z.regex(/^(?:[1-9]|[1-9]\d|100)$/))),
+    limit: pageLimit(),
     cursor: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/))),
   }),
 );
