@@ -19,3 +19,9 @@ export function label(map: Readonly<Record<string, string>>, key: string | null 
   if (key === null || key === undefined) return '—';
   return map[key] ?? key;
 }
+
+/** An actor as the console says it: `staff:op-1` is "Staff op-1"; a system actor by its name. */
+export function actorText(t: Strings, actor: string): string {
+  const [kind, who] = actor.split(':');
+  return kind === 'staff' ? `${label(t.actors, 'staff')} ${who ?? ''}` : label(t.actors, kind ?? '');
+}

@@ -23,7 +23,7 @@ import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { plansForMcc } from '../fee-plan-offer';
 import { FeePlanPicker } from '../fee-plans';
-import { label, type Strings, useI18n } from '../i18n';
+import { actorText, label, type Strings, useI18n } from '../i18n';
 import { keepFieldErrors, useSession } from '../session-context';
 import { ClaimPanel, liveClaimOf, useNow } from './claim-panel';
 import { DailyCheckCase } from './daily-check-case';
@@ -655,9 +655,7 @@ export function Timeline(props: { t: Strings; entries: readonly TimelineEntry[];
   return (
     <ol class="timeline">
       {props.entries.map((entry, index) => {
-        const [kind, who] = entry.actor.split(':');
-        const actor =
-          kind === 'staff' ? `${label(t.actors, 'staff')} ${who ?? ''}` : label(t.actors, kind ?? '');
+        const actor = actorText(t, entry.actor);
         return (
           <li key={index}>
             <time dateTime={entry.at}>{formatDateTime(entry.at, props.lang)}</time>

@@ -13,7 +13,7 @@ import { hrefOf } from '../../../common/router';
 import { useAction } from '../../../common/use-action';
 import { useAsync } from '../../../common/use-async';
 import { useCursorPages } from '../../../common/use-cursor-pages';
-import { label, type Strings, useI18n } from '../i18n';
+import { actorText, label, useI18n } from '../i18n';
 import { LimitsEditor, limitProblemText, UsageMeter } from '../limits';
 import { CARD_TYPES, changedLimits, draftOf, formatYuan, LIMIT_NAMES, type LimitsDraft } from '../money';
 import { keepFieldErrors, useSession } from '../session-context';
@@ -229,12 +229,6 @@ function ChangeLimits(props: { merchantNo: string; limits: LimitsAndUsage; onCha
       </button>
     </form>
   );
-}
-
-/** `staff:op-1` as the console says it elsewhere ("Staff op-1"); a system actor by its name. */
-function actorText(t: Strings, actor: string): string {
-  const [kind, who] = actor.split(':');
-  return kind === 'staff' ? `${label(t.actors, 'staff')} ${who ?? ''}` : label(t.actors, kind ?? '');
 }
 
 /**
