@@ -255,11 +255,10 @@ async function terminals(status: 'IN_STOCK' | 'BOUND' | 'ACTIVATED'): Promise<Te
   });
 }
 
-/** Every API route with its handler, event and bare use case; keyed by `METHOD /path`. */
 /**
- * Every route's case, or only those of function `only`: a route's handler module (and what it
- * imports) is loaded only for a case that is built, so a process measuring one route loads one
- * function.
+ * Every API route with its handler, event and bare use case (keyed by `METHOD /path`), or only those
+ * of function `only`: a route's handler module (and what it imports) is loaded only for a case that
+ * is built, so a process measuring one route loads one function.
  */
 export async function routeCases(only?: string): Promise<RouteCase[]> {
   const p = ports();
