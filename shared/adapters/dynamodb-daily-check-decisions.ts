@@ -141,7 +141,7 @@ export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
           expectedVersion: effect.expectedVersion,
           at: input.decidedAt,
           actor: `staff:${input.decidedBy}`,
-          reason: input.reasons.map((reason) => reason.reason).join('; '),
+          reason: effect.reason,
           source: effect.source,
           taskId: task.taskId,
         }),

@@ -125,7 +125,8 @@ export const DAILY_CHECK_CONTRACTS = [
     description:
       "Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its " +
       'reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert ' +
-      "(`LOWER_LIMITS`), both with the reviewer's reasons and the `taskId`. Each item names the " +
+      "(`LOWER_LIMITS`), both with the reviewer's reasons (an increase approved without one: the " +
+      "merchant's own reason) and the `taskId`. Each item names the " +
       'card types the change set and their new limits in fen.',
     params: merchantParam,
     query: limitAuditQuerySchema,

@@ -31,6 +31,11 @@ export interface DailyCheckDecisionInput {
   readonly limits?: Partial<Limits>;
 }
 
+/** A decision's reasons as one line of the limits audit trail. */
+function reasonText(reasons: DailyCheckDecisionInput['reasons']): string {
+  return reasons.map((reason) => reason.reason).join('; ');
+}
+
 /** Whether a task of this kind is decided here rather than by a waiting workflow. */
 export function isDailyCheckTask(task: ReviewTaskRecord): boolean {
   return task.kind === 'RISK_ALERT' || task.kind === 'LIMIT_INCREASE';
@@ -123,6 +128,7 @@ export async function decideDailyCheckTask(
       limits: ownOnly(stored?.limits, input.limits ?? {}),
       expectedVersion: version,
       source: 'LOWER_LIMITS',
+      reason: reasonText(input.reasons),
     };
   } else if (task.kind === 'LIMIT_INCREASE' && input.decision === 'APPROVE' && task.request) {
     limits = raisedLimits(current, task.request);
@@ -133,6 +139,8 @@ export async function decideDailyCheckTask(
       limits: ownOnly(stored?.limits, { [card]: limits[card] }),
       expectedVersion: version,
       source: 'LIMIT_INCREASE',
+      // An approval needs no reason of the reviewer's: the trail then says what the merchant asked for.
+      reason: reasonText(input.reasons) || task.request.reason,
     };
   }
   const decidedAt = deps.clock.now().toISOString();

@@ -199,6 +199,8 @@ export type DecisionEffect =
       readonly limits: Partial<Limits>;
       readonly expectedVersion: number;
       readonly source: 'LIMIT_INCREASE' | 'LOWER_LIMITS';
+      /** Why, for the limits audit trail. */
+      readonly reason: string;
     };
 
 /** A reviewer's decision of a task decided without a workflow. */

@@ -84,8 +84,10 @@ describe('GET /v1/merchants/{merchantNo}/limit-audit', () => {
       [2, 'OPERATOR'],
       [1, 'OPERATOR'],
     ]);
+    // Approved without a reason of the reviewer's: the trail says what the merchant asked for.
     expect(items[0]).toMatchObject({
       actor: 'staff:rev-1',
+      reason: '节日备货',
       cardTypes: ['DEBIT'],
       limits: { DEBIT: { perTransactionFen: 100_000, dailyFen: 800_000, monthlyFen: 3_000_000 } },
       taskId: asked.json.taskId,

@@ -188,7 +188,7 @@ export interface paths {
   "/v1/merchants/{merchantNo}/limit-audit": {
     /**
      * The changes of the merchant's limits, newest first (who, when, why)
-     * @description Staff: reviewer or operator. Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert (`LOWER_LIMITS`), both with the reviewer's reasons and the `taskId`. Each item names the card types the change set and their new limits in fen.
+     * @description Staff: reviewer or operator. Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert (`LOWER_LIMITS`), both with the reviewer's reasons (an increase approved without one: the merchant's own reason) and the `taskId`. Each item names the card types the change set and their new limits in fen.
      */
     get: operations["getLimitAudit"];
   };
@@ -2139,7 +2139,7 @@ export interface operations {
   };
   /**
    * The changes of the merchant's limits, newest first (who, when, why)
-   * @description Staff: reviewer or operator. Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert (`LOWER_LIMITS`), both with the reviewer's reasons and the `taskId`. Each item names the card types the change set and their new limits in fen.
+   * @description Staff: reviewer or operator. Every change of the limits is audited in the same write: an operator's (`OPERATOR`, with its reason), an approved limit increase (`LIMIT_INCREASE`) and limits lowered on a risk alert (`LOWER_LIMITS`), both with the reviewer's reasons (an increase approved without one: the merchant's own reason) and the `taskId`. Each item names the card types the change set and their new limits in fen.
    */
   getLimitAudit: {
     parameters: {
