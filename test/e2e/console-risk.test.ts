@@ -219,6 +219,15 @@ describe('the staff console: risk alerts', () => {
     await page.getByRole('link', { name: 'Back to the review queue' }).click();
     await page.getByText(/^Showing \d+ of \d+ tasks/).waitFor();
     expect(await page.getByRole('link', { name: `Over limit · ${today} · ${SN}` }).count()).toBe(0);
+
+    // A dismissed alert changes no limit: the merchant's limit changes are still none, and say so.
+    await page.goto(`${base}/console/?lang=en#/merchants/${merchant.merchantNo}`);
+    const limits = page.getByRole('region', { name: 'Limits and usage' });
+    await limits
+      .getByText('The limits have not been changed: the merchant has the defaults of its type.')
+      .waitFor();
+    expect(await limits.getByRole('table', { name: 'Limit changes, newest first' }).count()).toBe(0);
+    await checkPage(tab, 'no limit changes yet');
   }, 240_000);
 
   it('lowers the limits from an alert (a limit above the one in force is refused at its field) and suspends a terminal', async () => {
