@@ -58,11 +58,19 @@ export async function listLimitAudit(
 ) {
   const parsed = z.safeParse(limitAuditQuerySchema(), query);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query', { input: query }));
-  if (!(await deps.store.merchantProfile(merchantNo))) throw notFound('Merchant');
-  const page = await deps.store.limitAudit(merchantNo, {
-    limit: Number(parsed.data.limit ?? 20),
-    ...(parsed.data.cursor ? { cursor: parsed.data.cursor } : {}),
-  });
+  // Both reads at once (one round trip, not two); an unknown merchant still answers 404 whatever
+  // its audit read gave, e.g. a cursor refused as another merchant's.
+  const [merchant, audit] = await Promise.allSettled([
+    deps.store.merchantProfile(merchantNo),
+    deps.store.limitAudit(merchantNo, {
+      limit: Number(parsed.data.limit ?? 20),
+      ...(parsed.data.cursor ? { cursor: parsed.data.cursor } : {}),
+    }),
+  ]);
+  if (merchant.status === 'rejected') throw merchant.reason;
+  if (!merchant.value) throw notFound('Merchant');
+  if (audit.status === 'rejected') throw audit.reason;
+  const page = audit.value;
   return {
     merchantNo,
     items: page.items.map((entry, index) => {

@@ -189,5 +189,17 @@ describe('GET /v1/merchants/{merchantNo}/limit-audit', () => {
     const unknown = await t.api.call('GET', auditPath('102110154119999'), { token: t.reviewer });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe('NOT_FOUND');
+    // The merchant is read beside the audit's page: unknown, it is 404 even with a cursor that
+    // would be refused as another merchant's.
+    const key = {
+      pk: `LIMIT#${merchant.merchantNo}`,
+      sk: 'AUDIT#2026-01-01T00:00:00.000Z#01J00000000000000000000000',
+    };
+    const cursor = Buffer.from(JSON.stringify(key)).toString('base64url');
+    const unknownWithCursor = await t.api.call('GET', auditPath('102110154119999', `?cursor=${cursor}`), {
+      token: t.reviewer,
+    });
+    expect(unknownWithCursor.status).toBe(404);
+    expect(unknownWithCursor.json.error.code).toBe('NOT_FOUND');
   });
 });
