@@ -48,9 +48,10 @@ export function explainMisses(figures: readonly Figure[]): string[] {
         'make each of many helpers an export of its own and import the module as a namespace (shared/keys.ts) rather than one object of them, ' +
         'split an adapter class whose methods only some functions call (shared/adapters/dynamodb-daily-check-decisions.ts), ' +
         `keep a use case a Task needs out of modules that also hold request schemas, ship a package needed ` +
-        'only on some requests next to the bundle (`lazyModules` of its manifest entry). On this ' +
-        `2-core VM the median of 15 processes moves by 5–10 % from run to run (far more while other work ` +
-        `runs), so verdicts between ≈ 1.10 and ≈ 1.20 can flip between runs.`,
+        'only on some requests next to the bundle (`lazyModules` of its manifest entry). Init is judged ' +
+        `in CPU time, which leaves out waiting for a core; still, on this 2-core VM the median of 15 ` +
+        `processes moves by a few per cent from run to run, so verdicts near 1.15 can flip between runs ` +
+        '(each row gives its 90 % interval).',
     );
     const withoutClients = initMisses.filter((figure) => figure.floorName?.includes('no SDK client'));
     if (withoutClients.length > 0) {

@@ -2,7 +2,7 @@ import { describeTarget, meets, ratioOf, type Target } from './stats';
 
 /** The parts of the bench, in report order. */
 export const SECTIONS = {
-  'cold-start': 'Cold start (per deployed function)',
+  'cold-start': 'Cold start (per deployed function; init in CPU time)',
   'warm-overhead': 'Warm overhead (per API route, in-process)',
   throughput: 'Local throughput (POST /v1/applications)',
   cost: 'Cost per onboarding',
