@@ -41,8 +41,8 @@ const PAGE_SIZE = 50;
 const KINDS: readonly ReviewKind[] = ['APPLICATION', 'CHANGE_REQUEST', 'TERMINAL_TRANSFER'];
 
 /**
- * Pending task `index` as the repository stores it: the record, its queue entry (GSI1) and its
- * kind's queue entry (GSI2). Times grow with the index, so later loads never change the oldest page.
+ * Pending task `index` as the repository stores it: the record, its queue entry (GSI1), its
+ * kind's queue entry (GSI2) and, escalated, its escalated queue entry (GSI3). Times grow with the index, so later loads never change the oldest page.
  */
 export function pendingTaskItem(index: number, template: ReviewTaskRecord): Record<string, unknown> {
   const taskId = `01CONSOLE${String(index).padStart(7, '0')}${'0'.repeat(10)}-1`;
@@ -60,6 +60,7 @@ export function pendingTaskItem(index: number, template: ReviewTaskRecord): Reco
     ...keys.reviewTask(taskId),
     ...keys.reviewQueueEntry(createdAt, taskId),
     ...keys.reviewKindQueueEntry(kind, createdAt, taskId),
+    ...(task.escalated ? keys.reviewEscalatedQueueEntry(createdAt, taskId) : {}),
     ...task,
   };
 }

@@ -114,6 +114,13 @@ export class StatefulStack extends Stack {
       sortKey: { name: TABLE_SCHEMA.gsi2.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    // The escalated review queue: keys only and sparse (only escalated pending tasks carry its keys).
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.gsi3.indexName,
+      partitionKey: { name: TABLE_SCHEMA.gsi3.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.gsi3.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
 
     // Backups beyond PITR's 35 days, in a vault with its own key: daily kept 35 days, monthly a year.
     const backupKey = new kms.Key(this, 'BackupVaultKey', {

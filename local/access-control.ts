@@ -70,9 +70,9 @@ export function familyOf(partitionKey: string): KeyFamily | undefined {
 
 const stringOf = (value: AttributeValue | undefined) => (value && 'S' in value ? (value.S ?? '') : '');
 
-/** The partition-key value a Query's key condition names (`pk = :v` or `gsi1pk = :v`). */
+/** The partition-key value a Query's key condition names (`pk = :v`, or an index's `gsi1pk = :v`, `gsi3pk = :v`, …). */
 function queriedKey(input: QueryCommand['input']): string {
-  const match = /\b(?:pk|gsi1pk|gsi2pk)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
+  const match = /\b(?:pk|gsi\d+pk)\s*=\s*(:\w+)/.exec(input.KeyConditionExpression ?? '');
   return stringOf(match ? input.ExpressionAttributeValues?.[match[1] as string] : undefined);
 }
 

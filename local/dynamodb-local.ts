@@ -135,9 +135,9 @@ export function localDynamoDbClient(url: string, maxAttempts = 3): DynamoDBClien
 
 /**
  * Creates the single table if it is missing (pk/sk, GSI `gsi1` on gsi1pk/gsi1sk projecting ALL,
- * the keys-only retention index `gsi2`, on-demand, a stream of new and old images as in AWS) and
- * enables TTL on `expiresAt`; an existing table and its data are left alone (a table from before
- * the stream or the retention index gets them).
+ * the keys-only retention index `gsi2` and escalated review queue `gsi3`, on-demand, a stream of
+ * new and old images as in AWS) and enables TTL on `expiresAt`; an existing table and its data are
+ * left alone (a table from before the stream, the retention or the escalated index gets them).
  */
 export async function ensureTable(
   client: DynamoDBClient,
@@ -156,6 +156,18 @@ export async function ensureTable(
     { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, AttributeType: 'S' as const },
     { AttributeName: TABLE_SCHEMA.gsi2.sortKey, AttributeType: 'S' as const },
   ];
+  const escalatedIndex = {
+    IndexName: TABLE_SCHEMA.gsi3.indexName,
+    KeySchema: [
+      { AttributeName: TABLE_SCHEMA.gsi3.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE_SCHEMA.gsi3.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'KEYS_ONLY' as const },
+  };
+  const escalatedAttributes = [
+    { AttributeName: TABLE_SCHEMA.gsi3.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: TABLE_SCHEMA.gsi3.sortKey, AttributeType: 'S' as const },
+  ];
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
     // A state dir from before the stream: enable it, as the stack update does in AWS.
@@ -168,17 +180,23 @@ export async function ensureTable(
       );
       log.info(`dynamodb: enabled the stream of ${tableName}`);
     }
-    // A state dir from before the retention index: add it, as the stack update does in AWS.
+    // A state dir from before the retention or the escalated index: add it, as the stack update
+    // does in AWS (one index per update, as DynamoDB requires). A task escalated before the
+    // escalated index existed carries no key of it, so `escalated=true` does not list it.
     const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
-    if (!indexes.some((index) => index.IndexName === retentionIndex.IndexName)) {
+    for (const [index, attributes] of [
+      [retentionIndex, retentionAttributes],
+      [escalatedIndex, escalatedAttributes],
+    ] as const) {
+      if (indexes.some((existing) => existing.IndexName === index.IndexName)) continue;
       await client.send(
         new UpdateTableCommand({
           TableName: tableName,
-          AttributeDefinitions: retentionAttributes,
-          GlobalSecondaryIndexUpdates: [{ Create: retentionIndex }],
+          AttributeDefinitions: [...attributes],
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
         }),
       );
-      log.info(`dynamodb: added index ${retentionIndex.IndexName} to ${tableName}`);
+      log.info(`dynamodb: added index ${index.IndexName} to ${tableName}`);
     }
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -193,6 +211,7 @@ export async function ensureTable(
           { AttributeName: 'gsi1pk', AttributeType: 'S' },
           { AttributeName: 'gsi1sk', AttributeType: 'S' },
           ...retentionAttributes,
+          ...escalatedAttributes,
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
@@ -208,6 +227,7 @@ export async function ensureTable(
             Projection: { ProjectionType: 'ALL' },
           },
           retentionIndex,
+          escalatedIndex,
         ],
       }),
     );

@@ -13,6 +13,7 @@
  * | Token of the workflow waiting on a review task   | pk = WAIT#<taskId>, sk = WAIT (TTL)                |
  * | Pending review queue, oldest first (paginated)  | GSI1: gsi1pk = REVIEWQ#PENDING, gsi1sk = <createdAt>#<taskId> |
  * | Pending review tasks of one kind, oldest first  | GSI2 (keys only): gsi2pk = REVIEWKQ#<kind>, gsi2sk = <createdAt>#<taskId> |
+ * | Escalated pending review tasks, oldest first    | GSI3 (keys only): gsi3pk = REVIEWEQ#PENDING, gsi3sk = <createdAt>#<taskId> |
  * | Review queue counters (pending, escalated, by kind) | pk = REVIEWSTATS#QUEUE, sk = REVIEWSTATS       |
  * | Review decisions and escalations of a day (Asia/Shanghai) | pk = REVIEWSTATS#DAY, sk = <yyyy-mm-dd>     |
  * | Merchant by merchant number                     | pk = MER#<merchantNo>, sk = MER                    |
@@ -89,6 +90,11 @@ export const TABLE_SCHEMA = {
    * `REVIEWKQ#<kind>`), so the supervisor view reads the oldest of each kind in one item.
    */
   gsi2: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  /**
+   * The escalated queue (keys only, sparse): only a pending task that is escalated carries its
+   * keys, so the escalated tasks are listed oldest first without reading the rest of the queue.
+   */
+  gsi3: { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   /** Epoch seconds; DynamoDB TTL deletes expired drafts, idempotency records and similar. */
   ttlAttribute: 'expiresAt',
 } as const;
@@ -98,6 +104,9 @@ export const GSI1 = TABLE_SCHEMA.gsi1.indexName;
 
 /** Name of the retention index. */
 export const GSI2 = TABLE_SCHEMA.gsi2.indexName;
+
+/** Name of the escalated review queue's index. */
+export const GSI3 = TABLE_SCHEMA.gsi3.indexName;
 
 /** The two partitions of the retention index: applications that closed, drafts never submitted. */
 export type RetentionKind = 'CLOSED' | 'DRAFT';
@@ -130,6 +139,8 @@ export const KEY_FAMILIES = {
   reviewQueue: 'REVIEWQ#',
   /** GSI2's partitions of pending review tasks by kind (index only: DynamoDB writes them). */
   reviewKindQueue: 'REVIEWKQ#',
+  /** GSI3's one partition: the escalated pending review tasks (index only, like the two above). */
+  reviewEscalatedQueue: 'REVIEWEQ#',
   /** A merchant, its terminal list, its versions and its open-change-request marker. */
   merchant: 'MER#',
   sequence: 'SEQ#',
@@ -182,6 +193,16 @@ export const KEY_FAMILIES = {
 
 /** A family of items, by its partition-key prefix. */
 export type KeyFamily = keyof typeof KEY_FAMILIES;
+
+/**
+ * The families whose partitions exist only in an index (no item has such a `pk`): a function that
+ * reads them is granted a Query of that index, never item access.
+ */
+export const INDEX_ONLY_FAMILIES: readonly KeyFamily[] = [
+  'reviewQueue',
+  'reviewKindQueue',
+  'reviewEscalatedQueue',
+];
 
 /** The family of a partition key value (`undefined` for one of no family). */
 export function familyOfKey(partitionKey: string): KeyFamily | undefined {
@@ -245,6 +266,24 @@ export const reviewKindQueueEntry = (kind: string, createdAt: string, taskId: st
 
 /** The GSI2 partition of the pending tasks of `kind`. */
 export const reviewKindQueuePartition = (kind: string): string => `${F.reviewKindQueue}${kind}`;
+
+/** The GSI3 partition of the escalated pending tasks (all kinds). */
+export const reviewEscalatedQueuePartition = (): string => `${F.reviewEscalatedQueue}PENDING`;
+
+/**
+ * GSI3 attributes that put a pending task in the escalated queue: set when it is escalated,
+ * removed with the other queue entries when it leaves the pending queue.
+ */
+export const reviewEscalatedQueueEntry = (createdAt: string, taskId: string) => ({
+  gsi3pk: reviewEscalatedQueuePartition(),
+  gsi3sk: `${createdAt}#${taskId}`,
+});
+
+/**
+ * Every index attribute a pending task may carry (GSI1, GSI2, GSI3): what a write that takes the
+ * task out of the pending queue (decision, close) removes, so it leaves every queue at once.
+ */
+export const REVIEW_QUEUE_ATTRIBUTES = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
 
 /** The review queue's counters: `pending_<kind>` and `escalated_<kind>`. */
 export const reviewQueueCounts = (): TableKey => ({ pk: `${F.reviewStats}QUEUE`, sk: 'REVIEWSTATS' });

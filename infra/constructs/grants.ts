@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { FIELD_KMS_CONTEXT } from '../../shared/adapters/field-cipher';
 import { ENV, HMAC_KEYS, type HmacKey, hmacKeyIdVariable } from '../../shared/config/env';
-import { KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
+import { INDEX_ONLY_FAMILIES, KEY_FAMILIES, type KeyFamily, TABLE_SCHEMA } from '../../shared/keys';
 import { processNamed } from '../../shared/manifest/processes';
 import {
   type Capability,
@@ -106,7 +106,7 @@ export class ManifestGrants {
    * Item actions on the table for the key families of `access` only (`dynamodb:LeadingKeys`): reads
    * of the families it reads or writes, writes of those it writes; a Query of the review queue on
    * gsi1 for `reviewQueue`, a Query of gsi2's partitions of `reviewKindQueue` and
-   * `retention`; the table's key through DynamoDB. No Scan, no batch write or table-level action,
+   * `retention`, a Query of gsi3's partition of `reviewEscalatedQueue`; the table's key through DynamoDB. No Scan, no batch write or table-level action,
    * nothing at all for a function without table access.
    */
   grantTable(fn: HouseFunction, access: TableAccess | undefined): void {
@@ -119,7 +119,7 @@ export class ManifestGrants {
       },
     });
     // Index-only families (their partitions exist only in an index) get no item access.
-    const items = read.filter((family) => family !== 'reviewQueue' && family !== 'reviewKindQueue');
+    const items = read.filter((family) => !INDEX_ONLY_FAMILIES.includes(family));
     if (items.length > 0) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -129,7 +129,7 @@ export class ManifestGrants {
         }),
       );
     }
-    const writes = written.filter((family) => family !== 'reviewQueue' && family !== 'reviewKindQueue');
+    const writes = written.filter((family) => !INDEX_ONLY_FAMILIES.includes(family));
     if (writes.length > 0) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -157,6 +157,16 @@ export class ManifestGrants {
           actions: ['dynamodb:Query'],
           resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi2.indexName}`],
           conditions: leadingKeys(onGsi2),
+        }),
+      );
+    }
+    // gsi3 (keys only): the escalated pending review tasks, its one family.
+    if (read.includes('reviewEscalatedQueue')) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${table.tableArn}/index/${TABLE_SCHEMA.gsi3.indexName}`],
+          conditions: leadingKeys(['reviewEscalatedQueue']),
         }),
       );
     }

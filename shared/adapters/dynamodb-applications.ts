@@ -229,6 +229,8 @@ export function stripKeys<T extends Record<string, unknown>>(item: T): T {
     gsi1sk: _g2,
     gsi2pk: _r1,
     gsi2sk: _r2,
+    gsi3pk: _e1,
+    gsi3sk: _e2,
     expiresAt: _ttl,
     ...rest
   } = item;

@@ -80,13 +80,20 @@ export function dayCount(day: string, attribute: Decision | 'escalations', delta
   };
 }
 
-/** The index entries of a pending task: the queue (GSI1) and its kind's queue (GSI2). */
-export function queueEntries(task: Pick<ReviewTaskRecord, 'kind' | 'createdAt' | 'taskId'>) {
+/**
+ * The index entries of a pending task: the queue (GSI1), its kind's queue (GSI2) and, when it is
+ * escalated, the escalated queue (GSI3).
+ */
+export function queueEntries(task: Pick<ReviewTaskRecord, 'kind' | 'createdAt' | 'taskId' | 'escalated'>) {
   return {
     ...keys.reviewQueueEntry(task.createdAt, task.taskId),
     ...keys.reviewKindQueueEntry(task.kind, task.createdAt, task.taskId),
+    ...(task.escalated ? keys.reviewEscalatedQueueEntry(task.createdAt, task.taskId) : {}),
   };
 }
+
+/** The update clause that takes a task out of every queue index (removing an absent attribute is a no-op). */
+export const LEAVE_QUEUES = `REMOVE ${keys.REVIEW_QUEUE_ATTRIBUTES.join(', ')}`;
 
 /**
  * The condition that no one but `:me` holds a live claim (a lapsed lease holds nothing); `:now` is
@@ -107,7 +114,7 @@ export interface TaskDecided {
 }
 
 /**
- * A task decided, as the first writes of the deciding transaction: the task leaves both queues
+ * A task decided, as the first writes of the deciding transaction: the task leaves every queue
  * (refused unless it is still as read: pending, escalated or not as counted, and under nobody
  * else's live claim), the queue's counters go down and the day's decisions up. Every kind of task
  * is decided through these writes, so the supervisor view counts every decision alike.
@@ -119,7 +126,7 @@ export function decisionWrites(
   return [
     {
       update: keys.reviewTask(task.taskId),
-      expression: `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now${decided.feePlan ? ', feePlan = :plan' : ''} REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk`,
+      expression: `SET #status = :decided, decision = :decision, reasons = :reasons, checks = :checks, decidedBy = :me, decidedAt = :now${decided.feePlan ? ', feePlan = :plan' : ''} ${LEAVE_QUEUES}`,
       condition: `#status = :pending AND escalated = :escalated AND ${CLAIM_FREE_OR_MINE}`,
       names: { '#status': 'status' },
       values: {

@@ -3,13 +3,12 @@ import {
   type Decision,
   REVIEW_KINDS,
   type RevealRecord,
-  type ReviewKind,
   type ReviewTaskClosedStatus,
   type ReviewTaskRecord,
 } from '../domain/review';
 import * as keys from '../keys';
-import { GSI1, GSI2, REVIEW_QUEUE_PENDING } from '../keys';
-import type { ReviewPage, ReviewTaskRepository } from '../ports/repositories';
+import { GSI1, GSI2, GSI3, REVIEW_QUEUE_PENDING } from '../keys';
+import type { ReviewPage, ReviewQueueFilter, ReviewTaskRepository } from '../ports/repositories';
 import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
 import { shanghaiDay } from '../retention/policy';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
@@ -19,6 +18,7 @@ import {
   dayCount,
   decisionWrites,
   escalatedOf,
+  LEAVE_QUEUES,
   pendingOf,
   queueCounts,
   queueEntries,
@@ -27,20 +27,22 @@ import {
 import { BATCH_GET_MAX, ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 /**
- * The queue a cursor belongs to: the pending queue (GSI1) or one kind's queue (GSI2), named by
- * the index's partition-key attribute and value that a page's last key carries.
+ * The queue a cursor belongs to: the pending queue (GSI1), one kind's queue (GSI2) or the
+ * escalated queue (GSI3), named by the index's partition-key attribute and value that a page's
+ * last key carries.
  */
 interface CursorQueue {
-  readonly partitionAttribute: 'gsi1pk' | 'gsi2pk';
+  readonly partitionAttribute: 'gsi1pk' | 'gsi2pk' | 'gsi3pk';
   readonly partition: string;
 }
 
 /**
  * Decodes a cursor and checks it is a position in `queue` (so a cursor of one kind's queue is
- * refused for another kind or for the whole queue, and the other way round), else 400.
+ * refused for another kind, for the whole queue or for the escalated one, and the other way
+ * round), else 400.
  */
 function decodeCursor(cursor: string | undefined, queue: CursorQueue): Record<string, unknown> | undefined {
-  const sortAttribute = queue.partitionAttribute === 'gsi1pk' ? 'gsi1sk' : 'gsi2sk';
+  const sortAttribute = `${queue.partitionAttribute.slice(0, -2)}sk`;
   return clientCursorKey(
     cursor,
     (value) =>
@@ -128,10 +130,17 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
       transactRetrying(this.table, [
         {
           update: keys.reviewTask(taskId),
-          expression: 'SET escalated = :true',
+          // Into the escalated queue (GSI3) with the flag: both or neither.
+          expression: 'SET escalated = :true, gsi3pk = :epk, gsi3sk = :esk',
           condition: '#status = :pending AND escalated = :false',
           names: { '#status': 'status' },
-          values: { ':true': true, ':false': false, ':pending': 'PENDING' },
+          values: {
+            ':true': true,
+            ':false': false,
+            ':pending': 'PENDING',
+            ':epk': keys.reviewEscalatedQueuePartition(),
+            ':esk': keys.reviewEscalatedQueueEntry(task.createdAt, task.taskId).gsi3sk,
+          },
         },
         {
           update: keys.reviewQueueCounts(),
@@ -223,6 +232,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
 
   undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean> {
     if (!task.decision || !task.decidedAt) throw new Error('Undoing a decision needs the decided task');
+    const entries: Record<string, string> = queueEntries(task);
     return succeeds(
       transactRetrying(this.table, [
         {
@@ -233,17 +243,18 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
         },
         {
           update: keys.reviewTask(task.taskId),
-          expression:
-            'SET #status = :pending, gsi1pk = :qpk, gsi1sk = :qsk, gsi2pk = :kpk, gsi2sk = :ksk REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan',
+          // Back into the queues it left, the escalated one too when it was escalated.
+          expression: `SET #status = :pending, ${Object.keys(entries)
+            .map((attribute) => `${attribute} = :${attribute}`)
+            .join(', ')} REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan`,
           condition: '#status = :decided',
           names: { '#status': 'status' },
           values: {
             ':pending': 'PENDING',
             ':decided': 'DECIDED',
-            ':qpk': REVIEW_QUEUE_PENDING,
-            ':qsk': keys.reviewQueueEntry(task.createdAt, task.taskId).gsi1sk,
-            ':kpk': keys.reviewKindQueuePartition(task.kind),
-            ':ksk': keys.reviewKindQueueEntry(task.kind, task.createdAt, task.taskId).gsi2sk,
+            ...Object.fromEntries(
+              Object.entries(entries).map(([attribute, value]) => [`:${attribute}`, value]),
+            ),
           },
         },
         // The escalation cannot have changed meanwhile: only pending tasks are escalated.
@@ -263,7 +274,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
         transactRetrying(this.table, [
           {
             update: keys.reviewTask(taskId),
-            expression: 'SET #status = :closed REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+            expression: `SET #status = :closed ${LEAVE_QUEUES}`,
             condition: '#status = :pending AND escalated = :escalated',
             names: { '#status': 'status' },
             values: { ':closed': status, ':pending': 'PENDING', ':escalated': task.escalated },
@@ -276,8 +287,31 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     return false;
   }
 
-  async listPending(limit: number, cursor: string | undefined, kind?: ReviewKind): Promise<ReviewPage> {
-    if (kind !== undefined) return this.listPendingOfKind(limit, cursor, kind);
+  async listPending(
+    limit: number,
+    cursor: string | undefined,
+    filter: ReviewQueueFilter = {},
+  ): Promise<ReviewPage> {
+    const { kind, escalated } = filter;
+    if (escalated) {
+      // One escalated queue for every kind: a kind is kept from its page, so the page may be
+      // shorter than `limit` (escalated tasks are few; a partition per kind would be one more
+      // index attribute on every escalated task for a rare combination).
+      return this.listThroughKeys(
+        limit,
+        cursor,
+        { index: GSI3, partitionAttribute: 'gsi3pk', partition: keys.reviewEscalatedQueuePartition() },
+        (task) => task.escalated === true && (kind === undefined || task.kind === kind),
+      );
+    }
+    if (kind !== undefined) {
+      return this.listThroughKeys(
+        limit,
+        cursor,
+        { index: GSI2, partitionAttribute: 'gsi2pk', partition: keys.reviewKindQueuePartition(kind) },
+        (task) => task.kind === kind,
+      );
+    }
     const page = await this.table.query<ReviewTaskRecord & Record<string, unknown>>({
       index: GSI1,
       keyCondition: 'gsi1pk = :queue',
@@ -290,23 +324,23 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
   }
 
   /**
-   * One kind's pending tasks: its GSI2 partition holds keys only, so a page is one Query of
-   * `limit` keys and one BatchGetItem of those tasks, O(page) read units whatever the queue's size.
-   * The tasks are read eventually consistent, as the whole queue's index is (half the units); one
-   * seen decided or closed since the index listed it is left out.
+   * Pending tasks through a keys-only queue (one kind's on GSI2, the escalated one on GSI3): a page
+   * is one Query of `limit` keys and one BatchGetItem of those tasks, O(page) read units whatever
+   * the queue's size. The tasks are read eventually consistent, as the whole queue's index is (half
+   * the units); one seen decided or closed since the index listed it, or not `kept`, is left out.
    */
-  private async listPendingOfKind(
+  private async listThroughKeys(
     limit: number,
     cursor: string | undefined,
-    kind: ReviewKind,
+    queue: CursorQueue & { readonly index: string },
+    kept: (task: ReviewTaskRecord) => boolean,
   ): Promise<ReviewPage> {
-    const partition = keys.reviewKindQueuePartition(kind);
     const page = await this.table.query<{ pk: string; sk: string }>({
-      index: GSI2,
-      keyCondition: 'gsi2pk = :kind',
-      values: { ':kind': partition },
+      index: queue.index,
+      keyCondition: `${queue.partitionAttribute} = :partition`,
+      values: { ':partition': queue.partition },
       limit: Math.min(limit, BATCH_GET_MAX),
-      startKey: decodeCursor(cursor, { partitionAttribute: 'gsi2pk', partition }),
+      startKey: decodeCursor(cursor, queue),
       forward: true,
     });
     const tasks = await this.table.batchGet<ReviewTaskRecord & Record<string, unknown>>(
@@ -314,7 +348,7 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
       { consistent: false },
     );
     return {
-      items: tasks.filter((task) => task.status === 'PENDING' && task.kind === kind).map(stripKeys),
+      items: tasks.filter((task) => task.status === 'PENDING' && kept(task)).map(stripKeys),
       nextCursor: encodeCursor(page.lastKey),
     };
   }

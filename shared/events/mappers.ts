@@ -31,6 +31,7 @@ export const EVENT_MAPPERS: Readonly<Record<KeyFamily, readonly ItemChangeMapper
   reviewWait: [],
   reviewQueue: [],
   reviewKindQueue: [],
+  reviewEscalatedQueue: [],
   // The supervisor view's counters: bookkeeping of the same review work.
   reviewStats: [],
   // Mechanics of requests: idempotency, replayable first tokens, sequences, uniqueness markers.

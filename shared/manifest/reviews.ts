@@ -6,8 +6,9 @@ import type { StaffRouteEntry } from './types';
 export const LIST_REVIEWS = {
   name: 'list-reviews',
   trigger: { kind: 'route', method: 'GET', path: '/v1/reviews', auth: 'staff', groups: ['reviewer'] },
-  // With `kind`: that kind's queue (keys only on gsi2), then the tasks themselves.
-  table: { read: ['reviewQueue', 'reviewKindQueue', 'reviewTask'] },
+  // With `kind`: that kind's queue (keys only on gsi2), then the tasks themselves; with
+  // `escalated=true`: the escalated queue (keys only on gsi3), then the tasks.
+  table: { read: ['reviewQueue', 'reviewKindQueue', 'reviewEscalatedQueue', 'reviewTask'] },
 } as const satisfies StaffRouteEntry;
 
 /** `GET /v1/reviews/{taskId}` (reviewer): one task with its subject. */

@@ -137,8 +137,18 @@ export interface ReviewTaskRepository {
   /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
   close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
   /**
-   * Pending tasks oldest first, all of them or those of `kind` only; the cursor is opaque to
-   * clients and valid only for the listing that gave it (the same kind, or no kind).
+   * Pending tasks oldest first: all of them, those of `filter.kind`, or the escalated ones (of
+   * `filter.kind` only, when given too: then a page may hold fewer than `limit` tasks while
+   * `nextCursor` goes on). The cursor is opaque to clients and valid only for the listing that gave
+   * it: the same kind or no kind; with `escalated`, any escalated listing (it is a position in the
+   * one escalated queue).
    */
-  listPending(limit: number, cursor: string | undefined, kind?: ReviewKind): Promise<ReviewPage>;
+  listPending(limit: number, cursor: string | undefined, filter?: ReviewQueueFilter): Promise<ReviewPage>;
+}
+
+/** Which pending tasks a listing of the review queue asks for (none: the whole queue). */
+export interface ReviewQueueFilter {
+  readonly kind?: ReviewKind;
+  /** Only the escalated ones (through their own index, not a filter of the whole queue's pages). */
+  readonly escalated?: boolean;
 }

@@ -92,6 +92,17 @@ export const listQuerySchema = /* @__PURE__ */ lazy(() =>
     status: z.optional(z.literal('PENDING')),
     /** Only the pending tasks of this kind (through its own queue, not a filter of pages). */
     kind: z.optional(z.enum(REVIEW_KINDS).check(z.describe('Only the pending tasks of this kind'))),
+    /** Only the escalated pending tasks (through the escalated queue's own index). */
+    escalated: z.optional(
+      z
+        .literal('true')
+        .check(
+          z.describe(
+            'Only the escalated pending tasks (`true` is the only value). With `kind`, a page may ' +
+              'hold fewer than `limit` tasks, even none, while `nextCursor` goes on',
+          ),
+        ),
+    ),
     limit: pageLimit(),
     cursor: pageCursor(),
   }),
@@ -99,7 +110,9 @@ export const listQuerySchema = /* @__PURE__ */ lazy(() =>
 
 /**
  * `GET /v1/reviews`: pending tasks, oldest first, paginated through the queue index; with `kind`,
- * through that kind's queue (a cursor is valid only with the `kind` it was given with).
+ * through that kind's queue (a cursor is valid only with the `kind` it was given with); with
+ * `escalated=true`, through the escalated queue, keeping the tasks of `kind` when one is given
+ * (so such a page can be shorter than `limit`: the next one goes on from `nextCursor`).
  */
 export async function listReviews(
   deps: { readonly reviews: Pick<ReviewTaskRepository, 'listPending'>; readonly clock?: Clock },
@@ -107,11 +120,11 @@ export async function listReviews(
 ) {
   const parsed = z.safeParse(listQuerySchema(), query);
   if (!parsed.success) throw validationFailed(zodProblems(parsed.error.issues, 'query', { input: query }));
-  const page = await deps.reviews.listPending(
-    Number(parsed.data.limit ?? 20),
-    parsed.data.cursor,
-    parsed.data.kind,
-  );
+  const { kind, escalated } = parsed.data;
+  const page = await deps.reviews.listPending(Number(parsed.data.limit ?? 20), parsed.data.cursor, {
+    ...(kind ? { kind } : {}),
+    ...(escalated ? { escalated: true } : {}),
+  });
   const now = (deps.clock ?? systemClock).now();
   return { items: page.items.map((task) => reviewItem(task, now)), nextCursor: page.nextCursor ?? null };
 }

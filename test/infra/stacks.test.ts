@@ -28,7 +28,7 @@ import {
   WORKFLOW_PROCESSES as PROCESS_NAMES,
 } from '../../shared/config/env';
 import { statusOf } from '../../shared/errors';
-import { KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
+import { INDEX_ONLY_FAMILIES, KEY_FAMILIES, type KeyFamily } from '../../shared/keys';
 import { TASK_AGREEMENT_RENDER } from '../../shared/manifest/agreements';
 import { GATEWAY_RESPONSES, MAX_BODY_BYTES } from '../../shared/manifest/api';
 import {
@@ -192,7 +192,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
   });
 
   describe('stateful stack', () => {
-    it('has one on-demand table with pk/sk, gsi1, a keys-only gsi2, TTL, PITR, deletion protection and KMS encryption', () => {
+    it('has one on-demand table with pk/sk, gsi1, keys-only gsi2 and gsi3, TTL, PITR, deletion protection and KMS encryption', () => {
       stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
       stateful.hasResource('AWS::DynamoDB::Table', {
         DeletionPolicy: 'Retain',
@@ -217,6 +217,15 @@ describe('onboarding stacks (synthesized without bundling)', () => {
               KeySchema: [
                 { AttributeName: 'gsi2pk', KeyType: 'HASH' },
                 { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            }),
+            // The escalated review queue: keys only, sparse.
+            Match.objectLike({
+              IndexName: 'gsi3',
+              KeySchema: [
+                { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+                { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
               ],
               Projection: { ProjectionType: 'KEYS_ONLY' },
             }),
@@ -554,6 +563,14 @@ describe('onboarding stacks (synthesized without bundling)', () => {
       }
     });
 
+    it('lets only the review queue listing read the escalated queue (gsi3)', () => {
+      expect(
+        FUNCTIONS.filter((entry) =>
+          (entry.table?.read as readonly string[] | undefined)?.includes('reviewEscalatedQueue'),
+        ).map((entry) => entry.name),
+      ).toEqual(['list-reviews']);
+    });
+
     it('grants each function exactly what its manifest entry names: table families, field key, capabilities', () => {
       const resources = stateless.toJSON().Resources as CfnResources;
       const statementsByRole = new Map<string, Json[]>();
@@ -588,7 +605,7 @@ describe('onboarding stacks (synthesized without bundling)', () => {
         const read = [...new Set([...(entry.table?.read ?? []), ...written])];
         const prefixes = (families: readonly KeyFamily[]) =>
           families
-            .filter((family) => family !== 'reviewQueue' && family !== 'reviewKindQueue')
+            .filter((family) => !INDEX_ONLY_FAMILIES.includes(family))
             .map((family) => `${KEY_FAMILIES[family]}*`)
             .sort();
         const dynamo = statements.filter((statement) =>
@@ -655,6 +672,17 @@ describe('onboarding stacks (synthesized without bundling)', () => {
           ]),
           label,
         ).toEqual(gsi2Prefixes.length > 0 ? [[['dynamodb:Query'], gsi2Prefixes]] : []);
+        // gsi3, the escalated review queue: only for a reader of it, and only its partition.
+        const onGsi3 = dynamo.filter((statement) =>
+          JSON.stringify(statement.Resource).includes('/index/gsi3'),
+        );
+        expect(
+          onGsi3.map((statement) => [
+            actionsOf(statement),
+            [statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']].flat(),
+          ]),
+          label,
+        ).toEqual(read.includes('reviewEscalatedQueue') ? [[['dynamodb:Query'], ['REVIEWEQ#*']]] : []);
         // GET routes only read (an application's GET forgets the first token's replayable copy).
         if (entry.trigger.kind === 'route' && entry.trigger.method === 'GET')
           expect(

@@ -2378,6 +2378,7 @@ export interface operations {
       query?: {
         status?: "PENDING";
         kind?: "APPLICATION" | "CHANGE_REQUEST" | "TERMINAL_TRANSFER" | "RISK_ALERT" | "LIMIT_INCREASE";
+        escalated?: "true";
         limit?: string;
         cursor?: string;
       };

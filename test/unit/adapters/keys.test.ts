@@ -80,12 +80,25 @@ describe('shared/keys.ts', () => {
       gsi2pk: keys.reviewKindQueuePartition('APPLICATION'),
       gsi2sk: '2026-12-01T00:00:00.000Z#T1',
     });
+    expect(keys.reviewEscalatedQueuePartition().startsWith(KEY_FAMILIES.reviewEscalatedQueue)).toBe(true);
+    expect(keys.reviewEscalatedQueueEntry('2026-12-01T00:00:00.000Z', 'T1')).toEqual({
+      gsi3pk: keys.reviewEscalatedQueuePartition(),
+      gsi3sk: '2026-12-01T00:00:00.000Z#T1',
+    });
+    // A task leaving the pending queue loses the attributes of every queue index.
+    expect([...keys.REVIEW_QUEUE_ATTRIBUTES].sort()).toEqual(
+      [
+        ...Object.keys(keys.reviewQueueEntry('t', 'T1')),
+        ...Object.keys(keys.reviewKindQueueEntry('APPLICATION', 't', 'T1')),
+        ...Object.keys(keys.reviewEscalatedQueueEntry('t', 'T1')),
+      ].sort(),
+    );
     expect(keys.retentionIndexEntry('DRAFT', '2026-12-01', 'A1')).toEqual({
       gsi2pk: keys.retentionPartition('DRAFT', '2026-12-01'),
       gsi2sk: 'A1',
     });
     expect(Object.keys(SAMPLES).sort()).toEqual(
-      // Every builder: the module's functions but the two helpers that build no key.
+      // Every builder: the module's functions but the helpers and index entries that build no table key.
       Object.entries(keys)
         .filter(([, value]) => typeof value === 'function')
         .map(([name]) => name)
@@ -97,6 +110,8 @@ describe('shared/keys.ts', () => {
               'reviewQueueEntry',
               'reviewKindQueueEntry',
               'reviewKindQueuePartition',
+              'reviewEscalatedQueueEntry',
+              'reviewEscalatedQueuePartition',
               'merchantVersionNumber',
               'retentionPartition',
               'retentionIndexEntry',

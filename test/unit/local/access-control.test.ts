@@ -65,6 +65,16 @@ describe('local access control (what IAM allows in AWS)', () => {
         }),
       ),
     ).toEqual([{ action: 'Query', family: 'reviewQueue', key: 'REVIEWQ#PENDING' }]);
+    expect(
+      accessesOf(
+        new QueryCommand({
+          TableName: 't',
+          IndexName: 'gsi3',
+          KeyConditionExpression: 'gsi3pk = :partition',
+          ExpressionAttributeValues: { ':partition': S('REVIEWEQ#PENDING') },
+        }),
+      ),
+    ).toEqual([{ action: 'Query', family: 'reviewEscalatedQueue', key: 'REVIEWEQ#PENDING' }]);
     // A batch is as many reads as keys, each checked on its own (a foreign key refuses the batch).
     expect(
       accessesOf(
