@@ -11,6 +11,7 @@ import { DynamoDailyCheckStore } from '../../shared/adapters/dynamodb-daily-chec
 import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
 import { DynamoTable } from '../../shared/adapters/dynamodb-table';
 import type { ReviewTaskRecord } from '../../shared/domain/review';
+import * as keys from '../../shared/keys';
 import { logger } from '../../shared/logger';
 import { shanghaiDay } from '../../shared/retention/policy';
 import { type ApiClient, eventually } from '../support/api-client';
@@ -63,6 +64,7 @@ let api: ApiClient;
 /** Two reviewers: `first` is the stack's own `rev-1`. */
 let first: string;
 let second: string;
+let table: DynamoTable;
 let reviews: DynamoReviewTaskRepository;
 let dailyChecks: DynamoDailyCheckStore;
 let phoneSequence = 0;
@@ -87,7 +89,8 @@ beforeAll(async () => {
     region: LOCAL_REGION,
     credentials: { accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY },
   });
-  reviews = new DynamoReviewTaskRepository(new DynamoTable(client, TABLE_NAME));
+  table = new DynamoTable(client, TABLE_NAME);
+  reviews = new DynamoReviewTaskRepository(table);
   dailyChecks = new DynamoDailyCheckStore(new DynamoTable(client, TABLE_NAME));
 }, 180_000);
 
@@ -665,4 +668,165 @@ describe('the queue of one kind', () => {
       for (const task of tasks) await reviews.close(task.taskId, 'CANCELLED');
     }
   }, 60_000);
+});
+
+describe('the escalated queue', () => {
+  /** Every page of `query` (limit 2 unless given), and the cursors that led to them. */
+  async function allPages(query: string) {
+    const items: { taskId: string; kind: string; createdAt: string; escalated: boolean }[] = [];
+    const cursors: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await api.call(
+        'GET',
+        `/v1/reviews?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: first },
+      );
+      expect(page.status, JSON.stringify(page.json)).toBe(200);
+      items.push(...page.json.items);
+      cursor = page.json.nextCursor;
+      if (cursor) cursors.push(cursor);
+    } while (cursor);
+    return { items, cursors };
+  }
+
+  it('lists only the escalated pending tasks, oldest first across pages, through its own index; a decided, closed or un-escalated task is not in it, an undone decision puts it back; refuses another value and a cursor of another listing', async () => {
+    // Older than the whole queue (the kind queue's test seeds 2020): a reviewer asking for the
+    // escalated tasks finds them before the non-escalated ones that come first in the queue.
+    const base = Date.UTC(2019, 0, 1);
+    const stamp = `${Date.now()}`;
+    const seeded = (index: number, kind: ReviewTaskRecord['kind']): ReviewTaskRecord => ({
+      taskId: `ESCQ-${stamp}-${String(index).padStart(2, '0')}`,
+      kind,
+      subjectId: `ESCQ-${stamp}-${index}`,
+      status: 'PENDING',
+      createdAt: new Date(base + index * 1000).toISOString(),
+      deadline: new Date(Date.now() + 600_000).toISOString(),
+      finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
+      escalated: false,
+      automatedChecks: [],
+      requiredChecks: [],
+      summary: `${kind} ${index}`,
+    });
+    const kinds: ReviewTaskRecord['kind'][] = [
+      'APPLICATION',
+      'APPLICATION',
+      'RISK_ALERT',
+      'APPLICATION',
+      'RISK_ALERT',
+      'APPLICATION',
+      'RISK_ALERT',
+      'APPLICATION',
+      'APPLICATION',
+    ];
+    const tasks = kinds.map((kind, index) => seeded(index, kind));
+    for (const task of tasks) expect(await reviews.create(task, `token-${task.taskId}`)).toBe(true);
+    // Escalated as the workflow's step does, out of creation order; tasks 0, 3 and 7 stay not escalated.
+    const escalatedIndexes = [8, 1, 2, 4, 5, 6];
+    const now = new Date();
+    for (const index of escalatedIndexes)
+      expect(await reviews.markEscalated((tasks[index] as ReviewTaskRecord).taskId, now)).toBe(true);
+    const ours = (listed: { taskId: string }[]) =>
+      listed.filter((item) => item.taskId.startsWith(`ESCQ-${stamp}-`)).map((item) => item.taskId);
+    const idsOf = (...indexes: number[]) => indexes.map((index) => (tasks[index] as ReviewTaskRecord).taskId);
+    const app = await pendingApplication();
+    try {
+      const { items, cursors } = await allPages('escalated=true&limit=2');
+      expect(cursors.length).toBeGreaterThan(0);
+      expect(items.every((item) => item.escalated)).toBe(true);
+      const createdAt = items.map((item) => item.createdAt);
+      expect(createdAt).toEqual([...createdAt].sort());
+      // Ours are the oldest escalated tasks, in creation order, the non-escalated ones left out.
+      expect(items.slice(0, 6).map((item) => item.taskId)).toEqual(idsOf(1, 2, 4, 5, 6, 8));
+      expect(ours(items)).toEqual(idsOf(1, 2, 4, 5, 6, 8));
+
+      // With a kind: the escalated tasks of that kind only (a page may be shorter than its limit).
+      const alerts = await allPages('escalated=true&kind=RISK_ALERT&limit=2');
+      expect(new Set(alerts.items.map((item) => item.kind))).toEqual(new Set(['RISK_ALERT']));
+      expect(ours(alerts.items)).toEqual(idsOf(2, 4, 6));
+      expect(alerts.items.every((item) => item.escalated)).toBe(true);
+
+      // A real application, escalated: listed; decided through the route: gone from the listing.
+      expect(ours((await allPages('escalated=true&limit=100')).items)).toEqual(idsOf(1, 2, 4, 5, 6, 8));
+      const escalatedIds = async (query = 'escalated=true&limit=100') =>
+        (await allPages(query)).items.map((item) => item.taskId);
+      expect(await escalatedIds()).not.toContain(app.taskId);
+      expect(await reviews.markEscalated(app.taskId, new Date())).toBe(true);
+      expect(await escalatedIds()).toContain(app.taskId);
+      expect(await escalatedIds('escalated=true&kind=APPLICATION&limit=100')).toContain(app.taskId);
+      const decided = await api.call('POST', `/v1/reviews/${app.taskId}/decision`, {
+        token: first,
+        body: approve,
+      });
+      expect(decided.status, JSON.stringify(decided.json)).toBe(200);
+      expect(await escalatedIds()).not.toContain(app.taskId);
+      // Out of the index itself, not only left out of the listing when read.
+      const indexKeys = async (taskId: string) =>
+        Object.keys((await table.get(keys.reviewTask(taskId))) ?? {}).filter((name) =>
+          name.startsWith('gsi'),
+        );
+      expect(await indexKeys(app.taskId)).toEqual([]);
+
+      // Closed (withdrawn, expired, cancelled): gone too.
+      const closed = tasks[5] as ReviewTaskRecord;
+      expect(await reviews.close(closed.taskId, 'CANCELLED')).toBe(true);
+      expect(ours(await allPages('escalated=true&limit=100').then((page) => page.items))).toEqual(
+        idsOf(1, 2, 4, 6, 8),
+      );
+      expect(await indexKeys(closed.taskId)).toEqual([]);
+
+      // A decision undone (the workflow could not be resumed) puts the task back, escalated.
+      const undone = (await reviews.get((tasks[1] as ReviewTaskRecord).taskId)) as ReviewTaskRecord;
+      const record = {
+        decision: 'REJECT' as const,
+        reasons: [{ field: 'business.name', reason: 'Not on the licence' }],
+        checks: {},
+        decidedBy: 'rev-1',
+        decidedAt: new Date().toISOString(),
+      };
+      expect(await reviews.decide(undone.taskId, record, undone)).toBe(true);
+      expect(ours((await allPages('escalated=true&limit=100')).items)).toEqual(idsOf(2, 4, 6, 8));
+      expect(await indexKeys(undone.taskId)).toEqual([]);
+      expect(
+        await reviews.undoDecision({ ...undone, ...record, status: 'DECIDED' }, `token-${undone.taskId}`),
+      ).toBe(true);
+      expect(ours((await allPages('escalated=true&limit=100')).items)).toEqual(idsOf(1, 2, 4, 6, 8));
+
+      // Only `true`; a cursor is good only for the listing that gave it (any escalated listing).
+      for (const value of ['false', 'TRUE', '1', '']) {
+        const refused = await api.call('GET', `/v1/reviews?escalated=${value}`, { token: first });
+        expect(refused.status, value).toBe(400);
+        expect(refused.json.error).toMatchObject({
+          code: 'VALIDATION_FAILED',
+          fields: [{ field: 'query.escalated', code: 'INVALID_VALUE' }],
+        });
+      }
+      const escalatedCursor = encodeURIComponent(cursors[0] as string);
+      const whole = await api.call('GET', '/v1/reviews?limit=1', { token: first });
+      const wholeCursor = encodeURIComponent(whole.json.nextCursor as string);
+      const kindCursor = encodeURIComponent(
+        (await api.call('GET', '/v1/reviews?kind=APPLICATION&limit=1', { token: first })).json.nextCursor,
+      );
+      for (const query of [
+        `cursor=${escalatedCursor}`,
+        `kind=APPLICATION&cursor=${escalatedCursor}`,
+        `escalated=true&cursor=${wholeCursor}`,
+        `escalated=true&kind=APPLICATION&cursor=${kindCursor}`,
+      ]) {
+        const refused = await api.call('GET', `/v1/reviews?${query}`, { token: first });
+        expect(refused.status, query).toBe(400);
+        expect(refused.json.error).toMatchObject({
+          code: 'VALIDATION_FAILED',
+          fields: [{ field: 'cursor', code: 'INVALID_FORMAT' }],
+        });
+      }
+      for (const query of [
+        `escalated=true&cursor=${escalatedCursor}`,
+        `escalated=true&kind=RISK_ALERT&cursor=${escalatedCursor}`,
+      ])
+        expect((await api.call('GET', `/v1/reviews?${query}`, { token: first })).status, query).toBe(200);
+    } finally {
+      for (const task of tasks) await reviews.close(task.taskId, 'CANCELLED');
+    }
+  }, 120_000);
 });
