@@ -163,7 +163,7 @@ export async function localStaffToken(sub: string, groups: readonly string[]): P
 /** One page of the pending queue, or of one kind's queue with `kind` (its cursor works only with that kind). */
 export const listReviews = (
   token: string,
-  query: { limit?: number; cursor?: string; kind?: ReviewKind } = {},
+  query: { limit?: number; cursor?: string; kind?: ReviewKind; escalated?: boolean } = {},
 ) =>
   data(
     client.GET('/v1/reviews', {
@@ -171,6 +171,7 @@ export const listReviews = (
         query: {
           status: 'PENDING',
           ...(query.kind ? { kind: query.kind } : {}),
+          ...(query.escalated ? { escalated: 'true' as const } : {}),
           limit: String(query.limit ?? 100),
           ...(query.cursor ? { cursor: query.cursor } : {}),
         },

@@ -53,6 +53,7 @@ export const en: typeof zhCN = {
     deadline: 'Deadline',
     escalated: 'Escalated',
     empty: 'No task is waiting for review.',
+    emptyEscalated: 'No escalated task is waiting for review.',
     loadMore: 'Load more',
     refresh: 'Refresh',
     count: (shown: number, total: number) => `Showing ${shown} of ${total} tasks, oldest first.`,

@@ -51,6 +51,7 @@ export const zhCN = {
     deadline: '截止时间',
     escalated: '已升级',
     empty: '没有待审核的任务。',
+    emptyEscalated: '没有已升级的待审核任务。',
     loadMore: '加载更多',
     refresh: '刷新',
     count: (shown: number, total: number) => `显示 ${shown} / ${total} 个任务，最早的在前。`,

@@ -21,9 +21,13 @@ const KINDS: readonly ReviewKind[] = [
  */
 export const QUEUE_PAGE_SIZE = 50;
 
-/** The loaded pages of one listing: the whole queue (`kind: ''`) or one kind's, and its next cursor. */
+/**
+ * The loaded pages of one listing: the whole queue (`kind: ''`) or one kind's, all its tasks or the
+ * escalated ones, and its next cursor.
+ */
 interface Listing {
   readonly kind: ReviewKind | '';
+  readonly escalated: boolean;
   readonly items: readonly ReviewItem[];
   readonly cursor: string | null;
 }
@@ -32,20 +36,22 @@ interface Listing {
  * The review queue (spec 4.2, section 10): pending tasks oldest first, with kind, subject, age,
  * deadline and escalation; each row links to its case. The kind filter is the page's address
  * (`#/queue?kind=RISK_ALERT`, the "Risk alerts" link) and asks the API for that kind's own queue,
- * so a kind behind thousands of older tasks of other kinds still shows; "escalated only" filters
- * the rows loaded.
+ * so a kind behind thousands of older tasks of other kinds still shows; "escalated only" asks the
+ * API for the escalated tasks (with the kind, when one is chosen), so an escalated task behind
+ * thousands of others shows too. With both, a page can hold fewer rows than asked for, even none,
+ * while "Load more" goes on.
  */
 export function QueuePage(props: { kind?: string }) {
   const { t, lang } = useI18n();
   const { session, describeError } = useSession();
   const kind = KINDS.find((known) => known === props.kind) ?? '';
-  const [listing, setListing] = useState<Listing>({ kind, items: [], cursor: null });
+  const [escalatedOnly, setEscalatedOnly] = useState(false);
+  const [listing, setListing] = useState<Listing>({ kind, escalated: false, items: [], cursor: null });
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string>();
-  const [escalatedOnly, setEscalatedOnly] = useState(false);
   const [now, setNow] = useState(Date.now());
-  // Each load's number: an answer that arrives after a newer load started (another kind, a
-  // refresh) is dropped, so a slow page never lands in the wrong listing.
+  // Each load's number: an answer that arrives after a newer load started (another kind, the
+  // escalated filter, a refresh) is dropped, so a slow page never lands in the wrong listing.
   const generation = useRef(0);
   // The words of an error in the language of the moment; a language switch does not reload.
   const describe = useRef(describeError);
@@ -59,13 +65,18 @@ export function QueuePage(props: { kind?: string }) {
       listReviews(session.token, {
         limit: QUEUE_PAGE_SIZE,
         ...(kind ? { kind } : {}),
+        ...(escalatedOnly ? { escalated: true } : {}),
         ...(from ? { cursor: from } : {}),
       }).then(
         (page) => {
           if (mine !== generation.current) return;
           setListing((previous) => ({
             kind,
-            items: from && previous.kind === kind ? [...previous.items, ...page.items] : page.items,
+            escalated: escalatedOnly,
+            items:
+              from && previous.kind === kind && previous.escalated === escalatedOnly
+                ? [...previous.items, ...page.items]
+                : page.items,
             cursor: page.nextCursor,
           }));
           setNow(Date.now());
@@ -78,11 +89,12 @@ export function QueuePage(props: { kind?: string }) {
         },
       );
     },
-    [session.token, kind],
+    [session.token, kind, escalatedOnly],
   );
 
   // The first page is asked for as soon as the page is in the document (a layout effect, as
-  // useAsync does), not after the browser has painted it; again when the kind or the user changes.
+  // useAsync does), not after the browser has painted it; again when the kind, the escalated filter
+  // or the user changes.
   useLayoutEffect(() => {
     load(null);
     return () => {
@@ -90,9 +102,9 @@ export function QueuePage(props: { kind?: string }) {
     };
   }, [load]);
 
-  // Until the new kind's first page is in, the rows loaded for another listing are kept only where
-  // they match the kind; its cursor is not offered.
-  const current = listing.kind === kind;
+  // Until the new listing's first page is in, the rows loaded for another listing are kept only
+  // where they match the kind and the escalated filter; its cursor is not offered.
+  const current = listing.kind === kind && listing.escalated === escalatedOnly;
   const shown = listing.items.filter(
     (item) => (kind === '' || item.kind === kind) && (!escalatedOnly || item.escalated),
   );
@@ -179,7 +191,10 @@ export function QueuePage(props: { kind?: string }) {
           </tbody>
         </table>
       </div>
-      {!loading && shown.length === 0 ? <p>{t.queue.empty}</p> : null}
+      {/* An escalated page of one kind can be empty while later ones are not: "Load more" then. */}
+      {!loading && shown.length === 0 && !cursor ? (
+        <p>{escalatedOnly ? t.queue.emptyEscalated : t.queue.empty}</p>
+      ) : null}
       {cursor ? (
         <div class="actions">
           <button type="button" class="secondary" onClick={() => void load(cursor)} disabled={loading}>
