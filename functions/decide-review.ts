@@ -1,5 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, feePlanRepository, reviewRepository } from '../shared/composition';
+import { applicationRepository, feePlanRepository, reviewDecisionStore } from '../shared/composition';
 import { dailyCheckDecisionDeps } from '../shared/daily-checks/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
@@ -17,7 +17,7 @@ export const makeHandler = (deps: ReviewDeps) =>
   });
 
 export const handler = makeHandler({
-  reviews: reviewRepository(),
+  reviews: reviewDecisionStore(),
   applications: applicationRepository(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,

@@ -7,7 +7,11 @@ import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
-import { DynamoReviewStats, DynamoReviewTaskRepository } from './adapters/dynamodb-reviews';
+import {
+  DynamoReviewDecisions,
+  DynamoReviewStats,
+  DynamoReviewTaskRepository,
+} from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { DynamoWebhookRepository } from './adapters/dynamodb-webhooks';
@@ -49,6 +53,8 @@ export const applicationRepository = () =>
   new DynamoApplicationRepository(sharedTable(), sharedFieldCipher());
 /** Review-task repository over the shared table. */
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
+/** What deciding a review task reads and writes, over the shared table (the decision route). */
+export const reviewDecisionStore = () => new DynamoReviewDecisions(sharedTable());
 /** The supervisor view's counters over the shared table. */
 export const reviewStatsReader = () => new DynamoReviewStats(sharedTable());
 /** The call-back phones of review tasks' subjects over the shared table (no field opened). */

@@ -8,7 +8,12 @@ import {
 } from '../domain/review';
 import * as keys from '../keys';
 import { GSI1, GSI2, GSI3, REVIEW_QUEUE_PENDING } from '../keys';
-import type { ReviewPage, ReviewQueueFilter, ReviewTaskRepository } from '../ports/repositories';
+import type {
+  ReviewDecisionStore,
+  ReviewPage,
+  ReviewQueueFilter,
+  ReviewTaskRepository,
+} from '../ports/repositories';
 import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
 import { shanghaiDay } from '../retention/policy';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
@@ -72,20 +77,95 @@ function waitItem(taskId: string, taskToken: string) {
 }
 
 /**
- * Review tasks; the pending queue is a sparse GSI so listing never scans, and each kind's pending
- * tasks are a sparse partition of GSI2 (oldest per kind in one item). The waiting token lives in an
- * item of its own (`WAIT#<taskId>`), written together with the task. Every write that moves a task
- * into or out of the queue, escalates or decides it updates the counters of the supervisor view in
- * the same transaction, so the counters are exact without ever counting tasks.
+ * What the decision route reads and writes of review tasks ({@link ReviewDecisionStore}): the
+ * task, its waiting token, the decision and its undoing, each counted as the queue's counters
+ * need. {@link DynamoReviewTaskRepository} extends it with the rest of the tasks' life; the route
+ * builds this one, so its bundle does not carry the queue, the claims and the escalations.
  */
-export class DynamoReviewTaskRepository implements ReviewTaskRepository {
-  constructor(private readonly table: DynamoTable) {}
+export class DynamoReviewDecisions implements ReviewDecisionStore {
+  constructor(protected readonly table: DynamoTable) {}
 
   async get(taskId: string): Promise<ReviewTaskRecord | undefined> {
     const item = await this.table.get<ReviewTaskRecord & Record<string, unknown>>(keys.reviewTask(taskId));
     return item ? stripKeys(item) : undefined;
   }
 
+  async waitingToken(taskId: string): Promise<string | undefined> {
+    const item = await this.table.get<{ taskToken?: string }>(keys.reviewWait(taskId));
+    return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
+  }
+
+  decide(
+    taskId: string,
+    decision: Pick<
+      ReviewTaskRecord,
+      'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
+    >,
+    seen: ReviewTaskRecord,
+  ): Promise<boolean> {
+    if (!decision.decision || !decision.decidedAt || !decision.decidedBy) {
+      throw new Error('A decision needs its decision, reviewer and time');
+    }
+    return succeeds(
+      transactRetrying(this.table, [
+        ...decisionWrites(
+          { ...seen, taskId },
+          {
+            decision: decision.decision,
+            reasons: decision.reasons ?? [],
+            checks: decision.checks ?? {},
+            decidedBy: decision.decidedBy,
+            decidedAt: decision.decidedAt,
+            ...(decision.feePlan ? { feePlan: decision.feePlan } : {}),
+          },
+        ),
+      ]),
+    );
+  }
+
+  undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean> {
+    if (!task.decision || !task.decidedAt) throw new Error('Undoing a decision needs the decided task');
+    const entries: Record<string, string> = queueEntries(task);
+    return succeeds(
+      transactRetrying(this.table, [
+        {
+          // Only while no new wait took the task over: that one has the decision already.
+          conditionCheck: keys.reviewWait(task.taskId),
+          condition: 'taskToken = :used',
+          values: { ':used': usedToken },
+        },
+        {
+          update: keys.reviewTask(task.taskId),
+          // Back into the queues it left, the escalated one too when it was escalated.
+          expression: `SET #status = :pending, ${Object.keys(entries)
+            .map((attribute) => `${attribute} = :${attribute}`)
+            .join(', ')} REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan`,
+          condition: '#status = :decided',
+          names: { '#status': 'status' },
+          values: {
+            ':pending': 'PENDING',
+            ':decided': 'DECIDED',
+            ...Object.fromEntries(
+              Object.entries(entries).map(([attribute, value]) => [`:${attribute}`, value]),
+            ),
+          },
+        },
+        // The escalation cannot have changed meanwhile: only pending tasks are escalated.
+        queueCounts(task.kind, 1, task.escalated),
+        dayCount(shanghaiDay(task.decidedAt), task.decision, -1),
+      ]),
+    );
+  }
+}
+
+/**
+ * Review tasks; the pending queue is a sparse GSI so listing never scans, and each kind's pending
+ * tasks are a sparse partition of GSI2 (oldest per kind in one item). The waiting token lives in an
+ * item of its own (`WAIT#<taskId>`), written together with the task. Every write that moves a task
+ * into or out of the queue, escalates or decides it updates the counters of the supervisor view in
+ * the same transaction, so the counters are exact without ever counting tasks.
+ */
+export class DynamoReviewTaskRepository extends DynamoReviewDecisions implements ReviewTaskRepository {
   create(task: ReviewTaskRecord, taskToken: string): Promise<boolean> {
     return succeeds(
       transactRetrying(this.table, [
@@ -114,11 +194,6 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
     // Read after the token is in place: a decision written before is seen now; one written later
     // reads the new token when it hands itself over (see decideReview).
     return attached ? this.get(taskId) : undefined;
-  }
-
-  async waitingToken(taskId: string): Promise<string | undefined> {
-    const item = await this.table.get<{ taskToken?: string }>(keys.reviewWait(taskId));
-    return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
   }
 
   async markEscalated(taskId: string, at: Date): Promise<boolean> {
@@ -199,68 +274,6 @@ export class DynamoReviewTaskRepository implements ReviewTaskRepository {
           },
         },
       ),
-    );
-  }
-
-  decide(
-    taskId: string,
-    decision: Pick<
-      ReviewTaskRecord,
-      'decision' | 'reasons' | 'checks' | 'decidedBy' | 'decidedAt' | 'feePlan'
-    >,
-    seen: ReviewTaskRecord,
-  ): Promise<boolean> {
-    if (!decision.decision || !decision.decidedAt || !decision.decidedBy) {
-      throw new Error('A decision needs its decision, reviewer and time');
-    }
-    return succeeds(
-      transactRetrying(this.table, [
-        ...decisionWrites(
-          { ...seen, taskId },
-          {
-            decision: decision.decision,
-            reasons: decision.reasons ?? [],
-            checks: decision.checks ?? {},
-            decidedBy: decision.decidedBy,
-            decidedAt: decision.decidedAt,
-            ...(decision.feePlan ? { feePlan: decision.feePlan } : {}),
-          },
-        ),
-      ]),
-    );
-  }
-
-  undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean> {
-    if (!task.decision || !task.decidedAt) throw new Error('Undoing a decision needs the decided task');
-    const entries: Record<string, string> = queueEntries(task);
-    return succeeds(
-      transactRetrying(this.table, [
-        {
-          // Only while no new wait took the task over: that one has the decision already.
-          conditionCheck: keys.reviewWait(task.taskId),
-          condition: 'taskToken = :used',
-          values: { ':used': usedToken },
-        },
-        {
-          update: keys.reviewTask(task.taskId),
-          // Back into the queues it left, the escalated one too when it was escalated.
-          expression: `SET #status = :pending, ${Object.keys(entries)
-            .map((attribute) => `${attribute} = :${attribute}`)
-            .join(', ')} REMOVE decision, reasons, checks, decidedBy, decidedAt, feePlan`,
-          condition: '#status = :decided',
-          names: { '#status': 'status' },
-          values: {
-            ':pending': 'PENDING',
-            ':decided': 'DECIDED',
-            ...Object.fromEntries(
-              Object.entries(entries).map(([attribute, value]) => [`:${attribute}`, value]),
-            ),
-          },
-        },
-        // The escalation cannot have changed meanwhile: only pending tasks are escalated.
-        queueCounts(task.kind, 1, task.escalated),
-        dayCount(shanghaiDay(task.decidedAt), task.decision, -1),
-      ]),
     );
   }
 

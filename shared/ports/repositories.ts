@@ -85,27 +85,14 @@ export interface ReviewPage {
 }
 
 /**
- * Review tasks and the pending queue. The token of the workflow waiting on a task is kept in an
- * item of its own (key family `reviewWait`): the functions that only read tasks (the queue, the
- * steps that act on a decision) cannot read it, and whoever holds a token can resume the wait.
+ * What deciding a review task reads and writes (the decision route): the task, the token of the
+ * workflow waiting on it, the decision and its undoing. Apart from {@link ReviewTaskRepository} so
+ * that the route's bundle carries these writes only, not the queue, claims and escalations.
  */
-export interface ReviewTaskRepository {
+export interface ReviewDecisionStore {
   get(taskId: string): Promise<ReviewTaskRecord | undefined>;
-  /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
-  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
-  /**
-   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it and returns the
-   * task as it is after that write (`undefined` when it is missing or closed): a decision written
-   * before is seen here, one written after finds the new token.
-   */
-  attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
   /** The token of the workflow waiting on the task, if any (only the decision route reads it). */
   waitingToken(taskId: string): Promise<string | undefined>;
-  /**
-   * Flags a pending task escalated, counting it (queue counters, the escalations of the day of
-   * `at`) once; true while the task is pending, false otherwise.
-   */
-  markEscalated(taskId: string, at: Date): Promise<boolean>;
   /**
    * PENDING → DECIDED, out of the queue and counted in the day's decisions, in one transaction —
    * only while the task is still as `seen` (pending, escalated or not) and nobody but
@@ -124,6 +111,27 @@ export interface ReviewTaskRepository {
    * back) if no new wait took the task over since `usedToken`; false otherwise.
    */
   undoDecision(task: ReviewTaskRecord, usedToken: string): Promise<boolean>;
+}
+
+/**
+ * Review tasks and the pending queue. The token of the workflow waiting on a task is kept in an
+ * item of its own (key family `reviewWait`): the functions that only read tasks (the queue, the
+ * steps that act on a decision) cannot read it, and whoever holds a token can resume the wait.
+ */
+export interface ReviewTaskRepository extends ReviewDecisionStore {
+  /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
+  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
+  /**
+   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it and returns the
+   * task as it is after that write (`undefined` when it is missing or closed): a decision written
+   * before is seen here, one written after finds the new token.
+   */
+  attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
+  /**
+   * Flags a pending task escalated, counting it (queue counters, the escalations of the day of
+   * `at`) once; true while the task is pending, false otherwise.
+   */
+  markEscalated(taskId: string, at: Date): Promise<boolean>;
   /**
    * Gives `by` the claim on a pending task until `until`, if nobody else holds a live one at `now`
    * (the holder renews the same way): the task as claimed, or `undefined` when refused.

@@ -16,7 +16,7 @@ import { FEE_PLAN_CODE } from '../fee-plans/schema';
 import { logger } from '../logger';
 import { type Clock, systemClock, type WorkflowControl } from '../ports';
 import type { FeePlanRepository } from '../ports/agreements';
-import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
+import type { ApplicationRepository, ReviewDecisionStore, ReviewTaskRepository } from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
 import { transferView } from '../transfers/requests';
 import { lazy } from '../validation/lazy';
@@ -25,7 +25,7 @@ import { zodProblems } from '../validation/problems';
 
 /** Dependencies of the review use cases. */
 export interface ReviewDeps {
-  readonly reviews: ReviewTaskRepository;
+  readonly reviews: ReviewDecisionStore;
   readonly applications: ApplicationRepository;
   readonly workflow: WorkflowControl;
   readonly clock: Clock;
