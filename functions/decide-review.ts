@@ -1,5 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, feePlanRepository, reviewDecisionStore } from '../shared/composition';
+import { applicationPlainReads, feePlanRepository, reviewDecisionStore } from '../shared/composition';
 import { dailyCheckDecisionDeps } from '../shared/daily-checks/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
@@ -18,7 +18,7 @@ export const makeHandler = (deps: ReviewDeps) =>
 
 export const handler = makeHandler({
   reviews: reviewDecisionStore(),
-  applications: applicationRepository(),
+  applications: applicationPlainReads(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
   feePlans: feePlanRepository(),

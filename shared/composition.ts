@@ -1,5 +1,5 @@
 import { DynamoAgreementRepository } from './adapters/dynamodb-agreements';
-import { DynamoApplicationRepository } from './adapters/dynamodb-applications';
+import { DynamoApplicationPlainReads, DynamoApplicationRepository } from './adapters/dynamodb-applications';
 import { DynamoCallbackPhones } from './adapters/dynamodb-callback-phones';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoDailyCheckDecisions } from './adapters/dynamodb-daily-check-decisions';
@@ -51,6 +51,8 @@ export function sharedFieldCipher(): FieldCipher {
 /** Application repository over the shared table (ID and account numbers encrypted). */
 export const applicationRepository = () =>
   new DynamoApplicationRepository(sharedTable(), sharedFieldCipher());
+/** The application reads that open no encrypted field, over the shared table (no field cipher). */
+export const applicationPlainReads = () => new DynamoApplicationPlainReads(sharedTable());
 /** Review-task repository over the shared table. */
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
 /** What deciding a review task reads and writes, over the shared table (the decision route). */

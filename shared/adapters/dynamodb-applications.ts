@@ -2,7 +2,12 @@ import type { ApplicationRecord, TimelineEntry } from '../domain/application';
 import type { IdentityKind } from '../keys';
 import * as keys from '../keys';
 import type { FieldCipher } from '../ports';
-import { type ApplicationRepository, DuplicateMerchantError, StaleWriteError } from '../ports/repositories';
+import {
+  type ApplicationPlainReads,
+  type ApplicationRepository,
+  DuplicateMerchantError,
+  StaleWriteError,
+} from '../ports/repositories';
 import { retentionIndexOf } from '../retention/policy';
 import {
   ConditionFailedError,
@@ -37,18 +42,13 @@ export async function applicationItem(
   };
 }
 
-/** Applications (each its own idempotency record) and uniqueness markers in the one table. */
-export class DynamoApplicationRepository implements ApplicationRepository {
-  constructor(
-    private readonly table: DynamoTable,
-    private readonly cipher: FieldCipher,
-  ) {}
-
-  async get(applicationId: string): Promise<ApplicationRecord | undefined> {
-    const key = keys.application(applicationId);
-    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(key);
-    return item ? stripKeys(await openFields(this.cipher, key, item, APPLICATION_FIELDS)) : undefined;
-  }
+/**
+ * The reads of an application that open no encrypted field ({@link ApplicationPlainReads}): built
+ * without the field cipher, so a function that needs only these carries neither the cipher nor
+ * the KMS client. {@link DynamoApplicationRepository} extends it.
+ */
+export class DynamoApplicationPlainReads implements ApplicationPlainReads {
+  constructor(protected readonly table: DynamoTable) {}
 
   async mccOf(applicationId: string): Promise<string | undefined> {
     // The business part holds no encrypted field: nothing is opened.
@@ -73,6 +73,25 @@ export class DynamoApplicationRepository implements ApplicationRepository {
       keys.application(applicationId),
     );
     return item ? { tokenHash: item.tokenHash, merchantNo: item.merchantNo } : undefined;
+  }
+}
+
+/** Applications (each its own idempotency record) and uniqueness markers in the one table. */
+export class DynamoApplicationRepository
+  extends DynamoApplicationPlainReads
+  implements ApplicationRepository
+{
+  constructor(
+    table: DynamoTable,
+    private readonly cipher: FieldCipher,
+  ) {
+    super(table);
+  }
+
+  async get(applicationId: string): Promise<ApplicationRecord | undefined> {
+    const key = keys.application(applicationId);
+    const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(key);
+    return item ? stripKeys(await openFields(this.cipher, key, item, APPLICATION_FIELDS)) : undefined;
   }
 
   async getIfTokenAccepted(

@@ -39,8 +39,7 @@ export const DECIDE_REVIEW = {
   // are decided here with their effect (suspension, limits) and the merchant is told.
   capabilities: ['taskResponse', 'addressHmac', 'sendEmail', 'sendSms'],
   workflows: ['onboarding', 'terminal-transfer', 'change-request'],
-  // Builds a repository of encrypted items for the lookups it makes, but opens no field.
-  fieldCipher: 'key-id',
+  // No field cipher: it reads an application's MCC only, which is not an encrypted field.
   // The only reader of the waiting tokens (reviewWait): it hands the decision over. A reviewer's
   // `feePlanCode` is checked against the application's MCC (read without opening a field); a
   // default plan is stored on its first use. RISK_ALERT and LIMIT_INCREASE tasks are decided here,

@@ -18,9 +18,12 @@ export class StaleWriteError extends Error {
   override readonly name = 'StaleWriteError';
 }
 
-/** Applications (each its own idempotency record) and uniqueness markers. */
-export interface ApplicationRepository {
-  get(applicationId: string): Promise<ApplicationRecord | undefined>;
+/**
+ * The reads of an application that open no encrypted field (no field cipher, no KMS call): a
+ * function that needs only these, such as the decision route (the MCC of an approved
+ * application's fee plan), is built without the cipher.
+ */
+export interface ApplicationPlainReads {
   /** What a merchant token is checked against: the stored hash (and the merchant, once approved). */
   tokenHashOf(applicationId: string): Promise<{ tokenHash: string; merchantNo?: string } | undefined>;
   /** The application's MCC, read without opening any encrypted field (no KMS call). */
@@ -30,6 +33,11 @@ export interface ApplicationRepository {
    * read without opening any encrypted field (no KMS call).
    */
   signerOf(applicationId: string): Promise<{ phone: string; locale: 'zh-CN' | 'en' } | undefined>;
+}
+
+/** Applications (each its own idempotency record) and uniqueness markers. */
+export interface ApplicationRepository extends ApplicationPlainReads {
+  get(applicationId: string): Promise<ApplicationRecord | undefined>;
   /**
    * The application, read once, if `accepts` its stored token hash: personal data is decrypted
    * only for a caller whose token matched (`undefined` for a missing one or a refused token).

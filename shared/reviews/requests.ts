@@ -16,7 +16,12 @@ import { FEE_PLAN_CODE } from '../fee-plans/schema';
 import { logger } from '../logger';
 import { type Clock, systemClock, type WorkflowControl } from '../ports';
 import type { FeePlanRepository } from '../ports/agreements';
-import type { ApplicationRepository, ReviewDecisionStore, ReviewTaskRepository } from '../ports/repositories';
+import type {
+  ApplicationPlainReads,
+  ApplicationRepository,
+  ReviewDecisionStore,
+  ReviewTaskRepository,
+} from '../ports/repositories';
 import type { TransferRepository } from '../ports/terminals';
 import { transferView } from '../transfers/requests';
 import { lazy } from '../validation/lazy';
@@ -26,7 +31,8 @@ import { zodProblems } from '../validation/problems';
 /** Dependencies of the review use cases. */
 export interface ReviewDeps {
   readonly reviews: ReviewDecisionStore;
-  readonly applications: ApplicationRepository;
+  /** The MCC of an application approved with a fee plan (no encrypted field is opened). */
+  readonly applications: Pick<ApplicationPlainReads, 'mccOf'>;
   readonly workflow: WorkflowControl;
   readonly clock: Clock;
   /** The fee plans a reviewer may pick at approval (`feePlanCode`). */
@@ -131,8 +137,10 @@ export async function listReviews(
 
 /** `GET /v1/reviews/{taskId}`: the item with its masked subject. */
 export async function getReview(
-  deps: Pick<ReviewDeps, 'reviews' | 'applications'> &
-    Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository; clock?: Clock },
+  deps: {
+    reviews: Pick<ReviewTaskRepository, 'get'>;
+    applications: Pick<ApplicationRepository, 'get'>;
+  } & Parameters<typeof changeRequestReviewSubject>[0] & { transfers: TransferRepository; clock?: Clock },
   taskId: string,
 ) {
   const task = await deps.reviews.get(taskId);
