@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { smsReceiptSourceFromEnv } from '../shared/adapters/sms-sender';
-import { sendRecordRepository } from '../shared/composition';
+import { deliveryReceipts } from '../shared/composition';
 import { logger } from '../shared/logger';
 import {
   recordSmsReceipts,
@@ -23,4 +23,4 @@ export const makeHandler = (deps: SmsReceiptDeps) =>
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(() => recordSmsReceipts(deps, { maxBatches: MAX_BATCHES }));
 
-export const handler = makeHandler({ source: smsReceiptSourceFromEnv(), receipts: sendRecordRepository() });
+export const handler = makeHandler({ source: smsReceiptSourceFromEnv(), receipts: deliveryReceipts() });

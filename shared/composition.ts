@@ -5,7 +5,11 @@ import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-reques
 import { DynamoDailyCheckDecisions } from './adapters/dynamodb-daily-check-decisions';
 import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
 import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
-import { DynamoMerchantRepository, DynamoSendRecordRepository } from './adapters/dynamodb-merchants';
+import {
+  DynamoDeliveryReceipts,
+  DynamoMerchantRepository,
+  DynamoSendRecordRepository,
+} from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
 import {
   DynamoReviewDecisions,
@@ -72,6 +76,8 @@ export const changeRequestRepository = () =>
   new DynamoChangeRequestRepository(sharedTable(), sharedFieldCipher());
 /** Send-record repository over the shared table. */
 export const sendRecordRepository = () => new DynamoSendRecordRepository(sharedTable());
+/** The delivery receipts recorded on the send records, over the shared table. */
+export const deliveryReceipts = () => new DynamoDeliveryReceipts(sharedTable());
 /** Suppression list (bounces, complaints, SMS opt-outs) over the shared table. */
 export const suppressionList = () => new DynamoSuppressionList(sharedTable());
 /** Per-phone hourly SMS counters over the shared table. */

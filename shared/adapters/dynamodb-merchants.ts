@@ -162,8 +162,8 @@ export class DynamoMerchantRepository implements MerchantRepository {
   }
 }
 
-/** Send records: one item per (subject, template, channel), with the delivery receipts recorded on them. */
-export class DynamoSendRecordRepository implements SendRecordRepository, DeliveryReceipts {
+/** Send records: one item per (subject, template, channel), claimed and completed by the senders. */
+export class DynamoSendRecordRepository implements SendRecordRepository {
   constructor(private readonly table: DynamoTable) {}
 
   async claim(input: Parameters<SendRecordRepository['claim']>[0]): Promise<number | undefined> {
@@ -231,6 +231,22 @@ export class DynamoSendRecordRepository implements SendRecordRepository, Deliver
     );
   }
 
+  async get(subjectId: string, template: string, channel: Channel): Promise<SendRecord | undefined> {
+    const item = await this.table.get<SendRecord & Record<string, unknown>>(
+      keys.sendRecord(subjectId, template, channel),
+    );
+    return item ? stripKeys(item) : undefined;
+  }
+}
+
+/**
+ * The delivery receipts recorded on the send records ({@link DynamoSendRecordRepository}'s items):
+ * apart from it, so the many functions that send carry no receipt code and the receipts' poller
+ * none of the sending.
+ */
+export class DynamoDeliveryReceipts implements DeliveryReceipts {
+  constructor(private readonly table: DynamoTable) {}
+
   async recordDelivery(input: Parameters<DeliveryReceipts['recordDelivery']>[0]): Promise<boolean> {
     const withDetail = input.detail !== undefined;
     try {
@@ -260,12 +276,5 @@ export class DynamoSendRecordRepository implements SendRecordRepository, Deliver
       if (error instanceof ConditionFailedError) return false;
       throw error;
     }
-  }
-
-  async get(subjectId: string, template: string, channel: Channel): Promise<SendRecord | undefined> {
-    const item = await this.table.get<SendRecord & Record<string, unknown>>(
-      keys.sendRecord(subjectId, template, channel),
-    );
-    return item ? stripKeys(item) : undefined;
   }
 }
