@@ -1,4 +1,4 @@
-import { findMcc } from '../reference/mcc';
+import { mccRiskLevel } from '../reference/mcc-risk';
 import type { Address, Contact, Settlement } from '../validation/application-schema';
 import { type Actor, type AutomatedCheck, maskContact, maskSettlement, type Reason } from './application';
 // The one diff of the product (also used by the application audit trail), not a second copy.
@@ -185,7 +185,7 @@ export function snapshotFields(before: MerchantRecord, after: MerchantRecord): s
  *   site is what intake inspected), and when settlement moves to T0 (intake inspects T0 merchants).
  */
 export function requiredChecksForChange(merchant: MerchantRecord, changes: ChangeSet): RequiredCheck[] {
-  const highRisk = findMcc(merchant.business.mcc)?.riskLevel === 'HIGH';
+  const highRisk = mccRiskLevel(merchant.business.mcc) === 'HIGH';
   const addressSite =
     changes['business.address'] !== undefined && (merchant.type === 'ENTERPRISE' || highRisk);
   const toT0 = changes.settlement?.cycle === 'T0' && merchant.settlement.cycle !== 'T0';

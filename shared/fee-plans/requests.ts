@@ -4,7 +4,7 @@ import { AppError, notFound, validationFailed } from '../errors';
 import { logger } from '../logger';
 import type { Clock } from '../ports';
 import type { FeePlanRepository } from '../ports/agreements';
-import { findMcc } from '../reference/mcc';
+import { mccRiskLevel } from '../reference/mcc-risk';
 import { zodProblems } from '../validation/problems';
 import {
   defaultPlanCode,
@@ -112,8 +112,8 @@ export async function listFeePlans(deps: FeePlanDeps) {
 
 /** The plan risk level of an MCC; a PROHIBITED or unknown MCC never reaches a plan. */
 export function riskLevelOfMcc(mcc: string): PlanRiskLevel {
-  const entry = findMcc(mcc);
-  const level = entry ? planRiskLevelOf(entry.riskLevel) : undefined;
+  const risk = mccRiskLevel(mcc);
+  const level = risk ? planRiskLevelOf(risk) : undefined;
   if (!level) throw new Error(`MCC ${mcc} has no fee plan risk level`);
   return level;
 }

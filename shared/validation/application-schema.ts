@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { FieldProblem } from '../errors';
 import { validationFailed } from '../errors';
 import { checkDivisionCode } from '../reference/divisions';
-import { findMcc } from '../reference/mcc';
+import { mccRiskLevel } from '../reference/mcc-risk';
 import { isEmailAddress, isMainlandMobile } from './contact';
 import { type CreditCodeProblem, checkCreditCode } from './credit-code';
 import { expectedFormat, FORMATS } from './formats';
@@ -195,7 +195,7 @@ export function applicationRuleProblems(body: ApplicationBody, today: Date): Fie
     const code = checkCreditCode(license);
     if (code) problems.push(problem('business.licenseNumber', code, CREDIT_CODE_MESSAGES[code]));
   }
-  if (!findMcc(body.business.mcc))
+  if (!mccRiskLevel(body.business.mcc))
     problems.push(problem('business.mcc', 'UNKNOWN_MCC', expectedFormat('mcc')));
   problems.push(...addressProblems(body.business.address));
   const idCode = checkResidentId(body.legalPerson.idNumber, today);

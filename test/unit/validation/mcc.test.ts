@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findMcc, mccTable } from '../../../shared/reference/mcc';
+import { mccRiskCodes, mccRiskLevel } from '../../../shared/reference/mcc-risk';
 
 describe('mccTable', () => {
   it('has about 40 entries, each keyed by its own four-digit code with both descriptions', () => {
@@ -12,6 +13,13 @@ describe('mccTable', () => {
       expect(['LOW', 'HIGH', 'PROHIBITED']).toContain(entry.riskLevel);
       expect(Object.isFrozen(entry)).toBe(true);
     }
+  });
+
+  it('names exactly the codes that have a risk level, each at one level', () => {
+    const codes = mccRiskCodes();
+    expect(new Set(codes).size).toBe(codes.length);
+    expect([...mccTable().keys()].sort()).toEqual([...codes].sort());
+    for (const [code, entry] of mccTable()) expect(mccRiskLevel(code), code).toBe(entry.riskLevel);
   });
 
   it('uses every risk level', () => {
