@@ -5,6 +5,7 @@ import type { Clock, DocumentInspector, KeyedHasher } from '../ports';
 import type { ApplicationRepository } from '../ports/repositories';
 import type { TerminalRepository } from '../ports/terminals';
 import { findMcc } from '../reference/mcc';
+import { mccRiskLevel } from '../reference/mcc-risk';
 import { parseApplication } from '../validation/application-schema';
 import { documentProblems } from './documents';
 
@@ -15,7 +16,7 @@ import { documentProblems } from './documents';
 
 /** Which checks a reviewer must do before approving (spec 4.2). */
 export function requiredChecksFor(record: ApplicationRecord): RequiredCheck[] {
-  const risk = findMcc(record.body.business.mcc)?.riskLevel;
+  const risk = mccRiskLevel(record.body.business.mcc);
   const site = record.body.type === 'ENTERPRISE' || risk === 'HIGH' || record.body.settlement.cycle === 'T0';
   return site ? ['phoneCallback', 'siteInspection'] : ['phoneCallback'];
 }
