@@ -5,7 +5,7 @@ import {
   deadlines,
   messagingAdapters,
   reviewRepository,
-  terminalRepository,
+  terminalReader,
 } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { checkAndAwaitReview } from '../shared/onboarding/workflow';
@@ -17,7 +17,7 @@ const deps = {
   workflow: workflowControlFromEnv(),
   ...messagingAdapters(),
   storage: documentInspectorFromEnv(),
-  terminals: terminalRepository(),
+  terminals: terminalReader(),
   deadlines: deadlines(),
 };
 

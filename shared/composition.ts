@@ -17,6 +17,7 @@ import {
   DynamoReviewTaskRepository,
 } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
+import { DynamoTerminalReader } from './adapters/dynamodb-terminal-reader';
 import { DynamoTerminalRepository, DynamoTransferRepository } from './adapters/dynamodb-terminals';
 import { DynamoWebhookRepository } from './adapters/dynamodb-webhooks';
 import { fieldCipherFromEnv } from './adapters/field-cipher';
@@ -69,6 +70,8 @@ export const callbackPhones = () => new DynamoCallbackPhones(sharedTable());
 export const merchantRepository = () => new DynamoMerchantRepository(sharedTable(), sharedFieldCipher());
 /** Terminal repository over the shared table. */
 export const terminalRepository = () => new DynamoTerminalRepository(sharedTable());
+/** The terminals' reads only, over the shared table (for functions that write no terminal). */
+export const terminalReader = () => new DynamoTerminalReader(sharedTable());
 /** Transfer-request repository over the shared table. */
 export const transferRepository = () => new DynamoTransferRepository(sharedTable());
 /** Change-request (and merchant-version) repository over the shared table. */

@@ -1,7 +1,6 @@
 import { ulid } from 'ulid';
-import type { MerchantStatus } from '../domain/merchant';
 import { MAX_TERMINALS_PER_MERCHANT } from '../domain/merchant';
-import type { TerminalHistoryEntry, TerminalRecord, TransferRequestRecord } from '../domain/terminal';
+import type { TerminalHistoryEntry, TransferRequestRecord } from '../domain/terminal';
 import * as keys from '../keys';
 import type {
   BindRefusal,
@@ -11,6 +10,7 @@ import type {
 } from '../ports/terminals';
 import { stripKeys } from './dynamodb-applications';
 import { ConditionFailedError, type DynamoTable, succeeds, type TransactionWrite } from './dynamodb-table';
+import { DynamoTerminalReader } from './dynamodb-terminal-reader';
 
 /** Merchants that may hold terminals. */
 const ACCEPTING_MERCHANT = '#mstatus IN (:pending, :active)';
@@ -20,36 +20,8 @@ function historyPut(serialNumber: string, entry: TerminalHistoryEntry): Transact
   return { put: { ...keys.terminalHistory(serialNumber, entry.at, ulid()), ...entry } };
 }
 
-/** Terminal stock, bindings and activation in the one table. */
-export class DynamoTerminalRepository implements TerminalRepository {
-  constructor(private readonly table: DynamoTable) {}
-
-  async get(serialNumber: string): Promise<TerminalRecord | undefined> {
-    const item = await this.table.get<TerminalRecord & Record<string, unknown>>(keys.terminal(serialNumber));
-    return item ? stripKeys(item) : undefined;
-  }
-
-  async merchantStatus(merchantNo: string): Promise<MerchantStatus | undefined> {
-    const item = await this.table.get<{ status?: MerchantStatus }>(keys.merchant(merchantNo));
-    return item?.status;
-  }
-
-  async history(serialNumber: string): Promise<TerminalHistoryEntry[]> {
-    const prefix = keys.terminalHistoryPrefix(serialNumber);
-    const entries: TerminalHistoryEntry[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.query<TerminalHistoryEntry & Record<string, unknown>>({
-        keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-        values: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-        startKey,
-      });
-      entries.push(...page.items.map((item) => stripKeys(item)));
-      startKey = page.lastKey;
-    } while (startKey);
-    return entries;
-  }
-
+/** Terminal stock, bindings and activation in the one table (the reads: {@link DynamoTerminalReader}). */
+export class DynamoTerminalRepository extends DynamoTerminalReader implements TerminalRepository {
   async register(input: {
     serialNumber: string;
     model: string;

@@ -3,7 +3,7 @@ import type { RequiredCheck } from '../domain/review';
 import { blocklistCandidates } from '../merchants/identities';
 import type { Clock, DocumentInspector, KeyedHasher } from '../ports';
 import type { ApplicationRepository } from '../ports/repositories';
-import type { TerminalRepository } from '../ports/terminals';
+import type { TerminalReader } from '../ports/terminals';
 import { findMcc } from '../reference/mcc';
 import { mccRiskLevel } from '../reference/mcc-risk';
 import { parseApplication } from '../validation/application-schema';
@@ -27,20 +27,20 @@ export interface ChecksResult {
   readonly reasons: Reason[];
 }
 
+/** What the automated checks read (they write nothing). */
+export interface ChecksDeps {
+  readonly applications: ApplicationRepository;
+  readonly hasher: KeyedHasher;
+  readonly storage: DocumentInspector;
+  readonly terminals: TerminalReader;
+  readonly clock: Clock;
+}
+
 /**
  * The automated checks of spec 5: validation again, duplicate merchant, blocklist, prohibited MCC
  * (these four reject automatically), required documents and terminal stock (shown to the reviewer).
  */
-export async function evaluateChecks(
-  deps: {
-    readonly applications: ApplicationRepository;
-    readonly hasher: KeyedHasher;
-    readonly storage: DocumentInspector;
-    readonly terminals: TerminalRepository;
-    readonly clock: Clock;
-  },
-  record: ApplicationRecord,
-): Promise<ChecksResult> {
+export async function evaluateChecks(deps: ChecksDeps, record: ApplicationRecord): Promise<ChecksResult> {
   const { applicationId } = record;
   const checks: AutomatedCheck[] = [];
   const reasons: Reason[] = [];

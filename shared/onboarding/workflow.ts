@@ -42,14 +42,14 @@ import {
   type ReviewTaskRepository,
   StaleWriteError,
 } from '../ports/repositories';
-import type { TerminalRepository } from '../ports/terminals';
+import type { ActivationCodeStore, TerminalRepository } from '../ports/terminals';
 import { requireRecordedDecision } from '../reviews/decision';
 import { type EscalationDeps, openReviewTask, reviewerReasons } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import type { MessagingKeys } from '../workflow-kit/messaging';
 import { processSubjects } from '../workflow-kit/process-subjects';
 import { transitioned } from '../workflow-kit/subject';
-import { type ChecksResult, evaluateChecks, requiredChecksFor } from './checks';
+import { type ChecksDeps, type ChecksResult, evaluateChecks, requiredChecksFor } from './checks';
 
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
 export interface WorkflowTaskDeps {
@@ -188,10 +188,8 @@ export const AUTO_REJECTED = 'AUTO_REJECTED';
  * Idempotent: a retry (a send to retry, a failed write) or a restart continues from the stored status.
  */
 export async function checkAndAwaitReview(
-  deps: Pick<
-    WorkflowTaskDeps,
-    'applications' | 'reviews' | 'workflow' | 'storage' | 'terminals' | 'deadlines' | MessagingKeys
-  >,
+  deps: ChecksDeps &
+    Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'deadlines' | MessagingKeys>,
   input: { applicationId: string; taskToken: string },
 ) {
   let record = await applicationSteps.load(deps, input.applicationId);
@@ -239,8 +237,17 @@ export async function escalateApplicationReview(
   return applicationSteps.escalateReview(deps, record.applicationId, taskId);
 }
 
-/** What sending an applicant's messages needs. */
-type NotifyDeps = Pick<WorkflowTaskDeps, 'applications' | 'terminals' | MessagingKeys>;
+/** What sending an applicant's messages needs, as long as none is the approval (see {@link NotifyDeps}). */
+type MessageDeps = Pick<WorkflowTaskDeps, 'applications' | MessagingKeys>;
+
+/**
+ * What sending any of an applicant's messages needs, the approval included: its SMS carries the
+ * terminal's first activation code, whose hash is stored on the terminal when the SMS is sent.
+ */
+type NotifyDeps = MessageDeps & { readonly terminals: ActivationCodeStore };
+
+/** The messages that carry no activation code: every one but the approval. */
+type CodelessTemplate = Exclude<MerchantTemplate, 'APPLICATION_APPROVED'>;
 
 /** The review task of the application's current submission round (derived, never taken from a callback). */
 function currentTaskId(record: ApplicationRecord): string {
@@ -487,8 +494,20 @@ function templateFor(record: ApplicationRecord, event: string | undefined): Merc
  * on the last attempt, suppressed, rate limited) is noted in the application's timeline; a failed
  * send with attempts left throws, so the step is retried (sent messages are not sent again).
  */
-async function notifyOf(
+function notifyOf(
+  deps: MessageDeps,
+  record: ApplicationRecord,
+  templates: readonly CodelessTemplate[],
+): Promise<SendOutcome[]>;
+/** Any message, the approval (with its activation code) included: the code store is needed. */
+function notifyOf(
   deps: NotifyDeps,
+  record: ApplicationRecord,
+  templates?: readonly MerchantTemplate[],
+  extra?: Pick<TemplateValues, 'agreement'>,
+): Promise<SendOutcome[]>;
+async function notifyOf(
+  deps: MessageDeps & Partial<Pick<NotifyDeps, 'terminals'>>,
   record: ApplicationRecord,
   templates: readonly MerchantTemplate[] = [TEMPLATE_OF[record.status]].filter((t) => t !== undefined),
   extra: Pick<TemplateValues, 'agreement'> = {},
@@ -530,9 +549,12 @@ async function notifyOf(
       deps,
       { ...common, channel: 'SMS', address: contact.phone, quota },
       async (ref) => {
+        // Only the approval carries a code, and only a caller with the code store may send it
+        // (the signatures above): the test of `terminals` narrows the type, it decides nothing.
+        const { terminals } = deps;
         const activation =
-          carriesCode && record.merchantNo && sn
-            ? await newActivationCode(deps, sn, record.merchantNo)
+          carriesCode && terminals && record.merchantNo && sn
+            ? await newActivationCode({ ...deps, terminals }, sn, record.merchantNo)
             : undefined;
         const message = renderSms(
           template,

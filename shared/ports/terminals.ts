@@ -11,15 +11,23 @@ export type BindRefusal =
   | 'REBIND_NEEDS_APPROVAL';
 
 /**
- * Terminals. Every invariant of 一机一码 is a condition of one write or transaction here: the SN's
- * own item is the binding marker (`status = IN_STOCK` to bind), the merchant's `terminalCount`
- * is bounded in the same transaction, and nothing is decided by a read before a write.
+ * The reads of terminals, for the uses that write none (the onboarding's stock check, the
+ * object-level guard, the terminal view): their adapter carries no write of
+ * {@link TerminalRepository}, which extends this.
  */
-export interface TerminalRepository {
+export interface TerminalReader {
   get(serialNumber: string): Promise<TerminalRecord | undefined>;
   /** The status of a merchant (its plain attribute only), to refuse a suspended one. */
   merchantStatus(merchantNo: string): Promise<MerchantStatus | undefined>;
   history(serialNumber: string): Promise<TerminalHistoryEntry[]>;
+}
+
+/**
+ * Terminals. Every invariant of 一机一码 is a condition of one write or transaction here: the SN's
+ * own item is the binding marker (`status = IN_STOCK` to bind), the merchant's `terminalCount`
+ * is bounded in the same transaction, and nothing is decided by a read before a write.
+ */
+export interface TerminalRepository extends TerminalReader {
   register(input: { serialNumber: string; model: string; at: string; actor: string }): Promise<boolean>;
   /**
    * IN_STOCK → BOUND to the merchant, count +1 (≤ limit), in one transaction — unless the SN was
@@ -117,6 +125,9 @@ export interface TerminalRepository {
   /** Appends a history entry. */
   addHistory(serialNumber: string, entry: TerminalHistoryEntry): Promise<void>;
 }
+
+/** Where a new activation code's hash is stored: all that issuing a code writes. */
+export type ActivationCodeStore = Pick<TerminalRepository, 'setActivationCode'>;
 
 /** Why a transfer could not complete. */
 export type TransferCompletion = 'COMPLETED' | 'TERMINAL_LIMIT' | 'STALE';

@@ -3,7 +3,7 @@ import { ACTIVATION_CODE_DAYS, MAX_ACTIVATION_CODES_PER_TERMINAL } from '../doma
 import { logger } from '../logger';
 import { countMetric } from '../metrics';
 import type { Clock, KeyedHasher } from '../ports';
-import type { TerminalRepository } from '../ports/terminals';
+import type { ActivationCodeStore } from '../ports/terminals';
 
 /** Keyed hash of an activation code: 10⁶ codes are trivial to brute-force from a plain hash. */
 export function activationCodeHash(hasher: KeyedHasher, serialNumber: string, code: string): Promise<string> {
@@ -30,7 +30,7 @@ export async function reportCodeCapReached(serialNumber: string): Promise<void> 
  * a newer issue, or when the terminal reached its lifetime cap of codes (reported and alarmed).
  */
 export async function newActivationCode(
-  deps: { terminals: TerminalRepository; hasher: KeyedHasher; clock: Clock },
+  deps: { terminals: ActivationCodeStore; hasher: KeyedHasher; clock: Clock },
   serialNumber: string,
   merchantNo: string,
   reservedIssueId?: string,
