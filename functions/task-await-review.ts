@@ -1,5 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
+import { applicationRepository, deadlines, reviewOpener } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { awaitReview } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
@@ -7,7 +7,7 @@ import { systemClock } from '../shared/ports';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewOpener(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),

@@ -4,7 +4,7 @@ import {
   applicationRepository,
   deadlines,
   messagingAdapters,
-  reviewRepository,
+  reviewOpener,
   terminalReader,
 } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
@@ -13,7 +13,7 @@ import { checkAndAwaitReview } from '../shared/onboarding/workflow';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewOpener(),
   workflow: workflowControlFromEnv(),
   ...messagingAdapters(),
   storage: documentInspectorFromEnv(),

@@ -11,6 +11,7 @@ import {
   DynamoSendRecordRepository,
 } from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
+import { DynamoReviewTaskOpener } from './adapters/dynamodb-review-opener';
 import {
   DynamoReviewDecisions,
   DynamoReviewStats,
@@ -62,6 +63,8 @@ export const applicationPlainReads = () => new DynamoApplicationPlainReads(share
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
 /** What deciding a review task reads and writes, over the shared table (the decision route). */
 export const reviewDecisionStore = () => new DynamoReviewDecisions(sharedTable());
+/** What a workflow's wait on a review task writes (the task with its token), over the shared table. */
+export const reviewOpener = () => new DynamoReviewTaskOpener(sharedTable());
 /** The supervisor view's counters over the shared table. */
 export const reviewStatsReader = () => new DynamoReviewStats(sharedTable());
 /** The call-back phones of review tasks' subjects over the shared table (no field opened). */

@@ -16,7 +16,7 @@ import type {
 } from '../ports/repositories';
 import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
 import { shanghaiDay } from '../retention/policy';
-import { epochSeconds, stripKeys } from './dynamodb-applications';
+import { stripKeys } from './dynamodb-applications';
 import { clientCursorKey, encodeCursor } from './dynamodb-cursor';
 import {
   CLAIM_FREE_OR_MINE,
@@ -29,6 +29,7 @@ import {
   queueEntries,
   transactRetrying,
 } from './dynamodb-review-bookkeeping';
+import { DynamoReviewTaskOpener } from './dynamodb-review-opener';
 import { BATCH_GET_MAX, ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 /**
@@ -61,35 +62,14 @@ function decodeCursor(cursor: string | undefined, queue: CursorQueue): Record<st
 }
 
 /**
- * How long a waiting token is kept: longer than any wait on a review (the final deadline), after
- * which the token is dead in Step Functions anyway and DynamoDB's TTL removes the item.
- */
-const WAIT_TOKEN_TTL_SECONDS = 90 * 24 * 3600;
-
-/** The item holding the token of the wait on a task (family `reviewWait`). */
-function waitItem(taskId: string, taskToken: string) {
-  return {
-    ...keys.reviewWait(taskId),
-    taskId,
-    taskToken,
-    expiresAt: epochSeconds() + WAIT_TOKEN_TTL_SECONDS,
-  };
-}
-
-/**
  * What the decision route reads and writes of review tasks ({@link ReviewDecisionStore}): the
  * task, its waiting token, the decision and its undoing, each counted as the queue's counters
- * need. {@link DynamoReviewTaskRepository} extends it with the rest of the tasks' life; the route
- * builds this one, so its bundle does not carry the queue, the claims and the escalations.
+ * need. It extends the opening of a wait (a little the route does not call, so that one chain of
+ * classes serves both narrow ports); {@link DynamoReviewTaskRepository} extends it with the rest of
+ * the tasks' life. The route builds this one, so its bundle does not carry the queue, the claims
+ * and the escalations.
  */
-export class DynamoReviewDecisions implements ReviewDecisionStore {
-  constructor(protected readonly table: DynamoTable) {}
-
-  async get(taskId: string): Promise<ReviewTaskRecord | undefined> {
-    const item = await this.table.get<ReviewTaskRecord & Record<string, unknown>>(keys.reviewTask(taskId));
-    return item ? stripKeys(item) : undefined;
-  }
-
+export class DynamoReviewDecisions extends DynamoReviewTaskOpener implements ReviewDecisionStore {
   async waitingToken(taskId: string): Promise<string | undefined> {
     const item = await this.table.get<{ taskToken?: string }>(keys.reviewWait(taskId));
     return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
@@ -166,36 +146,6 @@ export class DynamoReviewDecisions implements ReviewDecisionStore {
  * the same transaction, so the counters are exact without ever counting tasks.
  */
 export class DynamoReviewTaskRepository extends DynamoReviewDecisions implements ReviewTaskRepository {
-  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean> {
-    return succeeds(
-      transactRetrying(this.table, [
-        { put: waitItem(task.taskId, taskToken) },
-        {
-          put: { ...keys.reviewTask(task.taskId), ...queueEntries(task), ...task },
-          condition: 'attribute_not_exists(pk)',
-        },
-        queueCounts(task.kind, 1, task.escalated),
-      ]),
-    );
-  }
-
-  async attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined> {
-    const attached = await succeeds(
-      this.table.transact([
-        { put: waitItem(taskId, taskToken) },
-        {
-          conditionCheck: keys.reviewTask(taskId),
-          condition: '#status IN (:pending, :decided)',
-          names: { '#status': 'status' },
-          values: { ':pending': 'PENDING', ':decided': 'DECIDED' },
-        },
-      ]),
-    );
-    // Read after the token is in place: a decision written before is seen now; one written later
-    // reads the new token when it hands itself over (see decideReview).
-    return attached ? this.get(taskId) : undefined;
-  }
-
   async markEscalated(taskId: string, at: Date): Promise<boolean> {
     const task = await this.get(taskId);
     if (task?.status !== 'PENDING') return false;

@@ -44,7 +44,12 @@ import {
 } from '../ports/repositories';
 import type { ActivationCodeStore, TerminalRepository } from '../ports/terminals';
 import { requireRecordedDecision } from '../reviews/decision';
-import { type EscalationDeps, openReviewTask, reviewerReasons } from '../reviews/workflow';
+import {
+  type EscalationDeps,
+  openReviewTask,
+  type ReviewTaskDeps,
+  reviewerReasons,
+} from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import type { MessagingKeys } from '../workflow-kit/messaging';
 import { processSubjects } from '../workflow-kit/process-subjects';
@@ -159,11 +164,7 @@ async function recordChecks(
 }
 
 /** The review task of an application's current submission round (created or given the token). */
-function openApplicationReview(
-  deps: Pick<WorkflowTaskDeps, 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
-  record: ApplicationRecord,
-  taskToken: string,
-) {
+function openApplicationReview(deps: ReviewTaskDeps, record: ApplicationRecord, taskToken: string) {
   return openReviewTask(deps, {
     taskId: applicationTaskId(record.applicationId, record.submissionCount),
     kind: 'APPLICATION',
@@ -188,8 +189,7 @@ export const AUTO_REJECTED = 'AUTO_REJECTED';
  * Idempotent: a retry (a send to retry, a failed write) or a restart continues from the stored status.
  */
 export async function checkAndAwaitReview(
-  deps: ChecksDeps &
-    Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'deadlines' | MessagingKeys>,
+  deps: ChecksDeps & ReviewTaskDeps & Pick<WorkflowTaskDeps, 'applications' | MessagingKeys>,
   input: { applicationId: string; taskToken: string },
 ) {
   let record = await applicationSteps.load(deps, input.applicationId);
@@ -215,7 +215,7 @@ export async function checkAndAwaitReview(
  * again on the same task — it gets the new token (or hands over a decision taken meanwhile).
  */
 export async function awaitReview(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
+  deps: ReviewTaskDeps & Pick<WorkflowTaskDeps, 'applications'>,
   input: { applicationId: string; taskToken: string },
 ) {
   const record = await applicationSteps.load(deps, input.applicationId);

@@ -93,6 +93,24 @@ export interface ReviewPage {
 }
 
 /**
+ * What a workflow's wait on a review task writes (shared/reviews/workflow.ts `openReviewTask`):
+ * the task with its waiting token, or the token of a new wait on it. A step that only opens the
+ * wait does not carry the decisions, claims, escalations and queue pages of
+ * {@link ReviewTaskRepository}, which extends this.
+ */
+export interface ReviewTaskOpener {
+  get(taskId: string): Promise<ReviewTaskRecord | undefined>;
+  /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
+  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
+  /**
+   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it and returns the
+   * task as it is after that write (`undefined` when it is missing or closed): a decision written
+   * before is seen here, one written after finds the new token.
+   */
+  attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
+}
+
+/**
  * What deciding a review task reads and writes (the decision route): the task, the token of the
  * workflow waiting on it, the decision and its undoing. Apart from {@link ReviewTaskRepository} so
  * that the route's bundle carries these writes only, not the queue, claims and escalations.
@@ -126,15 +144,7 @@ export interface ReviewDecisionStore {
  * item of its own (key family `reviewWait`): the functions that only read tasks (the queue, the
  * steps that act on a decision) cannot read it, and whoever holds a token can resume the wait.
  */
-export interface ReviewTaskRepository extends ReviewDecisionStore {
-  /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
-  create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
-  /**
-   * Gives a PENDING or DECIDED task the token of the workflow now waiting on it and returns the
-   * task as it is after that write (`undefined` when it is missing or closed): a decision written
-   * before is seen here, one written after finds the new token.
-   */
-  attachToken(taskId: string, taskToken: string): Promise<ReviewTaskRecord | undefined>;
+export interface ReviewTaskRepository extends ReviewTaskOpener, ReviewDecisionStore {
   /**
    * Flags a pending task escalated, counting it (queue counters, the escalations of the day of
    * `at`) once; true while the task is pending, false otherwise.

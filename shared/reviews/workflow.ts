@@ -12,7 +12,7 @@ import {
 import { renderSupervisorEmail } from '../notifications/supervisor-templates';
 import type { Locale } from '../notifications/template-engine';
 import type { Clock, Mailer, WorkflowControl } from '../ports';
-import type { ReviewTaskRepository } from '../ports/repositories';
+import type { ReviewTaskOpener, ReviewTaskRepository } from '../ports/repositories';
 import { noteUndelivered, type Subject, type SubjectStore } from '../workflow-kit/subject';
 
 /*
@@ -22,7 +22,7 @@ import { noteUndelivered, type Subject, type SubjectStore } from '../workflow-ki
 
 /** What opening a review task needs. */
 export interface ReviewTaskDeps {
-  readonly reviews: ReviewTaskRepository;
+  readonly reviews: ReviewTaskOpener;
   readonly workflow: WorkflowControl;
   readonly clock: Clock;
   readonly deadlines: Deadlines;
