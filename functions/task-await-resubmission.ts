@@ -1,6 +1,6 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import {
-  applicationRepository,
+  applicationStore,
   messagingAdapters,
   reviewRepository,
   terminalRepository,
@@ -10,7 +10,7 @@ import { awaitResubmission } from '../shared/onboarding/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   reviews: reviewRepository(),
   workflow: workflowControlFromEnv(),
   ...messagingAdapters(),

@@ -1,12 +1,12 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, deadlines, reviewOpener } from '../shared/composition';
+import { applicationStore, deadlines, reviewOpener } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { awaitReview } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   reviews: reviewOpener(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,

@@ -1,11 +1,11 @@
-import { applicationRepository, reviewRepository } from '../shared/composition';
+import { applicationStore, reviewRepository } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { expireApplication } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   reviews: reviewRepository(),
   clock: systemClock,
 };

@@ -1,10 +1,10 @@
-import { applicationRepository, messagingAdapters, terminalRepository } from '../shared/composition';
+import { applicationStore, messagingAdapters, terminalRepository } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { notifyApplicant } from '../shared/onboarding/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   ...messagingAdapters(),
   terminals: terminalRepository(),
 };

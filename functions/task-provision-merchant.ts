@@ -2,7 +2,7 @@ import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
 import type { AgreementExecution } from '../shared/agreements/process';
 import {
   agreementRepository,
-  applicationRepository,
+  applicationStore,
   feePlanRepository,
   merchantRepository,
   messagingAdapters,
@@ -15,7 +15,7 @@ import type { WorkflowEngine } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   reviews: reviewRepository(),
   merchants: merchantRepository(),
   ...messagingAdapters(),

@@ -1,5 +1,5 @@
 import {
-  applicationRepository,
+  applicationStore,
   messagingAdapters,
   reviewRepository,
   terminalRepository,
@@ -9,7 +9,7 @@ import { recordDecision } from '../shared/onboarding/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   reviews: reviewRepository(),
   ...messagingAdapters(),
   terminals: terminalRepository(),

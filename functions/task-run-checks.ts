@@ -1,7 +1,7 @@
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import {
-  applicationRepository,
+  applicationStore,
   deadlines,
   messagingAdapters,
   reviewOpener,
@@ -12,7 +12,7 @@ import { checkAndAwaitReview } from '../shared/onboarding/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
-  applications: applicationRepository(),
+  applications: applicationStore(),
   reviews: reviewOpener(),
   workflow: workflowControlFromEnv(),
   ...messagingAdapters(),

@@ -1,5 +1,9 @@
 import { DynamoAgreementRepository } from './adapters/dynamodb-agreements';
-import { DynamoApplicationPlainReads, DynamoApplicationRepository } from './adapters/dynamodb-applications';
+import {
+  DynamoApplicationPlainReads,
+  DynamoApplicationRepository,
+  DynamoApplicationStore,
+} from './adapters/dynamodb-applications';
 import { DynamoCallbackPhones } from './adapters/dynamodb-callback-phones';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoDailyCheckDecisions } from './adapters/dynamodb-daily-check-decisions';
@@ -59,6 +63,8 @@ export const applicationRepository = () =>
   new DynamoApplicationRepository(sharedTable(), sharedFieldCipher());
 /** The application reads that open no encrypted field, over the shared table (no field cipher). */
 export const applicationPlainReads = () => new DynamoApplicationPlainReads(sharedTable());
+/** The applications as the onboarding workflow's steps use them ({@link applicationRepository}'s core). */
+export const applicationStore = () => new DynamoApplicationStore(sharedTable(), sharedFieldCipher());
 /** Review-task repository over the shared table. */
 export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
 /** What deciding a review task reads and writes, over the shared table (the decision route). */

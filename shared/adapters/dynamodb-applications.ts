@@ -5,6 +5,7 @@ import type { FieldCipher } from '../ports';
 import {
   type ApplicationPlainReads,
   type ApplicationRepository,
+  type ApplicationStore,
   DuplicateMerchantError,
   StaleWriteError,
 } from '../ports/repositories';
@@ -76,14 +77,15 @@ export class DynamoApplicationPlainReads implements ApplicationPlainReads {
   }
 }
 
-/** Applications (each its own idempotency record) and uniqueness markers in the one table. */
-export class DynamoApplicationRepository
-  extends DynamoApplicationPlainReads
-  implements ApplicationRepository
-{
+/**
+ * The workflow steps' applications (whole records, markers, blocklist) in the one table. Apart
+ * from the repository below, which extends it, so that a step does not carry the token, creation
+ * and partial reads (class methods are all bundled with their class; an unused class is not).
+ */
+export class DynamoApplicationStore extends DynamoApplicationPlainReads implements ApplicationStore {
   constructor(
     table: DynamoTable,
-    private readonly cipher: FieldCipher,
+    protected readonly cipher: FieldCipher,
   ) {
     super(table);
   }
@@ -93,7 +95,62 @@ export class DynamoApplicationRepository
     const item = await this.table.get<ApplicationRecord & Record<string, unknown>>(key);
     return item ? stripKeys(await openFields(this.cipher, key, item, APPLICATION_FIELDS)) : undefined;
   }
+  async save(
+    next: ApplicationRecord,
+    expectedRevision: number,
+    markers: { claim?: readonly string[]; release?: readonly string[] } = {},
+  ): Promise<void> {
+    const claim = markers.claim ?? [];
+    const release = (markers.release ?? []).filter((pk) => !claim.includes(pk));
+    const writes: TransactionWrite[] = [
+      {
+        put: await applicationItem(this.cipher, next),
+        condition: 'revision = :expected',
+        values: { ':expected': expectedRevision },
+      },
+      ...claim.map(
+        (pk): TransactionWrite => ({
+          put: {
+            ...keys.uniquenessMarker(pk),
+            applicationId: next.applicationId,
+            ...(next.merchantNo ? { merchantNo: next.merchantNo } : {}),
+          },
+          condition: 'attribute_not_exists(pk) OR applicationId = :app',
+          values: { ':app': next.applicationId },
+        }),
+      ),
+      ...release.map(
+        (pk): TransactionWrite => ({
+          delete: keys.uniquenessMarker(pk),
+          condition: 'attribute_not_exists(pk) OR applicationId = :app',
+          values: { ':app': next.applicationId },
+        }),
+      ),
+    ];
+    try {
+      await this.table.transact(writes);
+    } catch (error) {
+      if (error instanceof ConditionFailedError) {
+        if (error.failedIndexes.some((index) => index >= 1 && index <= claim.length))
+          throw new DuplicateMerchantError();
+        throw new StaleWriteError();
+      }
+      throw error;
+    }
+  }
+  async markerHolder(markerKey: string): Promise<{ applicationId: string; merchantNo?: string } | undefined> {
+    const item = await this.table.get<{ applicationId: string; merchantNo?: string }>(
+      keys.uniquenessMarker(markerKey),
+    );
+    return item ? { applicationId: item.applicationId, merchantNo: item.merchantNo } : undefined;
+  }
+  async isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean> {
+    return (await this.table.get(keys.blocklist(kind, keyedHash))) !== undefined;
+  }
+}
 
+/** Applications (each its own idempotency record) and uniqueness markers in the one table. */
+export class DynamoApplicationRepository extends DynamoApplicationStore implements ApplicationRepository {
   async getIfTokenAccepted(
     applicationId: string,
     accepts: (tokenHash: string) => boolean,
@@ -181,61 +238,6 @@ export class DynamoApplicationRepository
 
   async forgetReplayableToken(applicationId: string): Promise<void> {
     await this.table.delete(keys.tokenReplay(applicationId));
-  }
-
-  async save(
-    next: ApplicationRecord,
-    expectedRevision: number,
-    markers: { claim?: readonly string[]; release?: readonly string[] } = {},
-  ): Promise<void> {
-    const claim = markers.claim ?? [];
-    const release = (markers.release ?? []).filter((pk) => !claim.includes(pk));
-    const writes: TransactionWrite[] = [
-      {
-        put: await applicationItem(this.cipher, next),
-        condition: 'revision = :expected',
-        values: { ':expected': expectedRevision },
-      },
-      ...claim.map(
-        (pk): TransactionWrite => ({
-          put: {
-            ...keys.uniquenessMarker(pk),
-            applicationId: next.applicationId,
-            ...(next.merchantNo ? { merchantNo: next.merchantNo } : {}),
-          },
-          condition: 'attribute_not_exists(pk) OR applicationId = :app',
-          values: { ':app': next.applicationId },
-        }),
-      ),
-      ...release.map(
-        (pk): TransactionWrite => ({
-          delete: keys.uniquenessMarker(pk),
-          condition: 'attribute_not_exists(pk) OR applicationId = :app',
-          values: { ':app': next.applicationId },
-        }),
-      ),
-    ];
-    try {
-      await this.table.transact(writes);
-    } catch (error) {
-      if (error instanceof ConditionFailedError) {
-        if (error.failedIndexes.some((index) => index >= 1 && index <= claim.length))
-          throw new DuplicateMerchantError();
-        throw new StaleWriteError();
-      }
-      throw error;
-    }
-  }
-
-  async markerHolder(markerKey: string): Promise<{ applicationId: string; merchantNo?: string } | undefined> {
-    const item = await this.table.get<{ applicationId: string; merchantNo?: string }>(
-      keys.uniquenessMarker(markerKey),
-    );
-    return item ? { applicationId: item.applicationId, merchantNo: item.merchantNo } : undefined;
-  }
-
-  async isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean> {
-    return (await this.table.get(keys.blocklist(kind, keyedHash))) !== undefined;
   }
 }
 

@@ -2,7 +2,7 @@ import type { ApplicationRecord, AutomatedCheck, Reason } from '../domain/applic
 import type { RequiredCheck } from '../domain/review';
 import { blocklistCandidates } from '../merchants/identities';
 import type { Clock, DocumentInspector, KeyedHasher } from '../ports';
-import type { ApplicationRepository } from '../ports/repositories';
+import type { ApplicationStore } from '../ports/repositories';
 import type { TerminalReader } from '../ports/terminals';
 import { findMcc } from '../reference/mcc';
 import { mccRiskLevel } from '../reference/mcc-risk';
@@ -29,7 +29,7 @@ export interface ChecksResult {
 
 /** What the automated checks read (they write nothing). */
 export interface ChecksDeps {
-  readonly applications: ApplicationRepository;
+  readonly applications: ApplicationStore;
   readonly hasher: KeyedHasher;
   readonly storage: DocumentInspector;
   readonly terminals: TerminalReader;

@@ -37,11 +37,7 @@ import type {
 import type { AgreementRepository, FeePlanRepository } from '../ports/agreements';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
-import {
-  type ApplicationRepository,
-  type ReviewTaskRepository,
-  StaleWriteError,
-} from '../ports/repositories';
+import { type ApplicationStore, type ReviewTaskRepository, StaleWriteError } from '../ports/repositories';
 import type { ActivationCodeStore, TerminalRepository } from '../ports/terminals';
 import { requireRecordedDecision } from '../reviews/decision';
 import {
@@ -58,7 +54,7 @@ import { type ChecksDeps, type ChecksResult, evaluateChecks, requiredChecksFor }
 
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
 export interface WorkflowTaskDeps {
-  readonly applications: ApplicationRepository;
+  readonly applications: ApplicationStore;
   readonly reviews: ReviewTaskRepository;
   readonly merchants: MerchantRepository;
   readonly terminals: TerminalRepository;

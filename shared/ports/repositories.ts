@@ -35,9 +35,31 @@ export interface ApplicationPlainReads {
   signerOf(applicationId: string): Promise<{ phone: string; locale: 'zh-CN' | 'en' } | undefined>;
 }
 
-/** Applications (each its own idempotency record) and uniqueness markers. */
-export interface ApplicationRepository extends ApplicationPlainReads {
+/**
+ * Applications as the onboarding workflow's steps use them: whole records read and saved under
+ * their revision, and the uniqueness markers and blocklist the automated checks read. A step's
+ * adapter so carries none of the token, creation and partial reads of
+ * {@link ApplicationRepository}, which extends this.
+ */
+export interface ApplicationStore {
   get(applicationId: string): Promise<ApplicationRecord | undefined>;
+  /**
+   * Writes `next` if the stored revision is still `expectedRevision` (else {@link StaleWriteError}),
+   * claiming and releasing uniqueness markers in the same transaction
+   * (a marker held by someone else → {@link DuplicateMerchantError}).
+   */
+  save(
+    next: ApplicationRecord,
+    expectedRevision: number,
+    markers?: { claim?: readonly string[]; release?: readonly string[] },
+  ): Promise<void>;
+  /** Who holds a marker (by its stored key), if anyone. */
+  markerHolder(markerKey: string): Promise<{ applicationId: string; merchantNo?: string } | undefined>;
+  isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean>;
+}
+
+/** Applications (each its own idempotency record) and uniqueness markers. */
+export interface ApplicationRepository extends ApplicationPlainReads, ApplicationStore {
   /**
    * The application, read once, if `accepts` its stored token hash: personal data is decrypted
    * only for a caller whose token matched (`undefined` for a missing one or a refused token).
@@ -71,19 +93,6 @@ export interface ApplicationRepository extends ApplicationPlainReads {
   replayableToken(applicationId: string, now: Date): Promise<string | undefined>;
   /** Forgets the first token's replayable copy (its first use); nothing happens when there is none. */
   forgetReplayableToken(applicationId: string): Promise<void>;
-  /**
-   * Writes `next` if the stored revision is still `expectedRevision` (else {@link StaleWriteError}),
-   * claiming and releasing uniqueness markers in the same transaction
-   * (a marker held by someone else → {@link DuplicateMerchantError}).
-   */
-  save(
-    next: ApplicationRecord,
-    expectedRevision: number,
-    markers?: { claim?: readonly string[]; release?: readonly string[] },
-  ): Promise<void>;
-  /** Who holds a marker (by its stored key), if anyone. */
-  markerHolder(markerKey: string): Promise<{ applicationId: string; merchantNo?: string } | undefined>;
-  isBlocked(kind: IdentityKind, keyedHash: string): Promise<boolean>;
 }
 
 /** One page of the review queue. */

@@ -539,12 +539,13 @@ describe('onboarding stacks (synthesized without bundling)', () => {
     });
 
     it('gives FIELD_CIPHER_KEY_ID to exactly the functions that build the PII repositories', () => {
-      // The list must follow the code: every function file that builds an application, merchant
-      // or change-request repository (directly or through the activation-code sender).
+      // The list must follow the code: every function file that builds an application (repository
+      // or the workflow steps' store), merchant or change-request repository (directly or through
+      // the activation-code sender).
       const builders = readdirSync(FUNCTIONS_DIR)
         .filter((file) => file.endsWith('.ts'))
         .filter((file) =>
-          /applicationRepository|merchantRepository|changeRequestRepository|activation-code-sender|webhookRepository\(true\)/.test(
+          /applicationRepository|applicationStore|merchantRepository|changeRequestRepository|activation-code-sender|webhookRepository\(true\)/.test(
             readFileSync(join(FUNCTIONS_DIR, file), 'utf8'),
           ),
         )
