@@ -64,7 +64,6 @@ export const TASK_CHANGE_RUN_CHECKS = {
   capabilities: ['identityHmac'],
   fieldCipher: 'decrypt',
   table: { read: ['reviewTask', 'blocklist'], write: ['idempotency', 'merchant', 'changeRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task ChangeAwaitReview: opens the review task or gives it the new token. */
@@ -75,7 +74,6 @@ export const TASK_CHANGE_AWAIT_REVIEW = {
   workflows: ['change-request'],
   fieldCipher: 'decrypt',
   table: { read: ['merchant', 'changeRequest'], write: ['reviewTask', 'reviewWait', 'reviewStats'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task ChangeApply: applies an approved change if the merchant's version is unchanged. */
@@ -90,7 +88,6 @@ export const TASK_CHANGE_APPLY = {
     read: ['reviewTask'],
     write: ['idempotency', 'merchant', 'changeRequest', 'feePlan', 'agreement'],
   },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task ChangeRecordDecision: a REJECT decision with the reviewer's reasons. */
@@ -99,7 +96,6 @@ export const TASK_CHANGE_RECORD_DECISION = {
   trigger: { kind: 'task', process: 'change-request' },
   fieldCipher: 'decrypt',
   table: { read: ['reviewTask'], write: ['idempotency', 'merchant', 'changeRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task ChangeExpire: no decision by the final deadline. */
@@ -108,7 +104,6 @@ export const TASK_CHANGE_EXPIRE = {
   trigger: { kind: 'task', process: 'change-request' },
   fieldCipher: 'decrypt',
   table: { write: ['idempotency', 'reviewTask', 'reviewStats', 'merchant', 'changeRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task ChangeNotify: the outcome by email and SMS (old and new contact when it changed). */
@@ -137,5 +132,4 @@ export const TASK_CHANGE_RECORD_FAILURE = {
   trigger: { kind: 'task', process: 'change-request' },
   fieldCipher: 'decrypt',
   table: { write: ['changeRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;

@@ -184,7 +184,6 @@ export const TASK_AWAIT_REVIEW = {
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
   table: { write: ['application', 'reviewTask', 'reviewWait', 'reviewStats', 'uniqueness'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task EscalateReview: the review deadline passed; tells the supervisors. */
@@ -271,7 +270,6 @@ export const TASK_EXPIRE_APPLICATION = {
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
   table: { write: ['application', 'reviewTask', 'reviewStats', 'uniqueness'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task RecordFailure: a failed workflow in its subject's timeline. */
@@ -280,5 +278,4 @@ export const TASK_RECORD_FAILURE = {
   trigger: { kind: 'task', process: 'onboarding' },
   fieldCipher: 'decrypt',
   table: { write: ['application', 'uniqueness', 'terminal'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;

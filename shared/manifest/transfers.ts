@@ -80,7 +80,6 @@ export const TASK_TRANSFER_AWAIT_ACCEPTANCE = {
   capabilities: ['taskResponse'],
   workflows: ['terminal-transfer'],
   table: { write: ['terminal', 'transferRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task TransferAwaitReview: opens the TERMINAL_TRANSFER review task. */
@@ -90,7 +89,6 @@ export const TASK_TRANSFER_AWAIT_REVIEW = {
   capabilities: ['taskResponse'],
   workflows: ['terminal-transfer'],
   table: { read: ['transferRequest'], write: ['reviewTask', 'reviewWait', 'reviewStats'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task TransferComplete: re-binds the SN to the receiving merchant with a new terminal ID. */
@@ -100,7 +98,6 @@ export const TASK_TRANSFER_COMPLETE = {
   // Builds a repository of encrypted items for the lookups it makes, but opens no field.
   fieldCipher: 'key-id',
   table: { read: ['reviewTask'], write: ['merchant', 'sequence', 'terminal', 'transferRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task TransferRecordDecision: a REJECT decision; the SN stays with the sender. */
@@ -108,7 +105,6 @@ export const TASK_TRANSFER_RECORD_DECISION = {
   name: 'task-transfer-record-decision',
   trigger: { kind: 'task', process: 'terminal-transfer' },
   table: { read: ['reviewTask'], write: ['terminal', 'transferRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task TransferExpire: not accepted or not decided in time. */
@@ -116,7 +112,6 @@ export const TASK_TRANSFER_EXPIRE = {
   name: 'task-transfer-expire',
   trigger: { kind: 'task', process: 'terminal-transfer' },
   table: { write: ['reviewTask', 'reviewStats', 'terminal', 'transferRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;
 
 /** Task TransferNotify: tells both merchants by email and SMS, at most once each. */
@@ -146,5 +141,4 @@ export const TASK_TRANSFER_RECORD_FAILURE = {
   name: 'task-transfer-record-failure',
   trigger: { kind: 'task', process: 'terminal-transfer' },
   table: { write: ['transferRequest'] },
-  lazyModules: ['@aws-lambda-powertools/metrics'],
 } as const satisfies TaskEntry;

@@ -48,7 +48,7 @@ import {
 } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import type { MessagingKeys } from '../workflow-kit/messaging';
-import { processSubjects } from '../workflow-kit/process-subjects';
+import { escalateReviewOf, processSubjects } from '../workflow-kit/process-subjects';
 import { transitioned } from '../workflow-kit/subject';
 import { type ChecksDeps, type ChecksResult, evaluateChecks, requiredChecksFor } from './checks';
 
@@ -230,7 +230,7 @@ export async function escalateApplicationReview(
 ) {
   const record = await applicationSteps.load(deps, input.applicationId);
   const taskId = applicationTaskId(record.applicationId, record.submissionCount);
-  return applicationSteps.escalateReview(deps, record.applicationId, taskId);
+  return escalateReviewOf(applicationSteps, deps, record.applicationId, taskId);
 }
 
 /** What sending an applicant's messages needs, as long as none is the approval (see {@link NotifyDeps}). */

@@ -15,6 +15,7 @@ import {
   StaleWriteError,
 } from '../../../shared/ports/repositories';
 import type { TerminalRepository } from '../../../shared/ports/terminals';
+import { recordFailureOf } from '../../../shared/workflow-kit/process-subjects';
 import { individualApplication } from '../../support/fixtures';
 import { notificationFakes } from '../../support/notification-fakes';
 
@@ -298,7 +299,7 @@ describe('RecordFailure', () => {
   it('appends one WORKFLOW_FAILED entry with the error name only, re-reading after a concurrent write', async () => {
     const w = world({ ...submitted(), status: 'PENDING_REVIEW' });
     w.failNextSaves(1);
-    await applicationSteps.recordFailure(w.deps, 'APP1', { Error: 'States.Timeout' });
+    await recordFailureOf(applicationSteps, w.deps, 'APP1', { Error: 'States.Timeout' });
     expect(w.current().timeline.at(-1)).toEqual({
       status: 'PENDING_REVIEW',
       at: '2026-11-23T08:15:00.000Z',

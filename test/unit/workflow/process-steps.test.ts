@@ -9,6 +9,7 @@ import type { ChangeRequestRepository } from '../../../shared/ports/change-reque
 import type { ReviewTaskRepository } from '../../../shared/ports/repositories';
 import type { TransferRepository } from '../../../shared/ports/terminals';
 import { transferSteps } from '../../../shared/transfers/workflow';
+import { escalateReviewOf, recordFailureOf } from '../../../shared/workflow-kit/process-subjects';
 import { notificationFakes } from '../../support/notification-fakes';
 
 /*
@@ -142,13 +143,18 @@ describe.each([
     kind: 'TERMINAL_TRANSFER' as const,
     run: (records: ReturnType<typeof store<TransferRequestRecord>>) => ({
       recordFailure: (failure: { Error?: string }) =>
-        transferSteps.recordFailure(
+        recordFailureOf(
+          transferSteps,
           { transfers: records as unknown as TransferRepository, clock },
           'TR1',
           failure,
         ),
       escalate: (deps: ReturnType<typeof escalationDeps>['deps']) =>
-        transferSteps.escalateReview({ ...deps, transfers: records as unknown as TransferRepository }, 'TR1'),
+        escalateReviewOf(
+          transferSteps,
+          { ...deps, transfers: records as unknown as TransferRepository },
+          'TR1',
+        ),
       load: (id: string) => transferSteps.load({ transfers: records as unknown as TransferRepository }, id),
     }),
   },
@@ -159,13 +165,15 @@ describe.each([
     kind: 'CHANGE_REQUEST' as const,
     run: (records: ReturnType<typeof store<ChangeRequestRecord>>) => ({
       recordFailure: (failure: { Error?: string }) =>
-        changeRequestSteps.recordFailure(
+        recordFailureOf(
+          changeRequestSteps,
           { changeRequests: records as unknown as ChangeRequestRepository, clock },
           'CR1',
           failure,
         ),
       escalate: (deps: ReturnType<typeof escalationDeps>['deps']) =>
-        changeRequestSteps.escalateReview(
+        escalateReviewOf(
+          changeRequestSteps,
           { ...deps, changeRequests: records as unknown as ChangeRequestRepository },
           'CR1',
         ),
