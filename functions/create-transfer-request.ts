@@ -3,7 +3,7 @@ import {
   applicationRepository,
   deadlines,
   merchantRepository,
-  terminalRepository,
+  terminalReader,
   transferRepository,
 } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -30,7 +30,7 @@ export const makeHandler = (
 export const handler = makeHandler({
   applications: applicationRepository(),
   transfers: transferRepository(),
-  terminals: terminalRepository(),
+  terminals: terminalReader(),
   merchants: merchantRepository(),
   workflow: workflowFromEnv('terminal-transfer'),
   clock: systemClock,

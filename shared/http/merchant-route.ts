@@ -14,7 +14,7 @@ import type { GuardedRouteEntry, OwnedObjectKind } from '../manifest/types';
 import type { StaffTokenVerifier } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { ApplicationRepository } from '../ports/repositories';
-import type { TerminalRepository, TransferRepository } from '../ports/terminals';
+import type { TerminalReader, TransferRepository } from '../ports/terminals';
 import { type HttpRequest, type HttpResult, httpRoute, pathParameter } from './http-route';
 
 /*
@@ -36,7 +36,7 @@ import { type HttpRequest, type HttpResult, httpRoute, pathParameter } from './h
 /** The repositories the guard may need, by object kind (a route passes those of its kind). */
 export interface GuardDeps {
   readonly applications: ApplicationRepository;
-  readonly terminals?: TerminalRepository;
+  readonly terminals?: TerminalReader;
   readonly transfers?: TransferRepository;
   readonly changeRequests?: ChangeRequestRepository;
   /** Only on `merchant-or-staff` routes. */

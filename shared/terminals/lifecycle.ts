@@ -25,7 +25,7 @@ import type { Clock, KeyedHasher, SmsSender } from '../ports';
 import type { AgreementRepository } from '../ports/agreements';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
-import type { PaymentHost, TerminalRepository } from '../ports/terminals';
+import type { PaymentHost, TerminalReader, TerminalRepository } from '../ports/terminals';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
 import { systemEntryOf } from '../workflow-kit/subject';
@@ -64,7 +64,10 @@ function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
 }
 
 /** The terminal as staff see it: state, binding, activation state and full history. */
-export async function getTerminal(deps: Pick<TerminalDeps, 'terminals' | 'clock'>, serialNumber: string) {
+export async function getTerminal(
+  deps: Pick<TerminalDeps, 'clock'> & { readonly terminals: TerminalReader },
+  serialNumber: string,
+) {
   const terminal = await deps.terminals.get(checkSerialNumber(serialNumber));
   if (!terminal) throw notFound('Terminal');
   const history = await deps.terminals.history(serialNumber);

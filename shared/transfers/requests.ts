@@ -13,7 +13,7 @@ import { logger } from '../logger';
 import type { Clock, WorkflowControl, WorkflowEngine } from '../ports';
 import type { MerchantRepository } from '../ports/merchants';
 import type { ReviewTaskRepository } from '../ports/repositories';
-import type { TerminalRepository, TransferRepository } from '../ports/terminals';
+import type { TerminalReader, TerminalRepository, TransferRepository } from '../ports/terminals';
 import { checkSerialNumber } from '../terminals/lifecycle';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
@@ -65,7 +65,9 @@ export const createSchema = /* @__PURE__ */ lazy(() =>
  * transfer (one at a time, only while bound to the caller) and starts the workflow.
  */
 export async function createTransferRequest(
-  deps: Pick<TransferDeps, 'transfers' | 'terminals' | 'merchants' | 'workflow' | 'clock' | 'deadlines'>,
+  deps: Pick<TransferDeps, 'transfers' | 'merchants' | 'workflow' | 'clock' | 'deadlines'> & {
+    readonly terminals: TerminalReader;
+  },
   merchantNo: string | undefined,
   serialNumber: string,
   input: unknown,
