@@ -1,10 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import {
-  applicationStore,
-  messagingAdapters,
-  reviewRepository,
-  terminalRepository,
-} from '../shared/composition';
+import { applicationStore, messagingAdapters, reviewRepository } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { awaitResubmission } from '../shared/onboarding/workflow';
 
@@ -14,7 +9,6 @@ const deps = {
   reviews: reviewRepository(),
   workflow: workflowControlFromEnv(),
   ...messagingAdapters(),
-  terminals: terminalRepository(),
 };
 
 /**

@@ -1,9 +1,4 @@
-import {
-  applicationStore,
-  messagingAdapters,
-  reviewRepository,
-  terminalRepository,
-} from '../shared/composition';
+import { applicationStore, messagingAdapters, reviewRepository } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { recordDecision } from '../shared/onboarding/workflow';
 
@@ -12,7 +7,6 @@ const deps = {
   applications: applicationStore(),
   reviews: reviewRepository(),
   ...messagingAdapters(),
-  terminals: terminalRepository(),
 };
 
 /**

@@ -297,13 +297,13 @@ async function applyDecision(
  * finds the status written and only sends what is unsent.
  */
 export async function recordDecision(
-  deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews'>,
+  deps: MessageDeps & Pick<WorkflowTaskDeps, 'reviews'>,
   input: { applicationId: string },
 ) {
   let record = await applicationSteps.load(deps, input.applicationId);
   if (record.status === 'PENDING_REVIEW') record = await applyDecision(deps, record, 'REJECT');
   if (record.status !== 'REJECTED' && record.status !== 'NEEDS_CHANGES') return { skipped: record.status };
-  await notifyOf(deps, record);
+  await notifyOf(deps, record, [record.status === 'REJECTED' ? 'APPLICATION_REJECTED' : 'CHANGES_REQUESTED']);
   return { status: record.status };
 }
 
@@ -314,7 +314,7 @@ export async function recordDecision(
  * resumes the token).
  */
 export async function awaitResubmission(
-  deps: NotifyDeps & Pick<WorkflowTaskDeps, 'reviews' | 'workflow'>,
+  deps: MessageDeps & Pick<WorkflowTaskDeps, 'reviews' | 'workflow'>,
   input: { applicationId: string; taskToken: string },
 ) {
   let record = await applicationSteps.load(deps, input.applicationId);
@@ -338,7 +338,7 @@ export async function awaitResubmission(
   } else {
     return { skipped: record.status };
   }
-  await notifyOf(deps, record);
+  await notifyOf(deps, record, ['CHANGES_REQUESTED']);
   return { waiting: true };
 }
 
