@@ -161,14 +161,14 @@ export const TASK_RUN_CHECKS = {
   workflows: ['onboarding'],
   fieldCipher: 'decrypt',
   table: {
-    read: ['blocklist'],
+    // The terminal is only looked up (the stock check): its code is issued at approval.
+    read: ['blocklist', 'terminal'],
     write: [
       'application',
       'reviewTask',
       'reviewWait',
       'reviewStats',
       'uniqueness',
-      'terminal',
       'sendRecord',
       'suppression',
       'sendQuota',
@@ -205,7 +205,7 @@ export const TASK_RECORD_DECISION = {
   fieldCipher: 'decrypt',
   table: {
     read: ['reviewTask'],
-    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
+    write: ['application', 'uniqueness', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
@@ -219,7 +219,7 @@ export const TASK_AWAIT_RESUBMISSION = {
   fieldCipher: 'decrypt',
   table: {
     read: ['reviewTask'],
-    write: ['application', 'uniqueness', 'terminal', 'sendRecord', 'suppression', 'sendQuota'],
+    write: ['application', 'uniqueness', 'sendRecord', 'suppression', 'sendQuota'],
   },
 } as const satisfies TaskEntry;
 
