@@ -133,6 +133,24 @@ export function localDynamoDbClient(url: string, maxAttempts = 3): DynamoDBClien
   });
 }
 
+/** A keys-only index of the table (`TABLE_SCHEMA.gsi2`, `gsi3`) and the attributes it is keyed on. */
+function keysOnlyIndex(schema: { indexName: string; partitionKey: string; sortKey: string }) {
+  return {
+    index: {
+      IndexName: schema.indexName,
+      KeySchema: [
+        { AttributeName: schema.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: schema.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
+    },
+    attributes: [
+      { AttributeName: schema.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: schema.sortKey, AttributeType: 'S' as const },
+    ],
+  };
+}
+
 /**
  * Creates the single table if it is missing (pk/sk, GSI `gsi1` on gsi1pk/gsi1sk projecting ALL,
  * the keys-only retention index `gsi2` and escalated review queue `gsi3`, on-demand, a stream of
@@ -144,30 +162,8 @@ export async function ensureTable(
   tableName: string,
   log: LocalLogger,
 ): Promise<void> {
-  const retentionIndex = {
-    IndexName: TABLE_SCHEMA.gsi2.indexName,
-    KeySchema: [
-      { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, KeyType: 'HASH' as const },
-      { AttributeName: TABLE_SCHEMA.gsi2.sortKey, KeyType: 'RANGE' as const },
-    ],
-    Projection: { ProjectionType: 'KEYS_ONLY' as const },
-  };
-  const retentionAttributes = [
-    { AttributeName: TABLE_SCHEMA.gsi2.partitionKey, AttributeType: 'S' as const },
-    { AttributeName: TABLE_SCHEMA.gsi2.sortKey, AttributeType: 'S' as const },
-  ];
-  const escalatedIndex = {
-    IndexName: TABLE_SCHEMA.gsi3.indexName,
-    KeySchema: [
-      { AttributeName: TABLE_SCHEMA.gsi3.partitionKey, KeyType: 'HASH' as const },
-      { AttributeName: TABLE_SCHEMA.gsi3.sortKey, KeyType: 'RANGE' as const },
-    ],
-    Projection: { ProjectionType: 'KEYS_ONLY' as const },
-  };
-  const escalatedAttributes = [
-    { AttributeName: TABLE_SCHEMA.gsi3.partitionKey, AttributeType: 'S' as const },
-    { AttributeName: TABLE_SCHEMA.gsi3.sortKey, AttributeType: 'S' as const },
-  ];
+  const retention = keysOnlyIndex(TABLE_SCHEMA.gsi2);
+  const escalated = keysOnlyIndex(TABLE_SCHEMA.gsi3);
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
     // A state dir from before the stream: enable it, as the stack update does in AWS.
@@ -184,10 +180,7 @@ export async function ensureTable(
     // does in AWS (one index per update, as DynamoDB requires). A task escalated before the
     // escalated index existed carries no key of it, so `escalated=true` does not list it.
     const indexes = described.Table?.GlobalSecondaryIndexes ?? [];
-    for (const [index, attributes] of [
-      [retentionIndex, retentionAttributes],
-      [escalatedIndex, escalatedAttributes],
-    ] as const) {
+    for (const { index, attributes } of [retention, escalated]) {
       if (indexes.some((existing) => existing.IndexName === index.IndexName)) continue;
       await client.send(
         new UpdateTableCommand({
@@ -210,8 +203,8 @@ export async function ensureTable(
           { AttributeName: 'sk', AttributeType: 'S' },
           { AttributeName: 'gsi1pk', AttributeType: 'S' },
           { AttributeName: 'gsi1sk', AttributeType: 'S' },
-          ...retentionAttributes,
-          ...escalatedAttributes,
+          ...retention.attributes,
+          ...escalated.attributes,
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
@@ -226,8 +219,8 @@ export async function ensureTable(
             ],
             Projection: { ProjectionType: 'ALL' },
           },
-          retentionIndex,
-          escalatedIndex,
+          retention.index,
+          escalated.index,
         ],
       }),
     );

@@ -33,6 +33,29 @@ vi.hoisted(() => {
 });
 
 /** Everything written to this process's console (the handlers run in it). */
+/**
+ * A maker of pending review tasks to write straight to the table: task `index` of `kind`, created
+ * `index` seconds after `base` (so they list in index order), its id `idPrefix` (unique to this
+ * run) and the index.
+ */
+function seededTasks(prefix: string, base: number) {
+  const idPrefix = `${prefix}-${Date.now()}-`;
+  const task = (index: number, kind: ReviewTaskRecord['kind']): ReviewTaskRecord => ({
+    taskId: `${idPrefix}${String(index).padStart(2, '0')}`,
+    kind,
+    subjectId: `${idPrefix}${index}`,
+    status: 'PENDING',
+    createdAt: new Date(base + index * 1000).toISOString(),
+    deadline: new Date(Date.now() + 600_000).toISOString(),
+    finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
+    escalated: false,
+    automatedChecks: [],
+    requiredChecks: [],
+    summary: `${kind} ${index}`,
+  });
+  return { task, idPrefix };
+}
+
 const captured: string[] = [];
 const restore: (() => void)[] = [];
 
@@ -580,21 +603,7 @@ describe('the queue of one kind', () => {
   it('lists only the pending tasks of the kind asked for, oldest first across pages, through its own queue; refuses a cursor of another listing and an unknown kind', async () => {
     // Older than anything else in the queue, so they come first; applications older still and more
     // numerous than a page, as a reviewer looking for risk alerts behind a long queue would find them.
-    const base = Date.UTC(2020, 0, 1);
-    const stamp = `${Date.now()}`;
-    const seeded = (index: number, kind: ReviewTaskRecord['kind']): ReviewTaskRecord => ({
-      taskId: `KINDQ-${stamp}-${String(index).padStart(2, '0')}`,
-      kind,
-      subjectId: `KINDQ-${stamp}-${index}`,
-      status: 'PENDING',
-      createdAt: new Date(base + index * 1000).toISOString(),
-      deadline: new Date(Date.now() + 600_000).toISOString(),
-      finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
-      escalated: false,
-      automatedChecks: [],
-      requiredChecks: [],
-      summary: `${kind} ${index}`,
-    });
+    const { task: seeded } = seededTasks('KINDQ', Date.UTC(2020, 0, 1));
     const tasks = [
       ...Array.from({ length: 6 }, (_, index) => seeded(index, 'APPLICATION')),
       seeded(6, 'RISK_ALERT'),
@@ -693,21 +702,7 @@ describe('the escalated queue', () => {
   it('lists only the escalated pending tasks, oldest first across pages, through its own index; a decided, closed or un-escalated task is not in it, an undone decision puts it back; refuses another value and a cursor of another listing', async () => {
     // Older than the whole queue (the kind queue's test seeds 2020): a reviewer asking for the
     // escalated tasks finds them before the non-escalated ones that come first in the queue.
-    const base = Date.UTC(2019, 0, 1);
-    const stamp = `${Date.now()}`;
-    const seeded = (index: number, kind: ReviewTaskRecord['kind']): ReviewTaskRecord => ({
-      taskId: `ESCQ-${stamp}-${String(index).padStart(2, '0')}`,
-      kind,
-      subjectId: `ESCQ-${stamp}-${index}`,
-      status: 'PENDING',
-      createdAt: new Date(base + index * 1000).toISOString(),
-      deadline: new Date(Date.now() + 600_000).toISOString(),
-      finalDeadline: new Date(Date.now() + 1_200_000).toISOString(),
-      escalated: false,
-      automatedChecks: [],
-      requiredChecks: [],
-      summary: `${kind} ${index}`,
-    });
+    const { task: seeded, idPrefix } = seededTasks('ESCQ', Date.UTC(2019, 0, 1));
     const kinds: ReviewTaskRecord['kind'][] = [
       'APPLICATION',
       'APPLICATION',
@@ -727,7 +722,7 @@ describe('the escalated queue', () => {
     for (const index of escalatedIndexes)
       expect(await reviews.markEscalated((tasks[index] as ReviewTaskRecord).taskId, now)).toBe(true);
     const ours = (listed: { taskId: string }[]) =>
-      listed.filter((item) => item.taskId.startsWith(`ESCQ-${stamp}-`)).map((item) => item.taskId);
+      listed.filter((item) => item.taskId.startsWith(idPrefix)).map((item) => item.taskId);
     const idsOf = (...indexes: number[]) => indexes.map((index) => (tasks[index] as ReviewTaskRecord).taskId);
     const app = await pendingApplication();
     try {
