@@ -1,6 +1,6 @@
 import type { ReviewTaskRecord } from '../domain/review';
 import * as keys from '../keys';
-import type { ReviewTaskOpener } from '../ports/repositories';
+import type { ReviewTaskOpener, ReviewTaskReader } from '../ports/repositories';
 import { epochSeconds, stripKeys } from './dynamodb-applications';
 import { queueCounts, queueEntries, transactRetrying } from './dynamodb-review-bookkeeping';
 import { type DynamoTable, succeeds } from './dynamodb-table';
@@ -21,20 +21,34 @@ function waitItem(taskId: string, taskToken: string) {
   };
 }
 
+/** Task `taskId` as stored, without its keys (`undefined` when there is none). */
+export async function readReviewTask(
+  table: DynamoTable,
+  taskId: string,
+): Promise<ReviewTaskRecord | undefined> {
+  const item = await table.get<ReviewTaskRecord & Record<string, unknown>>(keys.reviewTask(taskId));
+  return item ? stripKeys(item) : undefined;
+}
+
+/**
+ * A review task read by its id, nothing written: the steps acting on a recorded decision and the
+ * staff views of one task build this. Every review adapter extends it.
+ */
+export class DynamoReviewTaskReader implements ReviewTaskReader {
+  constructor(protected readonly table: DynamoTable) {}
+
+  get(taskId: string): Promise<ReviewTaskRecord | undefined> {
+    return readReviewTask(this.table, taskId);
+  }
+}
+
 /**
  * A workflow's wait on a review task: the task put into the queue with its token, or a new token
  * on it. Apart from the repository (`DynamoReviewTaskRepository` in dynamodb-reviews.ts extends
  * it) so that the steps that only open a wait do not carry the decisions, claims, escalations and
  * queue pages.
  */
-export class DynamoReviewTaskOpener implements ReviewTaskOpener {
-  constructor(protected readonly table: DynamoTable) {}
-
-  async get(taskId: string): Promise<ReviewTaskRecord | undefined> {
-    const item = await this.table.get<ReviewTaskRecord & Record<string, unknown>>(keys.reviewTask(taskId));
-    return item ? stripKeys(item) : undefined;
-  }
-
+export class DynamoReviewTaskOpener extends DynamoReviewTaskReader implements ReviewTaskOpener {
   create(task: ReviewTaskRecord, taskToken: string): Promise<boolean> {
     return succeeds(
       transactRetrying(this.table, [

@@ -9,9 +9,13 @@ import {
 import * as keys from '../keys';
 import { GSI1, GSI2, GSI3, REVIEW_QUEUE_PENDING } from '../keys';
 import type {
+  ReviewClaims,
   ReviewDecisionStore,
+  ReviewEscalations,
   ReviewPage,
+  ReviewQueue,
   ReviewQueueFilter,
+  ReviewTaskCloser,
   ReviewTaskRepository,
 } from '../ports/repositories';
 import type { ReviewCounters, ReviewDayCounts, ReviewStatsReader } from '../ports/reviews';
@@ -29,7 +33,7 @@ import {
   queueEntries,
   transactRetrying,
 } from './dynamodb-review-bookkeeping';
-import { DynamoReviewTaskOpener } from './dynamodb-review-opener';
+import { DynamoReviewTaskOpener, DynamoReviewTaskReader, readReviewTask } from './dynamodb-review-opener';
 import { BATCH_GET_MAX, ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 /**
@@ -139,181 +143,272 @@ export class DynamoReviewDecisions extends DynamoReviewTaskOpener implements Rev
 }
 
 /**
+ * Flags task `taskId` escalated (into the escalated queue, counted once); true while it is pending.
+ * Conditional on not yet escalated, so a second escalation of one task is never counted twice.
+ */
+async function markTaskEscalated(table: DynamoTable, taskId: string, at: Date): Promise<boolean> {
+  const task = await readReviewTask(table, taskId);
+  if (task?.status !== 'PENDING') return false;
+  if (task.escalated) return true;
+  const marked = await succeeds(
+    transactRetrying(table, [
+      {
+        update: keys.reviewTask(taskId),
+        // Into the escalated queue (GSI3) with the flag: both or neither.
+        expression: 'SET escalated = :true, gsi3pk = :epk, gsi3sk = :esk',
+        condition: '#status = :pending AND escalated = :false',
+        names: { '#status': 'status' },
+        values: {
+          ':true': true,
+          ':false': false,
+          ':pending': 'PENDING',
+          ':epk': keys.reviewEscalatedQueuePartition(),
+          ':esk': keys.reviewEscalatedQueueEntry(task.createdAt, task.taskId).gsi3sk,
+        },
+      },
+      {
+        update: keys.reviewQueueCounts(),
+        expression: 'ADD #escalated :one',
+        names: { '#escalated': escalatedOf(task.kind) },
+        values: { ':one': 1 },
+      },
+      dayCount(shanghaiDay(at), 'escalations', 1),
+    ]),
+  );
+  if (marked) return true;
+  return (await readReviewTask(table, taskId))?.status === 'PENDING';
+}
+
+/** The claim of `by` on pending task `taskId` until `until`, or `undefined` when someone else holds it. */
+async function claimTask(
+  table: DynamoTable,
+  taskId: string,
+  by: string,
+  now: Date,
+  until: Date,
+): Promise<ReviewTaskRecord | undefined> {
+  try {
+    const item = await table.update<ReviewTaskRecord & Record<string, unknown>>(
+      keys.reviewTask(taskId),
+      'SET claimedBy = :me, claimedUntil = :until',
+      {
+        condition: `#status = :pending AND ${CLAIM_FREE_OR_MINE}`,
+        names: { '#status': 'status' },
+        values: {
+          ':me': by,
+          ':now': now.toISOString(),
+          ':until': until.toISOString(),
+          ':pending': 'PENDING',
+        },
+      },
+    );
+    return stripKeys(item);
+  } catch (error) {
+    if (error instanceof ConditionFailedError) return undefined;
+    throw error;
+  }
+}
+
+/** Appends `reveal` to the audit of task `taskId` under its reviewer's live claim (see ReviewClaims). */
+function recordTaskReveal(
+  table: DynamoTable,
+  taskId: string,
+  reveal: RevealRecord,
+  now: Date,
+  maxReveals: number,
+): Promise<boolean> {
+  // The audit entry is the authorization: written only under the reviewer's own live claim, and
+  // before anything is disclosed.
+  return succeeds(
+    table.update(
+      keys.reviewTask(taskId),
+      'SET reveals = list_append(if_not_exists(reveals, :none), :entry)',
+      {
+        condition:
+          '#status = :pending AND claimedBy = :me AND claimedUntil > :now AND (attribute_not_exists(reveals) OR size(reveals) < :max)',
+        names: { '#status': 'status' },
+        values: {
+          ':none': [],
+          ':entry': [reveal],
+          ':me': reveal.by,
+          ':now': now.toISOString(),
+          ':pending': 'PENDING',
+          ':max': maxReveals,
+        },
+      },
+    ),
+  );
+}
+
+/** Pending task `taskId` → `status`, out of the queues and counted out; false when not pending. */
+async function closeTask(
+  table: DynamoTable,
+  taskId: string,
+  status: ReviewTaskClosedStatus,
+): Promise<boolean> {
+  // Read, then close on the condition that the task is still as read (pending, escalated or
+  // not): an escalation in between only means one more round.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const task = await readReviewTask(table, taskId);
+    if (task?.status !== 'PENDING') return false;
+    const closed = await succeeds(
+      transactRetrying(table, [
+        {
+          update: keys.reviewTask(taskId),
+          expression: `SET #status = :closed ${LEAVE_QUEUES}`,
+          condition: '#status = :pending AND escalated = :escalated',
+          names: { '#status': 'status' },
+          values: { ':closed': status, ':pending': 'PENDING', ':escalated': task.escalated },
+        },
+        queueCounts(task.kind, -1, task.escalated),
+      ]),
+    );
+    if (closed) return true;
+  }
+  return false;
+}
+
+/** A page of the pending queue (see ReviewQueue.listPending). */
+async function listPendingTasks(
+  table: DynamoTable,
+  limit: number,
+  cursor: string | undefined,
+  filter: ReviewQueueFilter = {},
+): Promise<ReviewPage> {
+  const { kind, escalated } = filter;
+  if (escalated) {
+    // One escalated queue for every kind: a kind is kept from its page, so the page may be
+    // shorter than `limit` (escalated tasks are few; a partition per kind would be one more
+    // index attribute on every escalated task for a rare combination).
+    return listThroughKeys(
+      table,
+      limit,
+      cursor,
+      { index: GSI3, partitionAttribute: 'gsi3pk', partition: keys.reviewEscalatedQueuePartition() },
+      (task) => task.escalated === true && (kind === undefined || task.kind === kind),
+    );
+  }
+  if (kind !== undefined) {
+    return listThroughKeys(
+      table,
+      limit,
+      cursor,
+      { index: GSI2, partitionAttribute: 'gsi2pk', partition: keys.reviewKindQueuePartition(kind) },
+      (task) => task.kind === kind,
+    );
+  }
+  const page = await table.query<ReviewTaskRecord & Record<string, unknown>>({
+    index: GSI1,
+    keyCondition: 'gsi1pk = :queue',
+    values: { ':queue': REVIEW_QUEUE_PENDING },
+    limit,
+    startKey: decodeCursor(cursor, { partitionAttribute: 'gsi1pk', partition: REVIEW_QUEUE_PENDING }),
+    forward: true,
+  });
+  return { items: page.items.map(stripKeys), nextCursor: encodeCursor(page.lastKey) };
+}
+
+/**
+ * Pending tasks through a keys-only queue (one kind's on GSI2, the escalated one on GSI3): a page
+ * is one Query of `limit` keys and one BatchGetItem of those tasks, O(page) read units whatever
+ * the queue's size. The tasks are read eventually consistent, as the whole queue's index is (half
+ * the units); one seen decided or closed since the index listed it, or not `kept`, is left out.
+ */
+async function listThroughKeys(
+  table: DynamoTable,
+  limit: number,
+  cursor: string | undefined,
+  queue: CursorQueue & { readonly index: string },
+  kept: (task: ReviewTaskRecord) => boolean,
+): Promise<ReviewPage> {
+  const page = await table.query<{ pk: string; sk: string }>({
+    index: queue.index,
+    keyCondition: `${queue.partitionAttribute} = :partition`,
+    values: { ':partition': queue.partition },
+    limit: Math.min(limit, BATCH_GET_MAX),
+    startKey: decodeCursor(cursor, queue),
+    forward: true,
+  });
+  const tasks = await table.batchGet<ReviewTaskRecord & Record<string, unknown>>(
+    page.items.map((entry) => ({ pk: entry.pk, sk: entry.sk })),
+    { consistent: false },
+  );
+  return {
+    items: tasks.filter((task) => task.status === 'PENDING' && kept(task)).map(stripKeys),
+    nextCursor: encodeCursor(page.lastKey),
+  };
+}
+
+/*
+ * The narrow adapters below each carry only the writes of their port (the bodies are the module's
+ * functions above, which DynamoReviewTaskRepository shares), so a function building one does not
+ * carry the rest of the tasks' life.
+ */
+
+/** The closing of a task whose subject ended (the withdraw and cancel routes, the expiry steps). */
+export class DynamoReviewTaskCloser extends DynamoReviewTaskReader implements ReviewTaskCloser {
+  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
+    return closeTask(this.table, taskId, status);
+  }
+}
+
+/**
+ * Claims and audited reveals: the claim route and the reveal route both build this, each carrying
+ * the other's one method (two small updates) rather than a port of their own.
+ */
+export class DynamoReviewClaims extends DynamoReviewTaskReader implements ReviewClaims {
+  claim(taskId: string, by: string, now: Date, until: Date): Promise<ReviewTaskRecord | undefined> {
+    return claimTask(this.table, taskId, by, now, until);
+  }
+
+  recordReveal(taskId: string, reveal: RevealRecord, now: Date, maxReveals: number): Promise<boolean> {
+    return recordTaskReveal(this.table, taskId, reveal, now, maxReveals);
+  }
+}
+
+/** The pending queue's pages (the listing route): the cursor code and the queue reads only. */
+export class DynamoReviewQueue implements ReviewQueue {
+  constructor(private readonly table: DynamoTable) {}
+
+  listPending(limit: number, cursor: string | undefined, filter?: ReviewQueueFilter): Promise<ReviewPage> {
+    return listPendingTasks(this.table, limit, cursor, filter);
+  }
+}
+
+/** The escalation of a task past its review deadline (each process's EscalateReview step). */
+export class DynamoReviewEscalations extends DynamoReviewTaskReader implements ReviewEscalations {
+  markEscalated(taskId: string, at: Date): Promise<boolean> {
+    return markTaskEscalated(this.table, taskId, at);
+  }
+}
+
+/**
  * Review tasks; the pending queue is a sparse GSI so listing never scans, and each kind's pending
  * tasks are a sparse partition of GSI2 (oldest per kind in one item). The waiting token lives in an
  * item of its own (`WAIT#<taskId>`), written together with the task. Every write that moves a task
  * into or out of the queue, escalates or decides it updates the counters of the supervisor view in
- * the same transaction, so the counters are exact without ever counting tasks.
+ * the same transaction, so the counters are exact without ever counting tasks. Every port in one
+ * (tests and tools); the deployed functions build the narrow adapters.
  */
 export class DynamoReviewTaskRepository extends DynamoReviewDecisions implements ReviewTaskRepository {
-  async markEscalated(taskId: string, at: Date): Promise<boolean> {
-    const task = await this.get(taskId);
-    if (task?.status !== 'PENDING') return false;
-    if (task.escalated) return true;
-    // Conditional on not yet escalated: a second escalation of one task is never counted twice.
-    const marked = await succeeds(
-      transactRetrying(this.table, [
-        {
-          update: keys.reviewTask(taskId),
-          // Into the escalated queue (GSI3) with the flag: both or neither.
-          expression: 'SET escalated = :true, gsi3pk = :epk, gsi3sk = :esk',
-          condition: '#status = :pending AND escalated = :false',
-          names: { '#status': 'status' },
-          values: {
-            ':true': true,
-            ':false': false,
-            ':pending': 'PENDING',
-            ':epk': keys.reviewEscalatedQueuePartition(),
-            ':esk': keys.reviewEscalatedQueueEntry(task.createdAt, task.taskId).gsi3sk,
-          },
-        },
-        {
-          update: keys.reviewQueueCounts(),
-          expression: 'ADD #escalated :one',
-          names: { '#escalated': escalatedOf(task.kind) },
-          values: { ':one': 1 },
-        },
-        dayCount(shanghaiDay(at), 'escalations', 1),
-      ]),
-    );
-    if (marked) return true;
-    return (await this.get(taskId))?.status === 'PENDING';
+  markEscalated(taskId: string, at: Date): Promise<boolean> {
+    return markTaskEscalated(this.table, taskId, at);
   }
 
-  async claim(taskId: string, by: string, now: Date, until: Date): Promise<ReviewTaskRecord | undefined> {
-    try {
-      const item = await this.table.update<ReviewTaskRecord & Record<string, unknown>>(
-        keys.reviewTask(taskId),
-        'SET claimedBy = :me, claimedUntil = :until',
-        {
-          condition: `#status = :pending AND ${CLAIM_FREE_OR_MINE}`,
-          names: { '#status': 'status' },
-          values: {
-            ':me': by,
-            ':now': now.toISOString(),
-            ':until': until.toISOString(),
-            ':pending': 'PENDING',
-          },
-        },
-      );
-      return stripKeys(item);
-    } catch (error) {
-      if (error instanceof ConditionFailedError) return undefined;
-      throw error;
-    }
+  claim(taskId: string, by: string, now: Date, until: Date): Promise<ReviewTaskRecord | undefined> {
+    return claimTask(this.table, taskId, by, now, until);
   }
 
   recordReveal(taskId: string, reveal: RevealRecord, now: Date, maxReveals: number): Promise<boolean> {
-    // The audit entry is the authorization: written only under the reviewer's own live claim, and
-    // before anything is disclosed.
-    return succeeds(
-      this.table.update(
-        keys.reviewTask(taskId),
-        'SET reveals = list_append(if_not_exists(reveals, :none), :entry)',
-        {
-          condition:
-            '#status = :pending AND claimedBy = :me AND claimedUntil > :now AND (attribute_not_exists(reveals) OR size(reveals) < :max)',
-          names: { '#status': 'status' },
-          values: {
-            ':none': [],
-            ':entry': [reveal],
-            ':me': reveal.by,
-            ':now': now.toISOString(),
-            ':pending': 'PENDING',
-            ':max': maxReveals,
-          },
-        },
-      ),
-    );
+    return recordTaskReveal(this.table, taskId, reveal, now, maxReveals);
   }
 
-  async close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
-    // Read, then close on the condition that the task is still as read (pending, escalated or
-    // not): an escalation in between only means one more round.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const task = await this.get(taskId);
-      if (task?.status !== 'PENDING') return false;
-      const closed = await succeeds(
-        transactRetrying(this.table, [
-          {
-            update: keys.reviewTask(taskId),
-            expression: `SET #status = :closed ${LEAVE_QUEUES}`,
-            condition: '#status = :pending AND escalated = :escalated',
-            names: { '#status': 'status' },
-            values: { ':closed': status, ':pending': 'PENDING', ':escalated': task.escalated },
-          },
-          queueCounts(task.kind, -1, task.escalated),
-        ]),
-      );
-      if (closed) return true;
-    }
-    return false;
+  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean> {
+    return closeTask(this.table, taskId, status);
   }
 
-  async listPending(
-    limit: number,
-    cursor: string | undefined,
-    filter: ReviewQueueFilter = {},
-  ): Promise<ReviewPage> {
-    const { kind, escalated } = filter;
-    if (escalated) {
-      // One escalated queue for every kind: a kind is kept from its page, so the page may be
-      // shorter than `limit` (escalated tasks are few; a partition per kind would be one more
-      // index attribute on every escalated task for a rare combination).
-      return this.listThroughKeys(
-        limit,
-        cursor,
-        { index: GSI3, partitionAttribute: 'gsi3pk', partition: keys.reviewEscalatedQueuePartition() },
-        (task) => task.escalated === true && (kind === undefined || task.kind === kind),
-      );
-    }
-    if (kind !== undefined) {
-      return this.listThroughKeys(
-        limit,
-        cursor,
-        { index: GSI2, partitionAttribute: 'gsi2pk', partition: keys.reviewKindQueuePartition(kind) },
-        (task) => task.kind === kind,
-      );
-    }
-    const page = await this.table.query<ReviewTaskRecord & Record<string, unknown>>({
-      index: GSI1,
-      keyCondition: 'gsi1pk = :queue',
-      values: { ':queue': REVIEW_QUEUE_PENDING },
-      limit,
-      startKey: decodeCursor(cursor, { partitionAttribute: 'gsi1pk', partition: REVIEW_QUEUE_PENDING }),
-      forward: true,
-    });
-    return { items: page.items.map(stripKeys), nextCursor: encodeCursor(page.lastKey) };
-  }
-
-  /**
-   * Pending tasks through a keys-only queue (one kind's on GSI2, the escalated one on GSI3): a page
-   * is one Query of `limit` keys and one BatchGetItem of those tasks, O(page) read units whatever
-   * the queue's size. The tasks are read eventually consistent, as the whole queue's index is (half
-   * the units); one seen decided or closed since the index listed it, or not `kept`, is left out.
-   */
-  private async listThroughKeys(
-    limit: number,
-    cursor: string | undefined,
-    queue: CursorQueue & { readonly index: string },
-    kept: (task: ReviewTaskRecord) => boolean,
-  ): Promise<ReviewPage> {
-    const page = await this.table.query<{ pk: string; sk: string }>({
-      index: queue.index,
-      keyCondition: `${queue.partitionAttribute} = :partition`,
-      values: { ':partition': queue.partition },
-      limit: Math.min(limit, BATCH_GET_MAX),
-      startKey: decodeCursor(cursor, queue),
-      forward: true,
-    });
-    const tasks = await this.table.batchGet<ReviewTaskRecord & Record<string, unknown>>(
-      page.items.map((entry) => ({ pk: entry.pk, sk: entry.sk })),
-      { consistent: false },
-    );
-    return {
-      items: tasks.filter((task) => task.status === 'PENDING' && kept(task)).map(stripKeys),
-      nextCursor: encodeCursor(page.lastKey),
-    };
+  listPending(limit: number, cursor: string | undefined, filter?: ReviewQueueFilter): Promise<ReviewPage> {
+    return listPendingTasks(this.table, limit, cursor, filter);
   }
 }
 

@@ -102,13 +102,21 @@ export interface ReviewPage {
 }
 
 /**
+ * A review task read by its id: what the steps acting on a recorded decision and the staff views
+ * of one task read. Every narrower review port extends it, so a function that only reads builds
+ * none of the writes.
+ */
+export interface ReviewTaskReader {
+  get(taskId: string): Promise<ReviewTaskRecord | undefined>;
+}
+
+/**
  * What a workflow's wait on a review task writes (shared/reviews/workflow.ts `openReviewTask`):
  * the task with its waiting token, or the token of a new wait on it. A step that only opens the
  * wait does not carry the decisions, claims, escalations and queue pages of
  * {@link ReviewTaskRepository}, which extends this.
  */
-export interface ReviewTaskOpener {
-  get(taskId: string): Promise<ReviewTaskRecord | undefined>;
+export interface ReviewTaskOpener extends ReviewTaskReader {
   /** Creates the task in the pending queue with its waiting token, atomically; false when it exists already. */
   create(task: ReviewTaskRecord, taskToken: string): Promise<boolean>;
   /**
@@ -124,8 +132,7 @@ export interface ReviewTaskOpener {
  * workflow waiting on it, the decision and its undoing. Apart from {@link ReviewTaskRepository} so
  * that the route's bundle carries these writes only, not the queue, claims and escalations.
  */
-export interface ReviewDecisionStore {
-  get(taskId: string): Promise<ReviewTaskRecord | undefined>;
+export interface ReviewDecisionStore extends ReviewTaskReader {
   /** The token of the workflow waiting on the task, if any (only the decision route reads it). */
   waitingToken(taskId: string): Promise<string | undefined>;
   /**
@@ -149,16 +156,16 @@ export interface ReviewDecisionStore {
 }
 
 /**
- * Review tasks and the pending queue. The token of the workflow waiting on a task is kept in an
- * item of its own (key family `reviewWait`): the functions that only read tasks (the queue, the
- * steps that act on a decision) cannot read it, and whoever holds a token can resume the wait.
+ * The closing of a review task whose subject ended (withdrawn, expired, cancelled): the routes and
+ * steps that end a subject read and close its task, nothing else.
  */
-export interface ReviewTaskRepository extends ReviewTaskOpener, ReviewDecisionStore {
-  /**
-   * Flags a pending task escalated, counting it (queue counters, the escalations of the day of
-   * `at`) once; true while the task is pending, false otherwise.
-   */
-  markEscalated(taskId: string, at: Date): Promise<boolean>;
+export interface ReviewTaskCloser extends ReviewTaskReader {
+  /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
+  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
+}
+
+/** A reviewer's claim on a task and the audited reveals made under it (the claim and reveal routes). */
+export interface ReviewClaims extends ReviewTaskReader {
   /**
    * Gives `by` the claim on a pending task until `until`, if nobody else holds a live one at `now`
    * (the holder renews the same way): the task as claimed, or `undefined` when refused.
@@ -169,8 +176,10 @@ export interface ReviewTaskRepository extends ReviewTaskOpener, ReviewDecisionSt
    * claim at `now` and fewer than `maxReveals` are recorded; false otherwise.
    */
   recordReveal(taskId: string, reveal: RevealRecord, now: Date, maxReveals: number): Promise<boolean>;
-  /** PENDING → WITHDRAWN, EXPIRED or CANCELLED, out of the queue. */
-  close(taskId: string, status: ReviewTaskClosedStatus): Promise<boolean>;
+}
+
+/** The pending queue's pages (the listing route): no task is read by id or written. */
+export interface ReviewQueue {
   /**
    * Pending tasks oldest first: all of them, those of `filter.kind`, or the escalated ones (of
    * `filter.kind` only, when given too: then a page may hold fewer than `limit` tasks while
@@ -180,6 +189,29 @@ export interface ReviewTaskRepository extends ReviewTaskOpener, ReviewDecisionSt
    */
   listPending(limit: number, cursor: string | undefined, filter?: ReviewQueueFilter): Promise<ReviewPage>;
 }
+
+/** The escalation of a task whose review deadline passed (each process's EscalateReview step). */
+export interface ReviewEscalations extends ReviewTaskReader {
+  /**
+   * Flags a pending task escalated, counting it (queue counters, the escalations of the day of
+   * `at`) once; true while the task is pending, false otherwise.
+   */
+  markEscalated(taskId: string, at: Date): Promise<boolean>;
+}
+
+/**
+ * Review tasks and the pending queue, every narrow port above in one. The token of the workflow
+ * waiting on a task is kept in an item of its own (key family `reviewWait`): the functions that
+ * only read tasks (the queue, the steps that act on a decision) cannot read it, and whoever holds
+ * a token can resume the wait.
+ */
+export interface ReviewTaskRepository
+  extends ReviewTaskOpener,
+    ReviewDecisionStore,
+    ReviewTaskCloser,
+    ReviewClaims,
+    ReviewQueue,
+    ReviewEscalations {}
 
 /** Which pending tasks a listing of the review queue asks for (none: the whole queue). */
 export interface ReviewQueueFilter {
