@@ -1,6 +1,6 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { cancelChangeRequest } from '../shared/change-requests/requests';
-import { applicationRepository, changeRequestRepository, reviewRepository } from '../shared/composition';
+import { applicationRepository, changeRequestRepository, reviewCloser } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { CANCEL_CHANGE_REQUEST } from '../shared/manifest/change-requests';
@@ -19,7 +19,7 @@ export const makeHandler = (
 export const handler = makeHandler({
   applications: applicationRepository(),
   changeRequests: changeRequestRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewCloser(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
 });

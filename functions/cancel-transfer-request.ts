@@ -1,5 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, reviewRepository, transferRepository } from '../shared/composition';
+import { applicationRepository, reviewCloser, transferRepository } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { guardedRoute, merchantNoOf } from '../shared/http/merchant-route';
 import { CANCEL_TRANSFER_REQUEST } from '../shared/manifest/transfers';
@@ -28,7 +28,7 @@ export const makeHandler = (
 export const handler = makeHandler({
   applications: applicationRepository(),
   transfers: transferRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewCloser(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
 });

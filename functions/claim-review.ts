@@ -1,4 +1,4 @@
-import { reviewRepository } from '../shared/composition';
+import { reviewClaims } from '../shared/composition';
 import { readReviewClaimSeconds } from '../shared/config/env';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
@@ -16,7 +16,7 @@ export const makeHandler = (deps: ClaimDeps) =>
   });
 
 export const handler = makeHandler({
-  reviews: reviewRepository(),
+  reviews: reviewClaims(),
   clock: systemClock,
   claimSeconds: readReviewClaimSeconds(),
 });

@@ -1,5 +1,5 @@
 import { documentStorageFromEnv } from '../shared/adapters/s3-document-storage';
-import { applicationRepository, reviewRepository } from '../shared/composition';
+import { applicationRepository, reviewReader } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
 import { GET_REVIEW_DOCUMENTS } from '../shared/manifest/reviews';
@@ -13,7 +13,7 @@ export const makeHandler = (deps: ReviewDocumentsDeps) =>
   });
 
 export const handler = makeHandler({
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   applications: applicationRepository(),
   storage: documentStorageFromEnv(),
   clock: systemClock,

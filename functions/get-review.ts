@@ -2,7 +2,7 @@ import {
   applicationRepository,
   changeRequestRepository,
   merchantRepository,
-  reviewRepository,
+  reviewReader,
   transferRepository,
 } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
@@ -18,7 +18,7 @@ export const makeHandler = (deps: Parameters<typeof getReview>[0]) =>
   });
 
 export const handler = makeHandler({
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   applications: applicationRepository(),
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),

@@ -1,4 +1,4 @@
-import { callbackPhones, reviewRepository } from '../shared/composition';
+import { callbackPhones, reviewClaims } from '../shared/composition';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
 import { REVEAL_REVIEW_FIELD } from '../shared/manifest/reviews';
@@ -15,7 +15,7 @@ export const makeHandler = (deps: RevealDeps) =>
   });
 
 export const handler = makeHandler({
-  reviews: reviewRepository(),
+  reviews: reviewClaims(),
   phones: callbackPhones(),
   clock: systemClock,
 });

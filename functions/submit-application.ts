@@ -1,7 +1,7 @@
 import { keyedHasherFromEnv } from '../shared/adapters/keyed-hasher';
 import { documentInspectorFromEnv } from '../shared/adapters/s3-document-inspector';
 import { workflowFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
+import { applicationRepository, deadlines } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { SUBMIT_APPLICATION } from '../shared/manifest/onboarding';
 import { submitApplication, type WorkflowDeps } from '../shared/onboarding/requests';
@@ -16,7 +16,6 @@ export const makeHandler = (deps: WorkflowDeps) =>
 
 export const handler = makeHandler({
   applications: applicationRepository(),
-  reviews: reviewRepository(),
   hasher: keyedHasherFromEnv(),
   storage: documentInspectorFromEnv(),
   workflow: workflowFromEnv('onboarding'),

@@ -1,12 +1,12 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationStore, messagingAdapters, reviewRepository } from '../shared/composition';
+import { applicationStore, messagingAdapters, reviewReader } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { awaitResubmission } from '../shared/onboarding/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationStore(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   workflow: workflowControlFromEnv(),
   ...messagingAdapters(),
 };

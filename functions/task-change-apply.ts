@@ -7,7 +7,7 @@ import {
   changeRequestRepository,
   feePlanRepository,
   merchantRepository,
-  reviewRepository,
+  reviewReader,
 } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 
@@ -15,7 +15,7 @@ import { systemClock } from '../shared/ports';
 const deps = {
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   feePlans: feePlanRepository(),
   agreements: agreementRepository(),
   agreementWorkflow: workflowFromEnv('agreement'),

@@ -1,19 +1,14 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
 import { changeRequestTask } from '../shared/change-requests/process';
 import { awaitChangeReview } from '../shared/change-requests/workflow';
-import {
-  changeRequestRepository,
-  deadlines,
-  merchantRepository,
-  reviewRepository,
-} from '../shared/composition';
+import { changeRequestRepository, deadlines, merchantRepository, reviewOpener } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   changeRequests: changeRequestRepository(),
   merchants: merchantRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewOpener(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),

@@ -1,12 +1,12 @@
 import { changeRequestTask } from '../shared/change-requests/process';
 import { expireChangeRequest } from '../shared/change-requests/workflow';
-import { changeRequestRepository, reviewRepository } from '../shared/composition';
+import { changeRequestRepository, reviewCloser } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   changeRequests: changeRequestRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewCloser(),
   clock: systemClock,
 };
 

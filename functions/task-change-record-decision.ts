@@ -1,12 +1,12 @@
 import { changeRequestTask } from '../shared/change-requests/process';
 import { recordChangeDecision } from '../shared/change-requests/workflow';
-import { changeRequestRepository, reviewRepository } from '../shared/composition';
+import { changeRequestRepository, reviewReader } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   changeRequests: changeRequestRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   clock: systemClock,
 };
 

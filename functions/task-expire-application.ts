@@ -1,4 +1,4 @@
-import { applicationStore, reviewRepository } from '../shared/composition';
+import { applicationStore, reviewCloser } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { expireApplication } from '../shared/onboarding/workflow';
 import { systemClock } from '../shared/ports';
@@ -6,7 +6,7 @@ import { systemClock } from '../shared/ports';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationStore(),
-  reviews: reviewRepository(),
+  reviews: reviewCloser(),
   clock: systemClock,
 };
 

@@ -6,7 +6,7 @@ import {
   feePlanRepository,
   merchantRepository,
   messagingAdapters,
-  reviewRepository,
+  reviewReader,
   terminalRepository,
 } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
@@ -16,7 +16,7 @@ import type { WorkflowEngine } from '../shared/ports';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationStore(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   merchants: merchantRepository(),
   ...messagingAdapters(),
   terminals: terminalRepository(),

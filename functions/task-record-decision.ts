@@ -1,11 +1,11 @@
-import { applicationStore, messagingAdapters, reviewRepository } from '../shared/composition';
+import { applicationStore, messagingAdapters, reviewReader } from '../shared/composition';
 import { onboardingTask } from '../shared/onboarding/process';
 import { recordDecision } from '../shared/onboarding/workflow';
 
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   applications: applicationStore(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   ...messagingAdapters(),
 };
 

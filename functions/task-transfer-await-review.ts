@@ -1,5 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { deadlines, reviewRepository, transferRepository } from '../shared/composition';
+import { deadlines, reviewOpener, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { transferTask } from '../shared/transfers/process';
 import { transferAwaitReview } from '../shared/transfers/workflow';
@@ -7,7 +7,7 @@ import { transferAwaitReview } from '../shared/transfers/workflow';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   transfers: transferRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewOpener(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),

@@ -1,4 +1,4 @@
-import { merchantRepository, reviewRepository, transferRepository } from '../shared/composition';
+import { merchantRepository, reviewReader, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { transferTask } from '../shared/transfers/process';
 import { transferComplete } from '../shared/transfers/workflow';
@@ -6,7 +6,7 @@ import { transferComplete } from '../shared/transfers/workflow';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   transfers: transferRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   merchants: merchantRepository(),
   clock: systemClock,
 };

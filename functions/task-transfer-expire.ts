@@ -1,4 +1,4 @@
-import { reviewRepository, transferRepository } from '../shared/composition';
+import { reviewCloser, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { transferTask } from '../shared/transfers/process';
 import { transferExpire } from '../shared/transfers/workflow';
@@ -6,7 +6,7 @@ import { transferExpire } from '../shared/transfers/workflow';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   transfers: transferRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewCloser(),
   clock: systemClock,
 };
 

@@ -1,4 +1,4 @@
-import { reviewRepository, transferRepository } from '../shared/composition';
+import { reviewReader, transferRepository } from '../shared/composition';
 import { systemClock } from '../shared/ports';
 import { transferTask } from '../shared/transfers/process';
 import { transferRecordDecision } from '../shared/transfers/workflow';
@@ -6,7 +6,7 @@ import { transferRecordDecision } from '../shared/transfers/workflow';
 // Only the adapters this step uses, created once per cold start.
 const deps = {
   transfers: transferRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewReader(),
   clock: systemClock,
 };
 

@@ -1,5 +1,5 @@
 import { workflowControlFromEnv } from '../shared/adapters/sfn-workflow';
-import { applicationRepository, deadlines, reviewRepository } from '../shared/composition';
+import { applicationRepository, deadlines, reviewCloser } from '../shared/composition';
 import { applicationOf, guardedRoute } from '../shared/http/merchant-route';
 import { WITHDRAW_APPLICATION } from '../shared/manifest/onboarding';
 import { withdrawApplication } from '../shared/onboarding/requests';
@@ -14,7 +14,7 @@ export const makeHandler = (deps: Parameters<typeof withdrawApplication>[0]) =>
 
 export const handler = makeHandler({
   applications: applicationRepository(),
-  reviews: reviewRepository(),
+  reviews: reviewCloser(),
   workflow: workflowControlFromEnv(),
   clock: systemClock,
   deadlines: deadlines(),

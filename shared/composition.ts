@@ -15,11 +15,14 @@ import {
   DynamoSendRecordRepository,
 } from './adapters/dynamodb-merchants';
 import { DynamoSendQuota, DynamoSuppressionList } from './adapters/dynamodb-notifications';
-import { DynamoReviewTaskOpener } from './adapters/dynamodb-review-opener';
+import { DynamoReviewTaskOpener, DynamoReviewTaskReader } from './adapters/dynamodb-review-opener';
 import {
+  DynamoReviewClaims,
   DynamoReviewDecisions,
+  DynamoReviewEscalations,
+  DynamoReviewQueue,
   DynamoReviewStats,
-  DynamoReviewTaskRepository,
+  DynamoReviewTaskCloser,
 } from './adapters/dynamodb-reviews';
 import { type DynamoTable, tableFromEnv } from './adapters/dynamodb-table';
 import { DynamoTerminalReader } from './adapters/dynamodb-terminal-reader';
@@ -65,8 +68,16 @@ export const applicationRepository = () =>
 export const applicationPlainReads = () => new DynamoApplicationPlainReads(sharedTable());
 /** The applications as the onboarding workflow's steps use them ({@link applicationRepository}'s core). */
 export const applicationStore = () => new DynamoApplicationStore(sharedTable(), sharedFieldCipher());
-/** Review-task repository over the shared table. */
-export const reviewRepository = () => new DynamoReviewTaskRepository(sharedTable());
+/** Review tasks read by id, nothing written (the steps acting on a decision, one task's staff views). */
+export const reviewReader = () => new DynamoReviewTaskReader(sharedTable());
+/** The closing of review tasks whose subject ended (withdraw, cancel, expiry), over the shared table. */
+export const reviewCloser = () => new DynamoReviewTaskCloser(sharedTable());
+/** Reviewers' claims on tasks and their audited reveals, over the shared table. */
+export const reviewClaims = () => new DynamoReviewClaims(sharedTable());
+/** The pending review queue's pages, over the shared table. */
+export const reviewQueue = () => new DynamoReviewQueue(sharedTable());
+/** The escalation of review tasks past their deadline, over the shared table. */
+export const reviewEscalations = () => new DynamoReviewEscalations(sharedTable());
 /** What deciding a review task reads and writes, over the shared table (the decision route). */
 export const reviewDecisionStore = () => new DynamoReviewDecisions(sharedTable());
 /** What a workflow's wait on a review task writes (the task with its token), over the shared table. */

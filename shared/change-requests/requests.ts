@@ -23,7 +23,7 @@ import { logger } from '../logger';
 import type { Clock, WorkflowControl, WorkflowEngine } from '../ports';
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository } from '../ports/merchants';
-import type { ReviewTaskRepository } from '../ports/repositories';
+import type { ReviewTaskCloser } from '../ports/repositories';
 import { changeRuleProblems, parseChangeRequestBody } from '../validation/change-request-schema';
 import { type ChangeRequestExecution, changeRequestExecution } from './process';
 
@@ -31,7 +31,8 @@ import { type ChangeRequestExecution, changeRequestExecution } from './process';
 export interface ChangeRequestDeps {
   readonly changeRequests: ChangeRequestRepository;
   readonly merchants: MerchantRepository;
-  readonly reviews: ReviewTaskRepository;
+  /** Only the cancel route uses it: it closes the request's task. */
+  readonly reviews: ReviewTaskCloser;
   readonly workflow: WorkflowEngine<ChangeRequestExecution>;
   readonly clock: Clock;
   readonly deadlines: Deadlines;

@@ -27,8 +27,8 @@ import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../
 import type { ChangeRequestRepository } from '../ports/change-requests';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
-import type { ApplicationRepository, ReviewTaskRepository } from '../ports/repositories';
-import { openReviewTask, reviewerReasons } from '../reviews/workflow';
+import type { ApplicationRepository, ReviewTaskCloser, ReviewTaskReader } from '../ports/repositories';
+import { openReviewTask, type ReviewTaskDeps, reviewerReasons } from '../reviews/workflow';
 import type { Contact } from '../validation/application-schema';
 import { storedChangeProblems } from '../validation/change-request-schema';
 import type { MessagingKeys } from '../workflow-kit/messaging';
@@ -41,7 +41,8 @@ export interface ChangeWorkflowDeps {
   readonly merchants: MerchantRepository;
   /** The blocklist lookup (keyed hashes) lives with the applications. */
   readonly applications: ApplicationRepository;
-  readonly reviews: ReviewTaskRepository;
+  /** The steps acting on a decision read the task; the wait opens it, the expiry closes it (see there). */
+  readonly reviews: ReviewTaskReader;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
   readonly sendQuota: SendQuota;
@@ -204,10 +205,7 @@ export async function runChangeChecks(
  * no decision, so the execution ends instead of waiting for its deadline.
  */
 export async function awaitChangeReview(
-  deps: Pick<
-    ChangeWorkflowDeps,
-    'changeRequests' | 'merchants' | 'reviews' | 'workflow' | 'clock' | 'deadlines'
-  >,
+  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'merchants'> & ReviewTaskDeps,
   input: { changeRequestId: string; taskToken: string },
 ) {
   const record = await changeRequestSteps.load(deps, input.changeRequestId);
@@ -332,7 +330,7 @@ export async function recordChangeDecision(
 
 /** ChangeExpire: no decision by the final deadline → EXPIRED; the old values simply stay. */
 export async function expireChangeRequest(
-  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'reviews' | 'clock'>,
+  deps: Pick<ChangeWorkflowDeps, 'changeRequests' | 'clock'> & { readonly reviews: ReviewTaskCloser },
   changeRequestId: string,
 ) {
   const record = await changeRequestSteps.load(deps, changeRequestId);

@@ -35,7 +35,7 @@ import type {
 import {
   type ApplicationRepository,
   DuplicateMerchantError,
-  type ReviewTaskRepository,
+  type ReviewTaskCloser,
   StaleWriteError,
 } from '../ports/repositories';
 import { parseApplication } from '../validation/application-schema';
@@ -67,7 +67,6 @@ export type UploadDeps = DraftDeps & { readonly storage: DocumentStorage };
 /** Application use cases that also drive the workflow. */
 export interface WorkflowDeps extends ApplicationDeps {
   readonly workflow: WorkflowEngine<OnboardingExecution>;
-  readonly reviews: ReviewTaskRepository;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -424,7 +423,9 @@ export async function getApplication(deps: DraftDeps, applicationId: string) {
 
 /** `POST /v1/applications/{id}/withdraw`: while not decided → WITHDRAWN; the workflow is stopped. */
 export async function withdrawApplication(
-  deps: Pick<WorkflowDeps, 'applications' | 'reviews' | 'clock' | 'deadlines'> & {
+  deps: Pick<WorkflowDeps, 'applications' | 'clock' | 'deadlines'> & {
+    /** The current submission's task is closed (the submission ends with the application). */
+    readonly reviews: ReviewTaskCloser;
     readonly workflow: WorkflowControl;
   },
   applicationId: string,

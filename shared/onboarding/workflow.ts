@@ -37,7 +37,12 @@ import type {
 import type { AgreementRepository, FeePlanRepository } from '../ports/agreements';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
-import { type ApplicationStore, type ReviewTaskRepository, StaleWriteError } from '../ports/repositories';
+import {
+  type ApplicationStore,
+  type ReviewTaskCloser,
+  type ReviewTaskReader,
+  StaleWriteError,
+} from '../ports/repositories';
 import type { ActivationCodeStore, TerminalRepository } from '../ports/terminals';
 import { requireRecordedDecision } from '../reviews/decision';
 import {
@@ -55,7 +60,8 @@ import { type ChecksDeps, type ChecksResult, evaluateChecks, requiredChecksFor }
 /** Dependencies of the workflow's Task functions (each function builds only what it uses). */
 export interface WorkflowTaskDeps {
   readonly applications: ApplicationStore;
-  readonly reviews: ReviewTaskRepository;
+  /** The steps acting on a decision read the task; ExpireApplication closes it (see there). */
+  readonly reviews: ReviewTaskReader;
   readonly merchants: MerchantRepository;
   readonly terminals: TerminalRepository;
   readonly sends: SendRecordRepository;
@@ -585,7 +591,7 @@ export async function notifyApplicant(deps: NotifyDeps, input: { applicationId: 
 
 /** ExpireApplication: no decision or no resubmission before the deadline → EXPIRED. */
 export async function expireApplication(
-  deps: Pick<WorkflowTaskDeps, 'applications' | 'reviews' | 'clock'>,
+  deps: Pick<WorkflowTaskDeps, 'applications' | 'clock'> & { readonly reviews: ReviewTaskCloser },
   applicationId: string,
 ) {
   const record = await applicationSteps.load(deps, applicationId);

@@ -1,6 +1,6 @@
 import { keyedHasherFromEnv } from '../adapters/keyed-hasher';
 import { mailerFromEnv } from '../adapters/ses-mailer';
-import { messagingConfig, reviewRepository, sendRecordRepository, suppressionList } from '../composition';
+import { messagingConfig, reviewEscalations, sendRecordRepository, suppressionList } from '../composition';
 import { systemClock } from '../ports';
 import type { EscalationDeps } from './workflow';
 
@@ -11,7 +11,7 @@ import type { EscalationDeps } from './workflow';
  */
 export function escalationSenderDeps(): EscalationDeps {
   return {
-    reviews: reviewRepository(),
+    reviews: reviewEscalations(),
     sends: sendRecordRepository(),
     suppressions: suppressionList(),
     hasher: keyedHasherFromEnv(),

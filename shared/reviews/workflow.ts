@@ -12,7 +12,7 @@ import {
 import { renderSupervisorEmail } from '../notifications/supervisor-templates';
 import type { Locale } from '../notifications/template-engine';
 import type { Clock, Mailer, WorkflowControl } from '../ports';
-import type { ReviewTaskOpener, ReviewTaskRepository } from '../ports/repositories';
+import type { ReviewEscalations, ReviewTaskOpener } from '../ports/repositories';
 import { noteUndelivered, type Subject, type SubjectStore } from '../workflow-kit/subject';
 
 /*
@@ -80,7 +80,7 @@ export async function openReviewTask(
 
 /** What escalating a review needs: the task, the exactly-once sender and the supervisors' address. */
 export type EscalationDeps = DeliveryDeps & {
-  readonly reviews: ReviewTaskRepository;
+  readonly reviews: ReviewEscalations;
   readonly mailer: Mailer;
   readonly config: { readonly supervisorEmail: string; readonly supervisorLocale: Locale };
 };

@@ -12,7 +12,7 @@ import { AppError, forbidden, invalidState, notFound, validationFailed } from '.
 import { logger } from '../logger';
 import type { Clock, WorkflowControl, WorkflowEngine } from '../ports';
 import type { MerchantRepository } from '../ports/merchants';
-import type { ReviewTaskRepository } from '../ports/repositories';
+import type { ReviewTaskCloser } from '../ports/repositories';
 import type { TerminalReader, TerminalRepository, TransferRepository } from '../ports/terminals';
 import { checkSerialNumber } from '../terminals/lifecycle';
 import { lazy } from '../validation/lazy';
@@ -24,7 +24,8 @@ export interface TransferDeps {
   readonly transfers: TransferRepository;
   readonly terminals: TerminalRepository;
   readonly merchants: MerchantRepository;
-  readonly reviews: ReviewTaskRepository;
+  /** Only the cancel route uses it: it closes the transfer's task. */
+  readonly reviews: ReviewTaskCloser;
   readonly workflow: WorkflowEngine<TransferExecution>;
   readonly clock: Clock;
   readonly deadlines: Deadlines;

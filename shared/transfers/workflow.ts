@@ -19,10 +19,10 @@ import {
 import type { Clock, KeyedHasher, Mailer, SmsSender, WorkflowControl } from '../ports';
 import type { MerchantRepository, SendRecordRepository } from '../ports/merchants';
 import type { SendQuota, SuppressionList } from '../ports/notifications';
-import type { ReviewTaskRepository } from '../ports/repositories';
+import type { ReviewTaskCloser, ReviewTaskReader } from '../ports/repositories';
 import type { TerminalRepository, TransferRepository } from '../ports/terminals';
 import { requireRecordedDecision } from '../reviews/decision';
-import { openReviewTask, reviewerReasons } from '../reviews/workflow';
+import { openReviewTask, type ReviewTaskDeps, reviewerReasons } from '../reviews/workflow';
 import { newActivationCode } from '../terminals/activation-codes';
 import type { MessagingKeys } from '../workflow-kit/messaging';
 import { processSubjects } from '../workflow-kit/process-subjects';
@@ -33,7 +33,8 @@ export interface TransferWorkflowDeps {
   readonly transfers: TransferRepository;
   readonly terminals: TerminalRepository;
   readonly merchants: MerchantRepository;
-  readonly reviews: ReviewTaskRepository;
+  /** The steps acting on a decision read the task; the wait opens it, the expiry closes it (see there). */
+  readonly reviews: ReviewTaskReader;
   readonly workflow: WorkflowControl;
   readonly sends: SendRecordRepository;
   readonly suppressions: SuppressionList;
@@ -82,7 +83,7 @@ export async function transferAwaitAcceptance(
 
 /** TransferAwaitReview (`.waitForTaskToken`): the TERMINAL_TRANSFER task, phone call-back required. */
 export async function transferAwaitReview(
-  deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'workflow' | 'clock' | 'deadlines'>,
+  deps: Pick<TransferWorkflowDeps, 'transfers'> & ReviewTaskDeps,
   input: { transferRequestId: string; taskToken: string },
 ) {
   const record = await transferSteps.load(deps, input.transferRequestId);
@@ -188,7 +189,7 @@ export async function transferRecordDecision(
 
 /** TransferExpire: not accepted in time, or no decision by the final deadline → EXPIRED. */
 export async function transferExpire(
-  deps: Pick<TransferWorkflowDeps, 'transfers' | 'reviews' | 'clock'>,
+  deps: Pick<TransferWorkflowDeps, 'transfers' | 'clock'> & { readonly reviews: ReviewTaskCloser },
   transferRequestId: string,
 ) {
   const record = await transferSteps.load(deps, transferRequestId);
