@@ -1,5 +1,5 @@
 import { staffVerifierFromEnv } from '../shared/adapters/jwt-staff-verifier';
-import { applicationRepository } from '../shared/composition';
+import { applicationRepository, dailySummaryReader } from '../shared/composition';
 import { dailyCheckDeps } from '../shared/daily-checks/composition';
 import { listDailySummaries } from '../shared/daily-checks/daily-run';
 import { pathParameter } from '../shared/http/http-route';
@@ -21,7 +21,7 @@ export const makeHandler = (
   }));
 
 export const handler = makeHandler({
-  ...dailyCheckDeps(),
+  ...dailyCheckDeps(dailySummaryReader()),
   applications: applicationRepository(),
   staffVerifier: staffVerifierFromEnv(),
 });

@@ -1,4 +1,4 @@
-import { dailyCheckStore } from '../shared/composition';
+import { limitAuditReader } from '../shared/composition';
 import { type LimitAuditDeps, listLimitAudit } from '../shared/daily-checks/limit-audit';
 import { pathParameter } from '../shared/http/http-route';
 import { staffRoute } from '../shared/http/staff-route';
@@ -11,4 +11,4 @@ export const makeHandler = (deps: LimitAuditDeps) =>
     body: await listLimitAudit(deps, pathParameter(request, 'merchantNo'), request.query),
   }));
 
-export const handler = makeHandler({ store: dailyCheckStore() });
+export const handler = makeHandler({ store: limitAuditReader() });

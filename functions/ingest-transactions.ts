@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { transactionIngestStore } from '../shared/composition';
 import { dailyCheckDeps } from '../shared/daily-checks/composition';
 import { type IngestDeps, ingestBatch } from '../shared/daily-checks/ingest';
 import { logger } from '../shared/logger';
@@ -27,4 +28,4 @@ export const makeHandler = (deps: IngestDeps) =>
       return { batchItemFailures: result.batchItemFailures };
     });
 
-export const handler = makeHandler(dailyCheckDeps());
+export const handler = makeHandler(dailyCheckDeps(transactionIngestStore()));

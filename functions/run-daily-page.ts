@@ -2,8 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { pageQueueFromEnv } from '../shared/adapters/sqs-page-queue';
+import { dailyRunStore, messagingAdapters } from '../shared/composition';
 import { readOperatorEmail } from '../shared/config/env';
-import { dailyCheckDecisionDeps, dailyCheckDeps } from '../shared/daily-checks/composition';
+import { dailyCheckDeps } from '../shared/daily-checks/composition';
 import { type DailyRunDeps, type DailyRunPage, runDailyPage } from '../shared/daily-checks/daily-run';
 import { logger } from '../shared/logger';
 
@@ -41,8 +42,8 @@ export const makeHandler = (deps: DailyRunDeps) =>
     });
 
 export const handler = makeHandler({
-  ...dailyCheckDecisionDeps(),
-  ...dailyCheckDeps(),
+  ...messagingAdapters(),
+  ...dailyCheckDeps(dailyRunStore()),
   queue: pageQueueFromEnv(),
   operatorEmail: readOperatorEmail(),
 });

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { pageQueueFromEnv } from '../shared/adapters/sqs-page-queue';
-import { dailyCheckStore } from '../shared/composition';
+import { dailyRunStore } from '../shared/composition';
 import { startDailyRun } from '../shared/daily-checks/daily-run';
 import { logger } from '../shared/logger';
 import { systemClock } from '../shared/ports';
@@ -19,7 +19,7 @@ export const makeHandler = (deps: Parameters<typeof startDailyRun>[0]) =>
     .handler((event) => startDailyRun(deps, event ?? {}));
 
 export const handler = makeHandler({
-  store: dailyCheckStore(),
+  store: dailyRunStore(),
   queue: pageQueueFromEnv(),
   clock: systemClock,
 });

@@ -7,7 +7,14 @@ import {
 import { DynamoCallbackPhones } from './adapters/dynamodb-callback-phones';
 import { DynamoChangeRequestRepository } from './adapters/dynamodb-change-requests';
 import { DynamoDailyCheckDecisions } from './adapters/dynamodb-daily-check-decisions';
-import { DynamoDailyCheckStore } from './adapters/dynamodb-daily-checks';
+import {
+  DynamoDailyRunStore,
+  DynamoDailySummaryReader,
+  DynamoLimitAuditReader,
+  DynamoLimitWriter,
+  DynamoTransactionIngestStore,
+  DynamoUsageReader,
+} from './adapters/dynamodb-daily-checks';
 import { DynamoFeePlanRepository } from './adapters/dynamodb-fee-plans';
 import {
   DynamoDeliveryReceipts,
@@ -116,8 +123,22 @@ export const agreementRepository = () => new DynamoAgreementRepository(sharedTab
 /** Webhook endpoints, deliveries and events; `withCipher` where secrets are sealed or opened. */
 export const webhookRepository = (withCipher = false) =>
   new DynamoWebhookRepository(sharedTable(), withCipher ? sharedFieldCipher() : undefined);
-/** The daily checks' store (usage, limits, windows, alerts, daily run) over the shared table. */
-export const dailyCheckStore = () => new DynamoDailyCheckStore(sharedTable());
+/*
+ * The daily checks' stores over the shared table, one per use: a function's bundle carries only
+ * the methods of its own (class methods are never tree-shaken).
+ */
+/** The merchant, its limits and its usage (the limits route). */
+export const usageReader = () => new DynamoUsageReader(sharedTable());
+/** What the transaction stream's consumer reads and writes. */
+export const transactionIngestStore = () => new DynamoTransactionIngestStore(sharedTable());
+/** The operator's change of limits and the merchant's limit request (with the usage reads). */
+export const limitWriter = () => new DynamoLimitWriter(sharedTable());
+/** A merchant's limit audit. */
+export const limitAuditReader = () => new DynamoLimitAuditReader(sharedTable());
+/** A merchant's daily summaries. */
+export const dailySummaryReader = () => new DynamoDailySummaryReader(sharedTable());
+/** The daily run's record, pages, summaries and alerts. */
+export const dailyRunStore = () => new DynamoDailyRunStore(sharedTable());
 /** What deciding a RISK_ALERT or LIMIT_INCREASE task reads and writes, over the shared table. */
 export const dailyCheckDecisions = () => new DynamoDailyCheckDecisions(sharedTable());
 

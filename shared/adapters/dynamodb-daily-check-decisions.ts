@@ -5,6 +5,7 @@ import type {
   DailyCheckDecisions,
   DecisionOutcome,
   LimitsWrite,
+  MerchantLimitsReader,
   MerchantProfile,
   StoredLimits,
   TaskDecision,
@@ -13,12 +14,10 @@ import { decisionWrites, transactRetrying } from './dynamodb-review-bookkeeping'
 import { ConditionFailedError, type DynamoTable, type Item, type TransactionWrite } from './dynamodb-table';
 
 /**
- * What deciding a RISK_ALERT or LIMIT_INCREASE task reads and writes: the merchant and its limits,
- * then the decision with its effect in one transaction. Apart from the daily run's store
- * (`DynamoDailyCheckStore` in dynamodb-daily-checks.ts extends it) so that the review route, which
- * decides every kind of task, does not carry the counters, pages and summaries of the daily checks.
+ * A merchant as the daily checks see it, and its limits: the base of their adapters (the decisions
+ * below, and the stores of dynamodb-daily-checks.ts), each carrying only what its port names.
  */
-export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
+export class DynamoMerchantLimitsReader implements MerchantLimitsReader {
   constructor(protected readonly table: DynamoTable) {}
 
   async merchantProfile(merchantNo: string): Promise<MerchantProfile | undefined> {
@@ -46,43 +45,15 @@ export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
       updatedBy: item.updatedBy as string | undefined,
     };
   }
+}
 
-  protected limitWrites(input: LimitsWrite): TransactionWrite[] {
-    const key = keys.limits(input.merchantNo);
-    return [
-      {
-        put: {
-          ...key,
-          merchantNo: input.merchantNo,
-          limits: input.limits,
-          version: input.expectedVersion + 1,
-          updatedAt: input.at,
-          updatedBy: input.actor,
-          source: input.source,
-        },
-        condition: input.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-        ...(input.expectedVersion === 0 ? {} : { values: { ':v': input.expectedVersion } }),
-      },
-      {
-        put: {
-          ...keys.limitAudit(input.merchantNo, input.at, ulid()),
-          action: 'LIMITS_CHANGED',
-          at: input.at,
-          actor: input.actor,
-          reason: input.reason,
-          source: input.source,
-          version: input.expectedVersion + 1,
-          // The card types of the merchant's own limits after the change (all of them, like
-          // `limits`): the audit route compares an entry with the one before it to say what changed.
-          // Never more than ids and figures.
-          fields: Object.keys(input.limits).map((card) => `limits.${card}`),
-          limits: input.limits,
-          ...(input.taskId ? { taskId: input.taskId } : {}),
-        },
-      },
-    ];
-  }
-
+/**
+ * What deciding a RISK_ALERT or LIMIT_INCREASE task reads and writes: the merchant and its limits,
+ * then the decision with its effect in one transaction. Apart from the daily checks' stores so
+ * that the review route, which decides every kind of task, does not carry their counters, pages
+ * and summaries, and they do not carry the decision.
+ */
+export class DynamoDailyCheckDecisions extends DynamoMerchantLimitsReader implements DailyCheckDecisions {
   async decide(input: TaskDecision): Promise<DecisionOutcome> {
     const { task } = input;
     const writes: TransactionWrite[] = decisionWrites(task, {
@@ -135,7 +106,7 @@ export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
       );
     } else if (effect.kind === 'set-limits') {
       writes.push(
-        ...this.limitWrites({
+        ...limitWrites({
           merchantNo: effect.merchantNo,
           limits: effect.limits,
           expectedVersion: effect.expectedVersion,
@@ -162,4 +133,41 @@ export class DynamoDailyCheckDecisions implements DailyCheckDecisions {
       return error.failedIndexes.includes(0) ? 'TASK_CHANGED' : 'SUBJECT_CHANGED';
     }
   }
+}
+
+/** A replacement of a merchant's limits and its audit entry (the operator's change, or a decision's effect). */
+export function limitWrites(input: LimitsWrite): TransactionWrite[] {
+  const key = keys.limits(input.merchantNo);
+  return [
+    {
+      put: {
+        ...key,
+        merchantNo: input.merchantNo,
+        limits: input.limits,
+        version: input.expectedVersion + 1,
+        updatedAt: input.at,
+        updatedBy: input.actor,
+        source: input.source,
+      },
+      condition: input.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+      ...(input.expectedVersion === 0 ? {} : { values: { ':v': input.expectedVersion } }),
+    },
+    {
+      put: {
+        ...keys.limitAudit(input.merchantNo, input.at, ulid()),
+        action: 'LIMITS_CHANGED',
+        at: input.at,
+        actor: input.actor,
+        reason: input.reason,
+        source: input.source,
+        version: input.expectedVersion + 1,
+        // The card types of the merchant's own limits after the change (all of them, like
+        // `limits`): the audit route compares an entry with the one before it to say what changed.
+        // Never more than ids and figures.
+        fields: Object.keys(input.limits).map((card) => `limits.${card}`),
+        limits: input.limits,
+        ...(input.taskId ? { taskId: input.taskId } : {}),
+      },
+    },
+  ];
 }

@@ -8,17 +8,33 @@ import type {
   ChunkWrite,
   DailyCheckStore,
   DailyRunRecord,
+  DailyRunStore,
   DailySummary,
+  DailySummaryReader,
   LimitAuditEntry,
   LimitAuditPage,
+  LimitAuditReader,
   LimitsWrite,
+  LimitWriter,
   RejectedRecord,
+  TransactionIngestStore,
+  UsageReader,
 } from '../ports/daily-checks';
 import { stripKeys } from './dynamodb-applications';
 import { clientCursorKey, cursorKey, encodeCursor } from './dynamodb-cursor';
-import { DynamoDailyCheckDecisions } from './dynamodb-daily-check-decisions';
+import {
+  type DynamoDailyCheckDecisions,
+  DynamoMerchantLimitsReader,
+  limitWrites,
+} from './dynamodb-daily-check-decisions';
 import { queueCounts, queueCountsOfNew, queueEntries, transactRetrying } from './dynamodb-review-bookkeeping';
-import { ConditionFailedError, type Item, succeeds, type TransactionWrite } from './dynamodb-table';
+import {
+  ConditionFailedError,
+  type DynamoTable,
+  type Item,
+  succeeds,
+  type TransactionWrite,
+} from './dynamodb-table';
 
 /*
  * The daily checks' items. Counters are stored flat (`DEBIT_fen`, `h07_s`) and rewritten whole
@@ -107,11 +123,187 @@ function auditEntryOf(item: Item): LimitAuditEntry {
   };
 }
 
+/** A record that could not be counted, kept. */
+async function setAside(table: DynamoTable, record: RejectedRecord): Promise<void> {
+  // Keyed by the record's place in the stream: a redelivered bad record overwrites itself.
+  await table.put({
+    ...keys.rejectedRecord(record.at.slice(0, 10), record.shardId, record.sequenceNumber),
+    ...record,
+  });
+}
+
+/** One chunk of one merchant's records, all or nothing (see {@link ChunkWrite}). */
+async function commitChunk(table: DynamoTable, write: ChunkWrite): Promise<ChunkRefusal | undefined> {
+  const writes: TransactionWrite[] = [];
+  const markerIndex = new Map<number, string>();
+  const alertIndex = new Map<number, string>();
+  for (const record of write.markers) {
+    markerIndex.set(writes.length, record.transactionId);
+    writes.push({
+      put: { ...keys.transaction(record.transactionId), ...record, expiresAt: write.markerExpiresAt },
+      condition: 'attribute_not_exists(pk)',
+    });
+  }
+  for (const { day, expectedVer, counters } of write.days) {
+    writes.push(
+      versioned(
+        keys.usageDay(write.merchantNo, day),
+        { merchantNo: write.merchantNo, day, ...countersToItem(counters) },
+        expectedVer,
+      ),
+    );
+  }
+  for (const { month, expectedVer, counters } of write.months) {
+    const { hourSales: _h, hourDeclines: _d, ...monthly } = counters;
+    writes.push(
+      versioned(
+        keys.usageMonth(write.merchantNo, month),
+        {
+          merchantNo: write.merchantNo,
+          month,
+          ...countersToItem({ ...monthly, hourSales: {}, hourDeclines: {} }),
+        },
+        expectedVer,
+      ),
+    );
+  }
+  for (const entry of write.windows) {
+    writes.push(
+      versioned(
+        keys.terminalWindow(entry.serialNumber),
+        {
+          merchantNo: write.merchantNo,
+          terminalId: entry.terminalId,
+          sales: entry.window.sales,
+          ...(entry.window.lastSaleDay ? { lastSaleDay: entry.window.lastSaleDay } : {}),
+        },
+        entry.expectedVer,
+      ),
+    );
+    if (entry.dormantOn) {
+      writes.push({
+        put: {
+          ...keys.dormancy(entry.dormantOn, indexShardOf(entry.serialNumber), entry.serialNumber),
+          merchantNo: write.merchantNo,
+          terminalId: entry.terminalId,
+          lastSaleDay: entry.window.lastSaleDay,
+        },
+      });
+    }
+  }
+  for (const day of write.activeDays) {
+    writes.push({ put: { ...keys.activity(day, indexShardOf(write.merchantNo), write.merchantNo), day } });
+  }
+  for (const task of write.alerts) {
+    alertIndex.set(writes.length, task.taskId);
+    writes.push(pendingTask(task));
+  }
+  // The alerts join the supervisor view's counters in the same transaction.
+  if (write.alerts.length > 0) writes.push(queueCountsOfNew(write.alerts));
+  try {
+    // The counters are shared by every writer of tasks: a concurrent one only means another go.
+    await transactRetrying(table, writes);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+    const seen: string[] = [];
+    const existingAlerts: string[] = [];
+    let stale = false;
+    for (const index of error.failedIndexes) {
+      const marker = markerIndex.get(index);
+      const alert = alertIndex.get(index);
+      if (marker !== undefined) seen.push(marker);
+      else if (alert !== undefined) existingAlerts.push(alert);
+      else stale = true;
+    }
+    return { seen, existingAlerts, stale: stale || error.failedIndexes.length === 0 };
+  }
+}
+
+/** The operator's change of a merchant's limits, with its audit entry. */
+async function putLimits(table: DynamoTable, input: LimitsWrite): Promise<boolean> {
+  return succeeds(table.transact(limitWrites(input)));
+}
+
+/** One page of a merchant's limit audit, newest first. */
+async function limitAudit(
+  table: DynamoTable,
+  merchantNo: string,
+  page: { limit: number; cursor?: string },
+): Promise<LimitAuditPage> {
+  const prefix = keys.limitAuditPrefix(merchantNo);
+  // One entry more than the page: it says whether there is a next page (so a cursor never leads
+  // to an empty one) and is what the page's oldest change is compared with.
+  const read = await table.query<Item>({
+    keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
+    values: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+    limit: page.limit + 1,
+    forward: false,
+    startKey: auditCursorKey(page.cursor, prefix),
+  });
+  const items = read.items.slice(0, page.limit);
+  const older = read.items[page.limit];
+  const last = items.at(-1);
+  return {
+    items: items.map(auditEntryOf),
+    ...(older && last
+      ? { older: auditEntryOf(older), cursor: encodeCursor({ pk: last.pk, sk: last.sk }) }
+      : {}),
+  };
+}
+
+/** A LIMIT_INCREASE task with its open-request marker. */
+async function openLimitRequest(table: DynamoTable, task: ReviewTaskRecord): Promise<boolean> {
+  const request = task.request;
+  if (!task.merchantNo || !request) throw new Error('a limit request task needs its merchant and request');
+  return succeeds(
+    transactRetrying(table, [
+      {
+        put: {
+          ...keys.openLimitRequest(task.merchantNo, request.cardType),
+          taskId: task.taskId,
+          at: task.createdAt,
+        },
+        condition: 'attribute_not_exists(pk)',
+      },
+      pendingTask(task),
+      queueCounts(task.kind, 1, task.escalated),
+    ]),
+  );
+}
+
+/** A merchant's daily summaries from `from` to `to`, oldest first. */
+async function summaries(
+  table: DynamoTable,
+  merchantNo: string,
+  from: string,
+  to: string,
+): Promise<DailySummary[]> {
+  const results: DailySummary[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.query<Item>({
+      keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
+      values: {
+        ':pk': keys.dailySummary(merchantNo, from).pk,
+        ':from': keys.dailySummary(merchantNo, from).sk,
+        ':to': keys.dailySummary(merchantNo, to).sk,
+      },
+      limit: 100,
+      startKey,
+    });
+    for (const item of page.items)
+      results.push({ day: item.day as string, cards: item.cards as DailySummary['cards'] });
+    startKey = page.lastKey;
+  } while (startKey);
+  return results;
+}
+
 /**
- * The DynamoDB store of the daily checks (with the reads and writes of their decisions, which the
- * review route carries alone: {@link DynamoDailyCheckDecisions}).
+ * A merchant's usage counters and a terminal's window: what the rules read (the limits route reads
+ * the counters, and carries the window read unused).
  */
-export class DynamoDailyCheckStore extends DynamoDailyCheckDecisions implements DailyCheckStore {
+export class DynamoUsageReader extends DynamoMerchantLimitsReader implements UsageReader {
   async day(merchantNo: string, day: string) {
     return countersFromItem(await this.table.get(keys.usageDay(merchantNo, day)));
   }
@@ -129,177 +321,49 @@ export class DynamoDailyCheckStore extends DynamoDailyCheckDecisions implements 
       ...(typeof item.lastSaleDay === 'string' ? { lastSaleDay: item.lastSaleDay } : {}),
     };
   }
+}
 
-  async setAside(record: RejectedRecord): Promise<void> {
-    // Keyed by the record's place in the stream: a redelivered bad record overwrites itself.
-    await this.table.put({
-      ...keys.rejectedRecord(record.at.slice(0, 10), record.shardId, record.sequenceNumber),
-      ...record,
-    });
+/** What the transaction stream's consumer reads and writes. */
+export class DynamoTransactionIngestStore extends DynamoUsageReader implements TransactionIngestStore {
+  setAside(record: RejectedRecord): Promise<void> {
+    return setAside(this.table, record);
   }
 
-  async rejected(day: string, limit: number): Promise<RejectedRecord[]> {
-    const page = await this.table.query<Item>({
-      keyCondition: 'pk = :pk',
-      values: { ':pk': keys.rejectedRecord(day, '', '').pk },
-      limit,
-    });
-    return page.items.map((item) => stripKeys(item) as unknown as RejectedRecord);
+  commitChunk(write: ChunkWrite): Promise<ChunkRefusal | undefined> {
+    return commitChunk(this.table, write);
+  }
+}
+
+/**
+ * What the limit routes write: the operator's change and the merchant's request. With the usage
+ * reads, which the operator's change answers with (the merchant's request carries them unused).
+ */
+export class DynamoLimitWriter extends DynamoUsageReader implements LimitWriter {
+  putLimits(input: LimitsWrite): Promise<boolean> {
+    return putLimits(this.table, input);
   }
 
-  async commitChunk(write: ChunkWrite): Promise<ChunkRefusal | undefined> {
-    const writes: TransactionWrite[] = [];
-    const markerIndex = new Map<number, string>();
-    const alertIndex = new Map<number, string>();
-    for (const record of write.markers) {
-      markerIndex.set(writes.length, record.transactionId);
-      writes.push({
-        put: { ...keys.transaction(record.transactionId), ...record, expiresAt: write.markerExpiresAt },
-        condition: 'attribute_not_exists(pk)',
-      });
-    }
-    for (const { day, expectedVer, counters } of write.days) {
-      writes.push(
-        versioned(
-          keys.usageDay(write.merchantNo, day),
-          { merchantNo: write.merchantNo, day, ...countersToItem(counters) },
-          expectedVer,
-        ),
-      );
-    }
-    for (const { month, expectedVer, counters } of write.months) {
-      const { hourSales: _h, hourDeclines: _d, ...monthly } = counters;
-      writes.push(
-        versioned(
-          keys.usageMonth(write.merchantNo, month),
-          {
-            merchantNo: write.merchantNo,
-            month,
-            ...countersToItem({ ...monthly, hourSales: {}, hourDeclines: {} }),
-          },
-          expectedVer,
-        ),
-      );
-    }
-    for (const entry of write.windows) {
-      writes.push(
-        versioned(
-          keys.terminalWindow(entry.serialNumber),
-          {
-            merchantNo: write.merchantNo,
-            terminalId: entry.terminalId,
-            sales: entry.window.sales,
-            ...(entry.window.lastSaleDay ? { lastSaleDay: entry.window.lastSaleDay } : {}),
-          },
-          entry.expectedVer,
-        ),
-      );
-      if (entry.dormantOn) {
-        writes.push({
-          put: {
-            ...keys.dormancy(entry.dormantOn, indexShardOf(entry.serialNumber), entry.serialNumber),
-            merchantNo: write.merchantNo,
-            terminalId: entry.terminalId,
-            lastSaleDay: entry.window.lastSaleDay,
-          },
-        });
-      }
-    }
-    for (const day of write.activeDays) {
-      writes.push({ put: { ...keys.activity(day, indexShardOf(write.merchantNo), write.merchantNo), day } });
-    }
-    for (const task of write.alerts) {
-      alertIndex.set(writes.length, task.taskId);
-      writes.push(pendingTask(task));
-    }
-    // The alerts join the supervisor view's counters in the same transaction.
-    if (write.alerts.length > 0) writes.push(queueCountsOfNew(write.alerts));
-    try {
-      // The counters are shared by every writer of tasks: a concurrent one only means another go.
-      await transactRetrying(this.table, writes);
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError)) throw error;
-      const seen: string[] = [];
-      const existingAlerts: string[] = [];
-      let stale = false;
-      for (const index of error.failedIndexes) {
-        const marker = markerIndex.get(index);
-        const alert = alertIndex.get(index);
-        if (marker !== undefined) seen.push(marker);
-        else if (alert !== undefined) existingAlerts.push(alert);
-        else stale = true;
-      }
-      return { seen, existingAlerts, stale: stale || error.failedIndexes.length === 0 };
-    }
+  openLimitRequest(task: ReviewTaskRecord): Promise<boolean> {
+    return openLimitRequest(this.table, task);
   }
+}
 
-  async putLimits(input: LimitsWrite): Promise<boolean> {
-    return succeeds(this.table.transact(this.limitWrites(input)));
+/** A merchant's limit audit. */
+export class DynamoLimitAuditReader extends DynamoMerchantLimitsReader implements LimitAuditReader {
+  limitAudit(merchantNo: string, page: { limit: number; cursor?: string }): Promise<LimitAuditPage> {
+    return limitAudit(this.table, merchantNo, page);
   }
+}
 
-  async limitAudit(merchantNo: string, page: { limit: number; cursor?: string }): Promise<LimitAuditPage> {
-    const prefix = keys.limitAuditPrefix(merchantNo);
-    // One entry more than the page: it says whether there is a next page (so a cursor never leads
-    // to an empty one) and is what the page's oldest change is compared with.
-    const read = await this.table.query<Item>({
-      keyCondition: 'pk = :pk AND begins_with(sk, :prefix)',
-      values: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
-      limit: page.limit + 1,
-      forward: false,
-      startKey: auditCursorKey(page.cursor, prefix),
-    });
-    const items = read.items.slice(0, page.limit);
-    const older = read.items[page.limit];
-    const last = items.at(-1);
-    return {
-      items: items.map(auditEntryOf),
-      ...(older && last
-        ? { older: auditEntryOf(older), cursor: encodeCursor({ pk: last.pk, sk: last.sk }) }
-        : {}),
-    };
+/** A merchant's daily summaries. */
+export class DynamoDailySummaryReader extends DynamoMerchantLimitsReader implements DailySummaryReader {
+  summaries(merchantNo: string, from: string, to: string): Promise<DailySummary[]> {
+    return summaries(this.table, merchantNo, from, to);
   }
+}
 
-  async openLimitRequest(task: ReviewTaskRecord): Promise<boolean> {
-    const request = task.request;
-    if (!task.merchantNo || !request) throw new Error('a limit request task needs its merchant and request');
-    return succeeds(
-      transactRetrying(this.table, [
-        {
-          put: {
-            ...keys.openLimitRequest(task.merchantNo, request.cardType),
-            taskId: task.taskId,
-            at: task.createdAt,
-          },
-          condition: 'attribute_not_exists(pk)',
-        },
-        pendingTask(task),
-        queueCounts(task.kind, 1, task.escalated),
-      ]),
-    );
-  }
-
-  async summaries(merchantNo: string, from: string, to: string): Promise<DailySummary[]> {
-    const results: DailySummary[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.table.query<Item>({
-        keyCondition: 'pk = :pk AND sk BETWEEN :from AND :to',
-        values: {
-          ':pk': keys.dailySummary(merchantNo, from).pk,
-          ':from': keys.dailySummary(merchantNo, from).sk,
-          ':to': keys.dailySummary(merchantNo, to).sk,
-        },
-        limit: 100,
-        startKey,
-      });
-      for (const item of page.items)
-        results.push({ day: item.day as string, cards: item.cards as DailySummary['cards'] });
-      startKey = page.lastKey;
-    } while (startKey);
-    return results;
-  }
-
+/** What the daily run reads and writes: its record, pages, summaries and OFF_HOURS alerts. */
+export class DynamoDailyRunStore extends DynamoUsageReader implements DailyRunStore {
   async putSummary(merchantNo: string, summary: DailySummary, at: string): Promise<void> {
     await this.table.put({
       ...keys.dailySummary(merchantNo, summary.day),
@@ -422,6 +486,46 @@ export class DynamoDailyCheckStore extends DynamoDailyCheckDecisions implements 
         },
       ]),
     );
+  }
+}
+
+/**
+ * The whole store of the daily checks (tests, the ingest bench): the daily run's, with the writes
+ * of the ingest and the limit routes and the reads of the audit and the summaries. Functions take
+ * the narrow adapters above (and the review route {@link DynamoDailyCheckDecisions}).
+ */
+export class DynamoDailyCheckStore extends DynamoDailyRunStore implements DailyCheckStore {
+  setAside(record: RejectedRecord): Promise<void> {
+    return setAside(this.table, record);
+  }
+
+  async rejected(day: string, limit: number): Promise<RejectedRecord[]> {
+    const page = await this.table.query<Item>({
+      keyCondition: 'pk = :pk',
+      values: { ':pk': keys.rejectedRecord(day, '', '').pk },
+      limit,
+    });
+    return page.items.map((item) => stripKeys(item) as unknown as RejectedRecord);
+  }
+
+  commitChunk(write: ChunkWrite): Promise<ChunkRefusal | undefined> {
+    return commitChunk(this.table, write);
+  }
+
+  putLimits(input: LimitsWrite): Promise<boolean> {
+    return putLimits(this.table, input);
+  }
+
+  limitAudit(merchantNo: string, page: { limit: number; cursor?: string }): Promise<LimitAuditPage> {
+    return limitAudit(this.table, merchantNo, page);
+  }
+
+  openLimitRequest(task: ReviewTaskRecord): Promise<boolean> {
+    return openLimitRequest(this.table, task);
+  }
+
+  summaries(merchantNo: string, from: string, to: string): Promise<DailySummary[]> {
+    return summaries(this.table, merchantNo, from, to);
   }
 }
 

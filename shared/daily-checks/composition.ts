@@ -1,11 +1,13 @@
-import { dailyCheckDecisions, dailyCheckStore, deadlines, messagingAdapters } from '../composition';
+import { dailyCheckDecisions, deadlines, messagingAdapters } from '../composition';
 import { systemClock } from '../ports';
 import type { DailyCheckDecisionDeps } from './decisions';
 import { dailyChecksSettings } from './settings';
 
-/** The adapters of the daily checks' functions, built once per cold start. */
-export function dailyCheckDeps() {
-  const store = dailyCheckStore();
+/**
+ * The adapters of the daily checks' functions, built once per cold start, around the store the
+ * function's use case takes (see the daily checks' stores in shared/composition.ts).
+ */
+export function dailyCheckDeps<Store>(store: Store) {
   const { reviewEscalationSeconds, reviewFinalSeconds } = deadlines();
   return {
     store,

@@ -8,7 +8,7 @@ import {
   throwIfAnyFailed,
   WORKFLOW_SEND_ATTEMPTS,
 } from '../notifications/send-once';
-import type { DailyCheckStore, DailySummary } from '../ports/daily-checks';
+import type { DailyRunStore, DailySummary, DailySummaryReader } from '../ports/daily-checks';
 import { alertTask, type IngestDeps } from './ingest';
 import { effectiveLimits } from './limits';
 import { type MerchantNoticeDeps, tellMerchant } from './notify';
@@ -44,9 +44,9 @@ export interface PageQueue {
 }
 
 /** What the daily run needs. */
-export type DailyRunDeps = IngestDeps &
+export type DailyRunDeps = Omit<IngestDeps, 'store'> &
   MerchantNoticeDeps & {
-    readonly store: DailyCheckStore;
+    readonly store: DailyRunStore;
     readonly queue: PageQueue;
     readonly operatorEmail: string;
   };
@@ -73,10 +73,7 @@ export async function startDailyRun(deps: Pick<DailyRunDeps, 'store' | 'queue' |
   return { ...run, alreadyRun: false, shardsQueued: pending.length };
 }
 
-function summaryOf(
-  day: string,
-  usage: NonNullable<Awaited<ReturnType<DailyCheckStore['day']>>>,
-): DailySummary {
+function summaryOf(day: string, usage: NonNullable<Awaited<ReturnType<DailyRunStore['day']>>>): DailySummary {
   const cards = {} as DailySummary['cards'];
   for (const card of CARD_TYPES) {
     const figures = usage.cards[card];
@@ -208,7 +205,7 @@ async function finishRun(deps: DailyRunDeps, day: string): Promise<void> {
 
 /** `GET /v1/merchants/{merchantNo}/daily-summaries?from=&to=`: per day and card type, oldest first. */
 export async function listDailySummaries(
-  deps: Pick<DailyRunDeps, 'store' | 'clock'>,
+  deps: Pick<DailyRunDeps, 'clock'> & { readonly store: DailySummaryReader },
   merchantNo: string,
   query: Record<string, string | undefined>,
 ) {

@@ -2,7 +2,7 @@ import type { Deadlines } from '../config/env';
 import type { ReviewTaskRecord } from '../domain/review';
 import { logger } from '../logger';
 import type { Clock } from '../ports';
-import type { ChunkWrite, DailyCheckStore, MerchantProfile } from '../ports/daily-checks';
+import type { ChunkWrite, MerchantProfile, TransactionIngestStore } from '../ports/daily-checks';
 import { effectiveLimits } from './limits';
 import {
   alertTaskId,
@@ -43,7 +43,7 @@ export interface StreamRecord {
 
 /** What the consumer needs. */
 export interface IngestDeps {
-  readonly store: DailyCheckStore;
+  readonly store: TransactionIngestStore;
   readonly clock: Clock;
   readonly settings: DailyChecksSettings;
   readonly deadlines: Pick<Deadlines, 'reviewEscalationSeconds' | 'reviewFinalSeconds'>;

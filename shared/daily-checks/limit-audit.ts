@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { notFound, validationFailed } from '../errors';
-import type { DailyCheckStore, LimitAuditEntry } from '../ports/daily-checks';
+import type { LimitAuditEntry, LimitAuditReader } from '../ports/daily-checks';
 import { lazy } from '../validation/lazy';
 import { pageCursor, pageLimit } from '../validation/paging';
 import { zodProblems } from '../validation/problems';
@@ -15,7 +15,7 @@ import { CARD_TYPES, type CardLimits, type CardType } from './settings';
 
 /** What reading the audit needs: the merchant (to tell an unknown one) and the audit's pages. */
 export interface LimitAuditDeps {
-  readonly store: Pick<DailyCheckStore, 'merchantProfile' | 'limitAudit'>;
+  readonly store: Pick<LimitAuditReader, 'merchantProfile' | 'limitAudit'>;
 }
 
 /** The query of `GET …/limit-audit` (built on first use): the house's page size and cursor. */

@@ -4,7 +4,7 @@ import type { Deadlines } from '../config/env';
 import type { ReviewTaskRecord } from '../domain/review';
 import { AppError, notFound, validationFailed } from '../errors';
 import type { Clock } from '../ports';
-import type { DailyCheckStore, StoredLimits } from '../ports/daily-checks';
+import type { LimitWriter, MerchantLimitsReader, StoredLimits, UsageReader } from '../ports/daily-checks';
 import type { MerchantType } from '../validation/application-schema';
 import { lazy } from '../validation/lazy';
 import { zodProblems } from '../validation/problems';
@@ -24,9 +24,9 @@ import { dayOf, monthOf } from './transaction';
  * becomes a LIMIT_INCREASE task in the one review queue.
  */
 
-/** What the limit routes need. */
-export interface LimitDeps {
-  readonly store: DailyCheckStore;
+/** What the limit routes need, around the store their use case reads or writes. */
+export interface LimitDeps<Store extends MerchantLimitsReader> {
+  readonly store: Store;
   readonly clock: Clock;
   readonly settings: DailyChecksSettings;
   readonly deadlines: Pick<Deadlines, 'reviewEscalationSeconds' | 'reviewFinalSeconds'>;
@@ -47,7 +47,7 @@ export function effectiveLimits(
   };
 }
 
-async function merchantLimits(deps: LimitDeps, merchantNo: string) {
+async function merchantLimits(deps: LimitDeps<MerchantLimitsReader>, merchantNo: string) {
   const [profile, stored] = await Promise.all([
     deps.store.merchantProfile(merchantNo),
     deps.store.storedLimits(merchantNo),
@@ -57,7 +57,7 @@ async function merchantLimits(deps: LimitDeps, merchantNo: string) {
 }
 
 /** `GET /v1/merchants/{merchantNo}/limits`: the limits in force and today's and this month's usage. */
-export async function getLimits(deps: LimitDeps, merchantNo: string) {
+export async function getLimits(deps: LimitDeps<UsageReader>, merchantNo: string) {
   const { stored, limits } = await merchantLimits(deps, merchantNo);
   const now = deps.clock.now();
   const day = dayOf(now);
@@ -109,7 +109,12 @@ function parse<T>(schema: z.ZodMiniType<T>, input: unknown): T {
 }
 
 /** `PUT /v1/merchants/{merchantNo}/limits` (operator): new limits for some card types, with a reason (audited). */
-export async function putLimits(deps: LimitDeps, operator: string, merchantNo: string, input: unknown) {
+export async function putLimits(
+  deps: LimitDeps<LimitWriter & UsageReader>,
+  operator: string,
+  merchantNo: string,
+  input: unknown,
+) {
   const body = parse(putLimitsSchema(), input);
   const { stored } = await merchantLimits(deps, merchantNo);
   const version = stored?.version ?? 0;
@@ -142,7 +147,7 @@ export const limitRequestSchema = /* @__PURE__ */ lazy(() =>
  * `POST /v1/merchants/{merchantNo}/limit-requests` (the merchant): a higher daily and/or monthly
  * limit for one card type, as a LIMIT_INCREASE review task; one open request per card type.
  */
-export async function requestLimitIncrease(deps: LimitDeps, merchantNo: string, input: unknown) {
+export async function requestLimitIncrease(deps: LimitDeps<LimitWriter>, merchantNo: string, input: unknown) {
   const body = parse(limitRequestSchema(), input);
   const { profile, limits } = await merchantLimits(deps, merchantNo);
   if (profile.status === 'SUSPENDED')

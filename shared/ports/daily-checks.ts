@@ -139,27 +139,44 @@ export interface LimitAuditPage {
   readonly cursor?: string;
 }
 
-/** The store. */
-export interface DailyCheckStore extends MerchantLimitsReader {
+/** A merchant's usage counters and a terminal's window: what the limits route and the rules read. */
+export interface UsageReader extends MerchantLimitsReader {
   day(merchantNo: string, day: string): Promise<UsageCounters | undefined>;
   month(merchantNo: string, month: string): Promise<UsageCounters | undefined>;
   window(serialNumber: string): Promise<TerminalWindow | undefined>;
+}
+
+/** What the transaction stream's consumer reads and writes. */
+export interface TransactionIngestStore extends UsageReader {
   setAside(record: RejectedRecord): Promise<void>;
-  rejected(day: string, limit: number): Promise<RejectedRecord[]>;
   /** undefined when written; the refusal otherwise. */
   commitChunk(write: ChunkWrite): Promise<ChunkRefusal | undefined>;
+}
 
+/** What the limit routes write: the operator's change and the merchant's request. */
+export interface LimitWriter extends MerchantLimitsReader {
   /** Replaces a merchant's limits if their version is still `expectedVersion`, with an audit entry; false otherwise. */
   putLimits(input: LimitsWrite): Promise<boolean>;
+  /** The request's task with its open-request marker, in one transaction; false if one is open for the card type. */
+  openLimitRequest(task: ReviewTaskRecord): Promise<boolean>;
+}
+
+/** A merchant's limit audit. */
+export interface LimitAuditReader extends MerchantLimitsReader {
   /**
    * One page of a merchant's limit audit, newest first: at most `limit` entries from `cursor` (a
    * cursor of this merchant's audit only: any other is a 400 at `query.cursor`).
    */
   limitAudit(merchantNo: string, page: { limit: number; cursor?: string }): Promise<LimitAuditPage>;
-  /** The request's task with its open-request marker, in one transaction; false if one is open for the card type. */
-  openLimitRequest(task: ReviewTaskRecord): Promise<boolean>;
+}
 
+/** A merchant's daily summaries. */
+export interface DailySummaryReader extends MerchantLimitsReader {
   summaries(merchantNo: string, from: string, to: string): Promise<DailySummary[]>;
+}
+
+/** What the daily run reads and writes. */
+export interface DailyRunStore extends UsageReader {
   putSummary(merchantNo: string, summary: DailySummary, at: string): Promise<void>;
   /** One page of the merchants with activity on `day` in one index shard. */
   activeMerchants(
@@ -183,6 +200,20 @@ export interface DailyCheckStore extends MerchantLimitsReader {
   completeRun(day: string, at: string): Promise<boolean>;
   /** Opens an alert found by the daily run (OFF_HOURS), with its day's alert count; false if it exists. */
   openAlert(task: ReviewTaskRecord, day: string, cardType: CardType): Promise<boolean>;
+}
+
+/**
+ * The whole store (each function takes the narrow port its use case calls, so that its bundle
+ * carries only those methods: class methods are never tree-shaken).
+ */
+export interface DailyCheckStore
+  extends TransactionIngestStore,
+    LimitWriter,
+    LimitAuditReader,
+    DailySummaryReader,
+    DailyRunStore {
+  /** The records set aside on `day` (at most `limit`). */
+  rejected(day: string, limit: number): Promise<RejectedRecord[]>;
 }
 
 /** The rule hits of a chunk become review tasks: their draft. */

@@ -7,6 +7,7 @@ import {
   LOCAL_SECRET_ACCESS_KEY,
   TABLE_NAME,
 } from '../../local/constants';
+import { DynamoDailyCheckDecisions } from '../../shared/adapters/dynamodb-daily-check-decisions';
 import { DynamoDailyCheckStore } from '../../shared/adapters/dynamodb-daily-checks';
 import { DynamoReviewTaskRepository } from '../../shared/adapters/dynamodb-reviews';
 import { DynamoTable } from '../../shared/adapters/dynamodb-table';
@@ -90,6 +91,7 @@ let second: string;
 let table: DynamoTable;
 let reviews: DynamoReviewTaskRepository;
 let dailyChecks: DynamoDailyCheckStore;
+let dailyCheckDecisions: DynamoDailyCheckDecisions;
 let phoneSequence = 0;
 
 beforeAll(async () => {
@@ -115,6 +117,7 @@ beforeAll(async () => {
   table = new DynamoTable(client, TABLE_NAME);
   reviews = new DynamoReviewTaskRepository(table);
   dailyChecks = new DynamoDailyCheckStore(new DynamoTable(client, TABLE_NAME));
+  dailyCheckDecisions = new DynamoDailyCheckDecisions(new DynamoTable(client, TABLE_NAME));
 }, 180_000);
 
 afterAll(async () => {
@@ -510,7 +513,7 @@ describe('the supervisor view', () => {
     expect(refused.status).toBe(409);
     expect(refused.json.error).toMatchObject({ code: 'REVIEW_CLAIMED', claimedBy: 'rev-2' });
     const dismiss = (of: ReviewTaskRecord, by: string) =>
-      dailyChecks.decide({
+      dailyCheckDecisions.decide({
         task: of,
         decision: 'DISMISS',
         reasons: [{ field: 'alert', reason: 'Known pattern' }],
@@ -531,7 +534,7 @@ describe('the supervisor view', () => {
 
     // Every decision counts under its own name; the queues are empty again.
     expect(
-      await dailyChecks.decide({
+      await dailyCheckDecisions.decide({
         task: split,
         decision: 'SUSPEND_MERCHANT',
         reasons: [{ field: 'merchant', reason: 'Cash-out' }],
@@ -542,7 +545,7 @@ describe('the supervisor view', () => {
     ).toBe('DECIDED');
     expect(await dismiss(offHours, 'rev-1')).toBe('DECIDED');
     expect(
-      await dailyChecks.decide({
+      await dailyCheckDecisions.decide({
         task: request,
         decision: 'REJECT',
         reasons: [{ field: 'dailyFen', reason: 'Too high' }],
