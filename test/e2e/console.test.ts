@@ -140,6 +140,8 @@ describe('the staff console', () => {
     await escalatedRow.waitFor();
     await expect.poll(() => escalatedRow.getByRole('cell').nth(4).textContent()).toBe('Yes');
     await expect.poll(() => row.count()).toBe(0);
+    await checkPage(tab, 'review queue, escalated only');
+    await screenshot(page, 'console-queue-escalated.png');
     await page.getByRole('checkbox', { name: 'Escalated only' }).uncheck();
     await row.waitFor();
 
