@@ -7,7 +7,7 @@ import {
   type ReviewTaskRecord,
 } from '../domain/review';
 import * as keys from '../keys';
-import { GSI1, GSI2, GSI3, REVIEW_QUEUE_PENDING } from '../keys';
+import { GSI2, REVIEW_QUEUE_PENDING, TABLE_SCHEMA } from '../keys';
 import type {
   ReviewClaims,
   ReviewDecisionStore,
@@ -37,12 +37,12 @@ import { DynamoReviewTaskOpener, DynamoReviewTaskReader, readReviewTask } from '
 import { BATCH_GET_MAX, ConditionFailedError, type DynamoTable, succeeds } from './dynamodb-table';
 
 /**
- * The queue a cursor belongs to: the pending queue (GSI1), one kind's queue (GSI2) or the
- * escalated queue (GSI3), named by the index's partition-key attribute and value that a page's
- * last key carries.
+ * A queue of review tasks, and so the listing a cursor belongs to: the pending queue (GSI1), one
+ * kind's queue (GSI2) or the escalated queue (GSI3) — its index, as the table's schema names it,
+ * and its partition on that index.
  */
-interface CursorQueue {
-  readonly partitionAttribute: 'gsi1pk' | 'gsi2pk' | 'gsi3pk';
+interface TaskQueue {
+  readonly index: (typeof TABLE_SCHEMA)['gsi1' | 'gsi2' | 'gsi3'];
   readonly partition: string;
 }
 
@@ -51,13 +51,12 @@ interface CursorQueue {
  * refused for another kind, for the whole queue or for the escalated one, and the other way
  * round), else 400.
  */
-function decodeCursor(cursor: string | undefined, queue: CursorQueue): Record<string, unknown> | undefined {
-  const sortAttribute = `${queue.partitionAttribute.slice(0, -2)}sk`;
+function decodeCursor(cursor: string | undefined, queue: TaskQueue): Record<string, unknown> | undefined {
   return clientCursorKey(
     cursor,
     (value) =>
-      value[queue.partitionAttribute] === queue.partition &&
-      typeof value[sortAttribute] === 'string' &&
+      value[queue.index.partitionKey] === queue.partition &&
+      typeof value[queue.index.sortKey] === 'string' &&
       typeof value.pk === 'string' &&
       value.sk === 'TASK' &&
       Object.keys(value).length === 4,
@@ -284,7 +283,7 @@ async function listPendingTasks(
       table,
       limit,
       cursor,
-      { index: GSI3, partitionAttribute: 'gsi3pk', partition: keys.reviewEscalatedQueuePartition() },
+      { index: TABLE_SCHEMA.gsi3, partition: keys.reviewEscalatedQueuePartition() },
       (task) => task.escalated === true && (kind === undefined || task.kind === kind),
     );
   }
@@ -293,16 +292,17 @@ async function listPendingTasks(
       table,
       limit,
       cursor,
-      { index: GSI2, partitionAttribute: 'gsi2pk', partition: keys.reviewKindQueuePartition(kind) },
+      { index: TABLE_SCHEMA.gsi2, partition: keys.reviewKindQueuePartition(kind) },
       (task) => task.kind === kind,
     );
   }
+  const pending: TaskQueue = { index: TABLE_SCHEMA.gsi1, partition: REVIEW_QUEUE_PENDING };
   const page = await table.query<ReviewTaskRecord & Record<string, unknown>>({
-    index: GSI1,
-    keyCondition: 'gsi1pk = :queue',
-    values: { ':queue': REVIEW_QUEUE_PENDING },
+    index: pending.index.indexName,
+    keyCondition: `${pending.index.partitionKey} = :queue`,
+    values: { ':queue': pending.partition },
     limit,
-    startKey: decodeCursor(cursor, { partitionAttribute: 'gsi1pk', partition: REVIEW_QUEUE_PENDING }),
+    startKey: decodeCursor(cursor, pending),
     forward: true,
   });
   return { items: page.items.map(stripKeys), nextCursor: encodeCursor(page.lastKey) };
@@ -318,12 +318,12 @@ async function listThroughKeys(
   table: DynamoTable,
   limit: number,
   cursor: string | undefined,
-  queue: CursorQueue & { readonly index: string },
+  queue: TaskQueue,
   kept: (task: ReviewTaskRecord) => boolean,
 ): Promise<ReviewPage> {
   const page = await table.query<{ pk: string; sk: string }>({
-    index: queue.index,
-    keyCondition: `${queue.partitionAttribute} = :partition`,
+    index: queue.index.indexName,
+    keyCondition: `${queue.index.partitionKey} = :partition`,
     values: { ':partition': queue.partition },
     limit: Math.min(limit, BATCH_GET_MAX),
     startKey: decodeCursor(cursor, queue),
